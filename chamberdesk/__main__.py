@@ -1,0 +1,5 @@
+"""Allows `python -m chamberdesk`."""
+
+from chamberdesk.cli import main
+
+raise SystemExit(main())

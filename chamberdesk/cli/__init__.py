@@ -1,0 +1,71 @@
+"""The `chamberdesk` command. Thin: parses arguments and calls services.
+
+Each command group lives in its own module here and exposes `register(subparsers)`; add the
+module's name to COMMAND_MODULES. A handler returns an exit code; a `ChamberDeskError` becomes one
+Chinese line on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from collections.abc import Sequence
+
+from chamberdesk import __version__
+from chamberdesk.core.errors import ChamberDeskError
+
+COMMAND_MODULES = ["data"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with Chinese usage errors and exit code 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        self.exit(2, f"参数错误：{message}\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = _Parser(prog="chamberdesk", description="商会台账：县级工商联会员与商会台账、考评、打印与上报。"
+                "不带子命令时打开图形界面。")
+    p.add_argument("--version", action="version", version=f"chamberdesk {__version__}")
+    p.add_argument("--db", help="数据文件路径或数据库地址（默认：用户数据文件夹中的 chamberdesk.db）")
+    sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
+    for name in COMMAND_MODULES:
+        importlib.import_module(f"chamberdesk.cli.{name}").register(sub)
+    return p
+
+
+def add_db_argument(p: argparse.ArgumentParser, required: bool = False) -> None:
+    p.add_argument("--db", required=required, default=argparse.SUPPRESS,
+                   help="数据文件路径，或 postgresql:// 开头的数据库地址")
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        return _launch_gui(args)
+    try:
+        return int(args.handler(args) or 0)
+    except ChamberDeskError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("已取消。", file=sys.stderr)
+        return 130
+    except OSError as exc:
+        print(f"错误：文件操作失败（{exc.strerror or exc}）：{exc.filename or ''}", file=sys.stderr)
+        return 2
+
+
+def _launch_gui(args: argparse.Namespace) -> int:
+    try:
+        gui = importlib.import_module("chamberdesk.gui.app")
+    except ModuleNotFoundError as exc:
+        if exc.name and exc.name.startswith("chamberdesk.gui"):
+            print("图形界面尚未安装，请使用子命令（chamberdesk --help）。", file=sys.stderr)
+            return 2
+        raise
+    return int(gui.run(db=args.db))

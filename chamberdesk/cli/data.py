@@ -1,0 +1,84 @@
+"""`init` and `info`: create a data file (optionally with the demo county) and count its records."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from sqlalchemy import func
+from sqlmodel import col, select
+
+from chamberdesk.core.db import open_database
+from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member
+from chamberdesk.paths import default_db_path
+
+
+def db_target(args: argparse.Namespace) -> str:
+    return getattr(args, "db", None) or str(default_db_path())
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from chamberdesk.cli import add_db_argument
+
+    p = sub.add_parser("init", help="新建数据文件（--demo 填入演示数据）")
+    add_db_argument(p)
+    p.add_argument("--demo", action="store_true", help="填入演示县的数据")
+    p.add_argument("--name", help="本级工商联名称")
+    p.add_argument("--region-code", help="行政区划代码（6位）")
+    p.set_defaults(handler=cmd_init)
+
+    p = sub.add_parser("info", help="显示数据文件中各类记录的数量")
+    add_db_argument(p)
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_info)
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    target = db_target(args)
+    if "://" not in target and Path(target).exists() and Path(target).stat().st_size > 0:
+        raise ChamberDeskError(f"数据文件 {target} 已存在，未作改动。如需重建，请先备份并移走该文件。")
+    db = open_database(target, create=True)
+    try:
+        if args.demo:
+            from chamberdesk.core.demo import build_demo
+
+            build_demo(db)
+        elif args.name:
+            from chamberdesk.core.federation import save_federation
+
+            with db.transaction() as s:
+                save_federation(s, {"name": args.name, "region_code": args.region_code or ""})
+        counts = record_counts(db)
+    finally:
+        db.close()
+    print(f"已创建数据文件：{target}（会员 {counts['members']}，商会 {counts['chambers']}）")
+    return 0
+
+
+def record_counts(db) -> dict[str, int]:
+    out = {}
+    with db.session() as s:
+        for key, model in (("members", Member), ("chambers", Chamber), ("meetings", Meeting),
+                           ("activities", Activity), ("contacts", Contact)):
+            out[key] = s.exec(select(func.count()).select_from(model).where(col(model.deleted_at).is_(None))).one()
+        out["active_members"] = s.exec(select(func.count()).select_from(Member).where(
+            col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).one()
+    return out
+
+
+def cmd_info(args: argparse.Namespace) -> int:
+    db = open_database(db_target(args))
+    try:
+        counts = record_counts(db)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(counts, ensure_ascii=False))
+    else:
+        labels = {"members": "会员", "active_members": "在册会员", "chambers": "商会", "meetings": "会议",
+                  "activities": "活动", "contacts": "走访联系"}
+        for k, v in counts.items():
+            print(f"{labels[k]}：{v}")
+    return 0

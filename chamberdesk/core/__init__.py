@@ -1,0 +1,1 @@
+"""The core: domain model, storage and services. Never imports Qt."""

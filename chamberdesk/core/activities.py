@@ -1,0 +1,66 @@
+"""Activities (活动) of the federation and the chambers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlmodel import Session, col, delete, select
+
+from chamberdesk.core import records
+from chamberdesk.core.choices import ActivityCategory
+from chamberdesk.core.fields import Checker
+from chamberdesk.core.meetings import records_in_period
+from chamberdesk.core.models import ACTIVITY_LABELS, Activity, ActivityCreate, ActivityParticipant, Chamber
+
+
+def validate_activity(data: dict[str, Any]) -> dict[str, Any]:
+    c = Checker(data, ACTIVITY_LABELS)
+    c.choice("category", ActivityCategory, required=True)
+    c.past_date("date", required=True)
+    c.text("title", required=True, max_len=200)
+    c.text("notes", max_len=20000)
+    c.non_negative("participant_count", "member_participants", "amount", "people_count", "item_count")
+    pc, mp = c.data.get("participant_count"), c.data.get("member_participants")
+    if pc is not None and mp is not None and mp > pc:
+        c.fail("member_participants", "会员参加人数不能多于参加人数")
+    return c.done()
+
+
+def create_activity(session: Session, data: ActivityCreate | dict[str, Any], participant_ids: list[int] | None = None) -> Activity:
+    raw = data.model_dump() if isinstance(data, ActivityCreate) else dict(data)
+    clean = validate_activity(raw)
+    if clean.get("chamber_id") is not None:
+        records.get_live(session, Chamber, clean["chamber_id"])
+    a = Activity(**clean)
+    session.add(a)
+    session.flush()
+    set_participants(session, a.id, participant_ids or [])
+    return a
+
+
+def set_participants(session: Session, activity_id: int, member_ids: list[int]) -> None:
+    session.exec(delete(ActivityParticipant).where(ActivityParticipant.activity_id == activity_id))
+    for mid in dict.fromkeys(member_ids):
+        session.add(ActivityParticipant(activity_id=activity_id, member_id=mid))
+
+
+def update_activity(session: Session, activity_id: int, changes: dict[str, Any], *, expected_version: int | None = None) -> Activity:
+    a = records.get_live(session, Activity, activity_id)
+    return records.apply_update(session, a, changes, expected_version=expected_version, validate=validate_activity)
+
+
+def delete_activity(session: Session, activity_id: int) -> None:
+    records.soft_delete(session, records.get_live(session, Activity, activity_id))
+
+
+def list_activities(session: Session, *, chamber_id: int | None = None, federation: bool = False,
+                    year: int | None = None, category: str | None = None, quarter: int | None = None) -> list[Activity]:
+    q = select(Activity).where(col(Activity.deleted_at).is_(None))
+    if federation:
+        q = q.where(col(Activity.chamber_id).is_(None))
+    elif chamber_id is not None:
+        q = q.where(Activity.chamber_id == chamber_id)
+    if category:
+        q = q.where(Activity.category == category)
+    q = records_in_period(q, Activity.date, year, quarter)
+    return list(session.exec(q.order_by(Activity.date.desc(), Activity.id.desc())))

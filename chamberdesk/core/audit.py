@@ -1,0 +1,99 @@
+"""The audit log: every create, update and delete made through the ORM is recorded by a flush hook.
+
+The hook sits on every Session, so no service can forget it. Bulk inserts that bypass the ORM
+(imports) write one summary entry themselves through `record`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import event, insert, inspect
+from sqlalchemy.orm import Session as OrmSession
+
+from chamberdesk.core.models import AUDITED_TABLES, AuditLog
+
+_SKIP = {"updated_at", "version", "password_hash"}
+
+
+def _plain(v: Any) -> Any:
+    if isinstance(v, (date, datetime)):
+        return v.isoformat()
+    return v
+
+
+def _snapshot(obj: Any) -> dict[str, Any]:
+    mapper = inspect(obj).mapper
+    return {c.key: _plain(getattr(obj, c.key)) for c in mapper.column_attrs if c.key not in _SKIP}
+
+
+def _dumps(d: dict[str, Any] | None) -> str | None:
+    return None if d is None else json.dumps(d, ensure_ascii=False, sort_keys=True)
+
+
+def _row(session: OrmSession, action: str, table: str, record_id: Any, before: Any, after: Any) -> dict:
+    return {
+        "at": datetime.now().replace(microsecond=0),
+        "user": session.info.get("user", "") or "",
+        "action": action,
+        "table_name": table,
+        "record_id": record_id if isinstance(record_id, int) else None,
+        "before": _dumps(before),
+        "after": _dumps(after),
+    }
+
+
+@event.listens_for(OrmSession, "before_flush")
+def _collect(session: OrmSession, _ctx: Any, _instances: Any) -> None:
+    pending = session.info.setdefault("_audit_pending", [])
+    for obj in session.dirty:
+        table = getattr(obj, "__tablename__", None)
+        if table not in AUDITED_TABLES or not session.is_modified(obj, include_collections=False):
+            continue
+        state = inspect(obj)
+        before: dict[str, Any] = {}
+        after: dict[str, Any] = {}
+        for attr in state.mapper.column_attrs:
+            if attr.key in _SKIP:
+                continue
+            hist = state.attrs[attr.key].history
+            if hist.has_changes():
+                before[attr.key] = _plain(hist.deleted[0]) if hist.deleted else None
+                after[attr.key] = _plain(hist.added[0]) if hist.added else None
+        if not after:
+            continue
+        action = "update"
+        if "deleted_at" in after:
+            action = "delete" if after["deleted_at"] else "restore"
+        pending.append(("dirty", obj, action, before, after))
+    for obj in session.deleted:
+        table = getattr(obj, "__tablename__", None)
+        if table in AUDITED_TABLES:
+            pending.append(("deleted", obj, "purge" if hasattr(obj, "deleted_at") else "delete",
+                            _snapshot(obj), None))
+    for obj in session.new:
+        if getattr(obj, "__tablename__", None) in AUDITED_TABLES:
+            pending.append(("new", obj, "create", None, None))
+
+
+@event.listens_for(OrmSession, "after_flush")
+def _write(session: OrmSession, _ctx: Any) -> None:
+    pending = session.info.pop("_audit_pending", [])
+    if not pending:
+        return
+    rows = []
+    for kind, obj, action, before, after in pending:
+        ident = inspect(obj).identity
+        rid = ident[0] if ident and len(ident) == 1 else None
+        if kind == "new":
+            after = _snapshot(obj)
+        rows.append(_row(session, action, obj.__tablename__, rid, before, after))
+    session.connection().execute(insert(AuditLog.__table__), rows)
+
+
+def record(session: OrmSession, action: str, table: str, record_id: int | None = None,
+           *, before: dict | None = None, after: dict | None = None) -> None:
+    """Write one entry by hand (bulk imports, exports of unmasked data, reveals)."""
+    session.add(AuditLog(**_row(session, action, table, record_id, before, after)))

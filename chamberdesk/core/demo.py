@@ -1,0 +1,264 @@
+"""A realistic demo county: one federation, 12 chambers of every kind, ~600 members and three
+years of meetings, activities and contacts. Everything goes through the services, so the demo
+data passes every validator. Some chambers clearly fail common conditions (an overdue 换届, an
+empty quarter, no office, few visits) so the assessments have something to find."""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from chamberdesk.core import activities, chambers, contacts, federation, meetings, members
+from chamberdesk.core.choices import (
+    MEMBER_TAGS,
+    ActivityCategory,
+    ChamberKind,
+    ContactWay,
+    Industry,
+    MeetingBody,
+    PoliticalStatus,
+    Position,
+    SizeClass,
+)
+from chamberdesk.core.db import Database
+from chamberdesk.core.models import Honour, PoliticalSeat
+from chamberdesk.core.validators import credit_code_check_char, id_check_digit
+
+REGION_CODE = "130534"
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华国庆志强海燕红梅晓东春生玉兰德明永红建国立新宏伟俊杰振华浩然子涵雨轩欣怡思远"
+WORDS = "恒信华泰鑫源金盛宏达永辉润丰瑞祥隆兴鼎新德昌嘉禾天成广源富民聚力博远万通福顺利民昌盛"
+SUFFIX = {
+    "A": ["农业科技", "种植专业合作社", "养殖"], "C": ["机械制造", "纺织", "食品", "新材料", "电子科技", "包装"],
+    "E": ["建筑工程", "建设", "装饰工程"], "F": ["商贸", "超市", "百货"], "G": ["物流", "运输"],
+    "H": ["餐饮管理", "酒店", "饭店"], "I": ["网络科技", "信息技术", "软件"], "K": ["房地产开发", "置业"],
+    "L": ["商务咨询", "广告", "人力资源"], "M": ["检测技术", "设计研究"], "O": ["家政服务", "汽车维修"],
+    "Q": ["医院", "康养"], "R": ["文化传媒", "体育"],
+}
+CHAMBERS = [
+    # name, kind, fails: set of weaknesses
+    ("城关镇商会", ChamberKind.TOWNSHIP, set()),
+    ("柳河镇商会", ChamberKind.TOWNSHIP, set()),
+    ("桃源乡商会", ChamberKind.TOWNSHIP, {"overdue_term", "empty_quarter", "few_visits"}),
+    ("东关街道商会", ChamberKind.SUBDISTRICT, set()),
+    ("西湖街道商会", ChamberKind.SUBDISTRICT, {"no_office", "part_time_sg"}),
+    ("建筑业商会", ChamberKind.INDUSTRY, set()),
+    ("餐饮业商会", ChamberKind.INDUSTRY, {"few_meetings", "shrinking"}),
+    ("电子商务协会", ChamberKind.INDUSTRY, set()),
+    ("福州清河商会", ChamberKind.NONLOCAL, {"term_due"}),
+    ("郑州清河商会", ChamberKind.NONLOCAL, set()),
+    ("万达广场楼宇商会", ChamberKind.BUILDING, {"few_visits"}),
+    ("青年企业家创业商圈商会", ChamberKind.OTHER, set()),
+]
+CHAMBER_INDUSTRY = {"建筑业商会": "E", "餐饮业商会": "H", "电子商务协会": "I"}
+
+
+class _Gen:
+    def __init__(self, seed: int) -> None:
+        self.r = random.Random(seed)
+        self.used_names: set[str] = set()
+        self.seq = 0
+
+    def person(self) -> str:
+        return self.r.choice(SURNAMES) + "".join(self.r.choice(GIVEN) for _ in range(self.r.choice((1, 2))))
+
+    def credit_code(self) -> str:
+        self.seq += 1
+        body = "91" + REGION_CODE + f"MA{self.seq:05d}" + self.r.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") + \
+            self.r.choice("0123456789")
+        return body + credit_code_check_char(body)
+
+    def id_number(self, born: date, female: bool) -> str:
+        seq = self.r.randrange(0, 999)
+        if (seq % 2 == 1) == female:
+            seq = (seq + 1) % 1000
+        body = REGION_CODE + born.strftime("%Y%m%d") + f"{seq:03d}"
+        return body + id_check_digit(body)
+
+    def enterprise(self, industry: str) -> str:
+        while True:
+            name = "清河县" + "".join(self.r.sample(WORDS, 2)) + self.r.choice(SUFFIX[industry]) + "有限公司"
+            if name not in self.used_names:
+                self.used_names.add(name)
+                return name
+
+    def day_in(self, year: int, month_from: int = 1, month_to: int = 12) -> date:
+        start = date(year, month_from, 1)
+        end = date(year, month_to, 28)
+        return start + timedelta(days=self.r.randrange((end - start).days + 1))
+
+
+def build_demo(db: Database, *, members_per_chamber: int = 50, seed: int = 2024, today: date | None = None) -> None:
+    """Fill an empty data file with the demo county, in one transaction."""
+    today = today or date.today()
+    g = _Gen(seed)
+    years = [today.year - 2, today.year - 1, today.year]
+    with db.transaction() as s:
+        federation.save_federation(s, {
+            "name": "清河县工商业联合会（总商会）", "region_code": REGION_CODE, "region_name": "河北省邢台市清河县",
+            "staff_quota": 4, "staff_count": 6, "party_group": True, "own_account": True, "office_area": 86.0,
+            "fax_count": 1, "phone_count": 3, "copier_count": 1, "computer_count": 4, "printer_count": 3,
+            "car_count": 1, "private_enterprises": 2400, "above_scale_enterprises": 180,
+        })
+        for y in years:
+            federation.set_budget(s, y, working_funds=80000 if y != years[0] else 50000, investment_funds=200000)
+        for idx, (name, kind, fails) in enumerate(CHAMBERS):
+            _demo_chamber(s, g, idx, name, kind, fails, years, today, members_per_chamber)
+        _federation_year(s, g, years, today)
+
+
+def _past(d: date, today: date) -> bool:
+    return d <= today
+
+
+def _demo_chamber(s: Session, g: _Gen, idx: int, name: str, kind: ChamberKind, fails: set[str],
+                  years: list[int], today: date, per: int) -> None:
+    r = g.r
+    founded = date(2008 + idx % 8, 3 + idx % 6, 10 + idx)
+    if "overdue_term" in fails:
+        term_start, term_end = date(today.year - 6, 4, 1), date(today.year - 1, 3, 31)
+    elif "term_due" in fails:
+        term_end = today + timedelta(days=45)
+        term_start = date(term_end.year - 5, term_end.month, 1)
+    else:
+        term_start = date(today.year - 1 - idx % 4, 6, 1)
+        term_end = date(term_start.year + 5, 5, 31)
+    president, sg = g.person(), g.person()
+    ch = chambers.create_chamber(s, {
+        "name": name, "kind": kind.value, "registered": idx % 5 != 4,
+        "founded_on": founded, "term_start": term_start, "term_end": term_end,
+        "has_office": "no_office" not in fails, "office_area": None if "no_office" in fails else float(40 + idx * 7),
+        "fulltime_staff": 0 if "part_time_sg" in fails else 1 + idx % 3, "parttime_staff": 2 + idx % 2,
+        "annual_funds": float(30000 + idx * 8000), "party_org": ["own", "joint", "liaison", "own"][idx % 4],
+        "rules": "meeting,finance,dues,archive" + (",membership,study,activity" if idx % 3 else ""),
+        "president_name": president, "secretary_general_name": sg,
+        "secretary_fulltime": "part_time_sg" not in fails, "is_group_member": True,
+        "inspection_passed": idx % 7 != 6,
+    })
+    n = per + r.randrange(-8, 9)
+    industry_pool = [CHAMBER_INDUSTRY[name]] if name in CHAMBER_INDUSTRY else list(SUFFIX)
+    member_ids: list[int] = []
+    for i in range(n):
+        ind = r.choice(industry_pool)
+        female = r.random() < 0.3
+        born = date(r.randrange(1958, 1996), r.randrange(1, 13), r.randrange(1, 29))
+        # members join across the years; a shrinking chamber lost many this year
+        join_year = r.choice([2012, 2015, 2018, 2020, 2022, years[0], years[0], years[1], years[1], years[2]])
+        join = g.day_in(join_year, 1, 10 if join_year == today.year else 12)
+        if join > today:
+            join = today - timedelta(days=r.randrange(10, 200))
+        rep = president if i == 0 else (sg if i == 1 else g.person())
+        position = (Position.PRESIDENT if i == 0 else Position.SECRETARY_GENERAL if i == 1
+                    else Position.VICE_PRESIDENT if i < 5 else Position.DIRECTOR if i < 12
+                    else Position.SUPERVISOR if i < 14 else Position.MEMBER)
+        leave = None
+        if i >= 14 and ("shrinking" in fails and r.random() < 0.3 or r.random() < 0.04):
+            leave = join + timedelta(days=r.randrange(100, 1500))
+            leave = leave if leave <= today else None
+        tags = ",".join(r.sample(MEMBER_TAGS, r.choice((0, 0, 1, 1, 2))))
+        m = members.create_member(s, {
+            "kind": "enterprise" if r.random() > 0.06 else "personal",
+            "enterprise_name": g.enterprise(ind), "credit_code": g.credit_code(),
+            "legal_rep": rep, "rep_name": rep, "rep_gender": "F" if female else "M", "rep_birth_date": born,
+            "rep_id_number": g.id_number(born, female),
+            "rep_political_status": r.choice([PoliticalStatus.CPC, PoliticalStatus.MASSES, PoliticalStatus.MASSES,
+                                              PoliticalStatus.CNDCA, PoliticalStatus.NONPARTISAN]).value,
+            "rep_phone": "1" + r.choice("3578") + "".join(r.choice("0123456789") for _ in range(9)),
+            "industry": Industry(ind).value, "size_class": r.choice(list(SizeClass)).value, "tags": tags,
+            "join_date": join, "leave_date": leave, "leave_reason": "企业注销" if leave else None,
+        }, seats=[(ch.id, position.value)])
+        if leave:
+            members.end_seats(s, m.id, leave)
+        else:
+            member_ids.append(m.id)
+        if i < 3 and r.random() < 0.5:
+            s.add(PoliticalSeat(member_id=m.id, kind=r.choice(["npc", "cppcc"]), level="county",
+                                start_year=today.year - 3, end_year=today.year + 2))
+        if i < 2 and r.random() < 0.4:
+            s.add(Honour(member_id=m.id, title="优秀民营企业家", year=years[1], granted_by="清河县人民政府"))
+    s.flush()
+
+    for y in years:
+        # meetings
+        plan = [(MeetingBody.GENERAL_ASSEMBLY, 1), (MeetingBody.COUNCIL, 2), (MeetingBody.PRESIDENT_OFFICE, 4),
+                (MeetingBody.SUPERVISORY_BOARD, 1)]
+        if "few_meetings" in fails:
+            plan = [(MeetingBody.COUNCIL, 1)]
+        for body, times in plan:
+            for t in range(times):
+                month = 1 + (12 // times) * t + r.randrange(0, max(1, 12 // times))
+                d = g.day_in(y, min(month, 12), min(month, 12))
+                if not _past(d, today):
+                    continue
+                present = r.randrange(8, 30)
+                attendees = r.sample(member_ids, min(len(member_ids), present))
+                meetings.create_meeting(s, {
+                    "chamber_id": ch.id, "body": body.value, "date": d, "place": f"{name}会议室",
+                    "agenda": f"1. 学习传达上级会议精神；2. 研究{y}年度重点工作", "expected_count": present + r.randrange(0, 6),
+                    "present_count": present, "decisions": "会议审议通过相关事项。",
+                    "minutes": f"{body.label}于{d.month}月{d.day}日召开，会长{president}主持。",
+                }, attendees)
+        # activities: two or three a quarter; a weak chamber has an empty third quarter
+        for q in range(1, 5):
+            count = r.choice((2, 2, 3))
+            if "empty_quarter" in fails and y >= years[1] and q == 3:
+                count = 0
+            if "empty_quarter" in fails and y >= years[1] and q == 2:
+                count = 1
+            for _ in range(count):
+                d = g.day_in(y, 3 * q - 2, 3 * q)
+                if not _past(d, today):
+                    continue
+                cat = r.choice([ActivityCategory.THEORY_STUDY, ActivityCategory.TRAINING, ActivityCategory.CHARITY,
+                                ActivityCategory.GOV_DIALOGUE, ActivityCategory.CHAMBER_EXCHANGE,
+                                ActivityCategory.LEGAL, ActivityCategory.VILLAGES, ActivityCategory.INVESTMENT])
+                part = r.sample(member_ids, min(len(member_ids), r.randrange(6, 25)))
+                activities.create_activity(s, {
+                    "chamber_id": ch.id, "category": cat.value, "date": d,
+                    "title": f"{name}{cat.label}活动", "participant_count": len(part) + r.randrange(0, 10),
+                    "member_participants": len(part),
+                    "amount": round(r.uniform(1, 50), 1) if cat in (ActivityCategory.CHARITY, ActivityCategory.INVESTMENT) else None,
+                    "people_count": len(part) if cat == ActivityCategory.TRAINING else None,
+                    "item_count": r.randrange(1, 6) if cat in (ActivityCategory.LEGAL, ActivityCategory.GOV_DIALOGUE) else None,
+                }, part)
+        # contacts
+        visit_p, contact_p = (0.08, 0.35) if "few_visits" in fails else (0.35, 0.75)
+        for mid in member_ids:
+            if r.random() < visit_p:
+                d = g.day_in(y)
+                if _past(d, today):
+                    contacts.log_contact(s, {"member_id": mid, "chamber_id": ch.id, "date": d,
+                                             "way": ContactWay.VISIT.value, "by_whom": sg})
+            if r.random() < contact_p:
+                d = g.day_in(y)
+                if _past(d, today):
+                    contacts.log_contact(s, {"member_id": mid, "chamber_id": ch.id, "date": d,
+                                             "way": r.choice([ContactWay.PHONE, ContactWay.WECHAT]).value, "by_whom": sg})
+
+
+def _federation_year(s: Session, g: _Gen, years: list[int], today: date) -> None:
+    r = g.r
+    for y in years:
+        for body, times in ((MeetingBody.STANDING_COMMITTEE, 2), (MeetingBody.EXECUTIVE_COMMITTEE, 1),
+                            (MeetingBody.CHAIR_OFFICE, 4), (MeetingBody.PARTY_GROUP, 6)):
+            for t in range(times):
+                m = 1 + (12 // times) * t
+                d = g.day_in(y, m, m)
+                if _past(d, today):
+                    meetings.create_meeting(s, {"body": body.value, "date": d, "place": "县工商联会议室",
+                                                "agenda": "研究部署全县工商联工作", "expected_count": 30, "present_count": 26})
+        plan = [(ActivityCategory.THEORY_STUDY, 2), (ActivityCategory.PUBLICITY, 2), (ActivityCategory.TRAINING, 1),
+                (ActivityCategory.RESEARCH, 1), (ActivityCategory.POLICY_ADVICE, 2), (ActivityCategory.CHARITY, 1),
+                (ActivityCategory.CHAMBER_EXCHANGE, 1), (ActivityCategory.INVESTMENT, 1), (ActivityCategory.VILLAGES, 1)]
+        if y == years[0]:
+            plan = [(c, n) for c, n in plan if c != ActivityCategory.RESEARCH]  # an older year misses 调研
+        for cat, times in plan:
+            for _ in range(times):
+                d = g.day_in(y, 2, 11)
+                if _past(d, today):
+                    activities.create_activity(s, {"category": cat.value, "date": d, "title": f"县工商联{cat.label}",
+                                                   "participant_count": r.randrange(20, 80),
+                                                   "people_count": r.randrange(30, 120) if cat == ActivityCategory.TRAINING else None,
+                                                   "amount": round(r.uniform(10, 300), 1) if cat in (ActivityCategory.INVESTMENT, ActivityCategory.CHARITY) else None})

@@ -1,0 +1,65 @@
+"""The federation itself (本级工商联): its one record, its yearly budgets, and data-file settings."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from sqlmodel import Session, select
+
+from chamberdesk.core import records
+from chamberdesk.core.fields import Checker
+from chamberdesk.core.models import FEDERATION_LABELS, Federation, FederationBudget, Setting
+
+_COUNTS = ("staff_quota", "staff_count", "fax_count", "phone_count", "copier_count", "computer_count",
+           "printer_count", "car_count", "private_enterprises", "above_scale_enterprises")
+
+
+def validate_federation(data: dict[str, Any]) -> dict[str, Any]:
+    c = Checker(data, FEDERATION_LABELS)
+    c.text("name", required=True, max_len=100)
+    c.text("region_name", max_len=50)
+    code = str(c.data.get("region_code") or "").strip()
+    if code and not re.fullmatch(r"\d{6}", code):
+        c.fail("region_code", "应为6位数字（GB/T 2260 行政区划代码）")
+    c.data["region_code"] = code
+    c.non_negative("office_area", *_COUNTS)
+    return c.done()
+
+
+def get_federation(session: Session) -> Federation | None:
+    return session.exec(select(Federation).where(Federation.deleted_at.is_(None)).order_by(Federation.id)).first()
+
+
+def save_federation(session: Session, changes: dict[str, Any], *, expected_version: int | None = None) -> Federation:
+    fed = get_federation(session)
+    if fed is None:
+        fed = Federation(**validate_federation({**Federation(name="x").model_dump(), **changes}))
+        session.add(fed)
+        session.flush()
+        return fed
+    return records.apply_update(session, fed, changes, expected_version=expected_version, validate=validate_federation)
+
+
+def set_budget(session: Session, year: int, *, working_funds: float, investment_funds: float) -> FederationBudget:
+    b = session.exec(select(FederationBudget).where(FederationBudget.year == year)).first() or FederationBudget(year=year)
+    b.working_funds = working_funds
+    b.investment_funds = investment_funds
+    session.add(b)
+    return b
+
+
+def get_budget(session: Session, year: int) -> FederationBudget | None:
+    return session.exec(select(FederationBudget).where(FederationBudget.year == year)).first()
+
+
+def get_setting(session: Session, key: str, default: Any = None) -> Any:
+    s = session.get(Setting, key)
+    return default if s is None else json.loads(s.value)
+
+
+def set_setting(session: Session, key: str, value: Any) -> None:
+    s = session.get(Setting, key) or Setting(key=key)
+    s.value = json.dumps(value, ensure_ascii=False)
+    session.add(s)

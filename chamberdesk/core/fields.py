@@ -1,0 +1,82 @@
+"""Field-level checks shared by every service: each normalises one value or records a FieldError."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from chamberdesk.core.choices import Choice
+from chamberdesk.core.errors import FieldError, InvalidInput
+from chamberdesk.core.validators import check_not_future, clean_text
+
+
+class Checker:
+    """Collects every field's problem, so the clerk sees all of them at once."""
+
+    def __init__(self, data: dict[str, Any], labels: dict[str, str]) -> None:
+        self.data = dict(data)
+        self.labels = labels
+        self.errors: list[FieldError] = []
+
+    def fail(self, field: str, message: str) -> None:
+        self.errors.append(FieldError(field, self.labels.get(field, field), message))
+
+    def has_error(self, field: str) -> bool:
+        return any(e.field == field for e in self.errors)
+
+    def text(self, field: str, *, required: bool = False, max_len: int = 200) -> None:
+        v = clean_text(self.data.get(field))
+        if v is None and required:
+            self.fail(field, "必须填写")
+        elif v is not None and len(v) > max_len:
+            self.fail(field, f"不能超过{max_len}个字")
+        self.data[field] = v
+
+    def choice(self, field: str, enum: type[Choice], *, required: bool = False) -> None:
+        v = self.data.get(field)
+        if v in (None, ""):
+            if required:
+                self.fail(field, "必须选择")
+            self.data[field] = None
+            return
+        m = enum.parse(v)
+        if m is None:
+            self.fail(field, f"“{v}”不是可选项（可选：{'、'.join(enum.labels())}）")
+        else:
+            self.data[field] = m.value
+
+    def normalised(self, field: str, fn: Callable[[Any], Any]) -> None:
+        v = self.data.get(field)
+        if v in (None, ""):
+            self.data[field] = None
+            return
+        try:
+            self.data[field] = fn(v)
+        except ValueError as exc:
+            self.fail(field, str(exc))
+
+    def past_date(self, field: str, *, required: bool = False) -> None:
+        v = self.data.get(field)
+        if v is None:
+            if required:
+                self.fail(field, "必须填写")
+            return
+        if not isinstance(v, date):
+            self.fail(field, "不是有效日期")
+            return
+        try:
+            check_not_future(v)
+        except ValueError as exc:
+            self.fail(field, str(exc))
+
+    def non_negative(self, *fields: str) -> None:
+        for f in fields:
+            v = self.data.get(f)
+            if v is not None and v < 0:
+                self.fail(f, "不能为负数")
+
+    def done(self) -> dict[str, Any]:
+        if self.errors:
+            raise InvalidInput(self.errors)
+        return self.data

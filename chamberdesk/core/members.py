@@ -1,0 +1,288 @@
+"""Members (会员): validation, create/update/delete, chamber seats, and the ledger query.
+
+The ledger query filters and sorts in SQL and returns ids or narrow rows, so the GUI, prints and
+exports stay fast at 100,000 members without loading them all as objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, exists, func, or_
+from sqlmodel import Session, col, select
+
+from chamberdesk.core import records
+from chamberdesk.core.choices import MEMBER_TAGS, Gender, Industry, MemberKind, PoliticalStatus, Position, SizeClass
+from chamberdesk.core.errors import FieldError, InvalidInput
+from chamberdesk.core.fields import Checker
+from chamberdesk.core.models import (
+    MEMBER_LABELS,
+    Activity,
+    ActivityParticipant,
+    Chamber,
+    Contact,
+    Member,
+    MemberCreate,
+    Membership,
+)
+from chamberdesk.core.validators import (
+    check_leave_after_join,
+    normalize_credit_code,
+    normalize_gender,
+    normalize_id_number,
+    normalize_phone,
+)
+
+
+def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id: int | None = None) -> dict[str, Any]:
+    """Normalise and check a member's fields; raise InvalidInput naming every bad field."""
+    c = Checker(data, MEMBER_LABELS)
+    c.choice("kind", MemberKind, required=True)
+    c.text("enterprise_name", required=True, max_len=200)
+    c.normalised("credit_code", normalize_credit_code)
+    c.text("legal_rep", max_len=50)
+    c.text("rep_name", max_len=50)
+    c.normalised("rep_gender", normalize_gender)
+    c.normalised("rep_id_number", normalize_id_number)
+    c.choice("rep_political_status", PoliticalStatus)
+    c.normalised("rep_phone", normalize_phone)
+    c.choice("industry", Industry)
+    c.choice("size_class", SizeClass)
+    c.text("leave_reason", max_len=200)
+    c.text("notes", max_len=5000)
+    tags = [t.strip() for t in str(c.data.get("tags") or "").replace("，", ",").replace("、", ",").split(",")]
+    tags = [t for t in tags if t]
+    unknown = [t for t in tags if t not in MEMBER_TAGS]
+    if unknown:
+        c.fail("tags", f"未知标签：{'、'.join(unknown)}")
+    c.data["tags"] = ",".join(dict.fromkeys(tags))
+    c.past_date("rep_birth_date")
+    c.past_date("join_date")
+    c.past_date("leave_date")
+    try:
+        check_leave_after_join(c.data.get("join_date"), c.data.get("leave_date"))
+    except ValueError as exc:
+        c.fail("leave_date", str(exc))
+    if session is not None and c.data.get("leave_date") is None:
+        _check_unique(session, c, exclude_id)
+    return c.done()
+
+
+def _check_unique(session: Session, c: Checker, exclude_id: int | None) -> None:
+    for fld, what in (("credit_code", "统一社会信用代码"), ("rep_id_number", "身份证号")):
+        v = c.data.get(fld)
+        if not v or c.has_error(fld):
+            continue
+        q = select(Member.id, Member.enterprise_name).where(
+            getattr(Member, fld) == v, col(Member.leave_date).is_(None), col(Member.deleted_at).is_(None))
+        if exclude_id is not None:
+            q = q.where(Member.id != exclude_id)
+        hit = session.exec(q).first()
+        if hit:
+            c.fail(fld, f"该{what}已被在册会员“{hit[1]}”使用")
+
+
+def create_member(session: Session, data: MemberCreate | dict[str, Any],
+                  seats: list[tuple[int | None, str]] | None = None) -> Member:
+    """Add a member (and its chamber seats). The caller's transaction commits."""
+    raw = data.model_dump() if isinstance(data, MemberCreate) else dict(data)
+    clean = validate_member(session, raw)
+    member = Member(**clean)
+    session.add(member)
+    session.flush()
+    for chamber_id, position in seats or []:
+        add_seat(session, member.id, chamber_id, position, start=member.join_date)
+    return member
+
+
+def update_member(session: Session, member_id: int, changes: dict[str, Any], *,
+                  expected_version: int | None = None) -> Member:
+    m = records.get_live(session, Member, member_id)
+    return records.apply_update(session, m, changes, expected_version=expected_version,
+                                validate=lambda d: validate_member(session, d, exclude_id=member_id))
+
+
+def mark_left(session: Session, member_ids: list[int], leave_date: date, reason: str | None) -> int:
+    """退会 for several members at once; ends their seats on the same day."""
+    n = 0
+    for mid in member_ids:
+        m = records.get_live(session, Member, mid)
+        if m.leave_date is not None:
+            continue
+        if m.join_date and leave_date < m.join_date:
+            raise InvalidInput([FieldError("leave_date", "退会日期", f"“{m.enterprise_name}”的退会日期不能早于入会日期")])
+        records.apply_update(session, m, {"leave_date": leave_date, "leave_reason": reason}, expected_version=None)
+        end_seats(session, mid, leave_date)
+        n += 1
+    return n
+
+
+def end_seats(session: Session, member_id: int, on: date) -> None:
+    for seat in session.exec(select(Membership).where(Membership.member_id == member_id, col(Membership.end_date).is_(None))):
+        seat.end_date = on
+        session.add(seat)
+
+
+def delete_member(session: Session, member_id: int) -> None:
+    records.soft_delete(session, records.get_live(session, Member, member_id))
+
+
+def add_seat(session: Session, member_id: int, chamber_id: int | None, position: str = "member",
+             *, start: date | None = None) -> Membership:
+    pos = Position.parse(position)
+    if pos is None:
+        raise InvalidInput([FieldError("position", "职务", f"“{position}”不是可选职务")])
+    if chamber_id is not None:
+        records.get_live(session, Chamber, chamber_id)
+    seat = Membership(member_id=member_id, chamber_id=chamber_id, position=pos.value, start_date=start)
+    session.add(seat)
+    return seat
+
+
+def assign_to_chamber(session: Session, member_ids: list[int], chamber_id: int, position: str = "member") -> int:
+    """Bulk action: give each member a seat in the chamber unless it already has an open one."""
+    n = 0
+    for mid in member_ids:
+        records.get_live(session, Member, mid)
+        has = session.exec(select(Membership.id).where(
+            Membership.member_id == mid, Membership.chamber_id == chamber_id, col(Membership.end_date).is_(None))).first()
+        if not has:
+            add_seat(session, mid, chamber_id, position, start=date.today())
+            n += 1
+    return n
+
+
+def add_tag(session: Session, member_ids: list[int], tag: str) -> int:
+    if tag not in MEMBER_TAGS:
+        raise InvalidInput([FieldError("tags", "标签", f"未知标签：{tag}")])
+    n = 0
+    for mid in member_ids:
+        m = records.get_live(session, Member, mid)
+        tags = [t for t in m.tags.split(",") if t]
+        if tag not in tags:
+            records.apply_update(session, m, {"tags": ",".join([*tags, tag])}, expected_version=None)
+            n += 1
+    return n
+
+
+# --- the ledger query ------------------------------------------------------------------------------
+
+SORTABLE = {
+    "enterprise_name": Member.enterprise_name, "credit_code": Member.credit_code, "rep_name": Member.rep_name,
+    "rep_phone": Member.rep_phone, "industry": Member.industry, "kind": Member.kind, "join_date": Member.join_date,
+    "leave_date": Member.leave_date, "id": Member.id, "size_class": Member.size_class,
+    "rep_political_status": Member.rep_political_status,
+}
+
+
+@dataclass
+class MemberFilter:
+    """What the ledger shows: the same object drives the GUI table, prints and exports."""
+
+    search: str = ""
+    chamber_id: int | None = None
+    kind: str | None = None
+    industry: str | None = None
+    status: str | None = "active"  # active | left | None (all)
+    join_year: int | None = None
+    tag: str | None = None
+    sort: str = "id"
+    descending: bool = False
+    ids: list[int] | None = field(default=None)
+
+    def where(self) -> list[Any]:
+        conds: list[Any] = [col(Member.deleted_at).is_(None)]
+        if self.search.strip():
+            term = f"%{self.search.strip()}%"
+            conds.append(or_(col(Member.enterprise_name).like(term), col(Member.credit_code).like(term.upper()),
+                             col(Member.rep_name).like(term), col(Member.legal_rep).like(term),
+                             col(Member.rep_phone).like(term)))
+        if self.chamber_id is not None:
+            conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
+                                             col(Membership.end_date).is_(None))))
+        if self.kind:
+            conds.append(Member.kind == self.kind)
+        if self.industry:
+            conds.append(Member.industry == self.industry)
+        if self.status == "active":
+            conds.append(col(Member.leave_date).is_(None))
+        elif self.status == "left":
+            conds.append(col(Member.leave_date).is_not(None))
+        if self.join_year:
+            conds.append(and_(Member.join_date >= date(self.join_year, 1, 1), Member.join_date <= date(self.join_year, 12, 31)))
+        if self.tag:
+            conds.append(or_(Member.tags == self.tag, col(Member.tags).like(f"{self.tag},%"),
+                             col(Member.tags).like(f"%,{self.tag}"), col(Member.tags).like(f"%,{self.tag},%")))
+        if self.ids is not None:
+            conds.append(col(Member.id).in_(self.ids))
+        return conds
+
+    def order(self) -> list[Any]:
+        column = SORTABLE.get(self.sort, Member.id)
+        first = column.desc() if self.descending else column.asc()
+        return [first, Member.id.desc() if self.descending else Member.id.asc()]
+
+
+def count_members(session: Session, flt: MemberFilter) -> int:
+    return session.exec(select(func.count()).select_from(Member).where(*flt.where())).one()
+
+
+def member_ids(session: Session, flt: MemberFilter) -> list[int]:
+    """All matching ids in display order (ints only: cheap even at 100,000 rows)."""
+    return list(session.exec(select(Member.id).where(*flt.where()).order_by(*flt.order())))
+
+
+def members_by_ids(session: Session, ids: list[int]) -> dict[int, Member]:
+    if not ids:
+        return {}
+    return {m.id: m for m in session.exec(select(Member).where(col(Member.id).in_(ids)))}
+
+
+def iter_members(session: Session, flt: MemberFilter, batch: int = 2000):
+    """Matching members in display order, fetched in batches (for prints and exports)."""
+    ids = member_ids(session, flt)
+    for i in range(0, len(ids), batch):
+        chunk = ids[i:i + batch]
+        found = members_by_ids(session, chunk)
+        for mid in chunk:
+            yield found[mid]
+
+
+def chamber_names_for(session: Session, ids: list[int]) -> dict[int, str]:
+    """Member id → the chambers it currently sits in, joined with 、."""
+    if not ids:
+        return {}
+    rows = session.exec(select(Membership.member_id, Chamber.name).join(Chamber, Chamber.id == Membership.chamber_id)
+                        .where(col(Membership.member_id).in_(ids), col(Membership.end_date).is_(None),
+                               col(Chamber.deleted_at).is_(None)).order_by(Chamber.name))
+    out: dict[int, list[str]] = {}
+    for mid, name in rows:
+        out.setdefault(mid, []).append(name)
+    return {k: "、".join(v) for k, v in out.items()}
+
+
+@dataclass
+class MemberHistory:
+    seats: list[tuple[str, str, date | None, date | None]]  # chamber name, position label, start, end
+    contacts: list[Contact]
+    activities: list[Activity]
+
+
+def member_history(session: Session, member_id: int) -> MemberHistory:
+    seats = []
+    rows = session.exec(select(Membership, Chamber.name).join(Chamber, Chamber.id == Membership.chamber_id, isouter=True)
+                        .where(Membership.member_id == member_id).order_by(Membership.start_date))
+    for seat, cname in rows:
+        pos = Position.parse(seat.position)
+        seats.append((cname or "本级工商联", pos.label if pos else seat.position, seat.start_date, seat.end_date))
+    contacts = list(session.exec(select(Contact).where(Contact.member_id == member_id, col(Contact.deleted_at).is_(None))
+                                 .order_by(Contact.date.desc())))
+    acts = list(session.exec(select(Activity).join(ActivityParticipant, ActivityParticipant.activity_id == Activity.id)
+                             .where(ActivityParticipant.member_id == member_id, col(Activity.deleted_at).is_(None))
+                             .order_by(Activity.date.desc())))
+    return MemberHistory(seats, contacts, acts)
+
+
+GENDER_LABEL = {g.value: g.label for g in Gender}

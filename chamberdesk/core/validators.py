@@ -1,0 +1,187 @@
+"""Normalisers and validators for codes, numbers and dates; each failure is a Chinese message.
+
+A validator returns the normalised value or raises `ValueError(message)`; `check_*` wrappers in the
+services turn that into a `FieldError` naming the field.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import date
+
+from stdnum.cn import ric, uscc
+
+_WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def to_halfwidth(text: str) -> str:
+    """Full-width letters, digits and punctuation to their ASCII forms (NFKC keeps CJK as it is)."""
+    return unicodedata.normalize("NFKC", text)
+
+
+def clean_text(value: object) -> str | None:
+    """Trim, drop control characters and collapse inner whitespace runs; empty → None."""
+    if value is None:
+        return None
+    s = _CONTROL.sub("", str(value))
+    s = _WS.sub(" ", s).strip()
+    return s or None
+
+
+def compact_code(value: object) -> str:
+    """A code as typed: half-width, no spaces or dashes, upper case."""
+    s = to_halfwidth(str(value))
+    s = re.sub(r"[\s\-_.·]+", "", s)
+    return s.upper()
+
+
+def credit_code_check_char(first17: str) -> str:
+    """The GB 32100-2015 check character for the first 17 characters."""
+    return uscc.calc_check_digit(first17)
+
+
+def normalize_credit_code(value: object) -> str:
+    """统一社会信用代码: 18 characters, GB 32100-2015 alphabet and check character."""
+    code = compact_code(value)
+    if not code:
+        raise ValueError("不能为空")
+    if len(code) != 18:
+        raise ValueError(f"应为18位，现为{len(code)}位")
+    if not re.fullmatch(r"[0-9A-HJ-NPQRTUWXY]{18}", code):
+        raise ValueError("含有不允许的字符（不使用 I、O、Z、S、V）")
+    try:
+        expected = uscc.calc_check_digit(code[:17])
+    except Exception as exc:  # stdnum raises on an invalid alphabet
+        raise ValueError("含有不允许的字符") from exc
+    if code[17] != expected:
+        raise ValueError("校验位不正确，请核对是否抄错")
+    return code
+
+
+def id_check_digit(first17: str) -> str:
+    """GB 11643-1999 check digit for the first 17 digits."""
+    return ric.calc_check_digit(first17 + "0")
+
+
+def _birth(yyyymmdd: str) -> date:
+    try:
+        return date(int(yyyymmdd[:4]), int(yyyymmdd[4:6]), int(yyyymmdd[6:8]))
+    except ValueError as exc:
+        raise ValueError("出生日期不存在") from exc
+
+
+def normalize_id_number(value: object, *, today: date | None = None) -> str:
+    """居民身份证号: 18 characters with a GB 11643-1999 check digit and a real birth date.
+
+    A 15-digit number of the old format is recognised and upgraded to 18 digits (19 + year, check
+    digit computed). The region code is not looked up: tables are incomplete and codes change,
+    and people keep their old numbers.
+    """
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        # A number cell has already lost digits beyond 15 significant ones: never trust it.
+        raise ValueError("单元格以数字形式保存，后几位已丢失，请将该列设为文本后重新填写")
+    num = compact_code(value)
+    today = today or date.today()
+    if not num:
+        raise ValueError("不能为空")
+    if len(num) == 15:
+        if not num.isdigit():
+            raise ValueError("15位旧号码应全为数字")
+        born = _birth("19" + num[6:12])
+        num17 = num[:6] + "19" + num[6:]
+        num = num17 + id_check_digit(num17)
+    elif len(num) == 18:
+        if not re.fullmatch(r"\d{17}[\dX]", num):
+            raise ValueError("前17位应为数字，最后一位为数字或X")
+        born = _birth(num[6:14])
+        if num[17] != id_check_digit(num[:17]):
+            raise ValueError("校验位不正确，请核对是否抄错")
+    else:
+        raise ValueError(f"应为18位（或15位旧号码），现为{len(num)}位")
+    if born > today or born.year < 1900:
+        raise ValueError("出生日期不合理")
+    return num
+
+
+def birth_date_from_id(num: str) -> date:
+    return _birth(num[6:14])
+
+
+def gender_from_id(num: str) -> str:
+    """'M' or 'F' from the 17th digit."""
+    return "M" if int(num[16]) % 2 else "F"
+
+
+_MOBILE = re.compile(r"1[3-9]\d{9}")
+_LANDLINE = re.compile(r"(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?")
+
+
+def normalize_phone(value: object) -> str:
+    """A mainland mobile (11 digits) or a landline as 0xxx-xxxxxxxx[-ext]; full-width and spaces allowed."""
+    s = to_halfwidth(str(value)).strip()
+    s = re.sub(r"[\s()（）]", "", s).replace("—", "-")
+    s = re.sub(r"^(\+?86|0086)-?(?=1\d{10}$)", "", s)
+    if not s:
+        raise ValueError("不能为空")
+    digits = s.replace("-", "")
+    if digits.isdigit() and _MOBILE.fullmatch(digits):
+        return digits
+    if "-" in s and (m := _LANDLINE.fullmatch(s)):
+        area, number, ext = m.groups()
+    elif digits.isdigit() and digits.startswith("0") and 10 <= len(digits) <= 12:
+        # no dash: 010 and 02x are 3-digit area codes, the rest 4
+        cut = 3 if digits[1] in "12" else 4
+        area, number, ext = digits[:cut], digits[cut:], None
+    elif digits.isdigit() and 7 <= len(digits) <= 8:
+        raise ValueError("固定电话请加区号，如 0371-12345678")
+    else:
+        raise ValueError("应为11位手机号或带区号的固定电话")
+    if not 7 <= len(number) <= 8:
+        raise ValueError("固定电话号码应为7或8位")
+    return f"{area}-{number}" + (f"-{ext}" if ext else "")
+
+
+GENDER_WORDS = {"男": "M", "女": "F", "M": "M", "F": "F", "男性": "M", "女性": "F", "1": "M", "2": "F"}
+
+
+def normalize_gender(value: object) -> str:
+    s = to_halfwidth(str(value)).strip().upper()
+    if s in GENDER_WORDS:
+        return GENDER_WORDS[s]
+    raise ValueError("应为“男”或“女”")
+
+
+def check_not_future(d: date, *, today: date | None = None) -> date:
+    if d > (today or date.today()):
+        raise ValueError("不能晚于今天")
+    return d
+
+
+def check_leave_after_join(join: date | None, leave: date | None) -> None:
+    if join and leave and leave < join:
+        raise ValueError("退会日期不能早于入会日期")
+
+
+def mask_id_number(num: str | None) -> str:
+    """410102********1234: region code and last four kept."""
+    if not num:
+        return ""
+    if len(num) <= 10:
+        return "*" * len(num)
+    return num[:6] + "*" * (len(num) - 10) + num[-4:]
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****5678; landlines keep the area code and last four."""
+    if not phone:
+        return ""
+    digits = phone.replace("-", "")
+    if len(digits) == 11 and digits.startswith("1"):
+        return digits[:3] + "****" + digits[-4:]
+    if "-" in phone:
+        area, rest = phone.split("-", 1)
+        return area + "-" + "*" * max(len(rest) - 4, 0) + rest[-4:]
+    return "*" * max(len(phone) - 4, 0) + phone[-4:]
+

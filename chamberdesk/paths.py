@@ -1,0 +1,44 @@
+"""Where things live: the user's data folder and the bundled resources, resolved in one place."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from platformdirs import PlatformDirs
+
+from chamberdesk import APP_NAME
+
+_DIRS = PlatformDirs(appname=APP_NAME, appauthor=False, roaming=False)
+
+
+def bundle_root() -> Path:
+    """The folder holding `resources/` and `rubric_data/`: the source tree, or the frozen bundle."""
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        return Path(frozen)
+    return Path(__file__).resolve().parent.parent
+
+
+def resources_dir() -> Path:
+    return bundle_root() / "resources"
+
+
+def rubric_data_dir() -> Path:
+    return bundle_root() / "rubric_data"
+
+
+def user_data_dir() -> Path:
+    return Path(_DIRS.user_data_dir)
+
+
+def default_db_path() -> Path:
+    return user_data_dir() / "chamberdesk.db"
+
+
+def user_rubric_dir() -> Path:
+    return user_data_dir() / "rubrics"
+
+
+def default_backup_dir() -> Path:
+    return user_data_dir() / "backups"

@@ -1,0 +1,203 @@
+"""Long work (import, export, printing batches, backups) off the GUI thread, with progress and 取消.
+
+One helper for every page:
+
+    from chamberdesk.gui.workers import run_task
+
+    def work(progress):                      # runs on a worker thread: never touch a widget here
+        with ctx.db.transaction() as s:      # each task opens its own session
+            for i, row in enumerate(rows):
+                progress.check()             # raises Cancelled if the clerk pressed 取消
+                ...
+                progress.report(i + 1, len(rows), f"正在导入第 {i + 1} 行")
+        return n
+
+    run_task(self, "导入会员", work,
+             on_done=lambda n: ctx.status_message.emit(f"已导入 {n} 条"),   # GUI thread
+             label="正在读取表格…")
+
+API
+  run_task(parent, title, fn, *, on_done=None, on_error=None, on_cancel=None, label="",
+           cancellable=True, show_progress=True, min_duration_ms=400) -> Task
+    - `fn(progress)` runs on QThreadPool.globalInstance(); its return value goes to `on_done(result)`,
+      called on the GUI thread.
+    - `progress.report(done, total=0, text="")`: thread-safe; total=0 shows a busy bar.
+      `progress.cancelled` (bool) and `progress.check()` (raises `Cancelled`) see the 取消 button.
+    - A ChamberDeskError raised by `fn` is shown as a warning box with its Chinese message; any other
+      exception as 操作失败 with the details folded away. Pass `on_error(exc)` to handle it yourself
+      (then no box is shown). A `Cancelled` exception calls `on_cancel()` and shows nothing.
+    - The QProgressDialog (window-modal on `parent`) appears only if the work lasts longer than
+      `min_duration_ms`, so quick tasks do not flash a dialog.
+  Task: `.done` (bool), `.result`, `.error`, `.cancel()`, `.finished` signal (emitted on the GUI thread
+  after the callbacks), `.wait(timeout_ms)` for tests and shutdown.
+"""
+
+from __future__ import annotations
+
+import threading
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
+
+from chamberdesk.core.errors import ChamberDeskError
+
+
+class Cancelled(Exception):
+    """Raised inside a task by `progress.check()` after the clerk pressed 取消."""
+
+
+class Progress:
+    """Handed to the task function: report progress, look at the cancel flag. Thread-safe."""
+
+    def __init__(self, task: Task) -> None:
+        self._task = task
+        self._cancel = threading.Event()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+    def check(self) -> None:
+        if self._cancel.is_set():
+            raise Cancelled()
+
+    def report(self, done: int, total: int = 0, text: str = "") -> None:
+        self._task._progressed.emit(int(done), int(total), str(text))
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task) -> None:
+        super().__init__()
+        self.task = task
+        self.setAutoDelete(True)
+
+    def run(self) -> None:
+        t = self.task
+        try:
+            result = t._fn(t.progress)
+        except Cancelled:
+            t._finished_in_thread.emit("cancelled", None)
+        except BaseException as exc:  # the GUI thread decides how to show it
+            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+            t._finished_in_thread.emit("error", exc)
+        else:
+            t._finished_in_thread.emit("ok", result)
+
+
+_ACTIVE: set[Task] = set()  # keeps running tasks (and their signal objects) alive
+
+
+class Task(QObject):
+    """One piece of background work; lives on the GUI thread, so its slots run there."""
+
+    finished = Signal()
+    _progressed = Signal(int, int, str)
+    _finished_in_thread = Signal(str, object)
+
+    def __init__(self, parent_widget: QWidget | None, title: str, fn: Callable[[Progress], Any], *,
+                 on_done: Callable[[Any], None] | None, on_error: Callable[[BaseException], None] | None,
+                 on_cancel: Callable[[], None] | None, label: str, cancellable: bool, show_progress: bool,
+                 min_duration_ms: int) -> None:
+        super().__init__()
+        self._fn = fn
+        self._on_done, self._on_error, self._on_cancel = on_done, on_error, on_cancel
+        self.parent_widget = parent_widget
+        self.title = title
+        self.progress = Progress(self)
+        self.done = False
+        self.result: Any = None
+        self.error: BaseException | None = None
+        self.was_cancelled = False
+        self._event = threading.Event()
+        self.dialog: QProgressDialog | None = None
+        if show_progress:
+            dlg = QProgressDialog(label or f"{title}…", "取消" if cancellable else "", 0, 0, parent_widget)
+            dlg.setWindowTitle(title)
+            dlg.setWindowModality(Qt.WindowModality.WindowModal)
+            dlg.setMinimumDuration(min_duration_ms)
+            dlg.setAutoClose(False)
+            dlg.setAutoReset(False)
+            dlg.setMinimumWidth(360)
+            if not cancellable:
+                dlg.setCancelButton(None)
+            dlg.canceled.connect(self.cancel)
+            self.dialog = dlg
+        self._progressed.connect(self._on_progress, Qt.ConnectionType.QueuedConnection)
+        self._finished_in_thread.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+
+    def start(self) -> Task:
+        _ACTIVE.add(self)
+        QThreadPool.globalInstance().start(_Runnable(self))
+        return self
+
+    def cancel(self) -> None:
+        self.progress._cancel.set()
+        if self.dialog is not None:
+            self.dialog.setLabelText("正在取消…")
+
+    def wait(self, timeout_ms: int = 30000) -> bool:
+        """Block until the task has finished and its callbacks ran (processes GUI events meanwhile)."""
+        deadline = QDeadlineTimer(timeout_ms)
+        while not self.done and not deadline.hasExpired():
+            QCoreApplication.processEvents()
+            self._event.wait(0.01)
+        return self.done
+
+    @Slot(int, int, str)
+    def _on_progress(self, done: int, total: int, text: str) -> None:
+        if self.dialog is None or self.done:
+            return
+        self.dialog.setMaximum(max(total, 0))
+        if total > 0:
+            self.dialog.setValue(min(done, total))
+        if text and not self.progress.cancelled:
+            self.dialog.setLabelText(text)
+
+    @Slot(str, object)
+    def _on_finished(self, outcome: str, payload: object) -> None:
+        if self.dialog is not None:
+            self.dialog.canceled.disconnect(self.cancel)
+            self.dialog.close()
+            self.dialog.deleteLater()
+            self.dialog = None
+        try:
+            if outcome == "ok":
+                self.result = payload
+                if self._on_done is not None:
+                    self._on_done(payload)
+            elif outcome == "cancelled":
+                self.was_cancelled = True
+                if self._on_cancel is not None:
+                    self._on_cancel()
+            else:
+                self.error = payload  # type: ignore[assignment]
+                if self._on_error is not None:
+                    self._on_error(payload)  # type: ignore[arg-type]
+                else:
+                    show_task_error(self.parent_widget, self.title, payload)  # type: ignore[arg-type]
+        finally:
+            self.done = True
+            self._event.set()
+            _ACTIVE.discard(self)
+            self.finished.emit()
+
+
+def show_task_error(parent: QWidget | None, title: str, exc: BaseException) -> None:
+    if isinstance(exc, ChamberDeskError):
+        QMessageBox.warning(parent, title, str(exc))
+        return
+    box = QMessageBox(QMessageBox.Icon.Critical, title, f"操作失败：{exc}", QMessageBox.StandardButton.Ok, parent)
+    box.setDetailedText(getattr(exc, "__traceback_text__", "") or repr(exc))
+    box.exec()
+
+
+def run_task(parent: QWidget | None, title: str, fn: Callable[[Progress], Any], *,
+             on_done: Callable[[Any], None] | None = None, on_error: Callable[[BaseException], None] | None = None,
+             on_cancel: Callable[[], None] | None = None, label: str = "", cancellable: bool = True,
+             show_progress: bool = True, min_duration_ms: int = 400) -> Task:
+    """Run `fn(progress)` on a worker thread; see the module docstring for the contract."""
+    return Task(parent, title, fn, on_done=on_done, on_error=on_error, on_cancel=on_cancel, label=label,
+                cancellable=cancellable, show_progress=show_progress, min_duration_ms=min_duration_ms).start()

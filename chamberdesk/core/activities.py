@@ -64,3 +64,8 @@ def list_activities(session: Session, *, chamber_id: int | None = None, federati
         q = q.where(Activity.category == category)
     q = records_in_period(q, Activity.date, year, quarter)
     return list(session.exec(q.order_by(Activity.date.desc(), Activity.id.desc())))
+
+
+def participant_ids(session: Session, activity_id: int) -> list[int]:
+    """The members recorded as taking part in the activity."""
+    return list(session.exec(select(ActivityParticipant.member_id).where(ActivityParticipant.activity_id == activity_id)))

@@ -78,3 +78,8 @@ def records_in_period(q, column, year: int | None, quarter: int | None):
     else:
         start, end = date(year, 1, 1), date(year + 1, 1, 1)
     return q.where(column >= start, column < end)
+
+
+def attendee_ids(session: Session, meeting_id: int) -> list[int]:
+    """The members recorded as present at the meeting."""
+    return list(session.exec(select(MeetingAttendee.member_id).where(MeetingAttendee.meeting_id == meeting_id)))

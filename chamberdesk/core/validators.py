@@ -16,6 +16,11 @@ _WS = re.compile(r"[\s\u3000\u00a0\u200b\ufeff]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def _ascii_digits(s: str) -> bool:
+    """True for 0-9 only (str.isdigit also accepts other scripts' digits)."""
+    return s.isascii() and s.isdigit()
+
+
 def to_halfwidth(text: str) -> str:
     """Full-width letters, digits and punctuation to their ASCII forms (NFKC keeps CJK as it is)."""
     return unicodedata.normalize("NFKC", text)
@@ -87,13 +92,13 @@ def normalize_id_number(value: object, *, today: date | None = None) -> str:
     if not num:
         raise ValueError("不能为空")
     if len(num) == 15:
-        if not num.isdigit():
+        if not _ascii_digits(num):
             raise ValueError("15位旧号码应全为数字")
         born = _birth("19" + num[6:12])
         num17 = num[:6] + "19" + num[6:]
         num = num17 + id_check_digit(num17)
     elif len(num) == 18:
-        if not re.fullmatch(r"\d{17}[\dX]", num):
+        if not re.fullmatch(r"[0-9]{17}[0-9X]", num):
             raise ValueError("前17位应为数字，最后一位为数字或X")
         born = _birth(num[6:14])
         if num[17] != id_check_digit(num[:17]):
@@ -114,27 +119,27 @@ def gender_from_id(num: str) -> str:
     return "M" if int(num[16]) % 2 else "F"
 
 
-_MOBILE = re.compile(r"1[3-9]\d{9}")
-_LANDLINE = re.compile(r"(0\d{2,3})-?(\d{7,8})(?:-(\d{1,6}))?")
+_MOBILE = re.compile(r"1[3-9][0-9]{9}")
+_LANDLINE = re.compile(r"(0[0-9]{2,3})-?([0-9]{7,8})(?:-([0-9]{1,6}))?")
 
 
 def normalize_phone(value: object) -> str:
     """A mainland mobile (11 digits) or a landline as 0xxx-xxxxxxxx[-ext]; full-width and spaces allowed."""
     s = to_halfwidth(str(value)).strip()
     s = re.sub(r"[\s()（）]", "", s).replace("—", "-")
-    s = re.sub(r"^(\+?86|0086)-?(?=1\d{10}$)", "", s)
+    s = re.sub(r"^(\+?86|0086)-?(?=1[0-9]{10}$)", "", s)
     if not s:
         raise ValueError("不能为空")
     digits = s.replace("-", "")
-    if digits.isdigit() and _MOBILE.fullmatch(digits):
+    if _ascii_digits(digits) and _MOBILE.fullmatch(digits):
         return digits
     if "-" in s and (m := _LANDLINE.fullmatch(s)):
         area, number, ext = m.groups()
-    elif digits.isdigit() and digits.startswith("0") and 10 <= len(digits) <= 12:
+    elif _ascii_digits(digits) and digits.startswith("0") and 10 <= len(digits) <= 12:
         # no dash: 010 and 02x are 3-digit area codes, the rest 4
         cut = 3 if digits[1] in "12" else 4
         area, number, ext = digits[:cut], digits[cut:], None
-    elif digits.isdigit() and 7 <= len(digits) <= 8:
+    elif _ascii_digits(digits) and 7 <= len(digits) <= 8:
         raise ValueError("固定电话请加区号，如 0371-12345678")
     else:
         raise ValueError("应为11位手机号或带区号的固定电话")

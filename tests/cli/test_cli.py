@@ -1,0 +1,63 @@
+"""The command line: init/info round trips, clean one-line errors, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from chamberdesk.cli import main
+
+
+def run(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "chamberdesk", *args], capture_output=True, text=True, timeout=300)
+
+
+def test_init_demo_then_info_json(tmp_path: Path) -> None:
+    db = tmp_path / "x.db"
+    r = run("init", "--demo", "--db", str(db))
+    assert r.returncode == 0, r.stderr
+    r = run("info", "--db", str(db), "--json")
+    assert r.returncode == 0
+    counts = json.loads(r.stdout)
+    assert set(counts) >= {"members", "chambers", "meetings", "activities", "contacts"}
+    assert counts["chambers"] == 12 and counts["members"] > 500
+
+
+def test_init_with_name_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    db = tmp_path / "y.db"
+    assert main(["init", "--db", str(db), "--name", "清河县工商联", "--region-code", "130534"]) == 0
+    assert main(["init", "--db", str(db)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("错误：") and "已存在" in err and "Traceback" not in err
+    assert main(["info", "--db", str(db), "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["members"] == 0
+
+
+@pytest.mark.parametrize("content", [b"", b"not a database at all" * 50])
+def test_bad_files_give_one_line(tmp_path: Path, content: bytes) -> None:
+    p = tmp_path / "bad.db"
+    if content:
+        p.write_bytes(content)
+    r = run("info", "--db", str(p if content else tmp_path / "missing.db"), "--json")
+    assert r.returncode == 2
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.stderr and r.stdout == ""
+
+
+def test_bad_arguments_are_chinese(tmp_path: Path) -> None:
+    r = run("info", "--nonsense")
+    assert r.returncode == 2 and "参数错误" in r.stderr
+
+
+def test_core_never_imports_qt() -> None:
+    code = ("import sys, chamberdesk.core.db, chamberdesk.core.demo, chamberdesk.cli, chamberdesk.rules, chamberdesk.io;"
+            "import pkgutil, importlib;"
+            "[importlib.import_module(m.name) for p in ('chamberdesk.core','chamberdesk.rules','chamberdesk.io','chamberdesk.cli') "
+            " for m in pkgutil.walk_packages(importlib.import_module(p).__path__, p + '.') if '.migrations' not in m.name];"
+            "bad=[m for m in sys.modules if m.startswith('PySide6')]; print(bad); sys.exit(1 if bad else 0)")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stdout + r.stderr

@@ -1,0 +1,136 @@
+"""Validators: property tests (a right check character passes, any single change fails) and real-format vectors."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from chamberdesk.core import validators as v
+
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+
+uscc_body = st.text(alphabet=USCC_ALPHABET, min_size=17, max_size=17)
+
+
+@given(uscc_body)
+def test_credit_code_with_its_check_char_passes(body: str) -> None:
+    code = body + v.credit_code_check_char(body)
+    assert v.normalize_credit_code(code) == code
+
+
+@given(uscc_body, st.integers(0, 17), st.sampled_from(USCC_ALPHABET))
+def test_credit_code_any_single_change_fails(body: str, pos: int, ch: str) -> None:
+    code = body + v.credit_code_check_char(body)
+    changed = code[:pos] + ch + code[pos + 1:]
+    if changed == code:
+        return
+    with pytest.raises(ValueError, match="校验位|不允许"):
+        v.normalize_credit_code(changed)
+
+
+@given(uscc_body)
+def test_credit_code_normalises_spaces_case_and_full_width(body: str) -> None:
+    code = body + v.credit_code_check_char(body)
+    full = "".join(chr(ord(c) + 0xFEE0) for c in code.lower())  # full-width, lower case
+    messy = " " + full[:6] + "\u3000" + full[6:] + " "
+    assert v.normalize_credit_code(messy) == code
+
+
+def test_credit_code_real_vectors() -> None:
+    assert v.normalize_credit_code("91110000600037341L") == "91110000600037341L"
+    assert v.normalize_credit_code("9111 0000 6000 3734 1l") == "91110000600037341L"
+    with pytest.raises(ValueError, match="18位"):
+        v.normalize_credit_code("9111000060003734")
+    with pytest.raises(ValueError, match="不允许"):
+        v.normalize_credit_code("91110000600037341I")
+    with pytest.raises(ValueError, match="校验位"):
+        v.normalize_credit_code("91110000600037341M")
+
+
+birth = st.dates(min_value=date(1920, 1, 1), max_value=date(2010, 12, 31))
+region = st.from_regex(r"[1-6][0-9]{5}", fullmatch=True)
+
+
+@given(region, birth, st.integers(0, 999))
+def test_id_number_with_its_check_digit_passes(reg: str, born: date, seq: int) -> None:
+    body = reg + born.strftime("%Y%m%d") + f"{seq:03d}"
+    num = body + v.id_check_digit(body)
+    assert v.normalize_id_number(num) == num
+    assert v.birth_date_from_id(num) == born
+
+
+@settings(max_examples=200)
+@given(region, birth, st.integers(0, 999), st.integers(0, 17), st.sampled_from("0123456789X"))
+def test_id_number_any_single_change_fails(reg: str, born: date, seq: int, pos: int, ch: str) -> None:
+    body = reg + born.strftime("%Y%m%d") + f"{seq:03d}"
+    num = body + v.id_check_digit(body)
+    changed = num[:pos] + ch + num[pos + 1:]
+    if changed == num:
+        return
+    with pytest.raises(ValueError):
+        v.normalize_id_number(changed)
+
+
+def test_id_number_vectors() -> None:
+    # GB 11643-1999's own example; a Henan county region code (which some tables reject) must pass
+    assert v.normalize_id_number("11010519491231002X") == "11010519491231002X"
+    assert v.normalize_id_number("410184199001010012"[:17] + v.id_check_digit("41018419900101001")) .startswith("410184")
+    assert v.normalize_id_number("11010519491231002x") == "11010519491231002X"
+    # a 15-digit old number becomes the 18-digit one
+    assert v.normalize_id_number("110105491231002") == "11010519491231002X"
+    with pytest.raises(ValueError, match="出生日期不存在"):
+        v.normalize_id_number("110105194902300028")
+    with pytest.raises(ValueError, match="数字形式"):
+        v.normalize_id_number(1.10105194912310e17)
+    future = "11010520991231002"
+    with pytest.raises(ValueError, match="出生日期不合理"):
+        v.normalize_id_number(future + v.id_check_digit(future))
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("13800138000", "13800138000"), ("１３８００１３８０００", "13800138000"), ("+86 138 0013 8000", "13800138000"),
+    ("0371-12345678", "0371-12345678"), ("037112345678", "0371-12345678"), ("(010)88886666", "010-88886666"),
+    ("0371-1234567-808", "0371-1234567-808"),
+])
+def test_phone_forms(raw: str, expected: str) -> None:
+    assert v.normalize_phone(raw) == expected
+
+
+@pytest.mark.parametrize("raw", ["12345678", "1380013800", "abc", "23800138000"])
+def test_phone_rejected(raw: str) -> None:
+    with pytest.raises(ValueError):
+        v.normalize_phone(raw)
+
+
+@given(st.from_regex(r"1[3-9][0-9]{9}", fullmatch=True))
+def test_any_mobile_survives_full_width_and_spaces(num: str) -> None:
+    full = "".join(chr(ord(c) + 0xFEE0) for c in num)
+    assert v.normalize_phone(full[:3] + " " + full[3:7] + " " + full[7:]) == num
+
+
+def test_other_scripts_digits_are_not_digits() -> None:
+    with pytest.raises(ValueError):
+        v.normalize_phone("1380013800\u0660")
+
+
+@given(st.text(max_size=50))
+def test_clean_text_never_keeps_control_chars_or_edge_spaces(s: str) -> None:
+    out = v.clean_text(s)
+    if out is not None:
+        assert out == out.strip()
+        assert not any(ord(c) < 32 and c not in "\t\n\r" for c in out)
+
+
+def test_masks() -> None:
+    assert v.mask_id_number("41010219800101123X") == "410102********123X"
+    assert v.mask_phone("13800138000") == "138****8000"
+    assert v.mask_phone("0371-12345678") == "0371-****5678"
+
+
+def test_leave_before_join() -> None:
+    with pytest.raises(ValueError, match="退会日期不能早于入会日期"):
+        v.check_leave_after_join(date(2020, 5, 1), date(2020, 4, 30))
+    v.check_leave_after_join(date(2020, 5, 1), date(2020, 5, 1))

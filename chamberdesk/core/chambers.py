@@ -10,7 +10,14 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from chamberdesk.core import records
-from chamberdesk.core.choices import OFFICER_POSITIONS, ChamberKind, ChamberRule, ChamberStatus, PartyOrg, Position
+from chamberdesk.core.choices import (
+    OFFICER_POSITIONS,
+    ChamberKind,
+    ChamberRule,
+    ChamberStatus,
+    PartyOrg,
+    Position,
+)
 from chamberdesk.core.fields import Checker
 from chamberdesk.core.models import CHAMBER_LABELS, Chamber, ChamberCreate, Member, Membership
 from chamberdesk.core.validators import normalize_credit_code

@@ -14,7 +14,15 @@ from sqlalchemy import and_, exists, func, or_
 from sqlmodel import Session, col, select
 
 from chamberdesk.core import records
-from chamberdesk.core.choices import MEMBER_TAGS, Gender, Industry, MemberKind, PoliticalStatus, Position, SizeClass
+from chamberdesk.core.choices import (
+    MEMBER_TAGS,
+    Gender,
+    Industry,
+    MemberKind,
+    PoliticalStatus,
+    Position,
+    SizeClass,
+)
 from chamberdesk.core.errors import FieldError, InvalidInput
 from chamberdesk.core.fields import Checker
 from chamberdesk.core.models import (

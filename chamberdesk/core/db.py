@@ -181,6 +181,9 @@ def open_database(target: str | Path, *, create: bool = False, user: str = "", b
             raise DataFileError(f"{path} 是文件夹，不是数据文件。")
         else:
             version = check_stamp(path)
+            from chamberdesk.core.integrity import check_at_open  # quick_check; refuse a damaged file
+
+            check_at_open(path)
         engine = make_engine(url)
         db = Database(engine=engine, url=url, path=path, user=user)
         if version < SCHEMA_VERSION:

@@ -1,0 +1,182 @@
+"""One entry point for every print: a PrintRequest goes in, PDF files come out (CLI and GUI share it)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from reportlab.platypus import Flowable, PageBreak
+from sqlmodel import Session, col, select
+
+from chamberdesk.core import audit
+from chamberdesk.core.chambers import list_chambers
+from chamberdesk.core.db import Database
+from chamberdesk.core.errors import ChamberDeskError, FieldError, InvalidInput, NotFound
+from chamberdesk.core.members import MemberFilter
+from chamberdesk.core.models import Chamber, Meeting
+from chamberdesk.io.pdf.fonts import get_fonts
+from chamberdesk.io.pdf.layout import Cancelled, FormDoc, build, make_styles
+
+FORMS = {
+    "assessment": "考评表",
+    "selfcheck": "自查表",
+    "ledger": "会员台账",
+    "roster": "会员名册",
+    "minutes": "会议纪要",
+    "chamber-year": "年度工作情况",
+}
+PER_CHAMBER = {"assessment", "selfcheck", "roster", "chamber-year", "minutes"}
+
+Progress = Callable[[int, int, str], None]  # done, total, what
+
+
+@dataclass
+class PrintRequest:
+    form: str
+    year: int | None = None
+    rubric_id: str | None = None
+    targets: list[int] | None = None  # chamber ids; None = every live chamber
+    federation: bool = False  # assessment of the federation itself
+    meeting_ids: list[int] | None = None
+    member_filter: MemberFilter | None = None
+    columns: list[str] | None = None
+    unmasked: bool = False
+    blank: bool = False  # 自查表 with nothing filled in
+    per_file: bool = False
+    today: date | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def safe_filename(name: str) -> str:
+    return re.sub(r'[\\/:*?"<>|\s]+', "_", name).strip("_") or "未命名"
+
+
+def _chambers(session: Session, req: PrintRequest) -> list[Chamber]:
+    if req.targets is None:
+        return list_chambers(session, include_dissolved=False)
+    out = []
+    for cid in req.targets:
+        ch = session.get(Chamber, cid)
+        if ch is None or ch.deleted_at is not None:
+            raise NotFound(f"找不到编号为 {cid} 的商会")
+        out.append(ch)
+    return out
+
+
+def _meetings(session: Session, req: PrintRequest) -> list[Meeting]:
+    if req.meeting_ids:
+        got = []
+        for mid in req.meeting_ids:
+            m = session.get(Meeting, mid)
+            if m is None or m.deleted_at is not None:
+                raise NotFound(f"找不到编号为 {mid} 的会议")
+            got.append(m)
+        return got
+    q = select(Meeting).where(col(Meeting.deleted_at).is_(None))
+    if req.targets is not None:
+        q = q.where(col(Meeting.chamber_id).in_(req.targets))
+    if req.year:
+        q = q.where(Meeting.date >= date(req.year, 1, 1), Meeting.date <= date(req.year, 12, 31))
+    return list(session.exec(q.order_by(Meeting.chamber_id, Meeting.date)))
+
+
+def _need(req: PrintRequest, what: str) -> None:
+    labels = {"year": "年度", "rubric_id": "考评标准"}
+    if getattr(req, what) in (None, ""):
+        raise InvalidInput([FieldError(what, labels[what], f"打印{FORMS[req.form]}需要指定{labels[what]}")])
+
+
+def _units(session: Session, req: PrintRequest) -> list[tuple[str, Callable[..., list[Flowable]]]]:
+    """(file stem, story maker) per form instance; story makers take (styles, width, on_form)."""
+    from chamberdesk.io.pdf import ledger, records
+
+    today = req.today or date.today()
+    if req.form == "ledger":
+        flt = req.member_filter or MemberFilter()
+        return [("会员台账", lambda st, w, on: ledger.ledger_story(session, st, w, flt, req.columns,
+                                                                 unmasked=req.unmasked, today=today))]
+    if req.form == "roster":
+        return [(f"{ch.name}会员名册", lambda st, w, on, ch=ch: ledger.roster_story(
+            session, st, w, ch, unmasked=req.unmasked, today=today, on_form=on)) for ch in _chambers(session, req)]
+    if req.form == "chamber-year":
+        _need(req, "year")
+        return [(f"{ch.name}{req.year}年度工作情况", lambda st, w, on, ch=ch: records.chamber_year_story(
+            session, st, w, ch, req.year, on)) for ch in _chambers(session, req)]
+    if req.form == "minutes":
+        out = []
+        for m in _meetings(session, req):
+            owner = records.owner_name(session, m.chamber_id)
+            out.append((f"{owner}{m.date.isoformat()}会议纪要",
+                        lambda st, w, on, m=m: records.minutes_story(session, st, w, m, on)))
+        return out
+    if req.form in ("assessment", "selfcheck"):
+        from chamberdesk.io.pdf import assessment
+
+        _need(req, "year")
+        _need(req, "rubric_id")
+        return assessment.units(session, req, today)
+    raise ChamberDeskError(f"未知的表格：{req.form}")
+
+
+def run(db: Database, req: PrintRequest, out: Path | str, *, progress: Progress | None = None,
+        cancel: threading.Event | None = None) -> list[Path]:
+    """Write the requested forms to `out` (one PDF, or a folder of PDFs when per_file) and return the files.
+
+    Raises Cancelled if `cancel` is set; a half-written file is removed.
+    """
+    out = Path(out)
+    fonts = get_fonts()
+    st = make_styles(fonts, cell_size={"ledger": 9.5, "roster": 10}.get(req.form, 10.5))
+    landscape_page = req.form == "ledger"
+    written: list[Path] = []
+    with db.session() as session:
+        units = _units(session, req)
+        if not units:
+            raise ChamberDeskError("没有可打印的内容（所选范围内没有记录）")
+        total = len(units) * 2
+        done = 0
+
+        def tick(what: str) -> None:
+            nonlocal done
+            if cancel is not None and cancel.is_set():
+                raise Cancelled()
+            done += 1
+            if progress:
+                progress(min(done, total), total, what)
+
+        def one_doc(path: Path, chosen: list[tuple[str, Callable[..., list[Flowable]]]], title: str) -> None:
+            doc = FormDoc(str(path), landscape_page=landscape_page, title=title, author="")
+            story: list[Flowable] = []
+            for i, (stem, make) in enumerate(chosen):
+                if i:
+                    story.append(PageBreak())
+                story += make(st, doc.body_width, lambda stem=stem: tick(f"排版：{stem}"))
+                tick(f"整理数据：{stem}")
+            try:
+                build(doc, story, fonts)
+            except BaseException:
+                path.unlink(missing_ok=True)
+                raise
+            written.append(path)
+
+        if req.per_file:
+            out.mkdir(parents=True, exist_ok=True)
+            for stem, make in units:
+                one_doc(out / f"{safe_filename(stem)}.pdf", [(stem, make)], stem)
+        else:
+            if out.suffix.lower() != ".pdf":
+                out = out / f"{safe_filename(units[0][0] if len(units) == 1 else FORMS[req.form])}.pdf"
+            out.parent.mkdir(parents=True, exist_ok=True)
+            one_doc(out, units, units[0][0] if len(units) == 1 else FORMS[req.form])
+        if progress:
+            progress(total, total, "完成")
+    if req.unmasked and req.form in ("ledger", "roster"):
+        with db.transaction() as s:
+            audit.record(s, "export", "member", None,
+                         after={"打印": FORMS[req.form], "未脱敏": True, "文件": [p.name for p in written]})
+    return written

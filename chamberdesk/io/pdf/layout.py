@@ -1,0 +1,228 @@
+"""Shared page layout for the printed forms: GB/T 9704-style margins and type, numbered pages, blocks."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_LEFT, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas as rl_canvas
+from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
+
+from chamberdesk.io.pdf.fonts import FontSet, get_fonts
+
+# GB/T 9704-2012: top 37 mm, bottom 35 mm, binding (left) 28 mm, right 26 mm. The footer sits in the bottom margin.
+PORTRAIT_MARGINS = (37 * mm, 26 * mm, 35 * mm, 28 * mm)  # top, right, bottom, left
+LANDSCAPE_MARGINS = (22 * mm, 15 * mm, 20 * mm, 18 * mm)
+GRID = colors.black
+HEAD_BG = colors.Color(0.92, 0.92, 0.92)
+
+
+class Cancelled(Exception):
+    """Raised inside a build when the clerk pressed 取消."""
+
+
+@dataclass
+class Styles:
+    fonts: FontSet
+    title: ParagraphStyle
+    subtitle: ParagraphStyle
+    section: ParagraphStyle
+    body: ParagraphStyle
+    cell: ParagraphStyle
+    cell_c: ParagraphStyle
+    head: ParagraphStyle
+    small: ParagraphStyle
+    right: ParagraphStyle
+
+    def p(self, text: object, style: ParagraphStyle | None = None) -> Paragraph:
+        st = style or self.body
+        return Paragraph(self.fonts.markup(text, st.fontName), st)
+
+    def ps(self, text: object, style: ParagraphStyle | None = None) -> Paragraph:
+        """Paragraph whose newlines become line breaks (minutes, agendas)."""
+        st = style or self.body
+        return Paragraph("<br/>".join(self.fonts.markup(line, st.fontName) for line in str(text or "").splitlines()), st)
+
+
+def make_styles(fonts: FontSet | None = None, *, cell_size: float = 10.5) -> Styles:
+    f = fonts or get_fonts()
+    return Styles(
+        fonts=f,
+        # 2号 (22 pt) 小标宋 title; 3号 (16 pt) 仿宋 body as GB/T 9704 asks; tables in 五号 (10.5 pt) 宋体.
+        title=ParagraphStyle("title", fontName=f.title, fontSize=20, leading=30, alignment=TA_CENTER, spaceAfter=6),
+        subtitle=ParagraphStyle("subtitle", fontName=f.body, fontSize=12, leading=18, alignment=TA_CENTER),
+        section=ParagraphStyle("section", fontName=f.heading, fontSize=13, leading=20, spaceBefore=8, spaceAfter=4),
+        body=ParagraphStyle("body", fontName=f.body, fontSize=12, leading=20, alignment=TA_LEFT),
+        cell=ParagraphStyle("cell", fontName=f.table, fontSize=cell_size, leading=cell_size * 1.35),
+        cell_c=ParagraphStyle("cell_c", fontName=f.table, fontSize=cell_size, leading=cell_size * 1.35,
+                              alignment=TA_CENTER),
+        head=ParagraphStyle("head", fontName=f.heading, fontSize=cell_size, leading=cell_size * 1.35,
+                            alignment=TA_CENTER),
+        small=ParagraphStyle("small", fontName=f.table, fontSize=9, leading=13),
+        right=ParagraphStyle("right", fontName=f.body, fontSize=12, leading=20, alignment=TA_RIGHT),
+    )
+
+
+def grid_style(st: Styles, *extra: tuple, head_rows: int = 1) -> TableStyle:
+    cmds: list[tuple] = [
+        # Every cell names our font: an empty cell would otherwise pull in the unembedded Helvetica.
+        ("FONT", (0, 0), (-1, -1), st.cell.fontName, st.cell.fontSize),
+        ("GRID", (0, 0), (-1, -1), 0.6, GRID),
+        ("BOX", (0, 0), (-1, -1), 1.2, GRID),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), 3),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 3),
+    ]
+    if head_rows:
+        cmds.append(("BACKGROUND", (0, 0), (-1, head_rows - 1), HEAD_BG))
+    cmds.extend(extra)
+    return TableStyle(cmds)
+
+
+class FormStart(Flowable):
+    """Zero-size marker at the top of each form: gives the pages that follow their own numbering
+    and running head, reports progress and lets a batch be cancelled between forms."""
+
+    def __init__(self, key: str, running_head: str, on_form: Callable[[], None] | None = None) -> None:
+        super().__init__()
+        self.key, self.running_head, self.on_form = key, running_head, on_form
+        self.width = self.height = 0
+
+    def wrap(self, aw: float, ah: float) -> tuple[float, float]:
+        return 0, 0
+
+    def draw(self) -> None:
+        c = self.canv
+        c._cd_form = (self.key, self.running_head)  # type: ignore[attr-defined]
+        if self.on_form:
+            self.on_form()
+
+
+def numbered_canvas(fonts: FontSet) -> type[rl_canvas.Canvas]:
+    """A canvas that holds pages back until the end so each form's footer can say `第 x 页 共 y 页`."""
+
+    class NumberedCanvas(rl_canvas.Canvas):
+        def __init__(self, *args: Any, **kw: Any) -> None:
+            if not kw.get("initialFontName"):  # never pull in the unembedded Helvetica
+                kw["initialFontName"] = fonts.table
+            super().__init__(*args, **kw)
+            self._cd_pages: list[tuple[dict, tuple[str, str]]] = []
+            self._cd_form = ("", "")
+
+        def showPage(self) -> None:  # noqa: N802 - reportlab API
+            self._cd_pages.append((dict(self.__dict__), self._cd_form))
+            self._startPage()
+
+        def save(self) -> None:
+            totals: dict[str, int] = {}
+            for _, (key, _) in self._cd_pages:
+                totals[key] = totals.get(key, 0) + 1
+            seen: dict[str, int] = {}
+            for state, (key, head) in self._cd_pages:
+                self.__dict__.update(state)
+                seen[key] = seen.get(key, 0) + 1
+                self._cd_decorate(seen[key], totals[key], head)
+                super().showPage()
+            super().save()
+
+        def _cd_decorate(self, n: int, total: int, head: str) -> None:
+            w, h = self._pagesize
+            self.saveState()
+            self.setFont(fonts.table, 10.5)
+            self.drawCentredString(w / 2, 16 * mm, f"第 {n} 页 共 {total} 页")
+            if n > 1 and head:
+                self.setFont(fonts.table, 9)
+                self.setFillColor(colors.Color(0.3, 0.3, 0.3))
+                x = 18 * mm if w > h else 28 * mm
+                y = h - (14 * mm if w > h else 24 * mm)
+                for f, run in fonts.runs(f"{head}（续）", fonts.table):
+                    self.setFont(f, 9)
+                    self.drawString(x, y, run)
+                    x += self.stringWidth(run, f, 9)
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class FormDoc(BaseDocTemplate):
+    """A4 document for one or many forms; landscape for wide ledgers."""
+
+    def __init__(self, out: Any, *, landscape_page: bool = False, title: str = "", author: str = "") -> None:
+        size = landscape(A4) if landscape_page else A4
+        top, right, bottom, left = LANDSCAPE_MARGINS if landscape_page else PORTRAIT_MARGINS
+        super().__init__(out, pagesize=size, topMargin=top, rightMargin=right, bottomMargin=bottom,
+                         leftMargin=left, title=title, author=author, creator="ChamberDesk 商会台账")
+        frame = Frame(left, bottom, size[0] - left - right, size[1] - top - bottom, id="body",
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0)
+        self.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+
+    @property
+    def body_width(self) -> float:
+        return self.width
+
+
+def build(doc: FormDoc, story: list[Flowable], fonts: FontSet) -> None:
+    doc.build(story, canvasmaker=numbered_canvas(fonts))
+
+
+def cn_date(d: date | None) -> str:
+    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+
+
+def blank_date() -> str:
+    return "　　　　年　　月　　日"
+
+
+def signature_block(st: Styles, width: float, labels: Sequence[str], *, seal: str = "单位（盖章）",
+                    when: date | None = None) -> Table:
+    """Signature lines (考评人 / 审核人 …) on the left and the seal and date block on the right."""
+    sign = [[st.p(f"{lab}（签字）：", st.body), ""] for lab in labels]
+    left: Flowable = Spacer(1, 1) if not sign else Table(sign, colWidths=[36 * mm, width * 0.5 - 36 * mm], rowHeights=[12 * mm] * len(sign),
+                 style=TableStyle([("FONT", (0, 0), (-1, -1), st.cell.fontName), ("LINEBELOW", (1, 0), (1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+    right = Table([[st.p(seal, st.right)], [Spacer(1, 8 * mm)], [st.p(cn_date(when) if when else blank_date(), st.right)]],
+                  colWidths=[width * 0.45], style=TableStyle([("FONT", (0, 0), (-1, -1), st.cell.fontName), ("RIGHTPADDING", (0, 0), (-1, -1), 6 * mm)]))
+    return Table([[left, right]], colWidths=[width * 0.52, width * 0.48],
+                 style=TableStyle([("FONT", (0, 0), (-1, -1), st.cell.fontName), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                                   ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+
+
+def kv_table(st: Styles, width: float, pairs: Sequence[tuple[str, object]], *, per_row: int = 2) -> Table:
+    """A bordered label/value grid (基本情况), `per_row` pairs to a row."""
+    rows: list[list[Any]] = []
+    for i in range(0, len(pairs), per_row):
+        row: list[Any] = []
+        for lab, val in pairs[i:i + per_row]:
+            row += [st.p(lab, st.head), st.p("" if val is None else val, st.cell)]
+        while len(row) < per_row * 2:
+            row += ["", ""]
+        rows.append(row)
+    lw = 28 * mm
+    vw = (width - per_row * lw) / per_row
+    style = grid_style(st, head_rows=0)
+    for k in range(per_row):
+        style.add("BACKGROUND", (2 * k, 0), (2 * k, -1), HEAD_BG)
+    return Table(rows, colWidths=[lw, vw] * per_row, style=style)
+
+
+def fmt_num(v: object, digits: int = 1) -> str:
+    if v is None or v == "":
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, float):
+        if v.is_integer():
+            return str(int(v))
+        return f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return str(v)

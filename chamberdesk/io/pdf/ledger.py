@@ -1,0 +1,168 @@
+"""会员台账 (landscape ledger with chosen columns and the GUI's filter) and a chamber's 会员名册."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from sqlmodel import Session, col, select
+
+from chamberdesk.core.choices import Gender, Industry, MemberKind, PoliticalStatus, Position, SizeClass, label_of
+from chamberdesk.core.federation import get_federation
+from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members
+from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
+from chamberdesk.core.validators import mask_id_number, mask_phone
+from chamberdesk.io.pdf.layout import FormStart, Styles, cn_date, grid_style
+
+LEDGER_COLUMNS: dict[str, str] = {**MEMBER_LABELS, "chambers": "所属商会"}
+DEFAULT_LEDGER_COLUMNS = ["enterprise_name", "kind", "rep_name", "rep_gender", "rep_political_status", "industry",
+                          "rep_phone", "chambers", "join_date"]
+# Relative widths: long names get room, codes and dates stay narrow.
+_WEIGHT = {"enterprise_name": 3.2, "credit_code": 2.1, "rep_id_number": 2.1, "chambers": 2.4, "notes": 3.0,
+           "leave_reason": 2.0, "tags": 2.2, "industry": 2.2, "rep_gender": 0.6, "kind": 1.0, "rep_phone": 1.5,
+           "join_date": 1.3, "leave_date": 1.3, "rep_birth_date": 1.3, "rep_political_status": 1.3,
+           "size_class": 1.3, "legal_rep": 1.1, "rep_name": 1.1}
+_CHOICES = {"kind": MemberKind, "industry": Industry, "size_class": SizeClass, "rep_political_status": PoliticalStatus,
+            "rep_gender": Gender}
+CHUNK = 150  # rows per Table: reportlab re-measures a whole table on every page split
+
+
+def member_value(m: Member, key: str, *, unmasked: bool, chambers: dict[int, str]) -> str:
+    if key == "chambers":
+        return chambers.get(m.id or 0, "")
+    v = getattr(m, key, None)
+    if v is None:
+        return ""
+    if key == "rep_id_number":
+        return v if unmasked else mask_id_number(v)
+    if key == "rep_phone":
+        return v if unmasked else mask_phone(v)
+    if key in _CHOICES:
+        return label_of(_CHOICES[key], v)
+    if key == "tags":
+        return v.replace(",", "、")
+    if isinstance(v, date):
+        return v.isoformat()
+    return str(v)
+
+
+def describe_filter(session: Session, flt: MemberFilter) -> str:
+    parts = []
+    if flt.chamber_id is not None:
+        ch = session.get(Chamber, flt.chamber_id)
+        parts.append(f"所属商会：{ch.name if ch else flt.chamber_id}")
+    if flt.kind:
+        parts.append(f"会员类型：{label_of(MemberKind, flt.kind)}")
+    if flt.industry:
+        parts.append(f"行业：{label_of(Industry, flt.industry)}")
+    parts.append({"active": "状态：在册", "left": "状态：已退会"}.get(flt.status or "", "状态：全部"))
+    if flt.join_year:
+        parts.append(f"入会年度：{flt.join_year}")
+    if flt.tag:
+        parts.append(f"标签：{flt.tag}")
+    if flt.search.strip():
+        parts.append(f"查找：{flt.search.strip()}")
+    return "；".join(parts)
+
+
+class _Cells:
+    """Plain strings where they fit on one line (fast), Paragraphs where they wrap or need a fallback face."""
+
+    def __init__(self, st: Styles, widths: Sequence[float]) -> None:
+        self.st = st
+        self.fonts = st.fonts
+        self.font = st.cell.fontName
+        self.size = st.cell.fontSize
+        self.limits = [max(1, int((w - 6) / self.size)) for w in widths]
+
+    def cell(self, text: str, i: int) -> Any:
+        if len(text) <= self.limits[i] and self.fonts.covers(self.font, text):
+            return text
+        return Paragraph(self.fonts.markup(text, self.font), self.st.cell)
+
+
+def _column_widths(keys: Sequence[str], width: float) -> list[float]:
+    serial = 11 * mm
+    weights = [_WEIGHT.get(k, 1.3) for k in keys]
+    per = (width - serial) / sum(weights)
+    return [serial] + [w * per for w in weights]
+
+
+def _table_chunks(st: Styles, header: list[str], rows: Iterator[list[str]], widths: list[float],
+                  numeric: set[int] = frozenset()) -> Iterator[Table]:  # type: ignore[assignment]
+    cells = _Cells(st, widths)
+    head = [Paragraph(st.fonts.markup(h, st.head.fontName), st.head) for h in header]
+    extra = [("ALIGN", (0, 0), (0, -1), "CENTER"), ("FONT", (0, 1), (-1, -1), st.cell.fontName, st.cell.fontSize)]
+    extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in numeric]
+    style = grid_style(st, *extra)
+    buf: list[list[Any]] = []
+    for r in rows:
+        buf.append([cells.cell(v, i) for i, v in enumerate(r)])
+        if len(buf) >= CHUNK:
+            yield Table([head, *buf], colWidths=widths, repeatRows=1, style=style)
+            buf = []
+    if buf:
+        yield Table([head, *buf], colWidths=widths, repeatRows=1, style=style)
+
+
+def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, columns: Sequence[str] | None = None,
+                 *, unmasked: bool = False, today: date | None = None) -> list[Flowable]:
+    keys = [k for k in (columns or DEFAULT_LEDGER_COLUMNS) if k in LEDGER_COLUMNS]
+    fed = get_federation(session)
+    unit = fed.name if fed and fed.name else ""
+    members = list(iter_members(session, flt))
+    chambers = chamber_names_for(session, [m.id for m in members]) if "chambers" in keys else {}
+    widths = _column_widths(keys, width)
+    story: list[Flowable] = [
+        FormStart("ledger", f"{unit}会员台账"),
+        st.p(f"{unit}会员台账", st.title),
+        st.p(f"{describe_filter(session, flt)}　共 {len(members)} 条　打印日期：{cn_date(today or date.today())}",
+             st.subtitle),
+        Spacer(1, 4 * mm),
+    ]
+    rows = ([str(i), *(member_value(m, k, unmasked=unmasked, chambers=chambers) for k in keys)]
+            for i, m in enumerate(members, 1))
+    numeric = {i + 1 for i, k in enumerate(keys) if k in ("rep_gender", "join_date", "leave_date", "rep_birth_date")}
+    story += list(_table_chunks(st, ["序号", *(LEDGER_COLUMNS[k] for k in keys)], rows, widths, numeric | {0}))
+    return story
+
+
+ROSTER_COLUMNS = ["序号", "姓名", "职务", "企业名称", "性别", "政治面貌", "联系电话", "入会日期"]
+
+
+def roster_rows(session: Session, chamber_id: int, *, unmasked: bool) -> list[list[str]]:
+    order = {p.value: i for i, p in enumerate(Position)}
+    rows = session.exec(select(Membership, Member).join(Member, Member.id == Membership.member_id)
+                        .where(Membership.chamber_id == chamber_id, col(Membership.end_date).is_(None),
+                               col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).all()
+    rows = sorted(rows, key=lambda r: (order.get(r[0].position, 99), r[1].join_date or date.max, r[1].id))
+    seen: set[int] = set()
+    out = []
+    for seat, m in rows:
+        if m.id in seen:
+            continue
+        seen.add(m.id)
+        out.append([str(len(out) + 1), m.rep_name or m.legal_rep or "", label_of(Position, seat.position),
+                    m.enterprise_name, label_of(Gender, m.rep_gender), label_of(PoliticalStatus, m.rep_political_status),
+                    m.rep_phone if unmasked else mask_phone(m.rep_phone),
+                    (seat.start_date or m.join_date).isoformat() if (seat.start_date or m.join_date) else ""])
+    return out
+
+
+def roster_story(session: Session, st: Styles, width: float, chamber: Chamber, *, unmasked: bool = False,
+                 today: date | None = None, on_form: Callable[[], None] | None = None) -> list[Flowable]:
+    rows = roster_rows(session, chamber.id or 0, unmasked=unmasked)
+    officers = sum(1 for r in rows if r[2] != Position.MEMBER.label)
+    fixed = [9 * mm, 16 * mm, 15 * mm, 0, 9 * mm, 20 * mm, 24 * mm, 21 * mm]
+    widths = [w or width - sum(fixed) for w in fixed]
+    story: list[Flowable] = [
+        FormStart(f"roster-{chamber.id}", f"{chamber.name}会员名册", on_form),
+        st.p(f"{chamber.name}会员名册", st.title),
+        st.p(f"截至{cn_date(today or date.today())}　在册会员 {len(rows)} 名（其中负责人 {officers} 名）", st.subtitle),
+        Spacer(1, 4 * mm),
+    ]
+    story += list(_table_chunks(st, ROSTER_COLUMNS, iter(rows), widths, {0, 1, 2, 4, 5, 6, 7}))
+    return story

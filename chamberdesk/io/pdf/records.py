@@ -1,0 +1,168 @@
+"""会议纪要 sheets and a chamber's 年度工作情况 summary."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from chamberdesk.core.chambers import member_counts
+from chamberdesk.core.choices import ActivityCategory, ChamberKind, ChamberRule, MeetingBody, PartyOrg, label_of
+from chamberdesk.core.contacts import coverage
+from chamberdesk.core.federation import get_federation
+from chamberdesk.core.models import Activity, Chamber, Meeting, MeetingAttendee, Member, Membership
+from chamberdesk.io.pdf.layout import FormStart, Styles, cn_date, fmt_num, grid_style, kv_table, signature_block
+
+
+def owner_name(session: Session, chamber_id: int | None) -> str:
+    if chamber_id is None:
+        fed = get_federation(session)
+        return fed.name if fed and fed.name else "本级工商联"
+    ch = session.get(Chamber, chamber_id)
+    return ch.name if ch else ""
+
+
+def minutes_story(session: Session, st: Styles, width: float, meeting: Meeting,
+                  on_form: Callable[[], None] | None = None) -> list[Flowable]:
+    owner = owner_name(session, meeting.chamber_id)
+    body = label_of(MeetingBody, meeting.body)
+    names = session.exec(select(Member.rep_name, Member.enterprise_name)
+                         .join(MeetingAttendee, MeetingAttendee.member_id == Member.id)
+                         .where(MeetingAttendee.meeting_id == meeting.id).order_by(Member.id)).all()
+    attendees = "、".join(n or e for n, e in names)
+    count = ""
+    if meeting.expected_count is not None or meeting.present_count is not None:
+        count = f"应到 {fmt_num(meeting.expected_count)} 人，实到 {fmt_num(meeting.present_count)} 人"
+    lw = 26 * mm
+    rows: list[list[Any]] = [
+        [st.p("会议名称", st.head), st.p(f"{owner}{body}", st.cell), "", ""],
+        [st.p("会议时间", st.head), st.p(cn_date(meeting.date), st.cell), st.p("会议地点", st.head),
+         st.p(meeting.place or "", st.cell)],
+        [st.p("出席情况", st.head), st.p(count, st.cell), st.p("主持人", st.head), ""],
+        [st.p("参会人员", st.head), st.p(attendees, st.cell), "", ""],
+        [st.p("会议议题", st.head), st.ps(meeting.agenda, st.cell), "", ""],
+        [st.p("会议决议", st.head), st.ps(meeting.decisions, st.cell), "", ""],
+        [st.p("会议纪要", st.head), st.ps(meeting.minutes, st.cell), "", ""],
+        [st.p("记录人", st.head), "", st.p("审核人", st.head), ""],
+    ]
+    vw = (width - 2 * lw) / 2
+    heights = [None, None, None, None, None, None, None, 12 * mm]
+    if not (meeting.minutes or "").strip():
+        heights[6] = 60 * mm  # room to write by hand
+    style = grid_style(st, ("SPAN", (1, 0), (3, 0)), ("SPAN", (1, 3), (3, 3)), ("SPAN", (1, 4), (3, 4)),
+                       ("SPAN", (1, 5), (3, 5)), ("SPAN", (1, 6), (3, 6)),
+                       ("BACKGROUND", (0, 0), (0, -1), (0.92, 0.92, 0.92)),
+                       ("BACKGROUND", (2, 1), (2, 2), (0.92, 0.92, 0.92)),
+                       ("BACKGROUND", (2, 7), (2, 7), (0.92, 0.92, 0.92)), head_rows=0)
+    table = Table(rows, colWidths=[lw, vw, lw, vw], rowHeights=heights, style=style)
+    return [
+        FormStart(f"minutes-{meeting.id}", f"{owner}{body}会议纪要", on_form),
+        st.p(f"{owner}{body}会议纪要", st.title),
+        st.p(f"{meeting.date.year}年第　　期", st.subtitle),
+        Spacer(1, 5 * mm),
+        table,
+        Spacer(1, 10 * mm),
+        KeepTogether([signature_block(st, width, [], seal=f"{owner}（盖章）")]),
+    ]
+
+
+def _year_bounds(year: int) -> tuple[date, date]:
+    return date(year, 1, 1), date(year, 12, 31)
+
+
+def chamber_year_story(session: Session, st: Styles, width: float, chamber: Chamber, year: int,
+                       on_form: Callable[[], None] | None = None) -> list[Flowable]:
+    start, end = _year_bounds(year)
+    cid = chamber.id or 0
+    total_end = member_counts(session, end).get(cid, 0)
+    total_start = member_counts(session, date(year - 1, 12, 31)).get(cid, 0)
+    new = session.exec(select(func.count(func.distinct(Membership.member_id)))
+                       .join(Member, Member.id == Membership.member_id)
+                       .where(Membership.chamber_id == cid, col(Member.deleted_at).is_(None),
+                              Membership.start_date >= start, Membership.start_date <= end)).one()
+    left = session.exec(select(func.count(func.distinct(Membership.member_id)))
+                        .where(Membership.chamber_id == cid, Membership.end_date >= start,
+                               Membership.end_date <= end)).one()
+    cov = coverage(session, cid, year)
+    meetings = list(session.exec(select(Meeting).where(Meeting.chamber_id == cid, col(Meeting.deleted_at).is_(None),
+                                                       Meeting.date >= start, Meeting.date <= end)
+                                 .order_by(Meeting.date)))
+    acts = list(session.exec(select(Activity).where(Activity.chamber_id == cid, col(Activity.deleted_at).is_(None),
+                                                    Activity.date >= start, Activity.date <= end)
+                             .order_by(Activity.date)))
+
+    def pct(r: float | None) -> str:
+        return "" if r is None else f"{r * 100:.1f}%"
+
+    rules = "、".join(label_of(ChamberRule, r) for r in chamber.rules.split(",") if r) or "无"
+    term = ""
+    if chamber.term_start or chamber.term_end:
+        term = f"{cn_date(chamber.term_start) or '—'} 至 {cn_date(chamber.term_end) or '—'}"
+    basics = [
+        ("商会类型", label_of(ChamberKind, chamber.kind)), ("民政登记", "已登记" if chamber.registered else "未登记"),
+        ("成立日期", cn_date(chamber.founded_on)), ("本届任期", term),
+        ("会长", chamber.president_name or ""),
+        ("秘书长", (chamber.secretary_general_name or "") + ("（专职）" if chamber.secretary_fulltime else "")),
+        ("办公场所", f"有，{fmt_num(chamber.office_area)}㎡" if chamber.has_office else "无"),
+        ("工作人员", f"专职 {chamber.fulltime_staff} 人，兼职 {chamber.parttime_staff} 人"),
+        ("年度经费", f"{fmt_num(chamber.annual_funds)} 元" if chamber.annual_funds is not None else ""),
+        ("党组织", label_of(PartyOrg, chamber.party_org) if chamber.party_org != "none" else "无"),
+        ("年检（年报）", {True: "合格", False: "不合格", None: "未填写"}[chamber.inspection_passed]),
+        ("制度建设", rules),
+    ]
+    growth = f"{(total_end - total_start) / total_start * 100:.1f}%" if total_start else ""
+    members = [
+        ("年初会员", f"{total_start} 名"), ("年末会员", f"{total_end} 名"),
+        ("本年新入会", f"{new} 名"), ("本年退会", f"{left} 名"),
+        ("会员增长率", growth), ("新会员占比", f"{new / total_end * 100:.1f}%" if total_end else ""),
+        ("实地走访覆盖", f"{cov.visited} 家（{pct(cov.visited_ratio)}）"),
+        ("有效联系覆盖", f"{cov.contacted} 家（{pct(cov.contacted_ratio)}）"),
+    ]
+    mrows: list[list[Any]] = [[st.p(h, st.head) for h in ("序号", "日期", "会议类型", "议题", "应到/实到")]]
+    for i, m in enumerate(meetings, 1):
+        mrows.append([str(i), m.date.isoformat(), st.p(label_of(MeetingBody, m.body), st.cell_c),
+                      st.p((m.agenda or "").replace("\n", "；"), st.cell),
+                      f"{fmt_num(m.expected_count)}/{fmt_num(m.present_count)}"])
+    if not meetings:
+        mrows.append(["", "", st.p("本年度无会议记录", st.cell_c), "", ""])
+    mw = [11 * mm, 22 * mm, 30 * mm, width - 11 * mm - 22 * mm - 30 * mm - 20 * mm, 20 * mm]
+    arows: list[list[Any]] = [[st.p(h, st.head) for h in ("序号", "日期", "类别", "活动名称", "参加人数", "成效")]]
+    for i, a in enumerate(acts, 1):
+        effect = []
+        if a.amount:
+            effect.append(f"金额 {fmt_num(a.amount, 2)} 万元")
+        if a.people_count:
+            effect.append(f"{a.people_count} 人次")
+        if a.item_count:
+            effect.append(f"{a.item_count} 件")
+        arows.append([str(i), a.date.isoformat(), st.p(label_of(ActivityCategory, a.category), st.cell_c),
+                      st.p(a.title, st.cell), fmt_num(a.participant_count), st.p("；".join(effect), st.cell)])
+    if not acts:
+        arows.append(["", "", "", st.p("本年度无活动记录", st.cell), "", ""])
+    aw = [11 * mm, 22 * mm, 26 * mm, width - 11 * mm - 22 * mm - 26 * mm - 18 * mm - 30 * mm, 18 * mm, 30 * mm]
+    by_cat = Counter(label_of(ActivityCategory, a.category) for a in acts)
+    center = [("ALIGN", (0, 1), (1, -1), "CENTER"), ("FONT", (0, 1), (-1, -1), st.cell.fontName, st.cell.fontSize)]
+    summary = "；".join(f"{k} {v} 次" for k, v in by_cat.most_common()) or "无"
+    return [
+        FormStart(f"chamber-year-{cid}-{year}", f"{chamber.name}{year}年度工作情况", on_form),
+        st.p(f"{chamber.name}{year}年度工作情况", st.title),
+        st.p(f"统计期间：{cn_date(start)}至{cn_date(end)}", st.subtitle),
+        Spacer(1, 4 * mm),
+        st.p("一、基本情况", st.section), kv_table(st, width, basics),
+        st.p("二、会员发展与联系服务", st.section), kv_table(st, width, members),
+        st.p(f"三、会议召开情况（共 {len(meetings)} 次）", st.section),
+        Table(mrows, colWidths=mw, repeatRows=1, style=grid_style(st, *center, ("ALIGN", (4, 1), (4, -1), "CENTER"))),
+        CondPageBreak(30 * mm),
+        st.p(f"四、活动开展情况（共 {len(acts)} 次）", st.section),
+        st.p(f"按类别：{summary}", st.body),
+        Table(arows, colWidths=aw, repeatRows=1, style=grid_style(st, *center, ("ALIGN", (4, 1), (4, -1), "CENTER"))),
+        Spacer(1, 10 * mm),
+        KeepTogether([st.p("以上情况属实。", st.body), Spacer(1, 4 * mm),
+                      signature_block(st, width, ["填报人", "会长"], seal=f"{chamber.name}（盖章）")]),
+    ]

@@ -89,10 +89,10 @@ def anonymise_left_members(db: Any, years: int | None = None, *, today: date | N
         now = datetime.now().replace(microsecond=0)
         # Core update: the ORM audit hook would copy the very values being erased into the log.
         for chunk in _chunks(ids, 500):
+            personal = set(s.exec(select(Member.id).where(col(Member.id).in_(chunk), Member.kind == "personal")))
             s.execute(update(Member).where(col(Member.id).in_(chunk)).values(**blank, updated_at=now))
-            s.execute(update(Member).where(col(Member.id).in_(chunk), Member.kind == "personal")
-                      .values(enterprise_name=ANON_NAME))
-            _redact_audit(s, chunk)
+            s.execute(update(Member).where(col(Member.id).in_(personal)).values(enterprise_name=ANON_NAME))
+            _redact_audit(s, chunk, personal)
         audit.record(s, "update", "member", None,
                      after={"anonymised": len(ids), "retention_years": years, "member_ids": ids[:1000]})
     return len(ids)
@@ -103,18 +103,17 @@ def _chunks(seq: list[int], n: int):
         yield seq[i:i + n]
 
 
-def _redact_audit(s: Session, ids: list[int]) -> None:
-    rows = s.exec(select(AuditLog.id, AuditLog.before, AuditLog.after).where(
+def _redact_audit(s: Session, ids: list[int], personal: set[int]) -> None:
+    rows = s.exec(select(AuditLog.id, AuditLog.record_id, AuditLog.before, AuditLog.after).where(
         AuditLog.table_name == "member", col(AuditLog.record_id).in_(ids))).all()
-    for row_id, *texts in rows:
+    for row_id, record_id, *texts in rows:
         out: list[str | None] = []
         changed = False
         for raw in texts:
             data = json.loads(raw) if raw else None
             if isinstance(data, dict):
-                personal = data.get("kind") == "personal"
                 for f in (*PERSONAL_FIELDS, "enterprise_name"):
-                    if data.get(f) not in (None, "", "***") and (f != "enterprise_name" or personal):
+                    if data.get(f) not in (None, "", "***") and (f != "enterprise_name" or record_id in personal):
                         data[f] = "***"
                         changed = True
             out.append(None if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True))

@@ -1,0 +1,454 @@
+"""The meeting quick-entry form, and the evidence box (drag and drop files) the record forms share."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QDate, Qt, QTimer, QUrl, Signal
+from PySide6.QtGui import QDesktopServices, QDragEnterEvent, QDropEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QFileDialog,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chamberdesk.core import evidence, meetings
+from chamberdesk.core.choices import FEDERATION_BODIES, MeetingBody
+from chamberdesk.core.errors import ChamberDeskError, Conflict, InvalidInput
+from chamberdesk.core.models import Meeting
+from chamberdesk.gui.dialogs.chamber_editor import FormErrors, set_combo_data, with_error
+from chamberdesk.gui.dialogs.contact_dialog import MemberPicker, owner_choices
+from chamberdesk.gui.settings import settings
+
+PATH_ROLE = Qt.ItemDataRole.UserRole + 10  # a local file waiting to be stored
+EVIDENCE_ROLE = Qt.ItemDataRole.UserRole + 11  # a stored Evidence id
+
+
+def human_size(n: int) -> str:
+    for unit in ("B", "KB", "MB"):
+        if n < 1024:
+            return f"{n:.0f} {unit}"
+        n /= 1024
+    return f"{n:.1f} GB"
+
+
+class EvidenceBox(QGroupBox):
+    """凭证 of a record: the stored files, plus files dropped or chosen that are stored on 保存.
+
+    Double-click opens a file with the system's viewer (stored copy, or the original before saving).
+    """
+
+    changed = Signal()
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__("凭证（照片、扫描件，可拖入此处）", parent)
+        self.ctx = ctx
+        self.list = QListWidget()
+        self.list.setMinimumHeight(70)
+        self.list.itemDoubleClicked.connect(self.open_item)
+        self.add_button = QPushButton("添加凭证…")
+        self.add_button.clicked.connect(self.choose_files)
+        self.remove_button = QPushButton("移除未保存")
+        self.remove_button.setToolTip("只能移除尚未保存的文件；已保存的凭证随记录保留")
+        self.remove_button.clicked.connect(self.remove_pending)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.list)
+        lay.addLayout(buttons)
+        self.setAcceptDrops(True)
+
+    def load(self, record_type: str | None, record_id: int | None) -> None:
+        self.list.clear()
+        if record_type is None or record_id is None:
+            return
+        with self.ctx.db.session() as s:
+            files = evidence.files_for(s, record_type, record_id)
+        for ev in files:
+            it = QListWidgetItem(f"{ev.filename}（{human_size(ev.size)}）")
+            it.setData(EVIDENCE_ROLE, ev.id)
+            it.setToolTip("双击打开")
+            self.list.addItem(it)
+
+    def add_paths(self, paths: list[Path]) -> int:
+        added = 0
+        have = set(map(str, self.pending_paths()))
+        for p in paths:
+            p = Path(p)
+            if not p.is_file() or str(p) in have:
+                continue
+            it = QListWidgetItem(f"{p.name}（待保存）")
+            it.setData(PATH_ROLE, str(p))
+            it.setToolTip(str(p))
+            self.list.addItem(it)
+            added += 1
+        if added:
+            self.changed.emit()
+        return added
+
+    def pending_paths(self) -> list[Path]:
+        out = []
+        for i in range(self.list.count()):
+            p = self.list.item(i).data(PATH_ROLE)
+            if p:
+                out.append(Path(p))
+        return out
+
+    def remove_pending(self) -> None:
+        for it in self.list.selectedItems():
+            if it.data(PATH_ROLE):
+                self.list.takeItem(self.list.row(it))
+        self.changed.emit()
+
+    def store_pending(self, session, record_type: str, record_id: int) -> int:
+        """Copy the waiting files into the evidence store inside the caller's transaction."""
+        paths = self.pending_paths()
+        for p in paths:
+            evidence.add_file(self.ctx.db, session, p, record_type=record_type, record_id=record_id)
+        return len(paths)
+
+    def choose_files(self) -> None:
+        names, _ = QFileDialog.getOpenFileNames(self, "选择凭证文件", "",
+                                                "凭证文件 (*.jpg *.jpeg *.png *.pdf *.doc *.docx *.xls *.xlsx *.wps);;所有文件 (*)")
+        self.add_paths([Path(n) for n in names])
+
+    def open_item(self, it: QListWidgetItem) -> None:
+        try:
+            if it.data(PATH_ROLE):
+                path = Path(it.data(PATH_ROLE))
+            else:
+                from chamberdesk.core.models import Evidence
+
+                with self.ctx.db.session() as s:
+                    ev = s.get(Evidence, it.data(EVIDENCE_ROLE))
+                    path = evidence.path_of(self.ctx.db, ev)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "无法打开凭证", str(exc))
+            return
+        QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
+
+    # drops land here or on the form that hosts the box
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        accept_file_drag(e)
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        drop_files(e, self)
+
+
+def accept_file_drag(e) -> None:
+    if e.mimeData().hasUrls() and any(u.isLocalFile() for u in e.mimeData().urls()):
+        e.acceptProposedAction()
+    else:
+        e.ignore()
+
+
+def drop_files(e, box: EvidenceBox) -> None:
+    paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
+    if box.add_paths(paths):
+        e.acceptProposedAction()
+
+
+def count_spin() -> QSpinBox:
+    """A head count that may be left empty (the special value −1 shows 未填写)."""
+    sp = QSpinBox()
+    sp.setRange(-1, 100000)
+    sp.setSpecialValueText("未填写")
+    sp.setValue(-1)
+    return sp
+
+
+def spin_value(sp: QSpinBox) -> int | None:
+    return None if sp.value() < 0 else sp.value()
+
+
+def bodies_for(owner: int | None) -> list[MeetingBody]:
+    fed = list(FEDERATION_BODIES)
+    if owner is None:
+        return [*fed, MeetingBody.OTHER]
+    return [b for b in MeetingBody if b not in fed]
+
+
+class RecordForm(QWidget):
+    """What the meeting and activity forms share: owner memory, validation timer, drop target, save."""
+
+    saved = Signal(int)
+    RECORD_TYPE = ""
+    SETTINGS_KEY = ""
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.record_id: int | None = None
+        self.version: int | None = None
+        self.errors = FormErrors()
+        self.setAcceptDrops(True)
+        self._timer = QTimer(self, singleShot=True, interval=150)
+        self._timer.timeout.connect(self.validate)
+        self.owner = QComboBox()
+        self.reload_owners()
+        self.owner.currentIndexChanged.connect(self._owner_changed)
+        self.evidence = EvidenceBox(ctx)
+        self.title_label = QLabel()
+        self.title_label.setObjectName("formTitle")
+        self.title_label.setStyleSheet("font-weight:600; font-size:12pt;")
+        self.summary = QLabel()
+        self.summary.setObjectName("fieldError")
+        self.summary.setWordWrap(True)
+        self.save_button = QPushButton("保存")
+        self.save_button.setObjectName("primary")
+        self.save_button.clicked.connect(self.save)
+        self.clear_button = QPushButton("新建")
+        self.clear_button.setToolTip("清空表单，录入一条新记录")
+        self.clear_button.clicked.connect(self.new_record)
+
+    def watch(self, *widgets: QWidget) -> None:
+        for w in widgets:
+            for sig in ("textChanged", "currentIndexChanged", "dateChanged", "valueChanged"):
+                if hasattr(w, sig):
+                    getattr(w, sig).connect(self._timer.start)
+
+    def reload_owners(self) -> None:
+        cur = self.owner.currentData() if self.owner.count() else self.last_owner()
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        for text, cid in owner_choices(self.ctx):
+            self.owner.addItem(text, cid)
+        set_combo_data(self.owner, cur)
+        self.owner.blockSignals(False)
+
+    def last_owner(self) -> int | None:
+        v = settings().int_value(f"{self.SETTINGS_KEY}/last_owner", -1)
+        return None if v < 0 else v
+
+    def remember_owner(self) -> None:
+        cid = self.owner.currentData()
+        settings().set_value(f"{self.SETTINGS_KEY}/last_owner", -1 if cid is None else int(cid))
+
+    def _owner_changed(self) -> None:
+        self._timer.start()
+
+    def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        accept_file_drag(e)
+
+    def dropEvent(self, e: QDropEvent) -> None:
+        drop_files(e, self.evidence)
+
+    def show_errors(self, errs: dict[str, str]) -> None:
+        self.errors.show(errs)
+        self.summary.setText("；".join(self.errors.unplaced(errs)))
+        self.save_button.setEnabled(not errs)
+
+    def validate(self) -> bool:
+        self._timer.stop()
+        try:
+            self.check(self.data())
+            errs: dict[str, str] = {}
+        except InvalidInput as exc:
+            errs = exc.by_field()
+        self.show_errors(errs)
+        return not errs
+
+    # subclasses: data(), check(data), write(session, data) -> id, load(id), new_record()
+    def data(self) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def check(self, data: dict[str, Any]) -> None:
+        raise NotImplementedError
+
+    def write(self, session, data: dict[str, Any]) -> int:
+        raise NotImplementedError
+
+    def new_record(self) -> None:
+        raise NotImplementedError
+
+    def save(self) -> bool:
+        """Write through the service in one transaction (files included); False when nothing was saved."""
+        self.errors.reveal_all = True
+        if not self.validate():
+            return False
+        data = self.data()
+        try:
+            with self.ctx.db.transaction() as s:
+                rid = self.write(s, data)
+                self.evidence.store_pending(s, self.RECORD_TYPE, rid)
+        except InvalidInput as exc:
+            self.show_errors(exc.by_field())
+            return False
+        except Conflict as exc:
+            QMessageBox.warning(self, "保存冲突", str(exc))
+            return False
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "无法保存", str(exc))
+            return False
+        self.remember_owner()
+        self.ctx.data_changed.emit(self.RECORD_TYPE)
+        self.load(rid)
+        self.saved.emit(rid)
+        return True
+
+    def load(self, record_id: int) -> None:
+        raise NotImplementedError
+
+
+class MeetingForm(RecordForm):
+    """Quick entry of a meeting: owner (last used), body, date (today), head counts, texts, attendees, files."""
+
+    RECORD_TYPE = "meeting"
+    SETTINGS_KEY = "meetings"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.body = QComboBox()
+        self.when = QDateEdit(QDate.currentDate())
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("yyyy-MM-dd")
+        self.place = QLineEdit()
+        self.place.setPlaceholderText("如：县工商联会议室")
+        self.expected = count_spin()
+        self.present = count_spin()
+        self.agenda = QPlainTextEdit()
+        self.agenda.setPlaceholderText("会前确定的议题，每行一项")
+        self.decisions = QPlainTextEdit()
+        self.decisions.setPlaceholderText("会议形成的决议")
+        self.minutes = QPlainTextEdit()
+        self.minutes.setPlaceholderText("重要事项的会议纪要")
+        for t in (self.agenda, self.decisions, self.minutes):
+            t.setFixedHeight(58)
+        self.attendees = MemberPicker(ctx, multi=True)
+        self.attendees.setMinimumHeight(170)
+        use_count = QPushButton("按已选会员填实到人数")
+        use_count.clicked.connect(lambda: self.present.setValue(len(self.attendees.selected_ids())))
+
+        counts = QHBoxLayout()
+        counts.addWidget(QLabel("应到"))
+        counts.addWidget(with_error(self.expected, self.errors, "expected_count"))
+        counts.addWidget(QLabel("实到"))
+        counts.addWidget(with_error(self.present, self.errors, "present_count"))
+        counts.addWidget(use_count)
+        counts.addStretch(1)
+        counts_w = QWidget()
+        counts_w.setLayout(counts)
+        counts.setContentsMargins(0, 0, 0, 0)
+
+        form = QFormLayout()
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight)
+        form.addRow("所属单位", with_error(self.owner, self.errors, "chamber_id"))
+        form.addRow("会议类型 *", with_error(self.body, self.errors, "body"))
+        form.addRow("会议日期 *", with_error(self.when, self.errors, "date"))
+        form.addRow("地点", with_error(self.place, self.errors, "place"))
+        form.addRow("人数", counts_w)
+        form.addRow("议题", with_error(self.agenda, self.errors, "agenda"))
+        form.addRow("决议", with_error(self.decisions, self.errors, "decisions"))
+        form.addRow("纪要", with_error(self.minutes, self.errors, "minutes"))
+        att = QGroupBox("参会会员（从会员台账中查找选择）")
+        al = QVBoxLayout(att)
+        al.addWidget(self.attendees)
+
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.summary, 1)
+        buttons.addWidget(self.clear_button)
+        buttons.addWidget(self.save_button)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.title_label)
+        lay.addLayout(form)
+        lay.addWidget(att, 1)
+        lay.addWidget(self.evidence)
+        lay.addLayout(buttons)
+
+        self.watch(self.body, self.when, self.place, self.expected, self.present, self.agenda, self.decisions,
+                   self.minutes)
+        self.new_record()
+
+    def _owner_changed(self) -> None:
+        cur = self.body.currentData()
+        owner = self.owner.currentData()
+        self.body.blockSignals(True)
+        self.body.clear()
+        for b in bodies_for(owner):
+            self.body.addItem(b.label, b.value)
+        i = self.body.findData(cur)
+        self.body.setCurrentIndex(max(i, 0))
+        self.body.blockSignals(False)
+        self.attendees.set_chamber(owner)
+        self._timer.start()
+
+    def new_record(self) -> None:
+        self.record_id = None
+        self.version = None
+        self.title_label.setText("录入新会议")
+        self.reload_owners()
+        set_combo_data(self.owner, self.last_owner())
+        self._owner_changed()
+        self.when.setMaximumDate(QDate.currentDate())
+        self.when.setDate(QDate.currentDate())
+        self.place.clear()
+        self.expected.setValue(-1)
+        self.present.setValue(-1)
+        for t in (self.agenda, self.decisions, self.minutes):
+            t.clear()
+        self.attendees.set_selected([])
+        self.attendees.search.clear()
+        self.evidence.load(None, None)
+        self.errors.reset()
+        self.validate()
+
+    def load(self, record_id: int) -> None:
+        with self.ctx.db.session() as s:
+            m = s.get(Meeting, record_id)
+            if m is None or m.deleted_at is not None:
+                return
+            ids = meetings.attendee_ids(s, record_id)
+        self.record_id = record_id
+        self.version = m.version
+        self.title_label.setText(f"编辑会议：{m.date:%Y-%m-%d} {MeetingBody.parse(m.body).label if MeetingBody.parse(m.body) else m.body}")
+        self.reload_owners()
+        set_combo_data(self.owner, m.chamber_id)
+        self._owner_changed()
+        set_combo_data(self.body, m.body)
+        self.when.setDate(QDate(m.date))
+        self.place.setText(m.place or "")
+        self.expected.setValue(-1 if m.expected_count is None else m.expected_count)
+        self.present.setValue(-1 if m.present_count is None else m.present_count)
+        self.agenda.setPlainText(m.agenda or "")
+        self.decisions.setPlainText(m.decisions or "")
+        self.minutes.setPlainText(m.minutes or "")
+        self.attendees.set_selected(ids)
+        self.evidence.load("meeting", record_id)
+        self.errors.reveal_all = True
+        self.validate()
+
+    def data(self) -> dict[str, Any]:
+        return {"chamber_id": self.owner.currentData(), "body": self.body.currentData(),
+                "date": self.when.date().toPython(), "place": self.place.text(),
+                "expected_count": spin_value(self.expected), "present_count": spin_value(self.present),
+                "agenda": self.agenda.toPlainText(), "decisions": self.decisions.toPlainText(),
+                "minutes": self.minutes.toPlainText()}
+
+    def check(self, data: dict[str, Any]) -> None:
+        meetings.validate_meeting(data)
+
+    def write(self, session, data: dict[str, Any]) -> int:
+        ids = self.attendees.selected_ids()
+        if self.record_id is None:
+            m = meetings.create_meeting(session, data, ids)
+        else:
+            m = meetings.update_meeting(session, self.record_id, data, expected_version=self.version)
+            meetings.set_attendees(session, self.record_id, ids)
+        session.flush()
+        return m.id

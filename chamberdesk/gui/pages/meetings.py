@@ -1,0 +1,307 @@
+"""会议: the list of meetings filtered by owner, body, year and quarter, beside the quick-entry form."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chamberdesk.core import chambers, meetings, records
+from chamberdesk.core.choices import MeetingBody
+from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.core.models import Meeting
+from chamberdesk.gui.dialogs.chamber_editor import set_combo_data
+from chamberdesk.gui.dialogs.meeting_editor import MeetingForm
+from chamberdesk.gui.qtmodels.record_tables import (
+    ID_ROLE,
+    MeetingRow,
+    RecordTableModel,
+    apply_widths,
+    meeting_columns,
+)
+from chamberdesk.gui.settings import settings
+from chamberdesk.gui.style import icon
+
+FEDERATION = -1  # owner filter value for 本级工商联 (None means every owner)
+YEARS_BACK = 6
+
+
+class PeriodFilter(QWidget):
+    """Owner · type · year · quarter · text: the filter row the meeting and activity lists share."""
+
+    def __init__(self, type_label: str, types: list[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.owner = QComboBox()
+        self.owner.setMinimumContentsLength(10)
+        self.kind = QComboBox()
+        self.kind.addItem(f"全部{type_label}", None)
+        for label, value in types:
+            self.kind.addItem(label, value)
+        self.year = QComboBox()
+        this = date.today().year
+        for y in range(this, this - YEARS_BACK, -1):
+            self.year.addItem(f"{y}年", y)
+        self.year.addItem("全部年份", None)
+        self.quarter = QComboBox()
+        self.quarter.addItem("全年", None)
+        for q in range(1, 5):
+            self.quarter.addItem(f"第{'一二三四'[q - 1]}季度", q)
+        self.text = QLineEdit()
+        self.text.setPlaceholderText("搜索")
+        self.text.setClearButtonEnabled(True)
+        lay = QHBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        for w in (self.owner, self.kind, self.year, self.quarter):
+            lay.addWidget(w)
+        lay.addWidget(self.text, 1)
+        self.year.currentIndexChanged.connect(lambda: self.quarter.setEnabled(self.year.currentData() is not None))
+
+    def set_owners(self, chamber_list: list[tuple[str, int]]) -> None:
+        cur = self.owner.currentData() if self.owner.count() else None
+        self.owner.blockSignals(True)
+        self.owner.clear()
+        self.owner.addItem("全部单位", None)
+        self.owner.addItem("本级工商联", FEDERATION)
+        for name, cid in chamber_list:
+            self.owner.addItem(name, cid)
+        set_combo_data(self.owner, cur)
+        self.owner.blockSignals(False)
+
+    def connect(self, slot) -> None:
+        for c in (self.owner, self.kind, self.year, self.quarter):
+            c.currentIndexChanged.connect(slot)
+        self.text.textChanged.connect(slot)
+
+    def query(self) -> dict:
+        """Keyword arguments for list_meetings / list_activities."""
+        owner = self.owner.currentData()
+        year = self.year.currentData()
+        return {"federation": owner == FEDERATION, "chamber_id": owner if owner not in (None, FEDERATION) else None,
+                "year": year, "quarter": self.quarter.currentData() if year is not None else None}
+
+    def apply_target(self, arg: dict) -> None:
+        """Set filters from a navigation target such as {"chamber_id": 3, "year": 2026, "quarter": 2}."""
+        widgets = [self.owner, self.kind, self.year, self.quarter]
+        for w in widgets:
+            w.blockSignals(True)
+        if "chamber_id" in arg:
+            set_combo_data(self.owner, FEDERATION if arg["chamber_id"] is None else arg["chamber_id"])
+        if "year" in arg:
+            set_combo_data(self.year, arg["year"])
+        if "quarter" in arg:
+            set_combo_data(self.quarter, arg["quarter"])
+        if "kind" in arg:
+            set_combo_data(self.kind, arg["kind"])
+        for w in widgets:
+            w.blockSignals(False)
+        self.quarter.setEnabled(self.year.currentData() is not None)
+
+
+def page_header(title: str) -> tuple[QHBoxLayout, QLabel]:
+    lay = QHBoxLayout()
+    t = QLabel(title)
+    t.setObjectName("pageTitle")
+    count = QLabel()
+    count.setObjectName("muted")
+    lay.addWidget(t)
+    lay.addSpacing(12)
+    lay.addWidget(count)
+    lay.addStretch(1)
+    return lay, count
+
+
+def make_table() -> QTableView:
+    v = QTableView()
+    v.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    v.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    v.setAlternatingRowColors(True)
+    v.setSortingEnabled(True)
+    v.verticalHeader().hide()
+    v.verticalHeader().setDefaultSectionSize(28)
+    v.horizontalHeader().setStretchLastSection(True)
+    v.setWordWrap(False)
+    return v
+
+
+def select_id(view: QTableView, model: RecordTableModel, record_id: int) -> bool:
+    row = model.row_of_id(record_id)
+    if row < 0:
+        return False
+    idx = model.index(row, 0)
+    view.selectionModel().setCurrentIndex(
+        idx, QItemSelectionModel.SelectionFlag.ClearAndSelect | QItemSelectionModel.SelectionFlag.Rows)
+    view.scrollTo(idx)
+    return True
+
+
+class Page(QWidget):
+    TITLE = "会议"
+    ICON = "meetings"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._undo: list[int] = []  # soft-deleted meeting ids, latest last
+
+        header, self.count_label = page_header("会议")
+        self.new_button = QPushButton(icon("add"), "新建会议")
+        self.new_button.clicked.connect(self.new_record)
+        self.delete_button = QPushButton("删除")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.undo_button = QPushButton("撤销删除")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo)
+        for b in (self.new_button, self.delete_button, self.undo_button):
+            header.addWidget(b)
+
+        self.filters = PeriodFilter("会议类型", [(b.label, b.value) for b in MeetingBody])
+        self.filters.text.setPlaceholderText("搜索议题、地点、决议")
+        self.model = RecordTableModel(meeting_columns(), self)
+        self.table = make_table()
+        self.table.setModel(self.model)
+        apply_widths(self.table, self.model.columns)
+        self.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+
+        self.form = MeetingForm(ctx)
+        self.form.saved.connect(self._saved)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.form)
+        scroll.setMinimumWidth(420)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        state = settings().bytes_value("meetings/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        else:
+            self.splitter.setSizes([640, 480])
+        self.splitter.splitterMoved.connect(
+            lambda *_: settings().set_value("meetings/splitter", self.splitter.saveState()))
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(header)
+        lay.addWidget(self.filters)
+        lay.addWidget(self.splitter, 1)
+
+        self.filters.connect(self.reload_list)
+        self.refresh()
+
+    # --- contract ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        with self.ctx.db.session() as s:
+            self._chambers = {c.id: c.name for c in chambers.list_chambers(s)}
+        self.filters.set_owners([(n, i) for i, n in self._chambers.items()])
+        self.form.reload_owners()
+        self.reload_list()
+
+    def reload_list(self) -> None:
+        q = self.filters.query()
+        body = self.filters.kind.currentData()
+        with self.ctx.db.session() as s:
+            rows = meetings.list_meetings(s, body=body, **q)
+        text = self.filters.text.text().strip()
+        if text:
+            rows = [m for m in rows if any(text in (v or "") for v in (m.agenda, m.place, m.decisions, m.minutes))]
+        self.model.set_rows([self._row(m) for m in rows])
+        hdr = self.table.horizontalHeader()
+        self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
+        self.count_label.setText(f"共 {len(rows)} 次会议")
+        if self.form.record_id is not None:
+            select_id(self.table, self.model, self.form.record_id)
+
+    def _row(self, m: Meeting) -> MeetingRow:
+        body = MeetingBody.parse(m.body)
+        owner = "本级工商联" if m.chamber_id is None else self._chambers.get(m.chamber_id, "（已删除商会）")
+        return MeetingRow(m.id, m.date, owner, body.label if body else m.body, m.place or "", m.expected_count,
+                          m.present_count, (m.agenda or "").replace("\n", " "))
+
+    def new_record(self) -> None:
+        self.table.clearSelection()
+        self.form.new_record()
+        self.form.body.setFocus()
+
+    def save(self) -> None:
+        self.form.save()
+
+    def find(self) -> None:
+        self.filters.text.setFocus()
+        self.filters.text.selectAll()
+
+    def selected_id(self) -> int | None:
+        idx = self.table.currentIndex()
+        return idx.data(ID_ROLE) if idx.isValid() and self.table.selectionModel().hasSelection() else None
+
+    def delete_selected(self) -> None:
+        mid = self.selected_id()
+        if mid is None:
+            return
+        row = self.model.row_object(self.model.row_of_id(mid))
+        ok = QMessageBox.question(self, "删除会议", f"确定删除 {row.date:%Y-%m-%d} 的{row.body}吗？\n删除后可在回收站恢复，或立即“撤销删除”。")
+        if ok != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.ctx.db.transaction() as s:
+                meetings.delete_meeting(s, mid)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "无法删除", str(exc))
+            return
+        self._undo.append(mid)
+        self.undo_button.setEnabled(True)
+        self.ctx.data_changed.emit("meeting")
+        self.ctx.status_message.emit("已删除会议（可撤销）")
+        self.form.new_record()
+        self.reload_list()
+
+    def undo(self) -> None:
+        if not self._undo:
+            return
+        mid = self._undo.pop()
+        try:
+            with self.ctx.db.transaction() as s:
+                records.restore(s, Meeting, mid)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "无法撤销", str(exc))
+        self.undo_button.setEnabled(bool(self._undo))
+        self.ctx.data_changed.emit("meeting")
+        self.reload_list()
+        select_id(self.table, self.model, mid)
+
+    def show_target(self, arg) -> None:
+        """An int opens that meeting; a dict sets the filters (chamber_id, year, quarter, kind)."""
+        if isinstance(arg, int):
+            self.form.load(arg)
+            self.reload_list()
+            select_id(self.table, self.model, arg)
+        elif isinstance(arg, dict):
+            self.filters.apply_target(arg)
+            self.reload_list()
+
+    # --- internals -----------------------------------------------------------------------------
+    def _row_changed(self, cur, _prev) -> None:
+        if cur.isValid():
+            rid = cur.data(ID_ROLE)
+            if rid != self.form.record_id:
+                self.form.load(rid)
+
+    def _saved(self, rid: int) -> None:
+        self.ctx.status_message.emit("会议已保存")
+        self.reload_list()
+        select_id(self.table, self.model, rid)

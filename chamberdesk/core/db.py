@@ -48,7 +48,11 @@ def make_engine(url: str) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False})
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True)
+    from chamberdesk.core.server import install_error_translation, normalise_url
+
+    engine = create_engine(normalise_url(url), pool_pre_ping=True)
+    install_error_translation(engine)  # a lost server connection reaches the clerk as a Chinese message
+    return engine
 
 
 @dataclass

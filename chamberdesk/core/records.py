@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import datetime
 from typing import Any, TypeVar
 
+from sqlalchemy import inspect, update
 from sqlmodel import Session, SQLModel, select
 
 from chamberdesk.core.errors import Conflict, NotFound
@@ -30,9 +31,14 @@ def get_live(session: Session, model: type[T], record_id: int) -> T:
 
 def apply_update(session: Session, obj: T, changes: dict[str, Any], *, expected_version: int | None,
                  validate: Callable[[dict[str, Any]], dict[str, Any]] | None = None) -> T:
-    """Set changed fields after checking nobody saved the record since it was read."""
+    """Set changed fields after checking nobody saved the record since it was read.
+
+    The check is made by the database itself (see `_claim`), so two clerks saving at the same
+    moment cannot both pass it. Without `expected_version` (bulk edits) the latest row is used.
+    """
     if expected_version is not None and obj.version != expected_version:
-        raise Conflict("该记录已被他人修改，请重新载入后再保存（您的输入仍保留在窗口中）。")
+        raise Conflict(CONFLICT_MESSAGE)
+    _claim(session, obj, expected_version)
     merged = obj.model_dump()
     merged.update(changes)
     if validate is not None:
@@ -40,14 +46,40 @@ def apply_update(session: Session, obj: T, changes: dict[str, Any], *, expected_
     for key in changes:
         setattr(obj, key, merged[key])
     obj.updated_at = now()
-    obj.version = obj.version + 1
     session.add(obj)
     return obj
 
 
+CONFLICT_MESSAGE = "该记录已被他人修改，请重新载入后再保存（您的输入仍保留在窗口中）。"
+
+
+def _claim(session: Session, obj: SQLModel, expected_version: int | None) -> None:
+    """Bump the row's version with a conditional UPDATE; zero rows means someone else got there first.
+
+    A check in Python alone races: two transactions read version 3, both pass, the later write
+    wins silently. The UPDATE also locks the row until commit, so the write that follows is ours.
+    """
+    if obj.id is None or inspect(obj).pending:  # not in the database yet: nobody else can see it
+        obj.version = (obj.version or 0) + 1
+        return
+    if expected_version is None:
+        session.flush()  # unsaved edits to this object must not be lost by the refresh below
+    table = type(obj).__table__
+    stmt = update(table).where(table.c.id == obj.id)
+    if expected_version is not None:
+        stmt = stmt.where(table.c.version == expected_version)
+    result = session.connection().execute(stmt.values(version=table.c.version + 1))
+    if result.rowcount != 1:
+        raise Conflict(CONFLICT_MESSAGE)
+    if expected_version is None:
+        session.refresh(obj)  # the current row, now locked by us, with its new version
+    else:
+        obj.version = expected_version + 1
+
+
 def soft_delete(session: Session, obj: SQLModel) -> None:
+    _claim(session, obj, None)
     obj.deleted_at = now()
-    obj.version += 1
     session.add(obj)
 
 
@@ -55,8 +87,8 @@ def restore(session: Session, model: type[T], record_id: int) -> T:
     obj = session.get(model, record_id)
     if obj is None or obj.deleted_at is None:
         raise NotFound("回收站中没有该记录。")
+    _claim(session, obj, None)
     obj.deleted_at = None
-    obj.version += 1
     session.add(obj)
     return obj
 

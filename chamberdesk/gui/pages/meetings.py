@@ -98,14 +98,18 @@ class PeriodFilter(QWidget):
         widgets = [self.owner, self.kind, self.year, self.quarter]
         for w in widgets:
             w.blockSignals(True)
+        # a target states the whole filter: what it leaves out means "all"
         if "chamber_id" in arg:
             set_combo_data(self.owner, FEDERATION if arg["chamber_id"] is None else arg["chamber_id"])
+        else:
+            self.owner.setCurrentIndex(0)
         if "year" in arg:
             set_combo_data(self.year, arg["year"])
-        if "quarter" in arg:
-            set_combo_data(self.quarter, arg["quarter"])
-        if "kind" in arg:
-            set_combo_data(self.kind, arg["kind"])
+        set_combo_data(self.quarter, arg.get("quarter"))
+        set_combo_data(self.kind, arg.get("kind"))
+        self.text.blockSignals(True)
+        self.text.clear()
+        self.text.blockSignals(False)
         for w in widgets:
             w.blockSignals(False)
         self.quarter.setEnabled(self.year.currentData() is not None)

@@ -1,0 +1,527 @@
+"""商会: the list of chambers with badges, and a detail pane with facts, officers, records and coverage."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFrame,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chamberdesk.core import activities, chambers, contacts, meetings, records
+from chamberdesk.core.choices import ChamberKind, ChamberRule, ChamberStatus, MeetingBody, PartyOrg
+from chamberdesk.core.dashboard import MIN_ACTIVITIES_PER_QUARTER, elapsed_quarters, quarter_of
+from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.core.models import Chamber
+from chamberdesk.gui.dialogs.chamber_editor import ChamberEditor, set_combo_data
+from chamberdesk.gui.pages.meetings import make_table, page_header, select_id
+from chamberdesk.gui.qtmodels.record_tables import (
+    CONTACT_TARGET,
+    ID_ROLE,
+    VISIT_TARGET,
+    Badge,
+    BadgeDelegate,
+    ChamberRow,
+    RecordTableModel,
+    apply_widths,
+    chamber_columns,
+    percent,
+)
+from chamberdesk.gui.settings import settings
+from chamberdesk.gui.style import ERROR, OK, WARN, icon
+
+# Which badges the 需关注 filter looks for (text of the badge).
+ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "no_office": "无办公场所", "part_time_sg": "秘书长非专职"}
+
+
+def chamber_badges(ch: Chamber, today: date | None = None) -> list[Badge]:
+    st = chambers.term_status(ch, today)
+    out: list[Badge] = []
+    if ch.status == ChamberStatus.DISSOLVED.value:
+        return [Badge("已撤销", "info")]
+    if st == "overdue":
+        out.append(Badge(ATTENTION["overdue"], "error"))
+    elif st == "due":
+        out.append(Badge(ATTENTION["due"], "warn"))
+    if not ch.has_office:
+        out.append(Badge(ATTENTION["no_office"], "warn"))
+    if not ch.secretary_fulltime:
+        out.append(Badge(ATTENTION["part_time_sg"], "info"))
+    return out
+
+
+def _mark(ok: bool | None) -> str:
+    if ok is None:
+        return f'<span style="color:{WARN}">？</span>'
+    return f'<span style="color:{OK}">✔</span>' if ok else f'<span style="color:{ERROR}">✘</span>'
+
+
+def _table(rows: list[tuple[str, str]]) -> str:
+    cells = "".join(f'<tr><td style="color:#5f6b7a; padding:2px 12px 2px 0; white-space:nowrap">{k}</td>'
+                    f'<td style="padding:2px 0">{v}</td></tr>' for k, v in rows)
+    return f'<table cellspacing="0">{cells}</table>'
+
+
+def _d(d: date | None) -> str:
+    return d.strftime("%Y-%m-%d") if d else "未填写"
+
+
+class ChamberDetail(QWidget):
+    """Everything about one chamber for this year, read through the services."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__()
+        self.page = page
+        self.ctx = page.ctx
+        self.chamber_id: int | None = None
+        self.title = QLabel()
+        self.title.setStyleSheet("font-size:14pt; font-weight:600;")
+        self.title.setWordWrap(True)
+        self.badges = QLabel()
+        self.badges.setTextFormat(Qt.TextFormat.RichText)
+        self.term = QLabel()
+        self.term.setObjectName("termLabel")
+        self.term.setTextFormat(Qt.TextFormat.RichText)
+        self.term.setWordWrap(True)
+
+        def group(title: str) -> tuple[QGroupBox, QLabel]:
+            g = QGroupBox(title)
+            lab = QLabel()
+            lab.setTextFormat(Qt.TextFormat.RichText)
+            lab.setWordWrap(True)
+            lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            QVBoxLayout(g).addWidget(lab)
+            return g, lab
+
+        self.facts_box, self.facts = group("基本情况")
+        self.officers_box, self.officers = group("负责人")
+        self.records_box, self.records = group("本年度会议与活动")
+        self.coverage_box, self.coverage = group("本年度走访覆盖")
+        self.standing_box, self.standing = group("考评情况")
+
+        self.members_button = QPushButton(icon("members"), "查看会员")
+        self.meetings_button = QPushButton(icon("meetings"), "查看会议")
+        self.activities_button = QPushButton(icon("activities"), "查看活动")
+        self.contacts_button = QPushButton(icon("visit"), "查看走访")
+        self.edit_button = QPushButton("编辑商会…")
+        self.members_button.clicked.connect(lambda: self._go("members", {"chamber_id": self.chamber_id}))
+        self.meetings_button.clicked.connect(
+            lambda: self._go("meetings", {"chamber_id": self.chamber_id, "year": date.today().year, "quarter": None}))
+        self.activities_button.clicked.connect(
+            lambda: self._go("activities", {"chamber_id": self.chamber_id, "year": date.today().year, "quarter": None}))
+        self.contacts_button.clicked.connect(
+            lambda: self._go("activities", {"tab": "contacts", "chamber_id": self.chamber_id, "year": date.today().year}))
+        self.edit_button.clicked.connect(page.edit_selected)
+        links = QHBoxLayout()
+        for b in (self.members_button, self.meetings_button, self.activities_button, self.contacts_button):
+            links.addWidget(b)
+        links.addStretch(1)
+        links.addWidget(self.edit_button)
+
+        self.empty = QLabel("在左侧选择一个商会查看详情")
+        self.empty.setObjectName("muted")
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.body = QWidget()
+        bl = QVBoxLayout(self.body)
+        bl.setContentsMargins(0, 0, 0, 0)
+        bl.addWidget(self.title)
+        bl.addWidget(self.badges)
+        bl.addWidget(self.term)
+        bl.addLayout(links)
+        row = QHBoxLayout()
+        row.addWidget(self.facts_box, 3)
+        right = QVBoxLayout()
+        right.addWidget(self.officers_box)
+        right.addWidget(self.coverage_box)
+        right.addStretch(1)
+        row.addLayout(right, 2)
+        bl.addLayout(row)
+        bl.addWidget(self.records_box)
+        bl.addWidget(self.standing_box)
+        bl.addStretch(1)
+        lay = QVBoxLayout(self)
+        lay.addWidget(self.empty, 1)
+        lay.addWidget(self.body)
+        self.show_chamber(None)
+
+    def _go(self, page: str, arg) -> None:
+        if self.chamber_id is not None:
+            self.ctx.navigate.emit(page, arg)
+
+    def show_chamber(self, chamber_id: int | None) -> None:
+        self.chamber_id = chamber_id
+        ch = None
+        if chamber_id is not None:
+            with self.ctx.db.session() as s:
+                ch = s.get(Chamber, chamber_id)
+                if ch is not None and ch.deleted_at is None:
+                    year = date.today().year
+                    officers = chambers.officers(s, chamber_id)
+                    n_members = chambers.member_counts(s).get(chamber_id, 0)
+                    mts = meetings.list_meetings(s, chamber_id=chamber_id, year=year)
+                    acts = activities.list_activities(s, chamber_id=chamber_id, year=year)
+                    cov = contacts.coverage(s, chamber_id, year)
+                else:
+                    ch = None
+        self.empty.setVisible(ch is None)
+        self.body.setVisible(ch is not None)
+        if ch is None:
+            self.chamber_id = None
+            return
+        self._fill(ch, officers, n_members, mts, acts, cov)
+
+    def _fill(self, ch: Chamber, officers, n_members: int, mts, acts, cov) -> None:
+        today = date.today()
+        kind = ChamberKind.parse(ch.kind)
+        self.title.setText(f"{ch.name}　<span style='font-size:10pt; color:#5f6b7a'>{kind.label if kind else ch.kind}</span>")
+        self.title.setTextFormat(Qt.TextFormat.RichText)
+        from chamberdesk.gui.qtmodels.record_tables import BADGE_COLOURS
+
+        self.badges.setText(" ".join(
+            f'<span style="background:{BADGE_COLOURS[b.level][0]}; color:{BADGE_COLOURS[b.level][1]};">&nbsp;{b.text}&nbsp;</span>'
+            for b in chamber_badges(ch)) or f'<span style="color:{OK}">各项基本条件正常</span>')
+
+        st = chambers.term_status(ch)
+        if ch.term_end is None:
+            term = "本届届满日期未填写"
+            colour, bg = WARN, "#fff4e0"
+        else:
+            days = (ch.term_end - today).days
+            span = f"本届任期 {_d(ch.term_start)} 至 {_d(ch.term_end)}"
+            if st == "overdue":
+                term, colour, bg = f"{span}，已届满 {-days} 天，尚未换届", ERROR, "#fdecea"
+            elif st == "due":
+                term, colour, bg = f"{span}，还有 {days} 天届满，请及早筹备换届", WARN, "#fff4e0"
+            else:
+                term, colour, bg = f"{span}（还有 {days} 天）", "#1f2933", "#eef2f6"
+        self.term.setText(term)
+        self.term.setProperty("status", st)
+        self.term.setStyleSheet(f"QLabel#termLabel {{ color:{colour}; background:{bg}; padding:6px 8px;"
+                                f" border-radius:4px; font-weight:600; }}")
+
+        rules = [ChamberRule.parse(r) for r in (ch.rules or "").split(",") if r]
+        party = PartyOrg.parse(ch.party_org)
+        self.facts.setText(_table([
+            ("民政登记", "已登记" if ch.registered else "未登记"),
+            ("统一社会信用代码", ch.credit_code or "—"),
+            ("成立日期", _d(ch.founded_on)),
+            ("会长", html.escape(ch.president_name or "—")),
+            ("秘书长", html.escape(ch.secretary_general_name or "—") + ("（专职）" if ch.secretary_fulltime else "（兼职）")),
+            ("办公场所", (f"有，{ch.office_area:g} ㎡" if ch.office_area else "有") if ch.has_office else
+             f'<span style="color:{ERROR}">无</span>'),
+            ("工作人员", f"专职 {ch.fulltime_staff} 人，兼职 {ch.parttime_staff} 人"),
+            ("年度经费", f"{ch.annual_funds:,.0f} 元" if ch.annual_funds else "未填写"),
+            ("党组织", party.label if party else ch.party_org),
+            ("制度", "、".join(r.label for r in rules if r) or "未填写"),
+            ("最近年检", {True: "合格", False: f'<span style="color:{ERROR}">不合格</span>', None: "未填写"}[ch.inspection_passed]),
+            ("团体会员", "是" if ch.is_group_member else "否"),
+            ("现有会员", f"<b>{n_members}</b> 个"),
+        ]))
+        self.officers.setText(_table([(o.position, f"{html.escape(o.name)}　<span style='color:#5f6b7a'>"
+                                       f"{html.escape(o.enterprise)}</span>") for o in officers])
+                              if officers else "台账中没有登记会长、副会长、秘书长")
+
+        # this year's meetings and activities: counts per body and per quarter, then the latest few
+        by_body: dict[str, int] = {}
+        for m in mts:
+            b = MeetingBody.parse(m.body)
+            by_body[b.label if b else m.body] = by_body.get(b.label if b else m.body, 0) + 1
+        per_q = {q: 0 for q in range(1, 5)}
+        for a in acts:
+            per_q[quarter_of(a.date)] += 1
+        done = elapsed_quarters(today.year, today)
+
+        def q_cell(q: int) -> str:
+            n = per_q[q]
+            if q in done and n < MIN_ACTIVITIES_PER_QUARTER:
+                return f'<span style="color:{ERROR}">第{q}季度 {n} 次</span>'
+            return f"第{q}季度 {n} 次"
+
+        latest = sorted([(m.date, (MeetingBody.parse(m.body).label if MeetingBody.parse(m.body) else m.body)) for m in mts]
+                        + [(a.date, html.escape(a.title)) for a in acts], reverse=True)[:6]
+        self.records.setText(_table([
+            ("会议", f"{len(mts)} 次" + ("：" + "、".join(f"{k} {v} 次" for k, v in by_body.items()) if by_body else "")),
+            ("活动", f"{len(acts)} 项：" + "　".join(q_cell(q) for q in range(1, 5))),
+            ("最近", "<br>".join(f"{d:%m-%d}　{t}" for d, t in latest) or "本年度尚无记录"),
+        ]))
+
+        def ratio(v: float | None, target: float) -> str:
+            if v is None:
+                return "—"
+            colour = OK if v >= target else ERROR
+            return f'<span style="color:{colour}; font-weight:600">{percent(v)}</span>'
+
+        self.coverage.setText(_table([
+            ("会员", f"{cov.members} 个"),
+            ("实地走访", f"{cov.visited} 个，{ratio(cov.visited_ratio, VISIT_TARGET)}（目标 ≥{VISIT_TARGET:.0%}）"),
+            ("联系", f"{cov.contacted} 个，{ratio(cov.contacted_ratio, CONTACT_TARGET)}（目标 ≥{CONTACT_TARGET:.0%}）"),
+        ]))
+        self.standing.setText(self._standing(ch, n_members, per_q, done, acts, mts))
+
+    def _standing(self, ch: Chamber, n_members: int, per_q: dict[int, int], done: list[int], acts, mts) -> str:
+        """The raw facts behind 四有 / 五有五好; the rubric result is added when the rules engine offers one."""
+        rules = [r for r in (ch.rules or "").split(",") if r]
+        staff = ch.fulltime_staff + ch.parttime_staff
+        empty = [q for q in done if per_q[q] == 0]
+        rows = [
+            ("有人员", _mark(staff > 0 or bool(ch.secretary_general_name)),
+             f"专职 {ch.fulltime_staff} 人、兼职 {ch.parttime_staff} 人；秘书长{'专职' if ch.secretary_fulltime else '兼职'}"),
+            ("有场所", _mark(ch.has_office), f"{ch.office_area:g} ㎡" if ch.has_office and ch.office_area else
+             ("有" if ch.has_office else "无办公场所")),
+            ("有制度", _mark(len(rules) >= 3), f"已建 {len(rules)} 项制度"),
+            ("有活动", _mark(not empty and bool(acts)),
+             f"本年度 {len(acts)} 项" + (f"，{'、'.join(f'第{q}季度' for q in empty)}无活动" if empty else "")),
+            ("有专人", _mark(ch.fulltime_staff > 0 or ch.secretary_fulltime), "专职人员或专职秘书长"),
+            ("有经费", _mark(bool(ch.annual_funds)), f"{ch.annual_funds:,.0f} 元" if ch.annual_funds else "未填写"),
+            ("按期换届", _mark(chambers.term_status(ch) not in ("overdue",)), f"届满 {_d(ch.term_end)}"),
+            ("开会", _mark(bool(mts)), f"本年度 {len(mts)} 次会议"),
+        ]
+        cells = "".join(f'<tr><td style="padding:2px 10px 2px 0">{k}</td><td style="padding:2px 8px 2px 0">{m}</td>'
+                        f'<td style="color:#5f6b7a">{v}</td></tr>' for k, m, v in rows)
+        text = f'<table cellspacing="0">{cells}</table>'
+        grade = rubric_standing(self.ctx, ch.id)
+        if grade:
+            text = f"<p><b>{html.escape(grade)}</b></p>" + text
+        else:
+            text += ('<p style="color:#5f6b7a">以上为台账中的原始情况，对照“四有”“五有五好”标准；'
+                     '正式评定请到“考评”页。</p>')
+        return text
+
+
+def rubric_standing(ctx, chamber_id: int) -> str | None:
+    """A one-line standing from the rubric engine when it offers one; None until it does."""
+    try:
+        from chamberdesk.rules import chamber_standing  # type: ignore[attr-defined]
+    except ImportError:
+        return None
+    try:
+        with ctx.db.session() as s:
+            return chamber_standing(s, chamber_id, date.today().year)
+    except Exception:  # the engine is optional here: never let it break the page
+        return None
+
+
+class Page(QWidget):
+    TITLE = "商会"
+    ICON = "chambers"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._undo: list[int] = []
+        header, self.count_label = page_header("商会")
+        self.new_button = QPushButton(icon("add"), "新建商会")
+        self.new_button.clicked.connect(self.new_record)
+        self.edit_button = QPushButton("编辑")
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.delete_button = QPushButton("删除")
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.undo_button = QPushButton("撤销删除")
+        self.undo_button.setEnabled(False)
+        self.undo_button.clicked.connect(self.undo)
+        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button):
+            header.addWidget(b)
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("搜索商会名称、会长、秘书长")
+        self.search.setClearButtonEnabled(True)
+        self.kind = QComboBox()
+        self.kind.addItem("全部类型", None)
+        for k in ChamberKind:
+            self.kind.addItem(k.label, k.value)
+        self.attention = QComboBox()
+        self.attention.addItem("全部商会", None)
+        self.attention.addItem("需关注（有任一提示）", "any")
+        for key, text in ATTENTION.items():
+            self.attention.addItem(text, key)
+        self.show_dissolved = QCheckBox("显示已撤销")
+        bar = QHBoxLayout()
+        bar.addWidget(self.search, 1)
+        bar.addWidget(self.kind)
+        bar.addWidget(self.attention)
+        bar.addWidget(self.show_dissolved)
+
+        self.model = RecordTableModel(chamber_columns(), self)
+        self.table = make_table()
+        self.table.setModel(self.model)
+        self.table.setItemDelegateForColumn(len(self.model.columns) - 1, BadgeDelegate(self.table))
+        apply_widths(self.table, self.model.columns)
+        self.table.sortByColumn(-1, Qt.SortOrder.AscendingOrder)
+        self.table.selectionModel().currentRowChanged.connect(self._row_changed)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+
+        self.detail = ChamberDetail(self)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(self.detail)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(scroll)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 1)
+        state = settings().bytes_value("chambers/splitter")
+        if state is not None:
+            self.splitter.restoreState(state)
+        else:
+            self.splitter.setSizes([660, 520])
+        self.splitter.splitterMoved.connect(
+            lambda *_: settings().set_value("chambers/splitter", self.splitter.saveState()))
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(header)
+        lay.addLayout(bar)
+        lay.addWidget(self.splitter, 1)
+        self.search.textChanged.connect(self.reload_list)
+        for c in (self.kind, self.attention):
+            c.currentIndexChanged.connect(self.reload_list)
+        self.show_dissolved.toggled.connect(self.reload_list)
+        self.refresh()
+
+    # --- contract ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        self.reload_list()
+
+    def reload_list(self) -> None:
+        keep = self.detail.chamber_id
+        with self.ctx.db.session() as s:
+            chs = chambers.list_chambers(s, include_dissolved=self.show_dissolved.isChecked())
+            counts = chambers.member_counts(s)
+        text = self.search.text().strip()
+        kind = self.kind.currentData()
+        att = self.attention.currentData()
+        rows = []
+        for ch in chs:
+            if kind and ch.kind != kind:
+                continue
+            if text and not any(text in (v or "") for v in (ch.name, ch.president_name, ch.secretary_general_name)):
+                continue
+            badges = chamber_badges(ch)
+            if att == "any" and not any(b.text in ATTENTION.values() for b in badges):
+                continue
+            if att in ATTENTION and not any(b.text == ATTENTION[att] for b in badges):
+                continue
+            k = ChamberKind.parse(ch.kind)
+            rows.append(ChamberRow(ch.id, ch.name, k.label if k else ch.kind, counts.get(ch.id, 0), ch.term_end,
+                                   chambers.term_status(ch), ch.president_name or "", ch.secretary_general_name or "",
+                                   badges, ch.status == ChamberStatus.DISSOLVED.value))
+        self.model.set_rows(rows)
+        hdr = self.table.horizontalHeader()
+        if hdr.sortIndicatorSection() >= 0 and hdr.isSortIndicatorShown():
+            self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
+        flagged = sum(1 for r in rows if r.term_status in ("overdue", "due"))
+        self.count_label.setText(f"共 {len(rows)} 个商会" + (f"，{flagged} 个换届需关注" if flagged else ""))
+        if keep is not None and select_id(self.table, self.model, keep):
+            self.detail.show_chamber(keep)
+        elif rows:
+            self.table.selectRow(0)
+        else:
+            self.detail.show_chamber(None)
+
+    def selected_id(self) -> int | None:
+        idx = self.table.currentIndex()
+        return idx.data(ID_ROLE) if idx.isValid() else None
+
+    def new_record(self) -> None:
+        dlg = ChamberEditor(self.ctx, parent=self)
+        if dlg.exec() == QDialog.DialogCode.Accepted and dlg.saved_id:
+            self.show_target(dlg.saved_id)
+
+    def edit_selected(self) -> None:
+        cid = self.selected_id()
+        if cid is None:
+            return
+        try:
+            dlg = ChamberEditor(self.ctx, cid, parent=self)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "无法编辑", str(exc))
+            self.reload_list()
+            return
+        if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.reload_list()
+            self.detail.show_chamber(cid)
+
+    def find(self) -> None:
+        self.search.setFocus()
+        self.search.selectAll()
+
+    def delete_selected(self) -> None:
+        cid = self.selected_id()
+        if cid is None:
+            return
+        row = self.model.row_object(self.model.row_of_id(cid))
+        msg = (f"确定删除“{row.name}”吗？\n商会的会员、会议和活动记录不会被删除。"
+               "删除后可在回收站恢复，或立即“撤销删除”。\n\n（商会撤销请在编辑中把状态改为“已撤销”。）")
+        if QMessageBox.question(self, "删除商会", msg) != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.ctx.db.transaction() as s:
+                chambers.delete_chamber(s, cid)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "无法删除", str(exc))
+            return
+        self._undo.append(cid)
+        self.undo_button.setEnabled(True)
+        self.detail.chamber_id = None
+        self.ctx.data_changed.emit("chamber")
+        self.ctx.status_message.emit(f"已删除商会“{row.name}”（可撤销）")
+        self.reload_list()
+
+    def undo(self) -> None:
+        if not self._undo:
+            return
+        cid = self._undo.pop()
+        try:
+            with self.ctx.db.transaction() as s:
+                records.restore(s, Chamber, cid)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "无法撤销", str(exc))
+        self.undo_button.setEnabled(bool(self._undo))
+        self.ctx.data_changed.emit("chamber")
+        self.show_target(cid)
+
+    def show_target(self, arg) -> None:
+        """An int selects that chamber; a dict filters: {"kind": "township"} or {"attention": "overdue"}."""
+        if isinstance(arg, dict):
+            for w in (self.kind, self.attention):
+                w.blockSignals(True)
+            set_combo_data(self.kind, arg.get("kind"))
+            set_combo_data(self.attention, arg.get("attention"))
+            for w in (self.kind, self.attention):
+                w.blockSignals(False)
+            self.search.clear()
+            self.reload_list()
+            return
+        if isinstance(arg, int):
+            if self.model.row_of_id(arg) < 0:
+                self.search.blockSignals(True)
+                self.search.clear()
+                self.search.blockSignals(False)
+                for w in (self.kind, self.attention):
+                    w.setCurrentIndex(0)
+                self.reload_list()
+            if select_id(self.table, self.model, arg):
+                self.detail.show_chamber(arg)
+
+    # --- internals -----------------------------------------------------------------------------
+    def _row_changed(self, cur, _prev) -> None:
+        if cur.isValid():
+            self.detail.show_chamber(cur.data(ID_ROLE))
+
+
+__all__ = ["ATTENTION", "ChamberDetail", "Page", "chamber_badges"]

@@ -1,0 +1,234 @@
+"""Print preview of a generated PDF: page through it, 打印 through Qt's print dialog, 另存为 PDF."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtGui import QImage, QPainter, QPixmap
+from PySide6.QtWidgets import (
+    QApplication,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QProgressDialog,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+
+class PdfPages:
+    """Renders pages of a PDF to QImage: Qt's own PDF module when the installed PySide6 has it,
+    else PDFium (pypdfium2), else poppler's pdftoppm."""
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.backend = ""
+        self._doc = None
+        try:
+            from PySide6.QtPdf import QPdfDocument
+
+            doc = QPdfDocument()
+            doc.load(str(self.path))
+            if doc.pageCount() > 0:
+                self._doc, self.backend = doc, "qtpdf"
+                self._count = doc.pageCount()
+                return
+        except ImportError:
+            pass
+        try:
+            import pypdfium2
+
+            self._doc, self.backend = pypdfium2.PdfDocument(str(self.path)), "pdfium"
+            self._count = len(self._doc)
+            return
+        except ImportError:
+            pass
+        if shutil.which("pdftoppm") and shutil.which("pdfinfo"):
+            out = subprocess.run(["pdfinfo", str(self.path)], capture_output=True, text=True, check=True).stdout
+            self._count = next(int(line.split()[-1]) for line in out.splitlines() if line.startswith("Pages:"))
+            self.backend = "poppler"
+            return
+        raise RuntimeError("没有可用的 PDF 渲染组件，无法预览；请另存为 PDF 后用阅读器打开。")
+
+    def page_count(self) -> int:
+        return self._count
+
+    def page_size_pt(self, i: int) -> tuple[float, float]:
+        if self.backend == "qtpdf":
+            s = self._doc.pagePointSize(i)  # type: ignore[union-attr]
+            return s.width(), s.height()
+        if self.backend == "pdfium":
+            return tuple(self._doc[i].get_size())  # type: ignore[index,return-value]
+        return 595.0, 842.0
+
+    def render(self, i: int, dpi: float) -> QImage:
+        w, h = self.page_size_pt(i)
+        size = QSize(max(1, round(w * dpi / 72)), max(1, round(h * dpi / 72)))
+        if self.backend == "qtpdf":
+            return self._doc.render(i, size)  # type: ignore[union-attr]
+        if self.backend == "pdfium":
+            bitmap = self._doc[i].render(scale=dpi / 72)  # type: ignore[index]
+            pil = bitmap.to_pil().convert("RGB")
+            data = pil.tobytes("raw", "RGB")
+            return QImage(data, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888).copy()
+        with tempfile.TemporaryDirectory() as tmp:
+            stem = Path(tmp) / "p"
+            subprocess.run(["pdftoppm", "-png", "-r", str(int(dpi)), "-f", str(i + 1), "-l", str(i + 1), "-singlefile",
+                            str(self.path), str(stem)], check=True, capture_output=True)
+            return QImage(str(stem) + ".png")
+
+    def close(self) -> None:
+        if self.backend == "pdfium" and self._doc is not None:
+            self._doc.close()
+        self._doc = None
+
+
+def print_pdf(pages: PdfPages, parent: QWidget | None, title: str = "打印") -> bool:
+    """Ask for a printer with Qt's print dialog and paint the chosen pages onto it. True if printed."""
+    from PySide6.QtPrintSupport import QPrintDialog, QPrinter
+
+    printer = QPrinter(QPrinter.PrinterMode.HighResolution)
+    printer.setDocName(title)
+    printer.setFromTo(1, pages.page_count())
+    dlg = QPrintDialog(printer, parent)
+    dlg.setWindowTitle(title)
+    dlg.setMinMax(1, pages.page_count())
+    if dlg.exec() != QDialog.DialogCode.Accepted:
+        return False
+    return paint_to_printer(pages, printer, parent)
+
+
+def paint_to_printer(pages: PdfPages, printer, parent: QWidget | None = None) -> bool:
+    first, last = printer.fromPage(), printer.toPage()
+    if first == 0:
+        first, last = 1, pages.page_count()
+    dpi = min(printer.resolution(), 300)  # sharp enough for forms, without gigabyte spool files
+    wait = QProgressDialog("正在发送到打印机…", "取消", 0, last - first + 1, parent)
+    wait.setWindowModality(Qt.WindowModality.WindowModal)
+    wait.setMinimumDuration(500)
+    painter = QPainter()
+    if not painter.begin(printer):
+        QMessageBox.warning(parent, "打印", "无法连接打印机。")
+        return False
+    try:
+        for n, i in enumerate(range(first - 1, last)):
+            if wait.wasCanceled():
+                printer.abort()
+                return False
+            if n:
+                printer.newPage()
+            img = pages.render(i, dpi)
+            area = painter.viewport()
+            target = img.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            painter.setViewport(area.x(), area.y(), target.width(), target.height())
+            painter.setWindow(img.rect())
+            painter.drawImage(0, 0, img)
+            painter.setViewport(area)
+            painter.setWindow(QRect(0, 0, area.width(), area.height()))
+            wait.setValue(n + 1)
+            QApplication.processEvents()
+    finally:
+        painter.end()
+        wait.close()
+    return True
+
+
+ZOOMS = [("适合宽度", 0), ("50%", 50), ("75%", 75), ("100%", 100), ("150%", 150)]
+
+
+class PrintPreviewDialog(QDialog):
+    """Shows one page at a time (fast even for a 600-page batch) with 打印 and 另存为 PDF."""
+
+    def __init__(self, pdf_path: str | Path, title: str = "打印预览", parent: QWidget | None = None,
+                 suggested_name: str = "") -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.resize(860, 980)
+        self.pdf_path = Path(pdf_path)
+        self.suggested_name = suggested_name or self.pdf_path.name
+        self.pages = PdfPages(self.pdf_path)
+        self.printed = False
+        self.saved_to: Path | None = None
+
+        self.page_spin = QSpinBox()
+        self.page_spin.setRange(1, max(1, self.pages.page_count()))
+        self.page_spin.setPrefix("第 ")
+        self.page_spin.setSuffix(f" 页 / 共 {self.pages.page_count()} 页")
+        self.prev_btn = QPushButton("上一页")
+        self.next_btn = QPushButton("下一页")
+        self.zoom = QComboBox()
+        for label, val in ZOOMS:
+            self.zoom.addItem(label, val)
+        self.print_btn = QPushButton("打印…")
+        self.save_btn = QPushButton("另存为 PDF…")
+        self.close_btn = QPushButton("关闭")
+        bar = QHBoxLayout()
+        for w in (self.prev_btn, self.page_spin, self.next_btn, QLabel("缩放："), self.zoom):
+            bar.addWidget(w)
+        bar.addStretch(1)
+        for w in (self.print_btn, self.save_btn, self.close_btn):
+            bar.addWidget(w)
+        self.image = QLabel()
+        self.image.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.image.setStyleSheet("background: #808080;")
+        self.scroll = QScrollArea()
+        self.scroll.setWidgetResizable(True)
+        self.scroll.setWidget(self.image)
+        lay = QVBoxLayout(self)
+        lay.addLayout(bar)
+        lay.addWidget(self.scroll, 1)
+
+        self.prev_btn.clicked.connect(lambda: self.page_spin.setValue(self.page_spin.value() - 1))
+        self.next_btn.clicked.connect(lambda: self.page_spin.setValue(self.page_spin.value() + 1))
+        self.page_spin.valueChanged.connect(self.show_page)
+        self.zoom.currentIndexChanged.connect(lambda _i: self.show_page())
+        self.print_btn.clicked.connect(self.print_pages)
+        self.save_btn.clicked.connect(self.save_as)
+        self.close_btn.clicked.connect(self.accept)
+        self.show_page()
+
+    def current_dpi(self) -> float:
+        z = self.zoom.currentData()
+        if z:
+            return 96 * z / 100
+        w, _ = self.pages.page_size_pt(self.page_spin.value() - 1)
+        avail = max(200, self.scroll.viewport().width() - 24)
+        return avail / w * 72
+
+    def show_page(self) -> None:
+        i = self.page_spin.value() - 1
+        self.prev_btn.setEnabled(i > 0)
+        self.next_btn.setEnabled(i < self.pages.page_count() - 1)
+        img = self.pages.render(i, self.current_dpi())
+        self.image.setPixmap(QPixmap.fromImage(img))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if self.zoom.currentData() == 0:
+            self.show_page()
+
+    def print_pages(self) -> None:
+        self.printed = print_pdf(self.pages, self, self.windowTitle()) or self.printed
+
+    def save_as(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", self.suggested_name, "PDF 文件 (*.pdf)")
+        if not path:
+            return
+        if not path.lower().endswith(".pdf"):
+            path += ".pdf"
+        shutil.copyfile(self.pdf_path, path)
+        self.saved_to = Path(path)
+
+    def done(self, result: int) -> None:  # noqa: D401 - Qt override
+        self.pages.close()
+        super().done(result)

@@ -1,0 +1,252 @@
+"""考评表 and 自查表 for any rubric, target and year, from the rubric engine's results."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+from sqlmodel import Session, select
+
+from chamberdesk.core.federation import get_federation
+from chamberdesk.core.models import Assessment
+from chamberdesk.io.pdf.layout import HEAD_BG, FormStart, Styles, cn_date, fmt_num, grid_style, signature_block
+
+if TYPE_CHECKING:
+    from chamberdesk.io.pdf.jobs import PrintRequest
+    from chamberdesk.rules import Rubric, TargetResult
+
+CN_NUM = "一二三四五六七八九十"
+SELF_LABELS = {"pass": "达标", "fail": "未达标", "needs_input": "待填写", "not_applicable": "不适用"}
+
+
+def cn_index(i: int) -> str:
+    if i <= 10:
+        return CN_NUM[i - 1]
+    if i < 20:
+        return "十" + CN_NUM[i - 11]
+    return str(i)
+
+
+def form_title(rubric_title: str, selfcheck: bool) -> str:
+    word = "自查表" if selfcheck else "考评表"
+    t = rubric_title.strip()
+    for suffix in ("考评表", "自查表", "考评细则", "考评标准", "标准", "细则"):
+        if t.endswith(suffix):
+            return t[: -len(suffix)] + word
+    if t.endswith("考评"):
+        return t + "表"
+    return t + word
+
+
+def _saved(session: Session, rubric_id: str, year: int) -> dict[int | None, Assessment]:
+    """The latest saved assessment per target: its inputs (attested values, scores) and assessor."""
+    rows = session.exec(select(Assessment).where(Assessment.rubric_id == rubric_id, Assessment.year == year)
+                        .order_by(Assessment.id)).all()
+    return {a.chamber_id: a for a in rows}
+
+
+def units(session: Session, req: PrintRequest, today: date) -> list[tuple[str, Callable[..., list[Flowable]]]]:
+    from chamberdesk import rules
+
+    rubric = rules.load_rubric(req.rubric_id or "")
+    selfcheck = req.form == "selfcheck"
+    year = int(req.year or today.year)
+    targets: list[Any] | None
+    if req.federation or rubric.target == "federation":
+        targets = None if rubric.target == "federation" else []
+    else:
+        targets = req.targets
+    saved = _saved(session, rubric.id, year)
+    inputs: dict[Any, Any] = {}
+    for cid, a in saved.items():
+        try:
+            got = json.loads(a.inputs or "{}")
+        except ValueError:
+            got = {}
+        if got:
+            inputs[cid if cid is not None else "本级工商联"] = got
+    results = rules.evaluate(session, rubric, year, targets, inputs or None, as_of=today)
+    title = form_title(rubric.title, selfcheck)
+    out = []
+    for res in results:
+        a = saved.get(res.chamber_id)
+        out.append((f"{year}年度{res.target}{title}",
+                    lambda st, w, on, res=res, a=a: assessment_story(
+                        st, w, rubric, res, year=year, selfcheck=selfcheck, blank=req.blank and selfcheck,
+                        saved=a, on_form=on, federation_name=_fed_name(session))))
+    return out
+
+
+def _fed_name(session: Session) -> str:
+    fed = get_federation(session)
+    return fed.name if fed and fed.name else "县工商联"
+
+
+def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, year: int,
+                     selfcheck: bool = False, blank: bool = False, saved: Assessment | None = None,
+                     on_form: Callable[[], None] | None = None, federation_name: str = "") -> list[Flowable]:
+    """One target's form: header, item table with group subtotals, vetoes, combined score, signatures."""
+    title = form_title(rubric.title, selfcheck)
+    scored = rubric.mode != "all_pass"
+    small = st.small
+    hdr = ["序号", "考评项目", "考评内容与标准", "分值" if scored else "要求", "自评", "考评得分" if scored else "考评结果",
+           "说明／凭证"]
+    widths = [9 * mm, 22 * mm, 0, 13 * mm, 20 * mm, 15 * mm, 36 * mm]
+    widths[2] = width - sum(widths)
+    rows: list[list[Any]] = [[st.p(h, st.head) for h in hdr]]
+    style_cmds: list[tuple] = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (5, -1), "CENTER")]
+    by_group: dict[str, list[Any]] = {}
+    for it in res.items:
+        by_group.setdefault(it.group, []).append(it)
+    n = 0
+    gi = 0
+    for g in rubric.groups:
+        its = by_group.get(g.id, [])
+        if not its:
+            continue
+        gi += 1
+        first = len(rows)
+        for it in its:
+            n += 1
+            na = it.status == "not_applicable"
+            if blank:
+                self_text, score_text, note = "", "", ""
+            else:
+                shown = it.value_text() if it.value is not None else ""
+                self_text = (shown + "\n" if shown and it.kind != "scored" else "") + SELF_LABELS.get(it.status, "")
+                if it.kind == "scored":
+                    self_text = "" if it.status == "needs_input" else fmt_num(it.points)
+                if selfcheck:
+                    score_text = ""
+                elif scored:
+                    score_text = "" if it.status == "needs_input" else ("—" if na else fmt_num(round(it.points, 2)))
+                else:
+                    score_text = SELF_LABELS.get(it.status, "")
+                note = it.explanation
+                if it.evidence:
+                    note += "\n凭证：" + "、".join(it.evidence)
+                elif it.evidence_required:
+                    note += "\n凭证：须附"
+            cap = (fmt_num(it.max_points) if scored else it.threshold_text()) if not na else "—"
+            rows.append([str(n), st.p(g.title, st.cell_c), st.p(it.title, st.cell), st.p(cap, st.cell_c),
+                         st.ps(self_text, st.cell_c), st.p(score_text, st.cell_c), st.ps(note, small)])
+        style_cmds.append(("SPAN", (1, first), (1, len(rows) - 1)))
+        if scored:
+            cap_sum = sum(i.max_points for i in its)
+            got = "" if (blank or selfcheck or any(i.status == "needs_input" for i in its)) else \
+                fmt_num(round(sum(i.points for i in its), 2))
+            rows.append(["", st.p(f"{g.title}小计", st.head), "", st.p(fmt_num(cap_sum), st.cell_c), "",
+                         st.p(got, st.cell_c), ""])
+            r = len(rows) - 1
+            style_cmds += [("SPAN", (1, r), (2, r)), ("BACKGROUND", (0, r), (-1, r), HEAD_BG)]
+    table = Table(rows, colWidths=widths, repeatRows=1, style=grid_style(st, *style_cmds))
+
+    target_word = "被考评单位" if not selfcheck else "填报单位"
+    story: list[Flowable] = [
+        FormStart(f"{rubric.id}-{res.chamber_id}-{year}-{'s' if selfcheck else 'a'}",
+                  f"{year}年度 {res.target} {title}", on_form),
+        st.p(f"{year}年度 {res.target} {title}", st.title),
+        Spacer(1, 2 * mm),
+        _unit_line(st, width, target_word, res.target, year, rubric),
+        Spacer(1, 3 * mm),
+        table,
+    ]
+    story += _veto_section(st, width, rubric, res, blank=blank)
+    story += _total_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck, saved=saved)
+    if selfcheck:
+        sign = signature_block(st, width, ["填报人", "负责人"], seal=f"{res.target}（盖章）")
+        lead = "本单位对以上自查情况的真实性负责。"
+    else:
+        who = saved.assessor if saved and saved.assessor else None
+        sign = signature_block(st, width, ["考评人", "审核人"], seal=f"{federation_name or '考评单位'}（盖章）",
+                               when=saved.assessed_on if saved and saved.finalised else None)
+        lead = f"考评人：{who}" if who else ""
+    opinion_title = "自查说明" if selfcheck else "考评意见"
+    opinion = Table([[st.p(opinion_title, st.head), st.ps("\n".join(res.notes) if not blank else "", st.cell)]],
+                    colWidths=[22 * mm, width - 22 * mm], rowHeights=[24 * mm],
+                    style=grid_style(st, ("BACKGROUND", (0, 0), (0, 0), HEAD_BG), ("VALIGN", (1, 0), (1, 0), "TOP"),
+                                     head_rows=0))
+    story += [CondPageBreak(70 * mm), Spacer(1, 4 * mm), opinion, Spacer(1, 6 * mm)]
+    tail: list[Flowable] = []
+    if lead and selfcheck:
+        tail.append(st.p(lead, st.body))
+    tail.append(sign)
+    story.append(KeepTogether(tail))
+    return story
+
+
+def _unit_line(st: Styles, width: float, word: str, target: str, year: int, rubric: Rubric) -> Table:
+    cells = [[st.p(f"{word}：{target}", st.body), st.p(f"考评年度：{year}年", st.body),
+              st.p(f"依据：{rubric.title}（版本 {rubric.version}）", st.small)]]
+    return Table(cells, colWidths=[width * 0.42, width * 0.28, width * 0.30],
+                 style=grid_style(st, ("GRID", (0, 0), (-1, -1), 0, (1, 1, 1)), ("BOX", (0, 0), (-1, -1), 0, (1, 1, 1)),
+                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), head_rows=0))
+
+
+def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, blank: bool) -> list[Flowable]:
+    if not rubric.vetoes:
+        return []
+    rows: list[list[Any]] = [[st.p(h, st.head) for h in ("序号", "一票否决事项", "是否存在")]]
+    for i, v in enumerate(rubric.vetoes, 1):
+        hit = any(r == v.title or r.startswith(v.title) for r in res.veto_reasons)
+        pending = False
+        if v.item:
+            pending = any(i.id == v.item and i.status == "needs_input" for i in res.items)
+        elif v.part:
+            groups = next((p.groups for p in rubric.parts if p.id == v.part), [])
+            pending = any(i.group in groups and i.status == "needs_input" for i in res.items)
+        mark = "□是　□否" if blank or (pending and not hit) else ("■是　□否" if hit else "□是　■否")
+        rows.append([str(i), st.p(v.title, st.cell), st.p(mark, st.cell_c)])
+    t = Table(rows, colWidths=[9 * mm, width - 9 * mm - 34 * mm, 34 * mm], repeatRows=1,
+              style=grid_style(st, ("ALIGN", (0, 1), (0, -1), "CENTER")))
+    return [CondPageBreak(40 * mm), st.p(f"{cn_index(1)}、一票否决", st.section), t]
+
+
+def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, blank: bool, selfcheck: bool,
+                   saved: Assessment | None) -> list[Flowable]:
+    n = 2 if rubric.vetoes else 1
+    def show(v: float | None) -> str:
+        return "" if blank or v is None else fmt_num(round(v, 2))
+
+    rows: list[list[Any]] = []
+    if rubric.mode == "weighted" and rubric.parts:
+        rows.append([st.p(h, st.head) for h in ("项目", "得分", "权重", "折算得分")])
+        for p in rubric.parts:
+            ps = res.parts.get(p.id)
+            part_pending = any(i.status == "needs_input" for g in p.groups for i in res.items if i.group == g)
+            got = None if part_pending else ps
+            rows.append([st.p(p.title, st.cell_c), show(got), f"{fmt_num(p.weight * 100)}%",
+                         show(None if got is None else got * p.weight)])
+        total = None if not res.complete else res.score
+        rows.append([st.p("综合得分", st.head), "", "", show(total)])
+    elif rubric.mode == "points":
+        rows.append([st.p(h, st.head) for h in ("项目", "满分", "得分", "")])
+        rows.append([st.p("合计", st.head), show(res.max_score), show(res.score if res.complete else None), ""])
+    grade = "" if blank or (not res.complete and not res.vetoed) else \
+        (res.grade or ("一票否决，不予评定" if res.vetoed else ("达标" if res.passed else "未达等次")))
+    if rubric.mode == "all_pass":
+        grade = "" if blank or res.passed is None else ("达标" if res.passed else "未达标")
+    bands = "；".join(
+        b.grade + (f"：{fmt_num(b.min)}分及以上" if b.min is not None else "") +
+        (f"、{fmt_num(b.below)}分以下" if b.below is not None else "") for b in rubric.bands)
+    if rows:
+        rows.append([st.p("评定等次", st.head), st.p(grade, st.cell_c), "", ""])
+        rows.append([st.p("等次标准", st.head), st.p(bands, st.small), "", ""])
+        last = len(rows) - 1
+        cmds: list[tuple] = [("SPAN", (1, last - 1), (3, last - 1)), ("SPAN", (1, last), (3, last)),
+                             ("ALIGN", (1, 1), (-1, -1), "CENTER"), ("BACKGROUND", (0, 1), (0, -1), HEAD_BG)]
+        if rubric.mode == "weighted" and rubric.parts:
+            cmds.append(("SPAN", (1, last - 2), (2, last - 2)))
+        t = Table(rows, colWidths=[width * 0.34, width * 0.22, width * 0.2, width * 0.24], style=grid_style(st, *cmds))
+    else:
+        t = Table([[st.p("考评结论", st.head), st.p(grade, st.cell_c)], [st.p("说明", st.head), st.p(bands, st.small)]],
+                  colWidths=[width * 0.34, width * 0.66], style=grid_style(st, ("BACKGROUND", (0, 0), (0, -1), HEAD_BG),
+                                                                          head_rows=0))
+    heading = "综合得分与等次" if rubric.mode != "all_pass" else "考评结论"
+    if selfcheck:
+        heading = "自查得分" if rubric.mode != "all_pass" else "自查结论"
+    return [CondPageBreak(45 * mm), st.p(f"{cn_index(n)}、{heading}", st.section), t]

@@ -1,0 +1,343 @@
+"""工作台: this year's key figures as tiles, charts and lists, each leading to the list behind it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCharts import (
+    QBarCategoryAxis,
+    QBarSeries,
+    QBarSet,
+    QChart,
+    QChartView,
+    QPieSeries,
+    QStackedBarSeries,
+    QValueAxis,
+)
+from PySide6.QtCore import QMargins, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFrame,
+    QGridLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chamberdesk.core.choices import ChamberKind
+from chamberdesk.core.dashboard import ISSUE_LABELS, DashboardFigures, compute_dashboard
+from chamberdesk.gui.style import ACCENT, ERROR, MUTED, OK, TEXT, WARN
+
+KIND_COLOURS = ["#3d5a80", "#98c1d9", "#ee6c4d", "#5b8e7d", "#e0a458", "#8d99ae"]
+FED_COLOUR, CHAMBER_COLOUR = "#e0a458", "#3d5a80"
+TARGET_ROLE = Qt.ItemDataRole.UserRole + 1  # (page, arg) a list item leads to
+
+
+class Tile(QFrame):
+    """A key figure: big number, caption, a line of context; clicking it opens the list behind it."""
+
+    clicked = Signal()
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tile")
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setStyleSheet("QFrame#tile { background: white; border: 1px solid #d5dde6; border-radius: 8px; }"
+                           "QFrame#tile:hover { border-color: #3d5a80; }")
+        self.caption = QLabel(caption)
+        self.caption.setStyleSheet(f"color:{MUTED};")
+        self.value = QLabel("—")
+        self.value.setStyleSheet(f"font-size:22pt; font-weight:600; color:{TEXT};")
+        self.note = QLabel()
+        self.note.setTextFormat(Qt.TextFormat.RichText)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(14, 10, 14, 10)
+        lay.setSpacing(2)
+        lay.addWidget(self.caption)
+        lay.addWidget(self.value)
+        lay.addWidget(self.note)
+
+    def set(self, value: str, note: str = "") -> None:
+        self.value.setText(value)
+        self.note.setText(note)
+
+    def mouseReleaseEvent(self, e) -> None:
+        if e.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(e)
+
+
+def make_chart(title: str) -> tuple[QChart, QChartView]:
+    chart = QChart()
+    chart.setTitle(title)
+    f = QFont(chart.titleFont())
+    f.setPointSizeF(max(f.pointSizeF(), 10.5))
+    f.setBold(True)
+    chart.setTitleFont(f)
+    chart.setTitleBrush(QColor(TEXT))
+    chart.setBackgroundRoundness(8)
+    chart.setMargins(QMargins(6, 6, 6, 6))
+    chart.setAnimationOptions(QChart.AnimationOption.NoAnimation)
+    chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
+    view = QChartView(chart)
+    view.setRenderHint(QPainter.RenderHint.Antialiasing)
+    view.setMinimumHeight(250)
+    view.setCursor(Qt.CursorShape.PointingHandCursor)
+    view.setStyleSheet("background: transparent;")
+    return chart, view
+
+
+def percent_text(v: float | None) -> str:
+    if v is None:
+        return "—"
+    return f"{v * 100:+.1f}%"
+
+
+class Page(QWidget):
+    TITLE = "工作台"
+    ICON = "dashboard"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.figures: DashboardFigures | None = None
+
+        title = QLabel("工作台")
+        title.setObjectName("pageTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("muted")
+        self.year = QComboBox()
+        this = date.today().year
+        for y in range(this, this - 6, -1):
+            self.year.addItem(f"{y}年", y)
+        self.year.currentIndexChanged.connect(self.refresh)
+        head = QHBoxLayout()
+        head.addWidget(title)
+        head.addSpacing(12)
+        head.addWidget(self.subtitle)
+        head.addStretch(1)
+        head.addWidget(QLabel("年度"))
+        head.addWidget(self.year)
+
+        self.t_members = Tile("会员总数")
+        self.t_new = Tile("本年新入会")
+        self.t_chambers = Tile("商会")
+        self.t_activities = Tile("本年活动")
+        self.t_attention = Tile("需关注的商会")
+        self.t_members.clicked.connect(lambda: self.go("members", {"status": "active"}))
+        self.t_new.clicked.connect(lambda: self.go("members", {"join_year": self.current_year()}))
+        self.t_chambers.clicked.connect(lambda: self.go("chambers", {}))
+        self.t_activities.clicked.connect(lambda: self.go("activities", {"year": self.current_year()}))
+        self.t_attention.clicked.connect(lambda: self.go("chambers", {"attention": "any"}))
+        tiles = QHBoxLayout()
+        for t in (self.t_members, self.t_new, self.t_chambers, self.t_activities, self.t_attention):
+            tiles.addWidget(t)
+
+        self.members_chart, self.members_view = make_chart("会员人数（年末在册）")
+        self.kinds_chart, self.kinds_view = make_chart("商会类型")
+        self.quarters_chart, self.quarters_view = make_chart("各季度活动次数")
+        self.members_view.setToolTip("点击柱子查看该年入会的会员")
+        self.kinds_view.setToolTip("点击扇区查看该类商会")
+        self.quarters_view.setToolTip("点击柱子查看该季度的活动")
+
+        self.terms = QListWidget()
+        self.issues = QListWidget()
+        for lst in (self.terms, self.issues):
+            lst.setCursor(Qt.CursorShape.PointingHandCursor)
+            lst.setWordWrap(True)
+            lst.setSpacing(3)
+            lst.itemClicked.connect(self._item_clicked)
+            lst.itemActivated.connect(self._item_clicked)
+        terms_box = QGroupBox("换届提醒（90 天内届满或已届满）")
+        QVBoxLayout(terms_box).addWidget(self.terms)
+        issues_box = QGroupBox("未达到基本条件的商会")
+        QVBoxLayout(issues_box).addWidget(self.issues)
+
+        grid = QGridLayout()
+        grid.addWidget(self.members_view, 0, 0)
+        grid.addWidget(self.kinds_view, 0, 1)
+        grid.addWidget(self.quarters_view, 0, 2)
+        grid.addWidget(terms_box, 1, 0)
+        grid.addWidget(issues_box, 1, 1, 1, 2)
+        grid.setRowStretch(0, 3)
+        grid.setRowStretch(1, 2)
+
+        inner = QWidget()
+        il = QVBoxLayout(inner)
+        il.addLayout(head)
+        il.addLayout(tiles)
+        il.addLayout(grid, 1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(inner)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(scroll)
+        self.refresh()
+
+    def current_year(self) -> int:
+        return self.year.currentData() or date.today().year
+
+    def go(self, page: str, arg) -> None:
+        self.ctx.navigate.emit(page, arg)
+
+    # --- contract ------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        with self.ctx.db.session() as s:
+            f = compute_dashboard(s, self.current_year())
+        self.figures = f
+        self.subtitle.setText(f"数据截至 {f.ref_date:%Y年%m月%d日}")
+        g = f.growth
+        colour = OK if (g or 0) >= 0 else ERROR
+        self.t_members.set(f"{f.members_now:,}",
+                           f'较上年末 {f.members_last_year:,} <span style="color:{colour}">{percent_text(g)}</span>')
+        self.t_new.set(f"{f.new_members:,}", f"退会 {f.left_members:,}")
+        basic = f.chambers_by_kind.get("township", 0) + f.chambers_by_kind.get("subdistrict", 0)
+        self.t_chambers.set(f"{f.chambers_total}", f"其中乡镇、街道商会 {basic} 个")
+        self.t_activities.set(f"{f.activities_total}", f"会议 {f.meetings_this_year} 次")
+        overdue = sum(1 for t in f.terms if t.overdue)
+        self.t_attention.set(f"{len(f.chamber_issues)}",
+                             f'<span style="color:{ERROR if overdue else MUTED}">届满未换届 {overdue} 个</span>')
+        self._members_chart(f)
+        self._kinds_chart(f)
+        self._quarters_chart(f)
+        self._lists(f)
+
+    def show_target(self, arg) -> None:
+        if isinstance(arg, int):
+            i = self.year.findData(arg)
+            if i >= 0:
+                self.year.setCurrentIndex(i)
+
+    # --- charts --------------------------------------------------------------------------------
+    def _reset(self, chart: QChart) -> None:
+        chart.removeAllSeries()
+        for ax in chart.axes():
+            chart.removeAxis(ax)
+
+    def _members_chart(self, f: DashboardFigures) -> None:
+        c = self.members_chart
+        self._reset(c)
+        bars = QBarSet("会员")
+        bars.setColor(QColor(ACCENT))
+        years = [y for y, _n in f.member_trend]
+        for _y, n in f.member_trend:
+            bars.append(n)
+        series = QBarSeries()
+        series.append(bars)
+        series.setLabelsVisible(True)
+        series.setLabelsPosition(QBarSeries.LabelsPosition.LabelsInsideEnd)
+        bars.setLabelColor(QColor("white"))
+        c.addSeries(series)
+        ax = QBarCategoryAxis()
+        ax.append([f"{y}年" for y in years])
+        ay = QValueAxis()
+        ay.setRange(0, max([n for _y, n in f.member_trend] + [1]) * 1.1)
+        ay.setLabelFormat("%d")
+        ay.applyNiceNumbers()
+        c.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
+        c.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(ax)
+        series.attachAxis(ay)
+        c.legend().hide()
+        bars.clicked.connect(lambda i: self.go("members", {"join_year": years[i]}))
+        self.member_bars = bars
+
+    def _kinds_chart(self, f: DashboardFigures) -> None:
+        c = self.kinds_chart
+        self._reset(c)
+        pie = QPieSeries()
+        pie.setHoleSize(0.35)
+        self.kind_slices = {}
+        for i, k in enumerate(ChamberKind):
+            n = f.chambers_by_kind.get(k.value, 0)
+            if not n:
+                continue
+            sl = pie.append(f"{k.label} {n}", n)
+            sl.setColor(QColor(KIND_COLOURS[i % len(KIND_COLOURS)]))
+            sl.setLabelVisible(False)
+            sl.clicked.connect(lambda kind=k.value: self.go("chambers", {"kind": kind}))
+            sl.hovered.connect(lambda on, s=sl: s.setExploded(on))
+            self.kind_slices[k.value] = sl
+        c.addSeries(pie)
+        c.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        c.legend().show()
+
+    def _quarters_chart(self, f: DashboardFigures) -> None:
+        c = self.quarters_chart
+        self._reset(c)
+        fed = QBarSet("本级工商联")
+        ch = QBarSet("各商会")
+        fed.setColor(QColor(FED_COLOUR))
+        ch.setColor(QColor(CHAMBER_COLOUR))
+        for q in range(1, 5):
+            a, b = f.activities_by_quarter[q]
+            fed.append(a)
+            ch.append(b)
+        series = QStackedBarSeries()
+        series.append(ch)
+        series.append(fed)
+        c.addSeries(series)
+        ax = QBarCategoryAxis()
+        ax.append(["一季度", "二季度", "三季度", "四季度"])
+        ay = QValueAxis()
+        top = max([a + b for a, b in f.activities_by_quarter.values()] + [1])
+        ay.setRange(0, top * 1.1)
+        ay.setLabelFormat("%d")
+        ay.applyNiceNumbers()
+        c.addAxis(ax, Qt.AlignmentFlag.AlignBottom)
+        c.addAxis(ay, Qt.AlignmentFlag.AlignLeft)
+        series.attachAxis(ax)
+        series.attachAxis(ay)
+        c.legend().show()
+        year = f.year
+        fed.clicked.connect(lambda i: self.go("activities", {"year": year, "quarter": i + 1, "chamber_id": None}))
+        ch.clicked.connect(lambda i: self.go("activities", {"year": year, "quarter": i + 1}))
+        self.quarter_series = series
+        self.quarter_sets = (ch, fed)
+
+    # --- lists ---------------------------------------------------------------------------------
+    def _lists(self, f: DashboardFigures) -> None:
+        self.terms.clear()
+        for t in f.terms:
+            if t.overdue:
+                text = f"{t.name}　{t.term_end:%Y-%m-%d} 届满，已超期 {-t.days} 天未换届"
+                colour = ERROR
+            else:
+                text = f"{t.name}　{t.term_end:%Y-%m-%d} 届满，还有 {t.days} 天"
+                colour = WARN
+            it = QListWidgetItem(text)
+            it.setForeground(QColor(colour))
+            it.setData(TARGET_ROLE, ("chambers", t.chamber_id))
+            it.setToolTip("点击查看该商会")
+            self.terms.addItem(it)
+        if not f.terms:
+            it = QListWidgetItem("90 天内没有需要换届的商会")
+            it.setForeground(QColor(OK))
+            it.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.terms.addItem(it)
+        self.issues.clear()
+        for i in f.chamber_issues:
+            it = QListWidgetItem(f"{i.name}：{'；'.join(i.details)}")
+            severe = "overdue_term" in i.issues or "empty_quarter" in i.issues
+            it.setForeground(QColor(ERROR if severe else TEXT))
+            it.setData(TARGET_ROLE, ("chambers", i.chamber_id))
+            it.setToolTip("、".join(ISSUE_LABELS[k] for k in i.issues) + "。点击查看该商会")
+            self.issues.addItem(it)
+        if not f.chamber_issues:
+            it = QListWidgetItem("所有商会均达到基本条件")
+            it.setForeground(QColor(OK))
+            it.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.issues.addItem(it)
+
+    def _item_clicked(self, it: QListWidgetItem) -> None:
+        target = it.data(TARGET_ROLE)
+        if target:
+            self.go(*target)

@@ -1,0 +1,69 @@
+"""The rulebook: standards as versioned rubric files, evaluated against the ledger and explained.
+
+Public API (stable; the print forms, dashboard and chamber pages build on it):
+
+    from chamberdesk import rules
+
+    rules.list_rubrics() -> list[Rubric]          # shipped rubric_data/*.toml + the user's folder (user wins)
+    rules.load_rubric("wuyou-wuhao") -> Rubric     # raises NotFound / RubricError (file, line, field in Chinese)
+    rules.parse_rubric(text, filename) -> Rubric   # e.g. an assessment's stored snapshot
+    rules.evaluate(session, rubric, year, targets=None, inputs=None, *, as_of=None) -> list[TargetResult]
+
+`targets`: None = every live, active chamber of the rubric's kinds (or the federation for a
+federation rubric); else chamber ids or names. `inputs`: the clerk's attested values and the
+assessors' scores, keyed by target name (or chamber id; "本级工商联" for the federation; "*" for all)
+then item id; a value is plain (true / 12 / "2024-03-31") or a table
+{value, evidence: [file names], note, not_applicable}.
+
+Rubric: id, title, version, year_from, year_to, target ("chamber" | "federation"), chamber_kinds,
+groups[].items[], mode ("all_pass" | "points" | "weighted"), parts, bands (best first), vetoes,
+prerequisites, validity_years, source, template, text (the file as read), user (from the user folder).
+Item: id, title (rule_text() fills {threshold}), kind ("automatic" | "attested" | "scored"), group,
+metric, params, value_type ("bool" | "number" | "date"), op, threshold, points, max_points,
+evidence_required, chamber_kinds, source (seed file and clause), guide.
+
+TargetResult: rubric_id, rubric_version, year, target_type, chamber_id (None = federation),
+target (name), items: list[ItemResult], score, max_score, parts {part id: score}, grade, vetoed,
+veto_reasons, passed (True / False / None = not decidable until inputs are filled), complete,
+valid_until, notes; summary() one Chinese line; to_public() the CLI JSON shape; to_dict()/from_dict().
+ItemResult: id, title, group, group_title, kind, status ("pass" | "fail" | "needs_input" |
+"not_applicable"; status_label gives 达标/未达标/待填写/不适用), value, threshold, op, points,
+max_points, explanation (Chinese: rule, figure, threshold, the records behind it), source,
+records [{table, id, date?, label}], evidence [file names], evidence_required, from_input.
+
+Assessments (saving, finalising, snapshots) are in chamberdesk.core.assessments. The office's own
+rubrics: rules.copy_rubric(source_id, new_id, new_title, changes) writes a validated copy into
+chamberdesk.paths.user_rubric_dir(). No figure, no pass: an item without its figure is needs_input.
+"""
+
+from __future__ import annotations
+
+from chamberdesk.rules.engine import (
+    STATUS_LABELS,
+    ItemResult,
+    TargetResult,
+    evaluate,
+    normalise_inputs,
+    resolve_targets,
+    show_value,
+)
+from chamberdesk.rules.loader import (
+    EDITABLE,
+    copy_rubric,
+    dump_toml,
+    list_rubrics,
+    load_file,
+    load_rubric,
+    parse_rubric,
+    rubric_files,
+    save_user_rubric,
+)
+from chamberdesk.rules.metrics import METRICS, Target
+from chamberdesk.rules.schema import KIND_LABELS, TARGET_LABELS, Item, Rubric, RubricError
+
+__all__ = [
+    "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
+    "RubricError", "Target", "TargetResult", "copy_rubric", "dump_toml", "evaluate", "list_rubrics", "load_file",
+    "load_rubric", "normalise_inputs", "parse_rubric", "resolve_targets", "rubric_files", "save_user_rubric",
+    "show_value",
+]

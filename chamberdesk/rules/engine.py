@@ -1,0 +1,506 @@
+"""Applies a rubric to targets for a year: item statuses, points, vetoes, grades, prerequisites, words."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from chamberdesk.core.choices import ChamberKind, ChamberStatus
+from chamberdesk.core.errors import ChamberDeskError, NotFound
+from chamberdesk.core.models import Assessment, Chamber, Evidence, EvidenceLink, Federation
+from chamberdesk.rules.metrics import METRICS, Ctx, Figure, Target, pct
+from chamberdesk.rules.schema import Item, Rubric, RubricError, fmt_num
+
+STATUS_LABELS = {"pass": "达标", "fail": "未达标", "needs_input": "待填写", "not_applicable": "不适用"}
+FEDERATION_KEYS = ("本级工商联", "federation", "工商联")
+OP_WORDS = {">=": "不少于", ">": "超过", "<=": "不超过", "<": "少于", "==": "为", "!=": "不为"}
+
+
+@dataclass
+class ItemResult:
+    id: str
+    title: str
+    group: str
+    group_title: str
+    kind: str
+    status: str  # pass | fail | needs_input | not_applicable
+    value: Any
+    threshold: Any
+    op: str
+    points: float
+    max_points: float
+    explanation: str
+    source: str
+    records: list[dict[str, Any]] = field(default_factory=list)
+    evidence: list[str] = field(default_factory=list)
+    evidence_required: bool = False
+    from_input: bool = False  # the figure was entered by the clerk, not read from the ledger
+    ratio: bool = False
+    unit: str = ""
+
+    @property
+    def status_label(self) -> str:
+        return STATUS_LABELS[self.status]
+
+    def value_text(self) -> str:
+        return show_value(self.value, self.ratio, self.unit)
+
+    def threshold_text(self) -> str:
+        if self.kind == "scored":
+            return f"满分{fmt_num(self.max_points)}"
+        return f"{OP_WORDS.get(self.op, self.op)}{show_value(self.threshold, self.ratio, self.unit)}"
+
+
+@dataclass
+class TargetResult:
+    rubric_id: str
+    rubric_version: str
+    year: int
+    target_type: str
+    chamber_id: int | None
+    target: str
+    items: list[ItemResult]
+    score: float | None = None
+    max_score: float | None = None
+    parts: dict[str, float] = field(default_factory=dict)
+    grade: str | None = None
+    vetoed: bool = False
+    veto_reasons: list[str] = field(default_factory=list)
+    passed: bool | None = None
+    complete: bool = True
+    valid_until: int | None = None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        out = dict.fromkeys(STATUS_LABELS, 0)
+        for it in self.items:
+            out[it.status] += 1
+        return out
+
+    def item(self, item_id: str) -> ItemResult:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        raise KeyError(item_id)
+
+    def summary(self) -> str:
+        """One Chinese line: the verdict, score and grade."""
+        bits = []
+        if self.score is not None:
+            bits.append(f"得分{fmt_num(round(self.score, 2))}")
+        if self.vetoed:
+            bits.append("一票否决：" + "；".join(self.veto_reasons))
+        if self.grade:
+            bits.append(self.grade)
+        c = self.counts
+        bits.append(f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项")
+        verdict = {True: "通过", False: "未通过", None: "尚待填写"}[self.passed]
+        return f"{self.target}：{verdict}（{'，'.join(bits)}）"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    def to_public(self) -> dict[str, Any]:
+        """The shape `chamberdesk check --json` prints for one target."""
+        return {"target": self.target, "passed": self.passed,
+                "score": None if self.score is None else round(self.score, 2), "grade": self.grade,
+                "vetoed": self.vetoed,
+                "items": [{"id": it.id, "title": it.title, "status": it.status, "value": json_value(it.value),
+                           "threshold": json_value(it.threshold), "explanation": it.explanation}
+                          for it in self.items]}
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> TargetResult:
+        d = dict(d)
+        d["items"] = [ItemResult(**it) for it in d.get("items", [])]
+        return cls(**d)
+
+
+def json_value(v: Any) -> Any:
+    if isinstance(v, float):
+        return round(v, 6)
+    if isinstance(v, date):
+        return v.isoformat()
+    return v
+
+
+def show_value(v: Any, ratio: bool = False, unit: str = "") -> str:
+    if v is None:
+        return "—"
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    if isinstance(v, int | float):
+        return pct(v) if ratio else fmt_num(round(float(v), 2)) + unit
+    return str(v)
+
+
+# --- inputs --------------------------------------------------------------------------------------------
+
+
+def normalise_inputs(raw: dict[str, Any] | None, targets: list[Target]) -> dict[int | None, dict[str, Any]]:
+    """Inputs keyed by target name (or chamber id, or 本级工商联) → keyed by target key.
+
+    An entry "*" applies to every target (an item's value for all); a target's own entry wins.
+    """
+    if not raw:
+        return {}
+    by_name = {t.name: t.key for t in targets}
+    fed = [t for t in targets if t.key is None]
+    out: dict[int | None, dict[str, Any]] = {}
+    common = raw.get("*", {}) or {}
+    for t in targets:
+        out[t.key] = dict(common)
+    for k, v in raw.items():
+        if k == "*":
+            continue
+        if not isinstance(v, dict):
+            raise ChamberDeskError(f"填报数据中“{k}”应为按条目编号填写的表")
+        if k in by_name:
+            key = by_name[k]
+        elif str(k) in FEDERATION_KEYS and fed:
+            key = None
+        elif str(k).isdigit() and int(k) in by_name.values():
+            key = int(k)
+        else:
+            continue  # a target not assessed this time
+        out.setdefault(key, {}).update(v)
+    return out
+
+
+def _unpack(raw: Any) -> tuple[Any, list[str], bool, str]:
+    """(value, evidence names, not applicable, note) from a plain value or a table."""
+    if isinstance(raw, dict):
+        na = bool(raw.get("not_applicable"))
+        ev = raw.get("evidence") or []
+        return raw.get("value"), [str(e) for e in (ev if isinstance(ev, list) else [ev])], na, str(raw.get("note") or "")
+    if isinstance(raw, str) and raw.strip() in ("不适用", "n/a", "N/A"):
+        return None, [], True, ""
+    return raw, [], False, ""
+
+
+def _coerce(item: Item, value: Any, year: int) -> Any:
+    """The clerk's value as the item's type; ChamberDeskError naming the item when it cannot be."""
+    if value is None or value == "":
+        return None
+    vt = "number" if item.kind == "scored" else item.value_type
+    bad = ChamberDeskError(f"条目“{item.rule_text()}”（{item.id}）的填报值“{value}”无效，应为"
+                           + {"bool": "是/否", "number": "数字", "date": "日期（如 2024-03-31）"}[vt])
+    if vt == "bool":
+        if isinstance(value, bool):
+            return value
+        s = str(value).strip().lower()
+        if s in ("是", "有", "true", "yes", "1", "√", "y"):
+            return True
+        if s in ("否", "无", "false", "no", "0", "×", "n"):
+            return False
+        raise bad
+    if vt == "number":
+        if isinstance(value, bool):
+            raise bad
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise bad from None
+        if math.isnan(v) or math.isinf(v):
+            raise bad
+        if item.kind == "scored" and not (0 <= v <= item.max_points):
+            raise ChamberDeskError(f"条目“{item.rule_text()}”（{item.id}）的评分 {fmt_num(v)} 超出范围 0～"
+                                   f"{fmt_num(item.max_points)}")
+        return v
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise bad from None
+
+
+def compare(value: Any, op: str, threshold: Any) -> bool:
+    if isinstance(value, float) or isinstance(threshold, float):
+        # figures like 1055/1000 - 1 land a hair below 0.055: compare at nine decimals
+        value, threshold = round(float(value), 9), round(float(threshold), 9)
+    return {">=": value >= threshold, ">": value > threshold, "<=": value <= threshold, "<": value < threshold,
+            "==": value == threshold, "!=": value != threshold}[op]
+
+
+# --- targets, evidence and history ------------------------------------------------------------------------
+
+
+def resolve_targets(session: Session, rubric: Rubric, targets: list[Any] | None = None) -> list[Target]:
+    """The rubric's targets: all live chambers (of its kinds) by default, or those named or numbered."""
+    if rubric.target == "federation":
+        fed = session.exec(select(Federation).where(col(Federation.deleted_at).is_(None)).order_by(Federation.id)).first()
+        return [Target(None, fed.name if fed and fed.name else "本级工商联", "", fed)]
+    q = select(Chamber).where(col(Chamber.deleted_at).is_(None))
+    if targets:
+        wanted: list[Chamber] = []
+        for t in targets:
+            if isinstance(t, Target):
+                wanted.append(t.row)
+                continue
+            ch = session.get(Chamber, t) if isinstance(t, int) else session.exec(q.where(Chamber.name == str(t).strip())).first()
+            if ch is None or ch.deleted_at is not None:
+                raise NotFound(f"找不到商会“{t}”")
+            wanted.append(ch)
+        rows = wanted
+    else:
+        rows = list(session.exec(q.where(Chamber.status == ChamberStatus.ACTIVE.value).order_by(Chamber.kind, Chamber.name)))
+        if rubric.chamber_kinds:
+            rows = [r for r in rows if r.kind in rubric.chamber_kinds]
+    return [Target(r.id, r.name, r.kind, r) for r in rows]
+
+
+def evidence_for(session: Session, rubric_id: str, targets: list[Target]) -> dict[tuple[int | None, str], list[str]]:
+    """(target key, item id) → file names linked to `rubric:item` on the chamber or federation record."""
+    rows = session.exec(
+        select(EvidenceLink.record_type, EvidenceLink.record_id, EvidenceLink.rubric_item, Evidence.filename)
+        .join(Evidence, Evidence.id == EvidenceLink.evidence_id)
+        .where(col(EvidenceLink.rubric_item).like(f"{rubric_id}:%"),
+               col(EvidenceLink.record_type).in_(["chamber", "federation"]))).all()
+    keys = {t.key for t in targets}
+    out: dict[tuple[int | None, str], list[str]] = {}
+    for rtype, rid, ritem, fname in rows:
+        key = None if rtype == "federation" else rid
+        if key in keys:
+            out.setdefault((key, ritem.split(":", 1)[1]), []).append(fname)
+    return out
+
+
+def finalised_history(session: Session, rubric_id: str, targets: list[Target], before: int) -> dict[int | None, dict[int, str | None]]:
+    """Target key → {year: grade} of finalised assessments of this rubric before the year."""
+    rows = session.exec(select(Assessment.chamber_id, Assessment.year, Assessment.grade)
+                        .where(Assessment.rubric_id == rubric_id, Assessment.finalised == True,  # noqa: E712
+                               Assessment.year < before)).all()
+    keys = {t.key for t in targets}
+    out: dict[int | None, dict[int, str | None]] = {}
+    for cid, y, g in rows:
+        if cid in keys:
+            out.setdefault(cid, {})[y] = g
+    return out
+
+
+# --- evaluation -----------------------------------------------------------------------------------------------
+
+
+def evaluate(session: Session, rubric: Rubric, year: int, targets: list[Any] | None = None,
+             inputs: dict[str, Any] | None = None, *, as_of: date | None = None,
+             history: dict[int | None, dict[int, str | None]] | None = None) -> list[TargetResult]:
+    """Apply the rubric to its targets for `year`. See the package docstring for the contract."""
+    if not rubric.applies_to_year(year):
+        raise ChamberDeskError(f"“{rubric.title}”（版本 {rubric.version}）适用于{rubric.years_label}，不适用于{year}年")
+    tlist = resolve_targets(session, rubric, targets)
+    norm = normalise_inputs(inputs, tlist)
+    ctx = Ctx(session=session, year=year, as_of=as_of or date.today(), targets=tlist, inputs=norm)
+    figures: dict[str, dict[int | None, Figure]] = {}
+    for item in rubric.items:
+        if item.kind != "automatic":
+            continue
+        spec = METRICS[item.metric]  # type: ignore[index]
+        if rubric.target not in spec.targets:
+            raise RubricError(rubric.path or rubric.id, None, "metric",
+                              f"指标 {spec.name} 不适用于{'商会' if rubric.target == 'chamber' else '本级工商联'}（条目 {item.id}）")
+        try:
+            figures[item.id] = spec.fn(ctx, item.params)
+        except ValueError as exc:
+            raise RubricError(rubric.path or rubric.id, None, "params", f"{exc}（条目 {item.id}）") from exc
+    ev = evidence_for(session, rubric.id, tlist)
+    hist = history if history is not None else finalised_history(session, rubric.id, tlist, year)
+    return [_evaluate_target(rubric, year, t, figures, norm.get(t.key, {}), ev, hist.get(t.key, {}))
+            for t in tlist]
+
+
+def _evaluate_target(rubric: Rubric, year: int, t: Target, figures: dict[str, dict[int | None, Figure]],
+                     inputs: dict[str, Any], ev: dict[tuple[int | None, str], list[str]],
+                     hist: dict[int, str | None]) -> TargetResult:
+    titles = {g.id: g.title for g in rubric.groups}
+    items = [_evaluate_item(rubric, year, t, it, titles[it.group], figures.get(it.id, {}).get(t.key),
+                            inputs.get(it.id), ev.get((t.key, it.id), [])) for it in rubric.items]
+    res = TargetResult(rubric.id, rubric.version, year, t.target_type, t.key, t.name, items)
+    res.complete = not any(i.status == "needs_input" for i in items)
+    _aggregate(rubric, res, hist)
+    return res
+
+
+def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title: str, fig: Figure | None,
+                   raw: Any, evidence: list[str]) -> ItemResult:
+    rule = item.rule_text()
+    spec = METRICS.get(item.metric or "")
+    ratio = bool(spec and spec.ratio)
+    unit = item.unit or (spec.unit if spec else "")
+    r = ItemResult(id=item.id, title=rule, group=item.group, group_title=group_title, kind=item.kind,
+                   status="needs_input", value=None, threshold=item.threshold, op=item.op, points=0.0,
+                   max_points=item.ceiling, explanation="", source=item.source, evidence_required=item.evidence_required,
+                   ratio=ratio, unit=unit)
+    value, in_evidence, na, note = _unpack(raw)
+    r.evidence = evidence + in_evidence
+    if item.chamber_kinds and t.kind not in item.chamber_kinds:
+        kinds = "、".join(ChamberKind(k).label for k in item.chamber_kinds)
+        r.status, r.max_points = "not_applicable", 0.0
+        r.explanation = f"{rule}：只适用于{kinds}，本商会为{ChamberKind(t.kind).label if ChamberKind.parse(t.kind) else t.kind}"
+        return r
+    if na:
+        r.status, r.max_points = "not_applicable", 0.0
+        r.explanation = f"{rule}：经认定不适用" + (f"（{note}）" if note else "")
+        return r
+    suffix = f"（备注：{note}）" if note else ""
+
+    if item.kind == "scored":
+        v = _coerce(item, value, year)
+        if v is None:
+            r.explanation = f"{rule}：待评分（满分{fmt_num(item.max_points)}分）" + (f"。{item.guide}" if item.guide else "")
+            return r
+        r.value, r.points, r.from_input = v, v, True
+        ok = item.threshold is None or compare(v, ">=", item.threshold)
+        r.status = "pass" if ok else "fail"
+        r.explanation = f"{rule}：评分{fmt_num(v)}分（满分{fmt_num(item.max_points)}分）" + \
+            ("" if item.threshold is None else f"，{'达到' if ok else '未达到'}{fmt_num(item.threshold)}分") + suffix
+        return _needs_evidence(r, item)
+
+    provisional = False
+    if item.kind == "automatic":
+        if fig is None:
+            fig = Figure(None, "无数据")
+        r.records = fig.records
+        if fig.value is None:
+            v = _coerce(item, value, year)
+            if v is None:
+                r.explanation = f"{rule}：{fig.text}，待填写" + (f"。{item.guide}" if item.guide else "")
+                return r
+            r.value, r.from_input = v, True
+            figure_text = f"台账无此数据（{fig.text}），采用填报值{show_value(v, ratio, unit)}"
+        else:
+            r.value = fig.value
+            provisional = fig.provisional
+            figure_text = fig.describe(item.threshold) if fig.describe else fig.text
+    else:
+        v = _coerce(item, value, year)
+        if v is None:
+            r.explanation = f"{rule}：待填写" + (f"（{item.guide}）" if item.guide else "")
+            return r
+        r.value, r.from_input = v, True
+        figure_text = f"填报{show_value(v, ratio, unit)}"
+
+    threshold = item.threshold
+    if item.value_type == "date" and isinstance(threshold, str):
+        m, d = (int(x) for x in threshold.split("-"))
+        threshold = date(year, m, d)
+        r.threshold = threshold.isoformat()
+    ok = compare(r.value, item.op, threshold)
+    if provisional and not ((ok and item.op in (">=", ">")) or (not ok and item.op in ("<=", "<"))):
+        r.status = "needs_input"
+        r.explanation = f"{rule}：{figure_text}；年度结束后方可判定"
+        return r
+    r.status = "pass" if ok else "fail"
+    r.points = item.points if ok else 0.0
+    verdict = "，达标" if ok else "，未达标"
+    if item.value_type != "bool" and show_value(item.threshold, ratio, "") not in rule:
+        verdict += f"（标准：{r_threshold_words(item, ratio, unit)}）"
+    r.explanation = f"{rule}：{figure_text}{verdict}{suffix}"
+    return _needs_evidence(r, item)
+
+
+def r_threshold_words(item: Item, ratio: bool, unit: str) -> str:
+    return f"{OP_WORDS.get(item.op, item.op)}{show_value(item.threshold, ratio, unit)}"
+
+
+def _needs_evidence(r: ItemResult, item: Item) -> ItemResult:
+    if item.evidence_required and r.status == "pass" and not r.evidence:
+        r.status, r.points = "needs_input", 0.0
+        r.explanation += "；须附凭证后方可认定达标"
+    elif r.evidence:
+        r.explanation += f"（凭证：{'、'.join(r.evidence)}）"
+    return r
+
+
+def _aggregate(rubric: Rubric, res: TargetResult, hist: dict[int, str | None]) -> None:
+    items = res.items
+    has_fail = any(i.status == "fail" for i in items)
+    for v in rubric.vetoes:
+        if v.item:
+            st = next(i for i in items if i.id == v.item)
+            if st.status == "fail":
+                res.vetoed = True
+                res.veto_reasons.append(v.title)
+    if rubric.mode == "all_pass":
+        res.passed = False if has_fail else (True if res.complete else None)
+        if res.passed and rubric.bands:
+            res.grade = rubric.bands[0].grade
+    else:
+        by_group: dict[str, list[ItemResult]] = {}
+        for i in items:
+            by_group.setdefault(i.group, []).append(i)
+        total_max = sum(i.max_points for i in items)
+        if rubric.mode == "weighted":
+            score = 0.0
+            for p in rubric.parts:
+                its = [i for g in p.groups for i in by_group.get(g, [])]
+                ps = round(sum(i.points for i in its), 6)
+                res.parts[p.id] = ps
+                score += p.weight * ps
+                part_complete = not any(i.status == "needs_input" for i in its)
+                for v in rubric.vetoes:
+                    if v.part == p.id and v.below is not None and part_complete and compare(ps, "<", v.below):
+                        res.vetoed = True
+                        res.veto_reasons.append(f"{v.title}（{p.title}{fmt_num(ps)}分）")
+            res.max_score = sum(p.weight * sum(i.max_points for g in p.groups for i in by_group.get(g, []))
+                                for p in rubric.parts)
+        else:
+            score = sum(i.points for i in items)
+            res.max_score = total_max
+        res.score = round(score, 6)
+        if res.vetoed:
+            res.passed = False
+        elif res.complete:
+            res.grade = _grade(rubric, res, hist)
+            if rubric.pass_mark is not None:
+                res.passed = compare(res.score, ">=", rubric.pass_mark)
+            else:
+                res.passed = res.grade is not None
+        else:
+            # scores only grow as items are filled in, so a shortfall is not yet final
+            res.passed = None
+    if res.vetoed:
+        res.passed = False
+        res.grade = None
+    if res.grade and rubric.validity_years:
+        res.valid_until = res.year + rubric.validity_years - 1
+        res.notes.append(f"称号有效期至{res.valid_until}年")
+
+
+def _grade(rubric: Rubric, res: TargetResult, hist: dict[int, str | None]) -> str | None:
+    assert res.score is not None
+    for band in rubric.bands:  # best first
+        if band.min is not None and not compare(res.score, ">=", band.min):
+            continue
+        if band.below is not None and not compare(res.score, "<", band.below):
+            continue
+        ok, why = _prerequisites_met(rubric, band.grade, res.year, hist)
+        if ok:
+            if why:
+                res.notes.append(why)
+            return band.grade
+        res.notes.append(why)
+    return None
+
+
+def _prerequisites_met(rubric: Rubric, grade: str, year: int, hist: dict[int, str | None]) -> tuple[bool, str]:
+    pres = [p for p in rubric.prerequisites if p.grade == grade]
+    if not pres:
+        return True, ""
+    if rubric.first_year is not None and year <= rubric.first_year:
+        return True, f"{year}年为首年，{grade}不设前置条件"
+    for p in pres:
+        need = min(rubric.grade_rank(g) for g in p.requires)
+        held = sorted(y for y, g in hist.items() if rubric.grade_rank(g) >= need and y <= year - p.held_years)
+        valid = [y for y in held if rubric.validity_years is None or y + rubric.validity_years - 1 >= year - 1]
+        req = "或".join(p.requires)
+        if not valid:
+            seen = "；".join(f"{y}年{g or '未定级'}" for y, g in sorted(hist.items())) or "无定稿的往年考评"
+            return False, f"得分达到{grade}分数线，但申报{grade}须已获{req}满{p.held_years}年（往年：{seen}）"
+        return True, f"已于{valid[0]}年获{hist[valid[0]]}，满足{grade}的前置条件"
+    return True, ""

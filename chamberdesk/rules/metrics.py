@@ -1,0 +1,813 @@
+"""Figures from the ledger for rubric items, computed for every target at once with SQL aggregates.
+
+Each metric takes the evaluation context and its params and returns {target key: Figure}; the key
+is the chamber id, or None for the federation itself. Queries GROUP BY the owner, so the cost grows
+with the number of records, not with one query per chamber.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Date, bindparam, text
+from sqlmodel import Session
+
+from chamberdesk.core.choices import (
+    MEMBER_TAGS,
+    ActivityCategory,
+    ChamberKind,
+    ChamberRule,
+    MeetingBody,
+    PartyOrg,
+)
+
+QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
+RECORDS_SHOWN = 3  # records named in an explanation per period
+
+
+@dataclass
+class Target:
+    """Who is assessed: a chamber (key = its id) or the federation (key None)."""
+
+    key: int | None
+    name: str
+    kind: str = ""  # ChamberKind value, "" for the federation
+    row: Any = None  # the Chamber or Federation row
+
+    @property
+    def target_type(self) -> str:
+        return "federation" if self.key is None else "chamber"
+
+
+@dataclass
+class Figure:
+    """What the ledger says for one target: the value (None = no figure), words, and records."""
+
+    value: Any
+    text: str = ""
+    records: list[dict[str, Any]] = field(default_factory=list)
+    provisional: bool = False  # the period is not over yet: the figure may still grow
+    # words that depend on the threshold (e.g. which quarters fall short); called by the engine
+    describe: Callable[[Any], str] | None = None
+
+
+@dataclass
+class Ctx:
+    session: Session
+    year: int
+    as_of: date
+    targets: list[Target]
+    inputs: dict[int | None, dict[str, Any]] = field(default_factory=dict)
+    cache: dict[Any, Any] = field(default_factory=dict)
+
+    @property
+    def year_start(self) -> date:
+        return date(self.year, 1, 1)
+
+    @property
+    def year_end(self) -> date:
+        return date(self.year, 12, 31)
+
+    @property
+    def year_over(self) -> bool:
+        return self.as_of > self.year_end
+
+    @property
+    def chamber_ids(self) -> list[int]:
+        return [t.key for t in self.targets if t.key is not None]
+
+    @property
+    def has_federation(self) -> bool:
+        return any(t.key is None for t in self.targets)
+
+    def cached(self, key: Any, fn: Callable[[], Any]) -> Any:
+        if key not in self.cache:
+            self.cache[key] = fn()
+        return self.cache[key]
+
+
+@dataclass
+class MetricSpec:
+    name: str
+    label: str
+    fn: Callable[[Ctx, dict[str, Any]], dict[int | None, Figure]]
+    value_type: str = "number"  # number | bool
+    params: dict[str, str] = field(default_factory=dict)
+    ratio: bool = False  # a share: thresholds are fractions, shown as percentages
+    unit: str = ""
+    targets: tuple[str, ...] = ("chamber", "federation")
+
+
+METRICS: dict[str, MetricSpec] = {}
+
+
+def metric(name: str, label: str, **kw: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
+        METRICS[name] = MetricSpec(name=name, label=label, fn=fn, **kw)
+        return fn
+    return deco
+
+
+def pct(v: float | None) -> str:
+    if v is None:
+        return "—"
+    s = f"{v * 100:.2f}".rstrip("0").rstrip(".")
+    return s + "%"
+
+
+def md(d: date | str) -> str:
+    if isinstance(d, str):
+        d = date.fromisoformat(d[:10])
+    return f"{d.month}月{d.day}日"
+
+
+def _q(session: Session, sql: str, **params: Any) -> list[Any]:
+    """Run SQL with dates bound as dates (portable to PostgreSQL) and id lists expanded."""
+    stmt = text(sql)
+    params = {k: v for k, v in params.items() if re.search(rf":{k}\b", sql)}
+    binds = []
+    for k, v in params.items():
+        if isinstance(v, date):
+            binds.append(bindparam(k, type_=Date))
+        elif isinstance(v, list | tuple):
+            binds.append(bindparam(k, expanding=True))
+    if binds:
+        stmt = stmt.bindparams(*binds)
+    return list(session.execute(stmt, params).all())
+
+
+def _owner_filter(ctx: Ctx, column: str) -> tuple[str, dict[str, Any]]:
+    """SQL restricting `column` to the targets' chambers (and NULL for the federation)."""
+    parts, params = [], {}
+    ids = ctx.chamber_ids
+    if ids:
+        parts.append(f"{column} IN :owner_ids")
+        params["owner_ids"] = ids
+    if ctx.has_federation:
+        parts.append(f"{column} IS NULL")
+    return "(" + (" OR ".join(parts) or "1=0") + ")", params
+
+
+def _period_note(ctx: Ctx) -> str:
+    return f"（截至{ctx.as_of.month}月{ctx.as_of.day}日，年度尚未结束）" if not ctx.year_over else ""
+
+
+def _label(cat_enum: Any, values: list[str]) -> str:
+    return "、".join(cat_enum(v).label for v in values)
+
+
+# --- activities and meetings ----------------------------------------------------------------------
+
+
+def _categories(params: dict[str, Any]) -> list[str]:
+    cats = list(params.get("categories") or [])
+    for c in cats:
+        if ActivityCategory.parse(c) is None:
+            raise ValueError(f"未知活动类别：{c}")
+    return [ActivityCategory.parse(c).value for c in cats]  # type: ignore[union-attr]
+
+
+def _record_rows(ctx: Ctx, table: str, kind_col: str, kinds: list[str], by_quarter: bool) -> dict[Any, list[dict]]:
+    """The first few records per owner (and quarter), for explanations: ROW_NUMBER keeps it small."""
+    y = ctx.year
+    owner_sql, params = _owner_filter(ctx, "chamber_id")
+    kind_sql = f"AND {kind_col} IN :kinds" if kinds else ""
+    if kinds:
+        params["kinds"] = kinds
+    label_col = "title" if table == "activity" else "body"
+    part = "chamber_id, " + _quarter_sql() if by_quarter else "chamber_id"
+    rows = _q(ctx.session, f"""
+        SELECT chamber_id, qn, id, date, label FROM (
+          SELECT chamber_id, {_quarter_sql()} AS qn, id, date, {label_col} AS label,
+                 ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY date, id) AS rn
+          FROM {table}
+          WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 AND {owner_sql} {kind_sql}
+        ) t WHERE rn <= :lim ORDER BY date, id""",
+              d0=date(y, 1, 1), d1=date(y, 12, 31), q2=date(y, 4, 1), q3=date(y, 7, 1), q4=date(y, 10, 1),
+              lim=RECORDS_SHOWN, **params)
+    out: dict[Any, list[dict]] = defaultdict(list)
+    for owner, qn, rid, d, label in rows:
+        if table == "meeting":
+            label = MeetingBody(label).label if MeetingBody.parse(label) else label
+        rec = {"table": table, "id": rid, "date": str(d)[:10], "label": f"{md(d)} {label}"}
+        out[(owner, qn) if by_quarter else owner].append(rec)
+    return out
+
+
+def _quarter_sql() -> str:
+    return "CASE WHEN date < :q2 THEN 1 WHEN date < :q3 THEN 2 WHEN date < :q4 THEN 3 ELSE 4 END"
+
+
+def _counts(ctx: Ctx, table: str, kind_col: str, kinds: list[str]) -> dict[Any, list[int]]:
+    """Owner → [year total, q1, q2, q3, q4]."""
+    y = ctx.year
+    owner_sql, params = _owner_filter(ctx, "chamber_id")
+    kind_sql = f"AND {kind_col} IN :kinds" if kinds else ""
+    if kinds:
+        params["kinds"] = kinds
+    rows = _q(ctx.session, f"""
+        SELECT chamber_id, {_quarter_sql()} AS qn, COUNT(*) FROM {table}
+        WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 AND {owner_sql} {kind_sql}
+        GROUP BY chamber_id, qn""",
+              d0=date(y, 1, 1), d1=date(y, 12, 31), q2=date(y, 4, 1), q3=date(y, 7, 1), q4=date(y, 10, 1),
+              **params)
+    out: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    for owner, qn, n in rows:
+        out[owner][0] += n
+        out[owner][qn] += n
+    return out
+
+
+def _year_count(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: str) -> dict[int | None, Figure]:
+    key = (table, "count", tuple(kinds))
+    counts = ctx.cached(key, lambda: _counts(ctx, table, kind_col, kinds))
+    recs = ctx.cached(key + ("recs",), lambda: _record_rows(ctx, table, kind_col, kinds, False))
+    out = {}
+    for t in ctx.targets:
+        n = counts[t.key][0] if t.key in counts else 0
+        rs = recs.get(t.key, [])
+        listed = "；".join(r["label"] for r in rs)
+        more = " 等" if n > len(rs) else ""
+        body = f"本年度{what}{n}次" + (f"（{listed}{more}）" if rs else "") + _period_note(ctx)
+        out[t.key] = Figure(n, body, rs, provisional=not ctx.year_over)
+    return out
+
+
+def _quarter_min(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: str) -> dict[int | None, Figure]:
+    key = (table, "count", tuple(kinds))
+    counts = ctx.cached(key, lambda: _counts(ctx, table, kind_col, kinds))
+    recs = ctx.cached(key + ("qrecs",), lambda: _record_rows(ctx, table, kind_col, kinds, True))
+    y = ctx.year
+    q_ends = [date(y, 3, 31), date(y, 6, 30), date(y, 9, 30), date(y, 12, 31)]
+    q_starts = [date(y, 1, 1), date(y, 4, 1), date(y, 7, 1), date(y, 10, 1)]
+    out = {}
+    for t in ctx.targets:
+        per = (counts[t.key] if t.key in counts else [0] * 5)[1:]
+        # quarters not begun yet do not count against the chamber; unfinished ones may still grow
+        started = [i for i in range(4) if q_starts[i] <= ctx.as_of]
+        unfinished = [i for i in started if q_ends[i] >= ctx.as_of]
+        if not started:
+            out[t.key] = Figure(None, f"{y}年尚未开始")
+            continue
+        low = min(per[i] for i in started)
+        rs = [r for i in started for r in recs.get((t.key, i + 1), [])]
+
+        def describe(threshold: Any, per: list[int] = per, t: Target = t, started: list[int] = started,
+                     unfinished: list[int] = unfinished) -> str:
+            bad = [i for i in started if per[i] < threshold]
+            if not bad:
+                return "各季度分别为" + "、".join(f"{per[i]}" for i in started) + f"次{what}" + \
+                    ("" if len(started) == 4 else f"（{QUARTERS[len(started)]}起尚未开始）")
+            parts = []
+            for i in bad:
+                rs_q = recs.get((t.key, i + 1), [])
+                note = "（进行中）" if i in unfinished else ""
+                if per[i] == 0:
+                    parts.append(f"{QUARTERS[i]}无{what}{note}")
+                else:
+                    listed = "；".join(r["label"] for r in rs_q) + (" 等" if per[i] > len(rs_q) else "")
+                    parts.append(f"{QUARTERS[i]}仅{per[i]}次（{listed}）{note}")
+            return "；".join(parts)
+
+        fig = Figure(low, "", rs, provisional=bool(unfinished) or len(started) < 4, describe=describe)
+        fig.text = describe(1)
+        out[t.key] = fig
+    return out
+
+
+@metric("activity_count", "本年度活动次数", params={"categories": "活动类别（不填为全部）"}, unit="次")
+def activity_count(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    cats = _categories(params)
+    what = (_label(ActivityCategory, cats) + "活动") if cats else "活动"
+    return _year_count(ctx, "activity", "category", cats, what)
+
+
+@metric("activity_min_per_quarter", "活动最少的季度的活动次数", params={"categories": "活动类别（不填为全部）"}, unit="次")
+def activity_min_per_quarter(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    cats = _categories(params)
+    what = (_label(ActivityCategory, cats) + "活动") if cats else "会员活动"
+    return _quarter_min(ctx, "activity", "category", cats, what)
+
+
+def _bodies(params: dict[str, Any]) -> list[str]:
+    bodies = list(params.get("bodies") or [])
+    out = []
+    for b in bodies:
+        m = MeetingBody.parse(b)
+        if m is None:
+            raise ValueError(f"未知会议类型：{b}")
+        out.append(m.value)
+    return out
+
+
+@metric("meeting_count", "本年度会议次数", params={"bodies": "会议类型（不填为全部）"}, unit="次")
+def meeting_count(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    bodies = _bodies(params)
+    what = _label(MeetingBody, bodies) if bodies else "会议"
+    return _year_count(ctx, "meeting", "body", bodies, what)
+
+
+@metric("meeting_record_ratio", "有议题和决议的会议占比", params={"bodies": "会议类型（不填为全部）"}, ratio=True)
+def meeting_record_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    bodies = _bodies(params)
+    owner_sql, p = _owner_filter(ctx, "chamber_id")
+    kind_sql = "AND body IN :kinds" if bodies else ""
+    if bodies:
+        p["kinds"] = bodies
+    rows = _q(ctx.session, f"""
+        SELECT chamber_id, COUNT(*),
+               SUM(CASE WHEN COALESCE(TRIM(agenda), '') <> '' AND COALESCE(TRIM(decisions), '') <> ''
+                   THEN 1 ELSE 0 END),
+               MIN(CASE WHEN COALESCE(TRIM(agenda), '') = '' OR COALESCE(TRIM(decisions), '') = '' THEN id END)
+        FROM meeting WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 AND {owner_sql} {kind_sql}
+        GROUP BY chamber_id""", d0=ctx.year_start, d1=ctx.year_end, **p)
+    by = {r[0]: r for r in rows}
+    out = {}
+    for t in ctx.targets:
+        r = by.get(t.key)
+        if r is None:
+            out[t.key] = Figure(0.0, "本年度没有会议记录" + _period_note(ctx))
+            continue
+        n, good, first_bad = r[1], r[2] or 0, r[3]
+        recs = [{"table": "meeting", "id": first_bad, "label": "缺议题或决议的会议"}] if first_bad else []
+        out[t.key] = Figure(good / n, f"本年度{n}次会议中{good}次议题和决议齐全（{pct(good / n)}）", recs)
+    return out
+
+
+# --- members ---------------------------------------------------------------------------------------
+
+
+def _member_counts(ctx: Ctx, dates: tuple[date, ...], year_new: int | None = None) -> dict[int | None, list[int]]:
+    """Owner → members seated at the end of each date, plus (last) new members of `year_new`.
+
+    A chamber's members are its seats; the federation's are the ledger's members by join/leave.
+    """
+    def run() -> dict[int | None, list[int]]:
+        out: dict[int | None, list[int]] = defaultdict(lambda: [0] * (len(dates) + 1))
+        params: dict[str, Any] = {f"d{i}": d for i, d in enumerate(dates)}
+        if year_new is not None:
+            params["n0"], params["n1"] = date(year_new, 1, 1), date(year_new, 12, 31)
+        new_sql = "COUNT(DISTINCT CASE WHEN {s} >= :n0 AND {s} <= :n1 THEN {m} END)" if year_new else "0"
+        if ctx.chamber_ids:
+            cols = ", ".join(
+                f"COUNT(DISTINCT CASE WHEN (ms.start_date IS NULL OR ms.start_date <= :d{i}) AND "
+                f"(ms.end_date IS NULL OR ms.end_date > :d{i}) THEN ms.member_id END)" for i in range(len(dates)))
+            rows = _q(ctx.session, f"""
+                SELECT ms.chamber_id, {cols}, {new_sql.format(s='ms.start_date', m='ms.member_id')}
+                FROM membership ms JOIN member m ON m.id = ms.member_id
+                WHERE m.deleted_at IS NULL AND ms.chamber_id IN :ids GROUP BY ms.chamber_id""",
+                      ids=ctx.chamber_ids, **params)
+            for r in rows:
+                out[r[0]] = list(r[1:])
+        if ctx.has_federation:
+            cols = ", ".join(
+                f"SUM(CASE WHEN (join_date IS NULL OR join_date <= :d{i}) AND "
+                f"(leave_date IS NULL OR leave_date > :d{i}) THEN 1 ELSE 0 END)" for i in range(len(dates)))
+            new_f = "SUM(CASE WHEN join_date >= :n0 AND join_date <= :n1 THEN 1 ELSE 0 END)" if year_new else "0"
+            r = _q(ctx.session, f"SELECT {cols}, {new_f} FROM member WHERE deleted_at IS NULL", **params)[0]
+            out[None] = [v or 0 for v in r]
+        return out
+    return ctx.cached(("members", dates, year_new), run)
+
+
+def _end_of(ctx: Ctx, year: int) -> date:
+    return min(date(year, 12, 31), ctx.as_of) if year == ctx.year else date(year, 12, 31)
+
+
+@metric("members_end", "年末会员数", unit="家")
+def members_end(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    counts = _member_counts(ctx, (_end_of(ctx, ctx.year),))
+    return {t.key: Figure(counts[t.key][0], f"年末会员{counts[t.key][0]}家" + _period_note(ctx),
+                          provisional=not ctx.year_over) for t in ctx.targets}
+
+
+@metric("new_members", "本年度新发展会员数", unit="家")
+def new_members(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    counts = _member_counts(ctx, (date(ctx.year - 1, 12, 31),), ctx.year)
+    return {t.key: Figure(counts[t.key][1], f"本年度新发展会员{counts[t.key][1]}家" + _period_note(ctx),
+                          provisional=not ctx.year_over) for t in ctx.targets}
+
+
+@metric("new_member_ratio", "本年度新发展会员占年初会员总数的比例", ratio=True)
+def new_member_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    counts = _member_counts(ctx, (date(ctx.year - 1, 12, 31),), ctx.year)
+    out = {}
+    for t in ctx.targets:
+        start, new = counts[t.key]
+        if not start:
+            out[t.key] = Figure(None, f"年初会员数为0（本年度新发展{new}家），无法计算比例")
+            continue
+        out[t.key] = Figure(new / start, f"年初会员{start}家，本年度新发展{new}家，占{pct(new / start)}"
+                            + _period_note(ctx), provisional=not ctx.year_over)
+    return out
+
+
+@metric("member_growth", "会员数量年均增长率", params={"years": "年数（1 为比上年，3 为近三年年均）"}, ratio=True)
+def member_growth(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    n = int(params.get("years", 1))
+    if n < 1:
+        raise ValueError("years 应不小于 1")
+    years = list(range(ctx.year - n, ctx.year + 1))
+    counts = _member_counts(ctx, tuple(_end_of(ctx, y) for y in years))
+    out = {}
+    for t in ctx.targets:
+        c = counts[t.key][:len(years)]
+        series = "、".join(f"{y}年末{v}家" for y, v in zip(years, c, strict=True))
+        if not c[0]:
+            out[t.key] = Figure(None, f"{years[0]}年末会员数为0，无法计算增长率（{series}）")
+            continue
+        rate = (c[-1] / c[0]) ** (1 / n) - 1
+        what = "比上年增长" if n == 1 else f"近{n}年年均增长"
+        out[t.key] = Figure(rate, f"{series}，{what}{pct(rate)}" + _period_note(ctx), provisional=not ctx.year_over)
+    return out
+
+
+@metric("member_growth_streak", "会员数量逐年增长", params={"years": "连续增长的年数"}, value_type="bool")
+def member_growth_streak(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    n = int(params.get("years", 2))
+    years = list(range(ctx.year - n, ctx.year + 1))
+    counts = _member_counts(ctx, tuple(_end_of(ctx, y) for y in years))
+    out = {}
+    for t in ctx.targets:
+        c = counts[t.key][:len(years)]
+        ok = all(c[i + 1] > c[i] for i in range(n))
+        series = "、".join(f"{y}年末{v}家" for y, v in zip(years, c, strict=True))
+        out[t.key] = Figure(ok, series + ("，逐年增长" if ok else "，未逐年增长") + _period_note(ctx),
+                            provisional=not ctx.year_over)
+    return out
+
+
+def _tags(params: dict[str, Any]) -> list[str]:
+    tags = list(params.get("tags") or [])
+    for tg in tags:
+        if tg not in MEMBER_TAGS:
+            raise ValueError(f"未知会员标签：{tg}")
+    return tags
+
+
+@metric("tagged_share", "带有所列标签的会员占比", params={"tags": "会员标签"}, ratio=True)
+def tagged_share(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    tags = _tags(params)
+    d = _end_of(ctx, ctx.year)
+    like = " OR ".join(f"(',' || m.tags || ',') LIKE :t{i}" for i in range(len(tags))) or "1=0"
+    tp = {f"t{i}": f"%,{tg},%" for i, tg in enumerate(tags)}
+    return _member_share(ctx, d, like, tp, "带“" + "、".join(tags) + "”标签")
+
+
+def _member_share(ctx: Ctx, d: date, cond: str, tp: dict[str, Any], what: str,
+                  new_only: bool = False) -> dict[int | None, Figure]:
+    out = {}
+    rows: dict[Any, tuple[int, int]] = {}
+    span = {"n0": ctx.year_start, "n1": ctx.year_end}
+    if ctx.chamber_ids:
+        scope = "ms.start_date >= :n0 AND ms.start_date <= :n1" if new_only else \
+            "(ms.start_date IS NULL OR ms.start_date <= :d) AND (ms.end_date IS NULL OR ms.end_date > :d)"
+        for cid, n, k in _q(ctx.session, f"""
+                SELECT ms.chamber_id, COUNT(DISTINCT m.id), COUNT(DISTINCT CASE WHEN {cond} THEN m.id END)
+                FROM membership ms JOIN member m ON m.id = ms.member_id
+                WHERE m.deleted_at IS NULL AND ms.chamber_id IN :ids AND {scope}
+                GROUP BY ms.chamber_id""", ids=ctx.chamber_ids, d=d, **tp, **(span if new_only else {})):
+            rows[cid] = (n, k)
+    if ctx.has_federation:
+        scope = "m.join_date >= :n0 AND m.join_date <= :n1" if new_only else \
+            "(m.join_date IS NULL OR m.join_date <= :d) AND (m.leave_date IS NULL OR m.leave_date > :d)"
+        n, k = _q(ctx.session, f"""SELECT COUNT(*), SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) FROM member m
+                  WHERE m.deleted_at IS NULL AND {scope}""", d=d, **tp, **(span if new_only else {}))[0]
+        rows[None] = (n, k or 0)
+    who = "本年度新会员" if new_only else "会员"
+    for t in ctx.targets:
+        n, k = rows.get(t.key, (0, 0))
+        if not n:
+            out[t.key] = Figure(None, f"没有{who}，无法计算比例")
+        else:
+            out[t.key] = Figure(k / n, f"{who}{n}家中{what}的{k}家，占{pct(k / n)}")
+    return out
+
+
+_RECORD_FIELDS = {"credit_code": "统一社会信用代码", "rep_name": "代表人姓名", "rep_phone": "联系电话",
+                  "industry": "所属行业", "join_date": "入会日期", "legal_rep": "法定代表人",
+                  "rep_id_number": "身份证号", "size_class": "企业规模"}
+
+
+@metric("new_member_record_complete", "本年度新会员在会员数据库中信息完整的比例",
+        params={"fields": "须填写的字段"}, ratio=True)
+def new_member_record_complete(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    fields = list(params.get("fields") or ["credit_code", "rep_name", "rep_phone", "industry", "join_date"])
+    for f in fields:
+        if f not in _RECORD_FIELDS:
+            raise ValueError(f"未知字段：{f}，可用：{'、'.join(_RECORD_FIELDS)}")
+    cond = " AND ".join(f"m.{f} IS NOT NULL AND CAST(m.{f} AS TEXT) <> ''" for f in fields)
+    what = "、".join(_RECORD_FIELDS[f] for f in fields) + "齐全"
+    return _member_share(ctx, ctx.year_end, cond, {}, what, new_only=True)
+
+
+# --- contacts --------------------------------------------------------------------------------------
+
+
+def _coverage(ctx: Ctx) -> dict[int | None, tuple[int, int, int, int]]:
+    """Owner → (members at year end, visited on site, contacted any way, reachable)."""
+    def run() -> dict[int | None, tuple[int, int, int, int]]:
+        d = _end_of(ctx, ctx.year)
+        cte = """WITH c AS (SELECT member_id, MAX(CASE WHEN way = 'visit' THEN 1 ELSE 0 END) AS v
+                 FROM contact WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 GROUP BY member_id)"""
+        reach = "(c.member_id IS NOT NULL OR COALESCE(m.rep_phone, '') <> '')"
+        out: dict[int | None, tuple[int, int, int, int]] = {}
+        if ctx.chamber_ids:
+            for r in _q(ctx.session, f"""{cte}
+                SELECT ms.chamber_id, COUNT(DISTINCT ms.member_id),
+                       COUNT(DISTINCT CASE WHEN c.v = 1 THEN ms.member_id END),
+                       COUNT(DISTINCT CASE WHEN c.member_id IS NOT NULL THEN ms.member_id END),
+                       COUNT(DISTINCT CASE WHEN {reach} THEN ms.member_id END)
+                FROM membership ms JOIN member m ON m.id = ms.member_id LEFT JOIN c ON c.member_id = ms.member_id
+                WHERE m.deleted_at IS NULL AND ms.chamber_id IN :ids
+                  AND (ms.start_date IS NULL OR ms.start_date <= :d) AND (ms.end_date IS NULL OR ms.end_date > :d)
+                GROUP BY ms.chamber_id""", ids=ctx.chamber_ids, d=d, d0=ctx.year_start, d1=ctx.year_end):
+                out[r[0]] = tuple(r[1:])  # type: ignore[assignment]
+        if ctx.has_federation:
+            r = _q(ctx.session, f"""{cte}
+                SELECT COUNT(*), SUM(CASE WHEN c.v = 1 THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN c.member_id IS NOT NULL THEN 1 ELSE 0 END),
+                       SUM(CASE WHEN {reach} THEN 1 ELSE 0 END)
+                FROM member m LEFT JOIN c ON c.member_id = m.id
+                WHERE m.deleted_at IS NULL AND (m.join_date IS NULL OR m.join_date <= :d)
+                  AND (m.leave_date IS NULL OR m.leave_date > :d)""", d=d, d0=ctx.year_start, d1=ctx.year_end)[0]
+            out[None] = tuple(v or 0 for v in r)  # type: ignore[assignment]
+        return out
+    return ctx.cached("coverage", run)
+
+
+def _coverage_metric(ctx: Ctx, idx: int, what: str) -> dict[int | None, Figure]:
+    cov = _coverage(ctx)
+    out = {}
+    for t in ctx.targets:
+        total, *counts = cov.get(t.key, (0, 0, 0, 0))
+        if not total:
+            out[t.key] = Figure(None, "没有在册会员，无法计算比例")
+            continue
+        k = counts[idx]
+        out[t.key] = Figure(k / total, f"在册会员{total}家，本年度{what}{k}家，占{pct(k / total)}" + _period_note(ctx),
+                            provisional=not ctx.year_over)
+    return out
+
+
+@metric("visited_ratio", "本年度实地走访会员企业的比例", ratio=True)
+def visited_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    return _coverage_metric(ctx, 0, "实地走访")
+
+
+@metric("contacted_ratio", "本年度有效联系会员企业的比例", ratio=True)
+def contacted_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    return _coverage_metric(ctx, 1, "有联系记录（走访、电话、微信等）的")
+
+
+@metric("reachable_ratio", "能联系到的会员企业比例（本年度有联系记录或留有联系电话）", ratio=True)
+def reachable_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    return _coverage_metric(ctx, 2, "能联系到（有联系记录或留有电话）的")
+
+
+# --- facts from the chamber and federation records -----------------------------------------------------
+
+
+def _chamber_fact(ctx: Ctx, fn: Callable[[Any], Figure]) -> dict[int | None, Figure]:
+    out = {}
+    for t in ctx.targets:
+        out[t.key] = fn(t.row) if t.key is not None else Figure(None, "此指标只适用于商会")
+    return out
+
+
+def _rec(t_row: Any) -> list[dict[str, Any]]:
+    return [{"table": "chamber", "id": t_row.id, "label": t_row.name}]
+
+
+@metric("chamber_has_office", "有固定办公场所", value_type="bool", targets=("chamber",))
+def chamber_has_office(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    def f(ch: Any) -> Figure:
+        if not ch.has_office:
+            return Figure(False, "商会档案记载：无办公场所", _rec(ch))
+        area = f"，面积{ch.office_area:g}㎡" if ch.office_area else ""
+        return Figure(True, f"商会档案记载：有办公场所{area}", _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+@metric("chamber_office_area", "办公场所面积", unit="㎡", targets=("chamber",))
+def chamber_office_area(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    def f(ch: Any) -> Figure:
+        if not ch.has_office:
+            return Figure(0.0, "商会档案记载：无办公场所", _rec(ch))
+        if ch.office_area is None:
+            return Figure(None, "商会档案未填写办公面积")
+        return Figure(float(ch.office_area), f"商会档案记载办公面积{ch.office_area:g}㎡", _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+@metric("chamber_fulltime_staff", "专职工作人员数", unit="人", targets=("chamber",))
+def chamber_fulltime_staff(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    return _chamber_fact(ctx, lambda ch: Figure(ch.fulltime_staff, f"商会档案记载专职人员{ch.fulltime_staff}人、"
+                                                f"兼职人员{ch.parttime_staff}人", _rec(ch)))
+
+
+@metric("chamber_staffed", "有专人负责（专职人员或专职秘书长）", value_type="bool", targets=("chamber",))
+def chamber_staffed(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    def f(ch: Any) -> Figure:
+        ok = ch.fulltime_staff > 0 or bool(ch.secretary_fulltime)
+        sg = "秘书长专职" if ch.secretary_fulltime else "秘书长非专职"
+        return Figure(ok, f"商会档案记载专职人员{ch.fulltime_staff}人，{sg}", _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+@metric("chamber_secretary_fulltime", "秘书长为专职", value_type="bool", targets=("chamber",))
+def chamber_secretary_fulltime(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    def f(ch: Any) -> Figure:
+        name = ch.secretary_general_name or "（未填写姓名）"
+        if not ch.secretary_general_name and not ch.secretary_fulltime:
+            return Figure(False, "商会档案未记载秘书长", _rec(ch))
+        return Figure(bool(ch.secretary_fulltime), f"秘书长{name}" + ("为专职" if ch.secretary_fulltime else "非专职"),
+                      _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+@metric("chamber_party_org", "建立党组织或加入联合党组织", value_type="bool",
+        params={"accepted": "认可的党组织形式（own/joint/liaison）"}, targets=("chamber",))
+def chamber_party_org(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    accepted = list(params.get("accepted") or ["own", "joint"])
+    for a in accepted:
+        if PartyOrg.parse(a) is None:
+            raise ValueError(f"未知党组织形式：{a}")
+
+    def f(ch: Any) -> Figure:
+        label = PartyOrg(ch.party_org).label if PartyOrg.parse(ch.party_org) else ch.party_org
+        return Figure(ch.party_org in accepted, f"商会档案记载党组织情况：{label}", _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+@metric("chamber_rules", "所列制度齐全", value_type="bool", params={"required": "须建立的制度"}, targets=("chamber",))
+def chamber_rules(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    required = []
+    for r in params.get("required") or [m.value for m in ChamberRule]:
+        m = ChamberRule.parse(r)
+        if m is None:
+            raise ValueError(f"未知制度：{r}")
+        required.append(m)
+
+    def f(ch: Any) -> Figure:
+        have = {x for x in (ch.rules or "").split(",") if x}
+        missing = [m.label for m in required if m.value not in have]
+        present = [ChamberRule(x).label for x in have if ChamberRule.parse(x)]
+        if missing:
+            return Figure(False, f"缺{'、'.join(missing)}（已建：{'、'.join(present) or '无'}）", _rec(ch))
+        return Figure(True, f"已建{'、'.join(m.label for m in required)}", _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+@metric("chamber_funds", "年度经费", unit="元", targets=("chamber",))
+def chamber_funds(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    def f(ch: Any) -> Figure:
+        if ch.annual_funds is None:
+            return Figure(None, "商会档案未填写年度经费")
+        return Figure(float(ch.annual_funds), f"商会档案记载年度经费{ch.annual_funds:,.0f}元", _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+@metric("chamber_registered", "已在民政部门登记", value_type="bool", targets=("chamber",))
+def chamber_registered(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    return _chamber_fact(ctx, lambda ch: Figure(bool(ch.registered), "已民政登记" if ch.registered else "未民政登记",
+                                                _rec(ch)))
+
+
+@metric("chamber_inspection_passed", "最近一次年检（年报）合格", value_type="bool", targets=("chamber",))
+def chamber_inspection_passed(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    def f(ch: Any) -> Figure:
+        if ch.inspection_passed is None:
+            return Figure(None, "商会档案未填写年检结果")
+        return Figure(bool(ch.inspection_passed), "年检（年报）合格" if ch.inspection_passed else "年检（年报）不合格",
+                      _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+@metric("chamber_term_renewed", "本年度应换届的已按时换届", value_type="bool", targets=("chamber",))
+def chamber_term_renewed(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    y = ctx.year
+
+    def f(ch: Any) -> Figure:
+        ts, te = ch.term_start, ch.term_end
+        if te is None:
+            return Figure(None, "商会档案未填写本届届满日期")
+        span = f"本届{ts.isoformat() if ts else '（起始日未填）'}至{te.isoformat()}"
+        if ts is not None and ts.year > y:
+            return Figure(None, f"{span}，档案只存本届任期，无法判断{y}年是否按时换届")
+        if ts is not None and ts.year == y:
+            return Figure(True, f"{span}，已于{y}年换届", _rec(ch))
+        if te <= date(y, 12, 31) and te < ctx.as_of:
+            return Figure(False, f"{span}，届满后未换届", _rec(ch))
+        if te <= date(y, 12, 31):
+            return Figure(True, f"{span}，本年度届满，尚在期限内", _rec(ch), provisional=True)
+        return Figure(True, f"{span}，本年度无换届任务", _rec(ch))
+    return _chamber_fact(ctx, f)
+
+
+_FED_FIELDS = {"staff_quota": "编制数", "staff_count": "工作人员数", "office_area": "办公用房面积",
+               "fax_count": "传真机", "phone_count": "办公电话", "copier_count": "复印机", "computer_count": "电脑",
+               "printer_count": "打印机", "car_count": "办公用车", "private_enterprises": "本地民营企业户数",
+               "above_scale_enterprises": "本地规上民营企业户数"}
+_FED_FLAGS = {"party_group": "设立工商联党组", "own_account": "设置独立财务账户"}
+
+
+def _fed_fact(ctx: Ctx, fn: Callable[[Any], Figure]) -> dict[int | None, Figure]:
+    out = {}
+    for t in ctx.targets:
+        if t.key is not None:
+            out[t.key] = Figure(None, "此指标只适用于本级工商联")
+        elif t.row is None:
+            out[t.key] = Figure(None, "尚未填写本级工商联基本情况")
+        else:
+            out[t.key] = fn(t.row)
+    return out
+
+
+@metric("federation_count", "本级工商联基本情况中的数字", params={"field": "字段"}, targets=("federation",))
+def federation_count(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    fld = params.get("field")
+    if fld not in _FED_FIELDS:
+        raise ValueError(f"field 应为 {'、'.join(_FED_FIELDS)} 之一")
+    rec = [{"table": "federation", "id": 0, "label": "本级工商联基本情况"}]
+    return _fed_fact(ctx, lambda f: Figure(getattr(f, fld), f"基本情况记载{_FED_FIELDS[fld]}"
+                                           f"{getattr(f, fld):g}", rec))
+
+
+@metric("federation_flag", "本级工商联基本情况中的是否项", value_type="bool", params={"field": "字段"},
+        targets=("federation",))
+def federation_flag(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    fld = params.get("field")
+    if fld not in _FED_FLAGS:
+        raise ValueError(f"field 应为 {'、'.join(_FED_FLAGS)} 之一")
+    rec = [{"table": "federation", "id": 0, "label": "本级工商联基本情况"}]
+    return _fed_fact(ctx, lambda f: Figure(bool(getattr(f, fld)), f"基本情况记载：{'已' if getattr(f, fld) else '未'}"
+                                           f"{_FED_FLAGS[fld]}", rec))
+
+
+@metric("federation_budget", "本年度列入财政预算的经费", unit="元",
+        params={"field": "working_funds（工作经费）或 investment_funds（招商引资等经费）"}, targets=("federation",))
+def federation_budget(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    fld = params.get("field")
+    names = {"working_funds": "工作经费", "investment_funds": "招商引资等经费"}
+    if fld not in names:
+        raise ValueError("field 应为 working_funds 或 investment_funds")
+    row = _q(ctx.session, f"SELECT id, {fld} FROM federationbudget WHERE year = :y", y=ctx.year)
+    fig = (Figure(float(row[0][1]), f"{ctx.year}年预算{names[fld]}{row[0][1]:,.0f}元",
+                  [{"table": "federationbudget", "id": row[0][0], "label": f"{ctx.year}年预算"}])
+           if row else Figure(None, f"未填写{ctx.year}年预算"))
+    return {t.key: (fig if t.key is None else Figure(None, "此指标只适用于本级工商联")) for t in ctx.targets}
+
+
+@metric("formation_rate", "乡镇（街道）商会组建率", ratio=True,
+        params={"count_item": "填报乡镇（街道）总数的条目编号", "kinds": "计入的商会类型"}, targets=("federation",))
+def formation_rate(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    kinds = [ChamberKind.parse(k).value for k in params.get("kinds") or ["township", "subdistrict"]]  # type: ignore[union-attr]
+    item = params.get("count_item", "township_count")
+    d = _end_of(ctx, ctx.year)
+    n = _q(ctx.session, """SELECT COUNT(*) FROM chamber WHERE deleted_at IS NULL AND kind IN :kinds
+              AND (founded_on IS NULL OR founded_on <= :d) AND (dissolved_on IS NULL OR dissolved_on > :d)""",
+           kinds=kinds, d=d)[0][0]
+    out = {}
+    for t in ctx.targets:
+        if t.key is not None:
+            out[t.key] = Figure(None, "此指标只适用于本级工商联")
+            continue
+        raw = ctx.inputs.get(None, {}).get(item)
+        total = raw.get("value") if isinstance(raw, dict) else raw
+        if not isinstance(total, int | float) or isinstance(total, bool) or total <= 0:
+            out[t.key] = Figure(None, f"已组建乡镇（街道）商会{n}个；须先填报本地乡镇（街道）总数")
+            continue
+        rate = min(n / total, 1.0)
+        out[t.key] = Figure(rate, f"本地乡镇（街道）{total:g}个，已组建商会{n}个，组建率{pct(rate)}")
+    return out
+
+
+@metric("enterprise_member_share", "企业会员占本地民营企业的比例", ratio=True, targets=("federation",))
+def enterprise_member_share(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    d = _end_of(ctx, ctx.year)
+    n = _q(ctx.session, """SELECT COUNT(*) FROM member WHERE deleted_at IS NULL AND kind = 'enterprise'
+              AND (join_date IS NULL OR join_date <= :d) AND (leave_date IS NULL OR leave_date > :d)""", d=d)[0][0]
+
+    def f(fed: Any) -> Figure:
+        if not fed.private_enterprises:
+            return Figure(None, f"企业会员{n}家；须先在基本情况中填写本地民营企业户数")
+        r = n / fed.private_enterprises
+        return Figure(r, f"企业会员{n}家，本地民营企业{fed.private_enterprises}户，占{pct(r)}")
+    return _fed_fact(ctx, f)
+
+
+
+@metric("federation_staffing", "工作力量：编制数或工作人员数达到标准", value_type="bool",
+        params={"quota": "编制数下限", "staff": "工作人员数下限"}, targets=("federation",))
+def federation_staffing(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    quota, staff = int(params.get("quota", 3)), int(params.get("staff", 5))
+    rec = [{"table": "federation", "id": 0, "label": "本级工商联基本情况"}]
+    return _fed_fact(ctx, lambda f: Figure(f.staff_quota >= quota or f.staff_count >= staff,
+                                           f"基本情况记载编制数{f.staff_quota}个、工作人员{f.staff_count}人"
+                                           f"（标准：编制数不少于{quota}个或工作人员不少于{staff}人）", rec))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from chamberdesk.core.errors import DataFileError
-from chamberdesk.core.integrity import integrity_check, quick_check
+from chamberdesk.core.integrity import connect_ro, integrity_check, quick_check
 
 # Why a backup was made; part of its file name.
 REASONS = {
@@ -151,7 +151,7 @@ def write_snapshot(src_path: Path, out: Path) -> Path:
         raise DataFileError(_io_message(exc, out.parent)) from exc
     tmp = Path(tmp_name)
     try:
-        src = sqlite3.connect(f"file:{src_path.resolve().as_posix()}?mode=ro", uri=True)
+        src = connect_ro(src_path)
         try:
             dst = sqlite3.connect(tmp)
             try:

@@ -184,9 +184,10 @@ def open_database(target: str | Path, *, create: bool = False, user: str = "", b
         elif path.is_dir():
             raise DataFileError(f"{path} 是文件夹，不是数据文件。")
         else:
-            version = check_stamp(path)
-            from chamberdesk.core.integrity import check_at_open  # quick_check; refuse a damaged file
+            from chamberdesk.core.integrity import check_at_open, check_writable  # refuse read-only, damaged
 
+            check_writable(path)
+            version = check_stamp(path)
             check_at_open(path)
         engine = make_engine(url)
         db = Database(engine=engine, url=url, path=path, user=user)

@@ -31,8 +31,19 @@ class CheckResult:
         return f"{name}已损坏（{shown}）。{DAMAGED_HINT}"
 
 
-def _connect_ro(path: Path) -> sqlite3.Connection:
-    return sqlite3.connect(f"file:{path.resolve().as_posix()}?mode=ro", uri=True)
+def connect_ro(path: Path) -> sqlite3.Connection:
+    """A read-only connection; on read-only media (a WAL file whose -shm cannot be made) as immutable."""
+    uri = f"file:{Path(path).resolve().as_posix()}"
+    con = sqlite3.connect(f"{uri}?mode=ro", uri=True)
+    try:
+        con.execute("PRAGMA schema_version").fetchone()
+        return con
+    except sqlite3.OperationalError:
+        con.close()
+        if os.access(Path(path).parent, os.W_OK):
+            raise
+    # Nobody can write to read-only media, so reading it as immutable is safe.
+    return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)
 
 
 def run_check(path: str | Path, *, full: bool = True) -> CheckResult:
@@ -40,7 +51,7 @@ def run_check(path: str | Path, *, full: bool = True) -> CheckResult:
     path = Path(path)
     kind = "integrity_check" if full else "quick_check"
     try:
-        con = _connect_ro(path)
+        con = connect_ro(path)
     except sqlite3.Error as exc:
         return CheckResult(False, [f"无法打开：{exc}"], kind)
     try:
@@ -76,11 +87,10 @@ def integrity_check(path: str | Path) -> CheckResult:
 
 
 def check_at_open(path: Path) -> None:
-    """Called when a data file is opened: refuse a damaged or unwritable file with a clear message."""
+    """Called when a data file is opened: refuse a damaged file with a clear message."""
     res = quick_check(path)
     if not res.ok:
         raise DataFileError(res.message(f"数据文件“{path.name}”"))
-    check_writable(path)
 
 
 def check_writable(path: Path) -> None:
@@ -169,3 +179,42 @@ def location_warning(path: str | Path, *, platform: str | None = None, mounts_te
                     key == "onedrive" and low.startswith("onedrive")):
                 return f"数据文件位于 {product} 同步文件夹（{part}）中。{_RISK_TAIL}"
     return None
+
+
+# --- write errors in plain words -----------------------------------------------------------------
+
+def explain_write_error(exc: BaseException) -> str:
+    """A Chinese line for a failed write (SQLite or OS error); the transaction was rolled back."""
+    text = str(getattr(exc, "orig", None) or exc)
+    kept = "本次修改未保存，之前保存的数据完好。"
+    if "full" in text or getattr(exc, "errno", None) == 28:
+        return f"保存失败：磁盘空间不足。{kept}请清理磁盘空间后重试。"
+    if "readonly" in text or "read-only" in text or isinstance(exc, PermissionError):
+        return f"保存失败：数据文件或其所在文件夹是只读的。{kept}"
+    if "locked" in text or "busy" in text:
+        return f"保存失败：数据文件正被另一个程序使用。{kept}请稍后重试。"
+    if "malformed" in text or "not a database" in text:
+        return f"保存失败：数据文件已损坏。{kept}{DAMAGED_HINT}"
+    if "I/O" in text:
+        return f"保存失败：读写磁盘时出错（U 盘被拔出或磁盘故障？）。{kept}"
+    return f"保存失败：{text}。{kept}"
+
+
+class WriteFailed(DataFileError):
+    pass
+
+
+class translate_write_errors:  # noqa: N801  (used as a context manager)
+    """`with translate_write_errors(): ...` turns SQLite/OS write failures into WriteFailed (Chinese)."""
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, et: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+        if exc is None or isinstance(exc, DataFileError):
+            return False
+        from sqlalchemy.exc import DBAPIError
+
+        if isinstance(exc, (sqlite3.Error, DBAPIError, OSError)):
+            raise WriteFailed(explain_write_error(exc)) from exc
+        return False

@@ -94,9 +94,13 @@ def test_disk_full_during_bulk_write(tmp_path):
                 pages = dbapi_conn.execute("PRAGMA page_count").fetchone()[0]
                 dbapi_conn.execute(f"PRAGMA max_page_count={pages + 20}")
 
-        with pytest.raises(integrity.WriteFailed, match="磁盘空间不足") as ei, integrity.translate_write_errors():
-            for _ in range(100):
-                _bulk(db, 2000, "满了")
+        def fill() -> None:
+            with integrity.translate_write_errors():
+                for _ in range(100):
+                    _bulk(db, 2000, "满了")
+
+        with pytest.raises(integrity.WriteFailed, match="磁盘空间不足") as ei:
+            fill()
         assert "之前保存的数据完好" in str(ei.value)
         db.close()
         path = db.path

@@ -38,7 +38,7 @@ def form_title(rubric_title: str, selfcheck: bool) -> str:
         if t.endswith(suffix):
             return t[: -len(suffix)] + word
     if t.endswith("考评"):
-        return t + "表"
+        return t[:-2] + word
     return t + word
 
 
@@ -95,7 +95,7 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     small = st.small
     hdr = ["序号", "考评项目", "考评内容与标准", "分值" if scored else "要求", "自评", "考评得分" if scored else "考评结果",
            "说明／凭证"]
-    widths = [9 * mm, 22 * mm, 0, 13 * mm, 20 * mm, 15 * mm, 36 * mm]
+    widths = [11 * mm, 21 * mm, 0, 13 * mm, 19 * mm, 18 * mm, 34 * mm]
     widths[2] = width - sum(widths)
     rows: list[list[Any]] = [[st.p(h, st.head) for h in hdr]]
     style_cmds: list[tuple] = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (5, -1), "CENTER")]
@@ -201,7 +201,7 @@ def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *
             pending = any(i.group in groups and i.status == "needs_input" for i in res.items)
         mark = "□是　□否" if blank or (pending and not hit) else ("■是　□否" if hit else "□是　■否")
         rows.append([str(i), st.p(v.title, st.cell), st.p(mark, st.cell_c)])
-    t = Table(rows, colWidths=[9 * mm, width - 9 * mm - 34 * mm, 34 * mm], repeatRows=1,
+    t = Table(rows, colWidths=[11 * mm, width - 11 * mm - 34 * mm, 34 * mm], repeatRows=1,
               style=grid_style(st, ("ALIGN", (0, 1), (0, -1), "CENTER")))
     return [CondPageBreak(40 * mm), st.p(f"{cn_index(1)}、一票否决", st.section), t]
 

@@ -1,0 +1,250 @@
+"""The printed forms: text extracts back, fonts are embedded subsets, masking, rare characters, batches."""
+
+from __future__ import annotations
+
+import json
+import threading
+from datetime import date, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from sqlmodel import select
+
+from chamberdesk import rules
+from chamberdesk.cli import main
+from chamberdesk.core.chambers import create_chamber, find_chamber
+from chamberdesk.core.members import MemberFilter, create_member
+from chamberdesk.core.models import Assessment, AuditLog, Meeting, Member, Membership
+from chamberdesk.io.pdf.fonts import get_fonts
+from chamberdesk.io.pdf.jobs import PrintRequest, run
+from chamberdesk.io.pdf.layout import Cancelled
+
+RUBRIC_FILE = Path(__file__).with_name("pdf_rubric.toml")
+
+
+def pdf_text(path: Path) -> str:
+    return "\n".join(p.extract_text() or "" for p in PdfReader(path).pages)
+
+
+def pdf_fonts(path: Path) -> dict[str, bool]:
+    """BaseFont → embedded as a subset (a FontFile2 stream and the `ABCDEF+` prefix)."""
+    out: dict[str, bool] = {}
+    for page in PdfReader(path).pages:
+        fonts = page.get("/Resources", {}).get_object().get("/Font", {})
+        for ref in fonts.get_object().values():
+            f = ref.get_object()
+            name = str(f["/BaseFont"])
+            desc = f.get("/FontDescriptor")
+            embedded = desc is not None and "/FontFile2" in desc.get_object()
+            out[name] = embedded and len(name) > 8 and name[7] == "+"
+    return out
+
+
+def assert_all_embedded(path: Path) -> None:
+    fonts = pdf_fonts(path)
+    assert fonts, "no fonts at all"
+    assert all(fonts.values()), fonts
+
+
+@pytest.fixture
+def test_rubric(monkeypatch):
+    r = rules.parse_rubric(RUBRIC_FILE.read_text(encoding="utf-8"), RUBRIC_FILE.name)
+    monkeypatch.setattr(rules, "load_rubric", lambda rid: r)
+    return r
+
+
+def test_ledger_masks_by_default_and_repeats_header(demo_db, tmp_path):
+    out = tmp_path / "ledger.pdf"
+    cols = ["enterprise_name", "rep_name", "rep_id_number", "rep_phone", "chambers"]
+    run(demo_db, PrintRequest(form="ledger", member_filter=MemberFilter(), columns=cols), out)
+    with demo_db.session() as s:
+        m = s.exec(select(Member).where(Member.rep_phone.is_not(None), Member.rep_id_number.is_not(None),
+                                        Member.leave_date.is_(None)).order_by(Member.id)).first()
+    reader = PdfReader(out)
+    assert len(reader.pages) > 5
+    text = "\n".join(p.extract_text() for p in reader.pages[:3])
+    assert "会员台账" in text and m.enterprise_name in text.replace("\n", "")
+    assert m.rep_phone not in text and m.rep_id_number not in text
+    assert m.rep_phone[:3] + "****" + m.rep_phone[-4:] in text
+    # the column header is on every page, the footer counts the pages
+    pages = list(enumerate(reader.pages, 1))
+    for i, page in pages[:2] + pages[-1:]:
+        t = page.extract_text()
+        assert "身份证号" in t and "所属商会" in t
+        assert f"第 {i} 页 共 {len(reader.pages)} 页" in t
+    w, h = reader.pages[0].mediabox.width, reader.pages[0].mediabox.height
+    assert w > h  # landscape
+    assert_all_embedded(out)
+
+
+def test_ledger_unmasked_is_audited(demo_db, tmp_path):
+    out = tmp_path / "ledger.pdf"
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+    flt = MemberFilter(chamber_id=ch.id)
+    run(demo_db, PrintRequest(form="ledger", member_filter=flt, columns=["enterprise_name", "rep_phone"],
+                              unmasked=True), out)
+    with demo_db.session() as s:
+        m = s.exec(select(Member).where(Member.rep_phone.is_not(None), Member.leave_date.is_(None))
+                   .join(Membership, Membership.member_id == Member.id).where(Membership.chamber_id == ch.id)).first()
+        logs = s.exec(select(AuditLog).where(AuditLog.action == "export")).all()
+    text = pdf_text(out)
+    assert m.rep_phone in text
+    assert "所属商会：城关镇商会" in text
+    assert logs and "会员台账" in logs[-1].after and logs[-1].user == "测试员"
+
+
+def test_roster_minutes_and_year_summary(demo_db, tmp_path):
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+        meeting = s.exec(select(Meeting).where(Meeting.chamber_id == ch.id, Meeting.minutes.is_not(None))).first()
+    roster = run(demo_db, PrintRequest(form="roster", targets=[ch.id]), tmp_path / "r.pdf")[0]
+    text = pdf_text(roster)
+    assert "城关镇商会会员名册" in text and "会长" in text and ch.president_name in text
+    minutes = run(demo_db, PrintRequest(form="minutes", meeting_ids=[meeting.id]), tmp_path / "m.pdf")[0]
+    text = pdf_text(minutes)
+    assert "会议纪要" in text and "会议决议" in text and "（盖章）" in text
+    assert meeting.minutes.splitlines()[0][:10] in text
+    year = meeting.date.year
+    summary = run(demo_db, PrintRequest(form="chamber-year", targets=[ch.id], year=year), tmp_path / "y.pdf")[0]
+    text = pdf_text(summary)
+    assert f"城关镇商会{year}年度工作情况" in text
+    for label in ("一、基本情况", "年末会员", "三、会议召开情况", "四、活动开展情况", "填报人（签字）"):
+        assert label in text
+    for f in (roster, minutes, summary):
+        assert_all_embedded(f)
+
+
+def test_assessment_form_scores_and_grade(demo_db, tmp_path, test_rubric):
+    with demo_db.transaction() as s:
+        ch = find_chamber(s, "城关镇商会")
+        s.add(Assessment(rubric_id="print-test", rubric_version="测试1", chamber_id=ch.id, year=2025,
+                         inputs=json.dumps({"service": 45, "appraisal": 92}), assessor="李明"))
+    with demo_db.session() as s:
+        res = rules.evaluate(s, test_rubric, 2025, [ch.id], {ch.id: {"service": 45, "appraisal": 92}})[0]
+    out = run(demo_db, PrintRequest(form="assessment", rubric_id="print-test", year=2025, targets=[ch.id]),
+              tmp_path / "a.pdf")[0]
+    text = pdf_text(out)
+    assert "2025年度 城关镇商会 五有五好商会考评表" in text
+    for label in ("序号", "考评项目", "考评内容与标准", "分值", "自评", "考评得分", "说明／凭证", "有活动小计",
+                  "一票否决", "民主评议", "综合得分", "评定等次", "考评人（签字）", "审核人（签字）", "（盖章）"):
+        assert label in text, label
+    score = round(res.score, 2)
+    shown = str(int(score)) if float(score).is_integer() else f"{score:.2f}".rstrip("0").rstrip(".")
+    assert shown in text
+    if res.grade:
+        assert res.grade in text
+    assert "92" in text and "45" in text
+    assert_all_embedded(out)
+
+
+def test_selfcheck_prefilled_and_blank(demo_db, tmp_path, test_rubric):
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+    filled = run(demo_db, PrintRequest(form="selfcheck", rubric_id="print-test", year=2025, targets=[ch.id]),
+                 tmp_path / "s.pdf")[0]
+    blank = run(demo_db, PrintRequest(form="selfcheck", rubric_id="print-test", year=2025, targets=[ch.id],
+                                      blank=True), tmp_path / "b.pdf")[0]
+    ft, bt = pdf_text(filled).replace("\n", ""), pdf_text(blank).replace("\n", "")
+    assert "五有五好商会自查表" in ft and "填报人（签字）" in ft
+    assert "达标" in ft.replace("达标情况", "")
+    assert "全年开展会员活动不少于8次" in bt
+    assert "达标" not in bt
+    assert "本年度" not in bt  # no computed explanations on the blank sheet
+
+
+def test_extension_b_name_prints_and_extracts(db, tmp_path):
+    rare = "𠀀𪚥"  # U+20000, U+2A6A5: CJK extension B, outside every common font
+    with db.transaction() as s:
+        ch = create_chamber(s, {"name": "测试商会", "kind": "township"})
+        create_member(s, {"kind": "enterprise", "enterprise_name": f"清河县{rare}贸易有限公司", "rep_name": f"王{rare}",
+                          "join_date": date(2020, 1, 1)}, seats=[(ch.id, "president")])
+    out = run(db, PrintRequest(form="roster", targets=[ch.id]), tmp_path / "rare.pdf")[0]
+    text = pdf_text(out)
+    assert f"王{rare}" in text
+    assert f"清河县{rare}贸易有限公司" in text.replace("\n", "")
+    fonts = pdf_fonts(out)
+    assert any("HanaMinB" in f or "SimSun-ExtB" in f for f in fonts), fonts
+    assert_all_embedded(out)
+
+
+def test_font_runs_split_by_coverage():
+    fs = get_fonts()
+    runs = fs.runs("王𠀀明", fs.body)
+    assert [r for _, r in runs] == ["王", "𠀀", "明"]
+    assert runs[1][0] != fs.body
+    assert fs.markup("a<b", fs.body) == "a&lt;b"
+
+
+def test_batch_per_file_and_cancel(demo_db, tmp_path):
+    files = run(demo_db, PrintRequest(form="roster", per_file=True), tmp_path / "out")
+    assert len(files) >= 10 and all(f.parent == tmp_path / "out" for f in files)
+    assert any(f.name == "城关镇商会会员名册.pdf" for f in files)
+    stop = threading.Event()
+    seen = []
+
+    def progress(done, total, what):
+        seen.append(done)
+        if done >= 3:
+            stop.set()
+
+    with pytest.raises(Cancelled):
+        run(demo_db, PrintRequest(form="roster"), tmp_path / "all.pdf", progress=progress, cancel=stop)
+    assert not (tmp_path / "all.pdf").exists()
+    assert seen[:3] == [1, 2, 3]
+
+
+def test_cli_print(demo_path, tmp_path, capsys):
+    out = tmp_path / "r.pdf"
+    code = main(["print", "roster", "--db", str(demo_path), "--target", "城关镇商会", "--out", str(out), "--quiet"])
+    assert code == 0 and out.exists()
+    assert "已生成" in capsys.readouterr().out
+    code = main(["print", "ledger", "--db", str(demo_path), "--columns", "企业名称,联系电话", "--status", "all",
+                 "--out", str(tmp_path / "l.pdf"), "--quiet"])
+    assert code == 0
+    code = main(["print", "chamber-year", "--db", str(demo_path), "--out", str(tmp_path / "x.pdf")])
+    assert code == 2
+    assert "年度" in capsys.readouterr().err
+    code = main(["print", "roster", "--db", str(demo_path), "--target", "不存在商会", "--out", str(out)])
+    assert code == 2
+
+
+def _bulk_chambers(db, n: int) -> list[int]:
+    """n chambers with a few members and activities each, inserted in bulk (the ORM is too slow here)."""
+    from sqlalchemy import insert
+
+    from chamberdesk.core.models import Activity, Chamber
+
+    now = datetime(2025, 1, 1)
+    track = {"created_at": now, "updated_at": now, "version": 1}
+    with db.transaction() as s:
+        s.execute(insert(Chamber), [{"name": f"第{i:03d}商会", "kind": "township", "has_office": i % 2 == 0,
+                                     "fulltime_staff": i % 3, "president_name": f"会长{i}", **track}
+                                    for i in range(n)])
+        ids = [c.id for c in s.exec(select(Chamber).order_by(Chamber.id))]
+        s.execute(insert(Member), [{"kind": "enterprise", "enterprise_name": f"企业{c}-{k}", "rep_name": f"代表{k}",
+                                    "tags": "", "join_date": date(2020, 1, 1), **track}
+                                   for c in ids for k in range(5)])
+        mids = [m for m in s.exec(select(Member.id).order_by(Member.id))]
+        s.execute(insert(Membership), [{"member_id": mids[j * 5 + k], "chamber_id": c, "position": "member",
+                                        "start_date": date(2020, 1, 1)} for j, c in enumerate(ids) for k in range(5)])
+        s.execute(insert(Activity), [{"chamber_id": c, "category": "training", "date": date(2025, q * 3 + 1, 10),
+                                      "title": f"培训{q}", "participant_count": 20, **track}
+                                     for c in ids for q in range(4)])
+    return ids
+
+
+@pytest.mark.slow
+def test_300_chamber_batch(db, tmp_path, test_rubric):
+    ids = _bulk_chambers(db, 300)
+    ticks = []
+    out = run(db, PrintRequest(form="assessment", rubric_id="print-test", year=2025),
+              tmp_path / "batch.pdf", progress=lambda d, t, w: ticks.append((d, t)))[0]
+    reader = PdfReader(out)
+    assert len(reader.pages) >= 300
+    first = reader.pages[0].extract_text()
+    assert "2025年度 第000商会 五有五好商会考评表" in first
+    last = reader.pages[-1].extract_text()
+    assert "第299商会" in last or "第299商会" in reader.pages[-2].extract_text()
+    assert ticks[-1][0] == ticks[-1][1] == 2 * len(ids)

@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from chamberdesk import __version__
 from chamberdesk.core.errors import ChamberDeskError
 
-COMMAND_MODULES = ["data", "printing"]
+COMMAND_MODULES = ["data", "printing", "ship", "excel", "rubrics", "safety"]
 
 
 class _Parser(argparse.ArgumentParser):

@@ -61,6 +61,8 @@ def normalise_url(url: str) -> str:
 
 def redact(url: str) -> str:
     """The URL with any password replaced, fit for messages and logs."""
+    if "://" not in url:
+        return url  # a file path holds no secret
     try:
         return make_url(url).render_as_string(hide_password=True)
     except Exception:
@@ -120,7 +122,7 @@ def _translate(ctx: Any) -> None:
     if ctx.is_disconnect or "terminating connection" in text or "server closed the connection" in text:
         raise ConnectionLost("与数据库服务器的连接中断，本次保存已撤销，没有写入任何内容。"
                              "请检查网络后重新保存（窗口中的输入仍然保留）。") from exc
-    if ctx.connection is None and ctx.chained_exception is None and "password authentication failed" in text:
+    if ctx.connection is None and "password authentication failed" in text:
         raise ChamberDeskError("数据库服务器拒绝登录：用户名或密码不正确。") from exc
     if ctx.connection is None and ("Connection refused" in text or "could not translate host name" in text
                                    or "timeout expired" in text or "No route to host" in text):

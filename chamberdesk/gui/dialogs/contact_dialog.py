@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -308,4 +306,4 @@ def log_contact_for_member(ctx, member_id: int, parent: QWidget | None = None) -
     return dlg.saved_id if dlg.exec() == QDialog.DialogCode.Accepted else None
 
 
-__all__ = ["ContactDialog", "MemberPicker", "log_contact_for_member", "member_label", "owner_choices", "date"]
+__all__ = ["ContactDialog", "MemberPicker", "log_contact_for_member", "member_label", "owner_choices"]

@@ -27,7 +27,14 @@ from chamberdesk.core.models import Activity, Contact
 from chamberdesk.gui.dialogs.activity_editor import ActivityForm
 from chamberdesk.gui.dialogs.chamber_editor import set_combo_data
 from chamberdesk.gui.dialogs.contact_dialog import ContactDialog
-from chamberdesk.gui.pages.meetings import FEDERATION, YEARS_BACK, PeriodFilter, make_table, page_header, select_id
+from chamberdesk.gui.pages.meetings import (
+    FEDERATION,
+    YEARS_BACK,
+    PeriodFilter,
+    make_table,
+    page_header,
+    select_id,
+)
 from chamberdesk.gui.qtmodels.record_tables import (
     CONTACT_TARGET,
     ID_ROLE,

@@ -1,0 +1,263 @@
+"""打印 tab of 报表与导出: choose a form, rubric, year and chambers; preview, print or save as PDF."""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QRadioButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chamberdesk.io.pdf.jobs import FORMS, PrintRequest, safe_filename
+
+FORM_HINTS = {
+    "assessment": "按考评标准逐项列出得分、一票否决、综合得分与等次，供考评人、审核人签字并盖章。",
+    "selfcheck": "商会年终自查用：可按台账数据预先填好，也可打印空白表手工填写。",
+    "ledger": "会员台账（A4 横向），按“会员台账”页面的筛选条件打印。",
+    "roster": "所选商会的在册会员名册，负责人在前。",
+    "minutes": "所选商会本年度每次会议一页纪要单。",
+    "chamber-year": "所选商会本年度基本情况、会员、会议与活动汇总。",
+}
+
+
+class PrintPanel(QWidget):
+    """Self-contained: the 报表与导出 page adds it as a tab. Work runs off the GUI thread."""
+
+    finished = Signal(list)  # the files written (for tests and the status bar)
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.member_filter = None  # the 会员台账 page may hand over its current filter
+        self.last_task = None
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="chamberdesk-print-")
+
+        self.form = QComboBox()
+        for key, label in FORMS.items():
+            self.form.addItem(label, key)
+        self.hint = QLabel()
+        self.hint.setWordWrap(True)
+        self.hint.setStyleSheet("color: #555;")
+        self.rubric = QComboBox()
+        self.year = QSpinBox()
+        self.year.setRange(2000, 2100)
+        self.year.setValue(date.today().year - (1 if date.today().month < 4 else 0))
+        self.year.setSuffix(" 年")
+        self.all_radio = QRadioButton("全部商会")
+        self.one_radio = QRadioButton("指定商会：")
+        self.all_radio.setChecked(True)
+        grp = QButtonGroup(self)
+        grp.addButton(self.all_radio)
+        grp.addButton(self.one_radio)
+        self.chamber = QComboBox()
+        self.chamber.setMinimumWidth(220)
+        who = QHBoxLayout()
+        who.addWidget(self.all_radio)
+        who.addWidget(self.one_radio)
+        who.addWidget(self.chamber, 1)
+        self.per_file = QCheckBox("每个商会单独生成一个 PDF 文件（另存时选择文件夹）")
+        self.blank = QCheckBox("空白表（不预填台账数据）")
+        self.unmasked = QCheckBox("显示完整身份证号和电话（将记入操作日志）")
+
+        form = QFormLayout()
+        form.addRow("表格：", self.form)
+        form.addRow("", self.hint)
+        form.addRow("考评标准：", self.rubric)
+        form.addRow("年度：", self.year)
+        form.addRow("打印范围：", who)
+        form.addRow("", self.per_file)
+        form.addRow("", self.blank)
+        form.addRow("", self.unmasked)
+
+        self.preview_btn = QPushButton("预览…")
+        self.print_btn = QPushButton("打印…")
+        self.save_btn = QPushButton("另存为 PDF…")
+        self.preview_btn.setDefault(True)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        for b in (self.preview_btn, self.print_btn, self.save_btn):
+            buttons.addWidget(b)
+        self.status = QLabel()
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addLayout(buttons)
+        lay.addWidget(self.status)
+        lay.addStretch(1)
+
+        self.form.currentIndexChanged.connect(self._sync)
+        self.one_radio.toggled.connect(self._sync)
+        self.preview_btn.clicked.connect(lambda: self.start("preview"))
+        self.print_btn.clicked.connect(lambda: self.start("print"))
+        self.save_btn.clicked.connect(lambda: self.start("save"))
+        self.refresh()
+
+    # --- state -----------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        from chamberdesk.core.chambers import list_chambers
+
+        keep = self.chamber.currentData()
+        self.chamber.clear()
+        with self.ctx.db.session() as s:
+            for ch in list_chambers(s, include_dissolved=False):
+                self.chamber.addItem(ch.name, ch.id)
+        if keep is not None and self.chamber.findData(keep) >= 0:
+            self.chamber.setCurrentIndex(self.chamber.findData(keep))
+        keep_r = self.rubric.currentData()
+        self.rubric.clear()
+        try:
+            from chamberdesk import rules
+
+            for r in rules.list_rubrics():
+                self.rubric.addItem(f"{r.title}（{r.version}）", r.id)
+        except Exception:  # noqa: BLE001 - a broken rubric folder must not break printing ledgers
+            pass
+        if keep_r is not None and self.rubric.findData(keep_r) >= 0:
+            self.rubric.setCurrentIndex(self.rubric.findData(keep_r))
+        self._sync()
+
+    def set_form(self, key: str) -> None:
+        self.form.setCurrentIndex(self.form.findData(key))
+
+    def select_chamber(self, chamber_id: int | None) -> None:
+        if chamber_id is None:
+            self.all_radio.setChecked(True)
+        else:
+            self.one_radio.setChecked(True)
+            self.chamber.setCurrentIndex(self.chamber.findData(chamber_id))
+
+    def _sync(self) -> None:
+        key = self.form.currentData()
+        self.hint.setText(FORM_HINTS.get(key, ""))
+        rubric_form = key in ("assessment", "selfcheck")
+        self.rubric.setEnabled(rubric_form)
+        self.year.setEnabled(key != "ledger" and key != "roster")
+        per_chamber = key != "ledger"
+        for w in (self.all_radio, self.one_radio):
+            w.setEnabled(per_chamber)
+        self.chamber.setEnabled(per_chamber and self.one_radio.isChecked())
+        self.per_file.setEnabled(per_chamber and self.all_radio.isChecked())
+        self.blank.setEnabled(key == "selfcheck")
+        self.unmasked.setEnabled(key in ("ledger", "roster"))
+
+    def request(self) -> PrintRequest:
+        key = self.form.currentData()
+        targets = None
+        if key != "ledger" and self.one_radio.isChecked():
+            if self.chamber.currentData() is None:
+                raise ValueError("请选择商会")
+            targets = [self.chamber.currentData()]
+        if key in ("assessment", "selfcheck") and not self.rubric.currentData():
+            raise ValueError("没有可用的考评标准")
+        return PrintRequest(form=key, year=self.year.value(), rubric_id=self.rubric.currentData(), targets=targets,
+                            member_filter=self.member_filter, unmasked=self.unmasked.isEnabled() and self.unmasked.isChecked(),
+                            blank=self.blank.isEnabled() and self.blank.isChecked(),
+                            per_file=self.per_file.isEnabled() and self.per_file.isChecked())
+
+    def suggested_name(self, req: PrintRequest) -> str:
+        label = FORMS[req.form]
+        if req.targets:
+            label = f"{self.chamber.currentText()}{label}"
+        if req.form not in ("ledger", "roster"):
+            label = f"{req.year}年度{label}"
+        return safe_filename(label) + ".pdf"
+
+    # --- actions -----------------------------------------------------------------------------------
+
+    def start(self, action: str, out: Path | None = None) -> None:
+        """preview | print | save. `out` skips the file dialog (tests, callers that know the place)."""
+        try:
+            req = self.request()
+        except ValueError as exc:
+            QMessageBox.warning(self, "打印", str(exc))
+            return
+        if action != "save":
+            req.per_file = False
+            out = Path(self._tmpdir.name) / self.suggested_name(req)
+        elif out is None:
+            if req.per_file:
+                folder = QFileDialog.getExistingDirectory(self, "选择保存的文件夹")
+                if not folder:
+                    return
+                out = Path(folder)
+            else:
+                path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", self.suggested_name(req), "PDF 文件 (*.pdf)")
+                if not path:
+                    return
+                out = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+        self._launch(req, out, action)
+
+    def _launch(self, req: PrintRequest, out: Path, action: str) -> None:
+        from chamberdesk.io.pdf import jobs
+        from chamberdesk.io.pdf.layout import Cancelled as BuildCancelled
+
+        db = self.ctx.db
+        title = f"生成{FORMS[req.form]}"
+
+        def work(progress):
+            from chamberdesk.gui.workers import Cancelled
+
+            class _Flag:
+                def is_set(self) -> bool:
+                    return progress.cancelled
+
+            try:
+                return jobs.run(db, req, out, progress=lambda d, t, w: progress.report(d, t, w), cancel=_Flag())
+            except BuildCancelled as exc:
+                raise Cancelled() from exc
+
+        def done(files: list[Path]) -> None:
+            self.status.setText(f"已生成 {len(files)} 个文件" if len(files) > 1 else f"已生成：{files[0]}")
+            if req.unmasked:
+                self.ctx.data_changed.emit("audit_log")
+            self.finished.emit(files)
+            if action == "save":
+                self.ctx.status_message.emit(f"已保存：{out}")
+            elif action == "preview":
+                self.open_preview(files[0], req)
+            elif action == "print":
+                self.print_file(files[0])
+
+        from chamberdesk.gui.workers import run_task
+
+        self.last_task = run_task(self, title, work, on_done=done,
+                                  on_cancel=lambda: self.status.setText("已取消"), label=f"正在生成{FORMS[req.form]}…")
+
+    def open_preview(self, path: Path, req: PrintRequest) -> None:
+        from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
+
+        try:
+            dlg = PrintPreviewDialog(path, f"打印预览 — {FORMS[req.form]}", self, suggested_name=self.suggested_name(req))
+        except RuntimeError as exc:
+            QMessageBox.warning(self, "打印预览", str(exc))
+            return
+        self.preview = dlg
+        dlg.open()
+
+    def print_file(self, path: Path) -> None:
+        from chamberdesk.gui.dialogs.print_preview import PdfPages, print_pdf
+
+        try:
+            pages = PdfPages(path)
+        except RuntimeError as exc:
+            QMessageBox.warning(self, "打印", str(exc))
+            return
+        try:
+            print_pdf(pages, self, path.stem)
+        finally:
+            pages.close()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
 
@@ -125,26 +126,44 @@ def labels(kind: str) -> dict[str, str]:
     return {f.name: f.label for f in KINDS[kind]}
 
 
-def match_header(kind: str, text: object) -> str | None:
-    """The field a header text names, or IGNORE, or None."""
-    h = norm_header(text)
-    if not h:
-        return None
-    if h in IGNORED_HEADERS:
-        return IGNORE
-    bare = _strip_brackets(h)
-    for candidate in (h, bare):
-        for f in KINDS[kind]:
-            if any(candidate == norm_header(s) for s in f.synonyms):
-                return f.name
-    # "企业名称（全称）", "联系电话（手机）", "入会时间(年月)": a known title plus a remark
-    best: tuple[int, str] | None = None
+@lru_cache(maxsize=None)
+def _lookup(kind: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
+    exact: dict[str, str] = {}
+    prefixes: list[tuple[str, str]] = []
     for f in KINDS[kind]:
         for s in f.synonyms:
             ns = norm_header(s)
-            if len(ns) >= 2 and bare.startswith(ns) and (best is None or len(ns) > best[0]):
-                best = (len(ns), f.name)
-    return best[1] if best else None
+            exact.setdefault(ns, f.name)
+            if len(ns) >= 2:
+                prefixes.append((ns, f.name))
+    prefixes.sort(key=lambda p: -len(p[0]))  # the longest known title wins
+    return exact, prefixes
+
+
+def match_header(kind: str, text: object) -> str | None:
+    """The field a header text names, or IGNORE, or None."""
+    if not isinstance(text, str):
+        return None
+    return _match(kind, text)
+
+
+@lru_cache(maxsize=4096)
+def _match(kind: str, text: str) -> str | None:
+    h = norm_header(text)
+    if not h or len(h) > 40:
+        return None
+    if h in IGNORED_HEADERS:
+        return IGNORE
+    exact, prefixes = _lookup(kind)
+    bare = _strip_brackets(h)
+    for candidate in (h, bare):
+        if candidate in exact:
+            return exact[candidate]
+    # "企业名称（全称）", "联系电话（手机）", "入会时间(年月)": a known title plus a remark
+    for ns, name in prefixes:
+        if bare.startswith(ns):
+            return name
+    return None
 
 
 @dataclass

@@ -1,0 +1,152 @@
+"""`import`, `export`, `package` and `consolidate`: spreadsheets in and out, and the upward data package."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from chamberdesk.core.db import open_database
+from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.io.mappings import KINDS
+
+
+def _db(args: argparse.Namespace) -> str:
+    from chamberdesk.cli.data import db_target
+
+    return db_target(args)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from chamberdesk.cli import add_db_argument
+
+    p = sub.add_parser("import", help="从 Excel/WPS 表格导入会员、商会、会议、活动或走访记录")
+    p.add_argument("kind", choices=list(KINDS), help="导入的内容")
+    p.add_argument("file", help="表格文件（.xlsx、.xls、.ods）")
+    add_db_argument(p)
+    p.add_argument("--sheet", help="工作表名称（默认第一个）")
+    p.add_argument("--mapping", help="列映射文件（JSON：{\"表头文字\": \"字段或中文列名\"}）")
+    p.add_argument("--on-duplicate", choices=["skip", "update"], default="skip", help="重复记录：跳过（默认）或更新已有记录")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--errors", metavar="OUT.xlsx", help="把未通过的行写入此工作簿")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
+    p.set_defaults(handler=cmd_import)
+
+    from chamberdesk.io.excel_export import EXPORT_KINDS
+
+    p = sub.add_parser("export", help="导出台账或上报统计表为 Excel 工作簿")
+    p.add_argument("kind", choices=[k for k in EXPORT_KINDS if k != "roster"], help="导出的内容")
+    add_db_argument(p)
+    p.add_argument("--out", required=True, help="输出文件 .xlsx")
+    p.add_argument("--year", type=int, help="年度")
+    p.add_argument("--chamber", help="商会名称（会员台账时导出该商会名册）")
+    p.add_argument("--rubric", help="考评标准编号（assessments）")
+    p.add_argument("--unmasked", action="store_true", help="包含完整身份证号和电话（记入审计日志）")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("package", help="生成上报数据包（工作簿 + 数据 + 校验清单）")
+    add_db_argument(p)
+    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--out", required=True, help="输出文件（.zip）")
+    p.set_defaults(handler=cmd_package)
+
+    p = sub.add_parser("consolidate", help="汇总多个县区的上报数据包为一个工作簿")
+    p.add_argument("packages", nargs="+", help="数据包文件")
+    p.add_argument("--out", required=True, help="输出文件 .xlsx")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出汇总数字")
+    p.set_defaults(handler=cmd_consolidate)
+
+
+def _load_mapping(path: str | None) -> dict[str, str] | None:
+    if not path:
+        return None
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ChamberDeskError(f"映射文件“{path}”无法读取：{exc}") from exc
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in data.items()):
+        raise ChamberDeskError("映射文件应为 JSON 对象：{\"表头文字\": \"字段名或中文列名\"}")
+    return data
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    from chamberdesk.io.excel_import import import_file
+
+    mapping = _load_mapping(args.mapping)
+    db = open_database(_db(args))
+    try:
+        res = import_file(db, args.file, args.kind, sheet=args.sheet, mapping=mapping,
+                          on_duplicate=args.on_duplicate, dry_run=args.dry_run, errors_out=args.errors)
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps(res.as_dict(), ensure_ascii=False))
+    else:
+        verb = "检查" if args.dry_run else "导入"
+        print(f"{verb}完成：共 {res.rows} 行，新增 {res.imported}，更新 {res.updated}，重复 {res.duplicates}，"
+              f"跳过 {res.skipped}，拒绝 {res.rejected}。")
+        for p in res.problems[:50]:
+            print(f"  第{p.row}行 {p.column}：{p.message}")
+        if len(res.problems) > 50:
+            print(f"  ……另有 {len(res.problems) - 50} 条，请用 --errors 输出到工作簿查看。")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from chamberdesk.io import excel_export as ex
+
+    out = Path(args.out)
+    db = open_database(_db(args))
+    try:
+        kind = args.kind
+        if kind in ("yearly-stats", "work-summary", "assessments") and not args.year:
+            raise ChamberDeskError("该导出需要 --year 年度")
+        if kind == "members":
+            if args.chamber:
+                n = ex.export_roster(db, out, args.chamber, unmasked=args.unmasked)
+            else:
+                n = ex.export_members(db, out, unmasked=args.unmasked)
+        elif kind == "chambers":
+            n = ex.export_chambers(db, out)
+        elif kind == "meetings":
+            n = ex.export_meetings(db, out, year=args.year, chamber=args.chamber)
+        elif kind == "activities":
+            n = ex.export_activities(db, out, year=args.year, chamber=args.chamber)
+        elif kind == "yearly-stats":
+            info = ex.export_yearly_stats(db, out, args.year)
+            n = info.rows
+            if not info.standing_included:
+                print("提示：未找到四有/五有考评标准，统计表未列达标情况。")
+        elif kind == "work-summary":
+            n = ex.export_work_summary(db, out, args.year)
+        else:
+            if not args.rubric:
+                raise ChamberDeskError("导出考评结果需要 --rubric 考评标准编号")
+            n = ex.export_assessments(db, out, args.rubric, args.year)
+    finally:
+        db.close()
+    print(f"已导出 {n} 行：{out}")
+    return 0
+
+
+def cmd_package(args: argparse.Namespace) -> int:
+    from chamberdesk.io.package import build_package
+
+    db = open_database(_db(args))
+    try:
+        man = build_package(db, args.year, args.out)
+    finally:
+        db.close()
+    print(f"已生成上报数据包：{args.out}（{man['federation']['name']}，{args.year}年，{len(man['files'])} 个文件）")
+    return 0
+
+
+def cmd_consolidate(args: argparse.Namespace) -> int:
+    from chamberdesk.io.package import consolidate
+
+    result = consolidate([Path(p) for p in args.packages], Path(args.out))
+    if args.json:
+        print(json.dumps(result.as_dict(), ensure_ascii=False))
+    else:
+        print(f"已汇总 {len(result.counties)} 个数据包：{args.out}")
+    return 0

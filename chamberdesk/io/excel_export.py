@@ -1,0 +1,564 @@
+"""Exports: the ledger as filtered, a chamber's roster, chambers, meetings, activities, and the upward workbooks
+(年度基层商会工作情况统计表, 工作基本情况资料, assessment results).
+
+身份证号 and phone numbers are masked unless the caller asks for them in full; a full export is
+written to the audit log. Column titles are the ones the importer maps, so an exported ledger
+imports back unchanged.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from chamberdesk.core import audit
+from chamberdesk.core.chambers import TERM_STATUS_LABELS, find_chamber, list_chambers, member_counts, term_status
+from chamberdesk.core.choices import (
+    ActivityCategory,
+    ChamberKind,
+    ChamberRule,
+    Gender,
+    Industry,
+    MeetingBody,
+    MemberKind,
+    PartyOrg,
+    PoliticalStatus,
+    Position,
+    SeatKind,
+    SeatLevel,
+    SizeClass,
+    label_of,
+)
+from chamberdesk.core.contacts import coverage
+from chamberdesk.core.db import Database
+from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.core.federation import get_federation
+from chamberdesk.core.members import MemberFilter, count_members, iter_members
+from chamberdesk.core.models import (
+    CHAMBER_LABELS,
+    Activity,
+    Chamber,
+    Honour,
+    Meeting,
+    Member,
+    Membership,
+    PoliticalSeat,
+)
+from chamberdesk.core.validators import mask_id_number, mask_phone
+from chamberdesk.io.workbook_style import FormWriter, new_workbook
+
+EXPORT_KINDS = {"members": "会员台账", "roster": "商会会员名册", "chambers": "商会名录", "meetings": "会议记录",
+                "activities": "活动记录", "yearly-stats": "年度基层商会工作情况统计表",
+                "work-summary": "工作基本情况资料", "assessments": "考评结果"}
+
+# the ledger's columns: (title the importer maps, width)
+MEMBER_COLUMNS = [
+    ("序号", 6), ("企业名称", 34), ("统一社会信用代码", 22), ("会员类型", 10), ("法定代表人", 10), ("代表人姓名", 10),
+    ("性别", 5), ("出生日期", 11), ("身份证号", 21), ("政治面貌", 11), ("联系电话", 15), ("所属行业", 16),
+    ("企业规模", 10), ("标签", 16), ("入会日期", 11), ("退会日期", 11), ("退会原因", 12), ("所属商会", 26), ("备注", 20),
+]
+
+
+def unit_line(session: Session, extra: str = "") -> str:
+    fed = get_federation(session)
+    name = fed.name if fed else ""
+    bits = [f"填报单位（盖章）：{name}", f"填报日期：{date.today():%Y年%m月%d日}"]
+    if extra:
+        bits.append(extra)
+    return "　　".join(bits)
+
+
+def _seats_for(session: Session, ids: list[int]) -> dict[int, str]:
+    """Member id → "城关镇商会（副会长）、建筑业商会": open seats, position shown unless plain member."""
+    if not ids:
+        return {}
+    rows = session.exec(select(Membership.member_id, Chamber.name, Membership.position)
+                        .join(Chamber, Chamber.id == Membership.chamber_id)
+                        .where(col(Membership.member_id).in_(ids), col(Membership.end_date).is_(None),
+                               col(Chamber.deleted_at).is_(None)).order_by(Chamber.name))
+    out: dict[int, list[str]] = defaultdict(list)
+    for mid, name, pos in rows:
+        out[mid].append(name if pos == Position.MEMBER.value else f"{name}（{label_of(Position, pos)}）")
+    return {k: "、".join(v) for k, v in out.items()}
+
+
+_KIND = {m.value: m.label for m in MemberKind}
+_GENDER = {m.value: m.label for m in Gender}
+_POL = {m.value: m.label for m in PoliticalStatus}
+_IND = {m.value: m.label for m in Industry}
+_SIZE = {m.value: m.label for m in SizeClass}
+
+
+def _member_row(i: int, m: Member, seats: str, unmasked: bool) -> list[Any]:
+    idn = m.rep_id_number if unmasked else (mask_id_number(m.rep_id_number) or None)
+    phone = m.rep_phone if unmasked else (mask_phone(m.rep_phone) or None)
+    return [str(i), m.enterprise_name, m.credit_code, _KIND.get(m.kind, m.kind), m.legal_rep, m.rep_name,
+            _GENDER.get(m.rep_gender or "", None), m.rep_birth_date, idn, _POL.get(m.rep_political_status or "", None),
+            phone, _IND.get(m.industry or "", None), _SIZE.get(m.size_class or "", None),
+            m.tags.replace(",", "、") if m.tags else None, m.join_date, m.leave_date, m.leave_reason, seats or None,
+            m.notes]
+
+
+def _audit_unmasked(db: Database, what: str, out: Path, rows: int) -> None:
+    with db.transaction() as s:
+        audit.record(s, "export", "member", None, after={"导出": what, "文件": Path(out).name, "行数": rows,
+                                                         "含完整身份证号和电话": True})
+
+
+def export_members(db: Database, out: Path | str, flt: MemberFilter | None = None, *, unmasked: bool = False,
+                   title: str = "会员台账", note: str = "", progress: Callable[[int, int], None] | None = None) -> int:
+    """The ledger as filtered (the GUI's MemberFilter), one row per member; returns the row count."""
+    flt = flt or MemberFilter()
+    with db.session() as s:
+        total = count_members(s, flt)
+        extra = note or ("" if unmasked else "身份证号、电话已部分隐去")
+        w = FormWriter(title, [c for c, _ in MEMBER_COLUMNS], widths=[wd for _, wd in MEMBER_COLUMNS],
+                       unit_line=unit_line(s, extra))
+        batch: list[Member] = []
+        n = 0
+
+        def flush() -> None:
+            nonlocal n
+            seats = _seats_for(s, [m.id for m in batch])
+            for m in batch:
+                n += 1
+                w.text_row(_member_row(n, m, seats.get(m.id, ""), unmasked))
+            batch.clear()
+            if progress:
+                progress(n, total)
+
+        for m in iter_members(s, flt):
+            batch.append(m)
+            if len(batch) >= 2000:
+                flush()
+        flush()
+        w.note(f"共 {n} 条。")
+    w.save(out)
+    if unmasked:
+        _audit_unmasked(db, title, Path(out), n)
+    return n
+
+
+def export_roster(db: Database, out: Path | str, chamber: str, *, unmasked: bool = False) -> int:
+    """One chamber's members: officers first, then members by name."""
+    with db.session() as s:
+        ch = find_chamber(s, chamber)
+        if ch is None:
+            raise ChamberDeskError(f"找不到商会“{chamber}”")
+        order = {p.value: i for i, p in enumerate(Position)}
+        rows = s.exec(select(Member, Membership.position).join(Membership, Membership.member_id == Member.id)
+                      .where(Membership.chamber_id == ch.id, col(Membership.end_date).is_(None),
+                             col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).all()
+        rows.sort(key=lambda r: (order.get(r[1], 99), r[0].enterprise_name))
+        cols = [("序号", 6), ("企业名称", 34), ("代表人姓名", 10), ("商会职务", 10), ("性别", 5), ("政治面貌", 11),
+                ("联系电话", 15), ("所属行业", 16), ("入会日期", 11)]
+        w = FormWriter(f"{ch.name}会员名册", [c for c, _ in cols], widths=[wd for _, wd in cols],
+                       unit_line=unit_line(s, f"商会类型：{label_of(ChamberKind, ch.kind)}"))
+        for i, (m, pos) in enumerate(rows, 1):
+            w.text_row([str(i), m.enterprise_name, m.rep_name or m.legal_rep, label_of(Position, pos),
+                        _GENDER.get(m.rep_gender or ""), _POL.get(m.rep_political_status or ""),
+                        m.rep_phone if unmasked else mask_phone(m.rep_phone), _IND.get(m.industry or ""), m.join_date])
+        w.note(f"共 {len(rows)} 名会员。")
+    w.save(out)
+    if unmasked:
+        _audit_unmasked(db, f"{ch.name}会员名册", Path(out), len(rows))
+    return len(rows)
+
+
+CHAMBER_COLUMNS = ["name", "kind", "registered", "credit_code", "founded_on", "term_start", "term_end", "has_office",
+                   "office_area", "fulltime_staff", "parttime_staff", "annual_funds", "party_org", "rules",
+                   "president_name", "secretary_general_name", "secretary_fulltime", "is_group_member",
+                   "inspection_passed", "notes"]
+
+
+def export_chambers(db: Database, out: Path | str) -> int:
+    with db.session() as s:
+        chs = list_chambers(s)
+        counts = member_counts(s)
+        titles = ["序号"] + [CHAMBER_LABELS[c] for c in CHAMBER_COLUMNS] + ["会员数", "换届状态"]
+        fmts: list[str | None] = [None] + [("float" if c in ("office_area", "annual_funds") else
+                                           "int" if c.endswith("staff") else None) for c in CHAMBER_COLUMNS] + ["int", None]
+        w = FormWriter("商会名录", titles, unit_line=unit_line(s), formats=fmts,
+                       widths=[6, 24, 12, 8, 21, 11, 11, 11, 8, 9, 8, 8, 12, 12, 30, 9, 9, 8, 8, 8, 16, 8, 12])
+        for i, ch in enumerate(chs, 1):
+            vals = []
+            for c in CHAMBER_COLUMNS:
+                v = getattr(ch, c)
+                if c == "kind":
+                    v = label_of(ChamberKind, v)
+                elif c == "party_org":
+                    v = label_of(PartyOrg, v)
+                elif c == "rules":
+                    v = "、".join(label_of(ChamberRule, r) for r in v.split(",") if r) or None
+                vals.append(v)
+            w.row([i, *vals, counts.get(ch.id, 0), TERM_STATUS_LABELS[term_status(ch)]])
+    w.save(out)
+    return len(chs)
+
+
+def _owner_names(session: Session) -> dict[int | None, str]:
+    fed = get_federation(session)
+    names: dict[int | None, str] = {None: fed.name if fed else "本级工商联"}
+    names.update({cid: n for cid, n in session.exec(select(Chamber.id, Chamber.name))})
+    return names
+
+
+def _period(q, column, year: int | None):
+    if year:
+        q = q.where(column >= date(year, 1, 1), column <= date(year, 12, 31))
+    return q
+
+
+def _chamber_id(session: Session, chamber: str | None) -> int | None:
+    if not chamber:
+        return None
+    ch = find_chamber(session, chamber)
+    if ch is None:
+        raise ChamberDeskError(f"找不到商会“{chamber}”")
+    return ch.id
+
+
+def export_meetings(db: Database, out: Path | str, *, year: int | None = None, chamber: str | None = None) -> int:
+    with db.session() as s:
+        cid = _chamber_id(s, chamber)
+        q = select(Meeting).where(col(Meeting.deleted_at).is_(None))
+        if cid is not None:
+            q = q.where(Meeting.chamber_id == cid)
+        rows = list(s.exec(_period(q, Meeting.date, year).order_by(Meeting.date, Meeting.id)))
+        owners = _owner_names(s)
+        cols = ["序号", "所属单位", "会议类型", "会议日期", "地点", "议题", "应到人数", "实到人数", "决议", "纪要"]
+        w = FormWriter(f"{year or ''}{'年' if year else ''}会议记录", cols, unit_line=unit_line(s, chamber or ""),
+                       widths=[6, 22, 18, 11, 16, 36, 8, 8, 30, 30], formats=[None] * 6 + ["int", "int"])
+        for i, m in enumerate(rows, 1):
+            w.row([i, owners.get(m.chamber_id, ""), label_of(MeetingBody, m.body), m.date, m.place, m.agenda,
+                   m.expected_count, m.present_count, m.decisions, m.minutes])
+    w.save(out)
+    return len(rows)
+
+
+def export_activities(db: Database, out: Path | str, *, year: int | None = None, chamber: str | None = None) -> int:
+    with db.session() as s:
+        cid = _chamber_id(s, chamber)
+        q = select(Activity).where(col(Activity.deleted_at).is_(None))
+        if cid is not None:
+            q = q.where(Activity.chamber_id == cid)
+        rows = list(s.exec(_period(q, Activity.date, year).order_by(Activity.date, Activity.id)))
+        owners = _owner_names(s)
+        cols = ["序号", "所属单位", "活动类别", "活动日期", "活动名称", "参加人数", "会员参加人数", "金额（万元）",
+                "培训人次", "件数", "备注"]
+        w = FormWriter(f"{year or ''}{'年' if year else ''}活动记录", cols, unit_line=unit_line(s, chamber or ""),
+                       widths=[6, 22, 16, 11, 36, 8, 10, 10, 8, 6, 24],
+                       formats=[None] * 5 + ["int", "int", "float", "int", "int"])
+        for i, a in enumerate(rows, 1):
+            w.row([i, owners.get(a.chamber_id, ""), label_of(ActivityCategory, a.category), a.date, a.title,
+                   a.participant_count, a.member_participants, a.amount, a.people_count, a.item_count, a.notes])
+    w.save(out)
+    return len(rows)
+
+
+# --- 年度基层商会工作情况统计表 ----------------------------------------------------------------------
+
+CHAMBER_BODIES = [MeetingBody.GENERAL_ASSEMBLY, MeetingBody.COUNCIL, MeetingBody.STANDING_COUNCIL,
+                  MeetingBody.PRESIDENT_OFFICE, MeetingBody.SUPERVISORY_BOARD, MeetingBody.OTHER]
+BODY_SHORT = {MeetingBody.GENERAL_ASSEMBLY: "会员大会"}
+
+
+def standing_rubrics() -> list[Any]:
+    """The 四有 and 五有五好 rubrics for chambers, when the rules package provides them."""
+    try:
+        from chamberdesk import rules
+    except ImportError:
+        return []
+    try:
+        found = rules.list_rubrics()
+    except Exception:  # noqa: BLE001  a broken user rubric must not stop a statistics export
+        return []
+    out = []
+    for r in found:
+        if getattr(r, "target", "") == "chamber" and ("四有" in r.title or "五有" in r.title):
+            out.append(r)
+    return sorted(out, key=lambda r: ("五有" in r.title, r.id))
+
+
+def _standing(session: Session, year: int) -> tuple[list[str], dict[int, list[str]]]:
+    titles: list[str] = []
+    per: dict[int, list[str]] = defaultdict(list)
+    from chamberdesk import rules
+
+    for rub in standing_rubrics():
+        try:
+            results = rules.evaluate(session, rub, year)
+        except ChamberDeskError:
+            continue
+        titles.append(rub.title.replace("标准", "").strip()[:10])
+        got = {r.chamber_id: r for r in results}
+        for ch in list_chambers(session):
+            r = got.get(ch.id)
+            if r is None:
+                per[ch.id].append("不适用")
+            else:
+                per[ch.id].append({True: "达标", False: "未达标", None: "待填写"}[r.passed])
+        for cid in per:
+            per[cid] += [""] * (len(titles) - len(per[cid]))
+    return titles, per
+
+
+@dataclass
+class YearlyStatsInfo:
+    rows: int
+    standing_included: bool
+
+
+@dataclass
+class ChamberYear:
+    """One chamber's figures for a year, as the statistics table and the data package carry them."""
+
+    name: str
+    kind: str
+    members: int
+    new_members: int
+    meetings: dict[str, int]  # MeetingBody value → count
+    activities: dict[str, int]  # ActivityCategory value → count
+    coverage_members: int
+    visited: int
+    contacted: int
+    term_end: date | None
+    term_status: str
+    standing: list[str]
+
+    def as_json(self) -> dict[str, Any]:
+        d = dict(self.__dict__)
+        d["term_end"] = self.term_end.isoformat() if self.term_end else None
+        return d
+
+
+def yearly_stats(session: Session, year: int, *, with_standing: bool = True) -> tuple[list[str], list[ChamberYear]]:
+    """(standing rubric titles, one ChamberYear per chamber active in the year)."""
+    end = date(year, 12, 31)
+    as_of = min(end, date.today())
+    chs = [c for c in list_chambers(session) if c.status == "active" or (c.dissolved_on and c.dissolved_on.year >= year)]
+    members = member_counts(session, as_of)
+    new = dict(session.exec(select(Membership.chamber_id, func.count(func.distinct(Membership.member_id)))
+                            .join(Member, Member.id == Membership.member_id)
+                            .where(col(Member.deleted_at).is_(None), col(Membership.chamber_id).is_not(None),
+                                   Membership.start_date >= date(year, 1, 1), Membership.start_date <= end)
+                            .group_by(Membership.chamber_id)).all())
+    meet = Counter((cid, b) for cid, b in session.exec(_period(select(Meeting.chamber_id, Meeting.body)
+                                                                .where(col(Meeting.deleted_at).is_(None)), Meeting.date, year)))
+    acts = Counter((cid, c) for cid, c in session.exec(_period(select(Activity.chamber_id, Activity.category)
+                                                                .where(col(Activity.deleted_at).is_(None)), Activity.date, year)))
+    st_titles, standing = _standing(session, year) if with_standing else ([], {})
+    out = []
+    for ch in chs:
+        cov = coverage(session, ch.id, year)
+        out.append(ChamberYear(
+            ch.name, ch.kind, members.get(ch.id, 0), new.get(ch.id, 0),
+            {b.value: meet.get((ch.id, b.value), 0) for b in MeetingBody if meet.get((ch.id, b.value))},
+            {c.value: acts.get((ch.id, c.value), 0) for c in ActivityCategory if acts.get((ch.id, c.value))},
+            cov.members, cov.visited, cov.contacted, ch.term_end, term_status(ch, as_of),
+            standing.get(ch.id, [""] * len(st_titles))))
+    return st_titles, out
+
+
+def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStatsInfo:
+    """年度基层商会工作情况统计表: one row per chamber, totals at the foot."""
+    cats = list(ActivityCategory)
+    with db.session() as s:
+        st_titles, rows = yearly_stats(s, year)
+        head = ["序号", "商会名称", "商会类型", "会员数", "本年新增会员"]
+        groups = []
+        c0 = len(head)
+        head += [BODY_SHORT.get(b, b.label) for b in CHAMBER_BODIES]
+        groups.append(("会议（次）", c0, len(head) - 1))
+        c0 = len(head)
+        head += [c.label for c in cats]
+        groups.append(("活动（次）", c0, len(head) - 1))
+        c0 = len(head)
+        head += ["实地走访会员数", "走访覆盖率", "联系覆盖率"]
+        groups.append(("走访联系", c0, len(head) - 1))
+        if st_titles:
+            c0 = len(head)
+            head += st_titles
+            groups.append(("达标情况", c0, len(head) - 1))
+        head += ["本届届满日期", "换届状态"]
+        first_text = len(head) - 2 - len(st_titles)
+        fmts: list[str | None] = [None, None, None] + ["int"] * (len(head) - 3)
+        pct_cols = {head.index("走访覆盖率"), head.index("联系覆盖率")}
+        for c in pct_cols:
+            fmts[c] = "pct"
+        for c in range(first_text, len(head)):
+            fmts[c] = None
+        widths = [5, 22, 10, 7, 7] + [6] * (len(CHAMBER_BODIES) + len(cats)) + [8, 8, 8] + [9] * len(st_titles) + [11, 12]
+        w = FormWriter(f"{year}年度基层商会工作情况统计表", head,
+                       unit_line=unit_line(s, f"统计期间：{year}年1月1日至{year}年12月31日"),
+                       header_groups=groups, formats=fmts, widths=widths)
+        tot = [0] * len(head)
+        cov_members = visited = contacted = 0
+        for i, r in enumerate(rows, 1):
+            row: list[Any] = [i, r.name, label_of(ChamberKind, r.kind), r.members, r.new_members]
+            row += [r.meetings.get(b.value, 0) for b in CHAMBER_BODIES[:-1]]
+            row += [sum(v for k, v in r.meetings.items() if k not in {b.value for b in CHAMBER_BODIES[:-1]})]
+            row += [r.activities.get(c.value, 0) for c in cats]
+            row += [r.visited, r.visited / r.coverage_members if r.coverage_members else None,
+                    r.contacted / r.coverage_members if r.coverage_members else None]
+            row += r.standing
+            row += [r.term_end, TERM_STATUS_LABELS[r.term_status]]
+            w.row(row)
+            for c in range(3, first_text):
+                if c not in pct_cols:
+                    tot[c] += row[c]
+            cov_members += r.coverage_members
+            visited += r.visited
+            contacted += r.contacted
+        total_row: list[Any] = ["合计", "", f"{len(rows)}个", *tot[3:first_text], *[""] * (len(head) - first_text)]
+        total_row[head.index("走访覆盖率")] = visited / cov_members if cov_members else None
+        total_row[head.index("联系覆盖率")] = contacted / cov_members if cov_members else None
+        w.total(total_row)
+        w.note("说明：会员数为年末（本年度为截至今日）在会人数；“其他会议”含本表未单列的会议；覆盖率为本年内至少走访（联系）"
+               "一次的会员占年末会员数之比。" + ("" if st_titles else "四有/五有达标情况未列出：未找到对应的考评标准。"))
+        w.note("填表人：　　　　　　审核人：　　　　　　单位负责人：")
+    w.save(out)
+    return YearlyStatsInfo(len(rows), bool(st_titles))
+
+
+# --- 工作基本情况资料 (南通 notice, 17 figures in 5 groups) ---------------------------------------------
+
+def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, str, str, str]]:
+    """(group, number, item, figure, source or note) for the 17 items; items the ledger cannot know say so."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    fed = get_federation(session)
+
+    def acts(*cats: ActivityCategory, federation_only: bool | None = None):
+        q = select(func.count(), func.coalesce(func.sum(Activity.participant_count), 0),
+                   func.coalesce(func.sum(Activity.people_count), 0), func.coalesce(func.sum(Activity.amount), 0.0),
+                   func.coalesce(func.sum(Activity.item_count), 0)).where(
+            col(Activity.deleted_at).is_(None), col(Activity.category).in_([c.value for c in cats]),
+            Activity.date >= start, Activity.date <= end)
+        if federation_only is True:
+            q = q.where(col(Activity.chamber_id).is_(None))
+        elif federation_only is False:
+            q = q.where(col(Activity.chamber_id).is_not(None))
+        return session.exec(q).one()
+
+    live = [col(Member.deleted_at).is_(None)]
+    new_members = session.exec(select(func.count()).select_from(Member).where(
+        *live, Member.join_date >= start, Member.join_date <= end)).one()
+    total_members = session.exec(select(func.count()).select_from(Member).where(
+        *live, (col(Member.join_date).is_(None)) | (Member.join_date <= end),
+        (col(Member.leave_date).is_(None)) | (Member.leave_date > end))).one()
+    chambers = [c for c in list_chambers(session) if c.status == "active"]
+    industry = [c for c in chambers if c.kind == ChamberKind.INDUSTRY.value]
+    nonlocal_ = [c for c in chambers if c.kind == ChamberKind.NONLOCAL.value]
+    ind_ids = [c.id for c in industry]
+    sectors = session.exec(select(func.count(func.distinct(Member.industry))).join(
+        Membership, Membership.member_id == Member.id).where(
+        *live, col(Membership.chamber_id).in_(ind_ids or [-1]), col(Membership.end_date).is_(None),
+        col(Member.industry).is_not(None))).one()
+    above = session.exec(select(func.count(func.distinct(Member.id))).join(
+        Membership, Membership.member_id == Member.id).where(
+        *live, col(Member.leave_date).is_(None), Member.size_class == SizeClass.ABOVE_SCALE.value,
+        col(Membership.chamber_id).in_(ind_ids or [-1]), col(Membership.end_date).is_(None))).one()
+    base = fed.above_scale_enterprises if fed else 0
+    cover = f"{above / base:.1%}" if base else "（未填本地规上民营企业户数）"
+    party = [c for c in industry if c.party_org in (PartyOrg.OWN.value, PartyOrg.JOINT.value)]
+    t_fed = acts(ActivityCategory.TRAINING, federation_only=True)
+    t_ch = acts(ActivityCategory.TRAINING, federation_only=False)
+    seats = session.exec(select(PoliticalSeat.kind, PoliticalSeat.level, func.count(func.distinct(PoliticalSeat.member_id)))
+                         .join(Member, Member.id == PoliticalSeat.member_id)
+                         .where(*live, (col(PoliticalSeat.start_year).is_(None)) | (PoliticalSeat.start_year <= year),
+                                (col(PoliticalSeat.end_year).is_(None)) | (PoliticalSeat.end_year >= year))
+                         .group_by(PoliticalSeat.kind, PoliticalSeat.level)).all()
+    seat_people = session.exec(select(func.count(func.distinct(PoliticalSeat.member_id))).join(
+        Member, Member.id == PoliticalSeat.member_id).where(
+        *live, (col(PoliticalSeat.start_year).is_(None)) | (PoliticalSeat.start_year <= year),
+        (col(PoliticalSeat.end_year).is_(None)) | (PoliticalSeat.end_year >= year))).one()
+    seat_text = "；".join(f"{label_of(SeatLevel, lv)}{label_of(SeatKind, k)} {n} 人" for k, lv, n in sorted(seats)) or "无记录"
+    honours = session.exec(select(Honour.title, func.count()).join(Member, Member.id == Honour.member_id)
+                           .where(*live, Honour.year == year).group_by(Honour.title)).all()
+    honour_n = sum(n for _, n in honours)
+    honour_text = "；".join(f"{t} {n} 次" for t, n in honours) or "无记录"
+    gov = acts(ActivityCategory.GOV_DIALOGUE)
+    solved = acts(ActivityCategory.LEGAL, ActivityCategory.MEDIATION)
+    trade = acts(ActivityCategory.TRADE)
+    inv = acts(ActivityCategory.INVESTMENT)
+    charity = acts(ActivityCategory.CHARITY, ActivityCategory.VILLAGES)
+    research = acts(ActivityCategory.RESEARCH)
+    advice = acts(ActivityCategory.POLICY_ADVICE)
+    publicity = acts(ActivityCategory.PUBLICITY)
+    manual = "台账未记录此项，请手工填写"
+
+    def n_items(r) -> int:
+        return int(r[4]) or int(r[0])
+
+    return [
+        ("一、综合类", 1, "单位所获省及以上荣誉（名称、次数）", "", manual),
+        ("二、组织建设方面", 2, "新发展会员数及会员总数", f"新发展 {new_members} 个，总数 {total_members} 个", "会员台账：入会日期在本年；年末在册"),
+        ("二、组织建设方面", 3, "行业组织数（异地商会单列）、涉及行业、覆盖率",
+         f"行业商会 {len(industry)} 个，异地商会 {len(nonlocal_)} 个；涉及行业 {sectors} 个；覆盖率 {cover}",
+         "覆盖率 = 行业商会中的规上会员企业 ÷ 本地规上民营企业户数"),
+        ("二、组织建设方面", 4, "行业商会党建工作有关数据及成果",
+         f"建立党组织的行业商会 {len(party)} 个（共 {len(industry)} 个）", "商会名录：党组织为独立或联合"),
+        ("三、非公代表人士方面", 5, "开设民营企业高级经营管理人员培训班次数、培训人数",
+         f"{t_fed[0]} 次，{int(t_fed[2]) or int(t_fed[1])} 人次", "本级工商联组织的“培训”活动"),
+        ("三、非公代表人士方面", 6, "为民营企业开展培训次数、培训人数",
+         f"{t_ch[0]} 次，{int(t_ch[2]) or int(t_ch[1])} 人次", "各商会组织的“培训”活动"),
+        ("三、非公代表人士方面", 7, "非公代表人士相关数据（人数、担任各级党代表、人大代表、政协委员人数）",
+         f"共 {seat_people} 人：{seat_text}", "会员的政治安排"),
+        ("三、非公代表人士方面", 8, "非公代表人士所获荣誉（名称、级别、次数）", f"{honour_n} 次：{honour_text}", "会员的荣誉（本年）"),
+        ("四、经济服务方面", 9, "政企沟通活动场次、参加人数及成果", f"{gov[0]} 场，{int(gov[1])} 人", "“政企沟通”活动"),
+        ("四、经济服务方面", 10, "为企业协调解决问题件数及典型事项", f"{n_items(solved)} 件", "“法律服务与维权”“调解”活动的件数"),
+        ("四、经济服务方面", 11, "帮助企业拓展市场，组织经贸活动相关数据及成果",
+         f"{trade[0]} 次，金额 {float(trade[3]):.2f} 万元", "“经贸交流”活动"),
+        ("四、经济服务方面", 12, "招商引资数量及成果", f"{inv[0]} 项，金额 {float(inv[3]):.2f} 万元", "“招商引资”活动"),
+        ("四、经济服务方面", 13, "光彩事业项目数、公益慈善事业活动情况、捐资数据",
+         f"{charity[0]} 项，捐资 {float(charity[3]):.2f} 万元", "“公益慈善/光彩事业”“万企兴万村”活动"),
+        ("五、宣传调研及参政议政方面", 14, "调研工作：调研报告数量及成果", f"{n_items(research)} 篇", "“调查研究”活动的件数"),
+        ("五、宣传调研及参政议政方面", 15, "参政议政工作：提案议案数量及成果", f"{n_items(advice)} 件", "“参政议政”活动的件数"),
+        ("五、宣传调研及参政议政方面", 16, "民营经济发展报告及行业分析报告数量及成果", "", manual),
+        ("五、宣传调研及参政议政方面", 17, "宣传稿件数据（电视台、电台、报刊杂志发表稿件数）", f"{n_items(publicity)} 篇",
+         "“宣传教育”活动的件数"),
+    ]
+
+
+def export_work_summary(db: Database, out: Path | str, year: int) -> int:
+    with db.session() as s:
+        figs = work_summary_figures(s, year)
+        w = FormWriter(f"{year}年度工作基本情况资料", ["类别", "序号", "项目", "数据", "来源与说明"],
+                       unit_line=unit_line(s, f"统计期间：{year}年"), widths=[22, 6, 44, 44, 36], landscape=True)
+        for g, n, item, fig, src in figs:
+            w.row([g, n, item, fig, src])
+        w.note("说明：依据南通市工商联《工作基本情况资料》的17项5类整理；标注“请手工填写”的项目台账中没有记录。")
+    w.save(out)
+    return len(figs)
+
+
+def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int) -> int:
+    """Assessment results for one rubric and year: one row per target, then each item's status."""
+    from chamberdesk import rules
+
+    with db.session() as s:
+        rub = rules.load_rubric(rubric_id)
+        results = rules.evaluate(s, rub, year)
+        items = [it for it in rub.items]
+        head = ["序号", "考评对象", "得分", "等次", "是否通过", "一票否决"] + [it.title[:16] for it in items]
+        w = FormWriter(f"{year}年度{rub.title}考评结果", head, unit_line=unit_line(s, f"标准版本：{rub.version}"),
+                       widths=[5, 22, 8, 10, 8, 20] + [10] * len(items), formats=[None, None, "float"])
+        for i, r in enumerate(results, 1):
+            st = {it.id: it.status_label for it in r.items}
+            w.row([i, r.target, None if r.score is None else round(r.score, 2), r.grade,
+                   {True: "通过", False: "未通过", None: "待填写"}[r.passed], "；".join(r.veto_reasons) or "否",
+                   *[st.get(it.id, "") for it in items]])
+    w.save(out)
+    return len(results)
+
+
+__all__ = ["EXPORT_KINDS", "export_activities", "export_assessments", "export_chambers", "export_meetings",
+           "export_members", "export_roster", "export_work_summary", "export_yearly_stats", "new_workbook",
+           "work_summary_figures"]

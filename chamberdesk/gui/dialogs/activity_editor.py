@@ -60,7 +60,6 @@ class ActivityForm(RecordForm):
         self.notes.setPlaceholderText("活动内容、成效")
         self.notes.setFixedHeight(58)
         self.picker = MemberPicker(ctx, multi=True)
-        self.picker.setMinimumHeight(170)
         use_count = QPushButton("按已选会员填会员人数")
         use_count.clicked.connect(lambda: self.member_count.setValue(len(self.picker.selected_ids())))
 
@@ -94,16 +93,12 @@ class ActivityForm(RecordForm):
         pl = QVBoxLayout(part)
         pl.addWidget(self.picker)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.summary, 1)
-        buttons.addWidget(self.clear_button)
-        buttons.addWidget(self.save_button)
         lay = QVBoxLayout(self)
-        lay.addWidget(self.title_label)
+        lay.addLayout(self.header_row())
+        lay.addWidget(self.summary)
         lay.addLayout(form)
         lay.addWidget(part, 1)
         lay.addWidget(self.evidence)
-        lay.addLayout(buttons)
 
         self.watch(self.category, self.when, self.title, self.participants, self.member_count, self.amount,
                    self.people, self.items, self.notes)

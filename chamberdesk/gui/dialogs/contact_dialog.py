@@ -70,6 +70,9 @@ class MemberPicker(QWidget):
                                       else QListWidget.SelectionMode.SingleSelection)
         self.hint = QLabel()
         self.hint.setObjectName("muted")
+        self.results.setMinimumHeight(150)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideMiddle)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -80,6 +83,9 @@ class MemberPicker(QWidget):
         if multi:
             self.chosen = QListWidget()
             self.chosen.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
+            self.chosen.setMinimumHeight(150)
+            self.chosen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+            self.chosen.setTextElideMode(Qt.TextElideMode.ElideMiddle)
             add = QPushButton("添加 →")
             remove = QPushButton("← 移除")
             add.clicked.connect(self.add_highlighted)
@@ -134,6 +140,7 @@ class MemberPicker(QWidget):
         for mid in shown:
             m = found[mid]
             it = QListWidgetItem(member_label(m))
+            it.setToolTip(it.text())
             it.setData(Qt.ItemDataRole.UserRole, mid)
             if mid in self._selected:
                 it.setForeground(Qt.GlobalColor.gray)

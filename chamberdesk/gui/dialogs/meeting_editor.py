@@ -212,10 +212,21 @@ class RecordForm(QWidget):
         self.summary.setWordWrap(True)
         self.save_button = QPushButton("保存")
         self.save_button.setObjectName("primary")
+        # the shared sheet's #primary rule outranks :disabled, so a disabled 保存 would still look live
+        self.save_button.setStyleSheet("QPushButton#primary:disabled { background: #e5e9ee; color: #98a2ae;"
+                                       " border-color: #d5dbe2; }")
         self.save_button.clicked.connect(self.save)
         self.clear_button = QPushButton("新建")
         self.clear_button.setToolTip("清空表单，录入一条新记录")
         self.clear_button.clicked.connect(self.new_record)
+
+    def header_row(self) -> QHBoxLayout:
+        """Title with 新建/保存 on the same line, so they stay in sight above a long form."""
+        row = QHBoxLayout()
+        row.addWidget(self.title_label, 1)
+        row.addWidget(self.clear_button)
+        row.addWidget(self.save_button)
+        return row
 
     def watch(self, *widgets: QWidget) -> None:
         for w in widgets:
@@ -329,9 +340,8 @@ class MeetingForm(RecordForm):
         self.minutes = QPlainTextEdit()
         self.minutes.setPlaceholderText("重要事项的会议纪要")
         for t in (self.agenda, self.decisions, self.minutes):
-            t.setFixedHeight(58)
+            t.setFixedHeight(52)
         self.attendees = MemberPicker(ctx, multi=True)
-        self.attendees.setMinimumHeight(170)
         use_count = QPushButton("按已选会员填实到人数")
         use_count.clicked.connect(lambda: self.present.setValue(len(self.attendees.selected_ids())))
 
@@ -360,16 +370,12 @@ class MeetingForm(RecordForm):
         al = QVBoxLayout(att)
         al.addWidget(self.attendees)
 
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.summary, 1)
-        buttons.addWidget(self.clear_button)
-        buttons.addWidget(self.save_button)
         lay = QVBoxLayout(self)
-        lay.addWidget(self.title_label)
+        lay.addLayout(self.header_row())
+        lay.addWidget(self.summary)
         lay.addLayout(form)
         lay.addWidget(att, 1)
         lay.addWidget(self.evidence)
-        lay.addLayout(buttons)
 
         self.watch(self.body, self.when, self.place, self.expected, self.present, self.agenda, self.decisions,
                    self.minutes)

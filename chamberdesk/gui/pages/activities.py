@@ -83,7 +83,7 @@ class ActivitiesTab(QWidget):
         if state is not None:
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([640, 500])
+            self.splitter.setSizes([700, 460])
         self.splitter.splitterMoved.connect(
             lambda *_: settings().set_value("activities/splitter", self.splitter.saveState()))
         self.totals = QLabel()

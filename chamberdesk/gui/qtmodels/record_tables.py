@@ -305,22 +305,22 @@ def meeting_columns() -> list[Col]:
         return None
 
     return [
-        Col("date", "日期", lambda r: r.date, width=96),
-        Col("owner", "所属单位", lambda r: r.owner, width=150),
-        Col("body", "会议类型", lambda r: r.body, width=150),
+        Col("date", "日期", lambda r: r.date, width=92),
+        Col("owner", "所属单位", lambda r: r.owner, width=140),
+        Col("body", "会议类型", lambda r: r.body, width=120),
         Col("attendance", "应到/实到", lambda r: "" if r.expected is None and r.present is None else
             f"{r.expected if r.expected is not None else '—'}/{r.present if r.present is not None else '—'}",
-            align="center", width=80, colour=attendance_colour),
-        Col("agenda", "议题", lambda r: r.agenda, width=260, tooltip=lambda r: r.agenda or None),
+            align="center", width=76, colour=attendance_colour),
+        Col("agenda", "议题", lambda r: r.agenda, width=200, tooltip=lambda r: r.agenda or None),
     ]
 
 
 def activity_columns() -> list[Col]:
     return [
-        Col("date", "日期", lambda r: r.date, width=96),
-        Col("owner", "所属单位", lambda r: r.owner, width=150),
-        Col("category", "类别", lambda r: r.category, width=120),
-        Col("title", "活动名称", lambda r: r.title, width=220, tooltip=lambda r: r.title),
+        Col("date", "日期", lambda r: r.date, width=92),
+        Col("owner", "所属单位", lambda r: r.owner, width=130),
+        Col("category", "类别", lambda r: r.category, width=110),
+        Col("title", "活动名称", lambda r: r.title, width=200, tooltip=lambda r: r.title),
         Col("participants", "参加人数", lambda r: r.participants, align="right", width=70),
         Col("amount", "金额（万元）", lambda r: r.amount, align="right", width=90),
         Col("people", "人数", lambda r: r.people, align="right", width=60),

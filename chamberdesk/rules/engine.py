@@ -375,7 +375,7 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
             figure_text = f"台账无此数据（{fig.text}），采用填报值{show_value(v, ratio, unit)}"
         else:
             r.value = fig.value
-            provisional = fig.provisional
+            provisional = fig.provisional(item.threshold) if callable(fig.provisional) else fig.provisional
             figure_text = fig.describe(item.threshold) if fig.describe else fig.text
     else:
         v = _coerce(item, value, year)

@@ -51,7 +51,8 @@ class Figure:
     value: Any
     text: str = ""
     records: list[dict[str, Any]] = field(default_factory=list)
-    provisional: bool = False  # the period is not over yet: the figure may still grow
+    # the period is not over yet: the figure may still grow (or a callable of the threshold)
+    provisional: Any = False
     # words that depend on the threshold (e.g. which quarters fall short); called by the engine
     describe: Callable[[Any], str] | None = None
 
@@ -247,26 +248,26 @@ def _quarter_min(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: st
     q_starts = [date(y, 1, 1), date(y, 4, 1), date(y, 7, 1), date(y, 10, 1)]
     out = {}
     for t in ctx.targets:
-        per = (counts[t.key] if t.key in counts else [0] * 5)[1:]
-        # quarters not begun yet do not count against the chamber; unfinished ones may still grow
+        per = counts.get(t.key, [0] * 5)[1:]
+        # which quarters have begun and which are still running on the as-of day
         started = [i for i in range(4) if q_starts[i] <= ctx.as_of]
         unfinished = [i for i in started if q_ends[i] >= ctx.as_of]
         if not started:
             out[t.key] = Figure(None, f"{y}年尚未开始")
             continue
-        low = min(per[i] for i in started)
-        rs = [r for i in started for r in recs.get((t.key, i + 1), [])]
+        # a quarter not begun counts as what it has (nothing yet): the item cannot pass before it
+        low = min(per)
+        rs = [r for i in range(4) for r in recs.get((t.key, i + 1), [])]
 
         def describe(threshold: Any, per: list[int] = per, t: Target = t, started: list[int] = started,
                      unfinished: list[int] = unfinished) -> str:
-            bad = [i for i in started if per[i] < threshold]
+            bad = [i for i in range(4) if per[i] < threshold]
             if not bad:
-                return "各季度分别为" + "、".join(f"{per[i]}" for i in started) + f"次{what}" + \
-                    ("" if len(started) == 4 else f"（{QUARTERS[len(started)]}起尚未开始）")
+                return "各季度分别为" + "、".join(f"{n}" for n in per) + f"次{what}"
             parts = []
             for i in bad:
                 rs_q = recs.get((t.key, i + 1), [])
-                note = "（进行中）" if i in unfinished else ""
+                note = "（尚未开始）" if i not in started else "（进行中）" if i in unfinished else ""
                 if per[i] == 0:
                     parts.append(f"{QUARTERS[i]}无{what}{note}")
                 else:
@@ -274,7 +275,13 @@ def _quarter_min(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: st
                     parts.append(f"{QUARTERS[i]}仅{per[i]}次（{listed}）{note}")
             return "；".join(parts)
 
-        fig = Figure(low, "", rs, provisional=bool(unfinished) or len(started) < 4, describe=describe)
+        finished = [i for i in started if i not in unfinished]
+
+        def provisional(threshold: Any, per: list[int] = per, finished: list[int] = finished) -> bool:
+            # a finished quarter below the line settles it; otherwise later quarters may still count
+            return len(finished) < 4 and not any(per[i] < threshold for i in finished)
+
+        fig = Figure(low, "", rs, provisional=provisional, describe=describe)
         fig.text = describe(1)
         out[t.key] = fig
     return out

@@ -1,0 +1,86 @@
+"""`chamberdesk rubrics` and `chamberdesk check` on the demo county, JSON shape and inputs files."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from chamberdesk.cli import main
+
+IDS = {"siyou", "wuyou-wuhao", "tongzhou-kaoping", "wuge-quebao", "henan-county-wuhao", "sihao",
+       "sihao-shanghai-2017", "nanjing-star"}
+
+
+@pytest.fixture(autouse=True)
+def _no_user_rubrics(tmp_path, monkeypatch):
+    monkeypatch.setattr("chamberdesk.paths.user_rubric_dir", lambda: tmp_path / "rubrics")
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_rubrics_json(capsys):
+    code, out, _ = run(capsys, "rubrics", "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert {r["id"] for r in data} == IDS
+    star = next(r for r in data if r["id"] == "nanjing-star")
+    assert star["title"] and star["version"] and star["target"] == "chamber"
+    assert next(r for r in data if r["id"] == "wuge-quebao")["target"] == "federation"
+
+
+def test_check_round_trip_on_demo(capsys, demo_path, tmp_path):
+    code, out, _ = run(capsys, "check", "--db", str(demo_path), "--rubric", "wuyou-wuhao", "--year", "2025",
+                       "--json")
+    assert code == 0
+    data = json.loads(out)
+    assert set(data) == {"rubric", "version", "year", "results"}
+    assert (data["rubric"], data["year"]) == ("wuyou-wuhao", 2025)
+    assert len(data["results"]) == 12
+    for r in data["results"]:
+        assert set(r) == {"target", "passed", "score", "grade", "vetoed", "items"}
+        for it in r["items"]:
+            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation"}
+            assert it["status"] in {"pass", "fail", "needs_input", "not_applicable"}
+            assert it["explanation"].startswith(it["title"])
+    weak = next(r for r in data["results"] if r["target"] == "桃源乡商会")
+    q = next(i for i in weak["items"] if i["id"] == "quarterly_activities")
+    assert q["status"] == "fail" and "第三季度无会员活动" in q["explanation"]
+    # filling the attested items in a file decides the chambers that were waiting
+    inputs = tmp_path / "inputs.json"
+    inputs.write_text(json.dumps({"*": {"finance_archived": {"value": True, "evidence": ["账册.pdf"]},
+                                        "archive_central": True}}, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--db", str(demo_path), "--rubric", "wuyou-wuhao", "--year", "2025",
+                       "--target", "城关镇商会", "--inputs", str(inputs), "--json")
+    r = json.loads(out)["results"]
+    assert len(r) == 1 and r[0]["target"] == "城关镇商会"
+    assert all(i["status"] != "needs_input" for i in r[0]["items"])
+    assert r[0]["passed"] is not None
+
+
+def test_check_federation_with_toml_inputs(capsys, demo_path, tmp_path):
+    inputs = tmp_path / "inputs.toml"
+    inputs.write_text('["本级工商联"]\ntownship_count = 6\n', encoding="utf-8")
+    code, out, _ = run(capsys, "check", "--db", str(demo_path), "--rubric", "henan-county-wuhao", "--year", "2025",
+                       "--inputs", str(inputs), "--json")
+    assert code == 0
+    res = json.loads(out)["results"]
+    assert len(res) == 1
+    item = next(i for i in res[0]["items"] if i["id"] == "art9_formation")
+    assert item["status"] == "fail" and item["value"] == pytest.approx(5 / 6)
+    code, out, _ = run(capsys, "check", "--db", str(demo_path), "--rubric", "wuge-quebao", "--year", "2025")
+    assert code == 0 and "达标" in out
+
+
+def test_check_errors_are_one_chinese_line(capsys, demo_path):
+    code, _, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "nope", "--year", "2025")
+    assert code == 2 and "没有编号为“nope”的考评细则" in err
+    code, _, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "siyou", "--year", "2025",
+                       "--target", "不存在商会")
+    assert code == 2 and "找不到商会“不存在商会”" in err
+    code, _, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "sihao", "--year", "2010")
+    assert code == 2 and "不适用于2010年" in err

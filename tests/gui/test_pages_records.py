@@ -349,7 +349,7 @@ def test_overdue_chamber_shows_red_badge(qtbot, rctx):
     assert term_cell.data(Qt.ItemDataRole.ForegroundRole).name() == "#b3261e"
     # a chamber in order carries no term badge
     ok_row = page.model.row_of_id(chamber_id(rctx, "城关镇商会"))
-    assert not any(b.level == "error" for b in page.model.index(ok_row, 5).data(BADGES_ROLE))
+    assert not any(b.level == "error" for b in page.model.index(ok_row, len(page.model.columns) - 1).data(BADGES_ROLE))
 
     page.show_target(cid)
     d = page.detail
@@ -371,7 +371,7 @@ def test_due_term_is_amber_and_detail_navigates(qtbot, rctx):
     cid = chamber_id(rctx, "福州清河商会")  # term ends in 45 days in the demo
     page.show_target(cid)
     row = page.model.row_of_id(cid)
-    assert Badge("即将届满", "warn") in page.model.index(row, 5).data(BADGES_ROLE)
+    assert Badge("即将届满", "warn") in page.model.index(row, len(page.model.columns) - 1).data(BADGES_ROLE)
     assert page.detail.term.property("status") == "due"
     with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.detail.members_button, Qt.MouseButton.LeftButton)

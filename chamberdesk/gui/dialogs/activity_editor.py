@@ -60,7 +60,8 @@ class ActivityForm(RecordForm):
         self.notes.setPlaceholderText("活动内容、成效")
         self.notes.setFixedHeight(58)
         self.picker = MemberPicker(ctx, multi=True)
-        use_count = QPushButton("按已选会员填会员人数")
+        use_count = QPushButton("按已选")
+        use_count.setToolTip("把“其中会员”填为下方已选会员的人数")
         use_count.clicked.connect(lambda: self.member_count.setValue(len(self.picker.selected_ids())))
 
         def row(*pairs: tuple[str, QWidget, str]) -> QWidget:

@@ -342,7 +342,8 @@ class MeetingForm(RecordForm):
         for t in (self.agenda, self.decisions, self.minutes):
             t.setFixedHeight(52)
         self.attendees = MemberPicker(ctx, multi=True)
-        use_count = QPushButton("按已选会员填实到人数")
+        use_count = QPushButton("按已选")
+        use_count.setToolTip("把“实到”填为下方已选参会会员的人数")
         use_count.clicked.connect(lambda: self.present.setValue(len(self.attendees.selected_ids())))
 
         counts = QHBoxLayout()

@@ -73,7 +73,9 @@ class ActivitiesTab(QWidget):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.form)
-        scroll.setMinimumWidth(440)
+        # never clip the form sideways: 保存 sits at its top right
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setMinimumWidth(self.form.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(scroll)
@@ -187,8 +189,7 @@ class ContactsTab(QWidget):
         for w in (self.owner, self.year, self.way):
             bar.addWidget(w)
         bar.addWidget(self.text, 1)
-        bar.addWidget(self.log_button)
-        bar.addWidget(self.delete_button)
+        bar.addWidget(self.log_button)  # 删除 and 撤销删除 sit in the page header for both tabs
 
         self.model = RecordTableModel(contact_columns(), self)
         self.table = make_table()
@@ -199,6 +200,7 @@ class ContactsTab(QWidget):
         self.cov_table = make_table()
         self.cov_table.setModel(self.cov_model)
         apply_widths(self.cov_table, self.cov_model.columns)
+        self.cov_table.sortByColumn(3, Qt.SortOrder.AscendingOrder)  # weakest visiting first
         self.cov_table.doubleClicked.connect(self._coverage_double_clicked)
         self.cov_title = QLabel()
         self.cov_title.setStyleSheet("font-weight:600;")
@@ -278,6 +280,8 @@ class ContactsTab(QWidget):
                 cov = contacts.coverage(s, cid, year)
                 rows.append(CoverageRow(cid, name, cov.members, cov.visited, cov.contacted))
         self.cov_model.set_rows(rows)
+        hdr = self.cov_table.horizontalHeader()
+        self.cov_model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
         total = sum(r.members for r in rows)
         visited = sum(r.visited for r in rows)
         contacted = sum(r.contacted for r in rows)

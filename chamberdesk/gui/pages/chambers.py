@@ -128,10 +128,12 @@ class ChamberDetail(QWidget):
             lambda: self._go("activities", {"tab": "contacts", "chamber_id": self.chamber_id, "year": date.today().year}))
         self.edit_button.clicked.connect(page.edit_selected)
         links = QHBoxLayout()
+        links.setSpacing(4)
         for b in (self.members_button, self.meetings_button, self.activities_button, self.contacts_button):
+            b.setStyleSheet("padding: 4px 8px;")
             links.addWidget(b)
         links.addStretch(1)
-        links.addWidget(self.edit_button)
+        self.edit_button.hide()  # the page header has 编辑; kept for callers that look for it
 
         self.empty = QLabel("在左侧选择一个商会查看详情")
         self.empty.setObjectName("muted")
@@ -371,6 +373,7 @@ class Page(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(self.detail)
+        scroll.setMinimumWidth(480)
         self.detail_scroll = scroll
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
@@ -381,7 +384,7 @@ class Page(QWidget):
         if state is not None:
             self.splitter.restoreState(state)
         else:
-            self.splitter.setSizes([660, 520])
+            self.splitter.setSizes([600, 580])
         self.splitter.splitterMoved.connect(
             lambda *_: settings().set_value("chambers/splitter", self.splitter.saveState()))
 

@@ -287,13 +287,12 @@ CONTACT_TARGET = 0.60
 def chamber_columns() -> list[Col]:
     term_colour = {"overdue": "#b3261e", "due": "#8a5300"}
     return [
-        Col("name", "商会名称", lambda r: r.name, width=170,
+        Col("name", "商会名称", lambda r: r.name, width=160,
             colour=lambda r: "#98a2ae" if r.dissolved else None),
-        Col("kind", "类型", lambda r: r.kind, width=96),
+        Col("kind", "类型", lambda r: r.kind, width=90),
         Col("members", "会员", lambda r: r.members, align="right", width=50),
         Col("term_end", "本届届满", lambda r: r.term_end, width=92, colour=lambda r: term_colour.get(r.term_status)),
-        Col("president", "会长", lambda r: r.president, width=64),
-        Col("badges", "提示", lambda r: r.badges, badges=lambda r: r.badges, width=220,
+        Col("badges", "提示", lambda r: r.badges, badges=lambda r: r.badges, width=230,
             tooltip=lambda r: "、".join(b.text for b in r.badges) or None),
     ]
 

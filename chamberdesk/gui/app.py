@@ -11,7 +11,7 @@ from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from chamberdesk import APP_NAME, APP_TITLE, __version__
-from chamberdesk.core.db import Database, open_database
+from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import apply_style, icon
@@ -62,8 +62,10 @@ def show_error(parent: QWidget | None, message: str, title: str = "无法打开�
 
 def open_data_file(path: str | Path, parent: QWidget | None = None) -> Database | None:
     """Open a data file; a DataFileError (or any core error) becomes a message box, never a traceback."""
+    from chamberdesk.gui.dialogs.safe_open import open_guarded  # lock, checks, login, daily backup
+
     try:
-        return open_database(path, user=_login_name())
+        return open_guarded(path, parent, user=_login_name())
     except ChamberDeskError as exc:
         show_error(parent, str(exc))
         return None

@@ -359,6 +359,7 @@ def test_overdue_chamber_shows_red_badge(qtbot, rctx):
     assert "已届满未换届" in d.badges.text()
     assert "走访" in d.coverage.text() or "实地走访" in d.coverage.text()
     assert "有场所" in d.standing.text()
+    assert "五有五好" in d.standing.text()  # the rubric engine's verdict sits above the raw facts
     # the 需关注 filter keeps it, the 即将届满 filter does not
     page.show_target({"attention": "overdue"})
     assert [page.model.row_object(i).id for i in range(page.model.rowCount())] == [cid]

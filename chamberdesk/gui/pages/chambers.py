@@ -43,7 +43,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     percent,
 )
 from chamberdesk.gui.settings import settings
-from chamberdesk.gui.style import ERROR, OK, WARN, icon
+from chamberdesk.gui.style import ERROR, MUTED, OK, WARN, icon
 
 # Which badges the 需关注 filter looks for (text of the badge).
 ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "no_office": "无办公场所", "part_time_sg": "秘书长非专职"}
@@ -286,7 +286,7 @@ class ChamberDetail(QWidget):
             ("有场所", _mark(ch.has_office), f"{ch.office_area:g} ㎡" if ch.has_office and ch.office_area else
              ("有" if ch.has_office else "无办公场所")),
             ("有制度", _mark(len(rules) >= 3), f"已建 {len(rules)} 项制度"),
-            ("有活动", _mark(not empty and bool(acts)),
+            ("每季有活动", _mark(not empty and bool(acts)),
              f"本年度 {len(acts)} 项" + (f"，{'、'.join(f'第{q}季度' for q in empty)}无活动" if empty else "")),
             ("有专人", _mark(ch.fulltime_staff > 0 or ch.secretary_fulltime), "专职人员或专职秘书长"),
             ("有经费", _mark(bool(ch.annual_funds)), f"{ch.annual_funds:,.0f} 元" if ch.annual_funds else "未填写"),
@@ -295,27 +295,52 @@ class ChamberDetail(QWidget):
         ]
         cells = "".join(f'<tr><td style="padding:2px 10px 2px 0">{k}</td><td style="padding:2px 8px 2px 0">{m}</td>'
                         f'<td style="color:#5f6b7a">{v}</td></tr>' for k, m, v in rows)
-        text = f'<table cellspacing="0">{cells}</table>'
-        grade = rubric_standing(self.ctx, ch.id)
-        if grade:
-            text = f"<p><b>{html.escape(grade)}</b></p>" + text
-        else:
-            text += ('<p style="color:#5f6b7a">以上为台账中的原始情况，对照“四有”“五有五好”标准；'
-                     '正式评定请到“考评”页。</p>')
-        return text
+        facts = f'<table cellspacing="0">{cells}</table>'
+        verdicts = rubric_verdicts(self.ctx, ch, date.today().year)
+        if not verdicts:
+            return facts + ('<p style="color:#5f6b7a">以上为台账中的原始情况，对照“四有”“五有五好”标准；'
+                            '正式评定请到“考评”页。</p>')
+        return "".join(verdicts) + '<p style="color:#5f6b7a; margin-top:8px">台账原始情况：</p>' + facts
 
 
-def rubric_standing(ctx, chamber_id: int) -> str | None:
-    """A one-line standing from the rubric engine when it offers one; None until it does."""
+RUBRICS_SHOWN = ("siyou", "wuyou-wuhao")  # 四有 (basic chambers only) and 五有五好
+STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
+
+
+def rubric_verdicts(ctx, ch: Chamber, year: int) -> list[str]:
+    """HTML blocks with the chamber's standing on 四有 / 五有五好 from the rules engine; [] if it cannot say."""
     try:
-        from chamberdesk.rules import chamber_standing  # type: ignore[attr-defined]
+        from chamberdesk import rules
     except ImportError:
-        return None
+        return []
+    out: list[str] = []
     try:
         with ctx.db.session() as s:
-            return chamber_standing(s, chamber_id, date.today().year)
-    except Exception:  # the engine is optional here: never let it break the page
-        return None
+            line = rules.chamber_standing(s, ch.id, year)
+            for rid in RUBRICS_SHOWN:
+                rubric = rules.load_rubric(rid)
+                if rubric.chamber_kinds and ch.kind not in rubric.chamber_kinds:
+                    continue
+                if not rubric.applies_to_year(year):
+                    continue
+                res = rules.evaluate(s, rubric, year, [ch.id])[0]
+                verdict = {True: ("已达到", OK), False: ("未达到", ERROR), None: ("尚待填写", WARN)}[res.passed]
+                c = res.counts
+                items = "".join(
+                    f'<tr><td style="padding:1px 8px 1px 0; color:{STATUS_COLOURS.get(i.status, MUTED)}">'
+                    f'{html.escape(i.status_label)}</td><td style="padding:1px 8px 1px 0">{html.escape(i.title)}</td>'
+                    f'<td style="color:#5f6b7a">{html.escape(i.value_text())}</td></tr>'
+                    for i in res.items if i.status != "pass")
+                out.append(
+                    f'<p style="margin-top:4px"><b>{html.escape(rubric.title)}</b>　'
+                    f'<span style="color:{verdict[1]}; font-weight:600">{verdict[0]}</span>'
+                    f'<span style="color:#5f6b7a">　达标 {c["pass"]} 项、未达标 {c["fail"]} 项、待填写 {c["needs_input"]} 项'
+                    f'</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
+    except Exception:  # the rubric engine is another module's work: never let it break this page
+        return []
+    if line and "已定稿" in line:
+        out.insert(0, f'<p><b>{html.escape(line)}</b></p>')
+    return out
 
 
 class Page(QWidget):

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
 from sqlmodel import Session, select
@@ -99,6 +100,17 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     widths[2] = width - sum(widths)
     rows: list[list[Any]] = [[st.p(h, st.head) for h in hdr]]
     style_cmds: list[tuple] = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (5, -1), "CENTER")]
+    fonts, size = st.fonts, st.cell.fontSize
+
+    def plain(text: str, width_mm: float) -> Any:
+        # Short figures go in as plain strings: a Paragraph per cell is most of the layout time.
+        lines = text.split("\n")
+        if fonts.covers(fonts.table, text.replace("\n", "")) and all(
+                len(ln) * size <= width_mm * mm - 6 for ln in lines):
+            return text
+        return st.ps(text, st.cell_c)
+
+    inner_rules: list[int] = []  # rows whose bottom rule is left out in the 考评项目 column
     by_group: dict[str, list[Any]] = {}
     for it in res.items:
         by_group.setdefault(it.group, []).append(it)
@@ -132,17 +144,25 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
                 elif it.evidence_required:
                     note += "\n凭证：须附"
             cap = (fmt_num(it.max_points) if scored else it.threshold_text()) if not na else "—"
-            rows.append([str(n), st.p(g.title, st.cell_c), st.p(it.title, st.cell), st.p(cap, st.cell_c),
-                         st.ps(self_text, st.cell_c), st.p(score_text, st.cell_c), st.ps(note, small)])
-        style_cmds.append(("SPAN", (1, first), (1, len(rows) - 1)))
+            rows.append([str(n), "", st.p(it.title, st.cell), plain(cap, 13), plain(self_text, 19),
+                         plain(score_text, 18), st.ps(note, small)])
+        # The group's name reads as one merged cell, but without SPAN so the table can still break
+        # inside a long group (reportlab cannot split a spanned cell across pages).
+        rows[first][1] = st.p(g.title, st.cell_c)
+        for r in range(first + 1, len(rows)):
+            rows[r][1] = ""
+        for r in range(first, len(rows) - 1):
+            inner_rules.append(r)
         if scored:
             cap_sum = sum(i.max_points for i in its)
             got = "" if (blank or selfcheck or any(i.status == "needs_input" for i in its)) else \
                 fmt_num(round(sum(i.points for i in its), 2))
-            rows.append(["", st.p(f"{g.title}小计", st.head), "", st.p(fmt_num(cap_sum), st.cell_c), "",
-                         st.p(got, st.cell_c), ""])
+            rows.append(["", st.p(f"{g.title}小计", st.head), "", fmt_num(cap_sum), "", got, ""])
             r = len(rows) - 1
             style_cmds += [("SPAN", (1, r), (2, r)), ("BACKGROUND", (0, r), (-1, r), HEAD_BG)]
+    for r in inner_rules:
+        style_cmds.append(("LINEBELOW", (1, r), (1, r), 0.6, colors.white))
+    style_cmds.append(("BOX", (0, 0), (-1, -1), 1.2, colors.black))
     table = Table(rows, colWidths=widths, repeatRows=1, style=grid_style(st, *style_cmds))
 
     target_word = "被考评单位" if not selfcheck else "填报单位"

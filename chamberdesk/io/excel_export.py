@@ -430,6 +430,18 @@ def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStats
 
 # --- 工作基本情况资料 (南通 notice, 17 figures in 5 groups) ---------------------------------------------
 
+def member_totals(session: Session, year: int) -> tuple[int, int]:
+    """(members who joined in the year, members on the roll at its end)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    live = col(Member.deleted_at).is_(None)
+    new_members = session.exec(select(func.count()).select_from(Member).where(
+        live, Member.join_date >= start, Member.join_date <= end)).one()
+    total_members = session.exec(select(func.count()).select_from(Member).where(
+        live, (col(Member.join_date).is_(None)) | (Member.join_date <= end),
+        (col(Member.leave_date).is_(None)) | (Member.leave_date > end))).one()
+    return new_members, total_members
+
+
 def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, str, str, str]]:
     """(group, number, item, figure, source or note) for the 17 items; items the ledger cannot know say so."""
     start, end = date(year, 1, 1), date(year, 12, 31)
@@ -448,11 +460,7 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
         return session.exec(q).one()
 
     live = [col(Member.deleted_at).is_(None)]
-    new_members = session.exec(select(func.count()).select_from(Member).where(
-        *live, Member.join_date >= start, Member.join_date <= end)).one()
-    total_members = session.exec(select(func.count()).select_from(Member).where(
-        *live, (col(Member.join_date).is_(None)) | (Member.join_date <= end),
-        (col(Member.leave_date).is_(None)) | (Member.leave_date > end))).one()
+    new_members, total_members = member_totals(session, year)
     chambers = [c for c in list_chambers(session) if c.status == "active"]
     industry = [c for c in chambers if c.kind == ChamberKind.INDUSTRY.value]
     nonlocal_ = [c for c in chambers if c.kind == ChamberKind.NONLOCAL.value]

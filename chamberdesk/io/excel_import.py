@@ -789,9 +789,17 @@ def write_error_workbook(preview: ImportPreview, out: Path | str, extra_problems
                    widths=[10, 40] + [14] * width)
     for r in sorted(by_row):
         raw = list(raws[r]) + [""] * (width - len(raws[r]))
-        w.row([r, "；".join(by_row[r]), *[cell_text(v) if not isinstance(v, str) else v for v in raw]])
+        w.row([r, "；".join(by_row[r]), *[_visible(v) if isinstance(v, str) else v for v in raw]])
     w.save(out)
     return len(by_row)
+
+
+def _visible(text: str) -> str:
+    # a workbook cannot hold control characters: show where they were
+    return _CONTROL_RE.sub("�", text)
+
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None = None,

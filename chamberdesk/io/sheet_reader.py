@@ -138,8 +138,9 @@ def sheet_names(path: Path) -> list[str]:
         wb.close()
 
 
-def read_sheet(path: Path, sheet: str | None = None, *, max_rows: int = MAX_ROWS) -> Sheet:
+def read_sheet(path: Path, sheet: str | None = None, *, max_rows: int | None = None) -> Sheet:
     """One worksheet (the first visible one by default), every cell at its absolute position."""
+    max_rows = MAX_ROWS if max_rows is None else max_rows
     check_file(path)
     wb = _open(path)
     try:

@@ -1,0 +1,752 @@
+"""考评: check a chamber (or the federation) against a rubric, fill in what the ledger lacks, 定稿; the matrix."""
+
+from __future__ import annotations
+
+import html
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QTextBrowser,
+    QVBoxLayout,
+    QWidget,
+)
+
+from chamberdesk import rules
+from chamberdesk.core import assessments, evidence
+from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.gui.style import ERROR, MUTED, OK, WARN
+
+STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
+STATUS_MARKS = {"pass": "✓", "fail": "✗", "needs_input": "？", "not_applicable": "—"}
+YEARS_BACK = 6
+COLS = ["分组", "条目", "类别", "结果", "上年", "填报 / 评分", "说明"]
+C_GROUP, C_TITLE, C_KIND, C_STATUS, C_LAST, C_INPUT, C_EXPLAIN = range(7)
+
+
+class Page(QWidget):
+    TITLE = "考评"
+    ICON = "assessment"
+
+    def __init__(self, ctx, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.rubric: rules.Rubric | None = None
+        self.result: rules.TargetResult | None = None
+        self.last_year: rules.TargetResult | None = None
+        self.inputs: dict[str, Any] = {}
+        self.assessment = None  # the stored Assessment row for the current choice, if any
+        self.matrix_results: list[rules.TargetResult] = []
+        self._loading = False
+        self._recalc = QTimer(self, singleShot=True, interval=250)
+        self._recalc.timeout.connect(self.recompute)
+
+        title = QLabel("考评")
+        title.setStyleSheet("font-size:16pt; font-weight:600;")
+        self.rubric_box = QComboBox()
+        self.rubric_box.setMinimumContentsLength(22)
+        self.year_box = QComboBox()
+        this = date.today().year
+        for y in range(this, this - YEARS_BACK, -1):
+            self.year_box.addItem(f"{y}年", y)
+        self.year_box.setCurrentIndex(1)  # last year: the one usually being assessed
+        self.target_box = QComboBox()
+        self.target_box.setMinimumContentsLength(14)
+        self.copy_button = QPushButton("复制为本单位细则…")
+        self.copy_button.setToolTip("复制当前细则，修改标题、标准、分值和凭证要求后另存为本单位细则")
+        self.copy_button.clicked.connect(self.copy_rubric)
+        top = QHBoxLayout()
+        top.addWidget(title)
+        top.addSpacing(16)
+        for label, w in (("细则", self.rubric_box), ("年度", self.year_box), ("对象", self.target_box)):
+            top.addWidget(QLabel(label))
+            top.addWidget(w)
+        top.addStretch(1)
+        top.addWidget(self.copy_button)
+
+        self.tabs = QTabWidget()
+        self.tabs.addTab(self._build_checklist(), "逐项核对")
+        self.tabs.addTab(self._build_matrix(), "各商会一览")
+        self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
+
+        lay = QVBoxLayout(self)
+        lay.addLayout(top)
+        lay.addWidget(self.tabs, 1)
+
+        self.rubric_box.currentIndexChanged.connect(lambda _i: self._rubric_changed())
+        self.year_box.currentIndexChanged.connect(lambda _i: self.load_target())
+        self.target_box.currentIndexChanged.connect(lambda _i: self.load_target())
+        self.ctx.data_changed.connect(self._data_changed)
+        self.refresh()
+
+    # --- building ------------------------------------------------------------------------------------
+
+    def _build_checklist(self) -> QWidget:
+        w = QWidget()
+        self.summary = QLabel()
+        self.summary.setTextFormat(Qt.TextFormat.RichText)
+        self.summary.setWordWrap(True)
+        self.state_label = QLabel()
+        self.state_label.setObjectName("muted")
+        self.save_button = QPushButton("保存草稿")
+        self.save_button.clicked.connect(self.save)
+        self.final_button = QPushButton("定稿")
+        self.final_button.setToolTip("定稿后考评结果锁定，不再随台账或细则变化")
+        self.final_button.clicked.connect(self.finalise)
+        self.evidence_button = QPushButton("添加凭证…")
+        self.evidence_button.clicked.connect(self.add_evidence)
+        bar = QHBoxLayout()
+        bar.addWidget(self.summary, 1)
+        bar.addWidget(self.state_label)
+        for b in (self.evidence_button, self.save_button, self.final_button):
+            bar.addWidget(b)
+
+        self.table = QTableWidget(0, len(COLS))
+        self.table.setHorizontalHeaderLabels(COLS)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        hh = self.table.horizontalHeader()
+        for c, width in ((C_GROUP, 110), (C_TITLE, 260), (C_KIND, 64), (C_STATUS, 70), (C_LAST, 64), (C_INPUT, 130)):
+            self.table.setColumnWidth(c, width)
+        hh.setSectionResizeMode(C_EXPLAIN, QHeaderView.ResizeMode.Stretch)
+        self.table.itemSelectionChanged.connect(self._show_detail)
+
+        self.detail = QTextBrowser()
+        self.detail.setOpenLinks(False)
+        self.detail.anchorClicked.connect(self._open_link)
+        split = QSplitter(Qt.Orientation.Vertical)
+        split.addWidget(self.table)
+        split.addWidget(self.detail)
+        split.setStretchFactor(0, 4)
+        split.setStretchFactor(1, 1)
+        lay = QVBoxLayout(w)
+        lay.addLayout(bar)
+        lay.addWidget(split, 1)
+        return w
+
+    def _build_matrix(self) -> QWidget:
+        w = QWidget()
+        self.only_failures = QCheckBox("只看未达标")
+        self.only_failures.toggled.connect(lambda _on: self._fill_matrix())
+        self.export_button = QPushButton("导出 Excel…")
+        self.export_button.clicked.connect(self.export_matrix)
+        self.matrix_note = QLabel()
+        self.matrix_note.setObjectName("muted")
+        bar = QHBoxLayout()
+        bar.addWidget(self.only_failures)
+        bar.addWidget(self.matrix_note, 1)
+        bar.addWidget(self.export_button)
+        self.matrix = QTableWidget(0, 0)
+        self.matrix.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.matrix.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.matrix.cellDoubleClicked.connect(self._matrix_open)
+        lay = QVBoxLayout(w)
+        lay.addLayout(bar)
+        lay.addWidget(self.matrix, 1)
+        return w
+
+    # --- page contract ---------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        current = self.rubric_box.currentData()
+        errors: list[rules.RubricError] = []
+        found = rules.list_rubrics(errors=errors)
+        self._loading = True
+        self.rubric_box.clear()
+        for r in found:
+            mark = "（本单位）" if r.user else ("（模板）" if r.template else "")
+            self.rubric_box.addItem(f"{r.title}{mark} · {r.version}", r.id)
+            self.rubric_box.setItemData(self.rubric_box.count() - 1, r.description or r.title,
+                                        Qt.ItemDataRole.ToolTipRole)
+        ids = [r.id for r in found]
+        self.rubric_box.setCurrentIndex(ids.index(current) if current in ids else
+                                        (ids.index("wuyou-wuhao") if "wuyou-wuhao" in ids else 0))
+        self._loading = False
+        for e in errors:
+            self.ctx.status_message.emit(str(e))
+        self._rubric_changed()
+
+    def save(self) -> None:
+        if self.result is None or self.rubric is None:
+            return
+        try:
+            with self.ctx.db.transaction() as s:
+                self.assessment = assessments.save_assessment(s, self.rubric, self.result, self.inputs)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "保存考评", str(exc))
+            return
+        self.ctx.data_changed.emit("assessment")
+        self.ctx.status_message.emit(f"已保存“{self.result.target}”{self.result.year}年考评草稿")
+        self._show_state()
+
+    def _data_changed(self, table: str) -> None:
+        if table != "assessment" and self.isVisible():
+            self.load_target()
+
+    # --- choosing -----------------------------------------------------------------------------------------
+
+    def _rubric_changed(self) -> None:
+        if self._loading:
+            return
+        rid = self.rubric_box.currentData()
+        if not rid:
+            return
+        try:
+            self.rubric = rules.load_rubric(rid)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "考评细则", str(exc))
+            return
+        self._loading = True
+        keep = self.target_box.currentText()
+        self.target_box.clear()
+        with self.ctx.db.session() as s:
+            targets = rules.resolve_targets(s, self.rubric)
+        for t in targets:
+            self.target_box.addItem(t.name, t.key if t.key is not None else -1)
+        i = self.target_box.findText(keep)
+        self.target_box.setCurrentIndex(max(i, 0))
+        self._loading = False
+        self.load_target()
+
+    def _key(self) -> int | None:
+        k = self.target_box.currentData()
+        return None if k in (None, -1) else int(k)
+
+    def load_target(self) -> None:
+        """Read the stored assessment (if any) for the choice and show it: stored if 定稿, live otherwise."""
+        if self._loading or self.rubric is None or self.target_box.count() == 0:
+            return
+        year = self.year_box.currentData()
+        key = self._key()
+        if not self.rubric.applies_to_year(year):
+            self.result = None
+            self.table.setRowCount(0)
+            self.summary.setText(f"<span style='color:{WARN}'>“{html.escape(self.rubric.title)}”适用于"
+                                 f"{self.rubric.years_label}，不适用于{year}年。</span>")
+            self._show_state()
+            return
+        with self.ctx.db.session() as s:
+            self.assessment = assessments.get_assessment(s, self.rubric.id, year, key)
+            self.inputs = assessments.stored_inputs(self.assessment) if self.assessment else {}
+            self.last_year = self._last_year(s, year - 1, key)
+        if self.assessment is not None and self.assessment.finalised:
+            self.result = assessments.stored_result(self.assessment)
+            self._fill_checklist()
+        else:
+            self.recompute()
+        if self.tabs.currentIndex() == 1:
+            self.compute_matrix()
+
+    def _last_year(self, s, year: int, key: int | None) -> rules.TargetResult | None:
+        if self.rubric is None or not self.rubric.applies_to_year(year):
+            return None
+        prev = assessments.get_assessment(s, self.rubric.id, year, key)
+        if prev is not None and prev.finalised:
+            return assessments.stored_result(prev)
+        inputs = assessments.stored_inputs(prev) if prev else {}
+        try:
+            return rules.evaluate(s, self.rubric, year, None if key is None else [key], {"*": inputs})[0]
+        except ChamberDeskError:
+            return None
+
+    def recompute(self) -> None:
+        if self.rubric is None or self.target_box.count() == 0:
+            return
+        if self.assessment is not None and self.assessment.finalised:
+            return
+        year = self.year_box.currentData()
+        key = self._key()
+        try:
+            with self.ctx.db.session() as s:
+                self.result = rules.evaluate(s, self.rubric, year, None if key is None else [key], {"*": self.inputs})[0]
+        except ChamberDeskError as exc:
+            self.summary.setText(f"<span style='color:{ERROR}'>{html.escape(str(exc))}</span>")
+            return
+        self._fill_checklist()
+
+    # --- the checklist --------------------------------------------------------------------------------------
+
+    @property
+    def locked(self) -> bool:
+        return bool(self.assessment is not None and self.assessment.finalised)
+
+    def _fill_checklist(self) -> None:
+        res = self.result
+        if res is None:
+            return
+        selected = self.table.currentRow()
+        last = {it.id: it for it in self.last_year.items} if self.last_year else {}
+        self.table.setRowCount(len(res.items))
+        items = {it.id: it for it in self.rubric.items} if self.rubric else {}
+        for row, it in enumerate(res.items):
+            cells = [it.group_title, it.title, rules.KIND_LABELS.get(it.kind, it.kind), it.status_label,
+                     last[it.id].status_label if it.id in last else "", "", it.explanation]
+            for c, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                if c == C_STATUS:
+                    cell.setForeground(QBrush(QColor(STATUS_COLOURS[it.status])))
+                    f = cell.font()
+                    f.setBold(True)
+                    cell.setFont(f)
+                if c == C_LAST and it.id in last and last[it.id].status != it.status:
+                    cell.setForeground(QBrush(QColor(STATUS_COLOURS[last[it.id].status])))
+                if c == C_EXPLAIN:
+                    cell.setToolTip(it.explanation)
+                self.table.setItem(row, c, cell)
+            spec = items.get(it.id)
+            editor = self._editor(it, spec) if spec is not None else None
+            self.table.setCellWidget(row, C_INPUT, editor)
+        self.table.resizeRowsToContents()
+        if 0 <= selected < len(res.items):
+            self.table.selectRow(selected)
+        self._show_summary()
+        self._show_state()
+        self._show_detail()
+
+    def _editor(self, it: rules.ItemResult, spec: rules.Item) -> QWidget | None:
+        """The input widget for an item the clerk fills in: attested values, scores, missing figures."""
+        raw = self.inputs.get(it.id)
+        value = raw.get("value") if isinstance(raw, dict) else raw
+        na = isinstance(raw, dict) and raw.get("not_applicable")
+        wants = spec.kind in ("attested", "scored") or (spec.kind == "automatic" and (it.from_input or it.value is None))
+        if not wants or (spec.kind == "automatic" and it.status == "not_applicable"):
+            return None
+        if spec.value_type == "bool" and spec.kind != "scored":
+            w = QComboBox()
+            for label, v in (("（未填）", None), ("是", True), ("否", False), ("不适用", "n/a")):
+                w.addItem(label, v)
+            w.setCurrentIndex(3 if na else {None: 0, True: 1, False: 2}.get(value, 0))
+            w.currentIndexChanged.connect(lambda _i, iid=it.id, w=w: self._set_input(iid, w.currentData()))
+        elif spec.kind == "scored":
+            w = QDoubleSpinBox()
+            w.setRange(-1, spec.max_points)
+            w.setDecimals(2)
+            w.setSpecialValueText("（未评）")
+            w.setSuffix(f" / {rules.show_value(spec.max_points)}")
+            w.setValue(float(value) if isinstance(value, int | float) else -1)
+            w.valueChanged.connect(lambda v, iid=it.id: self._set_input(iid, None if v < 0 else v))
+        else:
+            w = QLineEdit("" if value is None else str(value))
+            w.setPlaceholderText("日期，如 2024-03-31" if spec.value_type == "date" else "数字")
+            w.editingFinished.connect(lambda iid=it.id, w=w: self._set_input(iid, w.text().strip() or None))
+        w.setEnabled(not self.locked)
+        w.setObjectName(f"input_{it.id}")
+        return w
+
+    def input_widget(self, item_id: str) -> QWidget | None:
+        if self.result is None:
+            return None
+        for row, it in enumerate(self.result.items):
+            if it.id == item_id:
+                return self.table.cellWidget(row, C_INPUT)
+        return None
+
+    def _set_input(self, item_id: str, value: Any) -> None:
+        old = self.inputs.get(item_id)
+        evidence_names = old.get("evidence") if isinstance(old, dict) else None
+        if value == "n/a":
+            self.inputs[item_id] = {"not_applicable": True}
+        elif value is None:
+            self.inputs.pop(item_id, None)
+        elif evidence_names:
+            self.inputs[item_id] = {"value": value, "evidence": evidence_names}
+        else:
+            self.inputs[item_id] = value
+        self._recalc.start()
+
+    def _show_summary(self) -> None:
+        res = self.result
+        if res is None:
+            return
+        verdict = {True: ("通过", OK), False: ("未通过", ERROR), None: ("尚待填写", WARN)}[res.passed]
+        bits = [f"<b style='font-size:13pt'>{html.escape(res.target)}</b> {res.year}年 "
+                f"<b style='color:{verdict[1]}'>{verdict[0]}</b>"]
+        if res.score is not None:
+            bits.append(f"得分 <b>{rules.show_value(round(res.score, 2))}</b>"
+                        + (f" / {rules.show_value(res.max_score)}" if res.max_score else ""))
+            if res.parts and self.rubric:
+                bits.append("（" + "，".join(f"{p.title}{rules.show_value(res.parts.get(p.id, 0))}分×{int(p.weight * 100)}%"
+                                            for p in self.rubric.parts) + "）")
+        if res.grade:
+            bits.append(f"<b style='color:{OK}'>{html.escape(res.grade)}</b>")
+        if res.vetoed:
+            bits.append(f"<span style='color:{ERROR}'>一票否决：{html.escape('；'.join(res.veto_reasons))}</span>")
+        c = res.counts
+        bits.append(f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项、不适用{c['not_applicable']}项")
+        if self.last_year is not None:
+            lc = self.last_year.counts
+            prev = f"上年：达标{lc['pass']}项、未达标{lc['fail']}项"
+            if self.last_year.score is not None:
+                prev += f"，得分{rules.show_value(round(self.last_year.score, 2))}"
+            if self.last_year.grade:
+                prev += f"，{self.last_year.grade}"
+            bits.append(f"<span style='color:{MUTED}'>{html.escape(prev)}</span>")
+        if res.notes:
+            bits.append(f"<span style='color:{MUTED}'>{html.escape('；'.join(res.notes))}</span>")
+        self.summary.setText(" · ".join(bits))
+
+    def _show_state(self) -> None:
+        a = self.assessment
+        locked = self.locked
+        if a is None:
+            self.state_label.setText("未保存")
+        elif locked:
+            when = a.finalised_at.strftime("%Y-%m-%d") if a.finalised_at else ""
+            self.state_label.setText(f"已定稿 {when}（细则版本 {a.rubric_version}）")
+        else:
+            self.state_label.setText(f"草稿（{a.assessed_on or ''}）")
+        usable = self.result is not None and not locked
+        self.save_button.setEnabled(usable)
+        self.final_button.setEnabled(usable)
+        self.evidence_button.setEnabled(usable)
+
+    def _show_detail(self) -> None:
+        res = self.result
+        row = self.table.currentRow()
+        if res is None or not (0 <= row < len(res.items)):
+            self.detail.clear()
+            return
+        it = res.items[row]
+        parts = [f"<p><b>{html.escape(it.title)}</b>　<span style='color:{STATUS_COLOURS[it.status]}'>"
+                 f"{it.status_label}</span></p>", f"<p>{html.escape(it.explanation)}</p>"]
+        facts = [f"本年：{html.escape(it.value_text())}", f"标准：{html.escape(it.threshold_text())}"]
+        if it.max_points:
+            facts.append(f"得分：{rules.show_value(it.points)} / {rules.show_value(it.max_points)}")
+        parts.append("<p>" + "　".join(facts) + "</p>")
+        if it.records:
+            parts.append("<p>依据记录：" + "；".join(html.escape(r.get("label", "")) for r in it.records) + "</p>")
+        if it.evidence:
+            links = "、".join(f"<a href='evidence:{html.escape(n)}'>{html.escape(n)}</a>" for n in it.evidence)
+            parts.append(f"<p>凭证：{links}</p>")
+        elif it.evidence_required:
+            parts.append(f"<p style='color:{WARN}'>此项须附凭证：请选中后点“添加凭证…”。</p>")
+        if it.source:
+            parts.append(f"<p style='color:{MUTED}'>依据：{html.escape(it.source)}</p>")
+        self.detail.setHtml("".join(parts))
+
+    def _open_link(self, url: QUrl) -> None:
+        name = url.toString().split(":", 1)[1]
+        key = self._key()
+        with self.ctx.db.session() as s:
+            rtype, rid = self._evidence_owner(s, key)
+            for ev in evidence.files_for(s, rtype, rid):
+                if ev.filename == name:
+                    try:
+                        QDesktopServices.openUrl(QUrl.fromLocalFile(str(evidence.path_of(self.ctx.db, ev))))
+                    except ChamberDeskError as exc:
+                        QMessageBox.warning(self, "凭证", str(exc))
+                    return
+
+    def _evidence_owner(self, s, key: int | None) -> tuple[str, int]:
+        if key is not None:
+            return "chamber", key
+        from chamberdesk.core.federation import get_federation
+
+        fed = get_federation(s)
+        return "federation", fed.id if fed else 0
+
+    def add_evidence(self, path: str | None = None) -> None:
+        res = self.result
+        row = self.table.currentRow()
+        if res is None or self.rubric is None or not (0 <= row < len(res.items)):
+            QMessageBox.information(self, "添加凭证", "请先在列表中选中一个条目。")
+            return
+        it = res.items[row]
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, f"为“{it.title}”添加凭证", "",
+                                                  "凭证文件 (*.pdf *.jpg *.jpeg *.png *.doc *.docx *.xls *.xlsx *.wps *.et);;所有文件 (*)")
+            if not path:
+                return
+        try:
+            with self.ctx.db.transaction() as s:
+                rtype, rid = self._evidence_owner(s, self._key())
+                evidence.add_file(self.ctx.db, s, Path(path), record_type=rtype, record_id=rid,
+                                  rubric_item=f"{self.rubric.id}:{it.id}")
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "添加凭证", str(exc))
+            return
+        self.ctx.data_changed.emit("evidence")
+        self.recompute()
+
+    def finalise(self) -> None:
+        if self.result is None or self.rubric is None:
+            return
+        if not self.result.complete:
+            QMessageBox.information(self, "定稿", f"尚有{self.result.counts['needs_input']}项待填写，填写后才能定稿。")
+            return
+        ask = QMessageBox.question(self, "定稿", f"定稿后“{self.result.target}”{self.result.year}年的考评结果将锁定，"
+                                   "不再随台账或细则变化。确定定稿吗？")
+        if ask != QMessageBox.StandardButton.Yes:
+            return
+        try:
+            with self.ctx.db.transaction() as s:
+                a = assessments.save_assessment(s, self.rubric, self.result, self.inputs)
+                self.assessment = assessments.finalise_assessment(s, a.id)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "定稿", str(exc))
+            return
+        self.ctx.data_changed.emit("assessment")
+        self.ctx.status_message.emit(f"“{self.result.target}”{self.result.year}年考评已定稿")
+        self._fill_checklist()
+
+    # --- the matrix -------------------------------------------------------------------------------------------
+
+    def _tab_changed(self) -> None:
+        if self.tabs.currentIndex() == 1:
+            self.compute_matrix()
+
+    def compute_matrix(self) -> None:
+        """Every target × item for the year: finalised assessments as stored, the rest live with draft inputs."""
+        if self.rubric is None:
+            return
+        year = self.year_box.currentData()
+        if not self.rubric.applies_to_year(year):
+            self.matrix_results = []
+            self.matrix_note.setText(f"本细则不适用于{year}年")
+            self._fill_matrix()
+            return
+        with self.ctx.db.session() as s:
+            stored = assessments.list_assessments(s, rubric_id=self.rubric.id, year=year)
+            targets = rules.resolve_targets(s, self.rubric)
+            names = {t.key: t.name for t in targets}
+            inputs = {names[a.chamber_id]: assessments.stored_inputs(a) for a in stored if a.chamber_id in names}
+            live = rules.evaluate(s, self.rubric, year, None, inputs)
+        final = {a.chamber_id: assessments.stored_result(a) for a in stored if a.finalised}
+        self.matrix_results = [final.get(r.chamber_id, r) for r in live]
+        self.matrix_note.setText(f"共{len(live)}个对象，其中已定稿{len([r for r in live if r.chamber_id in final])}个")
+        self._fill_matrix()
+
+    def matrix_view(self) -> tuple[list[str], list[tuple[str, list[str]]], list[rules.TargetResult]]:
+        """(column titles, [(row name, cells)], results shown): filtered to failures when asked."""
+        results = self.matrix_results
+        if not results:
+            return [], [], []
+        items = results[0].items
+        cols = list(range(len(items)))
+        if self.only_failures.isChecked():
+            results = [r for r in results if any(i.status == "fail" for i in r.items)]
+            cols = [c for c in cols if any(r.items[c].status == "fail" for r in results)]
+        heads = ["结论", "得分", "等级"] + [items[c].title for c in cols]
+        rows = []
+        for r in results:
+            verdict = {True: "通过", False: "未通过", None: "待填写"}[r.passed] + ("（否决）" if r.vetoed else "")
+            score = "" if r.score is None else rules.show_value(round(r.score, 2))
+            rows.append((r.target, [verdict, score, r.grade or ""] + [r.items[c].status_label for c in cols]))
+        return heads, rows, results
+
+    def _fill_matrix(self) -> None:
+        heads, rows, results = self.matrix_view()
+        self.matrix.clear()
+        self.matrix.setColumnCount(len(heads))
+        self.matrix.setRowCount(len(rows))
+        self.matrix.setHorizontalHeaderLabels([short_title(h) for h in heads])
+        for c, h in enumerate(heads):
+            self.matrix.horizontalHeaderItem(c).setToolTip(h)
+        self.matrix.setVerticalHeaderLabels([name for name, _ in rows])
+        status_of = {v: k for k, v in rules.STATUS_LABELS.items()}
+        for r, (_name, cells) in enumerate(rows):
+            for c, text in enumerate(cells):
+                st = status_of.get(text)
+                cell = QTableWidgetItem(f"{STATUS_MARKS[st]} {text}" if st else text)
+                if c == 0:
+                    st = None
+                    cell = QTableWidgetItem(text)
+                    cell.setForeground(QBrush(QColor({True: OK, False: ERROR, None: WARN}[results[r].passed])))
+                if st:
+                    cell.setForeground(QBrush(QColor(STATUS_COLOURS[st])))
+                    it = next((i for i in results[r].items if i.status_label == text and i.title == heads[c]), None)
+                    if it:
+                        cell.setToolTip(it.explanation)
+                self.matrix.setItem(r, c, cell)
+        for c in range(len(heads)):
+            self.matrix.setColumnWidth(c, 80 if c < 3 else 96)
+
+    def _matrix_open(self, row: int, _col: int) -> None:
+        name = self.matrix.verticalHeaderItem(row).text() if self.matrix.verticalHeaderItem(row) else ""
+        i = self.target_box.findText(name)
+        if i >= 0:
+            self.target_box.setCurrentIndex(i)
+            self.tabs.setCurrentIndex(0)
+
+    def export_matrix(self, path: str | None = None) -> Path | None:
+        if not self.matrix_results:
+            self.compute_matrix()
+        heads, rows, results = self.matrix_view()
+        if not rows or self.rubric is None:
+            QMessageBox.information(self, "导出", "没有可导出的考评结果。")
+            return None
+        year = self.year_box.currentData()
+        if path is None:
+            path, _ = QFileDialog.getSaveFileName(self, "导出考评一览", f"{self.rubric.title}{year}年考评一览.xlsx",
+                                                  "Excel 工作簿 (*.xlsx)")
+            if not path:
+                return None
+        out = Path(path)
+        write_matrix_xlsx(out, f"{self.rubric.title}（{self.rubric.version}）{year}年", heads, rows, results)
+        self.ctx.status_message.emit(f"已导出：{out.name}")
+        return out
+
+    # --- the office's own rubric ------------------------------------------------------------------------------
+
+    def copy_rubric(self) -> None:
+        if self.rubric is None:
+            return
+        dlg = RubricEditor(self.rubric, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.saved is None:
+            return
+        self.ctx.status_message.emit(f"已保存本单位细则“{dlg.saved.title}”")
+        self.refresh()
+        i = self.rubric_box.findData(dlg.saved.id)
+        if i >= 0:
+            self.rubric_box.setCurrentIndex(i)
+
+
+def short_title(title: str) -> str:
+    """A column heading: the label before "：" (有专人, 第一条) or the first words."""
+    head = title.split("：", 1)[0]
+    return head if len(head) <= 10 else head[:9] + "…"
+
+
+def write_matrix_xlsx(out: Path, title: str, heads: list[str], rows: list[tuple[str, list[str]]],
+                      results: list[rules.TargetResult]) -> None:
+    """A plain workbook (openpyxl write-only): the matrix, then every item's explanation."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+    from openpyxl.styles import Font
+
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet("一览")
+    bold = Font(bold=True)
+
+    def head_row(sheet, values):
+        cells = []
+        for v in values:
+            c = WriteOnlyCell(sheet, value=v)
+            c.font = bold
+            cells.append(c)
+        sheet.append(cells)
+
+    ws.append([title])
+    head_row(ws, ["对象", *heads])
+    for name, cells in rows:
+        ws.append([name, *cells])
+    ws2 = wb.create_sheet("说明")
+    head_row(ws2, ["对象", "分组", "条目", "结果", "说明", "依据"])
+    for r in results:
+        for it in r.items:
+            ws2.append([r.target, it.group_title, it.title, it.status_label, it.explanation, it.source])
+    tmp = out.with_name(out.name + ".part")
+    wb.save(tmp)
+    tmp.replace(out)
+
+
+class RubricEditor(QDialog):
+    """Copy a rubric as the office's own: titles, thresholds, points and evidence, validated on save."""
+
+    COLS = ["条目", "名称", "标准", "分值/满分", "须附凭证"]
+
+    def __init__(self, rubric: rules.Rubric, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(f"复制为本单位细则：{rubric.title}")
+        self.resize(900, 600)
+        self.src = rubric
+        self.saved: rules.Rubric | None = None
+        self.new_id = QLineEdit(f"{rubric.id}-local" if not rubric.user else rubric.id)
+        self.new_title = QLineEdit(f"{rubric.title}（本单位）" if not rubric.user else rubric.title)
+        form = QFormLayout()
+        form.addRow("细则编号（小写字母、数字、-）", self.new_id)
+        form.addRow("细则名称", self.new_title)
+        self.table = QTableWidget(len(rubric.items), len(self.COLS))
+        self.table.setHorizontalHeaderLabels(self.COLS)
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for row, it in enumerate(rubric.items):
+            idc = QTableWidgetItem(it.id)
+            idc.setFlags(idc.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 0, idc)
+            self.table.setItem(row, 1, QTableWidgetItem(it.title))
+            thr = QTableWidgetItem("" if it.threshold is None or it.value_type == "bool" else str(it.threshold))
+            if it.value_type == "bool" or it.kind == "scored":
+                thr.setFlags(thr.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(row, 2, thr)
+            self.table.setItem(row, 3, QTableWidgetItem(rules.show_value(it.ceiling)))
+            ev = QTableWidgetItem()
+            ev.setFlags(ev.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            ev.setCheckState(Qt.CheckState.Checked if it.evidence_required else Qt.CheckState.Unchecked)
+            self.table.setItem(row, 4, ev)
+        self.error = QLabel()
+        self.error.setStyleSheet(f"color:{ERROR}")
+        self.error.setWordWrap(True)
+        hint = QLabel("名称中的 {threshold} 会显示为标准值，{threshold_pct} 显示为百分数（比例填小数，如 0.1 表示 10%）。")
+        hint.setObjectName("muted")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        buttons.button(QDialogButtonBox.StandardButton.Save).setText("校验并保存")
+        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+        buttons.accepted.connect(self.accept_changes)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.table, 1)
+        lay.addWidget(hint)
+        lay.addWidget(self.error)
+        lay.addWidget(buttons)
+
+    def changes(self) -> dict[str, dict[str, Any]]:
+        out: dict[str, dict[str, Any]] = {}
+        for row, it in enumerate(self.src.items):
+            ch: dict[str, Any] = {}
+            title = self.table.item(row, 1).text().strip()
+            if title != it.title:
+                ch["title"] = title
+            thr = self.table.item(row, 2).text().strip()
+            if it.value_type != "bool" and it.kind != "scored" and thr != str(it.threshold):
+                ch["threshold"] = _number(thr) if it.value_type == "number" else thr
+            pts = _number(self.table.item(row, 3).text().strip())
+            if pts != it.ceiling:
+                ch["max_points" if it.kind == "scored" else "points"] = pts
+            ev = self.table.item(row, 4).checkState() == Qt.CheckState.Checked
+            if ev != it.evidence_required:
+                ch["evidence_required"] = ev
+            if ch:
+                out[it.id] = ch
+        return out
+
+    def accept_changes(self) -> None:
+        try:
+            self.saved = rules.save_user_rubric(self.src, self.new_id.text().strip(), self.new_title.text().strip(),
+                                                self.changes())
+        except ChamberDeskError as exc:
+            self.error.setText(str(exc))
+            return
+        self.accept()
+
+
+def _number(text: str) -> Any:
+    try:
+        v = float(text)
+    except ValueError:
+        return text  # the schema check names the field and refuses it
+    return int(v) if v.is_integer() else v

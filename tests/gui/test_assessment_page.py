@@ -1,0 +1,122 @@
+"""考评 page: the checklist, filling in, evidence, 定稿, the matrix with export, the office's own copy."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+from chamberdesk import rules
+from chamberdesk.core import assessments
+from chamberdesk.gui.pages.assessment import C_LAST, C_STATUS, Page, RubricEditor
+
+
+@pytest.fixture(autouse=True)
+def _user_rubrics(tmp_path, monkeypatch):
+    monkeypatch.setattr("chamberdesk.paths.user_rubric_dir", lambda: tmp_path / "rubrics")
+
+
+def open_page(qtbot, ctx, target="城关镇商会", year=None):
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.resize(1300, 800)
+    if year is not None:
+        page.year_box.setCurrentIndex(page.year_box.findData(year))
+    page.target_box.setCurrentIndex(page.target_box.findText(target))
+    return page
+
+
+def row_of(page, item_id):
+    return [it.id for it in page.result.items].index(item_id)
+
+
+def test_checklist_fill_evidence_and_finalise(qtbot, ctx, tmp_path, monkeypatch):
+    page = open_page(qtbot, ctx)
+    year = page.year_box.currentData()
+    assert page.rubric.id == "wuyou-wuhao"
+    assert page.table.rowCount() == len(page.rubric.items)
+    r = row_of(page, "rules")
+    assert page.table.item(r, C_STATUS).text() == "未达标"  # the demo's 城关镇商会 lacks 活动制度
+    assert page.table.item(r, C_LAST).text() in {"达标", "未达标"}  # compared with last year
+    assert "待填写" in page.summary.text()
+
+    combo = page.input_widget("finance_archived")
+    combo.setCurrentIndex(combo.findText("是"))
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+    qtbot.waitUntil(lambda: page.result.item("archive_central").status == "pass", timeout=3000)
+    fin = page.result.item("finance_archived")
+    assert fin.status == "needs_input" and "须附凭证" in fin.explanation
+
+    scan = tmp_path / "账册封面.pdf"
+    scan.write_bytes(b"%PDF-1.4 test")
+    page.table.selectRow(row_of(page, "finance_archived"))
+    page.add_evidence(str(scan))
+    assert page.result.item("finance_archived").status == "pass"
+    assert "账册封面.pdf" in page.detail.toPlainText()
+    assert page.result.complete and page.result.passed is False
+
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Yes)
+    page.finalise()
+    assert page.locked and not page.final_button.isEnabled()
+    assert "已定稿" in page.state_label.text()
+    assert not page.input_widget("archive_central").isEnabled()
+    with ctx.db.session() as s:
+        ch_id = page.result.chamber_id
+        a = assessments.get_assessment(s, "wuyou-wuhao", year, ch_id)
+        assert a.finalised and a.rubric_version == "2013.1"
+        assert assessments.stored_inputs(a)["archive_central"] is True
+        assert assessments.stored_result(a).item("finance_archived").status == "pass"
+
+    # reopening shows the stored, locked result
+    again = open_page(qtbot, ctx)
+    assert again.locked and again.result.item("finance_archived").status == "pass"
+
+
+def test_matrix_filter_and_export(qtbot, ctx, tmp_path):
+    from openpyxl import load_workbook
+
+    page = open_page(qtbot, ctx)
+    page.tabs.setCurrentIndex(1)
+    assert page.matrix.rowCount() == 12
+    all_cols = page.matrix.columnCount()
+    page.only_failures.setChecked(True)
+    names = [page.matrix.verticalHeaderItem(r).text() for r in range(page.matrix.rowCount())]
+    assert "桃源乡商会" in names and 0 < len(names) < 12
+    assert 3 < page.matrix.columnCount() < all_cols
+    out = page.export_matrix(str(tmp_path / "一览.xlsx"))
+    wb = load_workbook(out, read_only=True)
+    rows = list(wb["一览"].iter_rows(values_only=True))
+    assert rows[1][:4] == ("对象", "结论", "得分", "等级")
+    assert {r[0] for r in rows[2:]} == set(names)
+    assert any("第三季度无会员活动" in (r[4] or "") for r in wb["说明"].iter_rows(values_only=True))
+
+
+def test_federation_rubric_and_scores(qtbot, ctx):
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.rubric_box.setCurrentIndex(page.rubric_box.findData("tongzhou-kaoping"))
+    page.target_box.setCurrentIndex(page.target_box.findText("城关镇商会"))
+    spin = page.input_widget("democratic")
+    spin.setValue(88)
+    qtbot.waitUntil(lambda: page.result.item("democratic").status == "pass", timeout=3000)
+    assert page.result.parts["democratic"] == 88
+    page.rubric_box.setCurrentIndex(page.rubric_box.findData("wuge-quebao"))
+    assert page.target_box.count() == 1 and page.target_box.currentText().startswith("清河县")
+    assert page.result.target_type == "federation"
+
+
+def test_copy_rubric_as_the_offices_own(qtbot, ctx):
+    page = open_page(qtbot, ctx)
+    dlg = RubricEditor(page.rubric, page)
+    qtbot.addWidget(dlg)
+    row = [it.id for it in page.rubric.items].index("quarterly_activities")
+    dlg.table.item(row, 2).setText("abc")
+    dlg.accept_changes()
+    assert "threshold" in dlg.error.text() and dlg.saved is None
+    dlg.table.item(row, 2).setText("3")
+    dlg.accept_changes()
+    assert dlg.saved is not None and dlg.saved.id == "wuyou-wuhao-local"
+    mine = rules.load_rubric("wuyou-wuhao-local")
+    assert mine.user and mine.item("quarterly_activities").rule_text() == "每季度会员活动不少于3次"
+    page.refresh()
+    assert page.rubric_box.findData("wuyou-wuhao-local") >= 0

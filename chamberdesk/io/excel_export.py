@@ -19,7 +19,13 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from chamberdesk.core import audit
-from chamberdesk.core.chambers import TERM_STATUS_LABELS, find_chamber, list_chambers, member_counts, term_status
+from chamberdesk.core.chambers import (
+    TERM_STATUS_LABELS,
+    find_chamber,
+    list_chambers,
+    member_counts,
+    term_status,
+)
 from chamberdesk.core.choices import (
     ActivityCategory,
     ChamberKind,
@@ -100,8 +106,8 @@ def _member_row(i: int, m: Member, seats: str, unmasked: bool) -> list[Any]:
     idn = m.rep_id_number if unmasked else (mask_id_number(m.rep_id_number) or None)
     phone = m.rep_phone if unmasked else (mask_phone(m.rep_phone) or None)
     return [str(i), m.enterprise_name, m.credit_code, _KIND.get(m.kind, m.kind), m.legal_rep, m.rep_name,
-            _GENDER.get(m.rep_gender or "", None), m.rep_birth_date, idn, _POL.get(m.rep_political_status or "", None),
-            phone, _IND.get(m.industry or "", None), _SIZE.get(m.size_class or "", None),
+            _GENDER.get(m.rep_gender or ""), m.rep_birth_date, idn, _POL.get(m.rep_political_status or ""),
+            phone, _IND.get(m.industry or ""), _SIZE.get(m.size_class or ""),
             m.tags.replace(",", "、") if m.tags else None, m.join_date, m.leave_date, m.leave_reason, seats or None,
             m.notes]
 

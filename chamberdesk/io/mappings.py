@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
 
@@ -126,7 +126,7 @@ def labels(kind: str) -> dict[str, str]:
     return {f.name: f.label for f in KINDS[kind]}
 
 
-@lru_cache(maxsize=None)
+@cache
 def _lookup(kind: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
     exact: dict[str, str] = {}
     prefixes: list[tuple[str, str]] = []

@@ -20,7 +20,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.properties import PageSetupProperties
 
@@ -171,7 +171,7 @@ class FormWriter:
             elif isinstance(v, bool):
                 out.append("是" if v else "否")
             elif isinstance(v, (int, float)):
-                out.append(self._cell(v, fmt=FORMATS.get(fmt or "", None) or ("0" if isinstance(v, int) else "0.00")))
+                out.append(self._cell(v, fmt=FORMATS.get(fmt or "") or ("0" if isinstance(v, int) else "0.00")))
             elif isinstance(v, datetime):
                 out.append(self._cell(v, fmt="yyyy-mm-dd hh:mm"))
             elif isinstance(v, date):
@@ -190,7 +190,7 @@ class FormWriter:
     def total(self, values: Iterable[Any]) -> None:
         out = []
         for i, v in enumerate(values):
-            fmt = FORMATS.get(self.formats[i] or "", None)
+            fmt = FORMATS.get(self.formats[i] or "")
             if isinstance(v, float) and fmt is None:
                 fmt = "0.00"
             out.append(self._cell("" if v is None else v, font=TOTAL_FONT, fmt=fmt))

@@ -143,7 +143,7 @@ def entity_attack(src: Path, dest: Path) -> None:
         for info in zin.infolist():
             data = zin.read(info)
             if info.filename == "xl/worksheets/sheet1.xml":
-                data = evil + data.split(b"?>", 1)[1]
+                data = evil + (data.split(b"?>", 1)[1] if data.startswith(b"<?xml") else data)
             zout.writestr(info, data)
 
 

@@ -7,6 +7,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+import messy
 import openpyxl
 import pytest
 from sqlmodel import select
@@ -16,7 +17,6 @@ from chamberdesk.core.federation import get_setting
 from chamberdesk.core.models import AuditLog, Chamber, Meeting, Member, Membership
 from chamberdesk.io import excel_import as imp
 from chamberdesk.io import mappings
-import messy
 
 
 def _members(db) -> list[Member]:

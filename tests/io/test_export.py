@@ -1,0 +1,142 @@
+"""Exports: form layout, formula neutralisation, masking with audit, the round trip, the upward workbooks."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+from sqlmodel import select
+
+from chamberdesk.core import members as msvc
+from chamberdesk.core.models import AuditLog, Member
+from chamberdesk.core.validators import mask_id_number
+from chamberdesk.io import excel_export as ex
+from chamberdesk.io.excel_import import import_file
+from chamberdesk.io.workbook_style import FormWriter
+
+FIELDS = ["enterprise_name", "credit_code", "kind", "legal_rep", "rep_name", "rep_gender", "rep_birth_date",
+          "rep_id_number", "rep_political_status", "rep_phone", "industry", "size_class", "tags", "join_date",
+          "leave_date", "leave_reason", "notes"]
+
+
+def test_form_layout_and_formula_neutralisation(tmp_path: Path) -> None:
+    w = FormWriter("测试表", ["名称", "数量", "日期"], unit_line="填报单位：某县工商联", formats=[None, "int", None])
+    w.row(["=HYPERLINK(\"http://x\")", 3, date(2024, 5, 1)])
+    w.row(["+86 138", -5, None])
+    w.text_row(["-1+2", "@SUM(A1)", "\tx"])
+    w.text_row(["\r=1", "普通", None])
+    out = tmp_path / "f.xlsx"
+    w.save(out)
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A1"].value == "测试表" and ws["A1"].font.b
+    assert "A1:C1" in {str(r) for r in ws.merged_cells.ranges}
+    assert ws.freeze_panes == "A4" and ws.print_title_rows == "$3:$3"
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == "9"
+    assert ws.sheet_properties.pageSetUpPr.fitToPage and ws.page_setup.fitToWidth == 1
+    assert ws["A3"].value == "名称" and ws["A3"].font.b and ws["A3"].border.left.style == "thin"
+    for ref in ("A4", "A5", "A6", "B6", "C6", "A7"):
+        c = ws[ref]
+        assert c.data_type == "s", ref  # text, never a formula
+        assert c.quotePrefix, ref
+    assert ws["A4"].value.startswith("=HYPERLINK")
+    assert ws["B4"].value == 3 and ws["B4"].data_type == "n" and ws["B5"].value == -5
+    assert ws["C4"].number_format == "yyyy-mm-dd" and ws["C4"].border.left.style == "thin"
+    assert ws["C5"].border.left.style == "thin"  # empty cells inside the table keep their borders
+    assert ws["B7"].quotePrefix is False
+
+
+def test_member_export_masks_by_default(demo_db, tmp_path: Path) -> None:
+    out = tmp_path / "m.xlsx"
+    n = ex.export_members(demo_db, out)
+    ws = openpyxl.load_workbook(out, read_only=True).active
+    rows = list(ws.iter_rows(min_row=4, values_only=True))
+    with demo_db.session() as s:
+        real = {m.enterprise_name: m for m in s.exec(select(Member))}
+    checked = 0
+    for r in rows[:n]:
+        m = real[r[1]]
+        if m.rep_id_number:
+            assert r[8] == mask_id_number(m.rep_id_number) and "*" in r[8]
+            checked += 1
+        if m.rep_phone:
+            assert r[10] != m.rep_phone and "*" in r[10]
+    assert checked > 10
+    with demo_db.session() as s:
+        assert not list(s.exec(select(AuditLog).where(AuditLog.action == "export")))
+
+
+def test_unmasked_export_is_audited(demo_db, tmp_path: Path) -> None:
+    out = tmp_path / "m.xlsx"
+    ex.export_members(demo_db, out, msvc.MemberFilter(search="机械"), unmasked=True)
+    with demo_db.session() as s:
+        entries = list(s.exec(select(AuditLog).where(AuditLog.action == "export")))
+    assert len(entries) == 1 and json.loads(entries[0].after)["含完整身份证号和电话"] is True
+
+
+def test_round_trip_into_empty_data_file(demo_db, db, tmp_path: Path) -> None:
+    out = tmp_path / "m.xlsx"
+    flt = msvc.MemberFilter(status=None)
+    n = ex.export_members(demo_db, out, flt, unmasked=True)
+    res = import_file(db, out, "members")
+    assert res.balanced() and res.imported == n and res.rejected == 0, res.problems[:3]
+    with demo_db.session() as s:
+        before = sorted((tuple(getattr(m, f) for f in FIELDS) for m in msvc.iter_members(s, flt)), key=str)
+    with db.session() as s:
+        after = sorted((tuple(getattr(m, f) for f in FIELDS) for m in s.exec(select(Member))), key=str)
+    assert before == after
+
+
+def test_masked_round_trip_keeps_members_but_not_personal_numbers(demo_db, db, tmp_path: Path) -> None:
+    out = tmp_path / "m.xlsx"
+    n = ex.export_members(demo_db, out)
+    res = import_file(db, out, "members")
+    assert res.imported == n and res.rejected == 0
+    assert any("已打码" in p.message for p in res.problems)
+    with db.session() as s:
+        assert all(m.rep_id_number is None and m.rep_phone is None for m in s.exec(select(Member)))
+
+
+def test_roster_chambers_meetings_activities(demo_db, tmp_path: Path) -> None:
+    assert ex.export_roster(demo_db, tmp_path / "r.xlsx", "城关镇商会") > 5
+    ws = openpyxl.load_workbook(tmp_path / "r.xlsx").active
+    assert ws["A1"].value == "城关镇商会会员名册" and ws["D4"].value == "会长"
+    assert ex.export_chambers(demo_db, tmp_path / "c.xlsx") == 12
+    year = date.today().year - 1
+    assert ex.export_meetings(demo_db, tmp_path / "mt.xlsx", year=year) > 0
+    assert ex.export_activities(demo_db, tmp_path / "a.xlsx", year=year, chamber="城关镇商会") > 0
+    with pytest.raises(Exception, match="找不到商会"):
+        ex.export_roster(demo_db, tmp_path / "x.xlsx", "没有的商会")
+
+
+def test_yearly_stats_one_row_per_chamber_with_totals(demo_db, tmp_path: Path) -> None:
+    year = date.today().year - 1
+    out = tmp_path / "ys.xlsx"
+    info = ex.export_yearly_stats(demo_db, out, year)
+    assert info.rows == 12
+    ws = openpyxl.load_workbook(out).active
+    assert ws["A1"].value == f"{year}年度基层商会工作情况统计表"
+    assert ws.freeze_panes == "A5" and ws.print_title_rows == "$3:$4"
+    heads = [c.value for c in ws[4]]
+    top = [c.value for c in ws[3]]
+    assert "会议（次）" in top and "活动（次）" in top and "理事会" in heads and "换届状态" in top
+    data = [r for r in ws.iter_rows(min_row=5, max_row=16, values_only=True)]
+    assert len({r[1] for r in data}) == 12
+    total = [c.value for c in ws[17]]
+    assert total[0] == "合计" and total[3] == sum(r[3] for r in data)
+    if info.standing_included:
+        assert "达标情况" in top
+
+
+def test_work_summary_has_17_figures_in_5_groups(demo_db, tmp_path: Path) -> None:
+    year = date.today().year - 1
+    with demo_db.session() as s:
+        figs = ex.work_summary_figures(s, year)
+    assert [f[1] for f in figs] == list(range(1, 18))
+    assert len({f[0] for f in figs}) == 5
+    assert "新发展" in figs[1][3]
+    ex.export_work_summary(demo_db, tmp_path / "w.xlsx", year)
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx").active
+    assert ws["C4"].value.startswith("单位所获")

@@ -1,0 +1,135 @@
+"""The upward data package: contents and checksums, refusal of tampered or foreign packages, consolidation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import zipfile
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from chamberdesk.core.db import SCHEMA_VERSION
+from chamberdesk.io.package import PackageError, build_package, consolidate, read_package
+
+YEAR = date.today().year - 1
+
+
+@pytest.fixture
+def pkg(demo_db, tmp_path: Path) -> Path:
+    out = tmp_path / "清河县.zip"
+    build_package(demo_db, YEAR, out)
+    return out
+
+
+def test_package_contents_and_manifest(pkg: Path) -> None:
+    with zipfile.ZipFile(pkg) as zf:
+        names = set(zf.namelist())
+        man = json.loads(zf.read("manifest.json"))
+        for name, meta in man["files"].items():
+            assert hashlib.sha256(zf.read(name)).hexdigest() == meta["sha256"]
+        data = json.loads(zf.read("data.json"))
+    assert {"manifest.json", "data.json", "年度基层商会工作情况统计表.xlsx", "工作基本情况资料.xlsx"} <= names
+    assert man["period"]["year"] == YEAR and man["schema_version"] == SCHEMA_VERSION and man["app_version"]
+    assert man["federation"]["region_code"] == "130534"
+    assert len(data["chambers"]) == 12 and len(data["work_summary"]) == 17
+    # no full personal numbers leave the county
+    blob = json.dumps(data, ensure_ascii=False)
+    assert "rep_id_number" not in blob
+    p = read_package(pkg)
+    assert p.data["year"] == YEAR
+
+
+def _rewrite(src: Path, dest: Path, change) -> None:
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dest, "w") as zout:
+        for info in zin.infolist():
+            data = change(info.filename, zin.read(info))
+            if data is not None:
+                zout.writestr(info.filename, data)
+
+
+def test_tampered_data_refused(pkg: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.zip"
+    _rewrite(pkg, bad, lambda n, d: d.replace(b'"members": 4', b'"members": 9') if n == "data.json" else d)
+    with pytest.raises(PackageError, match="SHA-256"):
+        read_package(bad)
+
+
+def test_tampered_manifest_refused(pkg: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "bad.zip"
+
+    def change(n: str, d: bytes) -> bytes:
+        if n != "manifest.json":
+            return d
+        m = json.loads(d)
+        m["federation"]["name"] = "别的县"
+        return json.dumps(m, ensure_ascii=False).encode()
+
+    _rewrite(pkg, bad, change)
+    with pytest.raises(PackageError, match="清单已被改动"):
+        read_package(bad)
+
+
+def test_extra_file_and_foreign_zip_refused(pkg: Path, tmp_path: Path) -> None:
+    bad = tmp_path / "extra.zip"
+    _rewrite(pkg, bad, lambda n, d: d)
+    with zipfile.ZipFile(bad, "a") as zf:
+        zf.writestr("readme.txt", "hi")
+    with pytest.raises(PackageError, match="清单外"):
+        read_package(bad)
+    foreign = tmp_path / "foreign.zip"
+    with zipfile.ZipFile(foreign, "w") as zf:
+        zf.writestr("photo.jpg", b"x")
+    with pytest.raises(PackageError, match="不是商会台账的上报数据包"):
+        read_package(foreign)
+    notzip = tmp_path / "n.zip"
+    notzip.write_bytes(b"hello")
+    with pytest.raises(PackageError, match="不是上报数据包"):
+        read_package(notzip)
+
+
+def test_zip_slip_and_bomb_refused(tmp_path: Path) -> None:
+    slip = tmp_path / "slip.zip"
+    with zipfile.ZipFile(slip, "w") as zf:
+        zf.writestr("manifest.json", "{}")
+        zf.writestr("../../evil.txt", "x")
+    with pytest.raises(PackageError, match="不安全的文件路径"):
+        read_package(slip)
+    bomb = tmp_path / "bomb.zip"
+    with zipfile.ZipFile(bomb, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("manifest.json", "{}")
+        zf.writestr("data.json", b" " * (20 * 1024 * 1024))
+    with pytest.raises(PackageError, match="压缩炸弹"):
+        read_package(bomb)
+
+
+def test_consolidate_two_counties(demo_db, demo_path: Path, pkg: Path, tmp_path: Path) -> None:
+    other_db = tmp_path / "other.db"
+    demo_db.close()
+    src = sqlite3.connect(demo_path)
+    dst = sqlite3.connect(other_db)
+    src.backup(dst)
+    dst.execute("UPDATE federation SET name='柳林县工商业联合会', region_code='130535'")
+    dst.commit()
+    dst.close()
+    src.close()
+    from chamberdesk.core.db import open_database
+
+    odb = open_database(other_db)
+    pkg2 = tmp_path / "柳林县.zip"
+    build_package(odb, YEAR, pkg2)
+    odb.close()
+    out = tmp_path / "汇总.xlsx"
+    res = consolidate([pkg, pkg2], out)
+    assert [c.region_code for c in res.counties] == ["130534", "130535"]
+    assert sum(k["chambers"] for k in res.by_kind.values()) == 24
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames == ["按县区汇总", "按商会类型汇总", "商会明细"]
+    ws = wb["按县区汇总"]
+    assert ws["B4"].value.startswith("清河县") and ws["B5"].value == "柳林县工商业联合会"
+    assert ws["A6"].value == "合计" and ws["F6"].value == 24
+    with pytest.raises(PackageError, match="同一单位"):
+        consolidate([pkg, pkg], None)

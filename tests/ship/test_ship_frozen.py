@@ -1,0 +1,64 @@
+"""The PyInstaller spec builds a complete one-folder program: the frozen `selfcheck` passes offscreen.
+
+Slow (a full PyInstaller build, 1–3 minutes): runs only with CHAMBERDESK_FROZEN_TEST=1, as CI sets.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+pytestmark = pytest.mark.skipif(os.environ.get("CHAMBERDESK_FROZEN_TEST") != "1",
+                                reason="frozen build test: set CHAMBERDESK_FROZEN_TEST=1 (needs PyInstaller)")
+
+
+def _size(folder: Path) -> int:
+    return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+
+
+@pytest.fixture(scope="module")
+def bundle(tmp_path_factory) -> Path:
+    pytest.importorskip("PyInstaller")
+    work = tmp_path_factory.mktemp("frozen")
+    proc = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
+                           "--workpath", str(work / "build"), "--distpath", str(work / "dist"),
+                           str(ROOT / "installer" / "chamberdesk.spec")],
+                          capture_output=True, text=True, timeout=900, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    return work / "dist" / "ChamberDesk"
+
+
+def test_frozen_selfcheck_passes_offscreen(bundle: Path, tmp_path: Path) -> None:
+    exe = bundle / ("chamberdesk-cli.exe" if sys.platform == "win32" else "chamberdesk-cli")
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
+    env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
+               XDG_CONFIG_HOME=str(tmp_path / "config"))
+    proc = subprocess.run([str(exe), "selfcheck"], capture_output=True, text=True, timeout=180, env=env,
+                          cwd=tmp_path)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    out = proc.stdout
+    assert "安装版" in out and "自检通过" in out
+    for name in ("数据文件", "考评标准", "PDF（中文）", "Excel", "图形界面"):
+        assert f"[通过] {name}" in out
+    assert "Qt 中文翻译已载入" in out and "SVG 图标正常" in out and "主窗口正常" in out
+
+
+def test_bundle_holds_only_what_the_program_uses(bundle: Path) -> None:
+    files = [p.relative_to(bundle).as_posix() for p in bundle.rglob("*") if p.is_file()]
+    lowered = [f.lower() for f in files]
+    for unwanted in ("webengine", "qt6quick", "qt6qml", "qt63d", "qt6multimedia", "qtwebengineprocess",
+                     "virtualkeyboard", "pytest", "hypothesis", "tkinter"):
+        assert not [f for f in lowered if unwanted in f], unwanted
+    qms = [f.rsplit("/", 1)[-1] for f in files if f.endswith(".qm")]
+    assert qms and all("zh_CN" in q for q in qms), qms
+    for needed in ("resources/fonts/NotoSansSC-Regular.ttf", "resources/icons/app.svg",
+                   "chamberdesk/core/migrations/env.py"):
+        assert any(f.endswith(needed) for f in files), needed
+    assert any(f.startswith("_internal/rubric_data/") and f.endswith(".toml") for f in files)
+    size_mib = _size(bundle) / 2**20
+    assert size_mib < 350, f"one-folder build grew to {size_mib:.0f} MiB"

@@ -1,0 +1,31 @@
+"""The frozen entry point maps a double-clicked file (data file, upward package) onto the command."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _launcher():
+    spec = importlib.util.spec_from_file_location("cd_launcher", ROOT / "installer" / "launcher.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_double_clicked_files(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("CHAMBERDESK_OPEN_PACKAGE", "")  # so the test leaves the variable as it found it
+    launcher = _launcher()
+    data = tmp_path / "清河县.db"
+    data.write_bytes(b"")
+    pkg = tmp_path / "清河县-2025.cdpkg"
+    pkg.write_bytes(b"PK")
+    assert launcher._file_argument([str(data)]) == ["--db", str(data)]
+    assert launcher._file_argument([str(pkg)]) == []
+    assert os.environ["CHAMBERDESK_OPEN_PACKAGE"] == str(pkg)
+    assert launcher._file_argument(["selfcheck"]) == ["selfcheck"]
+    assert launcher._file_argument(["--db", str(data)]) == ["--db", str(data)]
+    assert launcher._file_argument([str(tmp_path / "missing.db")]) == [str(tmp_path / "missing.db")]

@@ -29,7 +29,7 @@ def main() -> int:
     img = Image.open(io.BytesIO(bytes(buf.data()))).convert("RGBA")
     out = ROOT / "installer" / "chamberdesk.ico"
     img.save(out, format="ICO", sizes=[(s, s) for s in SIZES])
-    print(f"wrote {out.name}: {out.stat().st_size} bytes")
+    print(f"wrote {out.name}: {out.stat().st_size} bytes")  # noqa: T201
     return 0
 
 

@@ -23,7 +23,10 @@ def _size(folder: Path) -> int:
 
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
-    pytest.importorskip("PyInstaller")
+    try:
+        import PyInstaller  # noqa: F401
+    except ImportError:
+        pytest.fail("CHAMBERDESK_FROZEN_TEST=1 but PyInstaller is not installed (pip install -e '.[test]')")
     work = tmp_path_factory.mktemp("frozen")
     proc = subprocess.run([sys.executable, "-m", "PyInstaller", "--noconfirm", "--log-level", "WARN",
                            "--workpath", str(work / "build"), "--distpath", str(work / "dist"),

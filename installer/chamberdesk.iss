@@ -69,7 +69,7 @@ Type: filesandordirs; Name: "{app}\_internal"
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"
-Name: "{group}\使用手册"; Filename: "{app}\_internal\docs\manual.md"; Check: ManualExists
+Name: "{group}\使用手册"; Filename: "{app}\_internal\docs\manual.pdf"; Check: ManualExists
 Name: "{group}\安装自检"; Filename: "{cmd}"; Parameters: "/k ""{app}\chamberdesk-cli.exe"" selfcheck"; WorkingDir: "{app}"
 Name: "{group}\卸载{#AppName}"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
@@ -93,7 +93,7 @@ Type: filesandordirs; Name: "{app}\_internal\__pycache__"
 [Code]
 function ManualExists(): Boolean;
 begin
-  Result := FileExists(ExpandConstant('{app}\_internal\docs\manual.md'));
+  Result := FileExists(ExpandConstant('{app}\_internal\docs\manual.pdf'));
 end;
 
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);

@@ -60,7 +60,7 @@ def test_bundle_holds_only_what_the_program_uses(bundle: Path) -> None:
     qms = [f.rsplit("/", 1)[-1] for f in files if f.endswith(".qm")]
     assert qms and all("zh_CN" in q for q in qms), qms
     for needed in ("resources/fonts/NotoSansSC-Regular.ttf", "resources/icons/app.svg",
-                   "chamberdesk/core/migrations/env.py"):
+                   "chamberdesk/core/migrations/env.py", "docs/manual.md", "docs/manual.pdf"):
         assert any(f.endswith(needed) for f in files), needed
     assert any(f.startswith("_internal/rubric_data/") and f.endswith(".toml") for f in files)
     size_mib = _size(bundle) / 2**20

@@ -122,6 +122,9 @@ class Launcher:
             settings().set_value("files/last", str(database.path))
             settings().add_recent_file(str(database.path))
         self.window = MainWindow(database)
+        from chamberdesk.gui.dialogs.login import install_idle_lock  # accounts on: lock when idle
+
+        install_idle_lock(self.window, database)
         self.window.switch_file.connect(self.switch)
         self.window.show()
         if old is not None:

@@ -111,3 +111,33 @@ def test_login_when_accounts_on(qtbot, tmp_path, answer_modal):
     answer_modal("取消")
     assert open_data_file(path) is None
     assert lockfile.read_lock(path) is None
+
+
+def test_idle_lock_hides_data_until_login(qtbot, tmp_path, answer_modal):
+    from PySide6.QtWidgets import QLabel, QMainWindow
+
+    from chamberdesk.gui.dialogs.login import install_idle_lock
+
+    path = _file(tmp_path)
+    db = open_database(path)
+    with db.transaction() as s:
+        accounts.enable_accounts(s, "guanli", "Xinxi2024a")
+    win = QMainWindow()
+    qtbot.addWidget(win)
+    win.setCentralWidget(QLabel("会员名单"))
+    win.show()
+    assert install_idle_lock(win, db) is None  # accounts not read yet: nothing to lock
+    accounts.prepare(db)
+    seen_hidden = []
+
+    def fill(dlg):
+        seen_hidden.append(win.centralWidget().isVisible())
+        dlg.username.setText("guanli")
+        dlg.password.setText("Xinxi2024a")
+
+    answer_modal("登录", fill)
+    idle = install_idle_lock(win, db, interval_ms=50)
+    qtbot.waitUntil(lambda: bool(seen_hidden) and not idle.locked, timeout=5000)
+    assert seen_hidden == [False]  # the data was hidden while the login was shown
+    assert win.centralWidget().isVisible()
+    db.close()

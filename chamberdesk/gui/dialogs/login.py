@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
+    QApplication,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -72,3 +74,60 @@ def ask_login(db, parent: QWidget | None = None) -> accounts.CurrentUser | None:
     if dlg.exec() != QDialog.DialogCode.Accepted:
         return None
     return dlg.user
+
+
+class IdleLock(QObject):
+    """After some minutes without keyboard or mouse input, hide the window's data behind a login."""
+
+    _INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
+
+    def __init__(self, window: QWidget, db, interval_ms: int) -> None:
+        super().__init__(window)
+        self.window = window
+        self.db = db
+        self.locked = False
+        self.timer = QTimer(self, singleShot=True, interval=interval_ms)
+        self.timer.timeout.connect(self.lock_now)
+        QApplication.instance().installEventFilter(self)
+        self.timer.start()
+
+    def eventFilter(self, _obj: QObject, event: QEvent) -> bool:
+        if not self.locked and event.type() in self._INPUT:
+            self.timer.start()
+        return False
+
+    def lock_now(self) -> bool:
+        """Show the login; True when someone logged in again, False when the window was closed."""
+        if self.locked:
+            return False
+        self.locked = True
+        central = getattr(self.window, "centralWidget", lambda: None)()
+        if central is not None:
+            central.setVisible(False)  # personal data off the screen while nobody is there
+        try:
+            dlg = LoginDialog(self.db, self.window, title="已锁定，请重新登录")
+            ok = dlg.exec() == QDialog.DialogCode.Accepted
+        finally:
+            self.locked = False
+        if central is not None:
+            central.setVisible(True)
+        if not ok:
+            self.window.close()
+            return False
+        self.timer.start()
+        return True
+
+
+def install_idle_lock(window: QWidget, db, *, interval_ms: int | None = None) -> IdleLock | None:
+    """When accounts are on, lock after the idle minutes set in the data file (0 turns it off)."""
+    if not db.info.get("accounts_enabled"):
+        return None
+    if interval_ms is None:
+        from chamberdesk.core.federation import get_setting
+
+        with db.session() as s:
+            minutes = get_setting(s, accounts.SETTING_IDLE, accounts.IDLE_LOCK_MINUTES_DEFAULT)
+        if not isinstance(minutes, int) or minutes <= 0:
+            return None
+        interval_ms = minutes * 60_000
+    return IdleLock(window, db, interval_ms)

@@ -8,6 +8,8 @@ Public API (stable; the print forms, dashboard and chamber pages build on it):
     rules.load_rubric("wuyou-wuhao") -> Rubric     # raises NotFound / RubricError (file, line, field in Chinese)
     rules.parse_rubric(text, filename) -> Rubric   # e.g. an assessment's stored snapshot
     rules.evaluate(session, rubric, year, targets=None, inputs=None, *, as_of=None) -> list[TargetResult]
+    rules.evaluate_many(session, rubrics, year, targets=None, inputs=None, *, as_of=None)
+        -> {rubric id: list[TargetResult]}   # several rubrics, each table read once for all
 
 `targets`: None = every live, active chamber of the rubric's kinds (or the federation for a
 federation rubric); else chamber ids or names. `inputs`: the clerk's attested values and the
@@ -44,6 +46,7 @@ from chamberdesk.rules.engine import (
     ItemResult,
     TargetResult,
     evaluate,
+    evaluate_many,
     normalise_inputs,
     resolve_targets,
     show_value,
@@ -65,7 +68,7 @@ from chamberdesk.rules.standing import chamber_standing
 
 __all__ = [
     "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
-    "RubricError", "Target", "TargetResult", "chamber_standing", "copy_rubric", "dump_toml", "evaluate", "list_rubrics", "load_file",
+    "RubricError", "Target", "TargetResult", "chamber_standing", "copy_rubric", "dump_toml", "evaluate", "evaluate_many", "list_rubrics", "load_file",
     "load_rubric", "normalise_inputs", "parse_rubric", "resolve_targets", "rubric_files", "save_user_rubric",
     "show_value",
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -237,7 +238,14 @@ def resolve_targets(session: Session, rubric: Rubric, targets: list[Any] | None 
         fed = session.exec(select(Federation).where(col(Federation.deleted_at).is_(None)).order_by(Federation.id)).first()
         return [Target(None, fed.name if fed and fed.name else "本级工商联", "", fed)]
     q = select(Chamber).where(col(Chamber.deleted_at).is_(None))
-    if targets:
+    if targets and all(isinstance(t, int) for t in targets):
+        # ids in one query: a batch of hundreds of chambers should not cost a query each
+        found = {c.id: c for c in session.exec(q.where(col(Chamber.id).in_(targets)))}
+        missing = [t for t in targets if t not in found]
+        if missing:
+            raise NotFound(f"找不到商会（编号 {missing[0]}）")
+        rows = [found[t] for t in targets]
+    elif targets:
         wanted: list[Chamber] = []
         for t in targets:
             if isinstance(t, Target):
@@ -291,27 +299,52 @@ def evaluate(session: Session, rubric: Rubric, year: int, targets: list[Any] | N
              inputs: dict[str, Any] | None = None, *, as_of: date | None = None,
              history: dict[int | None, dict[int, str | None]] | None = None) -> list[TargetResult]:
     """Apply the rubric to its targets for `year`. See the package docstring for the contract."""
-    if not rubric.applies_to_year(year):
-        raise ChamberDeskError(f"“{rubric.title}”（版本 {rubric.version}）适用于{rubric.years_label}，不适用于{year}年")
-    tlist = resolve_targets(session, rubric, targets)
-    norm = normalise_inputs(inputs, tlist)
-    ctx = Ctx(session=session, year=year, as_of=as_of or date.today(), targets=tlist, inputs=norm)
-    figures: dict[str, dict[int | None, Figure]] = {}
-    for item in rubric.items:
-        if item.kind != "automatic":
-            continue
-        spec = METRICS[item.metric]  # type: ignore[index]
-        if rubric.target not in spec.targets:
-            raise RubricError(rubric.path or rubric.id, None, "metric",
-                              f"指标 {spec.name} 不适用于{'商会' if rubric.target == 'chamber' else '本级工商联'}（条目 {item.id}）")
-        try:
-            figures[item.id] = spec.fn(ctx, item.params)
-        except ValueError as exc:
-            raise RubricError(rubric.path or rubric.id, None, "params", f"{exc}（条目 {item.id}）") from exc
-    ev = evidence_for(session, rubric.id, tlist)
-    hist = history if history is not None else finalised_history(session, rubric.id, tlist, year)
-    return [_evaluate_target(rubric, year, t, figures, norm.get(t.key, {}), ev, hist.get(t.key, {}))
-            for t in tlist]
+    return evaluate_many(session, [rubric], year, targets, inputs, as_of=as_of,
+                         history={rubric.id: history} if history is not None else None)[rubric.id]
+
+
+def evaluate_many(session: Session, rubrics: list[Rubric], year: int, targets: list[Any] | None = None,
+                  inputs: dict[str, Any] | None = None, *, as_of: date | None = None,
+                  history: dict[str, dict[int | None, dict[int, str | None]]] | None = None) -> dict[str, list[TargetResult]]:
+    """Several rubrics at once (rubric id → results): each table is read once for all of them."""
+    for rubric in rubrics:
+        if not rubric.applies_to_year(year):
+            raise ChamberDeskError(f"“{rubric.title}”（版本 {rubric.version}）适用于{rubric.years_label}，不适用于{year}年")
+    per_rubric = {r.id: resolve_targets(session, r, targets) for r in rubrics}
+    union: dict[int | None, Target] = {}
+    for tl in per_rubric.values():
+        for t in tl:
+            union.setdefault(t.key, t)
+    all_targets = list(union.values())
+    norm = normalise_inputs(inputs, all_targets)
+    # one context per kind of target, so chamber rubrics never pay for federation figures and back
+    ctxs = {kind: Ctx(session=session, year=year, as_of=as_of or date.today(),
+                      targets=[t for t in all_targets if t.target_type == kind], inputs=norm)
+            for kind in ("chamber", "federation")}
+    out: dict[str, list[TargetResult]] = {}
+    for rubric in rubrics:
+        ctx = ctxs[rubric.target]
+        figures: dict[str, dict[int | None, Figure]] = {}
+        for item in rubric.items:
+            if item.kind != "automatic":
+                continue
+            spec = METRICS[item.metric]  # type: ignore[index]
+            if rubric.target not in spec.targets:
+                raise RubricError(rubric.path or rubric.id, None, "metric",
+                                  f"指标 {spec.name} 不适用于{'商会' if rubric.target == 'chamber' else '本级工商联'}（条目 {item.id}）")
+            key = ("metric", spec.name, json.dumps(item.params, sort_keys=True, ensure_ascii=False))
+            try:
+                figures[item.id] = ctx.cached(key, lambda spec=spec, item=item, ctx=ctx: spec.fn(ctx, item.params))
+            except ValueError as exc:
+                raise RubricError(rubric.path or rubric.id, None, "params", f"{exc}（条目 {item.id}）") from exc
+        tlist = per_rubric[rubric.id]
+        ev = evidence_for(session, rubric.id, tlist)
+        hist = (history or {}).get(rubric.id)
+        if hist is None:
+            hist = finalised_history(session, rubric.id, tlist, year)
+        out[rubric.id] = [_evaluate_target(rubric, year, t, figures, norm.get(t.key, {}), ev, hist.get(t.key, {}))
+                          for t in tlist]
+    return out
 
 
 def _evaluate_target(rubric: Rubric, year: int, t: Target, figures: dict[str, dict[int | None, Figure]],

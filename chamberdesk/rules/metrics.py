@@ -173,31 +173,56 @@ def _categories(params: dict[str, Any]) -> list[str]:
     return [ActivityCategory.parse(c).value for c in cats]  # type: ignore[union-attr]
 
 
+def _base(ctx: Ctx, table: str, kind_col: str) -> tuple[dict[Any, int], dict[Any, list[tuple]]]:
+    """One pass over a table for the year: counts and the first few records per (owner, quarter, kind).
+
+    Every kind set an item asks for is derived from this, so each table is read once per evaluation.
+    """
+    def run() -> tuple[dict[Any, int], dict[Any, list[tuple]]]:
+        y = ctx.year
+        owner_sql, params = _owner_filter(ctx, "chamber_id")
+        label_col = "title" if table == "activity" else "body"
+        dates = {"d0": date(y, 1, 1), "d1": date(y, 12, 31), "q2": date(y, 4, 1), "q3": date(y, 7, 1),
+                 "q4": date(y, 10, 1)}
+        counts: dict[Any, int] = {}
+        recs: dict[Any, list[tuple]] = defaultdict(list)
+        # one scan: the partition's size for the counts, its first rows for the explanations
+        for owner, qn, kind, rid, d, label, n in _q(ctx.session, f"""
+                SELECT chamber_id, qn, kind, id, date, label, n FROM (
+                  SELECT chamber_id, {_quarter_sql()} AS qn, {kind_col} AS kind, id, date, {label_col} AS label,
+                         ROW_NUMBER() OVER w AS rn, COUNT(*) OVER w AS n
+                  FROM {table}
+                  WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 AND {owner_sql}
+                  WINDOW w AS (PARTITION BY chamber_id, {_quarter_sql()}, {kind_col} ORDER BY date, id
+                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
+                ) t WHERE rn <= :lim""", lim=RECORDS_SHOWN, **dates, **params):
+            counts[(owner, qn, kind)] = n
+            # kept as plain tuples, by kind: only the few an explanation shows become records
+            recs[kind].append((owner, qn, str(d)[:10], rid, label))
+        return counts, recs
+    return ctx.cached(("base", table), run)
+
+
 def _record_rows(ctx: Ctx, table: str, kind_col: str, kinds: list[str], by_quarter: bool) -> dict[Any, list[dict]]:
-    """The first few records per owner (and quarter), for explanations: ROW_NUMBER keeps it small."""
-    y = ctx.year
-    owner_sql, params = _owner_filter(ctx, "chamber_id")
-    kind_sql = f"AND {kind_col} IN :kinds" if kinds else ""
-    if kinds:
-        params["kinds"] = kinds
-    label_col = "title" if table == "activity" else "body"
-    part = "chamber_id, " + _quarter_sql() if by_quarter else "chamber_id"
-    rows = _q(ctx.session, f"""
-        SELECT chamber_id, qn, id, date, label FROM (
-          SELECT chamber_id, {_quarter_sql()} AS qn, id, date, {label_col} AS label,
-                 ROW_NUMBER() OVER (PARTITION BY {part} ORDER BY date, id) AS rn
-          FROM {table}
-          WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 AND {owner_sql} {kind_sql}
-        ) t WHERE rn <= :lim ORDER BY date, id""",
-              d0=date(y, 1, 1), d1=date(y, 12, 31), q2=date(y, 4, 1), q3=date(y, 7, 1), q4=date(y, 10, 1),
-              lim=RECORDS_SHOWN, **params)
-    out: dict[Any, list[dict]] = defaultdict(list)
-    for owner, qn, rid, d, label in rows:
-        if table == "meeting":
-            label = MeetingBody(label).label if MeetingBody.parse(label) else label
-        rec = {"table": table, "id": rid, "date": str(d)[:10], "label": f"{md(d)} {label}"}
-        out[(owner, qn) if by_quarter else owner].append(rec)
+    """The first few records per owner (and quarter) among `kinds` (all kinds when empty)."""
+    _counts_unused, recs = _base(ctx, table, kind_col)
+    merged: dict[Any, list[tuple]] = defaultdict(list)
+    for kind in (kinds or list(recs)):
+        for row in recs.get(kind, ()):
+            merged[(row[0], row[1]) if by_quarter else row[0]].append(row)
+    out: dict[Any, list[dict]] = {}
+    for key, rows in merged.items():
+        # the first N of a union are among the first N of each part
+        rows.sort(key=lambda r: (r[2], r[3]))
+        out[key] = [_record(table, r) for r in rows[:RECORDS_SHOWN]]
     return out
+
+
+def _record(table: str, row: tuple) -> dict[str, Any]:
+    _owner, _qn, d, rid, label = row
+    if table == "meeting" and MeetingBody.parse(label):
+        label = MeetingBody(label).label
+    return {"table": table, "id": rid, "date": d, "label": f"{md(d)} {label}"}
 
 
 def _quarter_sql() -> str:
@@ -205,22 +230,15 @@ def _quarter_sql() -> str:
 
 
 def _counts(ctx: Ctx, table: str, kind_col: str, kinds: list[str]) -> dict[Any, list[int]]:
-    """Owner → [year total, q1, q2, q3, q4]."""
-    y = ctx.year
-    owner_sql, params = _owner_filter(ctx, "chamber_id")
-    kind_sql = f"AND {kind_col} IN :kinds" if kinds else ""
-    if kinds:
-        params["kinds"] = kinds
-    rows = _q(ctx.session, f"""
-        SELECT chamber_id, {_quarter_sql()} AS qn, COUNT(*) FROM {table}
-        WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 AND {owner_sql} {kind_sql}
-        GROUP BY chamber_id, qn""",
-              d0=date(y, 1, 1), d1=date(y, 12, 31), q2=date(y, 4, 1), q3=date(y, 7, 1), q4=date(y, 10, 1),
-              **params)
+    """Owner → [year total, q1, q2, q3, q4] among `kinds`."""
+    base, _recs = _base(ctx, table, kind_col)
     out: dict[Any, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
-    for owner, qn, n in rows:
-        out[owner][0] += n
-        out[owner][qn] += n
+    wanted = set(kinds)
+    for (owner, qn, kind), n in base.items():
+        if not wanted or kind in wanted:
+            row = out[owner]
+            row[0] += n
+            row[qn] += n
     return out
 
 
@@ -349,37 +367,72 @@ def meeting_record_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, F
 # --- members ---------------------------------------------------------------------------------------
 
 
-def _member_counts(ctx: Ctx, dates: tuple[date, ...], year_new: int | None = None) -> dict[int | None, list[int]]:
-    """Owner → members seated at the end of each date, plus (last) new members of `year_new`.
+YEARS_KEPT = 6  # year ends counted in the one membership pass: enough for growth over five years
+DEFAULT_RECORD_FIELDS = ("credit_code", "rep_name", "rep_phone", "industry", "join_date")
+# columns of a members-pass row: seated at the end of y-5 … y, then these
+NEW, PHONE, NEW_COMPLETE = YEARS_KEPT, YEARS_KEPT + 1, YEARS_KEPT + 2
 
-    A chamber's members are its seats; the federation's are the ledger's members by join/leave.
+
+def _complete(fields: tuple[str, ...] | list[str]) -> str:
+    return " AND ".join(f"m.{f} IS NOT NULL AND CAST(m.{f} AS TEXT) <> ''" for f in fields)
+
+
+def _members_groups(ctx: Ctx) -> dict[int | None, dict[str, list[int]]]:
+    """Owner → tags string → [seated at the end of y-5 … y, new in y, seated with a phone, new and complete].
+
+    One pass over the seats for every member figure; grouping by the tags string (a few dozen
+    combinations) lets any tag list be counted from the aggregates. SUM, not COUNT DISTINCT: a member
+    holds one seat in a chamber at a time. A chamber's members are its seats; the federation's are
+    the ledger's members by join and leave dates.
     """
-    def run() -> dict[int | None, list[int]]:
-        out: dict[int | None, list[int]] = defaultdict(lambda: [0] * (len(dates) + 1))
-        params: dict[str, Any] = {f"d{i}": d for i, d in enumerate(dates)}
-        if year_new is not None:
-            params["n0"], params["n1"] = date(year_new, 1, 1), date(year_new, 12, 31)
-        new_sql = "COUNT(DISTINCT CASE WHEN {s} >= :n0 AND {s} <= :n1 THEN {m} END)" if year_new else "0"
+    def run() -> dict[int | None, dict[str, list[int]]]:
+        y = ctx.year
+        ends = [_end_of(ctx, yy) for yy in range(y - YEARS_KEPT + 1, y + 1)]
+        params: dict[str, Any] = {f"e{i}": d for i, d in enumerate(ends)}
+        params.update({"n0": date(y, 1, 1), "n1": date(y, 12, 31)})
+        last = f"e{len(ends) - 1}"
+        phone = "COALESCE(m.rep_phone, '') <> ''"
+        complete = _complete(DEFAULT_RECORD_FIELDS)
+        out: dict[int | None, dict[str, list[int]]] = defaultdict(dict)
+
+        def cols(seated: str, start: str) -> str:
+            parts = [f"SUM(CASE WHEN {seated.format(d=f'e{i}')} THEN 1 ELSE 0 END)" for i in range(len(ends))]
+            new = f"{start} >= :n0 AND {start} <= :n1"
+            parts += [f"SUM(CASE WHEN {new} THEN 1 ELSE 0 END)",
+                      f"SUM(CASE WHEN {seated.format(d=last)} AND {phone} THEN 1 ELSE 0 END)",
+                      f"SUM(CASE WHEN {new} AND {complete} THEN 1 ELSE 0 END)"]
+            return ", ".join(parts)
+
         if ctx.chamber_ids:
-            cols = ", ".join(
-                f"COUNT(DISTINCT CASE WHEN (ms.start_date IS NULL OR ms.start_date <= :d{i}) AND "
-                f"(ms.end_date IS NULL OR ms.end_date > :d{i}) THEN ms.member_id END)" for i in range(len(dates)))
-            rows = _q(ctx.session, f"""
-                SELECT ms.chamber_id, {cols}, {new_sql.format(s='ms.start_date', m='ms.member_id')}
-                FROM membership ms JOIN member m ON m.id = ms.member_id
-                WHERE m.deleted_at IS NULL AND ms.chamber_id IN :ids GROUP BY ms.chamber_id""",
-                      ids=ctx.chamber_ids, **params)
-            for r in rows:
-                out[r[0]] = list(r[1:])
+            seated = "(ms.start_date IS NULL OR ms.start_date <= :{d}) AND (ms.end_date IS NULL OR ms.end_date > :{d})"
+            for r in _q(ctx.session, f"""
+                    SELECT ms.chamber_id, COALESCE(m.tags, ''), {cols(seated, 'ms.start_date')}
+                    FROM membership ms JOIN member m ON m.id = ms.member_id
+                    WHERE m.deleted_at IS NULL AND ms.chamber_id IN :ids
+                    GROUP BY ms.chamber_id, COALESCE(m.tags, '')""", ids=ctx.chamber_ids, **params):
+                out[r[0]][r[1]] = [v or 0 for v in r[2:]]
         if ctx.has_federation:
-            cols = ", ".join(
-                f"SUM(CASE WHEN (join_date IS NULL OR join_date <= :d{i}) AND "
-                f"(leave_date IS NULL OR leave_date > :d{i}) THEN 1 ELSE 0 END)" for i in range(len(dates)))
-            new_f = "SUM(CASE WHEN join_date >= :n0 AND join_date <= :n1 THEN 1 ELSE 0 END)" if year_new else "0"
-            r = _q(ctx.session, f"SELECT {cols}, {new_f} FROM member WHERE deleted_at IS NULL", **params)[0]
-            out[None] = [v or 0 for v in r]
+            seated = "(m.join_date IS NULL OR m.join_date <= :{d}) AND (m.leave_date IS NULL OR m.leave_date > :{d})"
+            for r in _q(ctx.session, f"""SELECT COALESCE(m.tags, ''), {cols(seated, 'm.join_date')}
+                        FROM member m WHERE m.deleted_at IS NULL GROUP BY COALESCE(m.tags, '')""", **params):
+                out[None][r[0]] = [v or 0 for v in r[1:]]
         return out
-    return ctx.cached(("members", dates, year_new), run)
+    return ctx.cached("member-groups", run)
+
+
+def _members_pass(ctx: Ctx) -> dict[int | None, list[int]]:
+    """Owner → the members-pass columns summed over tag combinations."""
+    def run() -> dict[int | None, list[int]]:
+        out: dict[int | None, list[int]] = defaultdict(lambda: [0] * (NEW_COMPLETE + 1))
+        for owner, groups in _members_groups(ctx).items():
+            out[owner] = [sum(col) for col in zip(*groups.values(), strict=True)]
+        return out
+    return ctx.cached("members", run)
+
+
+def _at_end(ctx: Ctx, key: int | None, year: int) -> int:
+    """Members of the target at the end of `year` (one of the last YEARS_KEPT years)."""
+    return _members_pass(ctx)[key][year - ctx.year + YEARS_KEPT - 1]
 
 
 def _end_of(ctx: Ctx, year: int) -> date:
@@ -388,24 +441,22 @@ def _end_of(ctx: Ctx, year: int) -> date:
 
 @metric("members_end", "年末会员数", unit="家")
 def members_end(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
-    counts = _member_counts(ctx, (_end_of(ctx, ctx.year),))
-    return {t.key: Figure(counts[t.key][0], f"年末会员{counts[t.key][0]}家" + _period_note(ctx),
-                          provisional=not ctx.year_over) for t in ctx.targets}
+    return {t.key: Figure(_at_end(ctx, t.key, ctx.year), f"年末会员{_at_end(ctx, t.key, ctx.year)}家"
+                          + _period_note(ctx), provisional=not ctx.year_over) for t in ctx.targets}
 
 
 @metric("new_members", "本年度新发展会员数", unit="家")
 def new_members(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
-    counts = _member_counts(ctx, (date(ctx.year - 1, 12, 31),), ctx.year)
-    return {t.key: Figure(counts[t.key][1], f"本年度新发展会员{counts[t.key][1]}家" + _period_note(ctx),
+    mp = _members_pass(ctx)
+    return {t.key: Figure(mp[t.key][NEW], f"本年度新发展会员{mp[t.key][NEW]}家" + _period_note(ctx),
                           provisional=not ctx.year_over) for t in ctx.targets}
 
 
 @metric("new_member_ratio", "本年度新发展会员占年初会员总数的比例", ratio=True)
 def new_member_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
-    counts = _member_counts(ctx, (date(ctx.year - 1, 12, 31),), ctx.year)
     out = {}
     for t in ctx.targets:
-        start, new = counts[t.key]
+        start, new = _at_end(ctx, t.key, ctx.year - 1), _members_pass(ctx)[t.key][NEW]
         if not start:
             out[t.key] = Figure(None, f"年初会员数为0（本年度新发展{new}家），无法计算比例")
             continue
@@ -417,13 +468,12 @@ def new_member_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figur
 @metric("member_growth", "会员数量年均增长率", params={"years": "年数（1 为比上年，3 为近三年年均）"}, ratio=True)
 def member_growth(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
     n = int(params.get("years", 1))
-    if n < 1:
-        raise ValueError("years 应不小于 1")
+    if not 1 <= n < YEARS_KEPT:
+        raise ValueError(f"years 应为 1～{YEARS_KEPT - 1}")
     years = list(range(ctx.year - n, ctx.year + 1))
-    counts = _member_counts(ctx, tuple(_end_of(ctx, y) for y in years))
     out = {}
     for t in ctx.targets:
-        c = counts[t.key][:len(years)]
+        c = [_at_end(ctx, t.key, y) for y in years]
         series = "、".join(f"{y}年末{v}家" for y, v in zip(years, c, strict=True))
         if not c[0]:
             out[t.key] = Figure(None, f"{years[0]}年末会员数为0，无法计算增长率（{series}）")
@@ -437,11 +487,12 @@ def member_growth(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
 @metric("member_growth_streak", "会员数量逐年增长", params={"years": "连续增长的年数"}, value_type="bool")
 def member_growth_streak(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
     n = int(params.get("years", 2))
+    if not 1 <= n < YEARS_KEPT:
+        raise ValueError(f"years 应为 1～{YEARS_KEPT - 1}")
     years = list(range(ctx.year - n, ctx.year + 1))
-    counts = _member_counts(ctx, tuple(_end_of(ctx, y) for y in years))
     out = {}
     for t in ctx.targets:
-        c = counts[t.key][:len(years)]
+        c = [_at_end(ctx, t.key, y) for y in years]
         ok = all(c[i + 1] > c[i] for i in range(n))
         series = "、".join(f"{y}年末{v}家" for y, v in zip(years, c, strict=True))
         out[t.key] = Figure(ok, series + ("，逐年增长" if ok else "，未逐年增长") + _period_note(ctx),
@@ -459,11 +510,17 @@ def _tags(params: dict[str, Any]) -> list[str]:
 
 @metric("tagged_share", "带有所列标签的会员占比", params={"tags": "会员标签"}, ratio=True)
 def tagged_share(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
-    tags = _tags(params)
-    d = _end_of(ctx, ctx.year)
-    like = " OR ".join(f"(',' || m.tags || ',') LIKE :t{i}" for i in range(len(tags))) or "1=0"
-    tp = {f"t{i}": f"%,{tg},%" for i, tg in enumerate(tags)}
-    return _member_share(ctx, d, like, tp, "带“" + "、".join(tags) + "”标签")
+    wanted = set(_tags(params))
+    groups = _members_groups(ctx)
+    what = "带“" + "、".join(_tags(params)) + "”标签"
+    out = {}
+    for t in ctx.targets:
+        g = groups.get(t.key, {})
+        n = sum(v[YEARS_KEPT - 1] for v in g.values())
+        k = sum(v[YEARS_KEPT - 1] for tags, v in g.items() if wanted & set(tags.split(",")))
+        out[t.key] = (Figure(None, "没有会员，无法计算比例") if not n else
+                      Figure(k / n, f"会员{n}家中{what}的{k}家，占{pct(k / n)}"))
+    return out
 
 
 def _member_share(ctx: Ctx, d: date, cond: str, tp: dict[str, Any], what: str,
@@ -504,46 +561,59 @@ _RECORD_FIELDS = {"credit_code": "统一社会信用代码", "rep_name": "代表
 @metric("new_member_record_complete", "本年度新会员在会员数据库中信息完整的比例",
         params={"fields": "须填写的字段"}, ratio=True)
 def new_member_record_complete(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
-    fields = list(params.get("fields") or ["credit_code", "rep_name", "rep_phone", "industry", "join_date"])
+    fields = list(params.get("fields") or DEFAULT_RECORD_FIELDS)
     for f in fields:
         if f not in _RECORD_FIELDS:
             raise ValueError(f"未知字段：{f}，可用：{'、'.join(_RECORD_FIELDS)}")
-    cond = " AND ".join(f"m.{f} IS NOT NULL AND CAST(m.{f} AS TEXT) <> ''" for f in fields)
     what = "、".join(_RECORD_FIELDS[f] for f in fields) + "齐全"
-    return _member_share(ctx, ctx.year_end, cond, {}, what, new_only=True)
+    if tuple(fields) != DEFAULT_RECORD_FIELDS:
+        return _member_share(ctx, ctx.year_end, _complete(fields), {}, what, new_only=True)
+    mp = _members_pass(ctx)
+    out = {}
+    for t in ctx.targets:
+        n, k = mp[t.key][NEW], mp[t.key][NEW_COMPLETE]
+        out[t.key] = (Figure(None, "没有本年度新会员，无法计算比例") if not n else
+                      Figure(k / n, f"本年度新会员{n}家中{what}的{k}家，占{pct(k / n)}"))
+    return out
 
 
 # --- contacts --------------------------------------------------------------------------------------
 
 
 def _coverage(ctx: Ctx) -> dict[int | None, tuple[int, int, int, int]]:
-    """Owner → (members at year end, visited on site, contacted any way, reachable)."""
+    """Owner → (members at year end, visited on site, contacted any way, reachable).
+
+    Reachable = has a phone on record, or was contacted in the year. The query starts from the
+    year's contacts (few) and reaches the seats through the member index.
+    """
     def run() -> dict[int | None, tuple[int, int, int, int]]:
         d = _end_of(ctx, ctx.year)
-        cte = """WITH c AS (SELECT member_id, MAX(CASE WHEN way = 'visit' THEN 1 ELSE 0 END) AS v
-                 FROM contact WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 GROUP BY member_id)"""
-        reach = "(c.member_id IS NOT NULL OR COALESCE(m.rep_phone, '') <> '')"
-        out: dict[int | None, tuple[int, int, int, int]] = {}
+        span = {"d0": ctx.year_start, "d1": ctx.year_end, "d": d}
+        # contacts of the year, one row per member, then joined to the seats
+        cte = """WITH c AS (SELECT member_id, MAX(CASE WHEN way = 'visit' THEN 1 ELSE 0 END) AS v FROM contact
+                 WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 GROUP BY member_id)"""
+        no_phone = "CASE WHEN COALESCE(m.rep_phone, '') = '' THEN 1 ELSE 0 END"
+        got: dict[int | None, tuple[int, int, int]] = {}
         if ctx.chamber_ids:
-            for r in _q(ctx.session, f"""{cte}
-                SELECT ms.chamber_id, COUNT(DISTINCT ms.member_id),
-                       COUNT(DISTINCT CASE WHEN c.v = 1 THEN ms.member_id END),
-                       COUNT(DISTINCT CASE WHEN c.member_id IS NOT NULL THEN ms.member_id END),
-                       COUNT(DISTINCT CASE WHEN {reach} THEN ms.member_id END)
-                FROM membership ms JOIN member m ON m.id = ms.member_id LEFT JOIN c ON c.member_id = ms.member_id
-                WHERE m.deleted_at IS NULL AND ms.chamber_id IN :ids
-                  AND (ms.start_date IS NULL OR ms.start_date <= :d) AND (ms.end_date IS NULL OR ms.end_date > :d)
-                GROUP BY ms.chamber_id""", ids=ctx.chamber_ids, d=d, d0=ctx.year_start, d1=ctx.year_end):
-                out[r[0]] = tuple(r[1:])  # type: ignore[assignment]
+            for cid, v, c, c_np in _q(ctx.session, f"""{cte}
+                    SELECT ms.chamber_id, SUM(c.v), COUNT(*), SUM({no_phone})
+                    FROM c JOIN membership ms ON ms.member_id = c.member_id JOIN member m ON m.id = c.member_id
+                    WHERE m.deleted_at IS NULL AND ms.chamber_id IN :ids
+                      AND (ms.start_date IS NULL OR ms.start_date <= :d) AND (ms.end_date IS NULL OR ms.end_date > :d)
+                    GROUP BY ms.chamber_id""", ids=ctx.chamber_ids, **span):
+                got[cid] = (v or 0, c or 0, c_np or 0)
         if ctx.has_federation:
-            r = _q(ctx.session, f"""{cte}
-                SELECT COUNT(*), SUM(CASE WHEN c.v = 1 THEN 1 ELSE 0 END),
-                       SUM(CASE WHEN c.member_id IS NOT NULL THEN 1 ELSE 0 END),
-                       SUM(CASE WHEN {reach} THEN 1 ELSE 0 END)
-                FROM member m LEFT JOIN c ON c.member_id = m.id
+            v, c, c_np = _q(ctx.session, f"""{cte}
+                SELECT SUM(c.v), COUNT(*), SUM({no_phone}) FROM c JOIN member m ON m.id = c.member_id
                 WHERE m.deleted_at IS NULL AND (m.join_date IS NULL OR m.join_date <= :d)
-                  AND (m.leave_date IS NULL OR m.leave_date > :d)""", d=d, d0=ctx.year_start, d1=ctx.year_end)[0]
-            out[None] = tuple(v or 0 for v in r)  # type: ignore[assignment]
+                  AND (m.leave_date IS NULL OR m.leave_date > :d)""", **span)[0]
+            got[None] = (v or 0, c or 0, c_np or 0)
+        mp = _members_pass(ctx)
+        out: dict[int | None, tuple[int, int, int, int]] = {}
+        for t in ctx.targets:
+            total, phones = mp[t.key][YEARS_KEPT - 1], mp[t.key][PHONE]
+            v, c, c_np = got.get(t.key, (0, 0, 0))
+            out[t.key] = (total, v, c, min(total, phones + c_np))
         return out
     return ctx.cached("coverage", run)
 

@@ -103,6 +103,8 @@ def test_federation_rubric_and_scores(qtbot, ctx):
     page.rubric_box.setCurrentIndex(page.rubric_box.findData("wuge-quebao"))
     assert page.target_box.count() == 1 and page.target_box.currentText().startswith("清河县")
     assert page.result.target_type == "federation"
+    # rows that take no input keep no editor from the previous rubric
+    assert all(page.input_widget(it.id) is None for it in page.result.items)
 
 
 def test_copy_rubric_as_the_offices_own(qtbot, ctx):

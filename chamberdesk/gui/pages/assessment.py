@@ -299,6 +299,10 @@ class Page(QWidget):
         if res is None:
             return
         selected = self.table.currentRow()
+        for row in range(self.table.rowCount()):
+            old = self.table.cellWidget(row, C_INPUT)
+            if old is not None:
+                old.hide()  # Qt deletes replaced cell widgets later; hide them now so none lingers on screen
         last = {it.id: it for it in self.last_year.items} if self.last_year else {}
         self.table.setRowCount(len(res.items))
         items = {it.id: it for it in self.rubric.items} if self.rubric else {}
@@ -319,7 +323,10 @@ class Page(QWidget):
                 self.table.setItem(row, c, cell)
             spec = items.get(it.id)
             editor = self._editor(it, spec) if spec is not None else None
-            self.table.setCellWidget(row, C_INPUT, editor)
+            if editor is None:
+                self.table.removeCellWidget(row, C_INPUT)  # setCellWidget(None) would leave the old one
+            else:
+                self.table.setCellWidget(row, C_INPUT, editor)
         self.table.resizeRowsToContents()
         if 0 <= selected < len(res.items):
             self.table.selectRow(selected)
@@ -583,7 +590,7 @@ class Page(QWidget):
                         cell.setToolTip(it.explanation)
                 self.matrix.setItem(r, c, cell)
         for c in range(len(heads)):
-            self.matrix.setColumnWidth(c, 80 if c < 3 else 96)
+            self.matrix.setColumnWidth(c, 80 if c < 3 else 112)
 
     def _matrix_open(self, row: int, _col: int) -> None:
         name = self.matrix.verticalHeaderItem(row).text() if self.matrix.verticalHeaderItem(row) else ""
@@ -628,7 +635,7 @@ class Page(QWidget):
 def short_title(title: str) -> str:
     """A column heading: the label before "：" (有专人, 第一条) or the first words."""
     head = title.split("：", 1)[0]
-    return head if len(head) <= 10 else head[:9] + "…"
+    return head if len(head) <= 8 else head[:7] + "…"
 
 
 def write_matrix_xlsx(out: Path, title: str, heads: list[str], rows: list[tuple[str, list[str]]],

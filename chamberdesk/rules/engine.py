@@ -522,18 +522,21 @@ def _grade(rubric: Rubric, res: TargetResult, hist: dict[int, str | None]) -> st
 
 
 def _prerequisites_met(rubric: Rubric, grade: str, year: int, hist: dict[int, str | None]) -> tuple[bool, str]:
+    """Whether every prerequisite of `grade` holds in the finalised history, and why in words."""
     pres = [p for p in rubric.prerequisites if p.grade == grade]
     if not pres:
         return True, ""
     if rubric.first_year is not None and year <= rubric.first_year:
         return True, f"{year}年为首年，{grade}不设前置条件"
+    why = []
     for p in pres:
         need = min(rubric.grade_rank(g) for g in p.requires)
         held = sorted(y for y, g in hist.items() if rubric.grade_rank(g) >= need and y <= year - p.held_years)
+        # a title past its validity no longer counts as held
         valid = [y for y in held if rubric.validity_years is None or y + rubric.validity_years - 1 >= year - 1]
         req = "或".join(p.requires)
         if not valid:
             seen = "；".join(f"{y}年{g or '未定级'}" for y, g in sorted(hist.items())) or "无定稿的往年考评"
             return False, f"得分达到{grade}分数线，但申报{grade}须已获{req}满{p.held_years}年（往年：{seen}）"
-        return True, f"已于{valid[0]}年获{hist[valid[0]]}，满足{grade}的前置条件"
-    return True, ""
+        why.append(f"已于{valid[0]}年获{hist[valid[0]]}，满足{grade}的前置条件")
+    return True, "；".join(why)

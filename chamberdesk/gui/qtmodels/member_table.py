@@ -1,0 +1,197 @@
+"""The member ledger's table model: ordered ids from the ledger query, rows fetched lazily in pages.
+
+Contract (Anki's browser table model): `set_filter(flt)` asks core.members.member_ids for the ids in
+display order (filtering and sorting happen in SQL) and resets the model; `data()` fills a row cache
+on demand, one page of PAGE_SIZE rows at a time, through members_by_ids + chamber_names_for, so
+only the rows the clerk scrolls to are ever read. ID numbers and phones are masked here. The model
+never writes; after a write call `refresh()` (same filter) or `invalidate(ids)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any, NamedTuple
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtGui import QColor
+
+from chamberdesk.core.choices import Industry, MemberKind, PoliticalStatus, SizeClass, label_of
+from chamberdesk.core.db import Database
+from chamberdesk.core.members import GENDER_LABEL, MemberFilter, chamber_names_for, member_ids, members_by_ids
+from chamberdesk.core.validators import mask_id_number, mask_phone
+
+PAGE_SIZE = 200
+MAX_CACHED_ROWS = 20000  # past this the cache is dropped and refilled on demand
+
+ID_ROLE = Qt.ItemDataRole.UserRole + 1
+
+
+class Column(NamedTuple):
+    key: str
+    label: str
+    sortable: bool
+    hidden_by_default: bool = False
+    width: int = 100
+
+
+COLUMNS: list[Column] = [
+    Column("enterprise_name", "企业名称", True, width=230),
+    Column("credit_code", "统一社会信用代码", True, width=160),
+    Column("kind", "会员类型", True, width=80),
+    Column("rep_name", "代表人", True, width=80),
+    Column("rep_gender", "性别", False, True, 50),
+    Column("rep_phone", "联系电话", True, width=110),
+    Column("rep_id_number", "身份证号", False, True, 150),
+    Column("rep_political_status", "政治面貌", True, width=90),
+    Column("industry", "所属行业", True, width=150),
+    Column("size_class", "企业规模", True, True, 90),
+    Column("chambers", "所属商会", False, width=170),
+    Column("tags", "标签", False, True, 130),
+    Column("join_date", "入会日期", True, width=95),
+    Column("leave_date", "退会日期", True, True, 95),
+    Column("id", "编号", True, True, 60),
+]
+COLUMN_KEYS = [c.key for c in COLUMNS]
+
+
+def _fmt_date(d: date | None) -> str:
+    return d.isoformat() if d else ""
+
+
+class MemberTableModel(QAbstractTableModel):
+    """Rows are members in the order of the current MemberFilter; see the module docstring."""
+
+    def __init__(self, db: Database, flt: MemberFilter | None = None, parent=None) -> None:
+        super().__init__(parent)
+        self.db = db
+        self.flt = flt or MemberFilter()
+        self.ids: list[int] = []
+        self._row_of: dict[int, int] | None = None
+        self._cache: dict[int, tuple[tuple[str, ...], bool]] = {}  # id → (display texts, has left)
+        self.pages_loaded = 0  # for tests and the benchmark: how many page fetches happened
+
+    # --- loading -------------------------------------------------------------------------------
+    def set_filter(self, flt: MemberFilter) -> None:
+        self.flt = flt
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Run the ledger query again with the current filter and reset the view."""
+        with self.db.session() as s:
+            ids = member_ids(s, self.flt)
+        self.beginResetModel()
+        self.ids = ids
+        self._row_of = None
+        self._cache.clear()
+        self.endResetModel()
+
+    def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS) or not COLUMNS[column].sortable:
+            return
+        self.set_filter(replace(self.flt, sort=COLUMNS[column].key,
+                                descending=order == Qt.SortOrder.DescendingOrder))
+
+    def sort_column(self) -> int:
+        return COLUMN_KEYS.index(self.flt.sort) if self.flt.sort in COLUMN_KEYS else -1
+
+    def invalidate(self, ids: list[int] | None = None) -> None:
+        """Forget cached rows (all, or these ids) so they are read again when shown."""
+        if ids is None:
+            self._cache.clear()
+        else:
+            for i in ids:
+                self._cache.pop(i, None)
+        if self.ids:
+            self.dataChanged.emit(self.index(0, 0), self.index(len(self.ids) - 1, len(COLUMNS) - 1))
+
+    def _load_page_for(self, row: int) -> None:
+        if len(self._cache) > MAX_CACHED_ROWS:
+            self._cache.clear()
+        start = (row // PAGE_SIZE) * PAGE_SIZE
+        chunk = [i for i in self.ids[start:start + PAGE_SIZE] if i not in self._cache]
+        if not chunk:
+            return
+        with self.db.session() as s:
+            members = members_by_ids(s, chunk)
+            chambers = chamber_names_for(s, chunk)
+        self.pages_loaded += 1
+        for mid in chunk:
+            m = members.get(mid)
+            if m is None:  # deleted meanwhile: show an empty, greyed row until the next refresh
+                self._cache[mid] = (tuple("" for _ in COLUMNS), True)
+                continue
+            values = {
+                "enterprise_name": m.enterprise_name,
+                "credit_code": m.credit_code or "",
+                "kind": label_of(MemberKind, m.kind),
+                "rep_name": m.rep_name or "",
+                "rep_gender": GENDER_LABEL.get(m.rep_gender or "", ""),
+                "rep_phone": mask_phone(m.rep_phone),
+                "rep_id_number": mask_id_number(m.rep_id_number),
+                "rep_political_status": label_of(PoliticalStatus, m.rep_political_status),
+                "industry": label_of(Industry, m.industry),
+                "size_class": label_of(SizeClass, m.size_class),
+                "chambers": chambers.get(mid, ""),
+                "tags": m.tags.replace(",", "、"),
+                "join_date": _fmt_date(m.join_date),
+                "leave_date": _fmt_date(m.leave_date),
+                "id": str(m.id),
+            }
+            self._cache[mid] = (tuple(values[k] for k in COLUMN_KEYS), m.leave_date is not None)
+
+    def row_cached(self, row: int) -> tuple[tuple[str, ...], bool]:
+        mid = self.ids[row]
+        hit = self._cache.get(mid)
+        if hit is None:
+            self._load_page_for(row)
+            hit = self._cache[mid]
+        return hit
+
+    # --- lookups -------------------------------------------------------------------------------
+    def member_id(self, row: int) -> int | None:
+        return self.ids[row] if 0 <= row < len(self.ids) else None
+
+    def row_of(self, member_id: int) -> int:
+        if self._row_of is None:
+            self._row_of = {mid: r for r, mid in enumerate(self.ids)}
+        return self._row_of.get(member_id, -1)
+
+    def text(self, row: int, key: str) -> str:
+        return self.row_cached(row)[0][COLUMN_KEYS.index(key)]
+
+    # --- Qt model interface ------------------------------------------------------------------
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(self.ids)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or index.row() >= len(self.ids):
+            return None
+        if role == ID_ROLE:
+            return self.ids[index.row()]
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            text = self.row_cached(index.row())[0][index.column()]
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return text if COLUMNS[index.column()].key in ("enterprise_name", "chambers", "industry") and text else None
+            return text
+        if role == Qt.ItemDataRole.ForegroundRole:
+            return QColor("#8a96a3") if self.row_cached(index.row())[1] else None
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if orientation == Qt.Orientation.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.ItemDataRole.DisplayRole:
+                return COLUMNS[section].label
+            if role == Qt.ItemDataRole.ToolTipRole:
+                return "点击按此列排序" if COLUMNS[section].sortable else "此列不能排序"
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable

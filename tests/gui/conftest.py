@@ -1,0 +1,80 @@
+"""GUI fixtures: settings in a temp folder, an AppContext on a copy of the demo county, modal answers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, QTimer
+from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
+
+from chamberdesk.gui import settings as gui_settings
+from chamberdesk.gui.context import AppContext
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path_factory: pytest.TempPathFactory):
+    """Each test writes its window layout and recent files to its own folder, never the user's."""
+    folder = tmp_path_factory.mktemp("qsettings")
+    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
+    gui_settings.reset_settings_cache()
+    yield folder
+    gui_settings.reset_settings_cache()
+
+
+@pytest.fixture
+def ctx(qapp, demo_db) -> AppContext:
+    return AppContext(demo_db)
+
+
+@pytest.fixture
+def styled_app(qapp):
+    """The application with our translations and look, as `chamberdesk` starts it."""
+    from chamberdesk.gui.app import make_app
+
+    return make_app()
+
+
+def click_in_modal(button_text: str, before: Callable[[QWidget], None] | None = None, *,
+                   delay_ms: int = 50, tries: int = 40) -> list[QWidget]:
+    """When a modal dialog opens, run `before(dialog)` then click its button labelled `button_text`.
+
+    Returns a list that receives the dialog, so the test can look at what was shown.
+    """
+    seen: list[QWidget] = []
+
+    def attempt(left: int) -> None:
+        dlg = QApplication.activeModalWidget()
+        if dlg is None or dlg in seen:
+            if left > 0:
+                QTimer.singleShot(delay_ms, lambda: attempt(left - 1))
+            return
+        seen.append(dlg)
+        if before is not None:
+            before(dlg)
+        for b in dlg.findChildren(QAbstractButton):
+            if b.text().replace("&", "") == button_text and b.isVisible():
+                b.click()
+                return
+        raise AssertionError(f"no button {button_text!r} in {dlg.windowTitle()!r}")
+
+    QTimer.singleShot(delay_ms, lambda: attempt(tries))
+    return seen
+
+
+@pytest.fixture
+def answer_modal():
+    return click_in_modal
+
+
+@pytest.fixture
+def copy_demo(demo_template: Path, tmp_path: Path) -> Callable[[str], Path]:
+    import shutil
+
+    def make(name: str = "copy.db") -> Path:
+        dest = tmp_path / name
+        shutil.copyfile(demo_template, dest)
+        return dest
+
+    return make

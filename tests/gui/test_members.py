@@ -1,0 +1,342 @@
+"""会员台账 through the clerk's path: search, editor validation, undo, bulk actions, 记录走访."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox
+
+from chamberdesk.core import members as svc
+from chamberdesk.core.contacts import list_contacts
+from chamberdesk.core.models import Member
+from chamberdesk.core.validators import credit_code_check_char
+from chamberdesk.gui.dialogs.member_editor import MemberEditor
+from chamberdesk.gui.pages.members import ContactDialog, Page
+from chamberdesk.gui.qtmodels.member_table import COLUMN_KEYS, PAGE_SIZE, MemberTableModel
+
+
+def valid_credit_code(body17: str = "91130534MA0XYKWT1") -> str:
+    return body17 + credit_code_check_char(body17)
+
+
+@pytest.fixture
+def page(qtbot, ctx):
+    p = Page(ctx)
+    qtbot.addWidget(p)
+    p.resize(1300, 800)
+    p.show()
+    return p
+
+
+def active_count(ctx, **kw) -> int:
+    with ctx.db.session() as s:
+        return svc.count_members(s, svc.MemberFilter(**kw))
+
+
+def col(key: str) -> int:
+    return COLUMN_KEYS.index(key)
+
+
+# --- the model ------------------------------------------------------------------------------------
+
+def test_model_passes_qt_model_tester(qtmodeltester, demo_db):
+    model = MemberTableModel(demo_db)
+    model.refresh()
+    qtmodeltester.check(model, force_py=True)
+
+
+def test_model_reads_rows_lazily_one_page_at_a_time(demo_db):
+    model = MemberTableModel(demo_db)
+    model.refresh()
+    assert model.rowCount() == len(model.ids) > PAGE_SIZE
+    assert model.pages_loaded == 0  # resetting reads ids only
+    model.data(model.index(0, 0))
+    assert model.pages_loaded == 1
+    assert len(model._cache) == PAGE_SIZE
+    model.data(model.index(PAGE_SIZE - 1, 3))
+    assert model.pages_loaded == 1
+    model.data(model.index(PAGE_SIZE + 5, 0))
+    assert model.pages_loaded == 2
+
+
+def test_table_masks_id_numbers_and_phones(demo_db):
+    model = MemberTableModel(demo_db)
+    model.refresh()
+    with demo_db.session() as s:
+        m = s.get(Member, model.ids[0])
+    phone = model.data(model.index(0, col("rep_phone")))
+    idn = model.data(model.index(0, col("rep_id_number")))
+    assert m.rep_phone and m.rep_phone not in phone and "****" in phone and phone.endswith(m.rep_phone[-4:])
+    assert m.rep_id_number and idn != m.rep_id_number and idn.startswith(m.rep_id_number[:6]) and "*" in idn
+
+
+def test_header_click_sorts_in_sql(qtbot, page, ctx):
+    hh = page.table.horizontalHeader()
+    hh.sectionClicked.emit(col("enterprise_name"))
+    with ctx.db.session() as s:
+        expected = svc.member_ids(s, svc.MemberFilter(sort="enterprise_name"))
+    assert page.model.ids == expected
+    hh.sectionClicked.emit(col("enterprise_name"))
+    assert page.model.flt.descending and page.model.ids[0] == expected[-1]
+    assert hh.sortIndicatorSection() == col("enterprise_name")
+    assert hh.sortIndicatorOrder() == Qt.SortOrder.DescendingOrder
+
+
+# --- search and filters -----------------------------------------------------------------------------
+
+def test_typing_part_of_a_credit_code_filters_the_table(qtbot, page, ctx):
+    with ctx.db.session() as s:
+        m = s.get(Member, page.model.ids[7])
+    total = page.model.rowCount()
+    qtbot.keyClicks(page.search, m.credit_code[-8:].lower())  # clerks type lower case too
+    qtbot.waitUntil(lambda: page.model.rowCount() < total, timeout=2000)
+    assert page.model.ids == [m.id]
+    assert page.count_label.text() == "共 1 家"
+    assert page.model.data(page.model.index(0, col("enterprise_name"))) == m.enterprise_name
+
+
+def test_typing_a_phone_number_finds_the_member_though_it_shows_masked(qtbot, page, ctx):
+    with ctx.db.session() as s:
+        m = s.get(Member, page.model.ids[11])
+    qtbot.keyClicks(page.search, m.rep_phone)
+    qtbot.waitUntil(lambda: page.model.ids == [m.id], timeout=2000)
+    assert m.rep_phone not in page.model.data(page.model.index(0, col("rep_phone")))
+
+
+def test_chinese_typed_through_the_input_method_filters_the_table(qtbot, page, ctx):
+    with ctx.db.session() as s:
+        m = s.get(Member, page.model.ids[20])
+    word = m.rep_name  # two or three characters, as a clerk would type a person's name
+    page.search.setFocus()
+    ev = QInputMethodEvent("", [])
+    ev.setCommitString(word)
+    QApplication.sendEvent(page.search, ev)
+    assert page.search.text() == word
+    qtbot.waitUntil(lambda: m.id in page.model.ids and page.model.flt.search == word, timeout=2000)
+    assert len(page.model.ids) == active_count(ctx, search=word) < active_count(ctx)
+
+
+def test_filter_combos_match_the_core_query(qtbot, page, ctx):
+    page.status_combo.setCurrentIndex(page.status_combo.findData("left"))
+    assert page.model.rowCount() == active_count(ctx, status="left") > 0
+    page.status_combo.setCurrentIndex(page.status_combo.findData(None))
+    chamber_id = page.chamber_combo.itemData(1)
+    page.chamber_combo.setCurrentIndex(1)
+    assert page.model.rowCount() == active_count(ctx, status=None, chamber_id=chamber_id) > 0
+    page.industry_combo.setCurrentIndex(page.industry_combo.findData("C"))
+    assert page.model.rowCount() == active_count(ctx, status=None, chamber_id=chamber_id, industry="C")
+    page.reset_filters()
+    assert page.model.rowCount() == active_count(ctx)
+
+
+def test_show_target_applies_a_filter_from_another_page(page, ctx):
+    chamber_id = page.chamber_combo.itemData(2)
+    page.show_target({"chamber_id": chamber_id})
+    assert page.chamber_combo.currentData() == chamber_id
+    assert page.model.rowCount() == active_count(ctx, chamber_id=chamber_id)
+
+
+# --- the editor -------------------------------------------------------------------------------------
+
+def test_new_member_with_a_bad_credit_code_is_refused_then_saved_when_fixed(qtbot, page, ctx, answer_modal):
+    before = active_count(ctx, status=None)
+    good = valid_credit_code()
+    state = {}
+
+    def fill(dlg: MemberEditor) -> None:
+        qtbot.keyClicks(dlg.w["enterprise_name"], "Qinghe Test Trading Co")
+        qtbot.keyClicks(dlg.w["credit_code"], good[:-1] + ("0" if good[-1] != "0" else "1"))
+        state["error"] = dlg.field_error("credit_code")
+        state["enabled_while_bad"] = dlg.save_btn.isEnabled()
+        state["saved_while_bad"] = active_count(ctx, status=None)
+        dlg.w["credit_code"].clear()
+        qtbot.keyClicks(dlg.w["credit_code"], good.lower())
+        state["error_after_fix"] = dlg.field_error("credit_code")
+        state["enabled_after_fix"] = dlg.save_btn.isEnabled()
+
+    seen = answer_modal("保存", fill)
+    page.new_record()  # Ctrl+N
+    assert isinstance(seen[0], MemberEditor)
+    assert state["error"]  # the core's message, shown beside the field
+    assert state["enabled_while_bad"] is False
+    assert state["saved_while_bad"] == before
+    assert state["error_after_fix"] == "" and state["enabled_after_fix"] is True
+    assert active_count(ctx, status=None) == before + 1
+    with ctx.db.session() as s:
+        mid = svc.member_ids(s, svc.MemberFilter(search=good))[0]
+        assert s.get(Member, mid).credit_code == good  # stored normalised (upper case)
+    assert mid in page.model.ids and page.selected_ids() == [mid]
+
+
+def test_editor_shows_the_message_and_saves_nothing_while_invalid(qtbot, ctx):
+    dlg = MemberEditor(ctx, None)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert not dlg.save_btn.isEnabled()  # nothing typed yet: the name is required
+    assert dlg.field_error("enterprise_name") == ""  # but untouched fields do not shout
+    qtbot.keyClicks(dlg.w["enterprise_name"], "Some Co")
+    qtbot.keyClicks(dlg.w["credit_code"], "12345")
+    assert "18" in dlg.field_error("credit_code")
+    assert dlg.fields["credit_code"].widget.property("invalid") is True
+    assert not dlg.save_btn.isEnabled()
+    before = active_count(ctx, status=None)
+    assert dlg.save() is False
+    assert active_count(ctx, status=None) == before
+    dlg.original = dlg.values()  # let teardown close it without asking
+
+
+def test_editor_flags_a_credit_code_already_used_by_another_member(qtbot, ctx, demo_db):
+    with demo_db.session() as s:
+        a, b = svc.member_ids(s, svc.MemberFilter())[:2]
+        code_b = s.get(Member, b).credit_code
+    dlg = MemberEditor(ctx, a)
+    qtbot.addWidget(dlg)
+    dlg.w["credit_code"].clear()
+    qtbot.keyClicks(dlg.w["credit_code"], code_b)
+    assert "已被在册会员" in dlg.field_error("credit_code")
+    assert not dlg.save_btn.isEnabled()
+    dlg.original = dlg.values()  # let the dialog close without asking
+
+
+def test_id_number_fills_birth_date_and_gender(qtbot, ctx):
+    from chamberdesk.core.validators import id_check_digit
+
+    body = "13053419800215123"
+    dlg = MemberEditor(ctx, None)
+    qtbot.addWidget(dlg)
+    qtbot.keyClicks(dlg.w["rep_id_number"], body + id_check_digit(body))
+    assert dlg.w["rep_birth_date"].value() == date(1980, 2, 15)
+    assert dlg.w["rep_gender"].currentData() == "M"
+    dlg.original = dlg.values()
+
+
+def test_editing_then_undo_restores_the_previous_values(qtbot, page, ctx, answer_modal):
+    mid = page.model.ids[0]
+    with ctx.db.session() as s:
+        old_name = s.get(Member, mid).enterprise_name
+
+    def rename(dlg: MemberEditor) -> None:
+        dlg.w["enterprise_name"].clear()
+        qtbot.keyClicks(dlg.w["enterprise_name"], "Renamed Co")
+
+    answer_modal("保存", rename)
+    page.edit_member(mid)
+    with ctx.db.session() as s:
+        assert s.get(Member, mid).enterprise_name == "Renamed Co"
+    page.undo()  # Ctrl+Z
+    with ctx.db.session() as s:
+        assert s.get(Member, mid).enterprise_name == old_name
+
+
+def test_conflict_keeps_the_input_and_says_why(qtbot, ctx, demo_db, monkeypatch):
+    mid = 1
+    dlg = MemberEditor(ctx, mid)
+    qtbot.addWidget(dlg)
+    dlg.w["legal_rep"].clear()
+    qtbot.keyClicks(dlg.w["legal_rep"], "Mine")
+    with demo_db.transaction() as s:  # someone else saves first
+        svc.update_member(s, mid, {"notes": "changed elsewhere"})
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    assert dlg.save() is False
+    assert shown and "已被他人修改" in shown[0]
+    assert dlg.w["legal_rep"].text() == "Mine" and dlg.result() != QDialog.DialogCode.Accepted
+    dlg.original = dlg.values()
+
+
+def test_closing_with_unsaved_edits_asks(qtbot, ctx, answer_modal):
+    dlg = MemberEditor(ctx, 1)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.w["legal_rep"], "X")
+    seen = answer_modal("继续编辑")
+    dlg.reject()
+    assert seen and "放弃" in seen[0].windowTitle()
+    assert dlg.isVisible()
+    answer_modal("放弃修改")
+    dlg.reject()
+    assert not dlg.isVisible()
+
+
+# --- delete, undo, bulk actions, contacts ------------------------------------------------------------
+
+def test_delete_then_undo_restores_the_member(qtbot, page, ctx, answer_modal):
+    mid = page.model.ids[5]
+    page.select_ids([mid])
+    total = page.model.rowCount()
+    answer_modal("删除")
+    page.delete_selected()  # the Delete key
+    assert page.model.rowCount() == total - 1 and mid not in page.model.ids
+    with ctx.db.session() as s:
+        assert s.get(Member, mid).deleted_at is not None  # soft: still in the file
+    page.undo()
+    assert page.model.rowCount() == total and mid in page.model.ids
+    with ctx.db.session() as s:
+        assert s.get(Member, mid).deleted_at is None
+    assert page.selected_ids() == [mid]
+
+
+def test_delete_can_be_cancelled(qtbot, page, answer_modal):
+    mid = page.model.ids[5]
+    page.select_ids([mid])
+    answer_modal("取消")
+    page.delete_selected()
+    assert mid in page.model.ids
+
+
+def test_bulk_tag_and_assign_and_mark_left(qtbot, page, ctx, monkeypatch, answer_modal):
+    from PySide6.QtWidgets import QInputDialog
+
+    ids = page.model.ids[:3]
+    page.select_ids(ids)
+    assert page.selected_ids() == ids and page.bulk_tag.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("年轻一代", True))
+    page.bulk_add_tag()
+    with ctx.db.session() as s:
+        assert all("年轻一代" in s.get(Member, i).tags for i in ids)
+    chamber_name = page.chambers[-1][1]
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (chamber_name, True))
+    page.select_ids(ids)
+    page.bulk_assign_chamber()
+    with ctx.db.session() as s:
+        names = svc.chamber_names_for(s, ids)
+    assert all(chamber_name in names[i] for i in ids)
+    page.select_ids(ids)
+    answer_modal("确定退会")
+    page.bulk_mark_left()
+    with ctx.db.session() as s:
+        assert all(s.get(Member, i).leave_date == date.today() for i in ids)
+    assert not set(ids) & set(page.model.ids)  # 在册 view no longer lists them
+
+
+def test_logging_a_visit_takes_three_clicks(qtbot, page, ctx, answer_modal):
+    mid = page.model.ids[2]
+    rect = page.table.visualRect(page.model.index(2, 0))
+    qtbot.mouseClick(page.table.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())  # 1
+    assert page.history.member_id == mid and page.history.contact_btn.isEnabled()
+    with ctx.db.session() as s:
+        before = len(list_contacts(s, member_id=mid))
+    seen = answer_modal("确定")  # 3
+    qtbot.mouseClick(page.history.contact_btn, Qt.MouseButton.LeftButton)  # 2
+    assert isinstance(seen[0], ContactDialog)
+    with ctx.db.session() as s:
+        contacts = list_contacts(s, member_id=mid)
+    assert len(contacts) == before + 1
+    assert contacts[0].date == date.today() and contacts[0].way == "visit"
+    assert "实地走访" in page.history.body.text()
+
+
+def test_column_chooser_hides_a_column_and_remembers_it(qtbot, ctx, demo_db):
+    p = Page(ctx)
+    qtbot.addWidget(p)
+    c = col("credit_code")
+    p.set_column_visible(c, False)
+    assert p.table.isColumnHidden(c)
+    p2 = Page(ctx)
+    qtbot.addWidget(p2)
+    assert p2.table.isColumnHidden(c)
+    p2.reset_columns()
+    assert not p2.table.isColumnHidden(c)

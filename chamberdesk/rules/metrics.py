@@ -186,19 +186,21 @@ def _base(ctx: Ctx, table: str, kind_col: str) -> tuple[dict[Any, int], dict[Any
                  "q4": date(y, 10, 1)}
         counts: dict[Any, int] = {}
         recs: dict[Any, list[tuple]] = defaultdict(list)
-        # one scan: the partition's size for the counts, its first rows for the explanations
-        for owner, qn, kind, rid, d, label, n in _q(ctx.session, f"""
-                SELECT chamber_id, qn, kind, id, date, label, n FROM (
-                  SELECT chamber_id, {_quarter_sql()} AS qn, {kind_col} AS kind, id, date, {label_col} AS label,
-                         ROW_NUMBER() OVER w AS rn, COUNT(*) OVER w AS n
-                  FROM {table}
-                  WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 AND {owner_sql}
-                  WINDOW w AS (PARTITION BY chamber_id, {_quarter_sql()}, {kind_col} ORDER BY date, id
-                               ROWS BETWEEN UNBOUNDED PRECEDING AND UNBOUNDED FOLLOWING)
-                ) t WHERE rn <= :lim""", lim=RECORDS_SHOWN, **dates, **params):
+        pg = ctx.session.get_bind().dialect.name == "postgresql"
+        row_text = f"CAST(date AS TEXT) || ' ' || CAST(id AS TEXT) || ' ' || {label_col}"
+        agg = f"string_agg({row_text}, chr(31))" if pg else f"group_concat({row_text}, char(31))"
+        # one grouped scan: the count per cell, and its rows packed in one string for the explanations
+        for owner, qn, kind, n, packed in _q(ctx.session, f"""
+                SELECT chamber_id, {_quarter_sql()} AS qn, {kind_col}, COUNT(*), {agg} FROM {table}
+                WHERE deleted_at IS NULL AND date >= :d0 AND date <= :d1 AND {owner_sql}
+                GROUP BY chamber_id, {_quarter_sql()}, {kind_col}""", **dates, **params):
             counts[(owner, qn, kind)] = n
-            # kept as plain tuples, by kind: only the few an explanation shows become records
-            recs[kind].append((owner, qn, str(d)[:10], rid, label))
+            rows = [part.split(" ", 2) for part in (packed or "").split("\x1f") if part]
+            if len(rows) > RECORDS_SHOWN:
+                rows = sorted(rows, key=lambda r: (r[0], int(r[1])))[:RECORDS_SHOWN]
+            for d, rid, label in rows:
+                # kept as plain tuples, by kind: only the few an explanation shows become records
+                recs[kind].append((owner, qn, d[:10], int(rid), label))
         return counts, recs
     return ctx.cached(("base", table), run)
 
@@ -299,9 +301,7 @@ def _quarter_min(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: st
             # a finished quarter below the line settles it; otherwise later quarters may still count
             return len(finished) < 4 and not any(per[i] < threshold for i in finished)
 
-        fig = Figure(low, "", rs, provisional=provisional, describe=describe)
-        fig.text = describe(1)
-        out[t.key] = fig
+        out[t.key] = Figure(low, "", rs, provisional=provisional, describe=describe)
     return out
 
 

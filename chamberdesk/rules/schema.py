@@ -57,6 +57,8 @@ class Item:
 
     def rule_text(self) -> str:
         """The title with {threshold}/{threshold_pct} filled in, so edited thresholds read right."""
+        if "{" not in self.title:
+            return self.title
         t = self.threshold
         text = self.title
         if "{threshold_pct}" in text and isinstance(t, int | float):

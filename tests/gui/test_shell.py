@@ -1,0 +1,272 @@
+"""The shell: main window over the demo county, start-up choices, welcome dialog, background tasks."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+from chamberdesk.core import members as svc
+from chamberdesk.core.chambers import list_chambers
+from chamberdesk.core.db import open_database
+from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.core.federation import get_federation
+from chamberdesk.gui import app as gui_app
+from chamberdesk.gui.context import NAV_PAGES
+from chamberdesk.gui.dialogs.welcome import WelcomeDialog
+from chamberdesk.gui.main_window import MainWindow, PlaceholderPage
+from chamberdesk.gui.settings import settings
+from chamberdesk.gui.workers import run_task
+
+
+@pytest.fixture
+def window(qtbot, styled_app, demo_path):
+    db = open_database(demo_path)
+    w = MainWindow(db)
+    qtbot.addWidget(w)
+    w.show()
+    return w
+
+
+def test_every_navigation_page_opens_without_crashing(window):
+    for i, name in enumerate(NAV_PAGES):
+        window.nav.setCurrentRow(i)
+        page = window.stack.currentWidget()
+        assert page is window.pages[name]
+        assert window.nav.item(i).text()
+        if isinstance(page, PlaceholderPage):  # someone else's page not landed yet: a clear message
+            assert "暂时无法使用" in page.findChildren(type(window.file_label))[0].text()
+        window.run_page_action("refresh")  # F5 on every page
+
+
+def test_status_bar_shows_the_file_and_counts_and_follows_changes(qtbot, window):
+    with window.db.session() as s:
+        members = svc.count_members(s, svc.MemberFilter())
+        chambers = len(list_chambers(s, include_dissolved=False))
+    assert f"在册会员 {members} 家" in window.count_label.text()
+    assert f"商会 {chambers} 个" in window.count_label.text()
+    assert str(window.db.path) in window.file_label.text()
+    assert "清河县" in window.windowTitle()
+    with window.db.transaction() as s:
+        svc.delete_member(s, svc.member_ids(s, svc.MemberFilter())[0])
+    window.ctx.data_changed.emit("member")
+    qtbot.waitUntil(lambda: f"在册会员 {members - 1} 家" in window.count_label.text(), timeout=2000)
+
+
+def test_shortcuts_reach_the_current_page(qtbot, window, monkeypatch):
+    window.navigate("members")
+    page = window.pages["members"]
+    calls = []
+    for method in ("find", "undo", "delete_selected", "new_record", "refresh"):
+        monkeypatch.setattr(page, method, lambda m=method: calls.append(m))
+    for method in ("find", "undo", "delete_selected", "new_record", "refresh"):
+        window.actions_by_method[method].trigger()
+    assert calls == ["find", "undo", "delete_selected", "new_record", "refresh"]
+    shortcuts = {m: a.shortcut().toString() for m, a in window.actions_by_method.items()}
+    assert shortcuts["new_record"] == "Ctrl+N" and shortcuts["find"] == "Ctrl+F" and shortcuts["save"] == "Ctrl+S"
+    assert shortcuts["print_current"] == "Ctrl+P" and shortcuts["undo"] == "Ctrl+Z"
+    assert shortcuts["refresh"] == "F5" and shortcuts["delete_selected"] == "Del"
+    window.actions_by_method["save"].trigger()  # the ledger has no save(): a status message, no error
+    assert "不支持" in window.statusBar().currentMessage()
+
+
+def test_navigate_passes_the_argument_to_the_page(window):
+    window.navigate("dashboard")
+    with window.db.session() as s:
+        chamber_id = list_chambers(s)[0].id
+        expected = svc.count_members(s, svc.MemberFilter(chamber_id=chamber_id))
+    window.ctx.navigate.emit("members", {"chamber_id": chamber_id})
+    page = window.pages["members"]
+    assert window.stack.currentWidget() is page
+    assert page.model.rowCount() == expected
+
+
+def test_window_layout_and_page_are_remembered(qtbot, styled_app, demo_path):
+    w = MainWindow(open_database(demo_path))
+    qtbot.addWidget(w)
+    w.show()
+    w.navigate("chambers")
+    w.splitter.setSizes([230, 900])
+    w.close()
+    assert settings().bytes_value("window/geometry") is not None
+    assert settings().str_value("window/page") == "chambers"
+    w2 = MainWindow(open_database(demo_path))
+    qtbot.addWidget(w2)
+    assert w2.current_name() == "chambers"
+    assert abs(w2.splitter.sizes()[0] - 230) <= 2
+
+
+def test_a_page_that_fails_to_import_shows_a_placeholder(window, monkeypatch):
+    monkeypatch.setitem(sys.modules, "chamberdesk.gui.pages.settings", None)  # import raises ImportError
+    window.pages.pop("settings", None)
+    window.navigate("settings")
+    page = window.stack.currentWidget()
+    assert isinstance(page, PlaceholderPage) and "ModuleNotFoundError" in page.error
+
+
+def test_a_page_that_raises_while_being_built_shows_a_placeholder(window, monkeypatch):
+    import types
+
+    broken = types.ModuleType("chamberdesk.gui.pages.reports")
+
+    class Page:
+        def __init__(self, ctx, parent=None):
+            raise RuntimeError("页面出错")
+
+    broken.Page = Page
+    monkeypatch.setitem(sys.modules, "chamberdesk.gui.pages.reports", broken)
+    window.pages.pop("reports", None)
+    window.navigate("reports")
+    page = window.stack.currentWidget()
+    assert isinstance(page, PlaceholderPage) and "页面出错" in page.error
+    window.navigate("members")  # the rest of the window carries on
+    assert window.current_name() == "members"
+
+
+def test_qt_speaks_chinese(styled_app):
+    from PySide6.QtCore import QCoreApplication
+
+    assert gui_app.load_translations(styled_app)
+    assert QCoreApplication.translate("QPlatformTheme", "Cancel") == "取消"
+
+
+# --- start-up --------------------------------------------------------------------------------------
+
+def test_a_damaged_file_gives_a_chinese_message_not_a_traceback(qapp, tmp_path, monkeypatch):
+    bad = tmp_path / "bad.db"
+    bad.write_bytes(b"this is not a database" * 100)
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append((title, text)))
+    assert gui_app.open_data_file(bad) is None
+    assert shown and "bad.db" in shown[0][1] and "不是有效的数据文件" in shown[0][1]
+
+
+def test_start_opens_the_db_argument(qapp, demo_path):
+    db = gui_app.choose_start_file(str(demo_path))
+    assert db is not None and db.path == demo_path
+    db.close()
+
+
+def test_start_without_a_data_file_shows_the_welcome_dialog(qapp, tmp_path, monkeypatch):
+    monkeypatch.setattr(gui_app, "default_db_path", lambda: tmp_path / "none" / "chamberdesk.db")
+    asked = []
+    monkeypatch.setattr(gui_app, "run_welcome", lambda parent=None: asked.append(True))
+    assert gui_app.choose_start_file(None) is None
+    assert asked == [True]
+
+
+def test_welcome_creates_a_new_data_file_with_the_federation(qtbot, styled_app, tmp_path):
+    dlg = WelcomeDialog(tmp_path / "data" / "chamberdesk.db")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.mouseClick(dlg.new_btn, Qt.MouseButton.LeftButton)
+    assert dlg.database is None and "名称" in dlg.error_label.text()  # the name is required
+    assert not (tmp_path / "data" / "chamberdesk.db").exists()
+    ime_commit(dlg.name_edit, "测试县工商业联合会")
+    qtbot.keyClicks(dlg.region_edit, "13053")
+    dlg.new_btn.click()
+    assert dlg.database is None and "6位数字" in dlg.error_label.text()
+    qtbot.keyClicks(dlg.region_edit, "4")
+    dlg.new_btn.click()
+    assert dlg.result() == WelcomeDialog.DialogCode.Accepted and dlg.database is not None
+    with dlg.database.session() as s:
+        fed = get_federation(s)
+    assert fed.name == "测试县工商业联合会" and fed.region_code == "130534"
+    assert (tmp_path / "data" / "chamberdesk.db").is_file()
+    dlg.database.close()
+
+
+def test_welcome_builds_the_demo_off_the_gui_thread(qtbot, styled_app, tmp_path, monkeypatch):
+    import chamberdesk.core.demo as demo
+
+    real = demo.build_demo
+    monkeypatch.setattr(demo, "build_demo", lambda db: real(db, members_per_chamber=3))  # small and quick
+    dlg = WelcomeDialog(tmp_path / "chamberdesk.db")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.demo_btn.click()
+    assert not dlg.demo_btn.isEnabled()  # the window stays responsive; buttons wait for the task
+    assert dlg.task.wait(60000)
+    assert dlg.result() == WelcomeDialog.DialogCode.Accepted
+    with dlg.database.session() as s:
+        assert svc.count_members(s, svc.MemberFilter(status=None)) > 0
+    assert dlg.database.path == tmp_path / "chamberdesk-demo.db"
+    dlg.database.close()
+
+
+def test_welcome_open_existing_returns_the_path(qtbot, qapp, demo_path):
+    dlg = WelcomeDialog(demo_path.with_name("x.db"))
+    qtbot.addWidget(dlg)
+    dlg.choose_existing(demo_path)
+    assert dlg.chosen_path == demo_path and dlg.result() == WelcomeDialog.DialogCode.Accepted
+
+
+def ime_commit(widget, text: str) -> None:
+    from PySide6.QtGui import QInputMethodEvent
+    from PySide6.QtWidgets import QApplication
+
+    widget.setFocus()
+    ev = QInputMethodEvent("", [])
+    ev.setCommitString(text)
+    QApplication.sendEvent(widget, ev)
+
+
+# --- background work -------------------------------------------------------------------------------
+
+def test_task_runs_off_the_gui_thread_and_reports_back(qtbot, qapp):
+    import threading
+
+    gui_thread = threading.get_ident()
+    seen = {}
+
+    def work(progress):
+        seen["thread"] = threading.get_ident()
+        for i in range(5):
+            progress.report(i + 1, 5, f"第 {i + 1} 步")
+        return 42
+
+    task = run_task(None, "测试", work, on_done=lambda r: seen.setdefault("done", (r, threading.get_ident())))
+    assert task.wait(5000)
+    assert seen["thread"] != gui_thread
+    assert seen["done"] == (42, gui_thread)
+
+
+def test_task_errors_go_to_the_handler_and_cancel_stops_the_work(qtbot, qapp):
+    errors = []
+    t1 = run_task(None, "测试", lambda p: (_ for _ in ()).throw(ChamberDeskError("出错了")), on_error=errors.append)
+    assert t1.wait(5000) and str(errors[0]) == "出错了"
+
+    cancelled = []
+
+    def slow(progress):
+        for _ in range(500):
+            progress.check()
+            time.sleep(0.01)
+        return "finished"
+
+    t2 = run_task(None, "测试", slow, on_cancel=lambda: cancelled.append(True), on_done=cancelled.append)
+    t2.cancel()
+    assert t2.wait(5000)
+    assert cancelled == [True] and t2.was_cancelled
+
+
+def test_task_error_without_handler_shows_a_message(qtbot, qapp, monkeypatch):
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append(text))
+    t = run_task(None, "导出", lambda p: (_ for _ in ()).throw(ChamberDeskError("磁盘已满")))
+    assert t.wait(5000)
+    assert shown == ["磁盘已满"]
+
+
+def test_manual_and_about(window, monkeypatch):
+    opened = []
+    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile()))
+    monkeypatch.setattr(QMessageBox, "information", lambda *a: opened.append("missing"))
+    window.open_manual()
+    manual = window.manual_path()
+    assert opened == ([str(manual)] if manual.is_file() else ["missing"])
+    assert Path(window.db.path).name in window.file_label.text()

@@ -359,12 +359,29 @@ def _evaluate_target(rubric: Rubric, year: int, t: Target, figures: dict[str, di
     return res
 
 
-def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title: str, fig: Figure | None,
-                   raw: Any, evidence: list[str]) -> ItemResult:
+_PLANS: dict[int, tuple[Item, tuple[str, bool, str, bool]]] = {}
+
+
+def _plan(item: Item) -> tuple[str, bool, str, bool]:
+    """What every target's result for this item shares: rule text, ratio, unit, threshold in the rule."""
+    got = _PLANS.get(id(item))
+    if got is not None and got[0] is item:
+        return got[1]
     rule = item.rule_text()
     spec = METRICS.get(item.metric or "")
     ratio = bool(spec and spec.ratio)
     unit = item.unit or (spec.unit if spec else "")
+    shows = item.value_type == "bool" or show_value(item.threshold, ratio, "") in rule
+    plan = (rule, ratio, unit, shows)
+    if len(_PLANS) > 5000:
+        _PLANS.clear()
+    _PLANS[id(item)] = (item, plan)
+    return plan
+
+
+def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title: str, fig: Figure | None,
+                   raw: Any, evidence: list[str]) -> ItemResult:
+    rule, ratio, unit, shows_threshold = _plan(item)
     r = ItemResult(id=item.id, title=rule, group=item.group, group_title=group_title, kind=item.kind,
                    status="needs_input", value=None, threshold=item.threshold, op=item.op, points=0.0,
                    max_points=item.ceiling, explanation="", source=item.source, evidence_required=item.evidence_required,
@@ -431,7 +448,7 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
     r.status = "pass" if ok else "fail"
     r.points = item.points if ok else 0.0
     verdict = "，达标" if ok else "，未达标"
-    if item.value_type != "bool" and show_value(item.threshold, ratio, "") not in rule:
+    if not shows_threshold:
         verdict += f"（标准：{r_threshold_words(item, ratio, unit)}）"
     r.explanation = f"{rule}：{figure_text}{verdict}{suffix}"
     return _needs_evidence(r, item)

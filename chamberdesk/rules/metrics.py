@@ -367,9 +367,9 @@ def meeting_record_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, F
 # --- members ---------------------------------------------------------------------------------------
 
 
-YEARS_KEPT = 6  # year ends counted in the one membership pass: enough for growth over five years
+YEARS_KEPT = 4  # year ends counted in the one membership pass: enough for growth over three years
 DEFAULT_RECORD_FIELDS = ("credit_code", "rep_name", "rep_phone", "industry", "join_date")
-# columns of a members-pass row: seated at the end of y-5 … y, then these
+# columns of a members-pass row: seated at the end of y-3 … y, then these
 NEW, PHONE, NEW_COMPLETE = YEARS_KEPT, YEARS_KEPT + 1, YEARS_KEPT + 2
 
 
@@ -378,7 +378,7 @@ def _complete(fields: tuple[str, ...] | list[str]) -> str:
 
 
 def _members_groups(ctx: Ctx) -> dict[int | None, dict[str, list[int]]]:
-    """Owner → tags string → [seated at the end of y-5 … y, new in y, seated with a phone, new and complete].
+    """Owner → tags string → [seated at the end of y-3 … y, new in y, seated with a phone, new and complete].
 
     One pass over the seats for every member figure; grouping by the tags string (a few dozen
     combinations) lets any tag list be counted from the aggregates. SUM, not COUNT DISTINCT: a member

@@ -159,3 +159,23 @@ def test_figures_at_the_threshold_compare_exactly():
     assert compare(1055 / 1000 - 1, ">=", 0.055)
     assert not compare(1055 / 1000 - 1, ">", 0.055)
     assert compare(0.1, ">", 0.1) is False
+
+
+def test_chamber_standing_prefers_a_finalised_grade(db):
+    with db.transaction() as s:
+        ch = chamber(s, "城关镇商会")
+        cats = ["legal", "charity", "training", "training"]
+        for k, m in enumerate((1, 2, 4, 5, 7, 8, 10, 11)):
+            activity(s, ch.id, date(2024, m, 3), category=cats[k % 4])
+        meeting(s, ch.id, "council", date(2024, 3, 1))
+    with db.session() as s:
+        line = rules.chamber_standing(s, ch.id, 2024, as_of=AS_OF)
+    assert line == "2024年“五有五好”商会自动核对：达标9项、未达标0项、待填写3项（未定稿）"  # no members yet
+    inputs = {"finance_archived": {"value": True, "evidence": ["账.pdf"]}, "archive_central": True,
+              "member_growth": 0.2}
+    with db.transaction() as s:
+        res, a = assessments.assess(s, rules.load_rubric("wuyou-wuhao"), 2024, ch.id, inputs, as_of=AS_OF)
+        assert res.passed is True
+        assessments.finalise_assessment(s, a.id)
+    with db.session() as s:
+        assert rules.chamber_standing(s, ch.id, 2025, as_of=AS_OF) == "2024年“五有五好”商会：五有五好商会（已定稿）"

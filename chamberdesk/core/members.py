@@ -203,10 +203,8 @@ class MemberFilter:
     def where(self) -> list[Any]:
         conds: list[Any] = [col(Member.deleted_at).is_(None)]
         if self.search.strip():
-            term = f"%{self.search.strip()}%"
-            conds.append(or_(col(Member.enterprise_name).like(term), col(Member.credit_code).like(term.upper()),
-                             col(Member.rep_name).like(term), col(Member.legal_rep).like(term),
-                             col(Member.rep_phone).like(term)))
+            # Member.search_text is upper-cased, so lower-case credit codes match on PostgreSQL too.
+            conds.append(Member.__table__.c.search_text.like(f"%{self.search.strip().upper()}%"))
         if self.chamber_id is not None:
             conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
                                              col(Membership.end_date).is_(None))))

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 19:26:57.034378
+Create Date: 2026-11-22 20:10:06.689933
 """
 
 from alembic import op
@@ -148,11 +148,13 @@ def upgrade() -> None:
     sa.Column('leave_reason', sqlmodel.sql.sqltypes.AutoString(length=200), nullable=True),
     sa.Column('notes', sa.Text(), nullable=True),
     sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('search_text', sa.Text(), sa.Computed("upper(coalesce(enterprise_name, '') || '|' || coalesce(credit_code, '') || '|' || coalesce(rep_name, '') || '|' || coalesce(legal_rep, '') || '|' || coalesce(rep_phone, ''))", persisted=True), nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('member', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_deleted_at'), ['deleted_at'], unique=False)
         batch_op.create_index('ix_member_join', ['join_date'], unique=False)
+        batch_op.create_index('ix_member_live_search', ['deleted_at', 'leave_date', 'id', 'search_text'], unique=False)
         batch_op.create_index('ix_member_name', ['enterprise_name'], unique=False)
         batch_op.create_index('uq_member_credit_code_active', ['credit_code'], unique=True, sqlite_where=sa.text('leave_date IS NULL AND deleted_at IS NULL AND credit_code IS NOT NULL'), postgresql_where=sa.text('leave_date IS NULL AND deleted_at IS NULL AND credit_code IS NOT NULL'))
         batch_op.create_index('uq_member_id_number_active', ['rep_id_number'], unique=True, sqlite_where=sa.text('leave_date IS NULL AND deleted_at IS NULL AND rep_id_number IS NOT NULL'), postgresql_where=sa.text('leave_date IS NULL AND deleted_at IS NULL AND rep_id_number IS NOT NULL'))
@@ -389,6 +391,7 @@ def downgrade() -> None:
         batch_op.drop_index('uq_member_id_number_active', sqlite_where=sa.text('leave_date IS NULL AND deleted_at IS NULL AND rep_id_number IS NOT NULL'), postgresql_where=sa.text('leave_date IS NULL AND deleted_at IS NULL AND rep_id_number IS NOT NULL'))
         batch_op.drop_index('uq_member_credit_code_active', sqlite_where=sa.text('leave_date IS NULL AND deleted_at IS NULL AND credit_code IS NOT NULL'), postgresql_where=sa.text('leave_date IS NULL AND deleted_at IS NULL AND credit_code IS NOT NULL'))
         batch_op.drop_index('ix_member_name')
+        batch_op.drop_index('ix_member_live_search')
         batch_op.drop_index('ix_member_join')
         batch_op.drop_index(batch_op.f('ix_member_deleted_at'))
 

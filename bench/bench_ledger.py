@@ -111,9 +111,8 @@ def queries(path: Path, k: int = 50) -> list[str]:
     return out
 
 
-RAW_SQL = ("SELECT id FROM member WHERE deleted_at IS NULL AND leave_date IS NULL AND "
-           "(enterprise_name LIKE :t OR credit_code LIKE :u OR rep_name LIKE :t OR legal_rep LIKE :t "
-           "OR rep_phone LIKE :t) ORDER BY id")
+RAW_SQL = ("SELECT id FROM member WHERE deleted_at IS NULL AND leave_date IS NULL AND search_text LIKE :u "
+           "ORDER BY id")
 
 
 def raw_query(con: sqlite3.Connection, q: str, page: int) -> int:
@@ -122,7 +121,7 @@ def raw_query(con: sqlite3.Connection, q: str, page: int) -> int:
     if first:
         marks = ",".join("?" * len(first))
         con.execute(f"SELECT * FROM member WHERE id IN ({marks})", first).fetchall()
-        con.execute(f"SELECT m.member_id, c.name FROM membership m JOIN chamber c ON c.id = m.chamber_id "
+        con.execute(f"SELECT m.member_id, c.name FROM membership m CROSS JOIN chamber c ON c.id = m.chamber_id "
                     f"WHERE m.member_id IN ({marks}) AND m.end_date IS NULL", first).fetchall()
     return len(ids)
 

@@ -260,13 +260,17 @@ def chamber_names_for(session: Session, ids: list[int]) -> dict[int, str]:
     """Member id → the chambers it currently sits in, joined with 、."""
     if not ids:
         return {}
-    rows = session.exec(select(Membership.member_id, Chamber.name).join(Chamber, Chamber.id == Membership.chamber_id)
-                        .where(col(Membership.member_id).in_(ids), col(Membership.end_date).is_(None),
-                               col(Chamber.deleted_at).is_(None)).order_by(Chamber.name))
+    # Two queries rather than a join: SQLite's planner would start from the few chambers and walk every
+    # seat of each (80 ms for a page of 200 at 100,000 members, against 1 ms this way).
+    seats = list(session.exec(select(Membership.member_id, Membership.chamber_id).where(
+        col(Membership.member_id).in_(ids), col(Membership.end_date).is_(None), col(Membership.chamber_id).is_not(None))))
+    names = dict(session.exec(select(Chamber.id, Chamber.name).where(
+        col(Chamber.id).in_({c for _, c in seats}), col(Chamber.deleted_at).is_(None))).all()) if seats else {}
     out: dict[int, list[str]] = {}
-    for mid, name in rows:
-        out.setdefault(mid, []).append(name)
-    return {k: "、".join(v) for k, v in out.items()}
+    for mid, cid in seats:
+        if cid in names:
+            out.setdefault(mid, []).append(names[cid])
+    return {k: "、".join(sorted(v)) for k, v in out.items()}
 
 
 @dataclass

@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor
 
-from chamberdesk.core.choices import Industry, MemberKind, PoliticalStatus, SizeClass, label_of
+from chamberdesk.core.choices import Industry, MemberKind, PoliticalStatus, SizeClass
 from chamberdesk.core.db import Database
 from chamberdesk.core.members import GENDER_LABEL, MemberFilter, chamber_names_for, member_ids, members_by_ids
 from chamberdesk.core.validators import mask_id_number, mask_phone
@@ -53,6 +53,13 @@ COLUMNS: list[Column] = [
     Column("id", "编号", True, True, 60),
 ]
 COLUMN_KEYS = [c.key for c in COLUMNS]
+
+
+# value → label, looked up once per cell rather than parsed (the paint path runs this for every visible cell)
+_KIND = {m.value: m.label for m in MemberKind}
+_POLITICAL = {m.value: m.label for m in PoliticalStatus}
+_INDUSTRY = {m.value: m.label for m in Industry}
+_SIZE = {m.value: m.label for m in SizeClass}
 
 
 def _fmt_date(d: date | None) -> str:
@@ -124,14 +131,14 @@ class MemberTableModel(QAbstractTableModel):
             values = {
                 "enterprise_name": m.enterprise_name,
                 "credit_code": m.credit_code or "",
-                "kind": label_of(MemberKind, m.kind),
+                "kind": _KIND.get(m.kind, m.kind or ""),
                 "rep_name": m.rep_name or "",
                 "rep_gender": GENDER_LABEL.get(m.rep_gender or "", ""),
                 "rep_phone": mask_phone(m.rep_phone),
                 "rep_id_number": mask_id_number(m.rep_id_number),
-                "rep_political_status": label_of(PoliticalStatus, m.rep_political_status),
-                "industry": label_of(Industry, m.industry),
-                "size_class": label_of(SizeClass, m.size_class),
+                "rep_political_status": _POLITICAL.get(m.rep_political_status or "", m.rep_political_status or ""),
+                "industry": _INDUSTRY.get(m.industry or "", m.industry or ""),
+                "size_class": _SIZE.get(m.size_class or "", m.size_class or ""),
                 "chambers": chambers.get(mid, ""),
                 "tags": m.tags.replace(",", "、"),
                 "join_date": _fmt_date(m.join_date),

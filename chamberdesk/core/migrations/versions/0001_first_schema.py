@@ -1,14 +1,13 @@
 """first schema
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-22 20:10:06.689933
 """
 
-from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-
+from alembic import op
 
 revision = '0001'
 down_revision = None

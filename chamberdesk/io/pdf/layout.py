@@ -28,6 +28,50 @@ class Cancelled(Exception):
     """Raised inside a build when the clerk pressed 取消."""
 
 
+class FormParagraph(Paragraph):
+    """A Paragraph that reuses markup parsing and line breaking for text already laid out in the same
+    style and width: a batch prints the same rubric wording for every chamber, and a table wraps each
+    cell again when it draws or splits, so most Paragraph time went to repeating identical work."""
+
+    _parsed: dict[tuple[str, int], tuple[Any, ...]] = {}
+    _wrapped: dict[tuple[str, int, float], tuple[Any, ...]] = {}
+    _styles: dict[int, ParagraphStyle] = {}  # keeps cached styles alive so their ids stay unique
+    LIMIT = 20_000
+
+    def __init__(self, text: Any, style: ParagraphStyle | None = None, bulletText: Any = None,  # noqa: N803
+                 frags: Any = None, caseSensitive: int = 1, encoding: str = "utf8") -> None:  # noqa: N803
+        if frags is not None or bulletText is not None or style is None or not isinstance(text, str):
+            super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+            self._cd_key = None
+            return
+        key = (text, id(style))
+        got = self._parsed.get(key)
+        if got is None:
+            super().__init__(text, style, bulletText, frags, caseSensitive, encoding)
+            if len(self._parsed) > self.LIMIT:
+                self._parsed.clear()
+                self._wrapped.clear()
+                self._styles.clear()
+            self._styles[id(style)] = style
+            self._parsed[key] = (self.text, self.frags, self.style, self.bulletText)
+        else:
+            self.caseSensitive, self.encoding, self.debug = caseSensitive, encoding, 0
+            self.text, self.frags, self.style, self.bulletText = got
+        self._cd_key = key
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:  # noqa: N803
+        if self._cd_key is None:
+            return super().wrap(availWidth, availHeight)
+        key = (*self._cd_key, availWidth)
+        got = self._wrapped.get(key)
+        if got is None:
+            w, h = super().wrap(availWidth, availHeight)
+            self._wrapped[key] = (w, h, self.blPara, self._wrapWidths)
+            return w, h
+        self.width, self.height, self.blPara, self._wrapWidths = got
+        return self.width, self.height
+
+
 @dataclass
 class Styles:
     fonts: FontSet
@@ -43,12 +87,13 @@ class Styles:
 
     def p(self, text: object, style: ParagraphStyle | None = None) -> Paragraph:
         st = style or self.body
-        return Paragraph(self.fonts.markup(text, st.fontName), st)
+        return FormParagraph(self.fonts.markup(text, st.fontName), st)
 
     def ps(self, text: object, style: ParagraphStyle | None = None) -> Paragraph:
         """Paragraph whose newlines become line breaks (minutes, agendas)."""
         st = style or self.body
-        return Paragraph("<br/>".join(self.fonts.markup(line, st.fontName) for line in str(text or "").splitlines()), st)
+        return FormParagraph("<br/>".join(self.fonts.markup(line, st.fontName)
+                                          for line in str(text or "").splitlines()), st)
 
 
 def make_styles(fonts: FontSet | None = None, *, cell_size: float = 10.5) -> Styles:

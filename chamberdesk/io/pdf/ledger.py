@@ -15,7 +15,7 @@ from chamberdesk.core.federation import get_federation
 from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
 from chamberdesk.core.validators import mask_id_number, mask_phone
-from chamberdesk.io.pdf.layout import FormStart, Styles, cn_date, grid_style
+from chamberdesk.io.pdf.layout import FormParagraph, FormStart, Styles, cn_date, grid_style
 
 LEDGER_COLUMNS: dict[str, str] = {**MEMBER_LABELS, "chambers": "所属商会"}
 DEFAULT_LEDGER_COLUMNS = ["enterprise_name", "kind", "rep_name", "rep_gender", "rep_political_status", "industry",
@@ -94,7 +94,7 @@ def _column_widths(keys: Sequence[str], width: float) -> list[float]:
 def _table_chunks(st: Styles, header: list[str], rows: Iterator[list[str]], widths: list[float],
                   numeric: set[int] = frozenset()) -> Iterator[Table]:  # type: ignore[assignment]
     cells = _Cells(st, widths)
-    head = [Paragraph(st.fonts.markup(h, st.head.fontName), st.head) for h in header]
+    head = [FormParagraph(st.fonts.markup(h, st.head.fontName), st.head) for h in header]
     extra = [("ALIGN", (0, 0), (0, -1), "CENTER"), ("FONT", (0, 1), (-1, -1), st.cell.fontName, st.cell.fontSize)]
     extra += [("ALIGN", (i, 1), (i, -1), "CENTER") for i in numeric]
     style = grid_style(st, *extra)

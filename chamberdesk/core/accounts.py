@@ -68,8 +68,9 @@ def _b64(b: bytes) -> str:
     return base64.b64encode(b).decode("ascii")
 
 
-def hash_password(password: str, *, n: int = _N, r: int = _R, p: int = _P) -> str:
+def hash_password(password: str, *, n: int | None = None, r: int = _R, p: int = _P) -> str:
     """`scrypt$n=..,r=..,p=..$salt$hash`: parameters travel with the hash so they can be raised later."""
+    n = n or _N
     salt = os.urandom(16)
     dk = hashlib.scrypt(password.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=_DKLEN, maxmem=2**26)
     return f"scrypt$n={n},r={r},p={p}${_b64(salt)}${_b64(dk)}"

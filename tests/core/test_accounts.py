@@ -17,6 +17,13 @@ from chamberdesk.core.validators import id_check_digit
 PW = "Abc12345x"
 
 
+@pytest.fixture(autouse=True)
+def fast_hashes(request, monkeypatch):
+    """Cheaper scrypt for tests about roles and lockout; the real parameters are tested on their own."""
+    if "scrypt" not in request.node.name:
+        monkeypatch.setattr(accounts, "_N", 2**10)
+
+
 def _id(first17: str) -> str:
     return first17 + id_check_digit(first17)
 

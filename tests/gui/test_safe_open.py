@@ -140,4 +140,18 @@ def test_idle_lock_hides_data_until_login(qtbot, tmp_path, answer_modal):
     qtbot.waitUntil(lambda: bool(seen_hidden) and not idle.locked, timeout=5000)
     assert seen_hidden == [False]  # the data was hidden while the login was shown
     assert win.centralWidget().isVisible()
+    idle.timer.stop()
+    win.hide()  # a hidden window is never locked
+    assert not idle.lock_now()
     db.close()
+
+
+def test_server_url_is_not_treated_as_a_path(qtbot, monkeypatch):
+    from chamberdesk.gui.dialogs import safe_open
+
+    seen = []
+    monkeypatch.setattr(safe_open, "open_database", lambda target, **k: seen.append(target) or (_ for _ in ()).throw(
+        safe_open.DataFileError("无法连接")))
+    monkeypatch.setattr(QMessageBox, "critical", lambda *a, **k: None)
+    assert safe_open.open_guarded("postgresql://u@host:5432/taizhang") is None
+    assert seen == ["postgresql://u@host:5432/taizhang"]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, QTimer
 from PySide6.QtWidgets import (
     QApplication,
@@ -98,7 +99,7 @@ class IdleLock(QObject):
 
     def lock_now(self) -> bool:
         """Show the login; True when someone logged in again, False when the window was closed."""
-        if self.locked:
+        if self.locked or not shiboken6.isValid(self.window) or not self.window.isVisible():
             return False
         self.locked = True
         central = getattr(self.window, "centralWidget", lambda: None)()
@@ -109,7 +110,7 @@ class IdleLock(QObject):
             ok = dlg.exec() == QDialog.DialogCode.Accepted
         finally:
             self.locked = False
-        if central is not None:
+        if central is not None and shiboken6.isValid(central):
             central.setVisible(True)
         if not ok:
             self.window.close()

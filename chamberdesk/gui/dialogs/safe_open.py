@@ -9,7 +9,7 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from chamberdesk.core import accounts, backup, integrity, lockfile
-from chamberdesk.core.db import Database, open_database
+from chamberdesk.core.db import Database, is_url, open_database
 from chamberdesk.core.errors import ChamberDeskError, DataFileError
 from chamberdesk.gui.dialogs.lock_message import READ_ONLY, acquire_lock_or_ask
 from chamberdesk.gui.dialogs.login import ask_login
@@ -57,6 +57,8 @@ def _offer_restore(path: Path, error: DataFileError, parent: QWidget | None) -> 
 
 def open_guarded(path: str | Path, parent: QWidget | None = None, *, user: str = "") -> Database | None:
     """Open a data file the careful way; every refusal is a Chinese message box, None means not opened."""
+    if is_url(str(path)):
+        return _open_server(str(path), parent, user=user)
     path = Path(path)
     lock = None
     mode = "write"
@@ -104,4 +106,17 @@ def open_guarded(path: str | Path, parent: QWidget | None = None, *, user: str =
             backup.daily_backup_if_due(db)
         except ChamberDeskError as exc:
             QMessageBox.warning(parent, "今日自动备份未完成", f"{exc}\n数据文件仍可正常使用。")
+    return db
+
+
+def _open_server(url: str, parent: QWidget | None, *, user: str) -> Database | None:
+    """A server database: the server handles concurrency and backups; only the login is ours."""
+    try:
+        db = open_database(url, user=user)
+    except ChamberDeskError as exc:
+        QMessageBox.critical(parent, "无法连接数据库", str(exc))
+        return None
+    if accounts.prepare(db) and ask_login(db, parent) is None:
+        db.close()
+        return None
     return db

@@ -51,6 +51,11 @@ for _name in dir(models):
     if _name.endswith("_LABELS") and isinstance(getattr(models, _name), dict) and _name != "AUDITED_TABLES":
         for _k, _v in getattr(models, _name).items():
             _FIELD_LABELS.setdefault(_k, _v)
+_FIELD_LABELS.update({
+    "username": "用户名", "display_name": "显示名称", "role": "角色", "failed_count": "密码连续错误次数",
+    "locked_until": "锁定至", "active": "启用", "key": "设置项", "value": "值", "created_at": "创建时间",
+    "deleted_at": "删除时间", "field": "字段", "label": "内容",
+})
 
 
 def _run(parent: QWidget, title: str, fn, on_done, label: str = "") -> None:
@@ -203,6 +208,9 @@ class DataFileTab(QWidget):
         self.backup_btn.setObjectName("backupNow")
         self.restore_btn = QPushButton("从备份恢复…")
         self.restore_btn.setObjectName("restore")
+        self.server_btn = QPushButton("连接数据库服务器…")
+        self.server_btn.setObjectName("connectServer")
+        self.server_btn.clicked.connect(self.connect_server)
         self.result = QLabel()
         self.result.setObjectName("checkResult")
         self.result.setWordWrap(True)
@@ -235,7 +243,7 @@ class DataFileTab(QWidget):
         fl.addWidget(self.path_label)
         fl.addWidget(self.warning)
         row = QHBoxLayout()
-        for b in (self.check_btn, self.backup_btn, self.restore_btn):
+        for b in (self.check_btn, self.backup_btn, self.restore_btn, self.server_btn):
             row.addWidget(b)
         row.addStretch(1)
         fl.addLayout(row)
@@ -288,6 +296,16 @@ class DataFileTab(QWidget):
         self.restore_btn.setEnabled(accounts.allowed(db, "restore"))
         self.backup_btn.setEnabled(accounts.allowed(db, "backup"))
         self.save_policy_btn.setEnabled(accounts.allowed(db, "settings"))
+
+    def connect_server(self) -> None:
+        """Several clerks share one PostgreSQL server: connect, then reopen the window on it."""
+        from chamberdesk.gui.dialogs.server_connection import ServerConnectionDialog
+
+        dlg = ServerConnectionDialog(self)
+        if dlg.exec() == ServerConnectionDialog.DialogCode.Accepted and dlg.database_url():
+            switch = getattr(self.window(), "switch_file", None)
+            if switch is not None:
+                switch.emit(dlg.database_url())
 
     def _pick_folder(self) -> None:
         d = QFileDialog.getExistingDirectory(self, "选择备份文件夹", self.folder.text() or str(Path.home()))
@@ -666,6 +684,7 @@ class AuditTab(QWidget):
         self.page = page
         self.user = QComboBox()
         self.user.setObjectName("auditUser")
+        self.user.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.table = QComboBox()
         self.table.setObjectName("auditTable")
         self.table.addItem("全部对象", "")

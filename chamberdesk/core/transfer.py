@@ -99,7 +99,8 @@ def copy_database(src: Database, dst: Database, *, progress: Progress | None = N
             dconn.execute(delete(table))
         for table in order:
             pk = list(table.primary_key.columns)
-            result = sconn.execution_options(yield_per=BATCH).execute(select(table).order_by(*pk))
+            stored = [c for c in table.columns if c.computed is None]  # generated columns fill themselves
+            result = sconn.execution_options(yield_per=BATCH).execute(select(*stored).order_by(*pk))
             done = 0
             for part in result.partitions(BATCH):
                 rows = [dict(r._mapping) for r in part]

@@ -158,6 +158,13 @@ def test_enable_accounts_asks_for_admin(qtbot, page, answer_modal):
         assert accounts.find_user(s, "guanli").role == "admin"
     assert page.ctx.db.user == "guanli"
     assert tab.table.rowCount() == 1
+    assert tab.idle.value() == accounts.IDLE_LOCK_MINUTES_DEFAULT
+    tab.idle.setValue(5)
+    assert tab.save_idle()
+    from chamberdesk.core.federation import get_setting
+
+    with page.ctx.db.session() as s:
+        assert get_setting(s, accounts.SETTING_IDLE) == 5
 
 
 def test_privacy_retention_and_anonymise(qtbot, page, yes):

@@ -40,7 +40,14 @@ from sqlmodel import col, select
 from chamberdesk.core import accounts, backup, integrity, models, privacy
 from chamberdesk.core.choices import AuditAction, Role
 from chamberdesk.core.errors import ChamberDeskError
-from chamberdesk.core.federation import get_budget, get_federation, save_federation, set_budget, set_setting
+from chamberdesk.core.federation import (
+    get_budget,
+    get_federation,
+    get_setting,
+    save_federation,
+    set_budget,
+    set_setting,
+)
 from chamberdesk.core.models import AUDITED_TABLES, FEDERATION_LABELS, AuditLog, Federation
 
 AUDIT_LIMIT = 5000  # rows shown at once; the filters narrow it, the export takes all that match
@@ -511,8 +518,23 @@ class AccountsTab(QWidget):
                       "只有管理员可以导出完整个人信息、从备份恢复和管理用户。")
         note.setWordWrap(True)
         note.setObjectName("muted")
+        self.idle = QSpinBox()
+        self.idle.setObjectName("idleMinutes")
+        self.idle.setRange(0, 480)
+        self.idle.setSpecialValueText("不自动锁定")
+        self.idle.setSuffix(" 分钟")
+        idle_save = QPushButton("保存")
+        idle_save.setObjectName("saveIdle")
+        idle_save.clicked.connect(self.save_idle)
+        self.buttons["idle"] = idle_save
+        idle_row = QHBoxLayout()
+        idle_row.addWidget(QLabel("无操作后自动锁定"))
+        idle_row.addWidget(self.idle)
+        idle_row.addWidget(idle_save)
+        idle_row.addStretch(1)
         lay = QVBoxLayout(self)
         lay.addWidget(self.enabled)
+        lay.addLayout(idle_row)
         lay.addWidget(note)
         lay.addWidget(self.table, 1)
         lay.addLayout(row)
@@ -522,7 +544,9 @@ class AccountsTab(QWidget):
         with db.session() as s:
             on = accounts.accounts_enabled(s)
             users = accounts.list_users(s)
+            idle = get_setting(s, accounts.SETTING_IDLE, accounts.IDLE_LOCK_MINUTES_DEFAULT)
         now = datetime.now()
+        self.idle.setValue(idle if isinstance(idle, int) else accounts.IDLE_LOCK_MINUTES_DEFAULT)
         self.enabled.setChecked(on)
         self.table.setRowCount(len(users))
         for i, u in enumerate(users):
@@ -555,6 +579,10 @@ class AccountsTab(QWidget):
             return False
         self.refresh()
         return True
+
+    def save_idle(self) -> bool:
+        """Takes effect the next time the file is opened."""
+        return self._write(lambda s: set_setting(s, accounts.SETTING_IDLE, self.idle.value()))
 
     def _toggle(self, checked: bool) -> None:
         if not checked:

@@ -88,11 +88,14 @@ def anonymise_left_members(db: Any, years: int | None = None, *, today: date | N
         blank["rep_name"] = ANON_NAME
         now = datetime.now().replace(microsecond=0)
         # Core update: the ORM audit hook would copy the very values being erased into the log.
+        all_personal: set[int] = set()
         for chunk in _chunks(ids, 500):
             personal = set(s.exec(select(Member.id).where(col(Member.id).in_(chunk), Member.kind == "personal")))
             s.execute(update(Member).where(col(Member.id).in_(chunk)).values(**blank, updated_at=now))
             s.execute(update(Member).where(col(Member.id).in_(personal)).values(enterprise_name=ANON_NAME))
             _redact_audit(s, chunk, personal)
+            all_personal |= personal
+        _redact_unkeyed(s, set(ids), all_personal)
         audit.record(s, "update", "member", None,
                      after={"anonymised": len(ids), "retention_years": years, "member_ids": ids[:1000]})
     return len(ids)
@@ -106,17 +109,48 @@ def _chunks(seq: list[int], n: int):
 def _redact_audit(s: Session, ids: list[int], personal: set[int]) -> None:
     rows = s.exec(select(AuditLog.id, AuditLog.record_id, AuditLog.before, AuditLog.after).where(
         AuditLog.table_name == "member", col(AuditLog.record_id).in_(ids))).all()
+    _redact_rows(s, rows, set(ids), personal)
+
+
+def _redact_unkeyed(s: Session, ids: set[int], personal: set[int]) -> None:
+    """Entries written without a record id (e.g. a create logged before its key was known) carry the
+    id inside their snapshot; they are found by it."""
+    rows = s.exec(select(AuditLog.id, AuditLog.record_id, AuditLog.before, AuditLog.after).where(
+        AuditLog.table_name == "member", col(AuditLog.record_id).is_(None))).all()
+    _redact_rows(s, rows, ids, personal)
+
+
+def _snapshot_id(texts: list[str | None]) -> int | None:
+    for raw in texts:
+        try:
+            data = json.loads(raw) if raw else None
+        except ValueError:
+            continue
+        if isinstance(data, dict) and isinstance(data.get("id"), int):
+            return data["id"]
+    return None
+
+
+def _redact_rows(s: Session, rows: Any, ids: set[int], personal: set[int]) -> None:
     for row_id, record_id, *texts in rows:
+        rid = record_id if record_id is not None else _snapshot_id(texts)
+        if rid not in ids:
+            continue
         out: list[str | None] = []
         changed = False
         for raw in texts:
-            data = json.loads(raw) if raw else None
+            try:
+                data = json.loads(raw) if raw else None
+            except ValueError:
+                data = None
             if isinstance(data, dict):
                 for f in (*PERSONAL_FIELDS, "enterprise_name"):
-                    if data.get(f) not in (None, "", "***") and (f != "enterprise_name" or record_id in personal):
+                    if data.get(f) not in (None, "", "***") and (f != "enterprise_name" or rid in personal):
                         data[f] = "***"
                         changed = True
-            out.append(None if data is None else json.dumps(data, ensure_ascii=False, sort_keys=True))
+                out.append(json.dumps(data, ensure_ascii=False, sort_keys=True))
+            else:
+                out.append(raw)
         if changed:
             s.execute(update(AuditLog).where(AuditLog.id == row_id).values(before=out[0], after=out[1]))
 

@@ -82,6 +82,10 @@ def choose_start_file(db: str | None) -> Database | None:
     """The data file to open: --db, else the last one used, else the default one, else the welcome dialog."""
     if db:
         return open_data_file(db)
+    from chamberdesk.gui.dialogs.server_connection import server_url_at_start
+
+    if url := server_url_at_start():  # this PC works on the office's database server
+        return open_data_file(url)
     last = settings().str_value("files/last")
     for candidate in (last, str(default_db_path())):
         if candidate and Path(candidate).is_file():
@@ -119,6 +123,9 @@ class Launcher:
 
         old = self.window
         if database.path is not None:
+            from chamberdesk.gui.dialogs.server_connection import set_server_active
+
+            set_server_active(False)  # a data file was chosen: start on it next time, not on the server
             settings().set_value("files/last", str(database.path))
             settings().add_recent_file(str(database.path))
         self.window = MainWindow(database)

@@ -25,6 +25,7 @@ KEY_PORT = "server/port"
 KEY_DATABASE = "server/database"
 KEY_USER = "server/user"
 KEY_REMEMBER = "server/remember_password"
+KEY_ACTIVE = "server/use_at_start"  # this PC works on the server, not on a local data file
 CONNECT_TIMEOUT_S = 5
 
 
@@ -40,8 +41,15 @@ def saved_address(s: Settings | None = None) -> ServerAddress | None:
 
 def forget_address(s: Settings | None = None) -> None:
     s = s or settings()
-    for key in (KEY_HOST, KEY_PORT, KEY_DATABASE, KEY_USER, KEY_REMEMBER):
+    for key in (KEY_HOST, KEY_PORT, KEY_DATABASE, KEY_USER, KEY_REMEMBER, KEY_ACTIVE):
         s.remove(key)
+
+
+def set_server_active(active: bool, s: Settings | None = None) -> None:
+    """Start on the saved server (True, set by 连接) or on the last data file (False, set by opening one)."""
+    s = s or settings()
+    s.set_value(KEY_ACTIVE, bool(active))
+    s.sync()
 
 
 def keyring_available() -> bool:
@@ -200,7 +208,7 @@ class ServerConnectionDialog(QDialog):
         s.set_value(KEY_DATABASE, addr.database)
         s.set_value(KEY_USER, addr.user)
         s.set_value(KEY_REMEMBER, self.remember.isChecked())
-        s.sync()
+        set_server_active(True, s)
         if not self.remember.isChecked():
             forget_password(addr)
         elif self.password and not save_password(addr, self.password):
@@ -209,10 +217,13 @@ class ServerConnectionDialog(QDialog):
 
 
 def server_url_at_start(parent: QWidget | None = None, *, settings_obj: Settings | None = None) -> str | None:
-    """The URL for the saved server: the keyring's password, else ask for it; None if the clerk cancels."""
+    """The URL of the server this PC last connected to (the keyring's password, else asked for it).
+
+    None when this PC works on a local data file, or the clerk cancels the password prompt.
+    """
     s = settings_obj or settings()
     addr = saved_address(s)
-    if addr is None:
+    if addr is None or not s.bool_value(KEY_ACTIVE, False):
         return None
     pw = load_password(addr)
     if pw:

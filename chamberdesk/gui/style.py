@@ -51,7 +51,8 @@ QPushButton {{ padding: 5px 14px; border: 1px solid #b8c4d2; border-radius: 4px;
 QPushButton:hover {{ background: #eef3f8; }}
 QPushButton:default, QPushButton#primary {{ background: {ACCENT}; color: white; border-color: {ACCENT}; }}
 QPushButton:default:hover, QPushButton#primary:hover {{ background: #335073; }}
-QPushButton:disabled, QPushButton:default:disabled {{ background: #e5e9ee; color: #98a2ae; border-color: #d5dbe2; }}
+QPushButton:disabled, QPushButton:default:disabled, QPushButton#primary:disabled {{
+    background: #e5e9ee; color: #98a2ae; border-color: #d5dbe2; }}
 QStatusBar {{ background: #e9eef4; color: {MUTED}; }}
 QToolBar {{ background: {WINDOW}; border: none; spacing: 6px; }}
 """

@@ -326,7 +326,7 @@ def test_logging_a_visit_takes_three_clicks(qtbot, page, ctx, answer_modal):
         contacts = list_contacts(s, member_id=mid)
     assert len(contacts) == before + 1
     assert contacts[0].date == date.today() and contacts[0].way == "visit"
-    assert "实地走访" in page.history.body.text()
+    assert "实地走访" in page.history.body.toPlainText()
 
 
 def test_column_chooser_hides_a_column_and_remembers_it(qtbot, ctx, demo_db):

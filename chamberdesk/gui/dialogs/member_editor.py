@@ -79,13 +79,19 @@ class MemberEditor(QDialog):
     def _row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
         wrapped = FieldWithError(widget)
         self.fields[key] = wrapped
-        form.addRow(label + "：", wrapped)
+        form.addRow(self._label(label), wrapped)
         if isinstance(widget, QLineEdit):
             widget.textEdited.connect(lambda _t, k=key: self._changed(k))
         elif isinstance(widget, QComboBox):
             widget.currentIndexChanged.connect(lambda _i, k=key: self._changed(k))
         elif isinstance(widget, OptionalDateEdit):
             widget.value_changed.connect(lambda _v, k=key: self._changed(k))
+
+    def _label(self, text: str) -> QLabel:
+        lab = QLabel(text + "：")
+        # the same label width in every group, so the fields line up down the whole form
+        lab.setMinimumWidth(lab.fontMetrics().horizontalAdvance("统一社会信用代码：") + 4)
+        return lab
 
     def _build(self, chamber_id: int | None) -> None:
         self.w: dict[str, QWidget] = {}
@@ -125,7 +131,7 @@ class MemberEditor(QDialog):
         self._row(f, "industry", "所属行业", self.w["industry"])
         self._row(f, "size_class", "企业规模", self.w["size_class"])
         self.fields["tags"] = FieldWithError(tags)
-        f.addRow("标签：", self.fields["tags"])
+        f.addRow(self._label("标签"), self.fields["tags"])
 
         g2 = QGroupBox("代表人")
         f = QFormLayout(g2)
@@ -142,7 +148,7 @@ class MemberEditor(QDialog):
         self._row(f, "leave_date", "退会日期", self.w["leave_date"])
         self._row(f, "leave_reason", "退会原因", self.w["leave_reason"])
         self.fields["notes"] = FieldWithError(self.notes)
-        f.addRow("备注：", self.fields["notes"])
+        f.addRow(self._label("备注"), self.fields["notes"])
 
         g4 = QGroupBox("所属商会")
         f = QFormLayout(g4)
@@ -158,8 +164,8 @@ class MemberEditor(QDialog):
                 for ch in list_chambers(s, include_dissolved=False):
                     self.chamber_combo.addItem(ch.name, ch.id)
             set_combo_value(self.chamber_combo, chamber_id if chamber_id is not None else NO_SEAT)
-            f.addRow("加入商会：", self.chamber_combo)
-            f.addRow("职务：", self.position_combo)
+            f.addRow(self._label("加入商会"), self.chamber_combo)
+            f.addRow(self._label("职务"), self.position_combo)
         else:
             f.addRow(self.seats_label)
             hint = QLabel("调整所属商会：在会员台账中选中会员后点“分配到商会”。")

@@ -98,7 +98,7 @@ class WelcomeDialog(QDialog):
         lay.addLayout(form)
         lay.addWidget(self.error_label)
         lay.addLayout(buttons)
-        self.setMinimumWidth(600)
+        self.setMinimumWidth(660)
 
     # --- actions -------------------------------------------------------------------------------
     def _change_location(self) -> None:

@@ -7,7 +7,7 @@ from datetime import date
 from html import escape
 
 from PySide6.QtCore import QItemSelectionModel, QPoint, Qt, QTimer
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -24,9 +24,9 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTableView,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -144,27 +144,22 @@ class HistoryPanel(QWidget):
         self.title = QLabel("未选择会员")
         self.title.setObjectName("pageTitle")
         self.title.setWordWrap(True)
-        self.body = QLabel("在左侧表格中点选一家会员，这里显示它的商会职务、走访联系和参加的活动。")
-        self.body.setWordWrap(True)
-        self.body.setTextFormat(Qt.TextFormat.RichText)
-        self.body.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.body.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.body = QTextBrowser()  # scrolls by itself; a word-wrapped QLabel in a scroll area gets cut off
+        self.body.setFrameShape(QFrame.Shape.NoFrame)
+        self.body.setOpenLinks(False)
+        pal = self.body.palette()  # a palette, not a stylesheet: a stylesheet here would restyle the scroll bar
+        pal.setColor(QPalette.ColorRole.Base, pal.color(QPalette.ColorRole.Window))
+        self.body.setPalette(pal)
+        self.body.setPlainText("在左侧表格中点选一家会员，这里显示它的商会职务、走访联系和参加的活动。")
         self.edit_btn = QPushButton("编辑…")
-        self.contact_btn = QPushButton(icon("visit"), "记录走访")
+        self.contact_btn = QPushButton("记录走访")
         self.contact_btn.setObjectName("primary")
         self.contact_btn.setToolTip("记录一次走访或联系（日期默认今天，方式默认实地走访）")
         for b in (self.edit_btn, self.contact_btn):
             b.setEnabled(False)
-        inner = QWidget()
-        v = QVBoxLayout(inner)
-        v.setContentsMargins(12, 10, 12, 10)
-        v.addWidget(self.title)
-        v.addWidget(self.body)
-        v.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(inner)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        top = QVBoxLayout()
+        top.setContentsMargins(12, 10, 12, 0)
+        top.addWidget(self.title)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(12, 6, 12, 10)
         buttons.addWidget(self.edit_btn)
@@ -172,24 +167,29 @@ class HistoryPanel(QWidget):
         buttons.addWidget(self.contact_btn)
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(scroll, 1)
+        lay.addLayout(top)
+        lay.addWidget(self.body, 1)
         lay.addLayout(buttons)
         self.setMinimumWidth(260)
 
-    def show_member(self, member_id: int | None) -> None:
+    def show_member(self, member_id: int | None, selected: int = 0) -> None:
         self.member_id = member_id
         for b in (self.edit_btn, self.contact_btn):
             b.setEnabled(member_id is not None)
         if member_id is None:
-            self.title.setText("未选择会员")
-            self.body.setText("在左侧表格中点选一家会员，这里显示它的商会职务、走访联系和参加的活动。")
+            if selected > 1:
+                self.title.setText(f"已选 {selected} 家会员")
+                self.body.setPlainText("可用上方按钮批量分配到商会、加标签或标记退会。只选一家时，这里显示它的详细情况。")
+            else:
+                self.title.setText("未选择会员")
+                self.body.setPlainText("在左侧表格中点选一家会员，这里显示它的商会职务、走访联系和参加的活动。")
             return
         try:
             with self.ctx.db.session() as s:
                 m = s.get(Member, member_id)
                 hist = svc.member_history(s, member_id)
         except ChamberDeskError as exc:
-            self.body.setText(escape(str(exc)))
+            self.body.setPlainText(str(exc))
             return
         if m is None:
             self.show_member(None)
@@ -215,19 +215,20 @@ class HistoryPanel(QWidget):
         parts.append(f"<h4 style='margin-bottom:2px'>走访联系（{len(hist.contacts)} 次）</h4>")
         if hist.contacts:
             rows = [f"<li>{c.date} · {escape(label_of(ContactWay, c.way))}"
-                    f"{' · ' + escape(c.by_whom) if c.by_whom else ''}</li>" for c in hist.contacts[:10]]
-            more = f"<p style='color:#8a96a3'>另有 {len(hist.contacts) - 10} 次</p>" if len(hist.contacts) > 10 else ""
+                    f"{' · ' + escape(c.by_whom) if c.by_whom else ''}</li>" for c in hist.contacts[:6]]
+            more = f"<p style='color:#8a96a3'>另有 {len(hist.contacts) - 6} 次</p>" if len(hist.contacts) > 6 else ""
             parts.append("<ul style='margin-left:-20px'>" + "".join(rows) + "</ul>" + more)
         else:
             parts.append("<p style='color:#8a96a3'>尚无记录</p>")
         parts.append(f"<h4 style='margin-bottom:2px'>参加活动（{len(hist.activities)} 次）</h4>")
         if hist.activities:
             rows = [f"<li>{a.date} · {escape(a.title)}<br><small>{escape(label_of(ActivityCategory, a.category))}"
-                    "</small></li>" for a in hist.activities[:10]]
-            parts.append("<ul style='margin-left:-20px'>" + "".join(rows) + "</ul>")
+                    "</small></li>" for a in hist.activities[:6]]
+            more = f"<p style='color:#8a96a3'>另有 {len(hist.activities) - 6} 次</p>" if len(hist.activities) > 6 else ""
+            parts.append("<ul style='margin-left:-20px'>" + "".join(rows) + "</ul>" + more)
         else:
             parts.append("<p style='color:#8a96a3'>尚无记录</p>")
-        self.body.setText("".join(parts))
+        self.body.setHtml("".join(parts))
 
 
 class Page(QWidget):
@@ -252,7 +253,7 @@ class Page(QWidget):
         title.setObjectName("pageTitle")
         self.count_label = QLabel()
         self.count_label.setObjectName("muted")
-        self.new_btn = QPushButton(icon("add"), "新增会员")
+        self.new_btn = QPushButton("新增会员")
         self.new_btn.setObjectName("primary")
         self.new_btn.setToolTip("Ctrl+N")
         self.new_btn.clicked.connect(self.new_record)
@@ -353,7 +354,7 @@ class Page(QWidget):
         self.splitter.addWidget(self.table)
         self.splitter.addWidget(self.history)
         self.splitter.setStretchFactor(0, 1)
-        self.splitter.setSizes([900, 300])
+        self.splitter.setSizes([960, 280])
         self.splitter.setCollapsible(0, False)
 
         lay = QVBoxLayout(self)
@@ -498,8 +499,8 @@ class Page(QWidget):
     def _current_changed(self, *_args: object) -> None:
         ids = self.selected_ids()
         mid = ids[0] if len(ids) == 1 else None
-        if mid != self.history.member_id:
-            self.history.show_member(mid)
+        if mid != self.history.member_id or mid is None:
+            self.history.show_member(mid, len(ids))
 
     # --- page contract -------------------------------------------------------------------------
     def refresh(self) -> None:

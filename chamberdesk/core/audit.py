@@ -85,8 +85,9 @@ def _write(session: OrmSession, _ctx: Any) -> None:
         return
     rows = []
     for kind, obj, action, before, after in pending:
-        ident = inspect(obj).identity
-        rid = ident[0] if ident and len(ident) == 1 else None
+        # new rows have no identity key yet at this point, but their primary key is already set
+        pk = inspect(obj).mapper.primary_key_from_instance(obj)
+        rid = pk[0] if len(pk) == 1 else None
         if kind == "new":
             after = _snapshot(obj)
         rows.append(_row(session, action, obj.__tablename__, rid, before, after))

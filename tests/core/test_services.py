@@ -93,6 +93,7 @@ def test_audit_log_records_create_update_delete_restore(db) -> None:
     with db.session() as s:
         log = s.exec(select(AuditLog).where(AuditLog.table_name == "member").order_by(AuditLog.id)).all()
     assert [e.action for e in log] == ["create", "update", "delete", "restore"]
+    assert {e.record_id for e in log} == {m.id}
     assert all(e.user == "测试员" for e in log)
     assert json.loads(log[1].before) == {"rep_phone": "13800138000"}
     assert json.loads(log[1].after) == {"rep_phone": "0371-12345678"}

@@ -75,7 +75,21 @@ def add_db_argument(p: argparse.ArgumentParser, required: bool = False) -> None:
                    help="数据文件路径，或 postgresql:// 开头的数据库地址")
 
 
+def _window_only(argv: list[str]) -> argparse.Namespace | None:
+    """`chamberdesk` or `chamberdesk --db X` opens the window: skip loading every command's module
+    (printing and export pull in reportlab and openpyxl, half a second of start-up)."""
+    if not argv:
+        return argparse.Namespace(command=None, db=None)
+    if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
+        return argparse.Namespace(command=None, db=argv[1])
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    window = _window_only(argv)
+    if window is not None:
+        return _launch_gui(window)
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:

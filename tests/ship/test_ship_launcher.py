@@ -29,3 +29,16 @@ def test_double_clicked_files(tmp_path: Path, monkeypatch) -> None:
     assert launcher._file_argument(["selfcheck"]) == ["selfcheck"]
     assert launcher._file_argument(["--db", str(data)]) == ["--db", str(data)]
     assert launcher._file_argument([str(tmp_path / "missing.db")]) == [str(tmp_path / "missing.db")]
+
+
+def test_opening_the_window_does_not_load_the_command_modules() -> None:
+    """`chamberdesk --db X` skips registering every command (reportlab and openpyxl stay unloaded)."""
+    import subprocess
+    import sys
+
+    code = ("import sys, chamberdesk.cli as c\n"
+            "c._launch_gui = lambda a: print(a.db) or 0\n"
+            "c.main(['--db', 'x.db'])\n"
+            "print(sorted(m for m in ('reportlab', 'openpyxl', 'chamberdesk.cli.printing') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["x.db", "[]"]

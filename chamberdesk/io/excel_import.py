@@ -9,7 +9,7 @@ core's (validate_member and friends); this module only turns cells into the valu
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -55,7 +55,7 @@ from chamberdesk.io.normalize import (
     parse_int,
     resolve_choice,
 )
-from chamberdesk.io.sheet_reader import Sheet, SpreadsheetError, read_sheet
+from chamberdesk.io.sheet_reader import Sheet, SpreadsheetError, read_sheet, stream_sheet
 
 NEW, DUPLICATE, SKIPPED, REJECTED = "new", "duplicate", "skipped", "rejected"
 STATUS_LABELS = {NEW: "新增", DUPLICATE: "重复", SKIPPED: "跳过", REJECTED: "拒绝"}
@@ -573,11 +573,11 @@ def preview_import(db: Database, path: Path | str, kind: str, *, sheet: str | No
         if missing:
             raise ChamberDeskError(f"找不到必需的列：{'、'.join(missing)}。请在映射中指定对应的列。")
         handler = HANDLERS[kind](s)
-        outcomes = list(_classify(kind, sh, header, handler))
+        outcomes = list(_classify(kind, sh.rows, header, handler))
     return ImportPreview(kind, path, sh.name, header, outcomes)
 
 
-def _classify(kind: str, sh: Sheet, header: HeaderGuess, handler: _Kind):
+def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, handler: _Kind) -> Iterator[RowOutcome]:
     table_fields = _table_fields(kind)
     parsers = PARSERS[kind]
     titles = header.titles
@@ -595,9 +595,8 @@ def _classify(kind: str, sh: Sheet, header: HeaderGuess, handler: _Kind):
         field_title.setdefault(f, title(c))
     labels = mappings.labels(kind)
 
-    for r in range(header.data_start, len(sh.rows)):
-        raw = sh.rows[r]
-        if all(is_blank(v) for v in raw):
+    for r, raw in enumerate(rows):
+        if r < header.data_start or all(is_blank(v) for v in raw):
             continue
         o = RowOutcome(sheet_row=r + 1, raw=raw, status=NEW)
         if mappings.is_repeated_header(kind, raw, header):
@@ -708,84 +707,105 @@ def commit_import(db: Database, preview: ImportPreview, *, on_duplicate: str = "
 
 
 def _write(s: Session, handler: _Kind, preview: ImportPreview, on_duplicate: str, res: ImportResult) -> None:
-    model = handler.model
-    stamp = now()
-    pending: list[RowOutcome] = []
-    row_ids: dict[int, int] = {}
-
-    def flush() -> None:
-        if not pending:
-            return
-        rows = [{**o.data, "created_at": stamp, "updated_at": stamp, "version": 1} for o in pending]
-        ids = list(s.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
-        for mid, o in zip(ids, pending, strict=True):
-            row_ids[o.sheet_row] = mid
-        handler.after_insert(ids, pending)
-        pending.clear()
-
+    w = _Writer(s, handler, preview.kind, on_duplicate, res, preview.title_of)
     for o in preview.outcomes:
+        w.take(o)
+    w.flush()
+
+
+class _Writer:
+    """Counts each outcome and writes the rows that go in, inserting in batches of BATCH."""
+
+    def __init__(self, s: Session, handler: _Kind, kind: str, on_duplicate: str, res: ImportResult,
+                 title_of: Callable[[str], str]) -> None:
+        self.s, self.handler, self.kind, self.on_duplicate, self.res = s, handler, kind, on_duplicate, res
+        self.title_of = title_of
+        self.stamp = now()
+        self.pending: list[RowOutcome] = []
+        self.row_ids: dict[int, int] = {}  # sheet row → new id, for a later row that updates it
+        self.failed: list[RowOutcome] = []  # duplicates whose update was refused
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        model = self.handler.model
+        rows = [{**o.data, "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
+        ids = list(self.s.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
+        for mid, o in zip(ids, self.pending, strict=True):
+            self.row_ids[o.sheet_row] = mid
+        self.handler.after_insert(ids, self.pending)
+        self.pending.clear()
+
+    def take(self, o: RowOutcome) -> None:
+        res = self.res
         if o.status == SKIPPED:
             res.skipped += 1
-            continue
+            return
         if o.status == REJECTED:
             res.rejected += 1
             res.problems.extend(p for p in o.problems if not p.message.startswith("已忽略"))
-            continue
+            return
         res.problems.extend(o.problems)  # notes on rows that go in
         if o.status == NEW:
-            pending.append(o)
+            self.pending.append(o)
             res.imported += 1
-            if len(pending) >= BATCH:
-                flush()
-            continue
-        choice = o.choice or on_duplicate
+            if len(self.pending) >= BATCH:
+                self.flush()
+            return
+        choice = o.choice or self.on_duplicate
         if choice == "keep" and o.keep_allowed:
-            pending.append(o)
+            self.pending.append(o)
             res.imported += 1
-            continue
+            return
         if choice == "update":
             target = o.dup_id
             if target is None and o.dup_row is not None:
-                flush()
-                target = row_ids.get(o.dup_row)
+                self.flush()
+                target = self.row_ids.get(o.dup_row)
             if target is not None:
                 changes = _changes(o.data or {}, o.extra.get("given", set()))
-                if preview.kind == "members":
+                if self.kind == "members":
                     changes["_seats"] = o.extra.get("seats", [])
                 try:
-                    with s.begin_nested():
-                        handler.update(target, changes)
-                        s.flush()
+                    with self.s.begin_nested():
+                        self.handler.update(target, changes)
+                        self.s.flush()
                 except InvalidInput as exc:
                     res.rejected += 1
                     for e in exc.errors:
-                        res.problems.append(Problem(o.sheet_row, preview.title_of(e.field), e.message))
-                    continue
+                        res.problems.append(Problem(o.sheet_row, self.title_of(e.field), e.message))
+                    self.failed.append(o)
+                    return
                 res.updated += 1
-                continue
+                return
         res.duplicates += 1
-    flush()
 
 
 # --- the error workbook and the one-call import ---------------------------------------------------
 
 def write_error_workbook(preview: ImportPreview, out: Path | str, extra_problems: list[Problem] | None = None) -> int:
     """Repeat every rejected row with its sheet row number and the reason; returns the number of rows."""
+    return _error_workbook(preview.path, preview.sheet, preview.header.titles, preview.outcomes, out, extra_problems)
+
+
+def _error_workbook(path: Path, sheet: str, header_titles: list[str], outcomes: Iterable[RowOutcome],
+                    out: Path | str, extra_problems: list[Problem] | None) -> int:
     from chamberdesk.io.workbook_style import FormWriter
 
     by_row: dict[int, list[str]] = {}
-    for o in preview.outcomes:
+    raws: dict[int, list[object]] = {}
+    for o in outcomes:
+        raws[o.sheet_row] = o.raw
         if o.status == REJECTED:
             by_row.setdefault(o.sheet_row, []).append(o.reason)
     for p in extra_problems or []:
-        if not p.message.startswith("已忽略") and p.row not in by_row:
+        if not p.message.startswith("已忽略") and p.row not in by_row and p.row in raws:
             by_row.setdefault(p.row, []).append(f"{p.column}：{p.message}")
-    raws = {o.sheet_row: o.raw for o in preview.outcomes}
-    titles = list(preview.header.titles)
+    titles = list(header_titles)
     width = max([len(titles)] + [len(raws[r]) for r in by_row])
     titles += [""] * (width - len(titles))
-    w = FormWriter(f"导入未通过的行（{Path(preview.path).name}）", ["工作表行号", "原因", *titles],
-                   unit_line=f"来源：{Path(preview.path).name} · 工作表“{preview.sheet}”",
+    w = FormWriter(f"导入未通过的行（{Path(path).name}）", ["工作表行号", "原因", *titles],
+                   unit_line=f"来源：{Path(path).name} · 工作表“{sheet}”",
                    widths=[10, 40] + [14] * width)
     for r in sorted(by_row):
         raw = list(raws[r]) + [""] * (width - len(raws[r]))
@@ -805,39 +825,81 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None = None,
                 mapping: dict[str, str] | None = None, on_duplicate: str = "skip", dry_run: bool = False,
                 errors_out: Path | str | None = None) -> ImportResult:
-    """The CLI's import: preview, then commit unless a dry run; the error workbook if asked."""
-    preview = preview_import(db, path, kind, sheet=sheet, mapping=mapping)
-    if dry_run:
-        res = dry_run_result(preview, on_duplicate)
-    else:
-        res = commit_import(db, preview, on_duplicate=on_duplicate)
+    """The CLI's import in one streamed pass: each row is read, checked, counted and (unless a dry run)
+    written in batches inside one transaction, so memory does not grow with the sheet. Only the
+    problems and, for the error workbook, the rejected rows are kept. The GUI wizard previews instead."""
+    if on_duplicate not in CHOICES:
+        raise ChamberDeskError(f"重复记录的处理方式应为 {'/'.join(CHOICES)}")
+    path = Path(path)
+    res = ImportResult()
+    refused: list[RowOutcome] = []
+    with stream_sheet(path, sheet) as (head, rows):
+        try:
+            with (db.session() if dry_run else db.transaction()) as s:
+                header = guess_header(kind, head, saved=get_setting(s, mapping_key(kind)), overrides=mapping)
+                missing = missing_required(kind, header)
+                if missing:
+                    raise ChamberDeskError(f"找不到必需的列：{'、'.join(missing)}。请在映射中指定对应的列。")
+                handler = HANDLERS[kind](s)
+                titles = ImportPreview(kind, path, head.name, header, []).title_of
+                writer = _Writer(s, handler, kind, on_duplicate, res, titles)
+                for o in _classify(kind, rows, header, handler):
+                    res.rows += 1
+                    if dry_run:
+                        _count(o, on_duplicate, res)
+                    else:
+                        writer.take(o)
+                    if o.status == REJECTED and errors_out:
+                        refused.append(_slim(o))
+                if not dry_run:
+                    writer.flush()
+                    refused += [_slim(o) for o in writer.failed] if errors_out else []
+                    set_setting(s, mapping_key(kind), {
+                        header.titles[c]: f for c, f in header.mapping.items()
+                        if c < len(header.titles) and header.titles[c]})
+                    audit.record(s, "create", handler.table, None, after={
+                        "导入文件": path.name, "工作表": head.name, "行数": res.rows, "新增": res.imported,
+                        "更新": res.updated, "重复": res.duplicates, "跳过": res.skipped, "拒绝": res.rejected})
+        except IntegrityError as exc:
+            raise ChamberDeskError("导入时数据文件中的记录已被改变（编号或代码冲突），未写入任何记录。请重新导入。") from exc
+    assert res.balanced()
     if errors_out:
-        write_error_workbook(preview, errors_out, res.problems)
+        _error_workbook(path, head.name, header.titles, refused, errors_out, res.problems)
     return res
+
+
+def _slim(o: RowOutcome) -> RowOutcome:
+    # the error workbook needs only the row number, the cells and the reasons
+    return RowOutcome(sheet_row=o.sheet_row, raw=o.raw, status=o.status, problems=o.problems)
+
+
+def _count(o: RowOutcome, on_duplicate: str, res: ImportResult) -> None:
+    """What a commit would do with one row, as far as can be told without writing."""
+    if o.status == SKIPPED:
+        res.skipped += 1
+    elif o.status == REJECTED:
+        res.rejected += 1
+        res.problems.extend(p for p in o.problems if not p.message.startswith("已忽略"))
+        return
+    elif o.status == NEW:
+        res.imported += 1
+    else:
+        choice = o.choice or on_duplicate
+        if choice == "update":
+            res.updated += 1
+        elif choice == "keep" and o.keep_allowed:
+            res.imported += 1
+        else:
+            res.duplicates += 1
+    if o.status != SKIPPED:
+        res.problems.extend(o.problems)
 
 
 def dry_run_result(preview: ImportPreview, on_duplicate: str = "skip") -> ImportResult:
     """What a commit would report, as far as can be told without writing."""
     res = ImportResult(rows=len(preview.outcomes))
     for o in preview.outcomes:
-        if o.status == SKIPPED:
-            res.skipped += 1
-        elif o.status == REJECTED:
-            res.rejected += 1
-            res.problems.extend(p for p in o.problems if not p.message.startswith("已忽略"))
-            continue
-        elif o.status == NEW:
-            res.imported += 1
-        else:
-            choice = o.choice or on_duplicate
-            if choice == "update":
-                res.updated += 1
-            elif choice == "keep" and o.keep_allowed:
-                res.imported += 1
-            else:
-                res.duplicates += 1
-        if o.status != SKIPPED:
-            res.problems.extend(o.problems)
+        _count(o, on_duplicate, res)
     return res
 
 

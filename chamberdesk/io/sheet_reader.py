@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import zipfile
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 
 from chamberdesk.core.errors import ChamberDeskError
@@ -140,6 +142,19 @@ def sheet_names(path: Path) -> list[str]:
 
 def read_sheet(path: Path, sheet: str | None = None, *, max_rows: int | None = None) -> Sheet:
     """One worksheet (the first visible one by default), every cell at its absolute position."""
+    with stream_sheet(path, sheet, max_rows=max_rows, head_rows=None) as (sh, _rest):
+        return sh
+
+
+HEAD_ROWS = 40  # header detection looks at the first 30 rows
+
+
+@contextmanager
+def stream_sheet(path: Path, sheet: str | None = None, *, max_rows: int | None = None,
+                 head_rows: int | None = HEAD_ROWS) -> Iterator[tuple[Sheet, Iterator[list[object]]]]:
+    """The sheet's first `head_rows` rows (for header detection) and an iterator over all its rows from
+    row 0, read as they are consumed so a large import never holds the whole sheet as Python lists.
+    With head_rows None the Sheet holds every row and the iterator is empty."""
     max_rows = MAX_ROWS if max_rows is None else max_rows
     check_file(path)
     wb = _open(path)
@@ -158,15 +173,24 @@ def read_sheet(path: Path, sheet: str | None = None, *, max_rows: int | None = N
                 raise _refuse(path, f"的工作表“{sheet}”有 {ws.total_height} 行，超过单次导入 {max_rows} 行的上限，请拆分后导入。")
             if ws.total_width > MAX_COLUMNS:
                 raise _refuse(path, f"的工作表“{sheet}”有 {ws.total_width} 列，超过 {MAX_COLUMNS} 列的上限。")
-            rows = list(_rows(ws))
+            it = _rows(ws)
+            head = list(it if head_rows is None else islice(it, head_rows))
             merged = list(ws.merged_cell_ranges or [])
         except SpreadsheetError:
             raise
         except Exception as exc:  # noqa: BLE001
             raise _refuse(path, f"的工作表“{sheet}”无法读取，文件可能已损坏（{type(exc).__name__}）。") from None
-        return Sheet(name=sheet, rows=rows, merged=merged)
+        rest: Iterator[list[object]] = iter(()) if head_rows is None else _guarded(path, sheet, chain(head, it))
+        yield Sheet(name=sheet, rows=head, merged=merged), rest
     finally:
         wb.close()
+
+
+def _guarded(path: Path, sheet: str, rows: Iterator[list[object]]) -> Iterator[list[object]]:
+    try:
+        yield from rows
+    except Exception as exc:  # noqa: BLE001
+        raise _refuse(path, f"的工作表“{sheet}”无法读取，文件可能已损坏（{type(exc).__name__}）。") from None
 
 
 def _rows(ws) -> Iterator[list[object]]:

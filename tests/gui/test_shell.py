@@ -270,3 +270,20 @@ def test_manual_and_about(window, monkeypatch):
     manual = window.manual_path()
     assert opened == ([str(manual)] if manual.is_file() else ["missing"])
     assert Path(window.db.path).name in window.file_label.text()
+
+
+def test_delete_key_in_the_search_box_edits_text_and_deletes_no_member(qtbot, window, monkeypatch):
+    window.navigate("members")
+    window.activateWindow()
+    page = window.pages["members"]
+    calls = []
+    monkeypatch.setattr(page, "delete_selected", lambda: calls.append("delete"))
+    page.select_ids(page.model.ids[:1])
+    page.table.setFocus()
+    qtbot.keyClick(page.table, Qt.Key.Key_Delete)
+    assert calls == ["delete"]  # in the table, Delete is the page's delete
+    page.search.setFocus()
+    page.search.setText("abc")
+    page.search.setCursorPosition(0)
+    qtbot.keyClick(page.search, Qt.Key.Key_Delete)
+    assert page.search.text() == "bc" and calls == ["delete"]  # in a text box it deletes a character

@@ -9,6 +9,8 @@ core's (validate_member and friends); this module only turns cells into the valu
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
@@ -582,10 +584,12 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
     parsers = PARSERS[kind]
     titles = header.titles
     cols = sorted((c, f) for c, f in header.mapping.items() if f != IGNORE)
-    index: dict[tuple[str, Any], tuple[str, int, bool]] = {}
+    # key kind → value → the earlier sheet row (an int) or (record id, may coexist) for the data file;
+    # one small dict per kind and bare ints keep this, the only structure that grows with the sheet, compact
+    index: dict[str, dict[Any, int | tuple[int, bool]]] = {}
     for rid, keydata, coexist in handler.existing():
         for kk, val, _why in handler.keys(keydata) if _has_keys(keydata) else []:
-            index.setdefault((kk, val), ("db", rid, coexist))
+            index.setdefault(kk, {}).setdefault(val, (rid, coexist))
 
     def title(c: int) -> str:
         return titles[c] if c < len(titles) and titles[c] else f"第{c + 1}列"
@@ -658,21 +662,22 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         o.data, o.extra = clean, extra
         o.extra["given"] = given
         for kk, val, why in handler.keys(clean):
-            hit = index.get((kk, val))
+            hit = index.get(kk, {}).get(val)
             if hit is None:
                 continue
-            where, ref, coexist = hit
             o.status = DUPLICATE
-            if where == "db":
+            coexist = False
+            if isinstance(hit, tuple):
+                ref, coexist = hit
                 o.dup_id, o.dup_reason = ref, f"与{handler.describe(ref)}{why}"
             else:
-                o.dup_row, o.dup_reason = ref, f"与第{ref}行{why}"
+                o.dup_row, o.dup_reason = hit, f"与第{hit}行{why}"
             o.keep_allowed = kk in ("name", "same") or coexist
             break
         if o.status == NEW or (o.status == DUPLICATE and o.keep_allowed):
             # a row kept beside its twin still claims its keys for the rows after it
             for kk, val, _why in handler.keys(clean):
-                index.setdefault((kk, val), ("row", o.sheet_row, False))
+                index.setdefault(kk, {}).setdefault(val, o.sheet_row)
         yield o
 
 
@@ -722,7 +727,9 @@ class _Writer:
         self.title_of = title_of
         self.stamp = now()
         self.pending: list[RowOutcome] = []
-        self.row_ids: dict[int, int] = {}  # sheet row → new id, for a later row that updates it
+        # sheet row → new id, for a later row that updates it: rows arrive in order, so two int arrays
+        # searched by bisection hold this in 8 bytes a row
+        self.new_rows, self.new_ids = array("q"), array("q")
         self.failed: list[RowOutcome] = []  # duplicates whose update was refused
 
     def flush(self) -> None:
@@ -732,9 +739,14 @@ class _Writer:
         rows = [{**o.data, "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
         ids = list(self.s.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
         for mid, o in zip(ids, self.pending, strict=True):
-            self.row_ids[o.sheet_row] = mid
+            self.new_rows.append(o.sheet_row)
+            self.new_ids.append(mid)
         self.handler.after_insert(ids, self.pending)
         self.pending.clear()
+
+    def _new_id(self, sheet_row: int) -> int | None:
+        i = bisect_left(self.new_rows, sheet_row)
+        return self.new_ids[i] if i < len(self.new_rows) and self.new_rows[i] == sheet_row else None
 
     def take(self, o: RowOutcome) -> None:
         res = self.res
@@ -761,7 +773,7 @@ class _Writer:
             target = o.dup_id
             if target is None and o.dup_row is not None:
                 self.flush()
-                target = self.row_ids.get(o.dup_row)
+                target = self._new_id(o.dup_row)
             if target is not None:
                 changes = _changes(o.data or {}, o.extra.get("given", set()))
                 if self.kind == "members":

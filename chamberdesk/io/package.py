@@ -221,6 +221,16 @@ class Consolidation:
         return {"year": self.year, "counties": [c.__dict__ for c in self.counties], "by_kind": self.by_kind}
 
 
+def _year_end_members(p: Package) -> int:
+    """Members on the roll at the period's end; counts.active_members is the roll on the day the
+    package was made, which is wrong for a past year."""
+    members = p.data.get("members") or {}
+    if "total_at_year_end" in members:
+        return int(members["total_at_year_end"])
+    raise PackageError(f"数据包“{p.path.name}”缺少年末在册会员数（members.total_at_year_end），"
+                       "请让该单位用当前版本重新生成数据包。")
+
+
 def consolidate_packages(packages: list[Package]) -> Consolidation:
     if not packages:
         raise PackageError("没有选择数据包。")
@@ -237,8 +247,7 @@ def consolidate_packages(packages: list[Package]) -> Consolidation:
         if key in seen:
             raise PackageError(f"“{p.path.name}”与“{seen[key].name}”是同一单位（{fed.get('name')}）的数据包，请只保留一份。")
         seen[key] = p.path
-        counts = p.data.get("counts", {})
-        ct = CountyTotals(fed.get("name", ""), fed.get("region_code", ""), members=int(counts.get("active_members", 0)))
+        ct = CountyTotals(fed.get("name", ""), fed.get("region_code", ""), members=_year_end_members(p))
         ct.new_members = int((p.data.get("members") or {}).get("new", 0))
         for ch in p.data.get("chambers", []):
             kind = ch.get("kind", "other")

@@ -133,3 +133,29 @@ def test_consolidate_two_counties(demo_db, demo_path: Path, pkg: Path, tmp_path:
     assert ws["A6"].value == "合计" and ws["F6"].value == 24
     with pytest.raises(PackageError, match="同一单位"):
         consolidate([pkg, pkg], None)
+
+
+def test_consolidation_uses_year_end_members_not_todays_count(pkg: Path, tmp_path: Path) -> None:
+    data = read_package(pkg).data
+    year_end = data["members"]["total_at_year_end"]
+    res = consolidate([pkg], tmp_path / "x.xlsx")
+    assert res.counties[0].members == year_end
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx")["按县区汇总"]
+    assert ws["D4"].value == year_end
+
+
+def test_consolidation_ignores_counts_of_the_day() -> None:
+    from chamberdesk.io.package import Package, consolidate_packages
+
+    def fake(code: str, today: int, year_end: int) -> Package:
+        man = {"federation": {"name": code, "region_code": code}, "period": {"year": 2025}}
+        data = {"counts": {"active_members": today}, "members": {"new": 3, "total_at_year_end": year_end},
+                "chambers": []}
+        return Package(Path(f"{code}.zip"), man, data)
+
+    res = consolidate_packages([fake("1", 700, 519), fake("2", 50, 40)])
+    assert [c.members for c in res.counties] == [519, 40]
+    broken = fake("3", 10, 0)
+    del broken.data["members"]["total_at_year_end"]
+    with pytest.raises(PackageError, match="年末在册会员数"):
+        consolidate_packages([broken])

@@ -130,6 +130,7 @@ def test_meeting_quick_form_saves_and_lists(qtbot, rctx, tmp_path):
     assert [p.name for p in form.evidence.pending_paths()] == ["签到表.pdf"]
 
     before = meeting_count(rctx)
+    qtbot.waitUntil(form.save_button.isEnabled, timeout=2000)
     with qtbot.waitSignal(rctx.data_changed, timeout=2000) as sig:
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert sig.args == ["meeting"]
@@ -173,6 +174,8 @@ def test_meeting_with_more_present_than_expected_is_refused(qtbot, rctx):
 
     page = show(qtbot, Page(rctx))
     form = page.form
+    form.agenda.setPlainText("研究年度工作")
+    qtbot.waitUntil(form.save_button.isEnabled, timeout=2000)
     form.body.setCurrentIndex(form.body.findData("standing_committee"))
     form.expected.setValue(10)
     form.present.setValue(12)
@@ -192,6 +195,18 @@ def test_meeting_with_more_present_than_expected_is_refused(qtbot, rctx):
     assert not label.isVisible()
     assert form.save() is True
     assert meeting_count(rctx) == before + 1
+
+
+def test_untouched_meeting_form_saves_nothing(qtbot, rctx):
+    """The pre-filled quick form (owner, body, today) is not a meeting until it has its 议题."""
+    from chamberdesk.gui.pages.meetings import Page
+
+    page = show(qtbot, Page(rctx))
+    before = meeting_count(rctx)
+    assert page.form.save() is False
+    assert meeting_count(rctx) == before
+    _widget, label = page.form.errors.fields["agenda"]
+    assert "请填写会议议题" in label.text()
 
 
 def test_meeting_filters_and_navigation_target(qtbot, rctx):

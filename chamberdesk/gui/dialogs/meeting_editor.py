@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 
 from chamberdesk.core import evidence, meetings
 from chamberdesk.core.choices import FEDERATION_BODIES, MeetingBody
-from chamberdesk.core.errors import ChamberDeskError, Conflict, InvalidInput
+from chamberdesk.core.errors import ChamberDeskError, Conflict, FieldError, InvalidInput
 from chamberdesk.core.models import Meeting
 from chamberdesk.gui.dialogs.chamber_editor import FormErrors, set_combo_data, with_error
 from chamberdesk.gui.dialogs.contact_dialog import MemberPicker, owner_choices
@@ -448,7 +448,15 @@ class MeetingForm(RecordForm):
                 "minutes": self.minutes.toPlainText()}
 
     def check(self, data: dict[str, Any]) -> None:
-        meetings.validate_meeting(data)
+        # Old ledgers may lack 议题 (imports accept that), but a meeting entered here needs one:
+        # otherwise one stray 保存 on the pre-filled form would count as a meeting in assessments.
+        errors = [] if data["agenda"].strip() else [FieldError("agenda", "议题", "请填写会议议题")]
+        try:
+            meetings.validate_meeting(data)
+        except InvalidInput as exc:
+            errors = exc.errors + errors
+        if errors:
+            raise InvalidInput(errors)
 
     def write(self, session, data: dict[str, Any]) -> int:
         ids = self.attendees.selected_ids()

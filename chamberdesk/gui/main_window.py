@@ -230,6 +230,9 @@ class MainWindow(QMainWindow):
                 m_edit.addSeparator()
             else:
                 m_edit.addAction(self.actions_by_method[method])
+            if method == "delete_selected":
+                self.recycle_action = m_edit.addAction("回收站(&B)…")
+                self.recycle_action.triggered.connect(self.open_recycle_bin)
         m_file.addAction(self.actions_by_method["print_current"])
         m_file.addSeparator()
         act = m_file.addAction("退出(&X)")
@@ -240,6 +243,16 @@ class MainWindow(QMainWindow):
         act.setShortcut(QKeySequence(Qt.Key.Key_F1))
         act.triggered.connect(self.open_manual)
         m_help.addAction("关于商会台账").triggered.connect(self.about)
+
+    def open_recycle_bin(self) -> None:
+        """编辑 → 回收站…, opened on the tab of the records the current page shows."""
+        from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
+
+        kind = {"chambers": "chamber", "meetings": "meeting", "activities": "activity"}.get(self.current_name(), "member")
+        dlg = RecycleBinDialog(self.ctx, self, kind=kind)
+        dlg.exec()
+        if dlg.changed:
+            self.refresh_all()  # data_changed leaves the page in view as it is; the restored rows belong there
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

@@ -52,6 +52,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
 )
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
+from chamberdesk.gui.widgets.roles import guard_edit
 
 
 class ActivitiesTab(QWidget):
@@ -351,6 +352,7 @@ class Page(QWidget):
         self.undo_button.clicked.connect(self.undo)
         for b in (self.new_button, self.delete_button, self.undo_button):
             header.addWidget(b)
+        guard_edit(ctx.db, self.new_button, self.delete_button)  # 只读 users see why they cannot
         self.tabs = QTabWidget()
         self.activities = ActivitiesTab(self)
         self.contacts = ContactsTab(self)

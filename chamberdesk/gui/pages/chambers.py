@@ -44,6 +44,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
 )
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN, icon
+from chamberdesk.gui.widgets.roles import guard_edit
 
 # Which badges the 需关注 filter looks for (text of the badge).
 ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "no_office": "无办公场所", "part_time_sg": "秘书长非专职"}
@@ -363,6 +364,7 @@ class Page(QWidget):
         self.undo_button.clicked.connect(self.undo)
         for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button):
             header.addWidget(b)
+        guard_edit(ctx.db, self.new_button, self.edit_button, self.delete_button)  # 只读 users see why they cannot
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索商会名称、会长、秘书长")

@@ -35,6 +35,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
 )
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
+from chamberdesk.gui.widgets.roles import guard_edit
 
 FEDERATION = -1  # owner filter value for 本级工商联 (None means every owner)
 YEARS_BACK = 6
@@ -171,6 +172,7 @@ class Page(QWidget):
         self.undo_button.clicked.connect(self.undo)
         for b in (self.new_button, self.delete_button, self.undo_button):
             header.addWidget(b)
+        guard_edit(ctx.db, self.new_button, self.delete_button)  # 只读 users see why they cannot
 
         self.filters = PeriodFilter("会议类型", [(b.label, b.value) for b in MeetingBody])
         self.filters.text.setPlaceholderText("搜索议题、地点、决议")

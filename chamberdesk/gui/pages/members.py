@@ -31,8 +31,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from sqlmodel import Session, col, select
+
 from chamberdesk.core import members as svc
-from chamberdesk.core import records
+from chamberdesk.core import privacy, records
+from chamberdesk.core.backup import make_backup
 from chamberdesk.core.chambers import list_chambers
 from chamberdesk.core.choices import (
     MEMBER_TAGS,
@@ -45,16 +48,19 @@ from chamberdesk.core.choices import (
 )
 from chamberdesk.core.contacts import log_contact
 from chamberdesk.core.errors import ChamberDeskError, NotFound
-from chamberdesk.core.models import Member
-from chamberdesk.core.validators import mask_phone
+from chamberdesk.core.models import Member, Membership
+from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.gui.context import AppContext
 from chamberdesk.gui.dialogs.member_editor import MemberEditor
+from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
 from chamberdesk.gui.qtmodels.member_table import COLUMNS, MemberTableModel
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
 from chamberdesk.gui.widgets.date_edit import OptionalDateEdit
 from chamberdesk.gui.widgets.forms import choice_combo, set_combo_value
+from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 from chamberdesk.gui.widgets.undo import UndoStack
+from chamberdesk.gui.workers import run_task
 
 SEARCH_DELAY_MS = 150
 FIRST_JOIN_YEAR = 1980
@@ -152,10 +158,12 @@ class HistoryPanel(QWidget):
         self.body.setPalette(pal)
         self.body.setPlainText("在左侧表格中点选一家会员，这里显示它的商会职务、走访联系和参加的活动。")
         self.edit_btn = QPushButton("编辑…")
+        self.reveal_btn = QPushButton("查看完整号码")
+        self.reveal_btn.setToolTip("显示该会员代表人的完整身份证号和电话（按权限，并记入操作日志）")
         self.contact_btn = QPushButton("记录走访")
         self.contact_btn.setObjectName("primary")
         self.contact_btn.setToolTip("记录一次走访或联系（日期默认今天，方式默认实地走访）")
-        for b in (self.edit_btn, self.contact_btn):
+        for b in (self.edit_btn, self.reveal_btn, self.contact_btn):
             b.setEnabled(False)
         top = QVBoxLayout()
         top.setContentsMargins(12, 10, 12, 0)
@@ -163,6 +171,7 @@ class HistoryPanel(QWidget):
         buttons = QHBoxLayout()
         buttons.setContentsMargins(12, 6, 12, 10)
         buttons.addWidget(self.edit_btn)
+        buttons.addWidget(self.reveal_btn)
         buttons.addStretch(1)
         buttons.addWidget(self.contact_btn)
         lay = QVBoxLayout(self)
@@ -174,8 +183,8 @@ class HistoryPanel(QWidget):
 
     def show_member(self, member_id: int | None, selected: int = 0) -> None:
         self.member_id = member_id
-        for b in (self.edit_btn, self.contact_btn):
-            b.setEnabled(member_id is not None)
+        self.reveal_btn.setEnabled(member_id is not None)
+        guard_edit(self.ctx.db, self.edit_btn, self.contact_btn, enabled=member_id is not None)
         if member_id is None:
             if selected > 1:
                 self.title.setText(f"已选 {selected} 家会员")
@@ -199,9 +208,10 @@ class HistoryPanel(QWidget):
         facts = [label_of(MemberKind, m.kind), label_of(Industry, m.industry)]
         rep = " ".join(x for x in (m.rep_name, label_of(PoliticalStatus, m.rep_political_status),
                                    mask_phone(m.rep_phone)) if x)
+        idn = f"<br>身份证号：{escape(mask_id_number(m.rep_id_number))}" if m.rep_id_number else ""
         status = f"已于 {m.leave_date} 退会" if m.leave_date else (f"{m.join_date} 入会" if m.join_date else "在册")
         parts = [f"<p style='color:#5f6b7a'>{escape(' · '.join(f for f in facts if f))}<br>"
-                 f"代表人：{escape(rep or '未填写')}<br>{escape(status)}</p>"]
+                 f"代表人：{escape(rep or '未填写')}{idn}<br>{escape(status)}</p>"]
         parts.append("<h4 style='margin-bottom:2px'>商会与职务</h4>")
         if hist.seats:
             rows = []
@@ -262,6 +272,10 @@ class Page(QWidget):
         head.addSpacing(12)
         head.addWidget(self.count_label)
         head.addStretch(1)
+        self.bin_btn = QPushButton("回收站…")
+        self.bin_btn.setToolTip("查看已删除的会员、商会、会议、活动和走访记录，恢复或彻底删除")
+        self.bin_btn.clicked.connect(self.open_recycle_bin)
+        head.addWidget(self.bin_btn)
         head.addWidget(self.new_btn)
 
         self.search = QLineEdit()
@@ -309,6 +323,9 @@ class Page(QWidget):
         self.bulk_tag = QPushButton("加标签…")
         self.bulk_leave = QPushButton("标记退会…")
         self.bulk_delete = QPushButton("删除")
+        for b, what in ((self.bulk_chamber, "分配到商会"), (self.bulk_tag, "加标签"), (self.bulk_leave, "标记退会"),
+                        (self.bulk_delete, "删除")):
+            b.setToolTip(f"{what}：先自动备份，做完可按 Ctrl+Z 整批撤销")
         self.bulk_chamber.clicked.connect(self.bulk_assign_chamber)
         self.bulk_tag.clicked.connect(self.bulk_add_tag)
         self.bulk_leave.clicked.connect(self.bulk_mark_left)
@@ -349,6 +366,7 @@ class Page(QWidget):
         self.history = HistoryPanel(self.ctx)
         self.history.edit_btn.clicked.connect(lambda: self.edit_member(self.history.member_id))
         self.history.contact_btn.clicked.connect(self.log_contact)
+        self.history.reveal_btn.clicked.connect(self.reveal_selected)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.addWidget(self.table)
@@ -492,8 +510,8 @@ class Page(QWidget):
         self.selection_label.setObjectName("" if n else "muted")
         self.selection_label.style().unpolish(self.selection_label)
         self.selection_label.style().polish(self.selection_label)
-        for b in (self.bulk_chamber, self.bulk_tag, self.bulk_leave, self.bulk_delete):
-            b.setEnabled(n > 0)
+        guard_edit(self.ctx.db, self.bulk_chamber, self.bulk_tag, self.bulk_leave, self.bulk_delete, enabled=n > 0)
+        guard_edit(self.ctx.db, self.new_btn)
         self._current_changed()
 
     def _current_changed(self, *_args: object) -> None:
@@ -513,7 +531,16 @@ class Page(QWidget):
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
 
+    def _refuse_if_read_only(self, title: str) -> bool:
+        """Shortcuts (Ctrl+N, Delete, double-click) bypass disabled buttons: say why instead."""
+        if can_edit(self.ctx.db):
+            return False
+        QMessageBox.information(self, title, f"{refusal_tip(self.ctx.db)}。")
+        return True
+
     def new_record(self) -> None:
+        if self._refuse_if_read_only("新增会员"):
+            return
         dlg = MemberEditor(self.ctx, None, self, chamber_id=self.chamber_combo.currentData())
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.member_id is not None:
             mid, name = dlg.member_id, dlg.values()["enterprise_name"]
@@ -525,7 +552,7 @@ class Page(QWidget):
             self.select_ids([mid])
 
     def edit_member(self, member_id: int | None) -> None:
-        if member_id is None:
+        if member_id is None or self._refuse_if_read_only("编辑会员"):
             return
         try:
             dlg = MemberEditor(self.ctx, member_id, self)
@@ -545,6 +572,8 @@ class Page(QWidget):
         if not ids:
             self.ctx.status_message.emit("请先在表格中选中要删除的会员")
             return
+        if self._refuse_if_read_only("删除会员"):
+            return
         name = self.model.text(self.model.row_of(ids[0]), "enterprise_name")
         what = f"“{name}”" if len(ids) == 1 else f"选中的 {len(ids)} 家会员"
         box = QMessageBox(QMessageBox.Icon.Question, "删除会员",
@@ -554,6 +583,8 @@ class Page(QWidget):
         box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
         box.exec()
         if box.clickedButton() is not yes:
+            return
+        if len(ids) > 1 and not self._backup_first("批量删除"):
             return
         if self._delete_ids(ids):
             self.undo_stack.push(f"删除{what}", lambda: self._restore_ids(ids))
@@ -622,6 +653,47 @@ class Page(QWidget):
         self.refresh()
         self.select_ids([member_id])
 
+    # --- bulk actions: backed up first, undone as one step ------------------------------------------
+    def _backup_first(self, title: str) -> bool:
+        """An automatic backup before a bulk change (on a worker thread: a large file takes a moment).
+
+        If it fails (e.g. the backup drive is unplugged) the clerk decides whether to go on without one.
+        """
+        if self.ctx.db.path is None:  # a database server keeps its own backups
+            return True
+        task = run_task(self, title, lambda _p: make_backup(self.ctx.db, reason="bulk"), label="正在自动备份数据…",
+                        cancellable=False, on_error=lambda _e: None)
+        task.wait(600_000)
+        if task.error is None:
+            return True
+        box = QMessageBox(QMessageBox.Icon.Warning, title,
+                          f"操作前的自动备份没有成功：{task.error}\n不备份仍要继续吗？",
+                          QMessageBox.StandardButton.NoButton, self)
+        go = box.addButton("仍要继续", QMessageBox.ButtonRole.AcceptRole)
+        stop = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(stop)
+        box.exec()
+        return box.clickedButton() is go
+
+    def _bulk(self, title: str, ids: list[int], fn) -> object | None:
+        """Back up, then run `fn(session) -> (count, undo)` in one transaction; push `undo` for Ctrl+Z."""
+        if self._refuse_if_read_only(title) or not self._backup_first(title):
+            return None
+        result = self._write(title, fn)
+        if result is None:
+            return None
+        n, undo = result
+        if n:
+            self.undo_stack.push(f"{title}（{n} 家）", lambda: self._undo_bulk(undo))
+        self.refresh()
+        self.select_ids(ids)
+        return n
+
+    def _undo_bulk(self, undo) -> None:
+        with self.ctx.db.transaction() as s:
+            undo(s)
+        self.ctx.data_changed.emit("member")
+
     def bulk_assign_chamber(self) -> None:
         ids = self.selected_ids()
         if not ids or not self.chambers:
@@ -631,10 +703,17 @@ class Page(QWidget):
         if not ok:
             return
         cid = self.chambers[names.index(name)][0]
-        n = self._write("分配到商会", lambda s: svc.assign_to_chamber(s, ids, cid))
+
+        def run(s: Session):
+            before = set(_open_seats(s, ids, cid))
+            n = svc.assign_to_chamber(s, ids, cid)
+            s.flush()
+            added = sorted(set(_open_seats(s, ids, cid)) - before)
+            return n, lambda s2: _delete_seats(s2, added)
+
+        n = self._bulk("分配到商会", ids, run)
         if n is not None:
-            self.ctx.status_message.emit(f"已将 {n} 家会员加入“{name}”（其余已在该商会）")
-            self.refresh()
+            self.ctx.status_message.emit(f"已将 {n} 家会员加入“{name}”（其余已在该商会；Ctrl+Z 可撤销）")
 
     def bulk_add_tag(self) -> None:
         ids = self.selected_ids()
@@ -643,10 +722,15 @@ class Page(QWidget):
         tag, ok = QInputDialog.getItem(self, "加标签", f"给选中的 {len(ids)} 家会员加上标签：", list(MEMBER_TAGS), 0, False)
         if not ok:
             return
-        n = self._write("加标签", lambda s: svc.add_tag(s, ids, tag))
+
+        def run(s: Session):
+            tagged = [m.id for m in _live_members(s, ids) if tag not in m.tags.split(",")]
+            n = svc.add_tag(s, ids, tag)
+            return n, lambda s2: _remove_tag(s2, tagged, tag)
+
+        n = self._bulk("加标签", ids, run)
         if n is not None:
-            self.ctx.status_message.emit(f"已给 {n} 家会员加上标签“{tag}”")
-            self.refresh()
+            self.ctx.status_message.emit(f"已给 {n} 家会员加上标签“{tag}”（Ctrl+Z 可撤销）")
 
     def bulk_mark_left(self) -> None:
         ids = self.selected_ids()
@@ -656,10 +740,41 @@ class Page(QWidget):
         if dlg.exec() != QDialog.DialogCode.Accepted:
             return
         when, reason = dlg.date_edit.value() or date.today(), dlg.reason.text().strip() or None
-        n = self._write("标记退会", lambda s: svc.mark_left(s, ids, when, reason))
+
+        def run(s: Session):
+            leaving = [m.id for m in _live_members(s, ids) if m.leave_date is None]
+            seats = _open_seats(s, leaving)
+            n = svc.mark_left(s, ids, when, reason)
+            return n, lambda s2: _undo_leave(s2, leaving, seats, when)
+
+        n = self._bulk("标记退会", ids, run)
         if n is not None:
-            self.ctx.status_message.emit(f"已将 {n} 家会员标记为退会")
+            self.ctx.status_message.emit(f"已将 {n} 家会员标记为退会（Ctrl+Z 可撤销）")
+
+    # --- recycle bin, full numbers -----------------------------------------------------------------
+    def open_recycle_bin(self) -> None:
+        dlg = RecycleBinDialog(self.ctx, self, kind="member")
+        dlg.exec()
+        if dlg.changed:
             self.refresh()
+
+    def reveal_selected(self) -> None:
+        """查看完整号码: the core checks the role and logs the look; the numbers are shown once, not kept."""
+        mid = self.history.member_id
+        if mid is None:
+            return
+        try:
+            idn = privacy.reveal(self.ctx.db, mid, "rep_id_number")
+            phone = privacy.reveal(self.ctx.db, mid, "rep_phone")
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "查看完整号码", f"不能查看完整号码：{exc}")
+            return
+        box = QMessageBox(QMessageBox.Icon.Information, "查看完整号码",
+                          f"{self.history.member_name}\n\n身份证号：{idn or '未填写'}\n联系电话：{phone or '未填写'}"
+                          "\n\n本次查看已记入操作日志。", QMessageBox.StandardButton.NoButton, self)
+        box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        box.addButton("关闭", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
 
     def log_contact(self) -> None:
         mid = self.history.member_id
@@ -699,3 +814,54 @@ class Page(QWidget):
             self.table.setColumnHidden(i, c.hidden_by_default)
             self.table.setColumnWidth(i, c.width)
         self.save_layout()
+
+
+# --- what a bulk action changed, and taking it back ------------------------------------------------
+CHUNK = 500  # ids per IN (...): well under SQLite's variable limit
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def _live_members(s: Session, ids: list[int]) -> list[Member]:
+    out: list[Member] = []
+    for part in _chunks(ids):
+        out += s.exec(select(Member).where(col(Member.id).in_(part), col(Member.deleted_at).is_(None)))
+    return out
+
+
+def _open_seats(s: Session, member_ids: list[int], chamber_id: int | None = None) -> list[int]:
+    ids: list[int] = []
+    for part in _chunks(member_ids):
+        q = select(Membership.id).where(col(Membership.member_id).in_(part), col(Membership.end_date).is_(None))
+        if chamber_id is not None:
+            q = q.where(Membership.chamber_id == chamber_id)
+        ids += s.exec(q)
+    return ids
+
+
+def _delete_seats(s: Session, seat_ids: list[int]) -> None:
+    for sid in seat_ids:
+        seat = s.get(Membership, sid)
+        if seat is not None:
+            s.delete(seat)
+
+
+def _remove_tag(s: Session, member_ids: list[int], tag: str) -> None:
+    for m in _live_members(s, member_ids):
+        tags = [t for t in m.tags.split(",") if t and t != tag]
+        records.apply_update(s, m, {"tags": ",".join(tags)}, expected_version=None)
+
+
+def _undo_leave(s: Session, member_ids: list[int], seat_ids: list[int], when: date) -> None:
+    """Back to 在册, and reopen the seats 标记退会 ended (only those still ending that day)."""
+    for m in _live_members(s, member_ids):
+        if m.leave_date == when:
+            records.apply_update(s, m, {"leave_date": None, "leave_reason": None}, expected_version=None)
+    for sid in seat_ids:
+        seat = s.get(Membership, sid)
+        if seat is not None and seat.end_date == when:
+            seat.end_date = None
+            s.add(seat)

@@ -112,7 +112,11 @@ def cmd_restore(args: argparse.Namespace) -> int:
         source = found.path
     else:
         source = Path(args.file)
-    backup.verify_backup(source)
+        try:
+            backup.verify_backup(source)
+        except DataFileError as exc:
+            raise DataFileError(f"{exc} 查看已有备份：chamberdesk backup --list --db \"{path}\"；"
+                                f"恢复最近一份完好的备份：chamberdesk restore newest --db \"{path}\"。") from exc
     with lockfile.acquire(path):
         if path.exists() and integrity.quick_check(path).ok:
             # The current file reads: its accounts decide who may restore over it.

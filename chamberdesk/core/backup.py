@@ -309,7 +309,15 @@ def verify_backup(path: str | Path) -> int:
         raise DataFileError(f"找不到备份文件 {path}。")
     res = integrity_check(path)
     if not res.ok:
-        raise DataFileError(f"备份文件“{path.name}”已损坏（{'；'.join(res.problems[:2])}），不能用于恢复。请选择另一份备份。")
+        raw = "；".join(res.problems[:2])
+        if "not a database" in raw or "file is encrypted" in raw:
+            # SQLite's own words mean nothing to a clerk: say what the file is and what to do.
+            raise DataFileError(f"“{path.name}”不是商会台账的数据文件或备份（可能选错了文件，或文件已损坏），"
+                                "不能用于恢复。请选择备份文件夹中以 .db 结尾的备份文件。")
+        if "unable to open" in raw or "readonly" in raw:
+            raise DataFileError(f"无法打开备份文件“{path.name}”（可能没有读取权限或文件正被占用），不能用于恢复。"
+                                "请把它复制到本机文件夹后再试，或选择另一份备份。")
+        raise DataFileError(f"备份文件“{path.name}”已损坏（数据库内容检查未通过），不能用于恢复。请选择另一份备份。")
     version = check_stamp(path)
     if version == 0:
         raise DataFileError(f"“{path.name}”是空的数据库文件，不是商会台账的备份。")

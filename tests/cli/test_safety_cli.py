@@ -64,3 +64,13 @@ def test_users_and_restore_needs_admin(db, monkeypatch, capsys):
     monkeypatch.setenv("CHAMBERDESK_PASSWORD", "wrong")
     assert main(["users", "--db", target, "--user", "guanli", "list"]) == 2
     assert "再错 4 次" in capsys.readouterr().err
+
+
+def test_restore_from_a_file_that_is_not_a_database_says_what_to_do(db, tmp_path, capsys):
+    bad = tmp_path / "照片.db"
+    bad.write_bytes(b"this is not sqlite at all" * 100)
+    db.close()
+    assert main(["restore", str(bad), "--db", str(db.path)]) != 0
+    err = capsys.readouterr().err
+    assert "file is not a database" not in err
+    assert "不是商会台账的数据文件或备份" in err and "restore newest" in err and "backup --list" in err

@@ -176,3 +176,12 @@ def test_settings_kept_in_data_file(db):
     with db.session() as s:
         assert get_setting(s, "backup.keep_daily") == 3
     assert backup.read_policy(db.path).keep_daily == 3
+
+
+def test_verify_backup_on_a_foreign_file_speaks_chinese(tmp_path):
+    bad = tmp_path / "表格.db"
+    bad.write_bytes(b"PK\x03\x04 not sqlite" * 64)
+    with pytest.raises(DataFileError) as info:
+        backup.verify_backup(bad)
+    msg = str(info.value)
+    assert "not a database" not in msg and "不是商会台账的数据文件或备份" in msg and ".db" in msg

@@ -37,6 +37,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def cmd_init(args: argparse.Namespace) -> int:
     target = db_target(args)
+    if not args.demo and not args.name:
+        raise ChamberDeskError("请用 --name 填写本级工商联名称（如 --name 清河县工商业联合会），或用 --demo 生成演示数据。")
+    if args.name:
+        from chamberdesk.core.federation import validate_federation
+
+        validate_federation({"name": args.name, "region_code": args.region_code or ""})
     if "://" not in target and Path(target).exists() and Path(target).stat().st_size > 0:
         raise ChamberDeskError(f"数据文件 {target} 已存在，未作改动。如需重建，请先备份并移走该文件。")
     db = open_database(target, create=True)

@@ -28,7 +28,8 @@ from chamberdesk.core.validators import credit_code_check_char, id_check_digit
 
 REGION_CODE = "130534"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
-GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超秀兰霞平刚桂英建华国庆志强海燕红梅晓东春生玉兰德明永红建国立新宏伟俊杰振华浩然子涵雨轩欣怡思远"
+GIVEN_M = "伟强磊军洋勇杰涛明超平刚建华国庆志海东春生德永立新宏俊振浩然轩思远斌鹏辉"
+GIVEN_F = "芳娜秀英敏静丽艳娟兰霞桂燕红梅玉萍琳雪慧婷欣怡涵"
 WORDS = "恒信华泰鑫源金盛宏达永辉润丰瑞祥隆兴鼎新德昌嘉禾天成广源富民聚力博远万通福顺利民昌盛"
 SUFFIX = {
     "A": ["农业科技", "种植专业合作社", "养殖"], "C": ["机械制造", "纺织", "食品", "新材料", "电子科技", "包装"],
@@ -61,8 +62,9 @@ class _Gen:
         self.used_names: set[str] = set()
         self.seq = 0
 
-    def person(self) -> str:
-        return self.r.choice(SURNAMES) + "".join(self.r.choice(GIVEN) for _ in range(self.r.choice((1, 2))))
+    def person(self, female: bool = False) -> str:
+        given = GIVEN_F if female else GIVEN_M
+        return self.r.choice(SURNAMES) + "".join(self.r.choice(given) for _ in range(self.r.choice((1, 2))))
 
     def credit_code(self) -> str:
         self.seq += 1
@@ -96,6 +98,7 @@ def build_demo(db: Database, *, members_per_chamber: int = 50, seed: int = 2024,
     g = _Gen(seed)
     years = [today.year - 2, today.year - 1, today.year]
     with db.transaction() as s:
+        s.info["user"] = "演示数据"
         federation.save_federation(s, {
             "name": "清河县工商业联合会（总商会）", "region_code": REGION_CODE, "region_name": "河北省邢台市清河县",
             "staff_quota": 4, "staff_count": 6, "party_group": True, "own_account": True, "office_area": 86.0,
@@ -144,12 +147,19 @@ def _demo_chamber(s: Session, g: _Gen, idx: int, name: str, kind: ChamberKind, f
         ind = r.choice(industry_pool)
         female = r.random() < 0.3
         born = date(r.randrange(1958, 1996), r.randrange(1, 13), r.randrange(1, 29))
-        # members join across the years; a shrinking chamber lost many this year
+        # members join across the years; officers joined before the current term began
         join_year = r.choice([2012, 2015, 2018, 2020, 2022, years[0], years[0], years[1], years[1], years[2]])
+        if i < 14:
+            join_year = min(join_year, term_start.year - 1)
         join = g.day_in(join_year, 1, 10 if join_year == today.year else 12)
         if join > today:
             join = today - timedelta(days=r.randrange(10, 200))
-        rep = president if i == 0 else (sg if i == 1 else g.person())
+        if i == 0:
+            rep, female = president, False
+        elif i == 1:
+            rep, female = sg, False
+        else:
+            rep = g.person(female)
         position = (Position.PRESIDENT if i == 0 else Position.SECRETARY_GENERAL if i == 1
                     else Position.VICE_PRESIDENT if i < 5 else Position.DIRECTOR if i < 12
                     else Position.SUPERVISOR if i < 14 else Position.MEMBER)
@@ -158,10 +168,13 @@ def _demo_chamber(s: Session, g: _Gen, idx: int, name: str, kind: ChamberKind, f
             leave = join + timedelta(days=r.randrange(100, 1500))
             leave = leave if leave <= today else None
         tags = ",".join(r.sample(MEMBER_TAGS, r.choice((0, 0, 1, 1, 2))))
+        personal = i >= 14 and r.random() < 0.06
         m = members.create_member(s, {
-            "kind": "enterprise" if r.random() > 0.06 else "personal",
-            "enterprise_name": g.enterprise(ind), "credit_code": g.credit_code(),
-            "legal_rep": rep, "rep_name": rep, "rep_gender": "F" if female else "M", "rep_birth_date": born,
+            "kind": "personal" if personal else "enterprise",
+            # a personal member is listed under the person's own name, with no enterprise code
+            "enterprise_name": rep if personal else g.enterprise(ind),
+            "credit_code": None if personal else g.credit_code(),
+            "legal_rep": None if personal else rep, "rep_name": rep, "rep_gender": "F" if female else "M", "rep_birth_date": born,
             "rep_id_number": g.id_number(born, female),
             "rep_political_status": r.choice([PoliticalStatus.CPC, PoliticalStatus.MASSES, PoliticalStatus.MASSES,
                                               PoliticalStatus.CNDCA, PoliticalStatus.NONPARTISAN]).value,

@@ -16,13 +16,20 @@ _COUNTS = ("staff_quota", "staff_count", "fax_count", "phone_count", "copier_cou
            "printer_count", "car_count", "private_enterprises", "above_scale_enterprises")
 
 
+# GB/T 2260 province-level codes: the first two digits of every county code
+PROVINCE_CODES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
+                           "61 62 63 64 65 71 81 82".split())
+
+
 def validate_federation(data: dict[str, Any]) -> dict[str, Any]:
     c = Checker(data, FEDERATION_LABELS)
     c.text("name", required=True, max_len=100)
     c.text("region_name", max_len=50)
     code = str(c.data.get("region_code") or "").strip()
-    if code and not re.fullmatch(r"\d{6}", code):
+    if code and not re.fullmatch(r"[0-9]{6}", code):
         c.fail("region_code", "应为6位数字（GB/T 2260 行政区划代码）")
+    elif code and (code[:2] not in PROVINCE_CODES or code[2:] == "0000"):
+        c.fail("region_code", f"“{code}”不是县级行政区划代码（前两位应为省级代码，如 130534）")
     c.data["region_code"] = code
     c.non_negative("office_area", *_COUNTS)
     return c.done()

@@ -30,11 +30,23 @@ def test_init_demo_then_info_json(tmp_path: Path) -> None:
 def test_init_with_name_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     db = tmp_path / "y.db"
     assert main(["init", "--db", str(db), "--name", "清河县工商联", "--region-code", "130534"]) == 0
-    assert main(["init", "--db", str(db)]) == 2
+    assert main(["init", "--db", str(db), "--name", "另一个名称"]) == 2
     err = capsys.readouterr().err
     assert err.startswith("错误：") and "已存在" in err and "Traceback" not in err
     assert main(["info", "--db", str(db), "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["members"] == 0
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    ([], "请用 --name 填写本级工商联名称"),
+    (["--name", "清河县工商联", "--region-code", "999999"], "不是县级行政区划代码"),
+    (["--name", "清河县工商联", "--region-code", "13053"], "应为6位数字"),
+])
+def test_init_refuses_bad_federation_details(tmp_path: Path, capsys: pytest.CaptureFixture, args, message) -> None:
+    db = tmp_path / "z.db"
+    assert main(["init", "--db", str(db), *args]) == 2
+    assert message in capsys.readouterr().err
+    assert not db.exists()
 
 
 @pytest.mark.parametrize("content", [b"", b"not a database at all" * 50])

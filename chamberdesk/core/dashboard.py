@@ -12,16 +12,9 @@ from chamberdesk.core.chambers import TERM_WARNING_DAYS
 from chamberdesk.core.choices import ChamberKind, ChamberStatus
 from chamberdesk.core.models import Activity, Chamber, Meeting, Member
 
-# Why these: 四有 / 五有五好 ask for a place, people and activities every quarter; a term past its end
-# is the one-vote veto of the Tongzhou assessment.
-ISSUE_LABELS = {
-    "overdue_term": "已届满未换届",
-    "empty_quarter": "有季度无活动",
-    "thin_quarter": "季度活动少于2次",
-    "no_office": "无办公场所",
-    "part_time_sg": "秘书长非专职",
-    "no_meeting": "本年度未开会",
-}
+# The list of chambers missing basic conditions comes from the rules engine (四有, 五有五好), the same
+# results as the chamber badges and the 考评 page; term reminders stay a plain fact from the term dates.
+ISSUE_LABELS = {"siyou": "未达到“四有”", "wuyou-wuhao": "未达到五有五好"}
 MIN_ACTIVITIES_PER_QUARTER = 2
 
 
@@ -30,8 +23,9 @@ class ChamberIssue:
     chamber_id: int
     name: str
     kind: str
-    issues: list[str]  # keys of ISSUE_LABELS
-    details: list[str]  # one Chinese phrase per issue, e.g. "第3季度无活动"
+    issues: list[str]  # rubric ids the chamber fails (keys of ISSUE_LABELS)
+    details: list[str]  # one Chinese phrase per failed rubric, e.g. "四有：建立会议、财务、档案、活动制度"
+    explanations: list[str] = field(default_factory=list)  # the engine's words for every failed item
 
 
 @dataclass
@@ -58,6 +52,7 @@ class DashboardFigures:
     elapsed_quarters: list[int]  # quarters of the year that are over on the reference date
     terms: list[TermDue] = field(default_factory=list)  # due within 90 days or overdue, soonest first
     chamber_issues: list[ChamberIssue] = field(default_factory=list)
+    condition_errors: list[str] = field(default_factory=list)  # a rubric the engine could not apply
 
     @property
     def growth(self) -> float | None:
@@ -142,54 +137,14 @@ def compute_dashboard(session: Session, year: int | None = None, *, today: date 
     meetings = session.exec(select(func.count()).select_from(Meeting).where(
         col(Meeting.deleted_at).is_(None), Meeting.date >= y_start, Meeting.date < y_end)).one()
 
-    # per chamber: activities per quarter and meetings in the year, two grouped queries
-    ch_q = session.exec(
-        select(Activity.chamber_id, quarter, func.count())
-        .where(col(Activity.deleted_at).is_(None), col(Activity.chamber_id).is_not(None),
-               Activity.date >= y_start, Activity.date < y_end)
-        .group_by(Activity.chamber_id, quarter)).all()
-    acts: dict[int, dict[int, int]] = {}
-    for cid, q, n in ch_q:
-        acts.setdefault(cid, {})[int(q)] = int(n)
-    met = dict(session.exec(
-        select(Meeting.chamber_id, func.count())
-        .where(col(Meeting.deleted_at).is_(None), col(Meeting.chamber_id).is_not(None),
-               Meeting.date >= y_start, Meeting.date < y_end)
-        .group_by(Meeting.chamber_id)).all())
-
     done_q = elapsed_quarters(year, today)
     terms: list[TermDue] = []
-    issues: list[ChamberIssue] = []
     warn_until = ref + timedelta(days=TERM_WARNING_DAYS)
     for ch in live_chambers:
-        keys: list[str] = []
-        details: list[str] = []
         if ch.term_end is not None and ch.term_end <= warn_until:
             overdue = ch.term_end < ref
             terms.append(TermDue(ch.id, ch.name, ch.term_end, overdue, (ch.term_end - ref).days))
-            if overdue:
-                keys.append("overdue_term")
-                details.append(f"{ch.term_end:%Y-%m-%d} 届满未换届")
-        counts = acts.get(ch.id, {})
-        empty = [q for q in done_q if counts.get(q, 0) == 0]
-        thin = [q for q in done_q if 0 < counts.get(q, 0) < MIN_ACTIVITIES_PER_QUARTER]
-        if empty:
-            keys.append("empty_quarter")
-            details.append("、".join(f"第{q}季度" for q in empty) + "无活动")
-        if thin:
-            keys.append("thin_quarter")
-            details.append("、".join(f"第{q}季度" for q in thin) + f"活动少于{MIN_ACTIVITIES_PER_QUARTER}次")
-        if not ch.has_office:
-            keys.append("no_office")
-            details.append("无办公场所")
-        if not ch.secretary_fulltime:
-            keys.append("part_time_sg")
-            details.append("秘书长非专职")
-        if done_q and not met.get(ch.id):
-            keys.append("no_meeting")
-            details.append("本年度未开会")
-        if keys:
-            issues.append(ChamberIssue(ch.id, ch.name, ch.kind, keys, details))
+    issues, errors = chamber_issues(session, year, today)
     terms.sort(key=lambda t: t.term_end)
 
     return DashboardFigures(
@@ -197,13 +152,26 @@ def compute_dashboard(session: Session, year: int | None = None, *, today: date 
         new_members=_count_between(session, Member.join_date, y_start, min(y_end, ref + timedelta(days=1))),
         left_members=_count_between(session, Member.leave_date, y_start, min(y_end, ref + timedelta(days=1))),
         member_trend=trend, chambers_by_kind=by_kind, activities_by_quarter=per_q, meetings_this_year=meetings,
-        elapsed_quarters=done_q, terms=terms, chamber_issues=issues,
+        elapsed_quarters=done_q, terms=terms, chamber_issues=issues, condition_errors=errors,
     )
+
+
+def chamber_issues(session: Session, year: int, today: date) -> tuple[list[ChamberIssue], list[str]]:
+    """Chambers failing 四有 or 五有五好 in `year` (as judged on `today`), and the engine's errors."""
+    from chamberdesk.rules.standing import chamber_conditions  # the rules package builds on core
+
+    report = chamber_conditions(session, year, as_of=today)
+    kinds = dict(session.exec(select(Chamber.id, Chamber.kind).where(
+        col(Chamber.id).in_([c.chamber_id for c in report.failing()]))).all())
+    out = [ChamberIssue(c.chamber_id, c.name, kinds.get(c.chamber_id, ""), c.failing(), c.details(),
+                        [i.explanation for rid in c.failing() for i in c.failed_items(rid)])
+           for c in report.failing()]
+    return out, report.errors
 
 
 def quarter_of(d: date) -> int:
     return (d.month - 1) // 3 + 1
 
 
-__all__ = ["ISSUE_LABELS", "ChamberIssue", "DashboardFigures", "TermDue", "compute_dashboard", "members_on",
+__all__ = ["ISSUE_LABELS", "ChamberIssue", "chamber_issues", "DashboardFigures", "TermDue", "compute_dashboard", "members_on",
            "elapsed_quarters", "quarter_of"]

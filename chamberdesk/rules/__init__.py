@@ -36,7 +36,9 @@ records [{table, id, date?, label}], evidence [file names], evidence_required, f
 Assessments (saving, finalising, snapshots) are in chamberdesk.core.assessments. The office's own
 rubrics: rules.copy_rubric(source_id, new_id, new_title, changes) writes a validated copy into
 chamberdesk.paths.user_rubric_dir(). rules.chamber_standing(session, chamber_id, year) gives one
-Chinese line (latest finalised grade, else the live 五有五好 check) for badges. No figure, no pass: an item without its figure is needs_input.
+Chinese line (latest finalised grade, else the live 五有五好 check). rules.chamber_conditions(session,
+year) -> ConditionReport: every chamber against 四有 / 五有五好 at once — the one source for the
+chamber badges, the chamber pane and the dashboard's "chambers missing conditions". No figure, no pass: an item without its figure is needs_input.
 """
 
 from __future__ import annotations
@@ -64,11 +66,17 @@ from chamberdesk.rules.loader import (
 )
 from chamberdesk.rules.metrics import METRICS, Target
 from chamberdesk.rules.schema import KIND_LABELS, TARGET_LABELS, Item, Rubric, RubricError
-from chamberdesk.rules.standing import chamber_standing
+from chamberdesk.rules.standing import (
+    CONDITION_RUBRICS,
+    ChamberConditions,
+    ConditionReport,
+    chamber_conditions,
+    chamber_standing,
+)
 
 __all__ = [
-    "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
-    "RubricError", "Target", "TargetResult", "chamber_standing", "copy_rubric", "dump_toml", "evaluate", "evaluate_many", "list_rubrics", "load_file",
+    "CONDITION_RUBRICS", "ChamberConditions", "ConditionReport", "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
+    "RubricError", "Target", "TargetResult", "chamber_conditions", "chamber_standing", "copy_rubric", "dump_toml", "evaluate", "evaluate_many", "list_rubrics", "load_file",
     "load_rubric", "normalise_inputs", "parse_rubric", "resolve_targets", "rubric_files", "save_user_rubric",
     "show_value",
 ]

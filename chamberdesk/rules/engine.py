@@ -260,6 +260,13 @@ def resolve_targets(session: Session, rubric: Rubric, targets: list[Any] | None 
         rows = list(session.exec(q.where(Chamber.status == ChamberStatus.ACTIVE.value).order_by(Chamber.kind, Chamber.name)))
         if rubric.chamber_kinds:
             rows = [r for r in rows if r.kind in rubric.chamber_kinds]
+    if targets and rubric.chamber_kinds:
+        # a chamber the standard does not cover has no verdict; "passed" would be a false claim
+        for r in rows:
+            if r.kind not in rubric.chamber_kinds:
+                kinds = "、".join(ChamberKind(k).label for k in rubric.chamber_kinds)
+                kind = ChamberKind.parse(r.kind)
+                raise ChamberDeskError(f"{rubric.title}只适用于{kinds}，“{r.name}”是{kind.label if kind else r.kind}，不在其列")
     return [Target(r.id, r.name, r.kind, r) for r in rows]
 
 

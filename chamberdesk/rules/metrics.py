@@ -356,7 +356,8 @@ def meeting_record_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, F
     for t in ctx.targets:
         r = by.get(t.key)
         if r is None:
-            out[t.key] = Figure(0.0, "本年度没有会议记录" + _period_note(ctx))
+            # no meeting yet in a running year is not a shortfall: one with full records may still come
+            out[t.key] = Figure(0.0, "本年度没有会议记录" + _period_note(ctx), provisional=not ctx.year_over)
             continue
         n, good, first_bad = r[1], r[2] or 0, r[3]
         recs = [{"table": "meeting", "id": first_bad, "label": "缺议题或决议的会议"}] if first_bad else []

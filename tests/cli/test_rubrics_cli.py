@@ -84,3 +84,16 @@ def test_check_errors_are_one_chinese_line(capsys, demo_path):
     assert code == 2 and "找不到商会“不存在商会”" in err
     code, _, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "sihao", "--year", "2010")
     assert code == 2 and "不适用于2010年" in err
+
+
+def test_a_named_chamber_outside_the_rubric_is_an_error_not_a_pass(capsys, demo_path):
+    # 四有 covers only 乡镇/街道 chambers: a 楼宇 chamber has no 四有 verdict at all
+    code, out, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "siyou", "--year", "2026",
+                         "--target", "万达广场楼宇商会", "--json")
+    assert code == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1
+    assert "只适用于乡镇商会、街道商会" in err and "万达广场楼宇商会" in err
+    # a covered chamber still gets its verdict
+    code, out, _ = run(capsys, "check", "--db", str(demo_path), "--rubric", "siyou", "--year", "2026",
+                       "--target", "东关街道商会", "--json")
+    assert code == 0 and json.loads(out)["results"][0]["passed"] is False

@@ -135,8 +135,9 @@ class Task(QObject):
 
     def cancel(self) -> None:
         self.progress._cancel.set()
-        if self.dialog is not None:
-            self.dialog.setLabelText("正在取消…")
+        dlg = self.dialog
+        if dlg is not None:
+            dlg.setLabelText("正在取消…")
 
     def wait(self, timeout_ms: int = 30000) -> bool:
         """Block until the task has finished and its callbacks ran (processes GUI events meanwhile)."""
@@ -148,21 +149,26 @@ class Task(QObject):
 
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, text: str) -> None:
-        if self.dialog is None or self.done:
+        dlg = self.dialog
+        if dlg is None or self.done:
             return
-        self.dialog.setMaximum(max(total, 0))
+        dlg.setMaximum(max(total, 0))
         if total > 0:
-            self.dialog.setValue(min(done, total))
+            dlg.setValue(min(done, total))
+            # setValue runs the event loop on a modal dialog: the task may have finished in there
+            # and closed the dialog (self.dialog is then None).
+            if self.done or self.dialog is not dlg:
+                return
         if text and not self.progress.cancelled:
-            self.dialog.setLabelText(text)
+            dlg.setLabelText(text)
 
     @Slot(str, object)
     def _on_finished(self, outcome: str, payload: object) -> None:
-        if self.dialog is not None:
-            self.dialog.canceled.disconnect(self.cancel)
-            self.dialog.close()
-            self.dialog.deleteLater()
-            self.dialog = None
+        dlg, self.dialog = self.dialog, None  # cleared first: close() may run events that report progress
+        if dlg is not None:
+            dlg.canceled.disconnect(self.cancel)
+            dlg.close()
+            dlg.deleteLater()
         try:
             if outcome == "ok":
                 self.result = payload

@@ -340,3 +340,154 @@ def test_column_chooser_hides_a_column_and_remembers_it(qtbot, ctx, demo_db):
     assert p2.table.isColumnHidden(c)
     p2.reset_columns()
     assert not p2.table.isColumnHidden(c)
+
+
+# --- safety: bulk undo and backups, full numbers by permission, the read-only role -----------------
+
+def backups_of(ctx) -> list:
+    folder = ctx.db.path.with_name(ctx.db.path.stem + "-backups")
+    return sorted(folder.glob("*-bulk.db")) if folder.is_dir() else []
+
+
+def seats(ctx, ids) -> dict[int, list[tuple]]:
+    from chamberdesk.core.models import Membership
+    from sqlmodel import col, select
+
+    with ctx.db.session() as s:
+        rows = s.exec(select(Membership).where(col(Membership.member_id).in_(ids)).order_by(Membership.id))
+        out: dict[int, list[tuple]] = {i: [] for i in ids}
+        for m in rows:
+            out[m.member_id].append((m.id, m.chamber_id, m.position, m.start_date, m.end_date))
+    return out
+
+
+def test_bulk_tag_is_backed_up_and_undone_in_one_step(qtbot, page, ctx, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    ids = page.model.ids[:4]
+    with ctx.db.session() as s:
+        before = {i: s.get(Member, i).tags for i in ids}
+    assert backups_of(ctx) == []
+    page.select_ids(ids)
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: ("年轻一代", True))
+    page.bulk_add_tag()
+    assert len(backups_of(ctx)) == 1  # taken before the change
+    with ctx.db.session() as s:
+        assert all("年轻一代" in s.get(Member, i).tags for i in ids)
+    assert page.undo_stack.next_label() == "加标签（%d 家）" % sum("年轻一代" not in t for t in before.values())
+    page.undo()  # Ctrl+Z: the whole batch
+    with ctx.db.session() as s:
+        assert {i: s.get(Member, i).tags for i in ids} == before
+    assert not page.undo_stack.can_undo()
+
+
+def test_bulk_assign_then_undo_removes_only_the_added_seats(qtbot, page, ctx, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    ids = page.model.ids[:5]
+    before = seats(ctx, ids)
+    chamber_name = page.chambers[-1][1]
+    monkeypatch.setattr(QInputDialog, "getItem", lambda *a, **k: (chamber_name, True))
+    page.select_ids(ids)
+    page.bulk_assign_chamber()
+    with ctx.db.session() as s:
+        assert all(chamber_name in svc.chamber_names_for(s, ids)[i] for i in ids)
+    assert seats(ctx, ids) != before and len(backups_of(ctx)) == 1
+    page.undo()
+    assert seats(ctx, ids) == before
+
+
+def test_bulk_mark_left_then_undo_brings_members_and_their_seats_back(qtbot, page, ctx, answer_modal):
+    ids = page.model.ids[:3]
+    before = seats(ctx, ids)
+    assert any(end is None for rows in before.values() for *_, end in rows)  # some open seats to end
+    page.select_ids(ids)
+    answer_modal("确定退会")
+    page.bulk_mark_left()
+    with ctx.db.session() as s:
+        assert all(s.get(Member, i).leave_date == date.today() for i in ids)
+    assert not set(ids) & set(page.model.ids) and len(backups_of(ctx)) == 1
+    page.undo()
+    with ctx.db.session() as s:
+        assert all(s.get(Member, i).leave_date is None and s.get(Member, i).leave_reason is None for i in ids)
+    assert seats(ctx, ids) == before  # the seats it ended are open again
+    assert set(ids) <= set(page.model.ids)
+
+
+def test_bulk_delete_is_backed_up_and_undone(qtbot, page, ctx, answer_modal):
+    ids = page.model.ids[10:13]
+    page.select_ids(ids)
+    answer_modal("删除")
+    page.delete_selected()
+    assert not set(ids) & set(page.model.ids) and len(backups_of(ctx)) == 1
+    page.undo()
+    assert set(ids) <= set(page.model.ids)
+
+
+def test_side_panel_masks_numbers_and_reveal_shows_them_and_is_logged(qtbot, page, ctx, answer_modal):
+    from chamberdesk.core.models import AuditLog
+    from sqlmodel import select
+
+    mid = page.model.ids[3]
+    page.select_ids([mid])
+    with ctx.db.session() as s:
+        m = s.get(Member, mid)
+        phone, idn = m.rep_phone, m.rep_id_number
+    text = page.history.body.toPlainText()
+    assert phone and idn and phone not in text and idn not in text and "身份证号" in text
+    assert page.history.reveal_btn.isEnabled()
+    seen = answer_modal("关闭")
+    page.history.reveal_btn.click()
+    assert phone in seen[0].text() and idn in seen[0].text()
+    with ctx.db.session() as s:
+        logged = s.exec(select(AuditLog).where(AuditLog.action == "reveal", AuditLog.record_id == mid)).all()
+    assert len(logged) == 2 and all(e.user == "测试员" for e in logged)
+
+
+def read_only_user(ctx) -> None:
+    from chamberdesk.core import accounts
+
+    ctx.db.info["accounts_enabled"] = True
+    accounts.set_current_user(ctx.db, accounts.CurrentUser("du", "只读甲", "reader"))
+
+
+def test_a_reader_is_refused_the_full_numbers(qtbot, page, ctx, monkeypatch):
+    read_only_user(ctx)
+    page.select_ids([page.model.ids[3]])
+    shown = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    page.history.reveal_btn.click()
+    assert shown and "无权" in shown[0] and "只读" in shown[0]
+
+
+def test_a_reader_sees_edit_buttons_disabled_with_the_reason(qtbot, ctx):
+    read_only_user(ctx)
+    p = Page(ctx)
+    qtbot.addWidget(p)
+    p.show()
+    p.select_ids(p.model.ids[:2])
+    bulk = (p.bulk_chamber, p.bulk_tag, p.bulk_leave, p.bulk_delete)
+    for b in (p.new_btn, *bulk):
+        assert not b.isEnabled() and b.toolTip() == "只读账户不能修改"
+    p.select_ids(p.model.ids[:1])
+    assert not p.history.edit_btn.isEnabled() and p.history.edit_btn.toolTip() == "只读账户不能修改"
+    assert p.history.reveal_btn.isEnabled()  # allowed to ask; the core says no with a message
+    # the Delete key bypasses buttons: it is refused with the same reason, nothing deleted
+    from unittest.mock import patch
+
+    mid = p.model.ids[0]
+    with patch.object(QMessageBox, "information") as info:
+        p.delete_selected()
+    assert "只读账户不能修改" in info.call_args[0][2]
+    with ctx.db.session() as s:
+        assert s.get(Member, mid).deleted_at is None
+
+
+def test_a_clerk_keeps_the_buttons_and_their_own_hints(qtbot, page, ctx):
+    from chamberdesk.core import accounts
+
+    ctx.db.info["accounts_enabled"] = True
+    accounts.set_current_user(ctx.db, accounts.CurrentUser("luru", "录入员甲", "clerk"))
+    page.select_ids(page.model.ids[:2])
+    assert page.new_btn.isEnabled() and page.new_btn.toolTip() == "Ctrl+N"
+    assert page.bulk_tag.isEnabled() and "Ctrl+Z" in page.bulk_tag.toolTip()

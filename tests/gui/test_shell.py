@@ -287,3 +287,47 @@ def test_delete_key_in_the_search_box_edits_text_and_deletes_no_member(qtbot, wi
     page.search.setCursorPosition(0)
     qtbot.keyClick(page.search, Qt.Key.Key_Delete)
     assert page.search.text() == "bc" and calls == ["delete"]  # in a text box it deletes a character
+
+
+def test_edit_menu_opens_the_recycle_bin_and_a_restore_shows_in_the_ledger(qtbot, window, answer_modal):
+    from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
+
+    window.navigate("members")
+    page = window.pages["members"]
+    mid = page.model.ids[0]
+    page.select_ids([mid])
+    answer_modal("删除")
+    window.run_page_action("delete_selected")
+    assert mid not in page.model.ids
+    edit_menu = next(a.menu() for a in window.menuBar().actions() if a.text().startswith("编辑"))
+    assert window.recycle_action in edit_menu.actions() and window.recycle_action.text().startswith("回收站")
+
+    def restore(dlg: RecycleBinDialog) -> None:
+        assert dlg.current_kind().key == "member" and mid in dlg.ids()
+        dlg.select_ids("member", [mid])
+        dlg.restore_btn.click()
+
+    seen = answer_modal("关闭", restore)
+    window.recycle_action.trigger()
+    assert isinstance(seen[0], RecycleBinDialog)
+    assert mid in page.model.ids  # the page in view refreshed
+
+
+def test_recycle_bin_opens_on_the_current_page_kind(qtbot, window, answer_modal):
+    window.navigate("meetings")
+    seen = answer_modal("关闭", lambda dlg: seen.append(dlg.current_kind().key))
+    window.open_recycle_bin()
+    assert seen[1] == "meeting"
+
+
+def test_a_reader_finds_new_and_delete_disabled_on_the_record_pages(qtbot, window):
+    from chamberdesk.core import accounts
+
+    window.db.info["accounts_enabled"] = True
+    accounts.set_current_user(window.db, accounts.CurrentUser("du", "只读甲", "reader"))
+    for name in ("members", "chambers", "meetings", "activities"):
+        window.pages.pop(name, None)  # built afresh, as after logging in
+        page = window.page(name)
+        for b in (getattr(page, "new_button", None) or page.new_btn,
+                  getattr(page, "delete_button", None) or page.bulk_delete):
+            assert not b.isEnabled() and b.toolTip() == "只读账户不能修改", name

@@ -362,9 +362,10 @@ def test_overdue_chamber_shows_red_badge(qtbot, rctx):
     assert Badge("已届满未换届", "error") in badges
     term_cell = page.model.index(row, 3)
     assert term_cell.data(Qt.ItemDataRole.ForegroundRole).name() == "#b3261e"
-    # a chamber in order carries no term badge
+    # a chamber whose term is in order carries no term badge
     ok_row = page.model.row_of_id(chamber_id(rctx, "城关镇商会"))
-    assert not any(b.level == "error" for b in page.model.index(ok_row, len(page.model.columns) - 1).data(BADGES_ROLE))
+    assert not any(b.text in ("已届满未换届", "即将届满")
+                   for b in page.model.index(ok_row, len(page.model.columns) - 1).data(BADGES_ROLE))
 
     page.show_target(cid)
     d = page.detail
@@ -373,8 +374,7 @@ def test_overdue_chamber_shows_red_badge(qtbot, rctx):
     assert "尚未换届" in d.term.text()
     assert "已届满未换届" in d.badges.text()
     assert "走访" in d.coverage.text() or "实地走访" in d.coverage.text()
-    assert "有场所" in d.standing.text()
-    assert "五有五好" in d.standing.text()  # the rubric engine's verdict sits above the raw facts
+    assert "五有五好" in d.standing.text()  # the rubric engine's verdict
     # the 需关注 filter keeps it, the 即将届满 filter does not
     page.show_target({"attention": "overdue"})
     assert [page.model.row_object(i).id for i in range(page.model.rowCount())] == [cid]
@@ -541,7 +541,7 @@ def test_dashboard_items_navigate(qtbot, rctx):
     # the chambers missing a condition
     issue_rows = [page.issues.item(i) for i in range(page.issues.count())]
     target = next(it for it in issue_rows if it.text().startswith("桃源乡商会"))
-    assert "已届满未换届" in target.text() or "届满未换届" in target.text()
+    assert "五有五好" in target.text()
     with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.issues.viewport(), Qt.MouseButton.LeftButton,
                          pos=page.issues.visualItemRect(target).center())
@@ -561,7 +561,39 @@ def test_dashboard_items_navigate(qtbot, rctx):
     assert sig.args == ["chambers", {"kind": "township"}]
     with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.t_attention, Qt.MouseButton.LeftButton)
-    assert sig.args == ["chambers", {"attention": "any"}]
+    assert sig.args == ["chambers", {"attention": "unmet"}]
+
+
+def test_a_chamber_missing_one_required_rule_fails_everywhere(qtbot, rctx):
+    """东关街道商会 has everything but 活动制度: the badge, the pane and the dashboard all say it fails 四有."""
+    from chamberdesk import rules
+    from chamberdesk.gui.pages.chambers import Page as Chambers
+    from chamberdesk.gui.pages.dashboard import Page as Dashboard
+
+    cid = chamber_id(rctx, "东关街道商会")
+    with rctx.db.session() as s:
+        report = rules.chamber_conditions(s, date.today().year)
+    res = report.chambers[cid].results["siyou"]
+    assert res.passed is False and [i.id for i in res.items if i.status == "fail"] == ["rules"]
+
+    page = show(qtbot, Chambers(rctx))
+    row = page.model.row_of_id(cid)
+    assert Badge("未达“四有”", "error") in page.model.index(row, len(page.model.columns) - 1).data(BADGES_ROLE)
+    page.show_target(cid)
+    assert "未达“四有”" in page.detail.badges.text()
+    assert "正常" not in page.detail.badges.text()
+    standing = page.detail.standing.text()
+    assert "未达到" in standing and "缺活动制度" in standing
+    # the filter keeps exactly the chambers the engine fails
+    page.show_target({"attention": "unmet"})
+    shown = {page.model.row_object(i).id for i in range(page.model.rowCount())}
+    assert shown == {c.chamber_id for c in report.failing()}
+
+    dash = show(qtbot, Dashboard(rctx))
+    listed = {dash.issues.item(i).text().split("　")[0] for i in range(dash.issues.count())}
+    assert "东关街道商会" in listed and "城关镇商会" in listed
+    assert listed == {c.name for c in report.failing()}
+    assert dash.t_attention.value.text() == str(len(report.failing()))
 
 
 def test_pages_follow_the_navigation_targets_the_dashboard_sends(qtbot, rctx):

@@ -46,11 +46,14 @@ from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN, icon
 from chamberdesk.gui.widgets.roles import guard_edit
 
-# Which badges the 需关注 filter looks for (text of the badge).
-ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "no_office": "无办公场所", "part_time_sg": "秘书长非专职"}
+# Which badges the 需关注 filter looks for (text of the badge). Term badges are facts from the term dates;
+# the condition badges come from the rules engine (四有, 五有五好), the same results as 工作台 and 考评.
+ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "siyou": "未达“四有”", "wuyou-wuhao": "未达五有五好"}
+CONDITION_KEYS = ("siyou", "wuyou-wuhao")
 
 
-def chamber_badges(ch: Chamber, today: date | None = None) -> list[Badge]:
+def chamber_badges(ch: Chamber, today: date | None = None, failing: list[str] | None = None) -> list[Badge]:
+    """Term badges from the dates, then one badge per basic-condition rubric the chamber fails."""
     st = chambers.term_status(ch, today)
     out: list[Badge] = []
     if ch.status == ChamberStatus.DISSOLVED.value:
@@ -59,11 +62,18 @@ def chamber_badges(ch: Chamber, today: date | None = None) -> list[Badge]:
         out.append(Badge(ATTENTION["overdue"], "error"))
     elif st == "due":
         out.append(Badge(ATTENTION["due"], "warn"))
-    if not ch.has_office:
-        out.append(Badge(ATTENTION["no_office"], "warn"))
-    if not ch.secretary_fulltime:
-        out.append(Badge(ATTENTION["part_time_sg"], "info"))
+    for rid in failing or ():
+        if rid in ATTENTION:
+            out.append(Badge(ATTENTION[rid], "error"))
     return out
+
+
+def condition_report(ctx, year: int | None = None):
+    """All chambers against 四有 / 五有五好 in one engine pass (the engine reports its own errors)."""
+    from chamberdesk import rules
+
+    with ctx.db.session() as s:
+        return rules.chamber_conditions(s, year or date.today().year)
 
 
 def _mark(ok: bool | None) -> str:
@@ -197,7 +207,7 @@ class ChamberDetail(QWidget):
 
         self.badges.setText(" ".join(
             f'<span style="background:{BADGE_COLOURS[b.level][0]}; color:{BADGE_COLOURS[b.level][1]};">&nbsp;{b.text}&nbsp;</span>'
-            for b in chamber_badges(ch)) or f'<span style="color:{OK}">各项基本条件正常</span>')
+            for b in chamber_badges(ch, failing=self.page.failing_of(ch.id))) or self._no_badge_text(ch))
 
         st = chambers.term_status(ch)
         if ch.term_end is None:
@@ -276,69 +286,62 @@ class ChamberDetail(QWidget):
         ]))
         self.standing.setText(self._standing(ch, n_members, per_q, done, acts, mts))
 
+    def _no_badge_text(self, ch: Chamber) -> str:
+        report = self.page.report
+        if report is not None and report.errors:
+            return f'<span style="color:{ERROR}">无法核对基本条件：{html.escape(report.errors[0])}</span>'
+        cond = report.chambers.get(ch.id) if report is not None else None
+        if cond is None:
+            return ""
+        undecided = any(r.passed is None for r in cond.results.values())
+        names = "、".join(rules_short(rid) for rid in cond.results)
+        return (f'<span style="color:{OK}">{names}：暂无未达标项</span>'
+                + (f'<span style="color:{WARN}">（有待填写的条目）</span>' if undecided else ""))
+
     def _standing(self, ch: Chamber, n_members: int, per_q: dict[int, int], done: list[int], acts, mts) -> str:
-        """The raw facts behind 四有 / 五有五好; the rubric result is added when the rules engine offers one."""
-        rules = [r for r in (ch.rules or "").split(",") if r]
-        staff = ch.fulltime_staff + ch.parttime_staff
-        empty = [q for q in done if per_q[q] == 0]
-        rows = [
-            ("有人员", _mark(staff > 0 or bool(ch.secretary_general_name)),
-             f"专职 {ch.fulltime_staff} 人、兼职 {ch.parttime_staff} 人；秘书长{'专职' if ch.secretary_fulltime else '兼职'}"),
-            ("有场所", _mark(ch.has_office), f"{ch.office_area:g} ㎡" if ch.has_office and ch.office_area else
-             ("有" if ch.has_office else "无办公场所")),
-            ("有制度", _mark(len(rules) >= 3), f"已建 {len(rules)} 项制度"),
-            ("每季有活动", _mark(not empty and bool(acts)),
-             f"本年度 {len(acts)} 项" + (f"，{'、'.join(f'第{q}季度' for q in empty)}无活动" if empty else "")),
-            ("有专人", _mark(ch.fulltime_staff > 0 or ch.secretary_fulltime), "专职人员或专职秘书长"),
-            ("有经费", _mark(bool(ch.annual_funds)), f"{ch.annual_funds:,.0f} 元" if ch.annual_funds else "未填写"),
-            ("按期换届", _mark(chambers.term_status(ch) not in ("overdue",)), f"届满 {_d(ch.term_end)}"),
-            ("开会", _mark(bool(mts)), f"本年度 {len(mts)} 次会议"),
-        ]
-        cells = "".join(f'<tr><td style="padding:2px 10px 2px 0">{k}</td><td style="padding:2px 8px 2px 0">{m}</td>'
-                        f'<td style="color:#5f6b7a">{v}</td></tr>' for k, m, v in rows)
-        facts = f'<table cellspacing="0">{cells}</table>'
-        verdicts = rubric_verdicts(self.ctx, ch, date.today().year)
-        if not verdicts:
-            return facts + ('<p style="color:#5f6b7a">以上为台账中的原始情况，对照“四有”“五有五好”标准；'
-                            '正式评定请到“考评”页。</p>')
-        return "".join(verdicts) + '<p style="color:#5f6b7a; margin-top:8px">台账原始情况：</p>' + facts
+        """The chamber's 四有 / 五有五好 results from the rules engine: the same verdicts as the badges."""
+        verdicts = rubric_verdicts(self.ctx, ch, date.today().year, self.page.report)
+        return "".join(verdicts) + ('<p style="color:#5f6b7a">正式评定、填写待填条目请到“考评”页。</p>')
 
 
 RUBRICS_SHOWN = ("siyou", "wuyou-wuhao")  # 四有 (basic chambers only) and 五有五好
 STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
 
 
-def rubric_verdicts(ctx, ch: Chamber, year: int) -> list[str]:
-    """HTML blocks with the chamber's standing on 四有 / 五有五好 from the rules engine; [] if it cannot say."""
-    try:
-        from chamberdesk import rules
-    except ImportError:
-        return []
-    out: list[str] = []
+def rules_short(rubric_id: str) -> str:
+    from chamberdesk.rules import CONDITION_RUBRICS
+
+    return {"siyou": "“四有”"}.get(rubric_id, CONDITION_RUBRICS.get(rubric_id, rubric_id))
+
+
+def rubric_verdicts(ctx, ch: Chamber, year: int, report=None) -> list[str]:
+    """HTML blocks with the chamber's 四有 / 五有五好 results; an engine error is shown as text."""
+    from chamberdesk import rules
+
+    if report is None or report.year != year:
+        report = condition_report(ctx, year)
+    out = [f'<p style="color:{ERROR}">无法核对：{html.escape(e)}</p>' for e in report.errors]
     try:
         with ctx.db.session() as s:
             line = rules.chamber_standing(s, ch.id, year)
-            for rid in RUBRICS_SHOWN:
-                rubric = rules.load_rubric(rid)
-                if rubric.chamber_kinds and ch.kind not in rubric.chamber_kinds:
-                    continue
-                if not rubric.applies_to_year(year):
-                    continue
-                res = rules.evaluate(s, rubric, year, [ch.id])[0]
-                verdict = {True: ("已达到", OK), False: ("未达到", ERROR), None: ("尚待填写", WARN)}[res.passed]
-                c = res.counts
-                items = "".join(
-                    f'<tr><td style="padding:1px 8px 1px 0; color:{STATUS_COLOURS.get(i.status, MUTED)}">'
-                    f'{html.escape(i.status_label)}</td><td style="padding:1px 8px 1px 0">{html.escape(i.title)}</td>'
-                    f'<td style="color:#5f6b7a">{html.escape(i.value_text())}</td></tr>'
-                    for i in res.items if i.status != "pass")
-                out.append(
-                    f'<p style="margin-top:4px"><b>{html.escape(rubric.title)}</b>　'
-                    f'<span style="color:{verdict[1]}; font-weight:600">{verdict[0]}</span>'
-                    f'<span style="color:#5f6b7a">　达标 {c["pass"]} 项、未达标 {c["fail"]} 项、待填写 {c["needs_input"]} 项'
-                    f'</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
-    except Exception:  # the rubric engine is another module's work: never let it break this page
-        return []
+    except ChamberDeskError as exc:
+        line = None
+        out.append(f'<p style="color:{ERROR}">{html.escape(str(exc))}</p>')
+    cond = report.chambers.get(ch.id)
+    for rid, res in (cond.results.items() if cond else ()):
+        verdict = {True: ("已达到", OK), False: ("未达到", ERROR), None: ("尚待填写", WARN)}[res.passed]
+        c = res.counts
+        items = "".join(
+            f'<tr><td style="padding:1px 8px 1px 0; color:{STATUS_COLOURS.get(i.status, MUTED)}; white-space:nowrap">'
+            f'{html.escape(i.status_label)}</td><td style="padding:1px 0">{html.escape(i.explanation)}</td></tr>'
+            for i in res.items if i.status != "pass")
+        out.append(
+            f'<p style="margin-top:4px"><b>{html.escape(report.titles.get(rid, rid))}</b>　'
+            f'<span style="color:{verdict[1]}; font-weight:600">{verdict[0]}</span>'
+            f'<span style="color:#5f6b7a">　达标 {c["pass"]} 项、未达标 {c["fail"]} 项、待填写 {c["needs_input"]} 项'
+            f'</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
+    if cond is None and not report.errors:
+        out.append('<p style="color:#5f6b7a">本商会不在“四有”、五有五好的考评范围内（或已撤销）。</p>')
     if line and "已定稿" in line:
         out.insert(0, f'<p><b>{html.escape(line)}</b></p>')
     return out
@@ -352,6 +355,7 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self._undo: list[int] = []
+        self.report = None  # this year's 四有 / 五有五好 results for every chamber (rules.ConditionReport)
         header, self.count_label = page_header("商会")
         self.new_button = QPushButton(icon("add"), "新建商会")
         self.new_button.clicked.connect(self.new_record)
@@ -376,6 +380,7 @@ class Page(QWidget):
         self.attention = QComboBox()
         self.attention.addItem("全部商会", None)
         self.attention.addItem("需关注（有任一提示）", "any")
+        self.attention.addItem("未达基本条件（“四有”或五有五好）", "unmet")
         for key, text in ATTENTION.items():
             self.attention.addItem(text, key)
         self.show_dissolved = QCheckBox("显示已撤销")
@@ -427,10 +432,19 @@ class Page(QWidget):
 
     # --- contract ------------------------------------------------------------------------------
     def refresh(self) -> None:
+        self.report = None  # the ledger may have changed: judge again
         self.reload_list()
+
+    def failing_of(self, chamber_id: int) -> list[str]:
+        if self.report is None:
+            return []
+        cond = self.report.chambers.get(chamber_id)
+        return cond.failing() if cond else []
 
     def reload_list(self) -> None:
         keep = self.detail.chamber_id
+        if self.report is None or self.report.year != date.today().year:
+            self.report = condition_report(self.ctx)
         with self.ctx.db.session() as s:
             chs = chambers.list_chambers(s, include_dissolved=self.show_dissolved.isChecked())
             counts = chambers.member_counts(s)
@@ -443,8 +457,11 @@ class Page(QWidget):
                 continue
             if text and not any(text in (v or "") for v in (ch.name, ch.president_name, ch.secretary_general_name)):
                 continue
-            badges = chamber_badges(ch)
+            failing = self.failing_of(ch.id)
+            badges = chamber_badges(ch, failing=failing)
             if att == "any" and not any(b.text in ATTENTION.values() for b in badges):
+                continue
+            if att == "unmet" and not failing:
                 continue
             if att in ATTENTION and not any(b.text == ATTENTION[att] for b in badges):
                 continue
@@ -457,7 +474,9 @@ class Page(QWidget):
         if hdr.sortIndicatorSection() >= 0 and hdr.isSortIndicatorShown():
             self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
         flagged = sum(1 for r in rows if r.term_status in ("overdue", "due"))
-        self.count_label.setText(f"共 {len(rows)} 个商会" + (f"，{flagged} 个换届需关注" if flagged else ""))
+        unmet = sum(1 for r in rows if self.failing_of(r.id))
+        self.count_label.setText(f"共 {len(rows)} 个商会" + (f"，{unmet} 个未达基本条件" if unmet else "")
+                                 + (f"，{flagged} 个换届需关注" if flagged else ""))
         if keep is not None and select_id(self.table, self.model, keep):
             self.detail.show_chamber(keep)
         elif rows:
@@ -472,6 +491,8 @@ class Page(QWidget):
     def new_record(self) -> None:
         dlg = ChamberEditor(self.ctx, parent=self)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.saved_id:
+            self.report = None
+            self.reload_list()
             self.show_target(dlg.saved_id)
 
     def edit_selected(self) -> None:
@@ -485,6 +506,7 @@ class Page(QWidget):
             self.reload_list()
             return
         if dlg.exec() == QDialog.DialogCode.Accepted:
+            self.report = None  # the edit may have met or broken a condition
             self.reload_list()
             self.detail.show_chamber(cid)
 
@@ -508,6 +530,7 @@ class Page(QWidget):
             QMessageBox.warning(self, "无法删除", str(exc))
             return
         self._undo.append(cid)
+        self.report = None
         self.undo_button.setEnabled(True)
         self.detail.chamber_id = None
         self.ctx.data_changed.emit("chamber")
@@ -518,6 +541,7 @@ class Page(QWidget):
         if not self._undo:
             return
         cid = self._undo.pop()
+        self.report = None
         try:
             with self.ctx.db.transaction() as s:
                 records.restore(s, Chamber, cid)

@@ -129,12 +129,12 @@ class Page(QWidget):
         self.t_new = Tile("本年新入会")
         self.t_chambers = Tile("商会")
         self.t_activities = Tile("本年活动")
-        self.t_attention = Tile("需关注的商会")
+        self.t_attention = Tile("未达基本条件的商会")
         self.t_members.clicked.connect(lambda: self.go("members", {"status": "active"}))
         self.t_new.clicked.connect(lambda: self.go("members", {"join_year": self.current_year()}))
         self.t_chambers.clicked.connect(lambda: self.go("chambers", {}))
         self.t_activities.clicked.connect(lambda: self.go("activities", {"year": self.current_year()}))
-        self.t_attention.clicked.connect(lambda: self.go("chambers", {"attention": "any"}))
+        self.t_attention.clicked.connect(lambda: self.go("chambers", {"attention": "unmet"}))
         tiles = QHBoxLayout()
         for t in (self.t_members, self.t_new, self.t_chambers, self.t_activities, self.t_attention):
             tiles.addWidget(t)
@@ -156,7 +156,7 @@ class Page(QWidget):
             lst.itemActivated.connect(self._item_clicked)
         terms_box = QGroupBox("换届提醒（90 天内届满或已届满）")
         QVBoxLayout(terms_box).addWidget(self.terms)
-        issues_box = QGroupBox("未达到基本条件的商会")
+        issues_box = QGroupBox("未达到基本条件的商会（“四有”、五有五好）")
         QVBoxLayout(issues_box).addWidget(self.issues)
 
         grid = QGridLayout()
@@ -324,15 +324,20 @@ class Page(QWidget):
             it.setFlags(Qt.ItemFlag.NoItemFlags)
             self.terms.addItem(it)
         self.issues.clear()
-        for i in f.chamber_issues:
-            it = QListWidgetItem(f"{i.name}：{'；'.join(i.details)}")
-            severe = "overdue_term" in i.issues or "empty_quarter" in i.issues
-            it.setForeground(QColor(ERROR if severe else TEXT))
-            it.setData(TARGET_ROLE, ("chambers", i.chamber_id))
-            it.setToolTip("、".join(ISSUE_LABELS[k] for k in i.issues) + "。点击查看该商会")
+        for msg in f.condition_errors:  # a broken rubric file: say so rather than claim all is well
+            it = QListWidgetItem(f"无法核对基本条件：{msg}")
+            it.setForeground(QColor(ERROR))
+            it.setFlags(Qt.ItemFlag.NoItemFlags)
             self.issues.addItem(it)
-        if not f.chamber_issues:
-            it = QListWidgetItem("所有商会均达到基本条件")
+        for i in f.chamber_issues:
+            it = QListWidgetItem(f"{i.name}　{'　'.join(i.details)}")
+            it.setForeground(QColor(ERROR if "siyou" in i.issues else TEXT))
+            it.setData(TARGET_ROLE, ("chambers", i.chamber_id))
+            it.setToolTip("、".join(ISSUE_LABELS.get(k, k) for k in i.issues) + "：\n"
+                          + "\n".join(i.explanations) + "\n点击查看该商会")
+            self.issues.addItem(it)
+        if not f.chamber_issues and not f.condition_errors:
+            it = QListWidgetItem("没有商会未达到“四有”或五有五好（待填写的条目不计）")
             it.setForeground(QColor(OK))
             it.setFlags(Qt.ItemFlag.NoItemFlags)
             self.issues.addItem(it)

@@ -111,6 +111,8 @@ class RecycleBinDialog(QDialog):
         self.purge_btn.clicked.connect(self.purge_selected)
         close = QPushButton("关闭")
         close.clicked.connect(self.accept)
+        for b in (self.purge_btn, self.restore_btn, close):
+            b.setAutoDefault(False)  # Enter must never start a purge
         buttons = QHBoxLayout()
         buttons.addWidget(self.purge_btn)
         buttons.addStretch(1)

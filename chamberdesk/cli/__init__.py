@@ -1,7 +1,8 @@
 """The `chamberdesk` command. Thin: parses arguments and calls services.
 
-Each command group lives in its own module here and exposes `register(subparsers)`; add the
-module's name to COMMAND_MODULES. A handler returns an exit code; a `ChamberDeskError` becomes one
+Each command group lives in its own module here and exposes `register(subparsers)`; list the
+module and its command names in COMMAND_MODULES. Only the module of the command being run is
+imported (reportlab, openpyxl and the rest load only when a command needs them); `--help` loads all. A handler returns an exit code; a `ChamberDeskError` becomes one
 Chinese line on stderr and exit code 2, never a traceback.
 """
 
@@ -15,7 +16,14 @@ from collections.abc import Sequence
 from chamberdesk import __version__
 from chamberdesk.core.errors import ChamberDeskError
 
-COMMAND_MODULES = ["data", "printing", "ship", "excel", "rubrics", "safety"]
+COMMAND_MODULES = {
+    "data": ("init", "info"),
+    "excel": ("import", "export", "package", "consolidate"),
+    "rubrics": ("rubrics", "check"),
+    "printing": ("print",),
+    "safety": ("backup", "restore", "check-db", "users"),
+    "ship": ("selfcheck", "migrate-data"),
+}
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -59,13 +67,31 @@ def _chinese(message: str) -> str:
     return message
 
 
-def build_parser() -> argparse.ArgumentParser:
+def _modules_for(argv: Sequence[str]) -> list[str]:
+    """The module that defines the command in argv; none to open the GUI; all for help or a typo."""
+    words, skip = [], False
+    for a in argv:
+        if skip:
+            skip = False
+        elif a == "--db":
+            skip = True
+        elif not a.startswith("-"):
+            words.append(a)
+    for module, commands in COMMAND_MODULES.items():
+        if words and words[0] in commands:
+            return [module]
+    if not words and not {"-h", "--help"} & set(argv):
+        return []
+    return list(COMMAND_MODULES)
+
+
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     p = _Parser(prog="chamberdesk", description="商会台账：县级工商联会员与商会台账、考评、打印与上报。"
                 "不带子命令时打开图形界面。")
     p.add_argument("--version", action="version", version=f"chamberdesk {__version__}", help="显示版本号并退出")
     p.add_argument("--db", help="数据文件路径或数据库地址（默认：用户数据文件夹中的 chamberdesk.db）")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if argv is None else _modules_for(argv):
         importlib.import_module(f"chamberdesk.cli.{name}").register(sub)
     return p
 
@@ -90,7 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     window = _window_only(argv)
     if window is not None:
         return _launch_gui(window)
-    parser = build_parser()
+    argv = list(argv) if argv is not None else sys.argv[1:]
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if args.command is None:
         return _launch_gui(args)

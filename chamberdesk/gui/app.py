@@ -126,7 +126,11 @@ class Launcher:
             from chamberdesk.gui.dialogs.server_connection import set_server_active
 
             set_server_active(False)  # a data file was chosen: start on it next time, not on the server
-            settings().set_value("files/last", str(database.path))
+            from chamberdesk.core.demo import is_demo
+
+            # a demo file is never reopened by itself: the next start must not put real work into it
+            if not is_demo(database):
+                settings().set_value("files/last", str(database.path))
             settings().add_recent_file(str(database.path))
         self.window = MainWindow(database)
         from chamberdesk.gui.dialogs.login import install_idle_lock  # accounts on: lock when idle

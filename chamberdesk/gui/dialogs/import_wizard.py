@@ -3,6 +3,7 @@ duplicate choices → commit in one transaction, with the rows that did not pass
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -27,6 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chamberdesk.core import backup
+from chamberdesk.core import choices as ch
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_setting
 from chamberdesk.gui.workers import run_task
@@ -36,6 +39,31 @@ from chamberdesk.io.normalize import cell_text
 
 PREVIEW_LIMIT = 3000  # rows shown in the table; the commit covers every row
 STATUS_COLOURS = {imp.NEW: "#e8f5e9", imp.DUPLICATE: "#fff8e1", imp.SKIPPED: "#eeeeee", imp.REJECTED: "#ffebee"}
+# What the preview shows of each row: the values as they will be stored, so the clerk sees what was understood.
+KEY_FIELDS = {
+    "members": ["enterprise_name", "credit_code", "kind", "rep_name", "rep_phone", "join_date", "chamber"],
+    "chambers": ["name", "kind", "credit_code", "president_name", "term_end"],
+    "meetings": ["chamber", "body", "date", "agenda"],
+    "activities": ["chamber", "category", "date", "title", "participant_count"],
+    "contacts": ["member", "chamber", "date", "way", "by_whom"],
+}
+CODED = {("members", "kind"): ch.MemberKind, ("chambers", "kind"): ch.ChamberKind, ("meetings", "body"): ch.MeetingBody,
+         ("activities", "category"): ch.ActivityCategory, ("contacts", "way"): ch.ContactWay}
+FIXED_COLS = ["行号", "状态", "处理"]
+
+
+def manual_header(sheet) -> mappings.HeaderGuess:
+    """When no title row is recognised: take the fullest of the first rows as the header, map nothing,
+    and let the clerk assign every column by hand on the mapping page."""
+    rows = sheet.rows[:30]
+    filled = [sum(1 for v in r if v not in (None, "")) for r in rows]
+    best = max(filled, default=0)
+    first = next((i for i, n in enumerate(filled) if n >= max(2, (best * 3 + 3) // 4)), 0)
+    width = max((len(r) for r in rows), default=0)
+    row = rows[first] if rows else []
+    titles = [cell_text(row[c]) if c < len(row) and row[c] not in (None, "") else f"（第 {c + 1} 列）"
+              for c in range(width)]
+    return mappings.HeaderGuess(first, first, titles, {c: mappings.IGNORE for c in range(width)})
 
 
 class ImportWizard(QDialog):
@@ -50,6 +78,7 @@ class ImportWizard(QDialog):
         self.header = None
         self.preview: imp.ImportPreview | None = None
         self.result: imp.ImportResult | None = None
+        self.backup_path: Path | None = None
         self.task = None
 
         self.stack = QStackedWidget()
@@ -113,6 +142,7 @@ class ImportWizard(QDialog):
         self.mapping_table = QTableWidget(0, 3)
         self.mapping_table.setHorizontalHeaderLabels(["表格中的列", "示例", "导入为"])
         self.mapping_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.mapping_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         self.mapping_table.verticalHeader().setVisible(False)
         lay.addWidget(self.mapping_info)
         lay.addWidget(self.mapping_table, 1)
@@ -132,9 +162,8 @@ class ImportWizard(QDialog):
         top.addWidget(QLabel("重复记录默认："))
         top.addWidget(self.default_choice)
         top.addWidget(self.only_problems)
-        self.preview_table = QTableWidget(0, 5)
-        self.preview_table.setHorizontalHeaderLabels(["行号", "状态", "内容", "处理", "说明"])
-        self.preview_table.horizontalHeader().setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)
+        self.preview_table = QTableWidget(0, 4)
+        self.preview_table.setWordWrap(True)
         self.preview_table.verticalHeader().setVisible(False)
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         lay.addLayout(top)
@@ -214,12 +243,22 @@ class ImportWizard(QDialog):
             sh = imp.load_sheet(path, sheet)
             with self.ctx.db.session() as s:
                 saved = get_setting(s, imp.mapping_key(kind))
-            return sh, imp.guess_header(kind, sh, saved=saved)
+            try:
+                return sh, imp.guess_header(kind, sh, saved=saved), False
+            except ChamberDeskError:
+                # No recognised title row (another kind of sheet, or unusual titles): here, unlike the
+                # command line, the clerk can assign the columns by hand on the next page.
+                guess = manual_header(sh)
+                try:
+                    imp.apply_mapping(kind, guess, saved)
+                except ChamberDeskError:
+                    pass
+                return sh, guess, True
 
         self.task = run_task(self, "读取表格", work, on_done=self._sheet_read, label="正在读取表格…")
 
     def _sheet_read(self, got) -> None:
-        self.sheet, self.header = got
+        self.sheet, self.header, manual = got
         kind = self.kind_value
         t = self.mapping_table
         t.setRowCount(0)
@@ -236,16 +275,29 @@ class ImportWizard(QDialog):
             t.setItem(r, 0, item)
             t.setItem(r, 1, QTableWidgetItem(cell_text(sample_row[c]) if c < len(sample_row) else ""))
             combo = QComboBox()
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.addItem("（不导入）", mappings.IGNORE)
             for label, name in fields:
                 combo.addItem(label, name)
             combo.setCurrentIndex(max(0, combo.findData(self.header.mapping.get(c, mappings.IGNORE))))
             t.setCellWidget(r, 2, combo)
         t.resizeColumnToContents(0)
+        # "统一社会信用代码" must show whole: the column is as wide as its widest choice list.
+        widest = max((t.cellWidget(r, 2).sizeHint().width() for r in range(t.rowCount())), default=0)
+        t.horizontalHeader().setMinimumSectionSize(min(widest, 260))
+        t.resizeColumnToContents(2)
         need = "、".join(f.label for f in mappings.KINDS[kind] if f.required)
-        self.mapping_info.setText(f"表头在第 {self.header.first_row + 1}"
-                                  + (f"–{self.header.last_row + 1}" if self.header.last_row != self.header.first_row else "")
-                                  + f" 行。请核对每一列导入为哪一项（必须有：{need}）。对应关系会保存，下次自动使用。")
+        rows = f"第 {self.header.first_row + 1}" + (
+            f"–{self.header.last_row + 1}" if self.header.last_row != self.header.first_row else "") + " 行"
+        if manual:
+            first = mappings.KINDS[kind][0].label
+            self.mapping_info.setText(
+                f"<b>没有认出这张表的表头</b>（{mappings.KIND_LABELS[kind]}表应有“{first}”等列名），"
+                f"可能选错了导入内容或工作表——可点“上一步”重新选择。<br>如果确实要导入这张表，已把{rows}当作表头："
+                f"请在“导入为”一栏逐列指定（必须有：{need}），不需要的列保持“（不导入）”。对应关系会保存，下次自动使用。")
+        else:
+            self.mapping_info.setText(f"表头在{rows}。请核对每一列导入为哪一项（必须有：{need}）。"
+                                      "对应关系会保存，下次自动使用。")
         self._show(2)
 
     def _mapping_from_table(self) -> None:
@@ -261,7 +313,7 @@ class ImportWizard(QDialog):
         self._mapping_from_table()
         missing = imp.missing_required(self.kind_value, self.header)
         if missing:
-            raise ChamberDeskError(f"还没有指定这些必需的列：{'、'.join(missing)}。")
+            raise ChamberDeskError(f"还没有指定这些必需的列：{'、'.join(missing)}。请在“导入为”一栏为它们选择对应的列。")
         path, kind, sheet, header = Path(self.path.text().strip()), self.kind_value, self.sheet, self.header
 
         def work(progress):
@@ -272,6 +324,10 @@ class ImportWizard(QDialog):
 
     def _previewed(self, pv: imp.ImportPreview) -> None:
         self.preview = pv
+        from chamberdesk.core.chambers import list_chambers
+
+        with self.ctx.db.session() as s:
+            self._chamber_names = {c.id: c.name for c in list_chambers(s)}
         c = pv.counts()
         self.counts_label.setText(
             f"共 {len(pv.outcomes)} 行：新增 {c[imp.NEW]}，重复 {c[imp.DUPLICATE]}，跳过 {c[imp.SKIPPED]}，"
@@ -279,48 +335,107 @@ class ImportWizard(QDialog):
         self._fill_preview()
         self._show(3)
 
+    def preview_columns(self) -> list[tuple[str, str]]:
+        """(field, column title) of the understood values shown for each row."""
+        pv = self.preview
+        labels = mappings.labels(pv.kind)
+        mapped = set(pv.header.mapping.values())
+        return [(f, labels.get(f, f)) for f in KEY_FIELDS.get(pv.kind, []) if f in mapped]
+
+    def shown_value(self, o: imp.RowOutcome, fld: str) -> str:
+        """The value as it will be stored (normalised, codes as their Chinese labels); the cell as typed
+        when the row could not be read."""
+        kind = self.preview.kind
+        data = o.data or {}
+        if fld == "chamber" and o.data is not None:
+            names = getattr(self, "_chamber_names", {})
+            ids = [cid for cid, _pos in o.extra.get("seats", [])] if "seats" in o.extra else None
+            if ids is None and "chamber_id" in data:
+                ids = [data["chamber_id"]]
+            if ids is not None:
+                return "、".join(names.get(i, "本级工商联") if i else "本级工商联" for i in ids)
+        if fld in data and data[fld] not in (None, ""):
+            v = data[fld]
+            enum = CODED.get((kind, fld))
+            if enum is not None:
+                return ch.label_of(enum, v) or str(v)
+            if hasattr(v, "isoformat"):
+                return v.isoformat()
+            return str(v)
+        cols = [c for c, f in self.preview.header.mapping.items() if f == fld]
+        return cell_text(o.raw[cols[0]]) if cols and cols[0] < len(o.raw) else ""
+
     def _fill_preview(self) -> None:
         pv = self.preview
         if pv is None:
             return
         t = self.preview_table
         t.setRowCount(0)
+        key = self.preview_columns()
+        heads = FIXED_COLS + [title for _f, title in key] + ["说明"]
+        t.setColumnCount(len(heads))
+        t.setHorizontalHeaderLabels(heads)
         rows = [o for o in pv.outcomes if not self.only_problems.isChecked() or o.status != imp.NEW or o.problems]
-        name_field = mappings.KINDS[pv.kind][0].name
-        name_cols = [c for c, f in pv.header.mapping.items() if f == name_field]
         t.setRowCount(min(len(rows), PREVIEW_LIMIT))
         for r, o in enumerate(rows[:PREVIEW_LIMIT]):
             colour = QBrush(QColor(STATUS_COLOURS[o.status]))
-            what = cell_text(o.raw[name_cols[0]]) if name_cols and name_cols[0] < len(o.raw) else ""
-            items = [str(o.sheet_row), imp.STATUS_LABELS[o.status], what, "",
-                     o.dup_reason or o.reason]
+            reason = "；".join(x for x in (o.dup_reason, o.reason) if x)
+            items = [str(o.sheet_row), imp.STATUS_LABELS[o.status], ""] + \
+                [self.shown_value(o, f) for f, _t in key] + [reason]
             for col, text in enumerate(items):
                 it = QTableWidgetItem(text)
                 it.setBackground(colour)
+                if text and col >= len(FIXED_COLS):
+                    it.setToolTip(text)
                 t.setItem(r, col, it)
             if o.status == imp.DUPLICATE:
                 combo = QComboBox()
                 combo.addItem("按默认", None)
-                for ch in imp.CHOICES:
-                    if ch != "keep" or o.keep_allowed:
-                        combo.addItem(imp.CHOICE_LABELS[ch], ch)
+                for c in imp.CHOICES:
+                    if c != "keep" or o.keep_allowed:
+                        combo.addItem(imp.CHOICE_LABELS[c], c)
                 combo.setCurrentIndex(max(0, combo.findData(o.choice)))
                 combo.currentIndexChanged.connect(lambda _i, o=o, cb=combo: setattr(o, "choice", cb.currentData()))
-                t.setCellWidget(r, 3, combo)
-        t.resizeColumnsToContents()
+                t.setCellWidget(r, 2, combo)
+        # Size from the first rows only (sizing every row of a big sheet is slow), cap wide text columns;
+        # the reason column takes the rest and wraps, its full text is also the tooltip.
+        hh = t.horizontalHeader()
+        last = len(heads) - 1
+        for c in range(last):
+            hh.setSectionResizeMode(c, QHeaderView.ResizeMode.Interactive)
+            w = max([t.fontMetrics().horizontalAdvance(heads[c]) + 24] +
+                    [t.fontMetrics().horizontalAdvance(t.item(r, c).text()) + 16 for r in range(min(t.rowCount(), 200))])
+            if t.cellWidget(0, c) is not None or c == 2:
+                w = max(w, 110)
+            t.setColumnWidth(c, min(w, 220))
+        hh.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+        t.resizeRowsToContents() if t.rowCount() <= 500 else None
 
     def _commit(self) -> None:
         pv = self.preview
         default = self.default_choice.currentData()
 
+        db = self.ctx.db
+
         def work(progress):
+            # A copy of the data file right before writing, so an import that went wrong can be undone.
+            saved = None
+            if getattr(db, "path", None) is not None:
+                progress.report(0, 0, "正在备份数据文件…")
+                try:
+                    saved = backup.make_backup(db, reason="import")
+                except (ChamberDeskError, OSError) as exc:
+                    raise ChamberDeskError(f"导入前的自动备份没有成功，因此没有导入任何数据。\n原因：{exc}\n"
+                                           "请检查磁盘空间和备份文件夹（设置 › 数据安全）后再导入。") from exc
             progress.report(0, 0, "正在写入…")
-            return imp.commit_import(self.ctx.db, pv, on_duplicate=default)
+            return imp.commit_import(db, pv, on_duplicate=default), saved
 
         self.task = run_task(self, "导入", work, on_done=self._committed, label="正在写入…", cancellable=False)
 
-    def _committed(self, res: imp.ImportResult) -> None:
+    def _committed(self, got) -> None:
+        res, saved = got
         self.result = res
+        self.backup_path = saved
         table = {"members": "member", "chambers": "chamber", "meetings": "meeting", "activities": "activity",
                  "contacts": "contact"}[self.preview.kind]
         self.ctx.data_changed.emit(table)
@@ -328,7 +443,9 @@ class ImportWizard(QDialog):
         self.result_label.setText(
             f"<p>导入完成：共 {res.rows} 行</p><ul><li>新增 {res.imported}</li><li>更新 {res.updated}</li>"
             f"<li>重复未导入 {res.duplicates}</li><li>跳过（表头、合计、签字行）{res.skipped}</li>"
-            f"<li>拒绝 {res.rejected}</li></ul>")
+            f"<li>拒绝 {res.rejected}</li></ul>"
+            + (f"<p>导入前已自动备份数据文件：{html.escape(str(saved))}<br>如需撤销这次导入，可在“设置 › 数据安全”中从这份备份恢复。</p>"
+               if saved else "<p>数据保存在数据库服务器上，导入前未自动备份，请用数据库自身的工具备份。</p>"))
         self.errors_btn.setVisible(res.rejected > 0)
         self._show(4)
 

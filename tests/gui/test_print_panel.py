@@ -73,3 +73,25 @@ def test_pdf_pages_renders_a_page(tmp_path, ctx):
     img = pages.render(0, 50)
     assert pages.page_count() > 1 and img.width() > 100 and img.height() > img.width()
     pages.close()
+
+
+def test_federation_standard_scopes_to_the_federation(qtbot, ctx, tmp_path):
+    panel = PrintPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_form("assessment")
+    panel.rubric.setCurrentIndex(panel.rubric.findData("henan-county-wuhao"))
+    assert panel.fed_radio.isVisible() and panel.fed_radio.isChecked()
+    assert not panel.all_radio.isVisible() and not panel.one_radio.isVisible() and not panel.chamber.isVisible()
+    req = panel.request()
+    assert req.federation and req.targets is None
+    assert panel.suggested_name(req).startswith(f"{req.year}年度本级工商联")
+    out = tmp_path / "五好.pdf"
+    with qtbot.waitSignal(panel.finished, timeout=30000) as sig:
+        panel.start("save", out=out)
+    assert sig.args[0] == [out]
+    # back to a chamber standard: the chamber choices return
+    panel.rubric.setCurrentIndex(panel.rubric.findData("sihao"))
+    assert not panel.fed_radio.isVisible() and panel.all_radio.isVisible() and panel.all_radio.isChecked()
+    assert not panel.request().federation
+    assert "记入审计日志" in panel.unmasked.text()

@@ -60,19 +60,25 @@ class PrintPanel(QWidget):
         self.year.setSuffix(" 年")
         self.all_radio = QRadioButton("全部商会")
         self.one_radio = QRadioButton("指定商会：")
+        # Federation standards (县级五好, 五个确保) assess the federation itself, never a chamber.
+        self.fed_radio = QRadioButton("本级工商联")
+        self.fed_radio.setVisible(False)
+        self._rubric_targets: dict[str, str] = {}
         self.all_radio.setChecked(True)
         grp = QButtonGroup(self)
         grp.addButton(self.all_radio)
         grp.addButton(self.one_radio)
+        grp.addButton(self.fed_radio)
         self.chamber = QComboBox()
         self.chamber.setMinimumWidth(220)
         who = QHBoxLayout()
+        who.addWidget(self.fed_radio)
         who.addWidget(self.all_radio)
         who.addWidget(self.one_radio)
         who.addWidget(self.chamber, 1)
         self.per_file = QCheckBox("每个商会单独生成一个 PDF 文件（另存时选择文件夹）")
         self.blank = QCheckBox("空白表（不预填台账数据）")
-        self.unmasked = QCheckBox("显示完整身份证号和电话（将记入操作日志）")
+        self.unmasked = QCheckBox("显示完整身份证号和电话（将记入审计日志）")
 
         form = QFormLayout()
         form.addRow("表格：", self.form)
@@ -101,6 +107,7 @@ class PrintPanel(QWidget):
 
         self.form.currentIndexChanged.connect(self._sync)
         self.one_radio.toggled.connect(self._sync)
+        self.rubric.currentIndexChanged.connect(self._sync)
         self.preview_btn.clicked.connect(lambda: self.start("preview"))
         self.print_btn.clicked.connect(lambda: self.start("print"))
         self.save_btn.clicked.connect(lambda: self.start("save"))
@@ -125,6 +132,7 @@ class PrintPanel(QWidget):
 
             for r in rules.list_rubrics():
                 self.rubric.addItem(f"{r.title}（{r.version}）", r.id)
+                self._rubric_targets[r.id] = r.target
         except Exception:  # noqa: BLE001 - a broken rubric folder must not break printing ledgers
             pass
         if keep_r is not None and self.rubric.findData(keep_r) >= 0:
@@ -133,6 +141,11 @@ class PrintPanel(QWidget):
 
     def set_form(self, key: str) -> None:
         self.form.setCurrentIndex(self.form.findData(key))
+
+    def for_federation(self) -> bool:
+        """An assessment or self-check under a federation standard: the scope is 本级工商联."""
+        return (self.form.currentData() in ("assessment", "selfcheck")
+                and self._rubric_targets.get(self.rubric.currentData() or "") == "federation")
 
     def select_chamber(self, chamber_id: int | None) -> None:
         if chamber_id is None:
@@ -147,7 +160,15 @@ class PrintPanel(QWidget):
         rubric_form = key in ("assessment", "selfcheck")
         self.rubric.setEnabled(rubric_form)
         self.year.setEnabled(key != "ledger" and key != "roster")
-        per_chamber = key != "ledger"
+        fed = self.for_federation()
+        self.fed_radio.setVisible(fed)
+        for w in (self.all_radio, self.one_radio, self.chamber, self.per_file):
+            w.setVisible(not fed)
+        if fed:
+            self.fed_radio.setChecked(True)
+        elif self.fed_radio.isChecked():
+            self.all_radio.setChecked(True)
+        per_chamber = key != "ledger" and not fed
         for w in (self.all_radio, self.one_radio):
             w.setEnabled(per_chamber)
         self.chamber.setEnabled(per_chamber and self.one_radio.isChecked())
@@ -158,20 +179,24 @@ class PrintPanel(QWidget):
     def request(self) -> PrintRequest:
         key = self.form.currentData()
         targets = None
-        if key != "ledger" and self.one_radio.isChecked():
+        fed = self.for_federation()
+        if key != "ledger" and not fed and self.one_radio.isChecked():
             if self.chamber.currentData() is None:
                 raise ValueError("请选择商会")
             targets = [self.chamber.currentData()]
         if key in ("assessment", "selfcheck") and not self.rubric.currentData():
             raise ValueError("没有可用的考评标准")
         return PrintRequest(form=key, year=self.year.value(), rubric_id=self.rubric.currentData(), targets=targets,
+                            federation=fed,
                             member_filter=self.member_filter, unmasked=self.unmasked.isEnabled() and self.unmasked.isChecked(),
                             blank=self.blank.isEnabled() and self.blank.isChecked(),
                             per_file=self.per_file.isEnabled() and self.per_file.isChecked())
 
     def suggested_name(self, req: PrintRequest) -> str:
         label = FORMS[req.form]
-        if req.targets:
+        if req.federation:
+            label = f"本级工商联{label}"
+        elif req.targets:
             label = f"{self.chamber.currentText()}{label}"
         if req.form not in ("ledger", "roster"):
             label = f"{req.year}年度{label}"

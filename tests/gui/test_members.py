@@ -350,8 +350,9 @@ def backups_of(ctx) -> list:
 
 
 def seats(ctx, ids) -> dict[int, list[tuple]]:
-    from chamberdesk.core.models import Membership
     from sqlmodel import col, select
+
+    from chamberdesk.core.models import Membership
 
     with ctx.db.session() as s:
         rows = s.exec(select(Membership).where(col(Membership.member_id).in_(ids)).order_by(Membership.id))
@@ -374,7 +375,7 @@ def test_bulk_tag_is_backed_up_and_undone_in_one_step(qtbot, page, ctx, monkeypa
     assert len(backups_of(ctx)) == 1  # taken before the change
     with ctx.db.session() as s:
         assert all("年轻一代" in s.get(Member, i).tags for i in ids)
-    assert page.undo_stack.next_label() == "加标签（%d 家）" % sum("年轻一代" not in t for t in before.values())
+    assert page.undo_stack.next_label() == f"加标签（{sum('年轻一代' not in t for t in before.values())} 家）"
     page.undo()  # Ctrl+Z: the whole batch
     with ctx.db.session() as s:
         assert {i: s.get(Member, i).tags for i in ids} == before
@@ -425,8 +426,9 @@ def test_bulk_delete_is_backed_up_and_undone(qtbot, page, ctx, answer_modal):
 
 
 def test_side_panel_masks_numbers_and_reveal_shows_them_and_is_logged(qtbot, page, ctx, answer_modal):
-    from chamberdesk.core.models import AuditLog
     from sqlmodel import select
+
+    from chamberdesk.core.models import AuditLog
 
     mid = page.model.ids[3]
     page.select_ids([mid])

@@ -6,9 +6,8 @@ import pytest
 from PySide6.QtWidgets import QMessageBox
 from sqlmodel import select
 
-from chamberdesk.core import accounts
+from chamberdesk.core import accounts, records
 from chamberdesk.core import members as svc
-from chamberdesk.core import records
 from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member
 from chamberdesk.gui.dialogs.recycle_bin import KINDS, RecycleBinDialog
 from chamberdesk.gui.pages.members import Page

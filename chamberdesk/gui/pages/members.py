@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-
 from sqlmodel import Session, col, select
 
 from chamberdesk.core import members as svc
@@ -128,7 +127,7 @@ class LeaveDialog(QDialog):
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("例如：企业注销、本人申请")
         form = QFormLayout(self)
-        form.addRow(QLabel(f"将选中的 {count} 家会员标记为已退会，其在各商会的职务同日结束。"))
+        form.addRow(QLabel(f"将选中的 {count} 家会员标记为已退会，其在各商会的职务同日结束。\n操作前会自动备份，做完可按 Ctrl+Z 整批撤销。"))
         form.addRow("退会日期：", self.date_edit)
         form.addRow("退会原因：", self.reason)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtWidgets import QMessageBox
 
 from chamberdesk import rules
 from chamberdesk.core import assessments
-from chamberdesk.gui.pages.assessment import C_LAST, C_STATUS, Page, RubricEditor
+from chamberdesk.gui.pages.assessment import C_EXPLAIN, C_INPUT, C_LAST, C_STATUS, C_TITLE, Page, RubricEditor
 
 
 @pytest.fixture(autouse=True)
@@ -30,7 +32,7 @@ def row_of(page, item_id):
 
 
 def test_checklist_fill_evidence_and_finalise(qtbot, ctx, tmp_path, monkeypatch):
-    page = open_page(qtbot, ctx)
+    page = open_page(qtbot, ctx, year=date.today().year - 1)  # a finished year can be finalised
     year = page.year_box.currentData()
     assert page.rubric.id == "wuyou-wuhao"
     assert page.table.rowCount() == len(page.rubric.items)
@@ -68,14 +70,14 @@ def test_checklist_fill_evidence_and_finalise(qtbot, ctx, tmp_path, monkeypatch)
         assert assessments.stored_result(a).item("finance_archived").status == "pass"
 
     # reopening shows the stored, locked result
-    again = open_page(qtbot, ctx)
+    again = open_page(qtbot, ctx, year=year)
     assert again.locked and again.result.item("finance_archived").status == "pass"
 
 
 def test_matrix_filter_and_export(qtbot, ctx, tmp_path):
     from openpyxl import load_workbook
 
-    page = open_page(qtbot, ctx)
+    page = open_page(qtbot, ctx, year=date.today().year - 1)
     page.tabs.setCurrentIndex(1)
     assert page.matrix.rowCount() == 12
     all_cols = page.matrix.columnCount()
@@ -122,3 +124,42 @@ def test_copy_rubric_as_the_offices_own(qtbot, ctx):
     assert mine.user and mine.item("quarterly_activities").rule_text() == "每季度会员活动不少于3次"
     page.refresh()
     assert page.rubric_box.findData("wuyou-wuhao-local") >= 0
+
+
+def test_defaults_to_this_year_with_compact_rows_and_editors_inside_their_cells(qtbot, ctx):
+    page = open_page(qtbot, ctx)
+    assert page.year_box.currentData() == date.today().year
+    line = page.table.fontMetrics().lineSpacing()
+    for row, it in enumerate(page.result.items):
+        # the 说明 column does not repeat the rule; the tooltip keeps the whole explanation
+        assert not page.table.item(row, C_EXPLAIN).text().startswith(it.title)
+        assert page.table.item(row, C_EXPLAIN).toolTip() == it.explanation
+        assert page.table.rowHeight(row) <= max(3 * line + 8, 40)
+    # 通州: every editor fits inside its row
+    page.rubric_box.setCurrentIndex(page.rubric_box.findData("tongzhou-kaoping"))
+    page.target_box.setCurrentIndex(page.target_box.findText("城关镇商会"))
+    editors = [(row, page.table.cellWidget(row, C_INPUT)) for row in range(page.table.rowCount())]
+    editors = [(row, w) for row, w in editors if w is not None]
+    assert editors
+    for row, w in editors:
+        assert w.sizeHint().height() <= page.table.rowHeight(row)
+    assert page.table.item(0, C_TITLE).text() == page.result.items[0].title
+
+
+def test_matrix_headings_are_short_and_unique(qtbot, ctx):
+    page = open_page(qtbot, ctx)
+    for rid in ("henan-county-wuhao", "tongzhou-kaoping", "wuyou-wuhao"):
+        page.rubric_box.setCurrentIndex(page.rubric_box.findData(rid))
+        page.tabs.setCurrentIndex(1)
+        heads = [page.matrix.horizontalHeaderItem(c) for c in range(page.matrix.columnCount())]
+        texts = [h.text() for h in heads]
+        assert len(texts) == len(set(texts)) and len(texts) > 3
+        assert not any("…" in t for t in texts)
+        assert all(len(t) <= 10 for t in texts)
+        items = page.matrix_results[0].items
+        assert [h.toolTip() for h in heads[3:]] == [i.title for i in items]
+    # the federation's long name shows whole in the 对象 box
+    page.rubric_box.setCurrentIndex(page.rubric_box.findData("wuge-quebao"))
+    name = page.target_box.currentText()
+    assert page.target_box.toolTip() == name
+    assert page.target_box.width() >= page.target_box.fontMetrics().horizontalAdvance(name)

@@ -65,14 +65,20 @@ class Page(QWidget):
         title = QLabel("考评")
         title.setStyleSheet("font-size:16pt; font-weight:600;")
         self.rubric_box = QComboBox()
-        self.rubric_box.setMinimumContentsLength(22)
+        self.rubric_box.setMinimumContentsLength(18)
+        self.rubric_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+        self.rubric_box.currentTextChanged.connect(self.rubric_box.setToolTip)
         self.year_box = QComboBox()
         this = date.today().year
         for y in range(this, this - YEARS_BACK, -1):
             self.year_box.addItem(f"{y}年", y)
-        self.year_box.setCurrentIndex(1)  # last year: the one usually being assessed
+        # this year, like every other page: the engine leaves what can still be met as 待填写, not 未达标
+        self.year_box.setCurrentIndex(0)
         self.target_box = QComboBox()
-        self.target_box.setMinimumContentsLength(14)
+        self.target_box.setMinimumContentsLength(10)
+        # the longest name (清河县工商业联合会（总商会）) shows whole; the tooltip repeats it anyway
+        self.target_box.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.target_box.currentTextChanged.connect(self.target_box.setToolTip)
         self.copy_button = QPushButton("复制为本单位细则…")
         self.copy_button.setToolTip("复制当前细则，修改标题、标准、分值和凭证要求后另存为本单位细则")
         self.copy_button.clicked.connect(self.copy_rubric)
@@ -130,10 +136,14 @@ class Page(QWidget):
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         hh = self.table.horizontalHeader()
-        for c, width in ((C_GROUP, 110), (C_TITLE, 260), (C_KIND, 64), (C_STATUS, 70), (C_LAST, 64), (C_INPUT, 130)):
+        for c, width in ((C_GROUP, 96), (C_TITLE, 250), (C_KIND, 70), (C_STATUS, 60), (C_LAST, 52), (C_INPUT, 150)):
             self.table.setColumnWidth(c, width)
         hh.setSectionResizeMode(C_EXPLAIN, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_detail)
+        # wrapped text needs new heights when the columns change width (the window was resized)
+        self._rows_timer = QTimer(self, singleShot=True, interval=60)
+        self._rows_timer.timeout.connect(self._compact_rows)
+        hh.sectionResized.connect(lambda *_: self._rows_timer.start())
 
         self.detail = QTextBrowser()
         self.detail.setOpenLinks(False)
@@ -143,6 +153,7 @@ class Page(QWidget):
         split.addWidget(self.detail)
         split.setStretchFactor(0, 4)
         split.setStretchFactor(1, 1)
+        split.setSizes([460, 100])
         lay = QVBoxLayout(w)
         lay.addLayout(bar)
         lay.addWidget(split, 1)
@@ -308,7 +319,7 @@ class Page(QWidget):
         items = {it.id: it for it in self.rubric.items} if self.rubric else {}
         for row, it in enumerate(res.items):
             cells = [it.group_title, it.title, rules.KIND_LABELS.get(it.kind, it.kind), it.status_label,
-                     last[it.id].status_label if it.id in last else "", "", it.explanation]
+                     last[it.id].status_label if it.id in last else "", "", explanation_only(it)]
             for c, text in enumerate(cells):
                 cell = QTableWidgetItem(text)
                 if c == C_STATUS:
@@ -318,7 +329,7 @@ class Page(QWidget):
                     cell.setFont(f)
                 if c == C_LAST and it.id in last and last[it.id].status != it.status:
                     cell.setForeground(QBrush(QColor(STATUS_COLOURS[last[it.id].status])))
-                if c == C_EXPLAIN:
+                if c in (C_EXPLAIN, C_TITLE, C_GROUP):
                     cell.setToolTip(it.explanation)
                 self.table.setItem(row, c, cell)
             spec = items.get(it.id)
@@ -327,12 +338,25 @@ class Page(QWidget):
                 self.table.removeCellWidget(row, C_INPUT)  # setCellWidget(None) would leave the old one
             else:
                 self.table.setCellWidget(row, C_INPUT, editor)
-        self.table.resizeRowsToContents()
-        if 0 <= selected < len(res.items):
-            self.table.selectRow(selected)
+        self._compact_rows()
+        if res.items:
+            self.table.selectRow(selected if 0 <= selected < len(res.items) else 0)
         self._show_summary()
         self._show_state()
         self._show_detail()
+
+    def _compact_rows(self) -> None:
+        """Rows at most three lines high (the full text is in the tooltip and the detail below), never
+        lower than the row's editor, so an editor stays inside its cell."""
+        self.table.resizeRowsToContents()
+        line = self.table.fontMetrics().lineSpacing()
+        cap = 3 * line + 8
+        for row in range(self.table.rowCount()):
+            h = min(self.table.rowHeight(row), cap)
+            w = self.table.cellWidget(row, C_INPUT)
+            if w is not None:
+                h = max(h, w.sizeHint().height() + 4)
+            self.table.setRowHeight(row, h)
 
     def _editor(self, it: rules.ItemResult, spec: rules.Item) -> QWidget | None:
         """The input widget for an item the clerk fills in: attested values, scores, missing figures."""
@@ -439,7 +463,7 @@ class Page(QWidget):
             return
         it = res.items[row]
         parts = [f"<p><b>{html.escape(it.title)}</b>　<span style='color:{STATUS_COLOURS[it.status]}'>"
-                 f"{it.status_label}</span></p>", f"<p>{html.escape(it.explanation)}</p>"]
+                 f"{it.status_label}</span></p>", f"<p>{html.escape(explanation_only(it))}</p>"]
         facts = [f"本年：{html.escape(it.value_text())}", f"标准：{html.escape(it.threshold_text())}"]
         if it.max_points:
             facts.append(f"得分：{rules.show_value(it.points)} / {rules.show_value(it.max_points)}")
@@ -570,7 +594,7 @@ class Page(QWidget):
         self.matrix.clear()
         self.matrix.setColumnCount(len(heads))
         self.matrix.setRowCount(len(rows))
-        self.matrix.setHorizontalHeaderLabels([short_title(h) for h in heads])
+        self.matrix.setHorizontalHeaderLabels(matrix_headings(heads))
         for c, h in enumerate(heads):
             self.matrix.horizontalHeaderItem(c).setToolTip(h)
         self.matrix.setVerticalHeaderLabels([name for name, _ in rows])
@@ -589,8 +613,7 @@ class Page(QWidget):
                     if it:
                         cell.setToolTip(it.explanation)
                 self.matrix.setItem(r, c, cell)
-        for c in range(len(heads)):
-            self.matrix.setColumnWidth(c, 80 if c < 3 else 112)
+        self.matrix.resizeColumnsToContents()
 
     def _matrix_open(self, row: int, _col: int) -> None:
         name = self.matrix.verticalHeaderItem(row).text() if self.matrix.verticalHeaderItem(row) else ""
@@ -633,9 +656,35 @@ class Page(QWidget):
 
 
 def short_title(title: str) -> str:
-    """A column heading: the label before "：" (有专人, 第一条) or the first words."""
-    head = title.split("：", 1)[0]
-    return head if len(head) <= 8 else head[:7] + "…"
+    """The label before "：" (有专人, 第一条) when it is short; else the whole title."""
+    head, sep, _rest = title.partition("：")
+    return head if sep and len(head) <= 8 else title
+
+
+def matrix_headings(heads: list[str]) -> list[str]:
+    """Short, unique column headings after the three summary columns: a short label as it is (有专人),
+    a repeated one numbered (河南: 第一条①, 第一条②, 第二条), a long title numbered with its first words
+    (3 每季度会员活动); the full title is the header's tooltip."""
+    CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
+    items = heads[3:]
+    shorts = [short_title(h) for h in items]
+    seen: dict[str, int] = {}
+    out = heads[:3]
+    for n, (full, short) in enumerate(zip(items, shorts, strict=True), start=1):
+        if short != full or len(full) <= 8:
+            if shorts.count(short) > 1:
+                k = seen[short] = seen.get(short, 0) + 1
+                short += CIRCLED[k - 1] if k <= len(CIRCLED) else f"({k})"
+            out.append(short)
+        else:
+            out.append(f"{n} {full[:6].rstrip('（(、，,：')}")
+    return out
+
+
+def explanation_only(it: rules.ItemResult) -> str:
+    """The explanation without the rule's title in front (the 条目 column already shows it)."""
+    prefix = it.title + "："
+    return it.explanation[len(prefix):] if it.explanation.startswith(prefix) else it.explanation
 
 
 def write_matrix_xlsx(out: Path, title: str, heads: list[str], rows: list[tuple[str, list[str]]],

@@ -49,6 +49,8 @@ class TempCluster:
         subprocess.run([*self._as_user, *args], check=True, capture_output=True, timeout=120)
 
     def start(self) -> None:
+        reap_orphans(self.bindir, self._as_user)
+        (self.root / "owner.pid").write_text(str(os.getpid()))
         self._run(str(self.bindir / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "postgres",
                   "-E", "UTF8", "--locale=C.UTF-8", "--no-sync")
         opts = (f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=off "
@@ -72,6 +74,32 @@ class TempCluster:
 
     def url(self, database: str = "postgres") -> str:
         return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/{database}"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def reap_orphans(bindir: Path, as_user: list[str]) -> None:
+    """Stop clusters left running by a test session that was killed (its teardown never ran)."""
+    for root in Path(tempfile.gettempdir()).glob("chamberdesk-pg-*"):
+        owner = root / "owner.pid"
+        try:
+            pid = int(owner.read_text())
+        except (OSError, ValueError):
+            continue
+        if _alive(pid):
+            continue  # another test session is using it
+        with contextlib.suppress(Exception):
+            subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "-w",
+                            "stop"], capture_output=True, timeout=60)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 class ExternalServer:

@@ -13,6 +13,9 @@ from chamberdesk.core import chambers, members
 from chamberdesk.core.db import HEAD_REVISION, open_database
 from chamberdesk.core.errors import ChamberDeskError, InvalidInput
 from chamberdesk.core.models import Chamber, Member
+from chamberdesk.core.validators import credit_code_check_char
+
+CODE = "91130534MA0000002" + credit_code_check_char("91130534MA0000002")
 
 
 def test_migrations_reach_head_on_an_empty_server_database(pg_url) -> None:
@@ -49,8 +52,6 @@ def test_newer_server_schema_is_refused(pg_migrated_url) -> None:
 
 
 def test_partial_unique_index_only_binds_active_members(db) -> None:
-    from test_services import CODE
-
     with db.transaction() as s:
         a = members.create_member(s, {"kind": "enterprise", "enterprise_name": "甲公司", "credit_code": CODE, "join_date": date(2020, 1, 1)})
     # Past the service check, the database itself refuses a second active holder of the code.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 import subprocess
 import sys
 
@@ -265,3 +266,50 @@ def test_ask_login_off_and_cancel(qtbot, db, answer_modal):
         accounts.enable_accounts(s, "guanli", "Xinxi2024a")
     answer_modal("取消")
     assert ask_login(db) is None
+
+
+def test_audit_in_words_and_paged(qtbot, page):
+    import time
+
+    from chamberdesk.core.activities import create_activity
+    from chamberdesk.gui.pages.settings import AUDIT_PAGE, SYSTEM_USER
+
+    db = page.ctx.db
+    with db.transaction() as s:
+        create_activity(s, {"category": "villages", "date": date(2025, 6, 1), "title": "审计样本活动",
+                            "participant_count": 3})
+    with db.transaction() as s:
+        s.add(AuditLog(user="", action="update", table_name="meeting", record_id=1,
+                       before=json.dumps({"body": "party_group"}), after=json.dumps({"body": "presidium"})))
+    t0 = time.perf_counter()
+    page.tabs.setCurrentWidget(page.audit)
+    opened = time.perf_counter() - t0
+    tab = page.audit
+    rows = tab.model.rows
+    assert opened < 1.0 and len(rows) == AUDIT_PAGE < tab.model.total  # first page only, fast
+    act = next(r for r in rows if "审计样本活动" in r[6])
+    assert "活动类别：万企兴万村" in act[6] and "villages" not in act[6] and "所属单位：本级工商联" in act[6]
+    sysrow = next(r for r in rows if r[3] == "会议" and "党组会" in r[5])
+    assert sysrow[1] == SYSTEM_USER and "会议类型：党组会" in sysrow[5] and "party_group" not in sysrow[5]
+    assert tab.more_btn.isVisibleTo(tab) and "向下滚动加载更多" in tab.count.text()
+    tab.more_btn.click()
+    assert len(tab.model.rows) == 2 * AUDIT_PAGE
+    tab.view.scrollToBottom()
+    qtbot.waitUntil(lambda: len(tab.model.rows) >= 2 * AUDIT_PAGE)
+    # filter by the system user
+    tab.user.setCurrentIndex(tab.user.findData(SYSTEM_USER))
+    tab.refresh()
+    assert [r[1] for r in tab.model.rows] == [SYSTEM_USER] and tab.model.total == 1
+
+
+def test_federation_form_save_in_sight_at_1366x768(qtbot, page):
+    page.resize(1180, 640)  # what the page gets inside the window on a 1366×768 screen
+    page.show()
+    page.tabs.setCurrentWidget(page.federation)
+    qtbot.waitExposed(page)
+    tab = page.federation
+    btn = tab.save_btn
+    bottom = btn.mapTo(page, btn.rect().bottomLeft()).y()
+    assert btn.isVisible() and bottom <= page.height()
+    spin = tab.widgets["staff_count"]
+    assert spin.width() <= 200  # number boxes do not stretch across the page

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
+    QGridLayout,
     QGroupBox,
     QHBoxLayout,
     QLabel,
@@ -38,6 +39,7 @@ from sqlalchemy import func
 from sqlmodel import col, select
 
 from chamberdesk.core import accounts, backup, integrity, models, privacy
+from chamberdesk.core import choices as ch
 from chamberdesk.core.choices import AuditAction, Role
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import (
@@ -50,7 +52,7 @@ from chamberdesk.core.federation import (
 )
 from chamberdesk.core.models import AUDITED_TABLES, FEDERATION_LABELS, AuditLog, Federation
 
-AUDIT_LIMIT = 5000  # rows shown at once; the filters narrow it, the export takes all that match
+AUDIT_PAGE = 300  # rows fetched at a time; scrolling down (or 加载更多) fetches the next page
 
 # Column labels of every table, for showing before/after values in words.
 _FIELD_LABELS: dict[str, str] = {}
@@ -76,7 +78,49 @@ def _error(parent: QWidget, exc: BaseException, title: str = "操作未完成") 
     QMessageBox.warning(parent, title, str(exc))
 
 
-def format_change(raw: str | None) -> str:
+_FIELD_LABELS.update({
+    "id": "记录号", "version": "版本", "updated_at": "修改时间", "chamber_id": "所属单位", "member_id": "会员",
+    "meeting_id": "会议", "activity_id": "活动", "evidence_id": "凭证", "record_id": "记录号",
+    "table_name": "对象",
+})
+# Per table first: the same field name means different things in different tables ("kind").
+_TABLE_LABELS: dict[str, dict[str, str]] = {
+    "federation": models.FEDERATION_LABELS, "chamber": models.CHAMBER_LABELS, "member": models.MEMBER_LABELS,
+    "meeting": models.MEETING_LABELS, "activity": models.ACTIVITY_LABELS, "contact": models.CONTACT_LABELS,
+}
+# Coded fields (table, field) → their enum, so the log shows 万企兴万村, not villages.
+_CODED: dict[tuple[str, str], type[ch.Choice]] = {
+    ("chamber", "kind"): ch.ChamberKind, ("chamber", "status"): ch.ChamberStatus,
+    ("chamber", "party_org"): ch.PartyOrg, ("chamber", "rules"): ch.ChamberRule,
+    ("member", "kind"): ch.MemberKind, ("member", "rep_gender"): ch.Gender, ("member", "size_class"): ch.SizeClass,
+    ("member", "rep_political_status"): ch.PoliticalStatus, ("member", "industry"): ch.Industry,
+    ("membership", "position"): ch.Position, ("politicalseat", "kind"): ch.SeatKind,
+    ("politicalseat", "level"): ch.SeatLevel, ("meeting", "body"): ch.MeetingBody,
+    ("activity", "category"): ch.ActivityCategory, ("contact", "way"): ch.ContactWay, ("app_user", "role"): ch.Role,
+}
+# Tables where an empty chamber means the federation's own record.
+_FEDERATION_LEVEL = {"meeting", "activity", "contact", "membership", "evidence"}
+SYSTEM_USER = "（系统）"
+
+
+def _label_value(table: str, key: str, v: Any, chambers: dict[int, str]) -> str:
+    if key == "chamber_id":
+        if v in (None, ""):
+            return "本级工商联" if table in _FEDERATION_LEVEL else ""
+        return chambers.get(v, f"商会（记录号 {v}）")
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "是" if v else "否"
+    enum = _CODED.get((table, key))
+    if enum is not None and isinstance(v, str):
+        parts = [p for p in v.split(",") if p] if "," in v else [v]
+        return "、".join(ch.label_of(enum, p) or p for p in parts)
+    return str(v)
+
+
+def format_change(raw: str | None, table: str = "", chambers: dict[int, str] | None = None) -> str:
+    """A before/after JSON record in words: Chinese field names and labels for coded values."""
     if not raw:
         return ""
     try:
@@ -85,7 +129,9 @@ def format_change(raw: str | None) -> str:
         return raw
     if not isinstance(data, dict):
         return str(data)
-    return "；".join(f"{_FIELD_LABELS.get(k, k)}：{'' if v is None else v}" for k, v in data.items())
+    names = _TABLE_LABELS.get(table, {})
+    return "；".join(f"{names.get(k) or _FIELD_LABELS.get(k, k)}：{_label_value(table, k, v, chambers or {})}"
+                    for k, v in data.items())
 
 
 # --- 本级工商联 -------------------------------------------------------------------------------------
@@ -96,7 +142,12 @@ class FederationTab(QWidget):
         self.page = page
         self.widgets: dict[str, QWidget] = {}
         self.version: int | None = None
-        form = QFormLayout()
+        # Two label/field pairs per row with narrow number boxes, so the whole form and 保存 fit a
+        # 1366×768 screen without scrolling.
+        form = QGridLayout()
+        form.setHorizontalSpacing(12)
+        form.setColumnStretch(4, 1)
+        slot = 0
         for name, label in FEDERATION_LABELS.items():
             ann = Federation.model_fields[name].annotation
             if ann is bool:
@@ -112,7 +163,22 @@ class FederationTab(QWidget):
                 w = QLineEdit()
             w.setObjectName(f"fed_{name}")
             self.widgets[name] = w
-            form.addRow(label, w)
+            lab = QLabel(label)
+            if name == "name":  # the long unit name gets a row of its own
+                w.setMinimumWidth(360)
+                form.addWidget(lab, 0, 0)
+                form.addWidget(w, 0, 1, 1, 3)
+                slot = 2
+                continue
+            if isinstance(w, (QSpinBox, QDoubleSpinBox)):
+                w.setFixedWidth(150)
+            elif isinstance(w, QLineEdit):
+                w.setMinimumWidth(150)
+                w.setMaximumWidth(260)
+            r, c = divmod(slot, 2)
+            form.addWidget(lab, r, c * 2)
+            form.addWidget(w, r, c * 2 + 1)
+            slot += 1
         self.year = QSpinBox()
         self.year.setRange(2000, 2100)
         self.year.setValue(date.today().year)
@@ -124,10 +190,14 @@ class FederationTab(QWidget):
             w.setSuffix(" 元")
         self.year.valueChanged.connect(self._load_budget)
         budget = QGroupBox("年度预算")
-        bf = QFormLayout(budget)
-        bf.addRow("年度", self.year)
-        bf.addRow("工作经费", self.working)
-        bf.addRow("招商引资经费", self.investment)
+        bf = QHBoxLayout(budget)
+        self.year.setFixedWidth(100)
+        for w in (self.working, self.investment):
+            w.setFixedWidth(170)
+        for label, w in (("年度", self.year), ("工作经费", self.working), ("招商引资经费", self.investment)):
+            bf.addWidget(QLabel(label))
+            bf.addWidget(w)
+        bf.addStretch(1)
         self.save_btn = QPushButton("保存")
         self.save_btn.setObjectName("saveFederation")
         self.save_btn.clicked.connect(self.save)
@@ -135,17 +205,19 @@ class FederationTab(QWidget):
         lay = QVBoxLayout(inner)
         lay.addLayout(form)
         lay.addWidget(budget)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.save_btn)
-        lay.addLayout(row)
         lay.addStretch(1)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
         scroll.setWidget(inner)
+        row = QHBoxLayout()  # outside the scroll area: 保存 is always in sight
+        row.setContentsMargins(9, 0, 9, 6)
+        row.addStretch(1)
+        row.addWidget(self.save_btn)
         outer = QVBoxLayout(self)
         outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        outer.addWidget(scroll, 1)
+        outer.addLayout(row)
 
     def refresh(self) -> None:
         with self.page.ctx.db.session() as s:
@@ -646,11 +718,30 @@ class AuditModel(QAbstractTableModel):
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[tuple] = []
+        self.total = 0  # rows that match the filters
+        self.loader = None  # (offset) -> next page of rows
 
-    def set_rows(self, rows: list[tuple]) -> None:
+    def set_rows(self, rows: list[tuple], total: int | None = None, loader=None) -> None:
         self.beginResetModel()
         self.rows = rows
+        self.total = len(rows) if total is None else total
+        self.loader = loader
         self.endResetModel()
+
+    # Qt asks for more when the view is scrolled to the bottom.
+    def canFetchMore(self, parent: QModelIndex = QModelIndex()) -> bool:  # noqa: B008
+        return not parent.isValid() and self.loader is not None and len(self.rows) < self.total
+
+    def fetchMore(self, parent: QModelIndex = QModelIndex()) -> None:  # noqa: B008
+        if not self.canFetchMore(parent):
+            return
+        more = self.loader(len(self.rows))
+        if not more:
+            self.total = len(self.rows)
+            return
+        self.beginInsertRows(QModelIndex(), len(self.rows), len(self.rows) + len(more) - 1)
+        self.rows.extend(more)
+        self.endInsertRows()
 
     def rowCount(self, parent: QModelIndex = QModelIndex()) -> int:  # noqa: B008
         return 0 if parent.isValid() else len(self.rows)
@@ -670,10 +761,10 @@ class AuditModel(QAbstractTableModel):
         return None
 
 
-def audit_rows(session, *, user: str = "", table: str = "", start: date | None = None, end: date | None = None,
-               limit: int | None = AUDIT_LIMIT) -> list[tuple]:
-    q = select(AuditLog).order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc())
-    if user:
+def _audit_where(q, user: str, table: str, start: date | None, end: date | None):
+    if user == SYSTEM_USER:
+        q = q.where((col(AuditLog.user).is_(None)) | (AuditLog.user == ""))
+    elif user:
         q = q.where(AuditLog.user == user)
     if table:
         q = q.where(AuditLog.table_name == table)
@@ -681,14 +772,30 @@ def audit_rows(session, *, user: str = "", table: str = "", start: date | None =
         q = q.where(AuditLog.at >= datetime.combine(start, datetime.min.time()))
     if end:
         q = q.where(AuditLog.at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
+    return q
+
+
+def audit_count(session, *, user: str = "", table: str = "", start: date | None = None,
+                end: date | None = None) -> int:
+    return session.exec(_audit_where(select(func.count()).select_from(AuditLog), user, table, start, end)).one()
+
+
+def audit_rows(session, *, user: str = "", table: str = "", start: date | None = None, end: date | None = None,
+               limit: int | None = AUDIT_PAGE, offset: int = 0) -> list[tuple]:
+    """One page of the log, newest first, in words."""
+    from chamberdesk.core.models import Chamber
+
+    q = _audit_where(select(AuditLog), user, table, start, end)
+    q = q.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc()).offset(offset)
     if limit:
         q = q.limit(limit)
+    chambers = dict(session.exec(select(Chamber.id, Chamber.name)).all())
     out = []
     for e in session.exec(q):
         act = AuditAction.parse(e.action)
-        out.append((e.at.strftime("%Y-%m-%d %H:%M:%S"), e.user, act.label if act else e.action,
+        out.append((e.at.strftime("%Y-%m-%d %H:%M:%S"), e.user or SYSTEM_USER, act.label if act else e.action,
                     AUDITED_TABLES.get(e.table_name, e.table_name), e.record_id,
-                    format_change(e.before), format_change(e.after)))
+                    format_change(e.before, e.table_name, chambers), format_change(e.after, e.table_name, chambers)))
     return out
 
 
@@ -748,6 +855,11 @@ class AuditTab(QWidget):
         row.addWidget(apply_btn)
         row.addStretch(1)
         row.addWidget(self.count)
+        self.more_btn = QPushButton("加载更多")
+        self.more_btn.setObjectName("auditMore")
+        self.more_btn.clicked.connect(lambda: self.model.fetchMore())
+        self.model.rowsInserted.connect(lambda *_: self._show_count())
+        row.addWidget(self.more_btn)
         row.addWidget(self.export_btn)
         note = QLabel("审计日志只能查看和导出，不能修改；至少保留 3 年。")
         note.setObjectName("muted")
@@ -762,24 +874,38 @@ class AuditTab(QWidget):
 
     def _fill_users(self, session) -> None:
         current = self.user.currentData()
-        names = [u for u in session.exec(select(AuditLog.user).distinct().order_by(AuditLog.user)) if u]
+        found = list(session.exec(select(AuditLog.user).distinct().order_by(AuditLog.user)))
+        names = [u for u in found if u]
         self.user.blockSignals(True)
         self.user.clear()
         self.user.addItem("全部用户", "")
         for n in names:
             self.user.addItem(n, n)
+        if len(names) < len(found):
+            self.user.addItem(SYSTEM_USER, SYSTEM_USER)
         idx = self.user.findData(current) if current else 0
         self.user.setCurrentIndex(max(idx, 0))
         self.user.blockSignals(False)
 
     def refresh(self) -> None:
-        with self.page.ctx.db.session() as s:
+        flt = self.filters()
+        db = self.page.ctx.db
+        with db.session() as s:
             self._fill_users(s)
-            rows = audit_rows(s, **self.filters())
-            total = s.exec(select(func.count()).select_from(AuditLog)).one()
-        self.model.set_rows(rows)
-        more = f"（只显示最新 {AUDIT_LIMIT} 条，请缩小筛选范围）" if len(rows) >= AUDIT_LIMIT else ""
-        self.count.setText(f"{len(rows)} 条{more}　共 {total} 条")
+            rows = audit_rows(s, **flt)
+            total = audit_count(s, **flt) if len(rows) >= AUDIT_PAGE else len(rows)
+
+        def load(offset: int) -> list[tuple]:
+            with db.session() as s2:
+                return audit_rows(s2, **flt, offset=offset)
+
+        self.model.set_rows(rows, total, load)
+        self._show_count()
+
+    def _show_count(self) -> None:
+        shown, total = len(self.model.rows), self.model.total
+        self.more_btn.setVisible(shown < total)
+        self.count.setText(f"共 {total} 条" if shown >= total else f"已显示最新 {shown} 条，共 {total} 条（向下滚动加载更多）")
 
     def export(self, path: str | None = None) -> None:
         if path is None:

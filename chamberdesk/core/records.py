@@ -94,9 +94,16 @@ def restore(session: Session, model: type[T], record_id: int) -> T:
 
 
 def purge(session: Session, model: type[T], record_id: int) -> None:
+    """Delete for good. A member's own contact records go with it (seats, seats' history, attendance
+    and honours cascade in the database); a chamber still named by meetings or activities is refused."""
+    from chamberdesk.core.models import Contact
+
     obj = session.get(model, record_id)
     if obj is None or obj.deleted_at is None:
         raise NotFound("只能彻底删除回收站中的记录。")
+    if model.__tablename__ == "member":
+        for contact in session.exec(select(Contact).where(Contact.member_id == record_id)):
+            session.delete(contact)
     session.delete(obj)
 
 

@@ -147,6 +147,22 @@ def test_ledger_filter_and_seats(db) -> None:
         assert hist.seats[0][:2] == ("城关镇商会", "副会长")
 
 
+def test_purging_a_member_takes_its_contacts_and_seats(db) -> None:
+    m = new_member(db)
+    with db.transaction() as s:
+        ch = chambers.create_chamber(s, {"name": "城关镇商会", "kind": "township"})
+        members.assign_to_chamber(s, [m.id], ch.id)
+        contacts.log_contact(s, {"member_id": m.id, "date": date(2024, 6, 1), "way": "电话"})
+        members.delete_member(s, m.id)
+    with db.transaction() as s:
+        records.purge(s, Member, m.id)
+    assert (count(db, Member), count(db, Membership)) == (0, 0)
+    with db.session() as s:
+        assert contacts.list_contacts(s, member_id=m.id) == []
+        purged = s.exec(select(AuditLog.table_name).where(AuditLog.action == "purge")).all()
+    assert sorted(purged) == ["contact", "member"]
+
+
 def test_chamber_validation(db) -> None:
     with pytest.raises(InvalidInput) as err, db.transaction() as s:
         chambers.create_chamber(s, {"name": "", "kind": "协会", "term_start": date(2024, 1, 1),

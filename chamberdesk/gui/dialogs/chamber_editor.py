@@ -126,7 +126,7 @@ class ChamberEditor(QDialog):
         self.saved_id: int | None = None
         self.errors = FormErrors()
         self.setWindowTitle("编辑商会" if chamber_id else "新建商会")
-        self.setMinimumSize(720, 600)
+        self.setMinimumSize(560, 420)
 
         f = self.f = {}  # field name → widget
         f["name"] = QLineEdit()
@@ -187,9 +187,12 @@ class ChamberEditor(QDialog):
                                        ("兼职人员", "parttime_staff"), ("年度经费", "annual_funds"), ("党组织", "party_org")])
         rules = QGroupBox("制度建设")
         rl = QGridLayout(rules)
+        # Two per row: four long labels ("档案制度…") side by side pushed the right column off the dialog.
+        per_row = 2
         for i, box in enumerate(self.rule_boxes.values()):
-            rl.addWidget(box, i // 4, i % 4)
-        rl.addWidget(self.errors.label_for("rules", rules), 2, 0, 1, 4)
+            rl.addWidget(box, i // per_row, i % per_row)
+        n_rows = (len(self.rule_boxes) + per_row - 1) // per_row
+        rl.addWidget(self.errors.label_for("rules", rules), n_rows, 0, 1, per_row)
         notes = form("备注", [("备注", "notes")])
 
         inner = QWidget()
@@ -199,8 +202,13 @@ class ChamberEditor(QDialog):
         grid.addWidget(cond, 1, 0)
         grid.addWidget(rules, 1, 1)
         grid.addWidget(notes, 2, 0, 1, 2)
-        scroll = QScrollArea()
+        grid.setColumnStretch(0, 1)
+        grid.setColumnStretch(1, 1)
+        scroll = self.scroll = QScrollArea()
         scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        # Only ever scroll vertically: the dialog is made as wide as its content.
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         scroll.setWidget(inner)
 
         self.summary = QLabel()
@@ -218,6 +226,7 @@ class ChamberEditor(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(scroll, 1)
         lay.addLayout(bottom)
+        self._fit_screen(inner)
 
         if chamber_id is not None:
             self._load(chamber_id)
@@ -233,6 +242,19 @@ class ChamberEditor(QDialog):
         self.validate()
 
     # --- data ----------------------------------------------------------------------------------
+    def _fit_screen(self, inner: QWidget) -> None:
+        """As wide as the content (no horizontal scrolling), at most 680 px high (1366×768 screens)."""
+        hint = inner.sizeHint()
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        screen = self.screen().availableGeometry() if self.screen() is not None else None
+        max_w = screen.width() - 40 if screen is not None else 1300
+        max_h = min(680, screen.height() - 60) if screen is not None else 680
+        m = self.layout().contentsMargins()
+        width = min(max(hint.width() + bar + m.left() + m.right() + 4, 760), max_w)  # roomy when it can be
+        height = min(hint.height() + 70 + m.top() + m.bottom(), max_h)
+        self.resize(max(width, self.minimumWidth()), max(height, self.minimumHeight()))
+        inner.setMinimumWidth(min(hint.width(), width - bar - m.left() - m.right() - 4))
+
     def _load(self, chamber_id: int) -> None:
         with self.ctx.db.session() as s:
             ch = s.get(Chamber, chamber_id)

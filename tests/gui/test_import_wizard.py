@@ -54,6 +54,7 @@ def test_preview_shows_understood_values_and_commit_backs_up_first(ctx, qtbot, s
     combo = t.cellWidget(row, 2)
     assert combo.currentText() == "统一社会信用代码"
     assert t.columnWidth(2) >= combo.fontMetrics().horizontalAdvance("统一社会信用代码") + 20
+    assert t.columnWidth(2) >= combo.sizeHint().width()
     wiz.next()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == 3, timeout=10000)
     p = wiz.preview_table

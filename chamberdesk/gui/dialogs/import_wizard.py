@@ -3,6 +3,7 @@ duplicate choices → commit in one transaction, with the rows that did not pass
 
 from __future__ import annotations
 
+import contextlib
 import html
 from pathlib import Path
 
@@ -73,7 +74,7 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("导入表格")
-        self.resize(980, 640)
+        self.resize(1180, 660)  # fits a 1366×768 screen with room for the preview's columns
         self.sheet = None
         self.header = None
         self.preview: imp.ImportPreview | None = None
@@ -142,7 +143,7 @@ class ImportWizard(QDialog):
         self.mapping_table = QTableWidget(0, 3)
         self.mapping_table.setHorizontalHeaderLabels(["表格中的列", "示例", "导入为"])
         self.mapping_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        self.mapping_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.mapping_table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Fixed)
         self.mapping_table.verticalHeader().setVisible(False)
         lay.addWidget(self.mapping_info)
         lay.addWidget(self.mapping_table, 1)
@@ -249,10 +250,8 @@ class ImportWizard(QDialog):
                 # No recognised title row (another kind of sheet, or unusual titles): here, unlike the
                 # command line, the clerk can assign the columns by hand on the next page.
                 guess = manual_header(sh)
-                try:
+                with contextlib.suppress(ChamberDeskError):
                     imp.apply_mapping(kind, guess, saved)
-                except ChamberDeskError:
-                    pass
                 return sh, guess, True
 
         self.task = run_task(self, "读取表格", work, on_done=self._sheet_read, label="正在读取表格…")
@@ -284,8 +283,7 @@ class ImportWizard(QDialog):
         t.resizeColumnToContents(0)
         # "统一社会信用代码" must show whole: the column is as wide as its widest choice list.
         widest = max((t.cellWidget(r, 2).sizeHint().width() for r in range(t.rowCount())), default=0)
-        t.horizontalHeader().setMinimumSectionSize(min(widest, 260))
-        t.resizeColumnToContents(2)
+        t.setColumnWidth(2, max(widest + 8, 160))
         need = "、".join(f.label for f in mappings.KINDS[kind] if f.required)
         rows = f"第 {self.header.first_row + 1}" + (
             f"–{self.header.last_row + 1}" if self.header.last_row != self.header.first_row else "") + " 行"
@@ -407,8 +405,11 @@ class ImportWizard(QDialog):
                     [t.fontMetrics().horizontalAdvance(t.item(r, c).text()) + 16 for r in range(min(t.rowCount(), 200))])
             if t.cellWidget(0, c) is not None or c == 2:
                 w = max(w, 110)
-            t.setColumnWidth(c, min(w, 220))
-        hh.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+            t.setColumnWidth(c, min(w, 200))
+        # The reason keeps at least a readable width (the table then scrolls sideways), else fills the rest.
+        hh.setSectionResizeMode(last, QHeaderView.ResizeMode.Interactive)
+        used = sum(t.columnWidth(c) for c in range(last))
+        t.setColumnWidth(last, max(320, t.viewport().width() - used))
         t.resizeRowsToContents() if t.rowCount() <= 500 else None
 
     def _commit(self) -> None:

@@ -493,3 +493,35 @@ def test_a_clerk_keeps_the_buttons_and_their_own_hints(qtbot, page, ctx):
     page.select_ids(page.model.ids[:2])
     assert page.new_btn.isEnabled() and page.new_btn.toolTip() == "Ctrl+N"
     assert page.bulk_tag.isEnabled() and "Ctrl+Z" in page.bulk_tag.toolTip()
+
+
+def test_editor_opens_personal_numbers_masked_and_reveals_with_audit(qtbot, ctx, demo_db):
+    """A saved member's 身份证号 and phone open masked; saving other edits keeps them; a look is audited."""
+    from sqlmodel import select
+
+    from chamberdesk.core.models import AuditLog
+
+    with demo_db.session() as s:
+        m = s.exec(select(Member).where(Member.rep_id_number.is_not(None))).first()
+    dlg = MemberEditor(ctx, m.id)
+    qtbot.addWidget(dlg)
+    id_edit = dlg.w["rep_id_number"]
+    assert id_edit.text() == m.rep_id_number[:6] + "********" + m.rep_id_number[-4:]
+    assert id_edit.isReadOnly()
+    assert dlg.values()["rep_id_number"] == m.rep_id_number  # unchanged unless revealed
+
+    dlg.w["legal_rep"].setText("新法人")
+    dlg.w["legal_rep"].textEdited.emit("新法人")
+    assert dlg.save()
+    with demo_db.session() as s:
+        saved = s.get(Member, m.id)
+        assert (saved.legal_rep, saved.rep_id_number, saved.rep_phone) == ("新法人", m.rep_id_number, m.rep_phone)
+
+    dlg2 = MemberEditor(ctx, m.id)
+    qtbot.addWidget(dlg2)
+    assert dlg2.reveal("rep_phone")
+    assert dlg2.w["rep_phone"].text() == m.rep_phone
+    assert not dlg2.w["rep_phone"].isReadOnly()
+    with demo_db.session() as s:
+        looks = s.exec(select(AuditLog).where(AuditLog.action == "reveal", AuditLog.record_id == m.id)).all()
+    assert len(looks) == 1

@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -21,6 +22,7 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
+    QStyle,
     QVBoxLayout,
     QWidget,
 )
@@ -38,11 +40,20 @@ from chamberdesk.core.choices import (
 )
 from chamberdesk.core.errors import ChamberDeskError, InvalidInput
 from chamberdesk.core.models import Member
-from chamberdesk.core.validators import birth_date_from_id, gender_from_id, normalize_id_number
+from chamberdesk.core.validators import (
+    birth_date_from_id,
+    gender_from_id,
+    mask_id_number,
+    mask_phone,
+    normalize_id_number,
+)
 from chamberdesk.gui.context import AppContext
 from chamberdesk.gui.widgets.date_edit import OptionalDateEdit
 from chamberdesk.gui.widgets.forms import FieldWithError, choice_combo, set_combo_value
 
+# Personal numbers of a saved member open masked; the full value is fetched (with permission, audited)
+# only when the clerk asks to see or change it (GB/T 35273: de-identify what is shown).
+MASKED_FIELDS = {"rep_id_number": mask_id_number, "rep_phone": mask_phone}
 TEXT_FIELDS = ("enterprise_name", "credit_code", "legal_rep", "rep_name", "rep_id_number", "rep_phone", "leave_reason")
 COMBO_FIELDS = ("kind", "industry", "size_class", "rep_gender", "rep_political_status")
 DATE_FIELDS = ("rep_birth_date", "join_date", "leave_date")
@@ -69,11 +80,15 @@ class MemberEditor(QDialog):
         self._filling = False
         self.setWindowTitle("新增会员" if member_id is None else "编辑会员")
         self.fields: dict[str, FieldWithError] = {}
+        self.hidden: set[str] = set()  # masked personal fields not revealed yet
         self._build(chamber_id)
         self.original = self._initial_values()
         self._load(self.original)
         self.validate()
-        self.resize(820, 760)
+        # fit a 1366×768 office laptop: the form scrolls, 保存 stays in sight
+        avail = QGuiApplication.primaryScreen().availableGeometry() if QGuiApplication.primaryScreen() else None
+        height = 760 if avail is None else min(760, avail.height() - 60)
+        self.resize(820, max(height, 480))
 
     # --- building ------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
@@ -216,6 +231,10 @@ class MemberEditor(QDialog):
         try:
             for k in TEXT_FIELDS:
                 self.w[k].setText(values.get(k) or "")  # type: ignore[attr-defined]
+            if self.member_id is not None:
+                for k, mask in MASKED_FIELDS.items():
+                    if values.get(k):
+                        self._hide(k, mask(values[k]))
             for k in COMBO_FIELDS:
                 set_combo_value(self.w[k], values.get(k))  # type: ignore[arg-type]
             for k in DATE_FIELDS:
@@ -227,12 +246,45 @@ class MemberEditor(QDialog):
         finally:
             self._filling = False
 
+    def _hide(self, key: str, masked: str) -> None:
+        edit: QLineEdit = self.w[key]  # type: ignore[assignment]
+        edit.setText(masked)
+        edit.setReadOnly(True)
+        act = edit.addAction(self.style().standardIcon(QStyle.StandardPixmap.SP_FileDialogContentsView),
+                             QLineEdit.ActionPosition.TrailingPosition)
+        act.setToolTip("查看或修改完整号码（需要权限，记入审计日志）")
+        act.triggered.connect(lambda: self.reveal(key))
+        edit.setToolTip("已部分隐去；点右侧按钮查看或修改完整号码")
+        self.hidden.add(key)
+        self._reveal_actions = {**getattr(self, "_reveal_actions", {}), key: act}
+
+    def reveal(self, key: str) -> bool:
+        """Show the full value for editing, if the current user may see it; the look is audited."""
+        from chamberdesk.core.privacy import reveal
+
+        try:
+            full = reveal(self.ctx.db, self.member_id, key)
+        except ChamberDeskError as exc:
+            QMessageBox.warning(self, "不能查看完整号码", str(exc))
+            return False
+        edit: QLineEdit = self.w[key]  # type: ignore[assignment]
+        self._filling = True
+        edit.setText(full)
+        self._filling = False
+        edit.setReadOnly(False)
+        edit.setToolTip("")
+        edit.removeAction(self._reveal_actions.pop(key))
+        self.hidden.discard(key)
+        return True
+
     def values(self) -> dict[str, Any]:
         """What the form holds now, as a dict for validate_member / create_member."""
         out: dict[str, Any] = {}
         for k in TEXT_FIELDS:
             t = self.w[k].text().strip()  # type: ignore[attr-defined]
             out[k] = t or None
+        for k in self.hidden:  # still masked: unchanged
+            out[k] = self.original.get(k)
         for k in COMBO_FIELDS:
             out[k] = self.w[k].currentData()  # type: ignore[attr-defined]
         for k in DATE_FIELDS:

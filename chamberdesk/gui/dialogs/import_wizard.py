@@ -427,7 +427,7 @@ class ImportWizard(QDialog):
                     saved = backup.make_backup(db, reason="import")
                 except (ChamberDeskError, OSError) as exc:
                     raise ChamberDeskError(f"导入前的自动备份没有成功，因此没有导入任何数据。\n原因：{exc}\n"
-                                           "请检查磁盘空间和备份文件夹（设置 › 数据安全）后再导入。") from exc
+                                           "请检查磁盘空间和备份文件夹（设置 › 数据文件）后再导入。") from exc
             progress.report(0, 0, "正在写入…")
             return imp.commit_import(db, pv, on_duplicate=default), saved
 
@@ -445,7 +445,7 @@ class ImportWizard(QDialog):
             f"<p>导入完成：共 {res.rows} 行</p><ul><li>新增 {res.imported}</li><li>更新 {res.updated}</li>"
             f"<li>重复未导入 {res.duplicates}</li><li>跳过（表头、合计、签字行）{res.skipped}</li>"
             f"<li>拒绝 {res.rejected}</li></ul>"
-            + (f"<p>导入前已自动备份数据文件：{html.escape(str(saved))}<br>如需撤销这次导入，可在“设置 › 数据安全”中从这份备份恢复。</p>"
+            + (f"<p>导入前已自动备份数据文件：{html.escape(str(saved))}<br>如需撤销这次导入，可在“设置 › 数据文件”中从这份备份恢复。</p>"
                if saved else "<p>数据保存在数据库服务器上，导入前未自动备份，请用数据库自身的工具备份。</p>"))
         self.errors_btn.setVisible(res.rejected > 0)
         self._show(4)

@@ -271,14 +271,16 @@ class MainWindow(QMainWindow):
             self.switch_file.emit(fn)
 
     def manual_path(self) -> Path:
-        return bundle_root() / "docs" / "manual.md"
+        """The printable PDF when the installer bundled it (Windows opens it anywhere), else the text."""
+        pdf = bundle_root() / "docs" / "manual.pdf"
+        return pdf if pdf.is_file() else bundle_root() / "docs" / "manual.md"
 
     def open_manual(self) -> None:
         p = self.manual_path()
         if p.is_file():
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(p)))
         else:
-            QMessageBox.information(self, "使用手册", "本机没有找到使用手册文件（docs/manual.md）。")
+            QMessageBox.information(self, "使用手册", "本机没有找到使用手册文件（docs/manual.pdf 或 docs/manual.md），请重新安装或联系技术支持。")
 
     def about(self) -> None:
         where = str(self.db.path) if self.db.path else self.db.url.split("@")[-1]
@@ -303,15 +305,14 @@ class MainWindow(QMainWindow):
         self.count_label.setText(f"在册会员 {members} 家 · 商会 {chambers} 个")
 
     def _update_title(self) -> None:
-        name = ""
-        try:
-            from chamberdesk.core.federation import get_federation
+        from chamberdesk.core.demo import is_demo
+        from chamberdesk.core.federation import get_federation
 
-            with self.db.session() as s:
-                fed = get_federation(s)
-                name = fed.name if fed else ""
-        except Exception:
-            name = ""
+        with self.db.session() as s:
+            fed = get_federation(s)
+            name = fed.name if fed else ""
+        if is_demo(self.db):
+            name = f"【演示数据，请勿录入真实信息】{name}"
         where = str(self.db.path) if self.db.path else "服务器数据库"
         self.file_label.setText(f"数据文件：{where}")
         self.file_label.setToolTip(where)

@@ -15,10 +15,12 @@ def test_demo_file_is_not_remembered_as_last(qtbot, demo_db, tmp_path) -> None:
     qtbot.addWidget(launcher.window)
     assert settings().str_value("files/last") == ""
     assert str(demo_db.path) in settings().recent_files()
+    assert "演示数据" in launcher.window.windowTitle()
 
     real = open_database(tmp_path / "real.db", create=True)
     assert not is_demo(real)
     launcher.show(real)
     qtbot.addWidget(launcher.window)
     assert settings().str_value("files/last") == str(real.path)
+    assert "演示数据" not in launcher.window.windowTitle()
     real.close()

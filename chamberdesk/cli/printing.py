@@ -28,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--meeting", type=int, action="append", metavar="编号", help="会议编号（会议纪要，可重复）")
     p.add_argument("--per-file", action="store_true", help="每个商会单独一个 PDF（--out 为文件夹）")
     p.add_argument("--blank", action="store_true", help="自查表留空，供手工填写")
-    p.add_argument("--unmasked", action="store_true", help="显示完整身份证号和电话（记入操作日志）")
+    p.add_argument("--unmasked", action="store_true", help="显示完整身份证号和电话（记入审计日志）")
     p.add_argument("--columns", help="会员台账的列，逗号分隔（字段名或中文列名）")
     flt = p.add_argument_group("会员台账筛选（与界面相同）")
     flt.add_argument("--chamber", help="所属商会名称")

@@ -277,7 +277,7 @@ def _open(target: str, *, create: bool):
 def _label(table: str) -> str:
     from chamberdesk.core.models import AUDITED_TABLES
 
-    return {"audit_log": "操作日志"}.get(table) or AUDITED_TABLES.get(table) or table
+    return {"audit_log": "审计日志"}.get(table) or AUDITED_TABLES.get(table) or table
 
 
 def cmd_migrate_data(args: argparse.Namespace) -> int:

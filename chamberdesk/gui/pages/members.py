@@ -158,7 +158,7 @@ class HistoryPanel(QWidget):
         self.body.setPlainText("在左侧表格中点选一家会员，这里显示它的商会职务、走访联系和参加的活动。")
         self.edit_btn = QPushButton("编辑…")
         self.reveal_btn = QPushButton("查看完整号码")
-        self.reveal_btn.setToolTip("显示该会员代表人的完整身份证号和电话（按权限，并记入操作日志）")
+        self.reveal_btn.setToolTip("显示该会员代表人的完整身份证号和电话（按权限，并记入审计日志）")
         self.contact_btn = QPushButton("记录走访")
         self.contact_btn.setObjectName("primary")
         self.contact_btn.setToolTip("记录一次走访或联系（日期默认今天，方式默认实地走访）")
@@ -770,7 +770,7 @@ class Page(QWidget):
             return
         box = QMessageBox(QMessageBox.Icon.Information, "查看完整号码",
                           f"{self.history.member_name}\n\n身份证号：{idn or '未填写'}\n联系电话：{phone or '未填写'}"
-                          "\n\n本次查看已记入操作日志。", QMessageBox.StandardButton.NoButton, self)
+                          "\n\n本次查看已记入审计日志。", QMessageBox.StandardButton.NoButton, self)
         box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         box.addButton("关闭", QMessageBox.ButtonRole.AcceptRole)
         box.exec()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import getpass
 import sys
 from pathlib import Path
@@ -159,4 +160,11 @@ def run(db: str | None = None) -> int:
         return 2 if db else 0
     launcher = Launcher()
     launcher.show(database)
-    return app.exec()
+    code = app.exec()
+    # Tear down while Qt is still alive: letting the interpreter's final garbage collection free Qt
+    # wrappers after QApplication is gone has crashed the process on exit.
+    launcher.window = None
+    del launcher
+    gc.collect()
+    app.shutdown()
+    return code

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -50,8 +49,8 @@ from chamberdesk.gui.qtmodels.record_tables import (
     coverage_columns,
     percent,
 )
-from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
+from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
 from chamberdesk.gui.widgets.roles import guard_edit
 
 
@@ -71,24 +70,8 @@ class ActivitiesTab(QWidget):
         self.table.selectionModel().currentRowChanged.connect(self._row_changed)
         self.form = ActivityForm(self.ctx)
         self.form.saved.connect(self._saved)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        # never clip the form sideways: 保存 sits at its top right
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.form.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        state = settings().bytes_value("activities/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
-        else:
-            self.splitter.setSizes([700, 460])
-        self.splitter.splitterMoved.connect(
-            lambda *_: settings().set_value("activities/splitter", self.splitter.saveState()))
+        self.splitter = remembered_splitter("activities", self.table, vertical_scroll(self.form, fit_width=True),
+                                            sizes=(700, 460), stretch=(3, 2))
         self.totals = QLabel()
         self.totals.setObjectName("muted")
         lay = QVBoxLayout(self)

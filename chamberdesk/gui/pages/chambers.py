@@ -10,15 +10,12 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QFrame,
     QGroupBox,
     QHBoxLayout,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -42,8 +39,8 @@ from chamberdesk.gui.qtmodels.record_tables import (
     chamber_columns,
     percent,
 )
-from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN, icon
+from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
 from chamberdesk.gui.widgets.roles import guard_edit
 
 # Which badges the 需关注 filter looks for (text of the badge). Term badges are facts from the term dates;
@@ -400,25 +397,10 @@ class Page(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         self.detail = ChamberDetail(self)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(self.detail)
+        scroll = vertical_scroll(self.detail, frame=False)
         scroll.setMinimumWidth(480)
         self.detail_scroll = scroll
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 1)
-        state = settings().bytes_value("chambers/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
-        else:
-            self.splitter.setSizes([600, 580])
-        self.splitter.splitterMoved.connect(
-            lambda *_: settings().set_value("chambers/splitter", self.splitter.saveState()))
+        self.splitter = remembered_splitter("chambers", self.table, scroll, sizes=(600, 580))
 
         lay = QVBoxLayout(self)
         lay.addLayout(header)

@@ -13,8 +13,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMessageBox,
     QPushButton,
-    QScrollArea,
-    QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -33,8 +31,8 @@ from chamberdesk.gui.qtmodels.record_tables import (
     apply_widths,
     meeting_columns,
 )
-from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
+from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
 from chamberdesk.gui.widgets.roles import guard_edit
 
 FEDERATION = -1  # owner filter value for 本级工商联 (None means every owner)
@@ -185,24 +183,8 @@ class Page(QWidget):
 
         self.form = MeetingForm(ctx)
         self.form.saved.connect(self._saved)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.form)
-        # never clip the form sideways: 保存 sits at its top right
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.form.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width() + 4)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.addWidget(self.table)
-        self.splitter.addWidget(scroll)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        state = settings().bytes_value("meetings/splitter")
-        if state is not None:
-            self.splitter.restoreState(state)
-        else:
-            self.splitter.setSizes([640, 480])
-        self.splitter.splitterMoved.connect(
-            lambda *_: settings().set_value("meetings/splitter", self.splitter.saveState()))
+        self.splitter = remembered_splitter("meetings", self.table, vertical_scroll(self.form, fit_width=True),
+                                            sizes=(640, 480), stretch=(3, 2))
 
         lay = QVBoxLayout(self)
         lay.addLayout(header)

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from chamberdesk.core import audit
+from chamberdesk.core import accounts, audit
 from chamberdesk.core.chambers import (
     TERM_STATUS_LABELS,
     find_chamber,
@@ -121,6 +121,8 @@ def _audit_unmasked(db: Database, what: str, out: Path, rows: int) -> None:
 def export_members(db: Database, out: Path | str, flt: MemberFilter | None = None, *, unmasked: bool = False,
                    title: str = "会员台账", note: str = "", progress: Callable[[int, int], None] | None = None) -> int:
     """The ledger as filtered (the GUI's MemberFilter), one row per member; returns the row count."""
+    if unmasked:
+        accounts.require(db, "export_unmasked")
     flt = flt or MemberFilter()
     with db.session() as s:
         total = count_members(s, flt)
@@ -154,6 +156,8 @@ def export_members(db: Database, out: Path | str, flt: MemberFilter | None = Non
 
 def export_roster(db: Database, out: Path | str, chamber: str, *, unmasked: bool = False) -> int:
     """One chamber's members: officers first, then members by name."""
+    if unmasked:
+        accounts.require(db, "export_unmasked")
     with db.session() as s:
         ch = find_chamber(s, chamber)
         if ch is None:

@@ -209,3 +209,24 @@ def test_users_listed_without_hash_in_audit(db):
     with db.session() as s:
         assert [u.username for u in accounts.list_users(s)] == ["admin", "clerk1", "reader1"]
         assert all(u.password_hash.startswith("scrypt$") for u in s.exec(select(User)))
+
+
+def test_unmasked_exports_and_prints_need_an_admin(db, tmp_path):
+    """A 录入员 gets masked workbooks and prints; full numbers in a file only for 管理员, and audited."""
+    from chamberdesk.io.excel_export import export_members
+    from chamberdesk.io.pdf.jobs import PrintRequest, run
+
+    with db.transaction() as s:
+        create_member(s, {"kind": "enterprise", "enterprise_name": "甲公司", "rep_phone": "13800138000"})
+    _setup_users(db)
+    accounts.login(db, "clerk1", "Clerk2024")
+    assert export_members(db, tmp_path / "masked.xlsx") == 1
+    with pytest.raises(accounts.PermissionDenied, match="录入员"):
+        export_members(db, tmp_path / "full.xlsx", unmasked=True)
+    with pytest.raises(accounts.PermissionDenied, match="录入员"):
+        run(db, PrintRequest(form="ledger", unmasked=True), tmp_path / "full.pdf")
+    assert not (tmp_path / "full.xlsx").exists() and not (tmp_path / "full.pdf").exists()
+    accounts.login(db, "admin", PW)
+    assert export_members(db, tmp_path / "full.xlsx", unmasked=True) == 1
+    with db.session() as s:
+        assert s.exec(select(AuditLog).where(AuditLog.action == "export")).first().user == "admin"

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chamberdesk.gui.widgets.roles import guard_unmasked
 from chamberdesk.io.pdf.jobs import FORMS, PrintRequest, safe_filename
 
 FORM_HINTS = {
@@ -174,7 +175,7 @@ class PrintPanel(QWidget):
         self.chamber.setEnabled(per_chamber and self.one_radio.isChecked())
         self.per_file.setEnabled(per_chamber and self.all_radio.isChecked())
         self.blank.setEnabled(key == "selfcheck")
-        self.unmasked.setEnabled(key in ("ledger", "roster"))
+        guard_unmasked(self.ctx.db, self.unmasked, enabled=key in ("ledger", "roster"))
 
     def request(self) -> PrintRequest:
         key = self.form.currentData()

@@ -3,7 +3,6 @@ consolidate upward data packages, and (when present) the 打印 panel."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from pathlib import Path
 
@@ -28,6 +27,8 @@ from PySide6.QtWidgets import (
 from chamberdesk.core.chambers import list_chambers
 from chamberdesk.core.choices import ChamberKind, label_of
 from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.gui.pages.print_panel import PrintPanel
+from chamberdesk.gui.widgets.roles import guard_unmasked
 from chamberdesk.gui.workers import run_task
 from chamberdesk.io import mappings
 
@@ -55,20 +56,11 @@ class Page(QWidget):
         self.tabs.addTab(self._import_tab(), "导入")
         self.tabs.addTab(self._export_tab(), "导出")
         self.tabs.addTab(self._package_tab(), "上报数据包")
-        panel = self._print_panel()
-        if panel is not None:
-            self.tabs.addTab(panel, "打印")
+        self.print_panel = PrintPanel(ctx)
+        self.tabs.addTab(self.print_panel, "打印")
         lay = QVBoxLayout(self)
         lay.addWidget(self.tabs)
         self.refresh()
-
-    def _print_panel(self) -> QWidget | None:
-        try:
-            mod = importlib.import_module("chamberdesk.gui.pages.print_panel")
-        except ImportError:
-            return None
-        cls = getattr(mod, "PrintPanel", None)
-        return cls(self.ctx) if cls is not None else None
 
     # --- 导入 ------------------------------------------------------------------------------------
     def _import_tab(self) -> QWidget:
@@ -132,7 +124,7 @@ class Page(QWidget):
         key, _label, needs_year, uses_chamber, personal = EXPORTS[self.export_kind.currentIndex()]
         self.year.setEnabled(needs_year)
         self.chamber.setEnabled(uses_chamber)
-        self.unmasked.setEnabled(personal)
+        guard_unmasked(self.ctx.db, self.unmasked, enabled=personal)
         if self.chamber.count():
             self.chamber.setItemText(0, "（请选择商会）" if key == "roster" else "全部")
 

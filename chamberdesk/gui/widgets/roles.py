@@ -44,3 +44,15 @@ def guard_edit(db: Any, *widgets: QWidget, enabled: bool = True) -> bool:
 def is_admin(db: Any) -> bool:
     """管理员 (also the one clerk when accounts are off): the role that may purge records for good."""
     return accounts.current_role(db) == Role.ADMIN.value and not db.read_only
+
+
+UNMASKED_TIP = "仅管理员可导出或打印完整身份证号和电话"
+
+
+def guard_unmasked(db: Any, box: QWidget, *, enabled: bool = True) -> None:
+    """The 'full ID numbers and phones' option: offered only to users allowed to take them out."""
+    ok = accounts.allowed(db, "export_unmasked")
+    box.setEnabled(ok and enabled)
+    if not ok:
+        box.setChecked(False)  # type: ignore[attr-defined]
+    box.setToolTip("" if ok else UNMASKED_TIP)

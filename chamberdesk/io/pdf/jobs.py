@@ -13,7 +13,7 @@ from typing import Any
 from reportlab.platypus import Flowable, PageBreak
 from sqlmodel import Session, col, select
 
-from chamberdesk.core import audit
+from chamberdesk.core import accounts, audit
 from chamberdesk.core.chambers import list_chambers
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError, FieldError, InvalidInput, NotFound
@@ -129,6 +129,8 @@ def run(db: Database, req: PrintRequest, out: Path | str, *, progress: Progress 
 
     Raises Cancelled if `cancel` is set; a half-written file is removed.
     """
+    if req.unmasked and req.form in ("ledger", "roster"):
+        accounts.require(db, "export_unmasked")  # only 管理员 prints full ID numbers and phones
     out = Path(out)
     fonts = get_fonts()
     st = make_styles(fonts, cell_size={"ledger": 9.5, "roster": 10}.get(req.form, 10.5))

@@ -12,6 +12,7 @@ import argparse
 import importlib
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 from chamberdesk import __version__
 from chamberdesk.core.errors import ChamberDeskError
@@ -109,6 +110,16 @@ def _window_only(argv: list[str]) -> argparse.Namespace | None:
     if len(argv) == 2 and argv[0] == "--db" and not argv[1].startswith("-"):
         return argparse.Namespace(command=None, db=argv[1])
     return None
+
+
+def output_path(path: str) -> Path:
+    """Where a command writes its file: the folder must exist, so a typo is one clear line, not a crash mid-write."""
+    out = Path(path).expanduser()
+    if not out.parent.is_dir():
+        raise ChamberDeskError(f"文件夹“{out.parent}”不存在，请先建立该文件夹，或换一个保存位置。")
+    if out.is_dir():
+        raise ChamberDeskError(f"“{out}”是文件夹，请写出文件名，如 {out / '导出.xlsx'}")
+    return out
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
+from chamberdesk.cli import output_path
 from chamberdesk.core.db import open_database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.io.mappings import KINDS
@@ -69,14 +71,23 @@ def _load_mapping(path: str | None) -> dict[str, str] | None:
     return data
 
 
+def _backup_before_import(db) -> None:
+    """A wrong import can be undone by restoring this copy (设置 → 数据文件, or `restore`)."""
+    from chamberdesk.core.backup import make_backup
+
+    print(f"导入前已备份：{make_backup(db, reason='import')}", file=sys.stderr)
+
+
 def cmd_import(args: argparse.Namespace) -> int:
     from chamberdesk.io.excel_import import import_file
 
     mapping = _load_mapping(args.mapping)
+    errors_out = str(output_path(args.errors)) if args.errors else None
     db = open_database(_db(args))
     try:
         res = import_file(db, args.file, args.kind, sheet=args.sheet, mapping=mapping,
-                          on_duplicate=args.on_duplicate, dry_run=args.dry_run, errors_out=args.errors)
+                          on_duplicate=args.on_duplicate, dry_run=args.dry_run, errors_out=errors_out,
+                          before_write=(lambda: _backup_before_import(db)) if db.is_sqlite else None)
     finally:
         db.close()
     if args.json:
@@ -95,7 +106,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from chamberdesk.io import excel_export as ex
 
-    out = Path(args.out)
+    out = output_path(args.out)
     db = open_database(_db(args))
     try:
         kind = args.kind
@@ -134,7 +145,7 @@ def cmd_package(args: argparse.Namespace) -> int:
 
     db = open_database(_db(args))
     try:
-        man = build_package(db, args.year, args.out)
+        man = build_package(db, args.year, output_path(args.out))
     finally:
         db.close()
     print(f"已生成上报数据包：{args.out}（{man['federation']['name']}，{args.year}年，{len(man['files'])} 个文件）")
@@ -144,7 +155,7 @@ def cmd_package(args: argparse.Namespace) -> int:
 def cmd_consolidate(args: argparse.Namespace) -> int:
     from chamberdesk.io.package import consolidate
 
-    result = consolidate([Path(p) for p in args.packages], Path(args.out))
+    result = consolidate([Path(p) for p in args.packages], output_path(args.out))
     if args.json:
         print(json.dumps(result.as_dict(), ensure_ascii=False))
     else:

@@ -836,10 +836,11 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None = None,
                 mapping: dict[str, str] | None = None, on_duplicate: str = "skip", dry_run: bool = False,
-                errors_out: Path | str | None = None) -> ImportResult:
+                errors_out: Path | str | None = None, before_write: Callable[[], None] | None = None) -> ImportResult:
     """The CLI's import in one streamed pass: each row is read, checked, counted and (unless a dry run)
     written in batches inside one transaction, so memory does not grow with the sheet. Only the
-    problems and, for the error workbook, the rejected rows are kept. The GUI wizard previews instead."""
+    problems and, for the error workbook, the rejected rows are kept. The GUI wizard previews instead.
+    `before_write` runs once the sheet is recognised and before anything is written (the backup)."""
     if on_duplicate not in CHOICES:
         raise ChamberDeskError(f"重复记录的处理方式应为 {'/'.join(CHOICES)}")
     path = Path(path)
@@ -852,6 +853,8 @@ def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None 
                 missing = missing_required(kind, header)
                 if missing:
                     raise ChamberDeskError(f"找不到必需的列：{'、'.join(missing)}。请在映射中指定对应的列。")
+                if before_write is not None and not dry_run:
+                    before_write()
                 handler = HANDLERS[kind](s)
                 titles = ImportPreview(kind, path, head.name, header, []).title_of
                 writer = _Writer(s, handler, kind, on_duplicate, res, titles)

@@ -83,3 +83,24 @@ def test_export_package_consolidate(demo_path: Path, tmp_path: Path, capsys: pyt
     bad.write_bytes(pkg.read_bytes()[:-200])
     rc, _, err = _run(capsys, "consolidate", str(bad), "--out", str(tmp_path / "d.xlsx"))
     assert rc == 2 and err.count("\n") == 1
+
+
+def test_import_backs_up_first_but_a_dry_run_does_not(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from chamberdesk.core.backup import list_backups
+
+    path = tmp_path / "台账.xlsx"
+    messy.messy_members(path)
+    rc, _out, err = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--dry-run")
+    assert rc == 0 and list_backups(db.path) == []
+    rc, _out, err = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json")
+    assert rc == 0 and "导入前已备份" in err
+    backups = list_backups(db.path)
+    assert len(backups) == 1 and "import" in backups[0].path.name
+
+
+@pytest.mark.parametrize("where", ["missing-folder/x.xlsx", "."])
+def test_export_to_a_bad_place_is_one_clear_line(db, tmp_path: Path, capsys: pytest.CaptureFixture[str], where) -> None:
+    target = tmp_path / where
+    rc, out, err = _run(capsys, "export", "members", "--db", str(db.path), "--out", str(target))
+    assert rc == 2 and out == ""
+    assert len(err.strip().splitlines()) == 1 and ("不存在" in err or "是文件夹" in err)

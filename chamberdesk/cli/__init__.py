@@ -9,7 +9,9 @@ Chinese line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -97,9 +99,50 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     return p
 
 
+PASSWORD_ENV = "CHAMBERDESK_PASSWORD"
+
+
 def add_db_argument(p: argparse.ArgumentParser, required: bool = False) -> None:
     p.add_argument("--db", required=required, default=argparse.SUPPRESS,
                    help="数据文件路径，或 postgresql:// 开头的数据库地址")
+    p.add_argument("--user", help=f"数据文件启用账户时：用户名（密码从提示输入或环境变量 {PASSWORD_ENV}）")
+
+
+def ask_password(env: str, prompt: str) -> str:
+    pw = os.environ.get(env)
+    if pw is not None:
+        return pw
+    if not sys.stdin.isatty():
+        raise ChamberDeskError(f"请在终端中运行以输入密码，或设置环境变量 {env}。")
+    return getpass.getpass(prompt)
+
+
+def login_if_needed(db, username: str | None) -> None:  # type: ignore[no-untyped-def]
+    """With accounts on, every command acts as a logged-in user, as the GUI does."""
+    from chamberdesk.core import accounts
+
+    if not accounts.prepare(db):
+        return
+    if not username:
+        raise ChamberDeskError("本数据文件已启用账户：请用 --user 用户名 登录（密码从提示输入或环境变量 "
+                               f"{PASSWORD_ENV}）。")
+    accounts.login(db, username, ask_password(PASSWORD_ENV, f"{username} 的密码："))
+
+
+def open_db(args: argparse.Namespace, action: str = "view"):  # type: ignore[no-untyped-def]
+    """Open the command's data file, log in when accounts are on, and check `action` is allowed."""
+    from chamberdesk.cli.data import db_target
+    from chamberdesk.core import accounts
+    from chamberdesk.core.db import open_database
+
+    db = open_database(db_target(args))
+    try:
+        login_if_needed(db, getattr(args, "user", None))
+        accounts.require(db, action)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def _window_only(argv: list[str]) -> argparse.Namespace | None:

@@ -75,7 +75,9 @@ def record_counts(db) -> dict[str, int]:
 
 
 def cmd_info(args: argparse.Namespace) -> int:
-    db = open_database(db_target(args))
+    from chamberdesk.cli import open_db
+
+    db = open_db(args, "view")
     try:
         counts = record_counts(db)
     finally:

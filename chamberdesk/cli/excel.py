@@ -7,16 +7,9 @@ import json
 import sys
 from pathlib import Path
 
-from chamberdesk.cli import output_path
-from chamberdesk.core.db import open_database
+from chamberdesk.cli import open_db, output_path
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.io.mappings import KINDS
-
-
-def _db(args: argparse.Namespace) -> str:
-    from chamberdesk.cli.data import db_target
-
-    return db_target(args)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -83,7 +76,7 @@ def cmd_import(args: argparse.Namespace) -> int:
 
     mapping = _load_mapping(args.mapping)
     errors_out = str(output_path(args.errors)) if args.errors else None
-    db = open_database(_db(args))
+    db = open_db(args, "view" if args.dry_run else "edit")
     try:
         res = import_file(db, args.file, args.kind, sheet=args.sheet, mapping=mapping,
                           on_duplicate=args.on_duplicate, dry_run=args.dry_run, errors_out=errors_out,
@@ -107,7 +100,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from chamberdesk.io import excel_export as ex
 
     out = output_path(args.out)
-    db = open_database(_db(args))
+    db = open_db(args, "export")
     try:
         kind = args.kind
         if kind in ("yearly-stats", "work-summary", "assessments") and not args.year:
@@ -143,7 +136,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_package(args: argparse.Namespace) -> int:
     from chamberdesk.io.package import build_package
 
-    db = open_database(_db(args))
+    db = open_db(args, "export")
     try:
         man = build_package(db, args.year, output_path(args.out))
     finally:

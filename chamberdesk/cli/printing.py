@@ -6,7 +6,6 @@ import argparse
 import sys
 from pathlib import Path
 
-from chamberdesk.core.db import open_database
 from chamberdesk.core.errors import ChamberDeskError, NotFound
 
 
@@ -63,13 +62,13 @@ def _columns(text: str | None) -> list[str] | None:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from chamberdesk.cli.data import db_target
+    from chamberdesk.cli import open_db
     from chamberdesk.core.chambers import find_chamber
     from chamberdesk.core.choices import Industry, MemberKind
     from chamberdesk.core.members import MemberFilter
     from chamberdesk.io.pdf.jobs import PrintRequest, run
 
-    db = open_database(db_target(args))
+    db = open_db(args, "export")
     try:
         targets: list[int] | None = None
         federation = False

@@ -70,8 +70,7 @@ def read_inputs(path: str) -> dict[str, Any]:
 
 def cmd_check(args: argparse.Namespace) -> int:
     from chamberdesk import rules
-    from chamberdesk.cli.data import db_target
-    from chamberdesk.core.db import open_database
+    from chamberdesk.cli import open_db
 
     rubric = rules.load_rubric(args.rubric)
     inputs = read_inputs(args.inputs) if args.inputs else None
@@ -79,7 +78,7 @@ def cmd_check(args: argparse.Namespace) -> int:
         as_of = date.fromisoformat(args.as_of) if args.as_of else None
     except ValueError:
         raise ChamberDeskError(f"--as-of 日期格式应为 2024-12-31：{args.as_of}") from None
-    db = open_database(db_target(args))
+    db = open_db(args, "view")
     try:
         with db.session() as s:
             targets = [args.target] if args.target and rubric.target == "chamber" else None

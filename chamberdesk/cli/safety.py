@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import argparse
-import getpass
-import os
-import sys
 from pathlib import Path
 
+from chamberdesk.cli import ask_password, login_if_needed
 from chamberdesk.core import accounts, backup, integrity, lockfile
 from chamberdesk.core.choices import Role
 from chamberdesk.core.db import open_database
 from chamberdesk.core.errors import ChamberDeskError, DataFileError
 
-PASSWORD_ENV = "CHAMBERDESK_PASSWORD"  # for scripts; otherwise the password is asked without echo
 NEW_PASSWORD_ENV = "CHAMBERDESK_NEW_PASSWORD"
 
 
@@ -38,7 +35,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("restore", help="从备份恢复（先检查备份、保留当前文件的副本，再替换）")
     p.add_argument("file", help="备份文件；写 newest 表示最新的完好备份")
     add_db_argument(p)
-    p.add_argument("--user", help="启用账户时：管理员用户名（密码从提示输入或环境变量 CHAMBERDESK_PASSWORD）")
     p.set_defaults(handler=cmd_restore)
 
     p = sub.add_parser("check-db", help="全面检查数据文件是否完好（integrity_check）")
@@ -47,7 +43,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("users", help="用户与权限（默认不启用账户）")
     add_db_argument(p)
-    p.add_argument("--user", help="执行操作的管理员用户名（启用账户后必填）")
     us = p.add_subparsers(dest="users_command", metavar="操作")
     q = us.add_parser("list", help="列出用户")
     q.set_defaults(handler=cmd_users_list)
@@ -68,23 +63,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     q = us.add_parser("disable", help="停用账户（恢复为单人使用）")
     q.set_defaults(handler=cmd_users_disable)
     p.set_defaults(handler=lambda a: (p.print_help(), 0)[1])
-
-
-def _password(env: str, prompt: str) -> str:
-    pw = os.environ.get(env)
-    if pw is not None:
-        return pw
-    if not sys.stdin.isatty():
-        raise ChamberDeskError(f"请在终端中运行以输入密码，或设置环境变量 {env}。")
-    return getpass.getpass(prompt)
-
-
-def _login_if_needed(db, username: str | None) -> None:
-    if not accounts.prepare(db):
-        return
-    if not username:
-        raise ChamberDeskError("已启用账户：请用 --user 指定用户名。")
-    accounts.login(db, username, _password(PASSWORD_ENV, f"{username} 的密码："))
 
 
 def cmd_backup(args: argparse.Namespace) -> int:
@@ -126,7 +104,7 @@ def cmd_restore(args: argparse.Namespace) -> int:
                 db = None
             if db is not None:
                 try:
-                    _login_if_needed(db, args.user)
+                    login_if_needed(db, args.user)
                     accounts.require(db, "restore")
                 finally:
                     db.close()
@@ -156,7 +134,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _admin_db(args: argparse.Namespace):
     db = open_database(_target(args))
     try:
-        _login_if_needed(db, args.user)
+        login_if_needed(db, args.user)
         accounts.require(db, "manage_users")
     except BaseException:
         db.close()
@@ -190,14 +168,14 @@ def _write(args: argparse.Namespace, fn) -> None:
 
 
 def cmd_users_add(args: argparse.Namespace) -> int:
-    pw = _password(NEW_PASSWORD_ENV, f"{args.username} 的新密码：")
+    pw = ask_password(NEW_PASSWORD_ENV, f"{args.username} 的新密码：")
     _write(args, lambda s: accounts.create_user(s, args.username, pw, args.role, args.name))
     print(f"已新增用户 {args.username}。")
     return 0
 
 
 def cmd_users_passwd(args: argparse.Namespace) -> int:
-    pw = _password(NEW_PASSWORD_ENV, f"{args.username} 的新密码：")
+    pw = ask_password(NEW_PASSWORD_ENV, f"{args.username} 的新密码：")
     _write(args, lambda s: accounts.set_password(s, args.username, pw))
     print(f"已重设 {args.username} 的密码。")
     return 0
@@ -214,9 +192,9 @@ def cmd_users_enable(args: argparse.Namespace) -> int:
     try:
         with db.session() as s:
             exists = accounts.find_user(s, args.admin) is not None
-        pw = None if exists else _password(NEW_PASSWORD_ENV, f"管理员 {args.admin} 的密码：")
+        pw = None if exists else ask_password(NEW_PASSWORD_ENV, f"管理员 {args.admin} 的密码：")
         if accounts.prepare(db):
-            _login_if_needed(db, args.user)
+            login_if_needed(db, args.user)
             accounts.require(db, "manage_users")
         with db.transaction() as s:
             accounts.enable_accounts(s, args.admin, pw)

@@ -287,6 +287,8 @@ def current_role(db: Any) -> str:
     role = db.info.get("role")
     if role:
         return str(role)
+    if "accounts_enabled" not in db.info:
+        prepare(db)  # never act as 管理员 on a file whose accounts nobody has looked at
     if db.info.get("accounts_enabled"):
         return ""  # accounts on and nobody logged in: nothing allowed
     return Role.ADMIN.value

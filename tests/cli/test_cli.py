@@ -84,3 +84,30 @@ def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
             "print(heavy); sys.exit(1 if heavy else 0)")
     r = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr
+
+
+def test_with_accounts_on_every_command_logs_in(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """No command acts as 管理员 on a file with accounts: log in with --user, and the role decides."""
+    from chamberdesk.core import accounts
+    from chamberdesk.core.db import open_database
+
+    monkeypatch.setattr(accounts, "_N", 2**10)  # cheap hashes: the roles are what is tested
+    db = tmp_path / "a.db"
+    assert main(["init", "--db", str(db), "--name", "清河县工商联"]) == 0
+    d = open_database(db)
+    with d.transaction() as s:
+        accounts.enable_accounts(s, "guanli", "Qinghe#2024")
+        accounts.create_user(s, "luru", "Jizhang#2024", "录入员")
+    d.close()
+    out = tmp_path / "台账.xlsx"
+    capsys.readouterr()
+    assert main(["export", "members", "--db", str(db), "--out", str(out), "--unmasked"]) == 2
+    assert "--user" in capsys.readouterr().err and not out.exists()
+    monkeypatch.setenv("CHAMBERDESK_PASSWORD", "Jizhang#2024")
+    assert main(["export", "members", "--db", str(db), "--out", str(out), "--unmasked", "--user", "luru"]) == 2
+    assert "无权导出完整个人信息" in capsys.readouterr().err and not out.exists()
+    assert main(["export", "members", "--db", str(db), "--out", str(out), "--user", "luru"]) == 0
+    monkeypatch.setenv("CHAMBERDESK_PASSWORD", "wrong")
+    assert main(["info", "--db", str(db), "--user", "luru"]) == 2
+    assert "用户名或密码错误" in capsys.readouterr().err

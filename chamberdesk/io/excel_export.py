@@ -105,7 +105,7 @@ _SIZE = {m.value: m.label for m in SizeClass}
 def _member_row(i: int, m: Member, seats: str, unmasked: bool) -> list[Any]:
     idn = m.rep_id_number if unmasked else (mask_id_number(m.rep_id_number) or None)
     phone = m.rep_phone if unmasked else (mask_phone(m.rep_phone) or None)
-    return [str(i), m.enterprise_name, m.credit_code, _KIND.get(m.kind, m.kind), m.legal_rep, m.rep_name,
+    return [i, m.enterprise_name, m.credit_code, _KIND.get(m.kind, m.kind), m.legal_rep, m.rep_name,
             _GENDER.get(m.rep_gender or ""), m.rep_birth_date, idn, _POL.get(m.rep_political_status or ""),
             phone, _IND.get(m.industry or ""), _SIZE.get(m.size_class or ""),
             m.tags.replace(",", "、") if m.tags else None, m.join_date, m.leave_date, m.leave_reason, seats or None,
@@ -172,7 +172,7 @@ def export_roster(db: Database, out: Path | str, chamber: str, *, unmasked: bool
         w = FormWriter(f"{ch.name}会员名册", [c for c, _ in cols], widths=[wd for _, wd in cols],
                        unit_line=unit_line(s, f"商会类型：{label_of(ChamberKind, ch.kind)}"))
         for i, (m, pos) in enumerate(rows, 1):
-            w.text_row([str(i), m.enterprise_name, m.rep_name or m.legal_rep, label_of(Position, pos),
+            w.text_row([i, m.enterprise_name, m.rep_name or m.legal_rep, label_of(Position, pos),
                         _GENDER.get(m.rep_gender or ""), _POL.get(m.rep_political_status or ""),
                         m.rep_phone if unmasked else mask_phone(m.rep_phone), _IND.get(m.industry or ""), m.join_date])
         w.note(f"共 {len(rows)} 名会员。")

@@ -183,7 +183,8 @@ class FormWriter:
         self.rows_written += 1
 
     def text_row(self, values: Iterable[Any]) -> None:
-        """The fast path for big ledgers: every value is text, a date or empty (never a number)."""
+        """The fast path for big ledgers: every value is text, a date, a whole number (序号) or empty.
+        A 序号 goes out as a number: WPS and Excel flag digits stored as text with a warning triangle."""
         self._append([self._cell(v) if isinstance(v, str) and v and v[0] in "=+-@\t\r" else v for v in values])
         self.rows_written += 1
 

@@ -140,3 +140,22 @@ def test_work_summary_has_17_figures_in_5_groups(demo_db, tmp_path: Path) -> Non
     ex.export_work_summary(demo_db, tmp_path / "w.xlsx", year)
     ws = openpyxl.load_workbook(tmp_path / "w.xlsx").active
     assert ws["C4"].value.startswith("单位所获")
+
+
+def test_serial_numbers_are_numbers_and_text_stays_neutralised(demo_db, tmp_path: Path) -> None:
+    # 序号 stored as text gets WPS's green "number stored as text" triangle on every row.
+    ex.export_members(demo_db, tmp_path / "m.xlsx")
+    ex.export_roster(demo_db, tmp_path / "r.xlsx", "城关镇商会")
+    for name in ("m.xlsx", "r.xlsx"):
+        ws = openpyxl.load_workbook(tmp_path / name).active
+        assert ws["A3"].value == "序号"
+        serials = [ws.cell(row=r, column=1) for r in range(4, 9)]
+        assert [c.value for c in serials] == [1, 2, 3, 4, 5], name
+        assert all(c.data_type == "n" for c in serials), name
+        assert ws.cell(row=4, column=2).data_type == "s"  # names stay text
+    w = FormWriter("测试表", ["序号", "名称"])
+    w.text_row([1, "=1+1"])
+    w.save(tmp_path / "t.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
+    assert ws["A4"].value == 1 and ws["A4"].data_type == "n"
+    assert ws["B4"].data_type == "s" and ws["B4"].quotePrefix

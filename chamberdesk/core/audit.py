@@ -14,19 +14,27 @@ from sqlalchemy import event, insert, inspect
 from sqlalchemy.orm import Session as OrmSession
 
 from chamberdesk.core.models import AUDITED_TABLES, AuditLog
+from chamberdesk.core.validators import mask_id_number, mask_phone
 
 _SKIP = {"updated_at", "version", "password_hash"}
 
 
-def _plain(v: Any) -> Any:
+# The log is readable by every role, so personal numbers are kept in it de-identified (GB/T 35273):
+# it still shows that they changed, never the full values.
+_MASKED = {"rep_id_number": mask_id_number, "rep_phone": mask_phone}
+
+
+def _plain(v: Any, key: str = "") -> Any:
     if isinstance(v, (date, datetime)):
         return v.isoformat()
+    if key in _MASKED and isinstance(v, str):
+        return _MASKED[key](v)
     return v
 
 
 def _snapshot(obj: Any) -> dict[str, Any]:
     mapper = inspect(obj).mapper
-    return {c.key: _plain(getattr(obj, c.key)) for c in mapper.column_attrs if c.key not in _SKIP}
+    return {c.key: _plain(getattr(obj, c.key), c.key) for c in mapper.column_attrs if c.key not in _SKIP}
 
 
 def _dumps(d: dict[str, Any] | None) -> str | None:
@@ -60,8 +68,8 @@ def _collect(session: OrmSession, _ctx: Any, _instances: Any) -> None:
                 continue
             hist = state.attrs[attr.key].history
             if hist.has_changes():
-                before[attr.key] = _plain(hist.deleted[0]) if hist.deleted else None
-                after[attr.key] = _plain(hist.added[0]) if hist.added else None
+                before[attr.key] = _plain(hist.deleted[0], attr.key) if hist.deleted else None
+                after[attr.key] = _plain(hist.added[0], attr.key) if hist.added else None
         if not after:
             continue
         action = "update"

@@ -95,8 +95,10 @@ def test_audit_log_records_create_update_delete_restore(db) -> None:
     assert [e.action for e in log] == ["create", "update", "delete", "restore"]
     assert {e.record_id for e in log} == {m.id}
     assert all(e.user == "测试员" for e in log)
-    assert json.loads(log[1].before) == {"rep_phone": "13800138000"}
-    assert json.loads(log[1].after) == {"rep_phone": "0371-12345678"}
+    # personal numbers are logged de-identified: the log shows the change, never the full number
+    assert json.loads(log[1].before) == {"rep_phone": "138****8000"}
+    assert json.loads(log[1].after) == {"rep_phone": "0371-****5678"}
+    assert IDNO not in log[0].after and json.loads(log[0].after)["rep_id_number"] == IDNO[:6] + "********" + IDNO[-4:]
 
 
 def test_optimistic_version_conflict(db) -> None:

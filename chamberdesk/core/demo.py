@@ -189,9 +189,7 @@ def _demo_chamber(s: Session, g: _Gen, idx: int, name: str, kind: ChamberKind, f
             "industry": Industry(ind).value, "size_class": r.choice(list(SizeClass)).value, "tags": tags,
             "join_date": join, "leave_date": leave, "leave_reason": "企业注销" if leave else None,
         }, seats=[(ch.id, position.value)])
-        if leave:
-            members.end_seats(s, m.id, leave)
-        else:
+        if not leave:  # a member who left had its seats closed by create_member
             member_ids.append(m.id)
         if i < 3 and r.random() < 0.5:
             s.add(PoliticalSeat(member_id=m.id, kind=r.choice(["npc", "cppcc"]), level="county",

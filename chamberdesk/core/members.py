@@ -102,14 +102,21 @@ def create_member(session: Session, data: MemberCreate | dict[str, Any],
     session.flush()
     for chamber_id, position in seats or []:
         add_seat(session, member.id, chamber_id, position, start=member.join_date)
+    if member.leave_date is not None:
+        session.flush()
+        end_seats(session, member.id, member.leave_date)
     return member
 
 
 def update_member(session: Session, member_id: int, changes: dict[str, Any], *,
                   expected_version: int | None = None) -> Member:
     m = records.get_live(session, Member, member_id)
-    return records.apply_update(session, m, changes, expected_version=expected_version,
-                                validate=lambda d: validate_member(session, d, exclude_id=member_id))
+    was_active = m.leave_date is None
+    records.apply_update(session, m, changes, expected_version=expected_version,
+                         validate=lambda d: validate_member(session, d, exclude_id=member_id))
+    if was_active and m.leave_date is not None:
+        end_seats(session, member_id, m.leave_date)  # 退会 ends the seats, whoever records it
+    return m
 
 
 def mark_left(session: Session, member_ids: list[int], leave_date: date, reason: str | None) -> int:
@@ -121,8 +128,7 @@ def mark_left(session: Session, member_ids: list[int], leave_date: date, reason:
             continue
         if m.join_date and leave_date < m.join_date:
             raise InvalidInput([FieldError("leave_date", "退会日期", f"“{m.enterprise_name}”的退会日期不能早于入会日期")])
-        records.apply_update(session, m, {"leave_date": leave_date, "leave_reason": reason}, expected_version=None)
-        end_seats(session, mid, leave_date)
+        update_member(session, mid, {"leave_date": leave_date, "leave_reason": reason})
         n += 1
     return n
 

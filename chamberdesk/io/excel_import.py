@@ -341,13 +341,16 @@ class _Members(_Kind):
     def update(self, rid, data):
         seats = data.pop("_seats", [])
         update_member(self.session, rid, data)
-        self._add_seats([(rid, seats)])
+        self._add_seats([(rid, seats)], left={rid: data.get("leave_date")})
 
     def after_insert(self, ids, outcomes):
         self._add_seats([(mid, o.extra.get("seats", [])) for mid, o in zip(ids, outcomes, strict=True)],
-                        joined={mid: o.data.get("join_date") for mid, o in zip(ids, outcomes, strict=True)})
+                        joined={mid: o.data.get("join_date") for mid, o in zip(ids, outcomes, strict=True)},
+                        left={mid: o.data.get("leave_date") for mid, o in zip(ids, outcomes, strict=True)})
 
-    def _add_seats(self, pairs, joined: dict[int, date | None] | None = None) -> None:
+    def _add_seats(self, pairs, joined: dict[int, date | None] | None = None,
+                   left: dict[int, date | None] | None = None) -> None:
+        """Seats named in the sheet; a member who has left gets them closed on the leave date."""
         rows = []
         for mid, seats in pairs:
             have: set[int | None] = set()
@@ -357,7 +360,8 @@ class _Members(_Kind):
             for cid, pos in seats:
                 if cid not in have:
                     rows.append({"member_id": mid, "chamber_id": cid, "position": pos,
-                                 "start_date": (joined or {}).get(mid) or (None if joined is not None else date.today())})
+                                 "start_date": (joined or {}).get(mid) or (None if joined is not None else date.today()),
+                                 "end_date": (left or {}).get(mid)})
                     have.add(cid)
         if rows:
             self.session.execute(insert(Membership), rows)

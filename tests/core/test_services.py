@@ -165,6 +165,23 @@ def test_purging_a_member_takes_its_contacts_and_seats(db) -> None:
     assert sorted(purged) == ["contact", "member"]
 
 
+def test_leaving_closes_the_seats_however_it_is_recorded(db) -> None:
+    with db.transaction() as s:
+        ch = chambers.create_chamber(s, {"name": "城关镇商会", "kind": "township"})
+    stays = new_member(db, enterprise_name="乙公司", credit_code=None, rep_id_number=None)
+    with db.transaction() as s:
+        m2 = members.create_member(s, {"kind": "enterprise", "enterprise_name": "丙公司", "join_date": date(2019, 1, 1),
+                                       "leave_date": date(2022, 1, 1)}, seats=[(ch.id, "理事")])
+        members.assign_to_chamber(s, [stays.id], ch.id)
+    with db.transaction() as s:
+        members.update_member(s, stays.id, {"leave_date": date(2023, 5, 1)})
+    with db.session() as s:
+        assert s.exec(select(Membership).where(Membership.end_date.is_(None))).all() == []
+        assert chambers.member_counts(s, date(2024, 1, 1)) == {}
+        assert s.exec(select(Membership.end_date).where(Membership.member_id == m2.id)).one() == date(2022, 1, 1)
+        assert s.exec(select(Membership.end_date).where(Membership.member_id == stays.id)).one() == date(2023, 5, 1)
+
+
 def test_chamber_validation(db) -> None:
     with pytest.raises(InvalidInput) as err, db.transaction() as s:
         chambers.create_chamber(s, {"name": "", "kind": "协会", "term_start": date(2024, 1, 1),

@@ -176,6 +176,19 @@ def test_members_name_their_chamber_and_position(demo_db, tmp_path: Path) -> Non
     assert seats == {"新会员甲": "vice_president", "新会员乙": "director"}
 
 
+def test_a_member_imported_as_left_holds_no_open_seat(demo_db, tmp_path: Path) -> None:
+    path = tmp_path / "left.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["企业名称", "入会日期", "退会日期", "所属商会"])
+    wb.active.append(["已退会甲", "2015年3月", "2021.6.1", "城关镇商会"])
+    wb.save(path)
+    assert imp.import_file(demo_db, path, "members").imported == 1
+    with demo_db.session() as s:
+        mid = s.exec(select(Member.id).where(Member.enterprise_name == "已退会甲")).one()
+        ends = s.exec(select(Membership.end_date).where(Membership.member_id == mid)).all()
+    assert [str(e) for e in ends] == ["2021-06-01"]
+
+
 def test_chambers_meetings_activities_contacts(db, tmp_path: Path) -> None:
     p = tmp_path / "ch.xlsx"
     wb = openpyxl.Workbook()

@@ -381,9 +381,7 @@ class MemberEditor(QDialog):
                     changes = self.changes()
                     if changes:
                         self.previous = {k: self.original.get(k) for k in changes}
-                        m = svc.update_member(s, self.member_id, changes, expected_version=self.version)
-                        if m.leave_date is not None and self.original.get("leave_date") is None:
-                            svc.end_seats(s, self.member_id, m.leave_date)  # 退会 ends the seats, as mark_left does
+                        svc.update_member(s, self.member_id, changes, expected_version=self.version)
         except InvalidInput as exc:
             self.errors = exc.by_field()
             self._show_errors()

@@ -9,6 +9,7 @@ Chinese line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import errno
 import getpass
 import importlib
 import os
@@ -155,6 +156,13 @@ def _window_only(argv: list[str]) -> argparse.Namespace | None:
     return None
 
 
+_OS_ERRORS = {
+    errno.ENOENT: "找不到文件或文件夹", errno.EACCES: "没有权限，请检查文件是否被其他程序占用或设为只读",
+    errno.EPERM: "没有权限", errno.ENOSPC: "磁盘空间不足", errno.EROFS: "磁盘为只读",
+    errno.EISDIR: "这是文件夹，不是文件", errno.ENOTDIR: "路径中有一段不是文件夹",
+}
+
+
 def output_path(path: str) -> Path:
     """Where a command writes its file: the folder must exist, so a typo is one clear line, not a crash mid-write."""
     out = Path(path).expanduser()
@@ -184,7 +192,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("已取消。", file=sys.stderr)
         return 130
     except OSError as exc:
-        print(f"错误：文件操作失败（{exc.strerror or exc}）：{exc.filename or ''}", file=sys.stderr)
+        why = _OS_ERRORS.get(exc.errno or 0, exc.strerror or str(exc))
+        print(f"错误：文件操作失败（{why}）：{exc.filename or ''}", file=sys.stderr)
         return 2
 
 

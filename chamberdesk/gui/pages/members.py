@@ -663,7 +663,7 @@ class Page(QWidget):
         task = run_task(self, title, lambda _p: make_backup(self.ctx.db, reason="bulk"), label="正在自动备份数据…",
                         cancellable=False, on_error=lambda _e: None)
         task.wait(600_000)
-        if task.error is None:
+        if task.done and task.error is None:  # a wait that timed out is not a backup
             return True
         box = QMessageBox(QMessageBox.Icon.Warning, title,
                           f"操作前的自动备份没有成功：{task.error}\n不备份仍要继续吗？",

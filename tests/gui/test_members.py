@@ -231,6 +231,26 @@ def test_editing_then_undo_restores_the_previous_values(qtbot, page, ctx, answer
         assert s.get(Member, mid).enterprise_name == old_name
 
 
+def test_undo_never_overwrites_a_newer_save(qtbot, page, ctx, answer_modal, monkeypatch):
+    mid = page.model.ids[0]
+
+    def rename(dlg: MemberEditor) -> None:
+        dlg.w["enterprise_name"].clear()
+        qtbot.keyClicks(dlg.w["enterprise_name"], "Renamed Co")
+
+    answer_modal("保存", rename)
+    page.edit_member(mid)
+    with ctx.db.transaction() as s:  # another clerk saves the member meanwhile
+        svc.update_member(s, mid, {"legal_rep": "另一位录入员改的"})
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _p, _t, text, *a, **k: warned.append(text))
+    page.undo()
+    assert warned and "该记录已被他人修改" in warned[0]
+    with ctx.db.session() as s:
+        m = s.get(Member, mid)
+        assert (m.enterprise_name, m.legal_rep) == ("Renamed Co", "另一位录入员改的")
+
+
 def test_conflict_keeps_the_input_and_says_why(qtbot, ctx, demo_db, monkeypatch):
     mid = 1
     dlg = MemberEditor(ctx, mid)

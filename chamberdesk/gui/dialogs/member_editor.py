@@ -381,7 +381,8 @@ class MemberEditor(QDialog):
                     changes = self.changes()
                     if changes:
                         self.previous = {k: self.original.get(k) for k in changes}
-                        svc.update_member(s, self.member_id, changes, expected_version=self.version)
+                        m = svc.update_member(s, self.member_id, changes, expected_version=self.version)
+                        self.version = m.version  # what an undo of this edit expects to find
         except InvalidInput as exc:
             self.errors = exc.by_field()
             self._show_errors()

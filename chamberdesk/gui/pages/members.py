@@ -560,9 +560,9 @@ class Page(QWidget):
             self.refresh()
             return
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.previous:
-            prev = dict(dlg.previous)
+            prev, version = dict(dlg.previous), dlg.version
             name = dlg.values()["enterprise_name"]
-            self.undo_stack.push(f"修改会员“{name}”", lambda: self._restore_fields(member_id, prev))
+            self.undo_stack.push(f"修改会员“{name}”", lambda: self._restore_fields(member_id, prev, version))
             self.ctx.status_message.emit(f"已保存“{name}”（Ctrl+Z 可撤销）")
             self.refresh()
 
@@ -645,9 +645,10 @@ class Page(QWidget):
         self.refresh()
         self.select_ids(ids)
 
-    def _restore_fields(self, member_id: int, previous: dict) -> None:
+    def _restore_fields(self, member_id: int, previous: dict, version: int | None) -> None:
+        """Put back the values before an edit, unless someone saved the member since (then: Conflict)."""
         with self.ctx.db.transaction() as s:
-            svc.update_member(s, member_id, previous, expected_version=None)
+            svc.update_member(s, member_id, previous, expected_version=version)
         self.ctx.data_changed.emit("member")
         self.refresh()
         self.select_ids([member_id])

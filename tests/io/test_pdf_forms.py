@@ -18,7 +18,8 @@ from chamberdesk.core.members import MemberFilter, create_member
 from chamberdesk.core.models import Assessment, AuditLog, Meeting, Member, Membership
 from chamberdesk.io.pdf.fonts import get_fonts
 from chamberdesk.io.pdf.jobs import PrintRequest, run
-from chamberdesk.io.pdf.layout import Cancelled
+from chamberdesk.io.pdf.assessment import _group_sum, finding_text, requirement_text
+from chamberdesk.io.pdf.layout import Cancelled, KinsokuParagraph, make_styles
 
 RUBRIC_FILE = Path(__file__).with_name("pdf_rubric.toml")
 
@@ -248,3 +249,112 @@ def test_300_chamber_batch(db, tmp_path, test_rubric):
     last = reader.pages[-1].extract_text()
     assert "第299商会" in last or "第299商会" in reader.pages[-2].extract_text()
     assert ticks[-1][0] == ticks[-1][1] == 2 * len(ids)
+
+
+def _lines(path: Path) -> list[str]:
+    return [ln.strip() for ln in pdf_text(path).splitlines() if ln.strip()]
+
+
+def _item(**kw):
+    base = {"id": "x", "title": "测试项目", "group": "g", "group_title": "组", "kind": "automatic", "status": "pass",
+            "value": None, "threshold": None, "op": ">=", "points": 0.0, "max_points": 10.0, "explanation": "",
+            "source": ""}
+    return rules.ItemResult(**{**base, **kw})
+
+
+def test_requirement_reads_as_a_standard():
+    assert requirement_text(_item(title="有专人：有专职工作人员", threshold=True, op="==")) == "有"
+    assert requirement_text(_item(title="已在民政部门登记", threshold=True, op="==")) == "是"
+    assert requirement_text(_item(threshold=2, unit="次")) == "≥ 2次"
+    assert requirement_text(_item(threshold=0.1, op=">", ratio=True)) == "> 10%"
+    assert requirement_text(_item(threshold="2025-03-31", op="<=")) == "3月31日前"
+
+
+def test_pass_fail_form_shows_standards_and_findings_only(demo_db, tmp_path):
+    out = run(demo_db, PrintRequest(form="assessment", rubric_id="wuyou-wuhao", year=2025, targets=["城关镇商会"]),
+              tmp_path / "w.pdf")[0]
+    lines = _lines(out)
+    flat = "".join(lines)
+    assert "为是" not in flat and "不少于1次" not in "".join(lines[:12])
+    for cap in ("有", "≥ 1次", "≥ 2次", "> 10%", "> 0元"):
+        assert cap in lines, cap
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+        res = rules.evaluate(s, rules.load_rubric("wuyou-wuhao"), 2025, [ch.id], as_of=date.today())[0]
+    for it in res.items:
+        # the rule sentence is printed once, in 考评内容与标准, not again in 说明
+        assert flat.count(it.title) == 1, it.title
+        finding = finding_text(it)
+        assert not finding.startswith(it.title)
+        assert finding.split("\n")[0][:12] in flat, it.id
+
+
+def test_group_subtotals_sum_self_and_assessor_scores(demo_db, tmp_path, test_rubric):
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+        res = rules.evaluate(s, test_rubric, 2025, [ch.id], {ch.id: {"appraisal": 92}})[0]
+    with demo_db.transaction() as s:
+        s.add(Assessment(rubric_id="print-test", rubric_version="测试1", chamber_id=ch.id, year=2025,
+                         inputs=json.dumps({"appraisal": 92})))
+    out = run(demo_db, PrintRequest(form="assessment", rubric_id="print-test", year=2025, targets=[ch.id]),
+              tmp_path / "a.pdf")[0]
+    lines = _lines(out)
+
+    def after(label: str) -> list[str]:
+        i = lines.index(label)
+        return lines[i + 1:i + 4]
+
+    got = sum(res.item(i).points for i in ("activities", "meetings"))
+    got_text = str(int(got)) if float(got).is_integer() else str(got)
+    assert after("有活动小计") == ["40", got_text, got_text]  # 分值, 自评, 考评得分
+    assert after("民主评议小计") == ["100", "92", "92"]
+    assert after("维权服务好小计")[:2] == ["50", "5"]  # the 评分 is still to come: no subtotal, next row
+    assert _group_sum([res.item("service")]) == ""
+    assert _group_sum([res.item("service"), res.item("appraisal")]) == "92\n另有待评"
+    sc = run(demo_db, PrintRequest(form="selfcheck", rubric_id="print-test", year=2025, targets=[ch.id]),
+             tmp_path / "s.pdf")[0]
+    sl = _lines(sc)
+    i = sl.index("民主评议小计")
+    assert sl[i + 1:i + 3] == ["100", "92"] and sl[i + 3] != "92"  # no 考评得分 on a 自查表
+
+
+LONG = ("本年度组织会员企业开展法律服务、融资对接、政策宣讲、人才招聘、技术交流、品牌推广、"
+        "市场开拓、安全生产培训、劳动关系协调、社会公益、光彩事业、乡村振兴（万企兴万村）、"
+        "“五好”创建等活动，形成记录（纪要、照片、签到表）；并按时报送。")
+
+
+def test_cell_text_obeys_chinese_line_breaking():
+    from reportlab.platypus import Paragraph
+
+    st = make_styles()
+    bad_start, bad_end = set("、，。；：）」》”"), set("（「《“")
+    naive_bad = 0
+    for width in range(40, 200, 3):
+        p = KinsokuParagraph(st.fonts.markup(LONG, st.cell.fontName), st.cell)
+        p.wrap(width, 10_000)
+        lines = ["".join(w.text for w in ln.words) for ln in p.blPara.lines]
+        assert "".join(lines) == LONG
+        for ln in p.blPara.lines:
+            text = "".join(w.text for w in ln.words)
+            assert text[0] not in bad_start and text[-1] not in bad_end, (width, text)
+            assert ln.currentWidth <= width + 0.01  # nothing hangs out of the cell
+        q = Paragraph(LONG, st.small.clone("plain", wordWrap=None, fontName=st.cell.fontName))
+        q.wrap(width, 10_000)
+        naive_bad += any(words[0][0] in bad_start for _, words in q.blPara.lines)  # one font: (space, words)
+    assert naive_bad  # the plain wrap does break before 、，： at some of these widths
+
+
+def test_printed_form_lines_never_start_with_closing_punctuation(demo_db, tmp_path, monkeypatch):
+    text = RUBRIC_FILE.read_text(encoding="utf-8").replace("有专人负责商会日常工作", LONG)
+    r = rules.parse_rubric(text, RUBRIC_FILE.name)
+    monkeypatch.setattr(rules, "load_rubric", lambda rid: r)
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+    out = run(demo_db, PrintRequest(form="assessment", rubric_id="print-test", year=2025, targets=[ch.id]),
+              tmp_path / "k.pdf")[0]
+    lines = _lines(out)
+    assert LONG in "".join(lines)
+    assert len([ln for ln in lines if ln and ln in LONG]) > 3  # the item text did wrap
+    for ln in lines:
+        assert ln[0] not in "、，。；：）」》", ln
+        assert ln[-1] not in "（「《", ln

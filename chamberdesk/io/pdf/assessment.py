@@ -32,6 +32,59 @@ def cn_index(i: int) -> str:
     return str(i)
 
 
+OP_MARKS = {">=": "≥", ">": ">", "<=": "≤", "<": "<", "==": "=", "!=": "≠"}
+
+
+def _yes_no(it: Any, yes: bool) -> str:
+    # "有专人：…" items ask whether something exists: a clerk writes 有／无 there, elsewhere 是／否.
+    if it.title.startswith("有"):
+        return "有" if yes else "无"
+    return "是" if yes else "否"
+
+
+def requirement_text(it: Any) -> str:
+    """The standard of a pass/fail item as a clerk writes it in 要求: 有, 是, ≥ 2 次, > 10%, 3月31日前."""
+    from chamberdesk.rules import show_value
+
+    t, op = it.threshold, it.op
+    if it.kind == "scored" or t is None:
+        return it.threshold_text()
+    if isinstance(t, bool):
+        return _yes_no(it, (not t) if op == "!=" else t)
+    if isinstance(t, int | float):
+        figure = show_value(t, it.ratio, "")
+        unit = "" if it.ratio else it.unit
+        return f"{OP_MARKS[op]} {figure}{unit}" if op in OP_MARKS and op != "==" else f"{figure}{unit}"
+    if isinstance(t, str) and op in ("<=", "<", ">=", ">"):
+        bits = t.split("-")[-2:]
+        if len(bits) == 2 and all(b.isdigit() for b in bits):
+            when = f"{int(bits[0])}月{int(bits[1])}日"
+            return when + ("前" if op == "<=" else "以前" if op == "<" else "后" if op == ">=" else "以后")
+    return it.threshold_text()
+
+
+def finding_text(it: Any) -> str:
+    """The engine's explanation without the rule sentence that 考评内容与标准 already shows, and without
+    the 凭证 list that gets its own line."""
+    note = it.explanation
+    for head in (f"{it.title}：", f"{it.title}:"):
+        if note.startswith(head):
+            note = note[len(head):]
+            break
+    if it.evidence:
+        note = note.replace(f"（凭证：{'、'.join(it.evidence)}）", "")
+    return note
+
+
+def _group_sum(its: list[Any]) -> str:
+    """A group's subtotal: the sum when every item is scored, the sum so far marked when some still wait."""
+    done = [i for i in its if i.status != "needs_input"]
+    if not done:
+        return ""
+    got = fmt_num(round(sum(i.points for i in done), 2))
+    return got if len(done) == len(its) else f"{got}\n另有待评"
+
+
 def form_title(rubric_title: str, selfcheck: bool) -> str:
     word = "自查表" if selfcheck else "考评表"
     t = rubric_title.strip()
@@ -96,7 +149,8 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     small = st.small
     hdr = ["序号", "考评项目", "考评内容与标准", "分值" if scored else "要求", "自评", "考评得分" if scored else "考评结果",
            "说明／凭证"]
-    widths = [11 * mm, 21 * mm, 0, 13 * mm, 19 * mm, 18 * mm, 34 * mm]
+    # 要求 (≥ 100%, 3月31日前) needs more room than 分值.
+    widths = [11 * mm, 21 * mm, 0, 13 * mm if scored else 17 * mm, 19 * mm, 18 * mm, 34 * mm]
     widths[2] = width - sum(widths)
     rows: list[list[Any]] = [[st.p(h, st.head) for h in hdr]]
     style_cmds: list[tuple] = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (5, -1), "CENTER")]
@@ -128,7 +182,8 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
             if blank:
                 self_text, score_text, note = "", "", ""
             else:
-                shown = it.value_text() if it.value is not None else ""
+                shown = "" if it.value is None else (
+                    _yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text())
                 self_text = (shown + "\n" if shown and it.kind != "scored" else "") + SELF_LABELS.get(it.status, "")
                 if it.kind == "scored":
                     self_text = "" if it.status == "needs_input" else fmt_num(it.points)
@@ -138,13 +193,13 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
                     score_text = "" if it.status == "needs_input" else ("—" if na else fmt_num(round(it.points, 2)))
                 else:
                     score_text = SELF_LABELS.get(it.status, "")
-                note = it.explanation
+                note = finding_text(it)
                 if it.evidence:
                     note += "\n凭证：" + "、".join(it.evidence)
                 elif it.evidence_required:
                     note += "\n凭证：须附"
-            cap = (fmt_num(it.max_points) if scored else it.threshold_text()) if not na else "—"
-            rows.append([str(n), "", st.p(it.title, st.cell), plain(cap, 13), plain(self_text, 19),
+            cap = (fmt_num(it.max_points) if scored else requirement_text(it)) if not na else "—"
+            rows.append([str(n), "", st.p(it.title, st.cell), plain(cap, widths[3] / mm), plain(self_text, 19),
                          plain(score_text, 18), st.ps(note, small)])
         # The group's name reads as one merged cell, but without SPAN so the table can still break
         # inside a long group (reportlab cannot split a spanned cell across pages).
@@ -155,9 +210,10 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
             inner_rules.append(r)
         if scored:
             cap_sum = sum(i.max_points for i in its)
-            got = "" if (blank or selfcheck or any(i.status == "needs_input" for i in its)) else \
-                fmt_num(round(sum(i.points for i in its), 2))
-            rows.append(["", st.p(f"{g.title}小计", st.head), "", fmt_num(cap_sum), "", got, ""])
+            # 自评 and 考评得分 both come from the same figures; each column is summed where it is filled in.
+            got = "" if blank else _group_sum(its)
+            rows.append(["", st.p(f"{g.title}小计", st.head), "", fmt_num(cap_sum), plain(got, 19),
+                         "" if selfcheck else plain(got, 18), ""])
             r = len(rows) - 1
             style_cmds += [("SPAN", (1, r), (2, r)), ("BACKGROUND", (0, r), (-1, r), HEAD_BG)]
     for r in inner_rules:

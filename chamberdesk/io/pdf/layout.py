@@ -28,7 +28,95 @@ class Cancelled(Exception):
     """Raised inside a build when the clerk pressed 取消."""
 
 
-class FormParagraph(Paragraph):
+# Chinese line-breaking rules (禁则): closing punctuation never starts a line, opening never ends one.
+# reportlab's own CJK wrap knows only part of the list (not ，；：》) and lets a barred mark hang past the
+# right edge of a cell, so table text is broken here instead.
+CANNOT_START = frozenset("、，。；：？！）」』》〉】〕］｝”’…·％‰℃,.;:?!)]}%> \u3000")
+CANNOT_END = frozenset("（「『《〈【〔［｛“‘([{<")
+
+
+def _ascii_word(ch: str) -> bool:
+    return ch.isascii() and (ch.isalnum() or ch in "._-/")
+
+
+def _bad_break(before: str, after: str, *, words: bool) -> bool:
+    if after in CANNOT_START or before in CANNOT_END:
+        return True
+    # Figures, dates and file names such as 2025-05-31 or 30000 stay on one line where they can.
+    return words and _ascii_word(before) and _ascii_word(after)
+
+
+def _break_at(chars: list[str], start: int, i: int) -> int:
+    """Where the next line should start, given that chars[i] no longer fits on the line begun at start.
+    Steps back over barred pairs, keeping figures whole unless one fills the line; punctuation steps back
+    at most half a line so a cell never gets a stub line."""
+    for words, lowest in ((True, start + 1), (False, max(start + 1, i - max(2, (i - start) // 2)))):
+        b = i
+        while b > lowest and _bad_break(chars[b - 1], chars[b], words=words):
+            b -= 1
+        if not _bad_break(chars[b - 1], chars[b], words=words):
+            return b
+    return i
+
+
+def kinsoku_split(frags: list[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
+    """reportlab's character-by-character CJK wrap (cjkFragSplit) with the 禁则 above; lines never overflow."""
+    from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+    from reportlab.rl_config import _FUZZ
+
+    glyphs: list[Any] = []
+    for f in frags:
+        text = f.text.decode("utf8") if isinstance(f.text, bytes) else f.text
+        if text:
+            glyphs.extend(cjkU(t, f, "utf8") for t in text)
+        else:  # a <br/> or an empty run still carries its frag
+            glyphs.append(cjkU(text, f, "utf8"))
+    lines: list[Any] = []
+    n = len(glyphs)
+    i = start = 0
+    used = 0.0
+    max_width = max_widths[0]
+
+    def close(end: int, width: float, line_break: bool) -> None:
+        nonlocal max_width
+        lines.append(makeCJKParaLine(glyphs[start:end], max_width, width, max_width - width, line_break, calc_bounds))
+        max_width = max_widths[min(len(lines), len(max_widths) - 1)]
+
+    while i < n:
+        g = glyphs[i]
+        if hasattr(g.frag, "lineBreak"):
+            close(i + 1, used, True)
+            i += 1
+            start, used = i, 0.0
+            continue
+        if used + g.width > max_width + _FUZZ and i > start:
+            b = _break_at(glyphs, start, i)
+            moved = sum(glyphs[k].width for k in range(b, i))
+            close(b, used - moved, False)
+            start, used = b, moved
+            continue
+        used += g.width
+        i += 1
+    if start < n:
+        close(n, used, False)
+    return ParaLines(kind=1, lines=lines)
+
+
+class KinsokuParagraph(Paragraph):
+    """A Paragraph whose CJK wrap (wordWrap="CJK") follows the Chinese line-breaking rules."""
+
+    def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802, N803 - reportlab API
+        widths = maxWidths if isinstance(maxWidths, list | tuple) else [maxWidths]
+        if getattr(self, "_splitpara", 0) and hasattr(self, "blPara"):
+            return self.blPara  # the second half of a paragraph split across pages keeps its lines
+        if (self.bulletText or self.style.endDots or not self.frags
+                or any(hasattr(f, "cbDefn") for f in self.frags)):
+            return super().breakLinesCJK(maxWidths)
+        auto = getattr(self, "autoLeading", getattr(self.style, "autoLeading", ""))
+        return kinsoku_split(self.frags, widths, auto not in ("", "off"))
+
+
+class FormParagraph(KinsokuParagraph):
     """A Paragraph that reuses markup parsing and line breaking for text already laid out in the same
     style and width: a batch prints the same rubric wording for every chamber, and a table wraps each
     cell again when it draws or splits, so most Paragraph time went to repeating identical work."""
@@ -105,12 +193,13 @@ def make_styles(fonts: FontSet | None = None, *, cell_size: float = 10.5) -> Sty
         subtitle=ParagraphStyle("subtitle", fontName=f.body, fontSize=12, leading=18, alignment=TA_CENTER),
         section=ParagraphStyle("section", fontName=f.heading, fontSize=13, leading=20, spaceBefore=8, spaceAfter=4),
         body=ParagraphStyle("body", fontName=f.body, fontSize=12, leading=20, alignment=TA_LEFT),
-        cell=ParagraphStyle("cell", fontName=f.table, fontSize=cell_size, leading=cell_size * 1.35),
+        # Table text breaks between any two characters, under the Chinese line-breaking rules (kinsoku_split).
+        cell=ParagraphStyle("cell", fontName=f.table, fontSize=cell_size, leading=cell_size * 1.35, wordWrap="CJK"),
         cell_c=ParagraphStyle("cell_c", fontName=f.table, fontSize=cell_size, leading=cell_size * 1.35,
-                              alignment=TA_CENTER),
+                              alignment=TA_CENTER, wordWrap="CJK"),
         head=ParagraphStyle("head", fontName=f.heading, fontSize=cell_size, leading=cell_size * 1.35,
-                            alignment=TA_CENTER),
-        small=ParagraphStyle("small", fontName=f.table, fontSize=9, leading=13),
+                            alignment=TA_CENTER, wordWrap="CJK"),
+        small=ParagraphStyle("small", fontName=f.table, fontSize=9, leading=13, wordWrap="CJK"),
         right=ParagraphStyle("right", fontName=f.body, fontSize=12, leading=20, alignment=TA_RIGHT),
     )
 

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Paragraph, Spacer, Table
+from reportlab.platypus import Flowable, Spacer, Table
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.choices import Gender, Industry, MemberKind, PoliticalStatus, Position, SizeClass, label_of
@@ -15,7 +15,7 @@ from chamberdesk.core.federation import get_federation
 from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
 from chamberdesk.core.validators import mask_id_number, mask_phone
-from chamberdesk.io.pdf.layout import FormParagraph, FormStart, Styles, cn_date, grid_style
+from chamberdesk.io.pdf.layout import FormParagraph, FormStart, KinsokuParagraph, Styles, cn_date, grid_style
 
 LEDGER_COLUMNS: dict[str, str] = {**MEMBER_LABELS, "chambers": "所属商会"}
 DEFAULT_LEDGER_COLUMNS = ["enterprise_name", "kind", "rep_name", "rep_gender", "rep_political_status", "industry",
@@ -81,7 +81,7 @@ class _Cells:
     def cell(self, text: str, i: int) -> Any:
         if len(text) <= self.limits[i] and self.fonts.covers(self.font, text):
             return text
-        return Paragraph(self.fonts.markup(text, self.font), self.st.cell)
+        return KinsokuParagraph(self.fonts.markup(text, self.font), self.st.cell)
 
 
 def _column_widths(keys: Sequence[str], width: float) -> list[float]:

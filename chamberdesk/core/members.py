@@ -181,6 +181,66 @@ def add_tag(session: Session, member_ids: list[int], tag: str) -> int:
     return n
 
 
+
+# --- taking back a bulk action (Ctrl+Z on the ledger) ------------------------------------------------
+CHUNK = 500  # ids per IN (...): well under SQLite's variable limit
+
+
+def _chunks(ids: list[int]):
+    for i in range(0, len(ids), CHUNK):
+        yield ids[i:i + CHUNK]
+
+
+def get_member(session: Session, member_id: int) -> Member | None:
+    """The member with this id, deleted or not; None if there is no such record."""
+    return session.get(Member, member_id)
+
+
+def live_members(session: Session, member_ids: list[int]) -> list[Member]:
+    """The members among these ids that are not in the recycle bin (any number of ids)."""
+    out: list[Member] = []
+    for part in _chunks(member_ids):
+        out += session.exec(select(Member).where(col(Member.id).in_(part), col(Member.deleted_at).is_(None)))
+    return out
+
+
+def open_seat_ids(session: Session, member_ids: list[int], *, chamber_id: int | None = None) -> list[int]:
+    """Ids of the open seats (no end date) these members hold, in one chamber if chamber_id is given."""
+    ids: list[int] = []
+    for part in _chunks(member_ids):
+        q = select(Membership.id).where(col(Membership.member_id).in_(part), col(Membership.end_date).is_(None))
+        if chamber_id is not None:
+            q = q.where(Membership.chamber_id == chamber_id)
+        ids += session.exec(q)
+    return ids
+
+
+def delete_seats(session: Session, seat_ids: list[int]) -> None:
+    """Remove these seats outright (undoing 分配到商会); ids already gone are skipped."""
+    for sid in seat_ids:
+        seat = session.get(Membership, sid)
+        if seat is not None:
+            session.delete(seat)
+
+
+def remove_tag(session: Session, member_ids: list[int], tag: str) -> None:
+    """Take the tag off these members (undoing 加标签); deleted members are left alone."""
+    for m in live_members(session, member_ids):
+        tags = [t for t in m.tags.split(",") if t and t != tag]
+        records.apply_update(session, m, {"tags": ",".join(tags)}, expected_version=None)
+
+
+def undo_mark_left(session: Session, member_ids: list[int], seat_ids: list[int], *, left_on: date) -> None:
+    """Back to 在册, and reopen the seats 标记退会 ended (only those still ending that day)."""
+    for m in live_members(session, member_ids):
+        if m.leave_date == left_on:
+            records.apply_update(session, m, {"leave_date": None, "leave_reason": None}, expected_version=None)
+    for sid in seat_ids:
+        seat = session.get(Membership, sid)
+        if seat is not None and seat.end_date == left_on:
+            seat.end_date = None
+            session.add(seat)
+
 # --- the ledger query ------------------------------------------------------------------------------
 
 SORTABLE = {

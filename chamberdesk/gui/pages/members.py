@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from chamberdesk.core import members as svc
 from chamberdesk.core import privacy, records
@@ -47,7 +47,7 @@ from chamberdesk.core.choices import (
 )
 from chamberdesk.core.contacts import log_contact
 from chamberdesk.core.errors import ChamberDeskError, NotFound
-from chamberdesk.core.models import Member, Membership
+from chamberdesk.core.models import Member
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.gui.context import AppContext
 from chamberdesk.gui.dialogs.member_editor import MemberEditor
@@ -194,7 +194,7 @@ class HistoryPanel(QWidget):
             return
         try:
             with self.ctx.db.session() as s:
-                m = s.get(Member, member_id)
+                m = svc.get_member(s, member_id)
                 hist = svc.member_history(s, member_id)
         except ChamberDeskError as exc:
             self.body.setPlainText(str(exc))
@@ -705,11 +705,11 @@ class Page(QWidget):
         cid = self.chambers[names.index(name)][0]
 
         def run(s: Session):
-            before = set(_open_seats(s, ids, cid))
+            before = set(svc.open_seat_ids(s, ids, chamber_id=cid))
             n = svc.assign_to_chamber(s, ids, cid)
             s.flush()
-            added = sorted(set(_open_seats(s, ids, cid)) - before)
-            return n, lambda s2: _delete_seats(s2, added)
+            added = sorted(set(svc.open_seat_ids(s, ids, chamber_id=cid)) - before)
+            return n, lambda s2: svc.delete_seats(s2, added)
 
         n = self._bulk("分配到商会", ids, run)
         if n is not None:
@@ -724,9 +724,9 @@ class Page(QWidget):
             return
 
         def run(s: Session):
-            tagged = [m.id for m in _live_members(s, ids) if tag not in m.tags.split(",")]
+            tagged = [m.id for m in svc.live_members(s, ids) if tag not in m.tags.split(",")]
             n = svc.add_tag(s, ids, tag)
-            return n, lambda s2: _remove_tag(s2, tagged, tag)
+            return n, lambda s2: svc.remove_tag(s2, tagged, tag)
 
         n = self._bulk("加标签", ids, run)
         if n is not None:
@@ -742,10 +742,10 @@ class Page(QWidget):
         when, reason = dlg.date_edit.value() or date.today(), dlg.reason.text().strip() or None
 
         def run(s: Session):
-            leaving = [m.id for m in _live_members(s, ids) if m.leave_date is None]
-            seats = _open_seats(s, leaving)
+            leaving = [m.id for m in svc.live_members(s, ids) if m.leave_date is None]
+            seats = svc.open_seat_ids(s, leaving)
             n = svc.mark_left(s, ids, when, reason)
-            return n, lambda s2: _undo_leave(s2, leaving, seats, when)
+            return n, lambda s2: svc.undo_mark_left(s2, leaving, seats, left_on=when)
 
         n = self._bulk("标记退会", ids, run)
         if n is not None:
@@ -815,53 +815,3 @@ class Page(QWidget):
             self.table.setColumnWidth(i, c.width)
         self.save_layout()
 
-
-# --- what a bulk action changed, and taking it back ------------------------------------------------
-CHUNK = 500  # ids per IN (...): well under SQLite's variable limit
-
-
-def _chunks(ids: list[int]):
-    for i in range(0, len(ids), CHUNK):
-        yield ids[i:i + CHUNK]
-
-
-def _live_members(s: Session, ids: list[int]) -> list[Member]:
-    out: list[Member] = []
-    for part in _chunks(ids):
-        out += s.exec(select(Member).where(col(Member.id).in_(part), col(Member.deleted_at).is_(None)))
-    return out
-
-
-def _open_seats(s: Session, member_ids: list[int], chamber_id: int | None = None) -> list[int]:
-    ids: list[int] = []
-    for part in _chunks(member_ids):
-        q = select(Membership.id).where(col(Membership.member_id).in_(part), col(Membership.end_date).is_(None))
-        if chamber_id is not None:
-            q = q.where(Membership.chamber_id == chamber_id)
-        ids += s.exec(q)
-    return ids
-
-
-def _delete_seats(s: Session, seat_ids: list[int]) -> None:
-    for sid in seat_ids:
-        seat = s.get(Membership, sid)
-        if seat is not None:
-            s.delete(seat)
-
-
-def _remove_tag(s: Session, member_ids: list[int], tag: str) -> None:
-    for m in _live_members(s, member_ids):
-        tags = [t for t in m.tags.split(",") if t and t != tag]
-        records.apply_update(s, m, {"tags": ",".join(tags)}, expected_version=None)
-
-
-def _undo_leave(s: Session, member_ids: list[int], seat_ids: list[int], when: date) -> None:
-    """Back to 在册, and reopen the seats 标记退会 ended (only those still ending that day)."""
-    for m in _live_members(s, member_ids):
-        if m.leave_date == when:
-            records.apply_update(s, m, {"leave_date": None, "leave_reason": None}, expected_version=None)
-    for sid in seat_ids:
-        seat = s.get(Membership, sid)
-        if seat is not None and seat.end_date == when:
-            seat.end_date = None
-            s.add(seat)

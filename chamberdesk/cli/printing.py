@@ -110,9 +110,11 @@ def cmd_print(args: argparse.Namespace) -> int:
             if not args.quiet:
                 print(f"\r[{done}/{total}] {what[:40]:<40}", end="", file=sys.stderr, flush=True)
 
-        files = run(db, req, Path(args.out), progress=progress)
-        if not args.quiet:
-            print(file=sys.stderr)
+        try:
+            files = run(db, req, Path(args.out), progress=progress)
+        finally:
+            if not args.quiet:
+                print(file=sys.stderr)  # end the progress line, so an error starts on its own
     finally:
         db.close()
     pages = _count_pages(files)

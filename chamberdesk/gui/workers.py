@@ -195,7 +195,10 @@ def show_task_error(parent: QWidget | None, title: str, exc: BaseException) -> N
     if isinstance(exc, ChamberDeskError):
         QMessageBox.warning(parent, title, str(exc))
         return
-    box = QMessageBox(QMessageBox.Icon.Critical, title, f"操作失败：{exc}", QMessageBox.StandardButton.Ok, parent)
+    # an unexpected error: a Chinese sentence for the clerk, the technical text folded into 详细信息
+    box = QMessageBox(QMessageBox.Icon.Critical, title,
+                      "操作未能完成。请重试；如仍出错，请点“显示详细信息”并截图发给技术支持。",
+                      QMessageBox.StandardButton.Ok, parent)
     box.setDetailedText(getattr(exc, "__traceback_text__", "") or repr(exc))
     box.exec()
 

@@ -95,3 +95,18 @@ def test_federation_standard_scopes_to_the_federation(qtbot, ctx, tmp_path):
     assert not panel.fed_radio.isVisible() and panel.all_radio.isVisible() and panel.all_radio.isChecked()
     assert not panel.request().federation
     assert "记入审计日志" in panel.unmasked.text()
+
+
+def test_a_broken_rubric_folder_is_reported_and_ledgers_still_print(qtbot, ctx, monkeypatch):
+    from chamberdesk import rules
+    from chamberdesk.rules.schema import RubricError
+
+    def broken():
+        raise RubricError("本单位.toml", 3, "threshhold", "不是可识别的字段")
+
+    monkeypatch.setattr(rules, "list_rubrics", broken)
+    panel = PrintPanel(ctx)
+    qtbot.addWidget(panel)
+    assert "考评细则未能载入" in panel.status.text() and "第3行" in panel.status.text()
+    panel.set_form("ledger")
+    assert panel.rubric.count() == 0

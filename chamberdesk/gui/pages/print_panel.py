@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.widgets.roles import guard_unmasked
 from chamberdesk.io.pdf.jobs import FORMS, PrintRequest, safe_filename
 
@@ -128,14 +129,14 @@ class PrintPanel(QWidget):
             self.chamber.setCurrentIndex(self.chamber.findData(keep))
         keep_r = self.rubric.currentData()
         self.rubric.clear()
-        try:
-            from chamberdesk import rules
+        from chamberdesk import rules
 
+        try:
             for r in rules.list_rubrics():
                 self.rubric.addItem(f"{r.title}（{r.version}）", r.id)
                 self._rubric_targets[r.id] = r.target
-        except Exception:  # noqa: BLE001 - a broken rubric folder must not break printing ledgers
-            pass
+        except ChamberDeskError as exc:  # a broken office rubric must not stop ledgers printing: say why
+            self.status.setText(f"考评细则未能载入：{exc}")
         if keep_r is not None and self.rubric.findData(keep_r) >= 0:
             self.rubric.setCurrentIndex(self.rubric.findData(keep_r))
         self._sync()

@@ -211,7 +211,7 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
         if scored:
             cap_sum = sum(i.max_points for i in its)
             # 自评 and 考评得分 both come from the same figures; each column is summed where it is filled in.
-            got = "" if blank else _group_sum(its)
+            got = "" if blank or not cap_sum else _group_sum(its)  # a 0-point group (否决事项) has nothing to sum
             rows.append(["", st.p(f"{g.title}小计", st.head), "", fmt_num(cap_sum), plain(got, 19),
                          "" if selfcheck else plain(got, 18), ""])
             r = len(rows) - 1

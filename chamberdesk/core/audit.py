@@ -7,13 +7,14 @@ The hook sits on every Session, so no service can forget it. Bulk inserts that b
 from __future__ import annotations
 
 import json
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import event, insert, inspect
+from sqlalchemy import event, func, insert, inspect
 from sqlalchemy.orm import Session as OrmSession
+from sqlmodel import Session, col, select
 
-from chamberdesk.core.models import AUDITED_TABLES, AuditLog
+from chamberdesk.core.models import AUDITED_TABLES, AuditLog, Chamber
 from chamberdesk.core.validators import mask_id_number, mask_phone
 
 _SKIP = {"updated_at", "version", "password_hash"}
@@ -106,3 +107,45 @@ def record(session: OrmSession, action: str, table: str, record_id: int | None =
            *, before: dict | None = None, after: dict | None = None) -> None:
     """Write one entry by hand (bulk imports, exports of unmasked data, reveals)."""
     session.add(AuditLog(**_row(session, action, table, record_id, before, after)))
+
+
+# --- reading the log (the 审计日志 viewer and its export) ---------------------------------------------
+
+def _filtered(q: Any, user: str | None, table: str, since: date | None, until: date | None) -> Any:
+    if user is None:  # entries the program wrote itself (migrations, imports run from the command line)
+        q = q.where((col(AuditLog.user).is_(None)) | (AuditLog.user == ""))
+    elif user:
+        q = q.where(AuditLog.user == user)
+    if table:
+        q = q.where(AuditLog.table_name == table)
+    if since:
+        q = q.where(AuditLog.at >= datetime.combine(since, datetime.min.time()))
+    if until:  # the whole last day counts
+        q = q.where(AuditLog.at < datetime.combine(until + timedelta(days=1), datetime.min.time()))
+    return q
+
+
+def audit_page(session: Session, *, user: str | None = "", table: str = "", since: date | None = None,
+               until: date | None = None, offset: int = 0, limit: int | None = 300) -> list[AuditLog]:
+    """Log entries newest first; user "" means everyone, None only the system's; limit None means all."""
+    q = _filtered(select(AuditLog), user, table, since, until)
+    q = q.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc()).offset(offset)
+    if limit:
+        q = q.limit(limit)
+    return list(session.exec(q))
+
+
+def audit_count(session: Session, *, user: str | None = "", table: str = "", since: date | None = None,
+                until: date | None = None) -> int:
+    """How many entries audit_page would give without a limit."""
+    return session.exec(_filtered(select(func.count()).select_from(AuditLog), user, table, since, until)).one()
+
+
+def audit_users(session: Session) -> list[str | None]:
+    """Every user named in the log, sorted; None or "" stands for entries the system wrote."""
+    return list(session.exec(select(AuditLog.user).distinct().order_by(AuditLog.user)))
+
+
+def chamber_names(session: Session) -> dict[int, str]:
+    """Every chamber's name by id, deleted ones included: old entries still name them."""
+    return dict(session.exec(select(Chamber.id, Chamber.name)).all())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +35,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func
-from sqlmodel import col, select
 
-from chamberdesk.core import accounts, backup, integrity, models, privacy
+from chamberdesk.core import accounts, audit, backup, integrity, models, privacy
 from chamberdesk.core import choices as ch
 from chamberdesk.core.choices import AuditAction, Role
 from chamberdesk.core.errors import ChamberDeskError
@@ -50,7 +48,7 @@ from chamberdesk.core.federation import (
     set_budget,
     set_setting,
 )
-from chamberdesk.core.models import AUDITED_TABLES, FEDERATION_LABELS, AuditLog, Federation
+from chamberdesk.core.models import AUDITED_TABLES, FEDERATION_LABELS, Federation
 
 AUDIT_PAGE = 300  # rows fetched at a time; scrolling down (or 加载更多) fetches the next page
 
@@ -761,37 +759,23 @@ class AuditModel(QAbstractTableModel):
         return None
 
 
-def _audit_where(q, user: str, table: str, start: date | None, end: date | None):
-    if user == SYSTEM_USER:
-        q = q.where((col(AuditLog.user).is_(None)) | (AuditLog.user == ""))
-    elif user:
-        q = q.where(AuditLog.user == user)
-    if table:
-        q = q.where(AuditLog.table_name == table)
-    if start:
-        q = q.where(AuditLog.at >= datetime.combine(start, datetime.min.time()))
-    if end:
-        q = q.where(AuditLog.at < datetime.combine(end + timedelta(days=1), datetime.min.time()))
-    return q
+def _core_user(user: str) -> str | None:
+    return None if user == SYSTEM_USER else user
 
 
 def audit_count(session, *, user: str = "", table: str = "", start: date | None = None,
                 end: date | None = None) -> int:
-    return session.exec(_audit_where(select(func.count()).select_from(AuditLog), user, table, start, end)).one()
+    return audit.audit_count(session, user=_core_user(user), table=table, since=start, until=end)
 
 
 def audit_rows(session, *, user: str = "", table: str = "", start: date | None = None, end: date | None = None,
                limit: int | None = AUDIT_PAGE, offset: int = 0) -> list[tuple]:
     """One page of the log, newest first, in words."""
-    from chamberdesk.core.models import Chamber
-
-    q = _audit_where(select(AuditLog), user, table, start, end)
-    q = q.order_by(col(AuditLog.at).desc(), col(AuditLog.id).desc()).offset(offset)
-    if limit:
-        q = q.limit(limit)
-    chambers = dict(session.exec(select(Chamber.id, Chamber.name)).all())
+    entries = audit.audit_page(session, user=_core_user(user), table=table, since=start, until=end,
+                               offset=offset, limit=limit)
+    chambers = audit.chamber_names(session)
     out = []
-    for e in session.exec(q):
+    for e in entries:
         act = AuditAction.parse(e.action)
         out.append((e.at.strftime("%Y-%m-%d %H:%M:%S"), e.user or SYSTEM_USER, act.label if act else e.action,
                     AUDITED_TABLES.get(e.table_name, e.table_name), e.record_id,
@@ -874,7 +858,7 @@ class AuditTab(QWidget):
 
     def _fill_users(self, session) -> None:
         current = self.user.currentData()
-        found = list(session.exec(select(AuditLog.user).distinct().order_by(AuditLog.user)))
+        found = audit.audit_users(session)
         names = [u for u in found if u]
         self.user.blockSignals(True)
         self.user.clear()

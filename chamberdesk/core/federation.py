@@ -17,8 +17,7 @@ _COUNTS = ("staff_quota", "staff_count", "fax_count", "phone_count", "copier_cou
 
 
 # GB/T 2260 province-level codes: the first two digits of every county code
-PROVINCE_CODES = frozenset("11 12 13 14 15 21 22 23 31 32 33 34 35 36 37 41 42 43 44 45 46 50 51 52 53 54 "
-                           "61 62 63 64 65 71 81 82".split())
+PROVINCE_CODES = frozenset(["11", "12", "13", "14", "15", "21", "22", "23", "31", "32", "33", "34", "35", "36", "37", "41", "42", "43", "44", "45", "46", "50", "51", "52", "53", "54", "61", "62", "63", "64", "65", "71", "81", "82"])
 
 
 def validate_federation(data: dict[str, Any]) -> dict[str, Any]:

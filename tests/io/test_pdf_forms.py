@@ -16,9 +16,9 @@ from chamberdesk.cli import main
 from chamberdesk.core.chambers import create_chamber, find_chamber
 from chamberdesk.core.members import MemberFilter, create_member
 from chamberdesk.core.models import Assessment, AuditLog, Meeting, Member, Membership
+from chamberdesk.io.pdf.assessment import _group_sum, finding_text, requirement_text
 from chamberdesk.io.pdf.fonts import get_fonts
 from chamberdesk.io.pdf.jobs import PrintRequest, run
-from chamberdesk.io.pdf.assessment import _group_sum, finding_text, requirement_text
 from chamberdesk.io.pdf.layout import Cancelled, KinsokuParagraph, make_styles
 
 RUBRIC_FILE = Path(__file__).with_name("pdf_rubric.toml")

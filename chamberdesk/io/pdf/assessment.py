@@ -14,7 +14,14 @@ from sqlmodel import Session, select
 
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.models import Assessment
-from chamberdesk.io.pdf.layout import HEAD_BG, FormStart, Styles, cn_date, fmt_num, grid_style, signature_block
+from chamberdesk.io.pdf.layout import (
+    HEAD_BG,
+    FormStart,
+    Styles,
+    fmt_num,
+    grid_style,
+    signature_block,
+)
 
 if TYPE_CHECKING:
     from chamberdesk.io.pdf.jobs import PrintRequest

@@ -32,9 +32,9 @@ _WINDOWS_FALLBACKS = [("simsunb.ttf", 0)]  # SimSun-ExtB: CJK extension B
 
 def _utf16_hex(cp: int) -> str:
     if cp < 0x10000:
-        return "%04X" % cp
+        return f"{cp:04X}"
     cp -= 0x10000
-    return "%04X%04X" % (0xD800 + (cp >> 10), 0xDC00 + (cp & 0x3FF))
+    return f"{0xD800 + (cp >> 10):04X}{0xDC00 + (cp & 0x3FF):04X}"
 
 
 def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
@@ -44,9 +44,9 @@ def _to_unicode_cmap(fontname: str, subset: list[int]) -> str:
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
         f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
         f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
-        "<00> <%02X>" % (len(subset) - 1), "endcodespacerange", "%d beginbfchar" % len(subset),
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
     ]
-    lines += ["<%02X> <%s>" % (i, _utf16_hex(v)) for i, v in enumerate(subset)]
+    lines += [f"<{i:02X}> <{_utf16_hex(v)}>" for i, v in enumerate(subset)]
     lines += ["endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end"]
     return "\n".join(lines)
 
@@ -110,7 +110,7 @@ _cache: dict[bool, FontSet] = {}
 
 def windows_font_dirs() -> list[Path]:
     dirs = []
-    windir = os.environ.get("WINDIR") or os.environ.get("SystemRoot")
+    windir = os.environ.get("WINDIR") or os.environ.get("SYSTEMROOT")
     if windir:
         dirs.append(Path(windir) / "Fonts")
     local = os.environ.get("LOCALAPPDATA")

@@ -10,7 +10,15 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
 from sqlmodel import Session, col, select
 
-from chamberdesk.core.choices import Gender, Industry, MemberKind, PoliticalStatus, Position, SizeClass, label_of
+from chamberdesk.core.choices import (
+    Gender,
+    Industry,
+    MemberKind,
+    PoliticalStatus,
+    Position,
+    SizeClass,
+    label_of,
+)
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership

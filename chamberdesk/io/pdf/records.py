@@ -13,11 +13,26 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.chambers import member_counts
-from chamberdesk.core.choices import ActivityCategory, ChamberKind, ChamberRule, MeetingBody, PartyOrg, label_of
+from chamberdesk.core.choices import (
+    ActivityCategory,
+    ChamberKind,
+    ChamberRule,
+    MeetingBody,
+    PartyOrg,
+    label_of,
+)
 from chamberdesk.core.contacts import coverage
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.models import Activity, Chamber, Meeting, MeetingAttendee, Member, Membership
-from chamberdesk.io.pdf.layout import FormStart, Styles, cn_date, fmt_num, grid_style, kv_table, signature_block
+from chamberdesk.io.pdf.layout import (
+    FormStart,
+    Styles,
+    cn_date,
+    fmt_num,
+    grid_style,
+    kv_table,
+    signature_block,
+)
 
 
 def owner_name(session: Session, chamber_id: int | None) -> str:

@@ -109,3 +109,36 @@ def purge(session: Session, model: type[T], record_id: int) -> None:
 
 def recycle_bin(session: Session, model: type[T]) -> list[T]:
     return list(session.exec(select(model).where(model.deleted_at.is_not(None)).order_by(model.deleted_at.desc())))
+
+
+FEDERATION_OWNER = "工商联"  # owner shown for a deleted meeting held by the federation itself
+
+
+def _names_of(session: Session, model: Any, attr: str, ids: set[int | None]) -> dict[int, str]:
+    ids.discard(None)
+    if not ids:
+        return {}
+    return dict(session.exec(select(model.id, getattr(model, attr)).where(model.id.in_(ids))).all())
+
+
+def recycle_bin_rows(session: Session, kind: str) -> list[tuple[int, str, str, str]]:
+    """(id, name, date, deleted at) for every deleted record of one kind (a KIND_LABELS key), newest first."""
+    from chamberdesk.core.choices import ContactWay, MeetingBody, label_of
+    from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member
+
+    model: Any = {"member": Member, "chamber": Chamber, "meeting": Meeting, "activity": Activity,
+                  "contact": Contact}[kind]
+    objs = recycle_bin(session, model)
+    if kind == "member":
+        return [(o.id, o.enterprise_name, str(o.join_date or ""), f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
+    if kind == "chamber":
+        return [(o.id, o.name, str(o.founded_on or ""), f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
+    if kind == "meeting":
+        owners = _names_of(session, Chamber, "name", {o.chamber_id for o in objs})
+        return [(o.id, f"{owners.get(o.chamber_id, FEDERATION_OWNER)} · {label_of(MeetingBody, o.body)}",
+                 str(o.date), f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
+    if kind == "activity":
+        return [(o.id, o.title, str(o.date), f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
+    members = _names_of(session, Member, "enterprise_name", {o.member_id for o in objs})
+    return [(o.id, f"{members.get(o.member_id, '（未知会员）')} · {label_of(ContactWay, o.way)}", str(o.date),
+             f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from PySide6.QtWidgets import QMessageBox
-from sqlmodel import select
+from sqlmodel import col, select
 
 from chamberdesk.core import accounts, records
 from chamberdesk.core import members as svc
@@ -99,17 +101,29 @@ def test_purge_asks_first_says_it_cannot_be_undone_and_removes_the_record(qtbot,
     assert dlg.ids("meeting") == []
 
 
-def test_purging_a_member_with_history_is_refused_clearly(qtbot, ctx, deleted, answer_modal, monkeypatch):
+def test_purging_a_member_takes_its_contacts_and_a_named_chamber_is_refused(qtbot, ctx, deleted, answer_modal,
+                                                                             monkeypatch):
+    with ctx.db.transaction() as s:
+        mid = deleted["member"][0]
+        s.add(Contact(member_id=mid, date=date(2024, 5, 1), way="visit"))
+        cid = s.exec(select(Meeting.chamber_id).where(col(Meeting.chamber_id).is_not(None))).first()
+        records.soft_delete(s, s.get(Chamber, cid))
     dlg = open_bin(qtbot, ctx)
-    mid = deleted["member"][0]
     dlg.select_ids("member", [mid])
+    answer_modal("彻底删除")
+    assert dlg.purge_selected() is True
+    with ctx.db.session() as s:
+        assert s.get(Member, mid) is None
+        assert s.exec(select(Contact).where(Contact.member_id == mid)).first() is None
+    dlg.show_kind("chamber")
+    dlg.select_ids("chamber", [cid])
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
     answer_modal("彻底删除")
     assert dlg.purge_selected() is False
     assert shown and "关联" in shown[0] and "未做任何修改" in shown[0]
     with ctx.db.session() as s:
-        assert s.get(Member, mid).deleted_at is not None  # still in the bin
+        assert s.get(Chamber, cid).deleted_at is not None  # still in the bin
 
 
 def test_only_an_admin_may_purge_and_a_reader_may_not_restore(qtbot, ctx, deleted):

@@ -22,16 +22,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from chamberdesk.core import records
-from chamberdesk.core.choices import ContactWay, MeetingBody, label_of
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member
 from chamberdesk.gui.context import AppContext
 from chamberdesk.gui.widgets.roles import can_edit, is_admin, refusal_tip
-
-FEDERATION_OWNER = "工商联"
 
 
 @dataclass(frozen=True)
@@ -49,32 +46,6 @@ KINDS = [
     Kind("activity", "活动", Activity, ("活动名称", "活动日期")),
     Kind("contact", "走访联系", Contact, ("会员 · 方式", "日期")),
 ]
-
-
-def _names(s: Session, model: type, attr: str, ids: set[int]) -> dict[int, str]:
-    ids.discard(None)  # type: ignore[arg-type]
-    if not ids:
-        return {}
-    rows = s.exec(select(model.id, getattr(model, attr)).where(col(model.id).in_(ids)))
-    return {i: n for i, n in rows}
-
-
-def bin_rows(s: Session, kind: Kind) -> list[tuple[int, str, str, str]]:
-    """(id, name, date, deleted at) for every deleted record of one kind, newest deletion first."""
-    objs = records.recycle_bin(s, kind.model)
-    if kind.key == "member":
-        return [(o.id, o.enterprise_name, str(o.join_date or ""), f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
-    if kind.key == "chamber":
-        return [(o.id, o.name, str(o.founded_on or ""), f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
-    if kind.key == "meeting":
-        owners = _names(s, Chamber, "name", {o.chamber_id for o in objs})
-        return [(o.id, f"{owners.get(o.chamber_id, FEDERATION_OWNER)} · {label_of(MeetingBody, o.body)}",
-                 str(o.date), f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
-    if kind.key == "activity":
-        return [(o.id, o.title, str(o.date), f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
-    members = _names(s, Member, "enterprise_name", {o.member_id for o in objs})
-    return [(o.id, f"{members.get(o.member_id, '（未知会员）')} · {label_of(ContactWay, o.way)}", str(o.date),
-             f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
 
 
 class RecycleBinDialog(QDialog):
@@ -138,7 +109,7 @@ class RecycleBinDialog(QDialog):
     def reload(self) -> None:
         with self.ctx.db.session() as s:
             for i, k in enumerate(KINDS):
-                rows = bin_rows(s, k)
+                rows = records.recycle_bin_rows(s, k.key)
                 t = self.tables[k.key]
                 t.setRowCount(len(rows))
                 for r, (rid, name, when, deleted) in enumerate(rows):

@@ -135,3 +135,26 @@ def install_error_translation(engine: Engine) -> None:
     """Turn a lost or refused server connection into a ChamberDeskError with a Chinese message."""
     if not event.contains(engine, "handle_error", _translate):
         event.listen(engine, "handle_error", _translate)
+
+
+CONNECT_TIMEOUT_S = 5  # an unreachable address fails the probe in seconds, not after TCP's minutes
+
+
+def server_version(url: str, *, timeout_s: int = CONNECT_TIMEOUT_S) -> str:
+    """Connect once and ask the server its version; raises ChamberDeskError (Chinese) on failure."""
+    from sqlalchemy import text
+
+    from chamberdesk.core.db import make_engine
+
+    sep = "&" if "?" in url else "?"
+    engine = make_engine(f"{url}{sep}connect_timeout={timeout_s}")
+    try:
+        with engine.connect() as conn:
+            version = conn.execute(text("SHOW server_version")).scalar()
+    except ChamberDeskError:
+        raise
+    except Exception as exc:
+        raise ChamberDeskError(f"无法连接数据库服务器：{exc}") from exc
+    finally:
+        engine.dispose()
+    return str(version)

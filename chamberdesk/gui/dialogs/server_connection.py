@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chamberdesk.core import server
 from chamberdesk.core.server import DEFAULT_PORT, ServerAddress, forget_password, load_password, save_password
 from chamberdesk.gui.settings import Settings, settings
 
@@ -26,7 +27,6 @@ KEY_DATABASE = "server/database"
 KEY_USER = "server/user"
 KEY_REMEMBER = "server/remember_password"
 KEY_ACTIVE = "server/use_at_start"  # this PC works on the server, not on a local data file
-CONNECT_TIMEOUT_S = 5
 
 
 def saved_address(s: Settings | None = None) -> ServerAddress | None:
@@ -62,27 +62,6 @@ def keyring_available() -> bool:
         return not isinstance(keyring.get_keyring(), FailKeyring)
     except Exception:
         return False
-
-
-def probe_connection(url: str) -> str:
-    """Connect once and ask the server its version; raises ChamberDeskError (Chinese) on failure."""
-    from sqlalchemy import text
-
-    from chamberdesk.core.db import make_engine
-    from chamberdesk.core.errors import ChamberDeskError
-
-    sep = "&" if "?" in url else "?"
-    engine = make_engine(f"{url}{sep}connect_timeout={CONNECT_TIMEOUT_S}")
-    try:
-        with engine.connect() as conn:
-            version = conn.execute(text("SHOW server_version")).scalar()
-    except ChamberDeskError:
-        raise
-    except Exception as exc:
-        raise ChamberDeskError(f"无法连接数据库服务器：{exc}") from exc
-    finally:
-        engine.dispose()
-    return str(version)
 
 
 class ServerConnectionDialog(QDialog):
@@ -186,7 +165,7 @@ class ServerConnectionDialog(QDialog):
             return False
         QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            version = probe_connection(addr.url(self.password_edit.text()))
+            version = server.server_version(addr.url(self.password_edit.text()))
         except ChamberDeskError as exc:
             self._show(str(exc), False)
             return False

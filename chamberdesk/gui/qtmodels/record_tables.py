@@ -15,6 +15,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QColor, QFontMetrics, QPainter
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
+from chamberdesk.core.contacts import Coverage
+
 ID_ROLE = Qt.ItemDataRole.UserRole + 1  # the record id of a row
 ROW_ROLE = Qt.ItemDataRole.UserRole + 2  # the row object itself
 BADGES_ROLE = Qt.ItemDataRole.UserRole + 3  # list[Badge] for the badge delegate
@@ -260,19 +262,29 @@ class ContactRow:
 
 @dataclass
 class CoverageRow:
+    """One chamber's line in 走访覆盖; the ratios are the contacts service's own (Coverage)."""
+
     id: int  # chamber id
     chamber: str
     members: int
     visited: int
     contacted: int
 
+    @classmethod
+    def of(cls, chamber_id: int, chamber: str, cov: Coverage) -> CoverageRow:
+        return cls(chamber_id, chamber, cov.members, cov.visited, cov.contacted)
+
+    @property
+    def coverage(self) -> Coverage:
+        return Coverage(self.members, self.visited, self.contacted)
+
     @property
     def visited_ratio(self) -> float | None:
-        return self.visited / self.members if self.members else None
+        return self.coverage.visited_ratio
 
     @property
     def contacted_ratio(self) -> float | None:
-        return self.contacted / self.members if self.members else None
+        return self.coverage.contacted_ratio
 
 
 def percent(v: float | None) -> str:

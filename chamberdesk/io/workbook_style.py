@@ -12,6 +12,7 @@ quote prefix, never as a formula.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
 from pathlib import Path
@@ -203,7 +204,15 @@ class FormWriter:
         self._append([self._cell(text, border=False)])
 
     def save(self, path: Path | str) -> None:
-        self.wb.save(str(path))
+        """Write beside the target, then rename: a failed save (disk full, USB pulled) never leaves
+        the clerk's earlier file at that name broken."""
+        path = Path(path)
+        part = path.with_name(path.name + ".part")
+        try:
+            self.wb.save(str(part))
+            os.replace(part, path)
+        finally:
+            part.unlink(missing_ok=True)
 
 
 def _sheet_title(name: str) -> str:

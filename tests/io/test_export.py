@@ -159,3 +159,23 @@ def test_serial_numbers_are_numbers_and_text_stays_neutralised(demo_db, tmp_path
     ws = openpyxl.load_workbook(tmp_path / "t.xlsx").active
     assert ws["A4"].value == 1 and ws["A4"].data_type == "n"
     assert ws["B4"].data_type == "s" and ws["B4"].quotePrefix
+
+
+def test_a_failed_save_leaves_the_earlier_file_intact(db, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl import Workbook
+
+    from chamberdesk.io.excel_export import export_members
+
+    out = tmp_path / "台账.xlsx"
+    assert export_members(db, out) == 0
+    before = out.read_bytes()
+
+    def disk_full(self, filename):  # half a file, then the disk is full
+        Path(filename).write_bytes(b"PK\x03\x04 half")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(Workbook, "save", disk_full)
+    with pytest.raises(OSError):
+        export_members(db, out)
+    assert out.read_bytes() == before
+    assert not list(tmp_path.glob("*.part"))

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 
 import pytest
-from PySide6.QtCore import QMimeData, QPoint, QPointF, QSettings, Qt, QTimer, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
 
@@ -17,25 +17,9 @@ from chamberdesk.core import evidence, meetings
 from chamberdesk.core.choices import ChamberKind
 from chamberdesk.core.members import MemberFilter, member_ids, members_by_ids
 from chamberdesk.core.models import Chamber, Meeting
-from chamberdesk.gui import settings as gui_settings
-from chamberdesk.gui.context import AppContext
 from chamberdesk.gui.qtmodels.record_tables import BADGES_ROLE, ID_ROLE, Badge
 
 # --- fixtures (own names, so they never clash with the shared GUI fixtures) ---------------------
-
-
-@pytest.fixture(autouse=True)
-def records_settings(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("records-qsettings")
-    QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(folder))
-    gui_settings.reset_settings_cache()
-    yield folder
-    gui_settings.reset_settings_cache()
-
-
-@pytest.fixture
-def rctx(qapp, demo_db) -> AppContext:
-    return AppContext(demo_db)
 
 
 @pytest.fixture
@@ -91,15 +75,15 @@ def meeting_count(ctx) -> int:
 # --- 会议 ---------------------------------------------------------------------------------------
 
 
-def test_meeting_quick_form_saves_and_lists(qtbot, rctx, tmp_path):
+def test_meeting_quick_form_saves_and_lists(qtbot, ctx, tmp_path):
     from chamberdesk.gui.pages.meetings import Page
 
-    page = show(qtbot, Page(rctx))
+    page = show(qtbot, Page(ctx))
     form = page.form
     assert form.when.date().toPython() == date.today()
     assert form.owner.currentData() is None  # first use: 本级工商联
 
-    cid = chamber_id(rctx, "柳河镇商会")
+    cid = chamber_id(ctx, "柳河镇商会")
     form.owner.setCurrentIndex(form.owner.findData(cid))
     form.body.setCurrentIndex(form.body.findData("council"))
     form.place.setText("")
@@ -129,20 +113,20 @@ def test_meeting_quick_form_saves_and_lists(qtbot, rctx, tmp_path):
                                             Qt.KeyboardModifier.NoModifier))
     assert [p.name for p in form.evidence.pending_paths()] == ["签到表.pdf"]
 
-    before = meeting_count(rctx)
+    before = meeting_count(ctx)
     qtbot.waitUntil(form.save_button.isEnabled, timeout=2000)
-    with qtbot.waitSignal(rctx.data_changed, timeout=2000) as sig:
+    with qtbot.waitSignal(ctx.data_changed, timeout=2000) as sig:
         qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)
     assert sig.args == ["meeting"]
-    assert meeting_count(rctx) == before + 1
+    assert meeting_count(ctx) == before + 1
 
-    with rctx.db.session() as s:
+    with ctx.db.session() as s:
         m = s.get(Meeting, form.record_id)
         assert (m.chamber_id, m.body, m.place, m.expected_count, m.present_count) == (cid, "council", "Room 301", 20, 18)
         assert sorted(meetings.attendee_ids(s, m.id)) == sorted(picked)
         files = evidence.files_for(s, "meeting", m.id)
         assert [f.filename for f in files] == ["签到表.pdf"]
-        assert evidence.path_of(rctx.db, files[0]).read_bytes() == scan.read_bytes()
+        assert evidence.path_of(ctx.db, files[0]).read_bytes() == scan.read_bytes()
     # listed and selected in the table (this year, all owners)
     row = page.model.row_of_id(m.id)
     assert row >= 0
@@ -165,14 +149,14 @@ def test_meeting_quick_form_saves_and_lists(qtbot, rctx, tmp_path):
     # the next new meeting starts from the owner used last, remembered across pages
     page.new_record()
     assert form.owner.currentData() == cid
-    page2 = show(qtbot, Page(rctx))
+    page2 = show(qtbot, Page(ctx))
     assert page2.form.owner.currentData() == cid
 
 
-def test_meeting_with_more_present_than_expected_is_refused(qtbot, rctx):
+def test_meeting_with_more_present_than_expected_is_refused(qtbot, ctx):
     from chamberdesk.gui.pages.meetings import Page
 
-    page = show(qtbot, Page(rctx))
+    page = show(qtbot, Page(ctx))
     form = page.form
     form.agenda.setPlainText("研究年度工作")
     qtbot.waitUntil(form.save_button.isEnabled, timeout=2000)
@@ -185,71 +169,71 @@ def test_meeting_with_more_present_than_expected_is_refused(qtbot, rctx):
     assert "实到人数不能多于应到人数" in label.text()
     assert form.present.property("invalid") is True
 
-    before = meeting_count(rctx)
+    before = meeting_count(ctx)
     qtbot.mouseClick(form.save_button, Qt.MouseButton.LeftButton)  # disabled: nothing happens
     assert form.save() is False  # Ctrl+S takes the same path
-    assert meeting_count(rctx) == before
+    assert meeting_count(ctx) == before
 
     form.present.setValue(9)
     qtbot.waitUntil(form.save_button.isEnabled, timeout=2000)
     assert not label.isVisible()
     assert form.save() is True
-    assert meeting_count(rctx) == before + 1
+    assert meeting_count(ctx) == before + 1
 
 
-def test_untouched_meeting_form_saves_nothing(qtbot, rctx):
+def test_untouched_meeting_form_saves_nothing(qtbot, ctx):
     """The pre-filled quick form (owner, body, today) is not a meeting until it has its 议题."""
     from chamberdesk.gui.pages.meetings import Page
 
-    page = show(qtbot, Page(rctx))
-    before = meeting_count(rctx)
+    page = show(qtbot, Page(ctx))
+    before = meeting_count(ctx)
     assert page.form.save() is False
-    assert meeting_count(rctx) == before
+    assert meeting_count(ctx) == before
     _widget, label = page.form.errors.fields["agenda"]
     assert "请填写会议议题" in label.text()
 
 
-def test_meeting_filters_and_navigation_target(qtbot, rctx):
+def test_meeting_filters_and_navigation_target(qtbot, ctx):
     from chamberdesk.gui.pages.meetings import Page
 
-    page = show(qtbot, Page(rctx))
-    cid = chamber_id(rctx, "城关镇商会")
+    page = show(qtbot, Page(ctx))
+    cid = chamber_id(ctx, "城关镇商会")
     year = date.today().year
     page.show_target({"chamber_id": cid, "year": year, "quarter": 1})
-    with rctx.db.session() as s:
+    with ctx.db.session() as s:
         expected = meetings.list_meetings(s, chamber_id=cid, year=year, quarter=1)
     assert page.model.rowCount() == len(expected) > 0
     assert {page.model.row_object(i).owner for i in range(page.model.rowCount())} == {"城关镇商会"}
     page.show_target({"chamber_id": None, "year": year})
-    with rctx.db.session() as s:
+    with ctx.db.session() as s:
         fed = meetings.list_meetings(s, federation=True, year=year)
     assert page.model.rowCount() == len(fed)
 
 
-def test_meeting_delete_and_undo(qtbot, rctx, yes_to_questions):
+def test_meeting_delete_and_undo(qtbot, ctx, yes_to_questions):
     from chamberdesk.gui.pages.meetings import Page
 
-    page = show(qtbot, Page(rctx))
+    page = show(qtbot, Page(ctx))
     page.table.selectRow(0)
     mid = page.table.currentIndex().data(ID_ROLE)
-    before = meeting_count(rctx)
+    before = meeting_count(ctx)
     page.delete_selected()
     assert yes_to_questions
-    assert meeting_count(rctx) == before - 1
+    assert meeting_count(ctx) == before - 1
     assert page.model.row_of_id(mid) < 0
     page.undo()
-    assert meeting_count(rctx) == before
+    assert meeting_count(ctx) == before
     assert page.model.row_of_id(mid) >= 0
 
 
 # --- 活动与走访 -----------------------------------------------------------------------------------
 
 
-def test_activity_form_saves_outcome_figures(qtbot, rctx):
+def test_activity_form_saves_outcome_figures(qtbot, ctx):
     from chamberdesk.core.activities import list_activities, participant_ids
     from chamberdesk.gui.pages.activities import Page
 
-    page = show(qtbot, Page(rctx))
+    page = show(qtbot, Page(ctx))
     form = page.activities.form
     assert not form.save_button.isEnabled()  # category and title are required
     form.category.setCurrentIndex(form.category.findData("charity"))
@@ -270,7 +254,7 @@ def test_activity_form_saves_outcome_figures(qtbot, rctx):
     assert n > 0
     qtbot.waitUntil(form.save_button.isEnabled, timeout=2000)
     assert form.save() is True
-    with rctx.db.session() as s:
+    with ctx.db.session() as s:
         acts = [a for a in list_activities(s, year=date.today().year) if a.title == "Charity fair"]
         assert len(acts) == 1
         a = acts[0]
@@ -289,19 +273,19 @@ def _unvisited_member(ctx, cid: int) -> tuple[int, str]:
         return mid, members_by_ids(s, [mid])[mid].rep_phone
 
 
-def test_logging_a_contact_updates_coverage(qtbot, rctx):
+def test_logging_a_contact_updates_coverage(qtbot, ctx):
     from chamberdesk.gui.pages.activities import Page
 
-    page = show(qtbot, Page(rctx))
+    page = show(qtbot, Page(ctx))
     page.show_target({"tab": "contacts", "chamber_id": None})
     assert page.tabs.currentWidget() is page.contacts
-    cid = chamber_id(rctx, "桃源乡商会")
+    cid = chamber_id(ctx, "桃源乡商会")
     tab = page.contacts
     tab.owner.setCurrentIndex(tab.owner.findData(cid))
     before = tab.coverage_of(cid)
     idx = tab.cov_model.index(tab.cov_model.row_of_id(cid), 3)
     shown_before = idx.data()
-    mid, phone = _unvisited_member(rctx, cid)
+    mid, phone = _unvisited_member(ctx, cid)
 
     def fill(dlg):
         assert dlg.owner.currentData() == cid  # the tab's chamber is preset
@@ -316,14 +300,14 @@ def test_logging_a_contact_updates_coverage(qtbot, rctx):
         qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
 
     seen = in_modal(fill)
-    with qtbot.waitSignal(rctx.data_changed, timeout=5000):
+    with qtbot.waitSignal(ctx.data_changed, timeout=5000):
         qtbot.mouseClick(tab.log_button, Qt.MouseButton.LeftButton)
     assert seen
     after = tab.coverage_of(cid)
     assert after.visited == before.visited + 1
     assert after.contacted == before.contacted + 1
     assert after.members == before.members
-    with rctx.db.session() as s:
+    with ctx.db.session() as s:
         cov = contact_svc.coverage(s, cid, date.today().year)
     assert (cov.visited, cov.contacted) == (after.visited, after.contacted)
     assert tab.cov_model.index(tab.cov_model.row_of_id(cid), 3).data() != shown_before or before.members > 100
@@ -332,19 +316,19 @@ def test_logging_a_contact_updates_coverage(qtbot, rctx):
                for i in range(tab.model.rowCount()))
 
 
-def test_contact_dialog_for_a_member_is_three_clicks(qtbot, rctx):
+def test_contact_dialog_for_a_member_is_three_clicks(qtbot, ctx):
     from chamberdesk.gui.dialogs.contact_dialog import ContactDialog
 
-    cid = chamber_id(rctx, "城关镇商会")
-    with rctx.db.session() as s:
+    cid = chamber_id(ctx, "城关镇商会")
+    with ctx.db.session() as s:
         mid = member_ids(s, MemberFilter(chamber_id=cid))[0]
-    dlg = ContactDialog(rctx, member_id=mid)
+    dlg = ContactDialog(ctx, member_id=mid)
     qtbot.addWidget(dlg)
     # member, its chamber, today and 实地走访 are preset: 保存 is the only click left
     assert dlg.owner.currentData() == cid
     assert dlg.save_button.isEnabled()
     qtbot.mouseClick(dlg.save_button, Qt.MouseButton.LeftButton)
-    with rctx.db.session() as s:
+    with ctx.db.session() as s:
         got = contact_svc.list_contacts(s, member_id=mid)[0]
     assert (got.date, got.way, got.chamber_id) == (date.today(), "visit", cid)
 
@@ -352,18 +336,18 @@ def test_contact_dialog_for_a_member_is_three_clicks(qtbot, rctx):
 # --- 商会 ---------------------------------------------------------------------------------------
 
 
-def test_overdue_chamber_shows_red_badge(qtbot, rctx):
+def test_overdue_chamber_shows_red_badge(qtbot, ctx):
     from chamberdesk.gui.pages.chambers import Page
 
-    page = show(qtbot, Page(rctx))
-    cid = chamber_id(rctx, "桃源乡商会")  # the demo's chamber whose term ended last year
+    page = show(qtbot, Page(ctx))
+    cid = chamber_id(ctx, "桃源乡商会")  # the demo's chamber whose term ended last year
     row = page.model.row_of_id(cid)
     badges = page.model.index(row, len(page.model.columns) - 1).data(BADGES_ROLE)
     assert Badge("已届满未换届", "error") in badges
     term_cell = page.model.index(row, 3)
     assert term_cell.data(Qt.ItemDataRole.ForegroundRole).name() == "#b3261e"
     # a chamber whose term is in order carries no term badge
-    ok_row = page.model.row_of_id(chamber_id(rctx, "城关镇商会"))
+    ok_row = page.model.row_of_id(chamber_id(ctx, "城关镇商会"))
     assert not any(b.text in ("已届满未换届", "即将届满")
                    for b in page.model.index(ok_row, len(page.model.columns) - 1).data(BADGES_ROLE))
 
@@ -380,29 +364,29 @@ def test_overdue_chamber_shows_red_badge(qtbot, rctx):
     assert [page.model.row_object(i).id for i in range(page.model.rowCount())] == [cid]
 
 
-def test_due_term_is_amber_and_detail_navigates(qtbot, rctx):
+def test_due_term_is_amber_and_detail_navigates(qtbot, ctx):
     from chamberdesk.gui.pages.chambers import Page
 
-    page = show(qtbot, Page(rctx))
-    cid = chamber_id(rctx, "福州清河商会")  # term ends in 45 days in the demo
+    page = show(qtbot, Page(ctx))
+    cid = chamber_id(ctx, "福州清河商会")  # term ends in 45 days in the demo
     page.show_target(cid)
     row = page.model.row_of_id(cid)
     assert Badge("即将届满", "warn") in page.model.index(row, len(page.model.columns) - 1).data(BADGES_ROLE)
     assert page.detail.term.property("status") == "due"
-    with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
+    with qtbot.waitSignal(ctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.detail.members_button, Qt.MouseButton.LeftButton)
     assert sig.args == ["members", {"chamber_id": cid}]
-    with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
+    with qtbot.waitSignal(ctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.detail.contacts_button, Qt.MouseButton.LeftButton)
     assert sig.args[0] == "activities" and sig.args[1]["tab"] == "contacts"
 
 
-def test_chamber_editor_validates_inline_and_saves(qtbot, rctx):
+def test_chamber_editor_validates_inline_and_saves(qtbot, ctx):
     from chamberdesk.gui.dialogs.chamber_editor import ChamberEditor
     from chamberdesk.gui.pages.chambers import Page
 
-    page = show(qtbot, Page(rctx))
-    dlg = ChamberEditor(rctx, parent=page)
+    page = show(qtbot, Page(ctx))
+    dlg = ChamberEditor(ctx, parent=page)
     qtbot.addWidget(dlg)
     dlg.show()
     assert not dlg.save_button.isEnabled()
@@ -428,13 +412,13 @@ def test_chamber_editor_validates_inline_and_saves(qtbot, rctx):
     assert Badge("已届满未换届", "error") in page.model.row_object(row).badges
 
 
-def test_chamber_editor_reports_a_conflict(qtbot, rctx, monkeypatch):
+def test_chamber_editor_reports_a_conflict(qtbot, ctx, monkeypatch):
     from chamberdesk.gui.dialogs.chamber_editor import ChamberEditor
 
-    cid = chamber_id(rctx, "建筑业商会")
-    dlg = ChamberEditor(rctx, cid)
+    cid = chamber_id(ctx, "建筑业商会")
+    dlg = ChamberEditor(ctx, cid)
     qtbot.addWidget(dlg)
-    with rctx.db.transaction() as s:  # someone else saves first
+    with ctx.db.transaction() as s:  # someone else saves first
         chamber_svc.update_chamber(s, cid, {"president_name": "别人"})
     warned = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, t, m, *a, **k: warned.append(m)))
@@ -442,20 +426,20 @@ def test_chamber_editor_reports_a_conflict(qtbot, rctx, monkeypatch):
     dlg.save()
     assert warned and "已被他人修改" in warned[0]
     assert dlg.result() != dlg.DialogCode.Accepted
-    with rctx.db.session() as s:
+    with ctx.db.session() as s:
         assert s.get(Chamber, cid).president_name == "别人"
 
 
-def test_chamber_soft_delete_and_undo(qtbot, rctx, yes_to_questions):
+def test_chamber_soft_delete_and_undo(qtbot, ctx, yes_to_questions):
     from chamberdesk.gui.pages.chambers import Page
 
-    page = show(qtbot, Page(rctx))
-    cid = chamber_id(rctx, "餐饮业商会")
+    page = show(qtbot, Page(ctx))
+    cid = chamber_id(ctx, "餐饮业商会")
     page.show_target(cid)
     n = page.model.rowCount()
     page.delete_selected()
     assert page.model.rowCount() == n - 1
-    with rctx.db.session() as s:
+    with ctx.db.session() as s:
         assert s.get(Chamber, cid).deleted_at is not None
     page.undo()
     assert page.model.rowCount() == n
@@ -500,10 +484,10 @@ def _hand_counts(path) -> dict:
         con.close()
 
 
-def test_dashboard_figures_match_hand_counts(qtbot, rctx, demo_path):
+def test_dashboard_figures_match_hand_counts(qtbot, ctx, demo_path):
     from chamberdesk.gui.pages.dashboard import Page
 
-    page = show(qtbot, Page(rctx))
+    page = show(qtbot, Page(ctx))
     hand = _hand_counts(demo_path)
     f = page.figures
     assert f.members_now == hand["members_now"]
@@ -526,23 +510,23 @@ def test_dashboard_figures_match_hand_counts(qtbot, rctx, demo_path):
     assert page.terms.item(0).text().startswith("桃源乡商会")
 
 
-def test_dashboard_items_navigate(qtbot, rctx):
+def test_dashboard_items_navigate(qtbot, ctx):
     from chamberdesk.gui.pages.dashboard import Page
 
-    page = show(qtbot, Page(rctx))
+    page = show(qtbot, Page(ctx))
     qtbot.waitExposed(page)
-    cid = chamber_id(rctx, "桃源乡商会")
+    cid = chamber_id(ctx, "桃源乡商会")
     # a real click on the first line of the term list
     item = page.terms.item(0)
     rect = page.terms.visualItemRect(item)
-    with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
+    with qtbot.waitSignal(ctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.terms.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert sig.args == ["chambers", cid]
     # the chambers missing a condition
     issue_rows = [page.issues.item(i) for i in range(page.issues.count())]
     target = next(it for it in issue_rows if it.text().startswith("桃源乡商会"))
     assert "五有五好" in target.text()
-    with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
+    with qtbot.waitSignal(ctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.issues.viewport(), Qt.MouseButton.LeftButton,
                          pos=page.issues.visualItemRect(target).center())
     assert sig.args == ["chambers", cid]
@@ -552,31 +536,31 @@ def test_dashboard_items_navigate(qtbot, rctx):
     ch_count = page.figures.activities_by_quarter[1][1]
     scene_pt = chart.mapToPosition(QPointF(0, ch_count / 2), series)
     view_pt = page.quarters_view.mapFromScene(chart.mapToScene(scene_pt))
-    with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
+    with qtbot.waitSignal(ctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.quarters_view.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(view_pt.x(), view_pt.y()))
     assert sig.args == ["activities", {"year": date.today().year, "quarter": 1}]
     # a pie slice and a tile
-    with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
+    with qtbot.waitSignal(ctx.navigate, timeout=1000) as sig:
         page.kind_slices["township"].clicked.emit()
     assert sig.args == ["chambers", {"kind": "township"}]
-    with qtbot.waitSignal(rctx.navigate, timeout=1000) as sig:
+    with qtbot.waitSignal(ctx.navigate, timeout=1000) as sig:
         qtbot.mouseClick(page.t_attention, Qt.MouseButton.LeftButton)
     assert sig.args == ["chambers", {"attention": "unmet"}]
 
 
-def test_a_chamber_missing_one_required_rule_fails_everywhere(qtbot, rctx):
+def test_a_chamber_missing_one_required_rule_fails_everywhere(qtbot, ctx):
     """东关街道商会 has everything but 活动制度: the badge, the pane and the dashboard all say it fails 四有."""
     from chamberdesk import rules
     from chamberdesk.gui.pages.chambers import Page as Chambers
     from chamberdesk.gui.pages.dashboard import Page as Dashboard
 
-    cid = chamber_id(rctx, "东关街道商会")
-    with rctx.db.session() as s:
+    cid = chamber_id(ctx, "东关街道商会")
+    with ctx.db.session() as s:
         report = rules.chamber_conditions(s, date.today().year)
     res = report.chambers[cid].results["siyou"]
     assert res.passed is False and [i.id for i in res.items if i.status == "fail"] == ["rules"]
 
-    page = show(qtbot, Chambers(rctx))
+    page = show(qtbot, Chambers(ctx))
     row = page.model.row_of_id(cid)
     assert Badge("未达“四有”", "error") in page.model.index(row, len(page.model.columns) - 1).data(BADGES_ROLE)
     page.show_target(cid)
@@ -589,22 +573,22 @@ def test_a_chamber_missing_one_required_rule_fails_everywhere(qtbot, rctx):
     shown = {page.model.row_object(i).id for i in range(page.model.rowCount())}
     assert shown == {c.chamber_id for c in report.failing()}
 
-    dash = show(qtbot, Dashboard(rctx))
+    dash = show(qtbot, Dashboard(ctx))
     listed = {dash.issues.item(i).text().split("　")[0] for i in range(dash.issues.count())}
     assert "东关街道商会" in listed and "城关镇商会" in listed
     assert listed == {c.name for c in report.failing()}
     assert dash.t_attention.value.text() == str(len(report.failing()))
 
 
-def test_pages_follow_the_navigation_targets_the_dashboard_sends(qtbot, rctx):
+def test_pages_follow_the_navigation_targets_the_dashboard_sends(qtbot, ctx):
     from chamberdesk.gui.pages.activities import Page as Activities
     from chamberdesk.gui.pages.chambers import Page as Chambers
 
-    chambers_page = show(qtbot, Chambers(rctx))
+    chambers_page = show(qtbot, Chambers(ctx))
     chambers_page.show_target({"kind": "township"})
     kinds = {chambers_page.model.row_object(i).kind for i in range(chambers_page.model.rowCount())}
     assert kinds == {"乡镇商会"}
-    acts = show(qtbot, Activities(rctx))
+    acts = show(qtbot, Activities(ctx))
     year = date.today().year
     acts.show_target({"year": year, "quarter": 1, "chamber_id": None})
     rows = [acts.activities.model.row_object(i) for i in range(acts.activities.model.rowCount())]

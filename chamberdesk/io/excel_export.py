@@ -280,44 +280,18 @@ CHAMBER_BODIES = [MeetingBody.GENERAL_ASSEMBLY, MeetingBody.COUNCIL, MeetingBody
 BODY_SHORT = {MeetingBody.GENERAL_ASSEMBLY: "会员大会"}
 
 
-def standing_rubrics() -> list[Any]:
-    """The 四有 and 五有五好 rubrics for chambers, when the rules package provides them."""
-    try:
-        from chamberdesk import rules
-    except ImportError:
-        return []
-    try:
-        found = rules.list_rubrics()
-    except Exception:  # noqa: BLE001  a broken user rubric must not stop a statistics export
-        return []
-    out = []
-    for r in found:
-        if getattr(r, "target", "") == "chamber" and ("四有" in r.title or "五有" in r.title):
-            out.append(r)
-    return sorted(out, key=lambda r: ("五有" in r.title, r.id))
-
-
-def _standing(session: Session, year: int) -> tuple[list[str], dict[int, list[str]]]:
-    titles: list[str] = []
-    per: dict[int, list[str]] = defaultdict(list)
+def _standing(session: Session, year: int) -> tuple[list[str], dict[int, list[str]], list[str]]:
+    """四有 / 五有五好 per chamber, judged exactly as the dashboard and the 商会 page judge them."""
     from chamberdesk import rules
 
-    for rub in standing_rubrics():
-        try:
-            results = rules.evaluate(session, rub, year)
-        except ChamberDeskError:
-            continue
-        titles.append(rub.title.replace("标准", "").strip()[:10])
-        got = {r.chamber_id: r for r in results}
-        for ch in list_chambers(session):
-            r = got.get(ch.id)
-            if r is None:
-                per[ch.id].append("不适用")
-            else:
-                per[ch.id].append({True: "达标", False: "未达标", None: "待填写"}[r.passed])
-        for cid in per:
-            per[cid] += [""] * (len(titles) - len(per[cid]))
-    return titles, per
+    report = rules.chamber_conditions(session, year)
+    rids = [rid for rid in rules.CONDITION_RUBRICS if rid in report.titles]
+    word = {True: "达标", False: "未达标", None: "待填写"}
+    per: dict[int, list[str]] = {}
+    for ch in list_chambers(session):
+        c = report.chambers.get(ch.id)
+        per[ch.id] = [word[c.results[rid].passed] if c is not None and rid in c.results else "不适用" for rid in rids]
+    return [rules.CONDITION_RUBRICS[rid] for rid in rids], per, report.errors
 
 
 @dataclass
@@ -349,8 +323,9 @@ class ChamberYear:
         return d
 
 
-def yearly_stats(session: Session, year: int, *, with_standing: bool = True) -> tuple[list[str], list[ChamberYear]]:
-    """(standing rubric titles, one ChamberYear per chamber active in the year)."""
+def yearly_stats(session: Session, year: int, *, with_standing: bool = True
+                 ) -> tuple[list[str], list[ChamberYear], list[str]]:
+    """(standing rubric titles, one ChamberYear per chamber active in the year, standing errors)."""
     end = date(year, 12, 31)
     as_of = min(end, date.today())
     chs = [c for c in list_chambers(session) if c.status == "active" or (c.dissolved_on and c.dissolved_on.year >= year)]
@@ -364,7 +339,7 @@ def yearly_stats(session: Session, year: int, *, with_standing: bool = True) -> 
                                                                 .where(col(Meeting.deleted_at).is_(None)), Meeting.date, year)))
     acts = Counter((cid, c) for cid, c in session.exec(_period(select(Activity.chamber_id, Activity.category)
                                                                 .where(col(Activity.deleted_at).is_(None)), Activity.date, year)))
-    st_titles, standing = _standing(session, year) if with_standing else ([], {})
+    st_titles, standing, st_errors = _standing(session, year) if with_standing else ([], {}, [])
     out = []
     for ch in chs:
         cov = coverage(session, ch.id, year)
@@ -374,14 +349,14 @@ def yearly_stats(session: Session, year: int, *, with_standing: bool = True) -> 
             {c.value: acts.get((ch.id, c.value), 0) for c in ActivityCategory if acts.get((ch.id, c.value))},
             cov.members, cov.visited, cov.contacted, ch.term_end, term_status(ch, as_of),
             standing.get(ch.id, [""] * len(st_titles))))
-    return st_titles, out
+    return st_titles, out, st_errors
 
 
 def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStatsInfo:
     """年度基层商会工作情况统计表: one row per chamber, totals at the foot."""
     cats = list(ActivityCategory)
     with db.session() as s:
-        st_titles, rows = yearly_stats(s, year)
+        st_titles, rows, st_errors = yearly_stats(s, year)
         head = ["序号", "商会名称", "商会类型", "会员数", "本年新增会员"]
         groups = []
         c0 = len(head)
@@ -432,7 +407,8 @@ def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStats
         total_row[head.index("联系覆盖率")] = contacted / cov_members if cov_members else None
         w.total(total_row)
         w.note("说明：会员数为年末（本年度为截至今日）在会人数；“其他会议”含本表未单列的会议；覆盖率为本年内至少走访（联系）"
-               "一次的会员占年末会员数之比。" + ("" if st_titles else "四有/五有达标情况未列出：未找到对应的考评标准。"))
+               "一次的会员占年末会员数之比。"
+               + (f"四有/五有达标情况未能全部计算：{'；'.join(st_errors)}" if st_errors else ""))
         w.note("填表人：　　　　　　审核人：　　　　　　单位负责人：")
     w.save(out)
     return YearlyStatsInfo(len(rows), bool(st_titles))

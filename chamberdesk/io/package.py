@@ -56,7 +56,7 @@ def package_data(db: Database, year: int) -> dict[str, Any]:
         fed = get_federation(s)
         if fed is None:
             raise ChamberDeskError("数据文件中还没有本级工商联的信息，请先在“设置”中填写单位名称和行政区划代码。")
-        _titles, rows = yearly_stats(s, year, with_standing=False)
+        _titles, rows, _errors = yearly_stats(s, year, with_standing=False)
         figures = work_summary_figures(s, year)
         new_members, total_members = member_totals(s, year)
 

@@ -126,8 +126,16 @@ def test_yearly_stats_one_row_per_chamber_with_totals(demo_db, tmp_path: Path) -
     assert len({r[1] for r in data}) == 12
     total = [c.value for c in ws[17]]
     assert total[0] == "合计" and total[3] == sum(r[3] for r in data)
-    if info.standing_included:
-        assert "达标情况" in top
+    # the standing columns say what the dashboard and the 商会 page say
+    assert info.standing_included and "达标情况" in top
+    from chamberdesk import rules
+
+    with demo_db.session() as s:
+        report = rules.chamber_conditions(s, year)
+    col = heads.index("五有五好")
+    word = {True: "达标", False: "未达标", None: "待填写"}
+    by_name = {c.name: word[c.results["wuyou-wuhao"].passed] for c in report.chambers.values()}
+    assert {r[1]: r[col] for r in data} == by_name
 
 
 def test_work_summary_has_17_figures_in_5_groups(demo_db, tmp_path: Path) -> None:

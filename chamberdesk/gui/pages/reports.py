@@ -58,7 +58,10 @@ class Page(QWidget):
         self.tabs.addTab(self._package_tab(), "上报数据包")
         self.print_panel = PrintPanel(ctx)
         self.tabs.addTab(self.print_panel, "打印")
+        title = QLabel(self.TITLE)
+        title.setObjectName("pageTitle")
         lay = QVBoxLayout(self)
+        lay.addWidget(title)
         lay.addWidget(self.tabs)
         self.refresh()
 

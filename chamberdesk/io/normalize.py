@@ -119,6 +119,9 @@ def parse_date(value: object) -> date | None:
         _check_year(y)
         if 1 <= mo <= 12:
             return _ymd(y, mo, 1)
+    if re.fullmatch(r"[0-9]{5}", s) and 10000 <= int(s) <= 73415:
+        # a date serial whose cell lost its date format and came out as text (WPS, CSV round trips)
+        return _EXCEL_EPOCH + timedelta(days=int(s))
     if re.fullmatch(r"\d{4}\s*年?", s):
         raise ValueError(f"只有年份“{s}”，请填写到月（如 {s.rstrip('年')}年5月）")
     raise ValueError(f"“{s}”不是可识别的日期（可写作 2019-05-01、2019年5月1日、2019/5/1、20190501、2019.5）")

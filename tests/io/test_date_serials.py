@@ -1,0 +1,28 @@
+"""Excel date serials, as numbers or as text that lost its date format, read as the dates they are."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from chamberdesk.io.normalize import parse_date
+
+
+@pytest.mark.parametrize("cell", [43500, 43500.0, "43500", "４３５００", " 43500 "])
+def test_serial_43500_is_4_february_2019(cell) -> None:
+    assert parse_date(cell) == date(2019, 2, 4)
+
+
+@given(st.dates(min_value=date(1927, 5, 19), max_value=date(2100, 12, 31)))
+def test_any_serial_as_text_round_trips(d: date) -> None:
+    serial = (d - date(1899, 12, 30)).days
+    assert parse_date(str(serial)) == d
+    assert parse_date(serial) == d
+
+
+def test_other_five_digit_text_is_not_guessed() -> None:
+    with pytest.raises(ValueError, match="不是可识别的日期"):
+        parse_date("99999")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from chamberdesk.cli import ask_password, login_if_needed
+from chamberdesk.cli import ask_password, login_if_needed, open_db
 from chamberdesk.core import accounts, backup, integrity, lockfile
 from chamberdesk.core.choices import Role
 from chamberdesk.core.db import open_database
@@ -69,6 +69,8 @@ def cmd_backup(args: argparse.Namespace) -> int:
     path = _target(args)
     if not path.exists():
         raise DataFileError(f"找不到数据文件 {path}。")
+    # a backup is a full copy, personal numbers included: with accounts on, only a user allowed to back up
+    open_db(args, "view" if args.list else "backup").close()
     if args.list:
         items = backup.list_backups(path)
         if not items:

@@ -108,6 +108,11 @@ def test_with_accounts_on_every_command_logs_in(tmp_path: Path, capsys: pytest.C
     assert main(["export", "members", "--db", str(db), "--out", str(out), "--unmasked", "--user", "luru"]) == 2
     assert "无权导出完整个人信息" in capsys.readouterr().err and not out.exists()
     assert main(["export", "members", "--db", str(db), "--out", str(out), "--user", "luru"]) == 0
+    copy = tmp_path / "copy.db"
+    assert main(["backup", "--db", str(db), "--out", str(copy)]) == 2  # a full copy: log in first
+    assert "--user" in capsys.readouterr().err and not copy.exists()
     monkeypatch.setenv("CHAMBERDESK_PASSWORD", "wrong")
     assert main(["info", "--db", str(db), "--user", "luru"]) == 2
     assert "用户名或密码错误" in capsys.readouterr().err
+    assert main(["backup", "--db", str(db), "--out", str(copy), "--user", "luru"]) == 2
+    assert not copy.exists()

@@ -34,6 +34,8 @@ def test_preview_pages_and_print_to_pdf_printer(qtbot, ctx, tmp_path):
         panel.start("preview")
     dlg = panel.preview
     assert isinstance(dlg, PrintPreviewDialog)
+    avail = dlg.screen().availableGeometry()
+    assert dlg.height() <= avail.height() and dlg.width() <= avail.width()  # never taller than the screen
     n = dlg.pages.page_count()
     assert n >= 1 and dlg.image.pixmap() is not None and not dlg.image.pixmap().isNull()
     if n > 1:

@@ -6,7 +6,6 @@ from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -50,6 +49,7 @@ from chamberdesk.core.validators import (
 from chamberdesk.gui.context import AppContext
 from chamberdesk.gui.widgets.date_edit import OptionalDateEdit
 from chamberdesk.gui.widgets.forms import FieldWithError, choice_combo, set_combo_value
+from chamberdesk.gui.widgets.layout import resize_to_fit
 
 # Personal numbers of a saved member open masked; the full value is fetched (with permission, audited)
 # only when the clerk asks to see or change it (GB/T 35273: de-identify what is shown).
@@ -85,10 +85,7 @@ class MemberEditor(QDialog):
         self.original = self._initial_values()
         self._load(self.original)
         self.validate()
-        # fit a 1366×768 office laptop: the form scrolls, 保存 stays in sight
-        avail = QGuiApplication.primaryScreen().availableGeometry() if QGuiApplication.primaryScreen() else None
-        height = 760 if avail is None else min(760, avail.height() - 60)
-        self.resize(820, max(height, 480))
+        resize_to_fit(self, 820, 760)  # the form scrolls, so 保存 stays in sight on a small screen
 
     # --- building ------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:

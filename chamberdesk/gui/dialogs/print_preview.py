@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from chamberdesk.gui.widgets.layout import resize_to_fit
+
 
 class PdfPages:
     """Renders pages of a PDF to QImage: Qt's own PDF module when the installed PySide6 has it,
@@ -153,7 +155,7 @@ class PrintPreviewDialog(QDialog):
                  suggested_name: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
-        self.resize(860, 980)
+        resize_to_fit(self, 860, 980)
         self.pdf_path = Path(pdf_path)
         self.suggested_name = suggested_name or self.pdf_path.name
         self.pages = PdfPages(self.pdf_path)

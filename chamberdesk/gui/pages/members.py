@@ -158,6 +158,7 @@ class HistoryPanel(QWidget):
         self.body.setPlainText("在左侧表格中点选一家会员，这里显示它的商会职务、走访联系和参加的活动。")
         self.edit_btn = QPushButton("编辑…")
         self.reveal_btn = QPushButton("查看完整号码")
+        self.reveal_btn.setMinimumWidth(self.reveal_btn.sizeHint().width())  # never clipped in a narrow pane
         self.reveal_btn.setToolTip("显示该会员代表人的完整身份证号和电话（按权限，并记入审计日志）")
         self.contact_btn = QPushButton("记录走访")
         self.contact_btn.setObjectName("primary")

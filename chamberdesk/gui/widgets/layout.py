@@ -4,6 +4,7 @@ vertically scrolling holder for long forms."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QFrame, QScrollArea, QSplitter, QWidget
 
 from chamberdesk.gui.settings import settings
@@ -38,3 +39,12 @@ def remembered_splitter(key: str, first: QWidget, second: QWidget, *, sizes: tup
         splitter.setSizes(list(sizes))
     splitter.splitterMoved.connect(lambda *_: settings().set_value(f"{key}/splitter", splitter.saveState()))
     return splitter
+
+
+def resize_to_fit(window: QWidget, width: int, height: int, *, margin: int = 60) -> None:
+    """Open at `width`×`height`, or smaller where the screen is (a 1366×768 office laptop, taskbar shown)."""
+    screen = window.screen() or QGuiApplication.primaryScreen()
+    if screen is not None:
+        avail = screen.availableGeometry()
+        width, height = min(width, avail.width() - 20), min(height, avail.height() - margin)
+    window.resize(max(width, 400), max(height, 400))

@@ -37,6 +37,7 @@ from chamberdesk import rules
 from chamberdesk.core import assessments, evidence
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN
+from chamberdesk.gui.widgets.roles import guard_edit
 
 STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
 STATUS_MARKS = {"pass": "✓", "fail": "✗", "needs_input": "？", "not_applicable": "—"}
@@ -451,9 +452,8 @@ class Page(QWidget):
         else:
             self.state_label.setText(f"草稿（{a.assessed_on or ''}）")
         usable = self.result is not None and not locked
-        self.save_button.setEnabled(usable)
-        self.final_button.setEnabled(usable)
-        self.evidence_button.setEnabled(usable)
+        guard_edit(self.ctx.db, self.save_button, self.final_button, self.evidence_button, enabled=usable)
+        guard_edit(self.ctx.db, self.copy_button)
 
     def _show_detail(self) -> None:
         res = self.result

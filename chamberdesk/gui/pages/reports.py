@@ -28,7 +28,7 @@ from chamberdesk.core.chambers import list_chambers
 from chamberdesk.core.choices import ChamberKind, label_of
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.pages.print_panel import PrintPanel
-from chamberdesk.gui.widgets.roles import guard_unmasked
+from chamberdesk.gui.widgets.roles import guard_edit, guard_unmasked
 from chamberdesk.gui.workers import run_task
 from chamberdesk.io import mappings
 
@@ -74,11 +74,14 @@ class Page(QWidget):
         intro.setWordWrap(True)
         lay.addWidget(intro)
         grid = QHBoxLayout()
+        self.import_buttons = []
         for kind, label in mappings.KIND_LABELS.items():
             b = QPushButton(f"导入{label}…")
             b.setObjectName(f"import_{kind}")
             b.clicked.connect(lambda _c=False, k=kind: self.open_wizard(k))
             grid.addWidget(b)
+            self.import_buttons.append(b)
+        guard_edit(self.ctx.db, *self.import_buttons)  # an import writes: not for 只读
         grid.addStretch(1)
         lay.addLayout(grid)
         lay.addStretch(1)

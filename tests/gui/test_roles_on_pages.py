@@ -1,4 +1,4 @@
-"""The 'full ID numbers and phones' option in exports and prints is offered only to 管理员."""
+"""What a role may do shows on the pages: full numbers only for 管理员, no write buttons for 只读."""
 
 from __future__ import annotations
 
@@ -38,3 +38,19 @@ def test_unmasked_option_follows_the_role(qtbot, users) -> None:
     prn2.set_form("ledger")
     assert exp2.unmasked.isEnabled()
     assert prn2.unmasked.isEnabled()
+
+
+def test_a_reader_is_not_offered_writes_on_reports_and_assessment(qtbot, users) -> None:
+    from chamberdesk.gui.pages.assessment import Page as AssessmentPage
+
+    ctx = users
+    with ctx.db.transaction() as s:
+        accounts.create_user(s, "chakan", "Kanyikan2024", "只读")
+    accounts.login(ctx.db, "chakan", "Kanyikan2024")
+    reports, assess = Page(ctx), AssessmentPage(ctx)
+    qtbot.addWidget(reports)
+    qtbot.addWidget(assess)
+    assert reports.import_buttons and not any(b.isEnabled() for b in reports.import_buttons)
+    for b in (assess.save_button, assess.final_button, assess.evidence_button, assess.copy_button):
+        assert not b.isEnabled()
+        assert "只读" in b.toolTip()

@@ -83,6 +83,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                           before_write=(lambda: _backup_before_import(db)) if db.is_sqlite else None)
     finally:
         db.close()
+    if errors_out:  # on stderr: with --json, stdout is the JSON object alone
+        print(f"未通过的行（{res.rejected} 行）已写入：{errors_out}", file=sys.stderr)
     if args.json:
         print(json.dumps(res.as_dict(), ensure_ascii=False))
     else:

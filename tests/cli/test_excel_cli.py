@@ -26,8 +26,8 @@ def test_import_json_shape(db, tmp_path: Path, capsys: pytest.CaptureFixture[str
     path = tmp_path / "台账.xlsx"
     exp = messy.messy_members(path)
     errs = tmp_path / "errors.xlsx"
-    rc, out, _ = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--errors", str(errs))
-    assert rc == 0
+    rc, out, err = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--errors", str(errs))
+    assert rc == 0 and str(errs) in err
     res = json.loads(out)
     assert list(res) == ["rows", "imported", "updated", "duplicates", "skipped", "rejected", "problems"]
     assert res["rows"] == res["imported"] + res["updated"] + res["duplicates"] + res["skipped"] + res["rejected"]

@@ -714,7 +714,8 @@ class Page(QWidget):
 
         n = self._bulk("分配到商会", ids, run)
         if n is not None:
-            self.ctx.status_message.emit(f"已将 {n} 家会员加入“{name}”（其余已在该商会；Ctrl+Z 可撤销）")
+            rest = f"，另 {len(ids) - n} 家原已在该商会" if n < len(ids) else ""
+            self.ctx.status_message.emit(f"已将 {n} 家会员加入“{name}”{rest}（Ctrl+Z 可撤销）")
 
     def bulk_add_tag(self) -> None:
         ids = self.selected_ids()

@@ -1,0 +1,36 @@
+"""The OK/保存 and 取消 button row every dialog ends with, set up in one place."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
+
+
+def dialog_buttons(
+    dialog: QDialog,
+    *,
+    ok_text: str | None = None,
+    save: bool = False,
+    on_accept: Callable[[], object] | None = None,
+) -> QDialogButtonBox:
+    """A 确定 (or 保存 when `save`) and 取消 row for `dialog`.
+
+    The accept button reads `ok_text` when given. Accepting calls `on_accept` (a dialog that checks
+    its fields first passes its own slot; it calls `dialog.accept()` itself when they pass), or
+    `dialog.accept` when none is given; 取消 rejects. Texts are set here rather than left to Qt's
+    translations, which may be missing on a clerk's machine. `accept_button(box)` returns the
+    accept button.
+    """
+    ok = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
+    box = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel, dialog)
+    box.button(ok).setText(ok_text or ("保存" if save else "确定"))
+    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    box.accepted.connect(on_accept or dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def accept_button(box: QDialogButtonBox) -> QPushButton:
+    """The 确定/保存 button of a row made by `dialog_buttons` (to disable it, or click it in tests)."""
+    return box.button(QDialogButtonBox.StandardButton.Save) or box.button(QDialogButtonBox.StandardButton.Ok)

@@ -101,12 +101,16 @@ class MainWindow(QMainWindow):
 
         self.file_label = QLabel()
         self.count_label = QLabel()
+        self.user_label = QLabel()
+        self.user_label.setObjectName("currentUser")
+        self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().addPermanentWidget(self.count_label)
         self.statusBar().addPermanentWidget(self.file_label)
         self._build_menus()
 
         self._counts_timer = QTimer(self, singleShot=True, interval=100)
         self._counts_timer.timeout.connect(self.update_counts)
+        self._counts_timer.timeout.connect(self.update_user)  # accounts switched on, a name changed
         self.ctx.data_changed.connect(self._on_data_changed)
         self.ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         self.ctx.navigate.connect(self.navigate)
@@ -114,6 +118,7 @@ class MainWindow(QMainWindow):
 
         self._update_title()
         self.update_counts()
+        self.update_user()
         self.resize(1280, 800)
         self._restore_layout()
         start = settings().str_value("window/page", "members")
@@ -303,6 +308,34 @@ class MainWindow(QMainWindow):
             self.count_label.setText(f"无法读取数据：{exc}")
             return
         self.count_label.setText(f"在册会员 {members} 家 · 商会 {chambers} 个")
+
+    def user_changed(self, _user: object = None) -> None:
+        """After a login (e.g. unlocking the idle lock, maybe as someone else): name, role and buttons follow."""
+        self.update_user()
+        self.refresh_all()
+
+    def update_user(self) -> None:
+        """当前用户：name（role） when accounts are on; nothing when they are off (one clerk, no login)."""
+        from chamberdesk.core import accounts
+        from chamberdesk.core.choices import Role
+
+        self.user_label.clear()
+        self.user_label.setVisible(False)
+        if not self.db.user:
+            return
+        try:  # read from the file: 设置 may have switched accounts on or off since the window opened
+            with self.db.session() as s:
+                if not accounts.accounts_enabled(s):
+                    return
+                u = accounts.find_user(s, self.db.user)
+                name = (u.display_name or u.username) if u else self.db.user
+        except Exception:  # a locked file: go by what was read at login
+            if not self.db.info.get("accounts_enabled"):
+                return
+            name = self.db.user
+        role = Role.parse(accounts.current_role(self.db))
+        self.user_label.setText(f"当前用户：{name}（{role.label if role else '未知角色'}）")
+        self.user_label.setVisible(True)
 
     def _update_title(self) -> None:
         from chamberdesk.core.demo import is_demo

@@ -14,7 +14,8 @@ from chamberdesk.core.contacts import list_contacts
 from chamberdesk.core.models import Member
 from chamberdesk.core.validators import credit_code_check_char
 from chamberdesk.gui.dialogs.member_editor import MemberEditor
-from chamberdesk.gui.pages.members import ContactDialog, Page
+from chamberdesk.gui.dialogs.contact_dialog import ContactDialog
+from chamberdesk.gui.pages.members import Page
 from chamberdesk.gui.qtmodels.member_table import COLUMN_KEYS, PAGE_SIZE, MemberTableModel
 
 
@@ -339,14 +340,17 @@ def test_logging_a_visit_takes_three_clicks(qtbot, page, ctx, answer_modal):
     assert page.history.member_id == mid and page.history.contact_btn.isEnabled()
     with ctx.db.session() as s:
         before = len(list_contacts(s, member_id=mid))
-    seen = answer_modal("确定")  # 3
+    seen = answer_modal("保存")  # 3
     qtbot.mouseClick(page.history.contact_btn, Qt.MouseButton.LeftButton)  # 2
-    assert isinstance(seen[0], ContactDialog)
+    assert isinstance(seen[0], ContactDialog)  # the one contact dialog, shared with 活动与走访
+    assert seen[0].fixed_member == mid
     with ctx.db.session() as s:
         contacts = list_contacts(s, member_id=mid)
     assert len(contacts) == before + 1
     assert contacts[0].date == date.today() and contacts[0].way == "visit"
-    assert "实地走访" in page.history.body.toPlainText()
+    history = page.history.body.toPlainText()
+    assert f"走访联系（{before + 1} 次）" in history
+    assert f"{date.today()} · 实地走访" in history
 
 
 def test_column_chooser_hides_a_column_and_remembers_it(qtbot, ctx, demo_db):

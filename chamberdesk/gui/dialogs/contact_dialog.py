@@ -8,7 +8,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -28,6 +27,7 @@ from chamberdesk.core.errors import ChamberDeskError, InvalidInput
 from chamberdesk.core.members import MemberFilter
 from chamberdesk.gui.dialogs.chamber_editor import FormErrors, set_combo_data, with_error
 from chamberdesk.gui.settings import settings
+from chamberdesk.gui.widgets.buttons import accept_button, dialog_buttons
 
 MAX_RESULTS = 60
 
@@ -240,12 +240,8 @@ class ContactDialog(QDialog):
         form.addRow("方式 *", with_error(self.way, self.errors, "way"))
         form.addRow("联系人", with_error(self.by_whom, self.errors, "by_whom"))
         form.addRow("备注", with_error(self.notes, self.errors, "notes"))
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, save=True, on_accept=self.save)
+        self.save_button = accept_button(self.buttons)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.buttons)

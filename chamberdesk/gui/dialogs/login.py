@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import shiboken6
-from PySide6.QtCore import QEvent, QObject, QTimer
+from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 
 from chamberdesk.core import accounts
 from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.gui.widgets.buttons import dialog_buttons
 
 
 class LoginDialog(QDialog):
@@ -39,11 +39,7 @@ class LoginDialog(QDialog):
         form = QFormLayout()
         form.addRow("用户名", self.username)
         form.addRow("密码", self.password)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("登录")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.try_login)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, ok_text="登录", on_accept=self.try_login)
         self.buttons = buttons
         hint = QLabel("本数据文件已启用账户，请登录。忘记密码请找管理员重设。")
         hint.setObjectName("muted")
@@ -81,6 +77,7 @@ class IdleLock(QObject):
     """After some minutes without keyboard or mouse input, hide the window's data behind a login."""
 
     _INPUT = {QEvent.Type.KeyPress, QEvent.Type.MouseButtonPress, QEvent.Type.MouseMove, QEvent.Type.Wheel}
+    logged_in = Signal(object)  # the CurrentUser who unlocked: anyone with an account may, not only who left
 
     def __init__(self, window: QWidget, db, interval_ms: int) -> None:
         super().__init__(window)
@@ -116,6 +113,7 @@ class IdleLock(QObject):
             self.window.close()
             return False
         self.timer.start()
+        self.logged_in.emit(dlg.user)
         return True
 
 
@@ -131,4 +129,8 @@ def install_idle_lock(window: QWidget, db, *, interval_ms: int | None = None) ->
         if not isinstance(minutes, int) or minutes <= 0:
             return None
         interval_ms = minutes * 60_000
-    return IdleLock(window, db, interval_ms)
+    lock = IdleLock(window, db, interval_ms)
+    user_changed = getattr(window, "user_changed", None)  # the main window: status bar and buttons follow
+    if user_changed is not None:
+        lock.logged_in.connect(user_changed)
+    return lock

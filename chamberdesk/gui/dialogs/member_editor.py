@@ -47,6 +47,7 @@ from chamberdesk.core.validators import (
     normalize_id_number,
 )
 from chamberdesk.gui.context import AppContext
+from chamberdesk.gui.widgets.buttons import accept_button, dialog_buttons
 from chamberdesk.gui.widgets.date_edit import OptionalDateEdit
 from chamberdesk.gui.widgets.forms import FieldWithError, choice_combo, set_combo_value
 from chamberdesk.gui.widgets.layout import resize_to_fit
@@ -196,12 +197,10 @@ class MemberEditor(QDialog):
 
         self.summary = QLabel("")
         self.summary.setObjectName("fieldError")
-        self.buttons = QDialogButtonBox()
-        self.save_btn: QPushButton = self.buttons.addButton("保存", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.buttons = dialog_buttons(self, save=True, on_accept=self.save)
+        self.save_btn: QPushButton = accept_button(self.buttons)
         self.save_btn.setDefault(True)
-        self.cancel_btn = self.buttons.addButton("取消", QDialogButtonBox.ButtonRole.RejectRole)
-        self.save_btn.clicked.connect(self.save)
-        self.cancel_btn.clicked.connect(self.reject)
+        self.cancel_btn = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.buttons)

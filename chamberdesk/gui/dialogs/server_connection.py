@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from chamberdesk.core import server
 from chamberdesk.core.server import DEFAULT_PORT, ServerAddress, forget_password, load_password, save_password
 from chamberdesk.gui.settings import Settings, settings
+from chamberdesk.gui.widgets.buttons import dialog_buttons
 
 KEY_HOST = "server/host"
 KEY_PORT = "server/port"
@@ -114,11 +115,8 @@ class ServerConnectionDialog(QDialog):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.test_button = QPushButton(self.tr("测试连接"))
         self.test_button.clicked.connect(self.run_test)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText(self.tr("连接"))
+        buttons = dialog_buttons(self, ok_text=self.tr("连接"))
         buttons.addButton(self.test_button, QDialogButtonBox.ButtonRole.ActionRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
 
         layout = QVBoxLayout(self)
         layout.addWidget(intro)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -37,6 +36,7 @@ from chamberdesk import rules
 from chamberdesk.core import assessments, evidence
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN
+from chamberdesk.gui.widgets.buttons import dialog_buttons
 from chamberdesk.gui.widgets.roles import guard_edit
 
 STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
@@ -758,11 +758,7 @@ class RubricEditor(QDialog):
         self.error.setWordWrap(True)
         hint = QLabel("名称中的 {threshold} 会显示为标准值，{threshold_pct} 显示为百分数（比例填小数，如 0.1 表示 10%）。")
         hint.setObjectName("muted")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Save).setText("校验并保存")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept_changes)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, ok_text="校验并保存", save=True, on_accept=self.accept_changes)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(self.table, 1)

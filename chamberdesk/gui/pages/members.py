@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -22,7 +21,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QMenu,
     QMessageBox,
-    QPlainTextEdit,
     QPushButton,
     QSplitter,
     QTableView,
@@ -45,16 +43,17 @@ from chamberdesk.core.choices import (
     PoliticalStatus,
     label_of,
 )
-from chamberdesk.core.contacts import log_contact
 from chamberdesk.core.errors import ChamberDeskError, NotFound
 from chamberdesk.core.models import Member
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.gui.context import AppContext
+from chamberdesk.gui.dialogs.contact_dialog import log_contact_for_member
 from chamberdesk.gui.dialogs.member_editor import MemberEditor
 from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
 from chamberdesk.gui.qtmodels.member_table import COLUMNS, MemberTableModel
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
+from chamberdesk.gui.widgets.buttons import dialog_buttons
 from chamberdesk.gui.widgets.date_edit import OptionalDateEdit
 from chamberdesk.gui.widgets.forms import choice_combo, set_combo_value
 from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
@@ -63,58 +62,6 @@ from chamberdesk.gui.workers import run_task
 
 SEARCH_DELAY_MS = 150
 FIRST_JOIN_YEAR = 1980
-
-
-class ContactDialog(QDialog):
-    """记录走访: date (today) and way (实地走访) are preset, so OK is usually the only click."""
-
-    def __init__(self, ctx: AppContext, member_id: int, name: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.member_id = member_id
-        self.contact_id: int | None = None
-        self.setWindowTitle("记录走访")
-        self.date_edit = OptionalDateEdit(allow_empty=False)
-        self.way = choice_combo(ContactWay, empty=None)
-        set_combo_value(self.way, ContactWay.VISIT.value)
-        self.by_whom = QLineEdit(settings().str_value("contacts/last_by_whom"))
-        self.by_whom.setPlaceholderText("走访人（可不填）")
-        self.notes = QPlainTextEdit()
-        self.notes.setPlaceholderText("了解到的情况、企业诉求（可不填）")
-        self.notes.setFixedHeight(80)
-        self.error = QLabel("")
-        self.error.setObjectName("fieldError")
-        form = QFormLayout()
-        who = QLabel(f"<b>{escape(name)}</b>")
-        form.addRow("会员：", who)
-        form.addRow("日期：", self.date_edit)
-        form.addRow("方式：", self.way)
-        form.addRow("走访人：", self.by_whom)
-        form.addRow("情况记录：", self.notes)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.error)
-        lay.addWidget(buttons)
-        self.setMinimumWidth(420)
-
-    def accept(self) -> None:
-        data = {"member_id": self.member_id, "date": self.date_edit.value(), "way": self.way.currentData(),
-                "by_whom": self.by_whom.text(), "notes": self.notes.toPlainText()}
-        try:
-            with self.ctx.db.transaction() as s:
-                self.contact_id = log_contact(s, data).id
-        except ChamberDeskError as exc:
-            self.error.setText(str(exc))
-            return
-        settings().set_value("contacts/last_by_whom", self.by_whom.text().strip())
-        self.ctx.data_changed.emit("contact")
-        super().accept()
 
 
 class LeaveDialog(QDialog):
@@ -130,12 +77,7 @@ class LeaveDialog(QDialog):
         form.addRow(QLabel(f"将选中的 {count} 家会员标记为已退会，其在各商会的职务同日结束。\n操作前会自动备份，做完可按 Ctrl+Z 整批撤销。"))
         form.addRow("退会日期：", self.date_edit)
         form.addRow("退会原因：", self.reason)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定退会")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        form.addRow(buttons)
+        form.addRow(dialog_buttons(self, ok_text="确定退会"))
 
 
 class HistoryPanel(QWidget):
@@ -782,8 +724,9 @@ class Page(QWidget):
         mid = self.history.member_id
         if mid is None:
             return
-        dlg = ContactDialog(self.ctx, mid, self.history.member_name, self)
-        if dlg.exec() == QDialog.DialogCode.Accepted:
+        if self._refuse_if_read_only("记录走访"):
+            return
+        if log_contact_for_member(self.ctx, mid, self) is not None:
             self.ctx.status_message.emit(f"已记录对“{self.history.member_name}”的走访")
             self.history.show_member(mid)
 

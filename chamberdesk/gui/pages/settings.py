@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
@@ -49,6 +48,7 @@ from chamberdesk.core.federation import (
     set_setting,
 )
 from chamberdesk.core.models import AUDITED_TABLES, FEDERATION_LABELS, Federation
+from chamberdesk.gui.widgets.buttons import dialog_buttons
 
 AUDIT_PAGE = 300  # rows fetched at a time; scrolling down (or 加载更多) fetches the next page
 
@@ -528,11 +528,7 @@ class UserDialog(QDialog):
         rule.setObjectName("muted")
         self.message = QLabel()
         self.message.setStyleSheet("color: #b3261e;")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
-        buttons.button(QDialogButtonBox.StandardButton.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        buttons.accepted.connect(self._check)
-        buttons.rejected.connect(self.reject)
+        buttons = dialog_buttons(self, on_accept=self._check)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addWidget(rule)

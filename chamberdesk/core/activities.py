@@ -4,13 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Field, Session, col, delete, select
 
 from chamberdesk.core import records
 from chamberdesk.core.choices import ActivityCategory
 from chamberdesk.core.fields import Checker
 from chamberdesk.core.meetings import records_in_period
-from chamberdesk.core.models import ACTIVITY_LABELS, Activity, ActivityCreate, ActivityParticipant, Chamber
+from chamberdesk.core.models import (
+    ACTIVITY_LABELS,
+    Activity,
+    ActivityBase,
+    ActivityCreate,
+    ActivityParticipant,
+    Chamber,
+)
 
 
 def validate_activity(data: dict[str, Any]) -> dict[str, Any]:
@@ -69,3 +76,18 @@ def list_activities(session: Session, *, chamber_id: int | None = None, federati
 def participant_ids(session: Session, activity_id: int) -> list[int]:
     """The members recorded as taking part in the activity."""
     return list(session.exec(select(ActivityParticipant.member_id).where(ActivityParticipant.activity_id == activity_id)))
+
+
+class ActivityRead(ActivityBase):
+    """An activity as a form shows it: plain values, the version its save must expect, and who took part."""
+
+    id: int
+    version: int
+    participant_ids: list[int] = Field(default_factory=list)
+
+
+def get_activity(session: Session, activity_id: int) -> ActivityRead:
+    """The live activity with its participants; NotFound when it was deleted meanwhile."""
+    a = records.get_live(session, Activity, activity_id)
+    return ActivityRead.model_validate(a, from_attributes=True,
+                                       update={"participant_ids": participant_ids(session, activity_id)})

@@ -19,7 +19,7 @@ from chamberdesk.core.choices import (
     Position,
 )
 from chamberdesk.core.fields import Checker
-from chamberdesk.core.models import CHAMBER_LABELS, Chamber, ChamberCreate, Member, Membership
+from chamberdesk.core.models import CHAMBER_LABELS, Chamber, ChamberBase, ChamberCreate, Member, Membership
 from chamberdesk.core.validators import normalize_credit_code
 
 TERM_WARNING_DAYS = 90
@@ -30,6 +30,7 @@ def validate_chamber(session: Session | None, data: dict[str, Any], *, exclude_i
     c.text("name", required=True, max_len=100)
     c.choice("kind", ChamberKind, required=True)
     c.normalised("credit_code", normalize_credit_code)
+    _check_registration(c)
     c.choice("party_org", PartyOrg)
     c.data["party_org"] = c.data.get("party_org") or PartyOrg.NONE.value
     c.choice("status", ChamberStatus)
@@ -60,6 +61,25 @@ def validate_chamber(session: Session | None, data: dict[str, Any], *, exclude_i
     return c.done()
 
 
+# GB 32100-2015: the first character names the registering authority; 民政 (civil affairs) is 5,
+# 市场监管 (enterprises) is 9. A 9 here is usually the president's company code typed by mistake.
+CIVIL_AFFAIRS_CODE_PREFIX = "5"
+REGISTERED_NEEDS_CODE = ("已在民政部门登记的商会须填写统一社会信用代码（见社会团体法人登记证书，以5开头）；"
+                         "尚未登记的，请取消“民政登记”")
+
+
+def _check_registration(c: Checker) -> None:
+    """A chamber registered with 民政 has a social organisation's credit code; say which one to enter."""
+    if not c.data.get("registered") or c.has_error("credit_code"):
+        return
+    code = c.data.get("credit_code")
+    if not code:
+        c.fail("credit_code", REGISTERED_NEEDS_CODE)
+    elif not code.startswith(CIVIL_AFFAIRS_CODE_PREFIX):
+        c.fail("credit_code", f"民政登记的商会代码以5开头，此代码以“{code[0]}”开头"
+                              f"{'（是企业的代码）' if code[0] == '9' else ''}，请按社会团体法人登记证书核对")
+
+
 def create_chamber(session: Session, data: ChamberCreate | dict[str, Any]) -> Chamber:
     raw = data.model_dump() if isinstance(data, ChamberCreate) else dict(data)
     ch = Chamber(**validate_chamber(session, raw))
@@ -73,6 +93,18 @@ def update_chamber(session: Session, chamber_id: int, changes: dict[str, Any], *
     ch = records.get_live(session, Chamber, chamber_id)
     return records.apply_update(session, ch, changes, expected_version=expected_version,
                                 validate=lambda d: validate_chamber(session, d, exclude_id=chamber_id))
+
+
+class ChamberRead(ChamberBase):
+    """A chamber as a form shows it: plain values and the version its save must expect."""
+
+    id: int
+    version: int
+
+
+def get_chamber(session: Session, chamber_id: int) -> ChamberRead:
+    """The live chamber's values; NotFound (saying so in Chinese) when it was deleted meanwhile."""
+    return ChamberRead.model_validate(records.get_live(session, Chamber, chamber_id), from_attributes=True)
 
 
 def delete_chamber(session: Session, chamber_id: int) -> None:

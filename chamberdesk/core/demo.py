@@ -73,6 +73,12 @@ class _Gen:
             self.r.choice("0123456789")
         return body + credit_code_check_char(body)
 
+    @staticmethod
+    def social_code(idx: int) -> str:
+        """A 社会团体 code (5 = registered with 民政, 1 = 社会团体); fixed, so the seeded draws stay the same."""
+        body = "51" + REGION_CODE + f"MJ{5100000 + idx:07d}"
+        return body + credit_code_check_char(body)
+
     def id_number(self, born: date, female: bool) -> str:
         seq = self.r.randrange(0, 999)
         if (seq % 2 == 1) == female:
@@ -138,6 +144,7 @@ def _demo_chamber(s: Session, g: _Gen, idx: int, name: str, kind: ChamberKind, f
     president, sg = g.person(), g.person()
     ch = chambers.create_chamber(s, {
         "name": name, "kind": kind.value, "registered": idx % 5 != 4,
+        "credit_code": g.social_code(idx) if idx % 5 != 4 else None,
         "founded_on": founded, "term_start": term_start, "term_end": term_end,
         "has_office": "no_office" not in fails, "office_area": None if "no_office" in fails else float(40 + idx * 7),
         "fulltime_staff": 0 if "part_time_sg" in fails else 1 + idx % 3, "parttime_staff": 2 + idx % 2,

@@ -63,6 +63,14 @@ def files_for(session: Session, record_type: str, record_id: int, rubric_item: s
     return list(session.exec(q.order_by(Evidence.added_at)))
 
 
+def stored_path(db: Database, session: Session, evidence_id: int) -> Path:
+    """Where the stored copy of one evidence file is, by its id (forms hold ids, not rows)."""
+    ev = session.get(Evidence, evidence_id)
+    if ev is None:
+        raise ChamberDeskError("找不到该凭证，可能已被删除。请刷新后再试。")
+    return path_of(db, ev)
+
+
 def path_of(db: Database, ev: Evidence) -> Path:
     """Where the stored copy is; raises if it went missing from the data folder."""
     p = _blob_path(db, ev.sha256)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlmodel import Session, col, delete, select
+from sqlmodel import Field, Session, col, delete, select
 
 from chamberdesk.core import records
 from chamberdesk.core.choices import MeetingBody
 from chamberdesk.core.fields import Checker
-from chamberdesk.core.models import MEETING_LABELS, Chamber, Meeting, MeetingAttendee, MeetingCreate
+from chamberdesk.core.models import (
+    MEETING_LABELS,
+    Chamber,
+    Meeting,
+    MeetingAttendee,
+    MeetingBase,
+    MeetingCreate,
+)
 
 
 def validate_meeting(data: dict[str, Any]) -> dict[str, Any]:
@@ -83,3 +90,17 @@ def records_in_period(q, column, year: int | None, quarter: int | None):
 def attendee_ids(session: Session, meeting_id: int) -> list[int]:
     """The members recorded as present at the meeting."""
     return list(session.exec(select(MeetingAttendee.member_id).where(MeetingAttendee.meeting_id == meeting_id)))
+
+
+class MeetingRead(MeetingBase):
+    """A meeting as a form shows it: plain values, the version its save must expect, and who attended."""
+
+    id: int
+    version: int
+    attendee_ids: list[int] = Field(default_factory=list)
+
+
+def get_meeting(session: Session, meeting_id: int) -> MeetingRead:
+    """The live meeting with its attendees; NotFound when it was deleted meanwhile."""
+    m = records.get_live(session, Meeting, meeting_id)
+    return MeetingRead.model_validate(m, from_attributes=True, update={"attendee_ids": attendee_ids(session, meeting_id)})

@@ -35,6 +35,9 @@ def chamber(s, name: str, kind: str = "township", **kw):
             "secretary_fulltime": True, "registered": True, "inspection_passed": True,
             "term_start": date(2022, 6, 1), "term_end": date(2027, 5, 31)}
     data.update(kw)
+    if data["registered"] and "credit_code" not in kw:  # registered with 民政: a 社会团体 code
+        body = f"51130534MJ{next(_seq):07d}"
+        data["credit_code"] = body + credit_code_check_char(body)
     return chambers.create_chamber(s, data)
 
 

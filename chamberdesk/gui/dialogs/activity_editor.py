@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 
 from chamberdesk.core import activities
 from chamberdesk.core.choices import ActivityCategory
-from chamberdesk.core.models import Activity
+from chamberdesk.core.errors import NotFound
 from chamberdesk.gui.dialogs.chamber_editor import fill_choice_combo, set_combo_data, with_error
 from chamberdesk.gui.dialogs.contact_dialog import MemberPicker
 from chamberdesk.gui.dialogs.meeting_editor import RecordForm, count_spin, spin_value
@@ -63,6 +63,8 @@ class ActivityForm(RecordForm):
         use_count = QPushButton("按已选")
         use_count.setToolTip("把“其中会员”填为下方已选会员的人数")
         use_count.clicked.connect(lambda: self.member_count.setValue(len(self.picker.selected_ids())))
+        self.inputs += [self.category, self.when, self.title, self.participants, self.member_count, self.amount,
+                        self.people, self.items, self.notes, use_count]
 
         def row(*pairs: tuple[str, QWidget, str]) -> QWidget:
             w = QWidget()
@@ -105,6 +107,9 @@ class ActivityForm(RecordForm):
                    self.people, self.items, self.notes)
         self.new_record()
 
+    def picker_widget(self) -> MemberPicker:
+        return self.picker
+
     def _owner_changed(self) -> None:
         self.picker.set_chamber(self.owner.currentData())
         self._timer.start()
@@ -130,11 +135,11 @@ class ActivityForm(RecordForm):
         self.validate()
 
     def load(self, record_id: int) -> None:
-        with self.ctx.db.session() as s:
-            a = s.get(Activity, record_id)
-            if a is None or a.deleted_at is not None:
-                return
-            ids = activities.participant_ids(s, record_id)
+        try:
+            with self.ctx.db.session() as s:
+                a = activities.get_activity(s, record_id)
+        except NotFound:  # deleted meanwhile: the list drops it at its next reload
+            return
         self.record_id = record_id
         self.version = a.version
         self.title_label.setText(f"编辑活动：{a.date:%Y-%m-%d} {a.title}")
@@ -148,7 +153,7 @@ class ActivityForm(RecordForm):
                       (self.amount, a.amount), (self.people, a.people_count), (self.items, a.item_count)):
             sp.setValue(-1 if v is None else v)
         self.notes.setPlainText(a.notes or "")
-        self.picker.set_selected(ids)
+        self.picker.set_selected(a.participant_ids)
         self.evidence.load("activity", record_id)
         self.errors.reveal_all = True
         self.validate()

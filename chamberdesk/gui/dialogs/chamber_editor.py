@@ -7,11 +7,11 @@ from typing import Any
 
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractSpinBox,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
     QGridLayout,
@@ -30,8 +30,9 @@ from PySide6.QtWidgets import (
 from chamberdesk.core import chambers
 from chamberdesk.core.choices import ChamberKind, ChamberRule, ChamberStatus, PartyOrg
 from chamberdesk.core.errors import ChamberDeskError, Conflict, InvalidInput
-from chamberdesk.core.models import Chamber
 from chamberdesk.gui.style import set_invalid
+from chamberdesk.gui.widgets.buttons import accept_button, dialog_buttons
+from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 
 EMPTY_DATE = QDate(1900, 1, 1)
 
@@ -115,6 +116,15 @@ def set_combo_data(combo: QComboBox, value: Any) -> None:
     combo.setCurrentIndex(max(i, 0))
 
 
+def set_inputs_read_only(widgets, read_only: bool) -> None:
+    """Show values without letting them change: text stays selectable, choices grey out."""
+    for w in widgets:
+        if isinstance(w, (QLineEdit, QPlainTextEdit, QAbstractSpinBox)):
+            w.setReadOnly(read_only)
+        else:
+            w.setEnabled(not read_only)
+
+
 class ChamberEditor(QDialog):
     """New chamber when `chamber_id` is None, else edit it; `saved_id` holds the id after 保存."""
 
@@ -137,7 +147,7 @@ class ChamberEditor(QDialog):
         fill_choice_combo(f["status"], ChamberStatus)
         f["registered"] = QCheckBox("已在民政部门登记")
         f["credit_code"] = QLineEdit()
-        f["credit_code"].setPlaceholderText("18 位，可不填")
+        f["credit_code"].setPlaceholderText("18 位；已在民政登记的必填")
         f["credit_code"].setMaxLength(30)
         f["founded_on"] = OptionalDateEdit(allow_future=False)
         f["dissolved_on"] = OptionalDateEdit(allow_future=False)
@@ -214,12 +224,8 @@ class ChamberEditor(QDialog):
         self.summary = QLabel()
         self.summary.setObjectName("fieldError")
         self.summary.setWordWrap(True)
-        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
-        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
-        self.save_button.setText("保存")
-        self.buttons.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, save=True, on_accept=self.save)
+        self.save_button = accept_button(self.buttons)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.buttons)
@@ -237,8 +243,15 @@ class ChamberEditor(QDialog):
             for sig in ("textChanged", "currentIndexChanged", "toggled", "dateChanged", "valueChanged"):
                 if hasattr(w, sig):
                     getattr(w, sig).connect(self._timer.start)
+        # ticking 民政登记 is what makes the code required: say so at once, under the code field
+        f["registered"].toggled.connect(lambda _c: self.errors.touched.add("credit_code"))
         f["has_office"].toggled.connect(f["office_area"].setEnabled)
         f["office_area"].setEnabled(f["has_office"].isChecked())
+        self.read_only = not can_edit(ctx.db)
+        if self.read_only:
+            self.setWindowTitle("查看商会" if chamber_id else self.windowTitle())
+            set_inputs_read_only([*f.values(), *self.rule_boxes.values()], True)
+            self.buttons.button(self.buttons.StandardButton.Cancel).setText("关闭")
         self.validate()
 
     # --- data ----------------------------------------------------------------------------------
@@ -257,9 +270,7 @@ class ChamberEditor(QDialog):
 
     def _load(self, chamber_id: int) -> None:
         with self.ctx.db.session() as s:
-            ch = s.get(Chamber, chamber_id)
-        if ch is None:
-            raise ChamberDeskError("找不到该商会，可能已被删除。请刷新列表。")
+            ch = chambers.get_chamber(s, chamber_id)  # NotFound says it was deleted meanwhile
         self.version = ch.version
         f = self.f
         f["name"].setText(ch.name)
@@ -317,11 +328,13 @@ class ChamberEditor(QDialog):
             errs = exc.by_field()
         self.errors.show(errs)
         extra = self.errors.unplaced(errs)
-        self.summary.setText("；".join(extra))
-        self.save_button.setEnabled(not errs)
+        self.summary.setText("；".join(extra) if extra or not self.read_only else f"{refusal_tip(self.ctx.db)}，只能查看")
+        guard_edit(self.ctx.db, self.save_button, enabled=not errs)
         return not errs
 
     def save(self) -> None:
+        if self.read_only:  # Enter in a field presses 保存 even when it is greyed
+            return
         self.errors.reveal_all = True
         if not self.validate():
             return

@@ -28,11 +28,16 @@ from PySide6.QtWidgets import (
 
 from chamberdesk.core import evidence, meetings
 from chamberdesk.core.choices import FEDERATION_BODIES, MeetingBody
-from chamberdesk.core.errors import ChamberDeskError, Conflict, FieldError, InvalidInput
-from chamberdesk.core.models import Meeting
-from chamberdesk.gui.dialogs.chamber_editor import FormErrors, set_combo_data, with_error
+from chamberdesk.core.errors import ChamberDeskError, Conflict, FieldError, InvalidInput, NotFound
+from chamberdesk.gui.dialogs.chamber_editor import (
+    FormErrors,
+    set_combo_data,
+    set_inputs_read_only,
+    with_error,
+)
 from chamberdesk.gui.dialogs.contact_dialog import MemberPicker, owner_choices
 from chamberdesk.gui.settings import settings
+from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 10  # a local file waiting to be stored
 EVIDENCE_ROLE = Qt.ItemDataRole.UserRole + 11  # a stored Evidence id
@@ -65,6 +70,7 @@ class EvidenceBox(QGroupBox):
         self.remove_button = QPushButton("移除未保存")
         self.remove_button.setToolTip("只能移除尚未保存的文件；已保存的凭证随记录保留")
         self.remove_button.clicked.connect(self.remove_pending)
+        self.read_only = False
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
         buttons.addWidget(self.remove_button)
@@ -133,18 +139,24 @@ class EvidenceBox(QGroupBox):
             if it.data(PATH_ROLE):
                 path = Path(it.data(PATH_ROLE))
             else:
-                from chamberdesk.core.models import Evidence
-
                 with self.ctx.db.session() as s:
-                    ev = s.get(Evidence, it.data(EVIDENCE_ROLE))
-                    path = evidence.path_of(self.ctx.db, ev)
+                    path = evidence.stored_path(self.ctx.db, s, it.data(EVIDENCE_ROLE))
         except ChamberDeskError as exc:
             QMessageBox.warning(self, "无法打开凭证", str(exc))
             return
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
 
+    def set_read_only(self, read_only: bool) -> None:
+        """Stored files still open with a double-click; nothing can be added (the buttons say why)."""
+        self.read_only = read_only
+        guard_edit(self.ctx.db, self.add_button, self.remove_button, enabled=not read_only)
+        self.setAcceptDrops(not read_only)
+
     # drops land here or on the form that hosts the box
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if self.read_only:
+            e.ignore()
+            return
         accept_file_drag(e)
 
     def dropEvent(self, e: QDropEvent) -> None:
@@ -159,9 +171,22 @@ def accept_file_drag(e) -> None:
 
 
 def drop_files(e, box: EvidenceBox) -> None:
+    if box.read_only:
+        e.ignore()
+        return
     paths = [Path(u.toLocalFile()) for u in e.mimeData().urls() if u.isLocalFile()]
     if box.add_paths(paths):
         e.acceptProposedAction()
+
+
+def picker_read_only(picker: MemberPicker, read_only: bool) -> None:
+    """The chosen members stay readable and scrollable; searching, adding and removing are off."""
+    for w in (picker.search, picker.results, picker.only_own, *picker.findChildren(QPushButton)):
+        w.setEnabled(not read_only)
+    if picker.multi:
+        # with nothing selectable, a double-click (which removes the selected) has nothing to remove
+        picker.chosen.setSelectionMode(QListWidget.SelectionMode.NoSelection if read_only
+                                       else QListWidget.SelectionMode.ExtendedSelection)
 
 
 def count_spin() -> QSpinBox:
@@ -219,6 +244,8 @@ class RecordForm(QWidget):
         self.clear_button = QPushButton("新建")
         self.clear_button.setToolTip("清空表单，录入一条新记录")
         self.clear_button.clicked.connect(self.new_record)
+        self.read_only = False
+        self.inputs: list[QWidget] = [self.owner]  # what 只读 users may look at but not change
 
     def header_row(self) -> QHBoxLayout:
         """Title with 新建/保存 on the same line, so they stay in sight above a long form."""
@@ -242,6 +269,8 @@ class RecordForm(QWidget):
             self.owner.addItem(text, cid)
         set_combo_data(self.owner, cur)
         self.owner.blockSignals(False)
+        if hasattr(self, "inputs"):  # not while the base class is still being built
+            self.apply_role()
 
     def last_owner(self) -> int | None:
         v = settings().int_value(f"{self.SETTINGS_KEY}/last_owner", -1)
@@ -255,15 +284,35 @@ class RecordForm(QWidget):
         self._timer.start()
 
     def dragEnterEvent(self, e: QDragEnterEvent) -> None:
+        if self.read_only:
+            e.ignore()
+            return
         accept_file_drag(e)
 
     def dropEvent(self, e: QDropEvent) -> None:
         drop_files(e, self.evidence)
 
+    def apply_role(self) -> None:
+        """只读 users (or a file opened read-only) see the record with every writing control greyed.
+
+        Runs from reload_owners, i.e. on every fill and on the page's refresh after a login as someone else.
+        """
+        self.read_only = not can_edit(self.ctx.db)
+        set_inputs_read_only(self.inputs, self.read_only)
+        picker_read_only(self.picker_widget(), self.read_only)
+        self.evidence.set_read_only(self.read_only)
+        guard_edit(self.ctx.db, self.clear_button)
+        self._timer.start()  # 保存 follows too, once the fields are checked again
+
+    def picker_widget(self) -> MemberPicker:
+        raise NotImplementedError
+
     def show_errors(self, errs: dict[str, str]) -> None:
         self.errors.show(errs)
-        self.summary.setText("；".join(self.errors.unplaced(errs)))
-        self.save_button.setEnabled(not errs)
+        unplaced = self.errors.unplaced(errs)
+        self.summary.setText("；".join(unplaced) if unplaced or not self.read_only
+                             else f"{refusal_tip(self.ctx.db)}，只能查看；双击凭证可打开")
+        guard_edit(self.ctx.db, self.save_button, enabled=not errs)
 
     def validate(self) -> bool:
         self._timer.stop()
@@ -290,6 +339,8 @@ class RecordForm(QWidget):
 
     def save(self) -> bool:
         """Write through the service in one transaction (files included); False when nothing was saved."""
+        if self.read_only:  # Ctrl+S reaches here even with 保存 greyed
+            return False
         self.errors.reveal_all = True
         if not self.validate():
             return False
@@ -345,6 +396,8 @@ class MeetingForm(RecordForm):
         use_count = QPushButton("按已选")
         use_count.setToolTip("把“实到”填为下方已选参会会员的人数")
         use_count.clicked.connect(lambda: self.present.setValue(len(self.attendees.selected_ids())))
+        self.inputs += [self.body, self.when, self.place, self.expected, self.present, self.agenda, self.decisions,
+                        self.minutes, use_count]
 
         counts = QHBoxLayout()
         counts.addWidget(QLabel("应到"))
@@ -382,6 +435,9 @@ class MeetingForm(RecordForm):
                    self.minutes)
         self.new_record()
 
+    def picker_widget(self) -> MemberPicker:
+        return self.attendees
+
     def _owner_changed(self) -> None:
         cur = self.body.currentData()
         owner = self.owner.currentData()
@@ -416,11 +472,11 @@ class MeetingForm(RecordForm):
         self.validate()
 
     def load(self, record_id: int) -> None:
-        with self.ctx.db.session() as s:
-            m = s.get(Meeting, record_id)
-            if m is None or m.deleted_at is not None:
-                return
-            ids = meetings.attendee_ids(s, record_id)
+        try:
+            with self.ctx.db.session() as s:
+                m = meetings.get_meeting(s, record_id)
+        except NotFound:  # deleted meanwhile: the list drops it at its next reload
+            return
         self.record_id = record_id
         self.version = m.version
         self.title_label.setText(f"编辑会议：{m.date:%Y-%m-%d} {MeetingBody.parse(m.body).label if MeetingBody.parse(m.body) else m.body}")
@@ -435,7 +491,7 @@ class MeetingForm(RecordForm):
         self.agenda.setPlainText(m.agenda or "")
         self.decisions.setPlainText(m.decisions or "")
         self.minutes.setPlainText(m.minutes or "")
-        self.attendees.set_selected(ids)
+        self.attendees.set_selected(m.attendee_ids)
         self.evidence.load("meeting", record_id)
         self.errors.reveal_all = True
         self.validate()

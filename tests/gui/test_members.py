@@ -13,8 +13,8 @@ from chamberdesk.core import members as svc
 from chamberdesk.core.contacts import list_contacts
 from chamberdesk.core.models import Member
 from chamberdesk.core.validators import credit_code_check_char
-from chamberdesk.gui.dialogs.member_editor import MemberEditor
 from chamberdesk.gui.dialogs.contact_dialog import ContactDialog
+from chamberdesk.gui.dialogs.member_editor import MemberEditor
 from chamberdesk.gui.pages.members import Page
 from chamberdesk.gui.qtmodels.member_table import COLUMN_KEYS, PAGE_SIZE, MemberTableModel
 

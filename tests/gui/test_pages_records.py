@@ -10,6 +10,7 @@ import pytest
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlmodel import select
 
 from chamberdesk.core import chambers as chamber_svc
 from chamberdesk.core import contacts as contact_svc
@@ -17,6 +18,7 @@ from chamberdesk.core import evidence, meetings
 from chamberdesk.core.choices import ChamberKind
 from chamberdesk.core.members import MemberFilter, member_ids, members_by_ids
 from chamberdesk.core.models import Chamber, Meeting
+from chamberdesk.gui.pages.meetings import select_id
 from chamberdesk.gui.qtmodels.record_tables import BADGES_ROLE, ID_ROLE, Badge
 
 # --- fixtures (own names, so they never clash with the shared GUI fixtures) ---------------------
@@ -593,3 +595,121 @@ def test_pages_follow_the_navigation_targets_the_dashboard_sends(qtbot, ctx):
     acts.show_target({"year": year, "quarter": 1, "chamber_id": None})
     rows = [acts.activities.model.row_object(i) for i in range(acts.activities.model.rowCount())]
     assert rows and all(r.owner == "本级工商联" and r.date.month <= 3 and r.date.year == year for r in rows)
+
+
+# --- printing from the record pages (Ctrl+P) ------------------------------------------------------
+
+
+@pytest.fixture
+def told(monkeypatch):
+    """QMessageBox.information calls, answered at once: what the clerk was told."""
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, title, text, *a, **k: said.append(text)))
+    return said
+
+
+def preview_text(page) -> str:
+    """Wait for the page's print job, then the text of the PDF its preview shows."""
+    from pypdf import PdfReader
+
+    from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
+
+    assert page.print_task.wait(60000)
+    dlg = page.preview
+    assert isinstance(dlg, PrintPreviewDialog) and dlg.isVisible()
+    assert dlg.pages.page_count() >= 1 and not dlg.image.pixmap().isNull()
+    text = "".join(p.extract_text() for p in PdfReader(dlg.pdf_path).pages)
+    dlg.close()
+    return text.replace("\n", "")
+
+
+def test_ctrl_p_in_the_window_previews_the_selected_meetings_minutes(qtbot, ctx, told):
+    from chamberdesk.core.models import MeetingAttendee, Member
+    from chamberdesk.gui.main_window import MainWindow
+
+    win = show(qtbot, MainWindow(ctx.db))
+    win.navigate("meetings")
+    page = win.current_page()
+    page.table.clearSelection()
+    win.actions_by_method["print_current"].trigger()
+    assert told == ["请先在列表中选择要打印纪要的会议。"]
+
+    with ctx.db.session() as s:
+        m = s.exec(select(Meeting).where(Meeting.chamber_id == chamber_id(ctx, "城关镇商会"))
+                   .join(MeetingAttendee, MeetingAttendee.meeting_id == Meeting.id)).first()
+        who = s.exec(select(Member.rep_name).join(MeetingAttendee, MeetingAttendee.member_id == Member.id)
+                     .where(MeetingAttendee.meeting_id == m.id)).first()
+    page.filters.year.setCurrentIndex(page.filters.year.findData(None))
+    assert select_id(page.table, page.model, m.id)
+    win.actions_by_method["print_current"].trigger()
+    text = preview_text(page)
+    assert "城关镇商会" in text and "会议纪要" in text and who in text
+    assert m.date.isoformat() in page.preview.suggested_name
+
+
+def test_meetings_print_button_prints_the_selected_meeting(qtbot, ctx):
+    from chamberdesk.gui.pages.meetings import Page
+
+    page = show(qtbot, Page(ctx))
+    page.filters.year.setCurrentIndex(page.filters.year.findData(None))
+    page.table.selectRow(0)
+    row = page.model.row_object(0)
+    page.print_button.click()
+    text = preview_text(page)
+    assert f"{row.owner}{row.body}会议纪要" in text
+
+
+def test_activity_list_prints_exactly_the_filtered_quarter(qtbot, ctx, told):
+    from chamberdesk.core import activities as act_svc
+    from chamberdesk.gui.pages.activities import Page
+
+    page = show(qtbot, Page(ctx))
+    tab = page.activities
+    cid = chamber_id(ctx, "城关镇商会")
+    page.show_target({"chamber_id": cid, "year": 2025, "quarter": 2})
+    with ctx.db.session() as s:
+        shown = act_svc.list_activities(s, chamber_id=cid, year=2025, quarter=2)
+        others = [a for a in act_svc.list_activities(s, chamber_id=cid, year=2025) if a not in shown]
+    assert shown and others and tab.model.rowCount() == len(shown)
+    page.print_button.click()
+    text = preview_text(page)
+    assert "城关镇商会2025年第二季度活动记录" in text
+    assert "筛选：单位=城关镇商会；年度=2025年；季度=第二季度" in text
+    assert f"共 {len(shown)} 项" in text
+    for a in shown:
+        assert a.date.isoformat() in text
+    for a in others:
+        assert a.date.isoformat() not in text
+
+    tab.filters.text.setText("没有这样的活动")
+    page.print_current()
+    assert told[-1].startswith("当前筛选条件下没有活动记录")
+    page.tabs.setCurrentWidget(page.contacts)
+    assert not page.print_button.isVisible()
+    page.print_current()
+    assert "走访联系记录暂不提供打印" in told[-1]
+
+
+def test_chamber_print_menu_offers_year_record_and_roster(qtbot, ctx, told):
+    from chamberdesk.gui.pages.chambers import Page
+
+    page = show(qtbot, Page(ctx))
+    page.model.set_rows([])  # nothing in the list, nothing selected
+    page.print_current()
+    assert told == ["请先在列表中选择要打印的商会。"]
+
+    page.refresh()
+    page.show_target(chamber_id(ctx, "城关镇商会"))
+    page.print_current()
+    qtbot.waitUntil(page.print_menu.isVisible)
+    labels = [a.text() for a in page.print_menu.actions()]
+    years = page.print_years()
+    assert labels == [f"{years[0]}年度工作情况…", f"{years[1]}年度工作情况…", "会员名册…"]
+    page.print_menu.actions()[0].trigger()
+    page.print_menu.close()
+    text = preview_text(page)
+    assert f"城关镇商会{years[0]}年度工作情况" in text and "一、基本情况" in text
+
+    page.print_roster()
+    text = preview_text(page)
+    assert "城关镇商会会员名册" in text and "在册会员" in text

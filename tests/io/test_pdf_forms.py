@@ -92,7 +92,7 @@ def test_ledger_unmasked_is_audited(demo_db, tmp_path):
         logs = s.exec(select(AuditLog).where(AuditLog.action == "export")).all()
     text = pdf_text(out)
     assert m.rep_phone in text
-    assert "所属商会：城关镇商会" in text
+    assert "筛选：商会=城关镇商会" in text
     assert logs and "会员台账" in logs[-1].after and logs[-1].user == "测试员"
 
 

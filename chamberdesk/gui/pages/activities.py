@@ -30,6 +30,7 @@ from chamberdesk.gui.pages.meetings import (
     FEDERATION,
     YEARS_BACK,
     PeriodFilter,
+    guard_form,
     make_table,
     page_header,
     select_id,
@@ -51,7 +52,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
 )
 from chamberdesk.gui.style import icon
 from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
-from chamberdesk.gui.widgets.roles import guard_edit
+from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 
 
 class ActivitiesTab(QWidget):
@@ -105,6 +106,31 @@ class ActivitiesTab(QWidget):
     def _row_changed(self, cur, _prev) -> None:
         if cur.isValid() and cur.data(ID_ROLE) != self.form.record_id:
             self.form.load(cur.data(ID_ROLE))
+
+    def print_request(self):
+        """The activities the list shows (oldest first, as a record book reads), with the filter stated;
+        None when the list is empty."""
+        from chamberdesk.io.pdf.jobs import PrintRequest
+
+        rows = [self.model.row_object(r) for r in range(self.model.rowCount())]
+        if not rows:
+            return None
+        rows.sort(key=lambda r: (r.date, r.id))
+        f = self.filters
+        owner = f.owner.currentData()
+        year = f.year.currentData()
+        quarter = f.quarter.currentData() if year is not None else None
+        period = (f"{year}年" + (f"{f.quarter.currentText()}" if quarter else "度")) if year is not None else ""
+        who = "" if owner is None else f.owner.currentText()
+        parts = [f"单位={f.owner.currentText()}", f"年度={f.year.currentText()}"]
+        if quarter:
+            parts.append(f"季度={f.quarter.currentText()}")
+        parts.append(f"类别={f.kind.currentText() if f.kind.currentData() else '全部'}")
+        if f.text.text().strip():
+            parts.append(f"查找={f.text.text().strip()}")
+        title = f"{who}{period}活动记录"
+        return PrintRequest(form="activities", activity_ids=[r.id for r in rows],
+                            extra={"title": title, "filter": "筛选：" + "；".join(parts)}), title
 
     def _saved(self, rid: int) -> None:
         self.ctx.status_message.emit("活动已保存")
@@ -333,9 +359,11 @@ class Page(QWidget):
         self.delete_button.clicked.connect(self.delete_selected)
         self.undo_button = QPushButton("撤销删除")
         self.undo_button.clicked.connect(self.undo)
-        for b in (self.new_button, self.delete_button, self.undo_button):
+        self.print_button = QPushButton("打印列表…")
+        self.print_button.setToolTip("按当前筛选（单位、年度、季度、类别）打印活动记录表（Ctrl+P）")
+        self.print_button.clicked.connect(self.print_current)
+        for b in (self.new_button, self.delete_button, self.undo_button, self.print_button):
             header.addWidget(b)
-        guard_edit(ctx.db, self.new_button, self.delete_button)  # 只读 users see why they cannot
         self.tabs = QTabWidget()
         self.activities = ActivitiesTab(self)
         self.contacts = ContactsTab(self)
@@ -345,6 +373,8 @@ class Page(QWidget):
         lay = QVBoxLayout(self)
         lay.addLayout(header)
         lay.addWidget(self.tabs, 1)
+        for t in (self.activities, self.contacts):
+            t.table.selectionModel().selectionChanged.connect(lambda *_: self._guard())
         self.refresh()
 
     def current(self):
@@ -362,16 +392,44 @@ class Page(QWidget):
         self.contacts.reload()
         self._tab_changed()
 
+    def _guard(self) -> None:
+        """Write buttons for users who may edit (只读 users see why not); 删除 needs a selected row."""
+        tab = self.current()
+        selected = tab.table.selectionModel().hasSelection() and tab.table.currentIndex().isValid()
+        guard_edit(self.ctx.db, self.new_button, self.contacts.log_button)
+        guard_edit(self.ctx.db, self.delete_button, enabled=selected)
+        guard_edit(self.ctx.db, self.undo_button, enabled=bool(tab._undo))
+        guard_form(self.ctx.db, self.activities.form)
+
+    def print_current(self) -> None:
+        """Ctrl+P: the activity list as filtered, in the print preview."""
+        from chamberdesk.gui.pages.print_panel import preview_form
+
+        if self.current() is not self.activities:
+            QMessageBox.information(self, "打印", "走访联系记录暂不提供打印。请切换到“活动”标签，按筛选打印活动记录表。")
+            return
+        got = self.activities.print_request()
+        if got is None:
+            QMessageBox.information(self, "打印活动记录", "当前筛选条件下没有活动记录，请调整单位、年度或季度后再打印。")
+            return
+        req, title = got
+        preview_form(self, self.ctx, req, title)
+
     def _tab_changed(self, *_a) -> None:
         on_acts = self.current() is self.activities
         # the contacts tab has its own 登记走访联系 button beside its filters
         self.new_button.setVisible(on_acts)
+        self.print_button.setVisible(on_acts)
+        self._guard()
         if on_acts:
             self.count_label.setText(f"共 {self.activities.model.rowCount()} 项活动")
         else:
             self.count_label.setText(f"共 {self.contacts.model.rowCount()} 次走访联系")
 
     def new_record(self) -> None:
+        if not can_edit(self.ctx.db):
+            self.ctx.status_message.emit(refusal_tip(self.ctx.db))
+            return
         if self.current() is self.activities:
             self.activities.table.clearSelection()
             self.activities.form.new_record()
@@ -389,10 +447,14 @@ class Page(QWidget):
         box.selectAll()
 
     def delete_selected(self) -> None:
-        self.current().delete_selected()
+        if self.delete_button.isEnabled():
+            self.current().delete_selected()
+            self._guard()
 
     def undo(self) -> None:
-        self.current().undo()
+        if self.undo_button.isEnabled():
+            self.current().undo()
+            self._guard()
 
     def show_target(self, arg) -> None:
         """{"tab": "contacts", "chamber_id": …, "year": …} or activity filters; an int opens that activity."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPushButton,
     QVBoxLayout,
@@ -41,7 +42,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
 )
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN, icon
 from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
-from chamberdesk.gui.widgets.roles import guard_edit
+from chamberdesk.gui.widgets.roles import guard_edit, refusal_tip
 
 # Which badges the 需关注 filter looks for (text of the badge). Term badges are facts from the term dates;
 # the condition badges come from the rules engine (四有, 五有五好), the same results as 工作台 and 考评.
@@ -363,9 +364,13 @@ class Page(QWidget):
         self.undo_button = QPushButton("撤销删除")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo)
-        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button):
+        self.print_button = QPushButton("打印…")
+        self.print_button.setToolTip("打印所选商会的年度工作情况或会员名册（Ctrl+P）")
+        self.print_menu = QMenu(self)
+        self.print_menu.aboutToShow.connect(self._fill_print_menu)
+        self.print_button.setMenu(self.print_menu)
+        for b in (self.new_button, self.edit_button, self.delete_button, self.undo_button, self.print_button):
             header.addWidget(b)
-        guard_edit(ctx.db, self.new_button, self.edit_button, self.delete_button)  # 只读 users see why they cannot
 
         self.search = QLineEdit()
         self.search.setPlaceholderText("搜索商会名称、会长、秘书长")
@@ -416,6 +421,60 @@ class Page(QWidget):
     def refresh(self) -> None:
         self.report = None  # the ledger may have changed: judge again
         self.reload_list()
+        self._guard()
+
+    def _guard(self) -> None:
+        """Write buttons for users who may edit (只读 users see why not); 编辑 and 删除 need a selection."""
+        selected = self.selected_id() is not None
+        guard_edit(self.ctx.db, self.new_button)
+        guard_edit(self.ctx.db, self.edit_button, self.delete_button, enabled=selected)
+        guard_edit(self.ctx.db, self.undo_button, enabled=bool(self._undo))
+
+    # --- printing ------------------------------------------------------------------------------
+    def print_years(self) -> list[int]:
+        """This year and last; before April the clerk is most likely closing last year, so it comes first."""
+        today = date.today()
+        return [today.year - 1, today.year] if today.month < 4 else [today.year, today.year - 1]
+
+    def _fill_print_menu(self) -> None:
+        self.print_menu.clear()
+        for y in self.print_years():
+            self.print_menu.addAction(f"{y}年度工作情况…", lambda y=y: self.print_year(y))
+        self.print_menu.addAction("会员名册…", self.print_roster)
+
+    def print_current(self) -> None:
+        """Ctrl+P: offer the selected chamber's forms under the 打印 button."""
+        if self._need_selection() is None:
+            return
+        self.print_menu.popup(self.print_button.mapToGlobal(QPoint(0, self.print_button.height())))
+
+    def _need_selection(self) -> int | None:
+        cid = self.selected_id()
+        if cid is None:
+            QMessageBox.information(self, "打印", "请先在列表中选择要打印的商会。")
+        return cid
+
+    def _selected_name(self, cid: int) -> str:
+        return self.model.row_object(self.model.row_of_id(cid)).name
+
+    def print_year(self, year: int) -> None:
+        """The chamber's 年度工作情况 for `year` (basic facts, members, meetings, activities) in the preview."""
+        from chamberdesk.gui.pages.print_panel import preview_form
+        from chamberdesk.io.pdf.jobs import PrintRequest
+
+        cid = self._need_selection()
+        if cid is not None:
+            preview_form(self, self.ctx, PrintRequest(form="chamber-year", year=year, targets=[cid]),
+                         f"{self._selected_name(cid)}{year}年度工作情况")
+
+    def print_roster(self) -> None:
+        """The chamber's 会员名册 (numbers masked, as every print by default) in the preview."""
+        from chamberdesk.gui.pages.print_panel import preview_form
+        from chamberdesk.io.pdf.jobs import PrintRequest
+
+        cid = self._need_selection()
+        if cid is not None:
+            preview_form(self, self.ctx, PrintRequest(form="roster", targets=[cid]), f"{self._selected_name(cid)}会员名册")
 
     def failing_of(self, chamber_id: int) -> list[str]:
         if self.report is None:
@@ -471,6 +530,9 @@ class Page(QWidget):
         return idx.data(ID_ROLE) if idx.isValid() else None
 
     def new_record(self) -> None:
+        if not self.new_button.isEnabled():
+            self.ctx.status_message.emit(refusal_tip(self.ctx.db))
+            return
         dlg = ChamberEditor(self.ctx, parent=self)
         if dlg.exec() == QDialog.DialogCode.Accepted and dlg.saved_id:
             self.report = None
@@ -479,7 +541,7 @@ class Page(QWidget):
 
     def edit_selected(self) -> None:
         cid = self.selected_id()
-        if cid is None:
+        if cid is None or not self.edit_button.isEnabled():
             return
         try:
             dlg = ChamberEditor(self.ctx, cid, parent=self)
@@ -498,7 +560,7 @@ class Page(QWidget):
 
     def delete_selected(self) -> None:
         cid = self.selected_id()
-        if cid is None:
+        if cid is None or not self.delete_button.isEnabled():
             return
         row = self.model.row_object(self.model.row_of_id(cid))
         msg = (f"确定删除“{row.name}”吗？\n商会的会员、会议和活动记录不会被删除。"
@@ -513,11 +575,11 @@ class Page(QWidget):
             return
         self._undo.append(cid)
         self.report = None
-        self.undo_button.setEnabled(True)
         self.detail.chamber_id = None
         self.ctx.data_changed.emit("chamber")
         self.ctx.status_message.emit(f"已删除商会“{row.name}”（可撤销）")
         self.reload_list()
+        self._guard()
 
     def undo(self) -> None:
         if not self._undo:
@@ -529,9 +591,9 @@ class Page(QWidget):
                 records.restore(s, Chamber, cid)
         except ChamberDeskError as exc:
             QMessageBox.warning(self, "无法撤销", str(exc))
-        self.undo_button.setEnabled(bool(self._undo))
         self.ctx.data_changed.emit("chamber")
         self.show_target(cid)
+        self._guard()
 
     def show_target(self, arg) -> None:
         """An int selects that chamber; a dict filters: {"kind": "township"} or {"attention": "overdue"}."""
@@ -560,6 +622,7 @@ class Page(QWidget):
     def _row_changed(self, cur, _prev) -> None:
         if cur.isValid():
             self.detail.show_chamber(cur.data(ID_ROLE))
+        self._guard()
 
 
 __all__ = ["ATTENTION", "ChamberDetail", "Page", "chamber_badges"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QItemSelectionModel, Qt
+from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -33,7 +33,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
 )
 from chamberdesk.gui.style import icon
 from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
-from chamberdesk.gui.widgets.roles import guard_edit
+from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 
 FEDERATION = -1  # owner filter value for 本级工商联 (None means every owner)
 YEARS_BACK = 6
@@ -114,6 +114,32 @@ class PeriodFilter(QWidget):
         self.quarter.setEnabled(self.year.currentData() is not None)
 
 
+class _HeldDisabled(QObject):
+    """Keeps a form's write buttons greyed for a user who may not edit: the form itself turns 保存 back
+    on after every validation, which knows nothing of roles."""
+
+    def __init__(self, db, parent: QObject) -> None:
+        super().__init__(parent)
+        self.db = db
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.EnabledChange and obj.isEnabled() and not can_edit(self.db):
+            obj.setEnabled(False)
+        return False
+
+
+def guard_form(db, form) -> None:
+    """A quick-entry form's 保存, 新建 and 凭证 buttons: greyed (with the reason) for 只读 users."""
+    buttons = [form.save_button, form.clear_button, form.evidence.add_button, form.evidence.remove_button]
+    if can_edit(db):
+        return  # the form manages them (保存 follows validation)
+    guard_edit(db, *buttons)
+    if getattr(form, "_held_disabled", None) is None:
+        form._held_disabled = _HeldDisabled(db, form)
+        for b in buttons:
+            b.installEventFilter(form._held_disabled)
+
+
 def page_header(title: str) -> tuple[QHBoxLayout, QLabel]:
     lay = QHBoxLayout()
     t = QLabel(title)
@@ -168,9 +194,11 @@ class Page(QWidget):
         self.undo_button = QPushButton("撤销删除")
         self.undo_button.setEnabled(False)
         self.undo_button.clicked.connect(self.undo)
-        for b in (self.new_button, self.delete_button, self.undo_button):
+        self.print_button = QPushButton("打印纪要…")
+        self.print_button.setToolTip("打印所选会议的会议纪要单（含参会人员），可签字存档（Ctrl+P）")
+        self.print_button.clicked.connect(self.print_current)
+        for b in (self.new_button, self.delete_button, self.undo_button, self.print_button):
             header.addWidget(b)
-        guard_edit(ctx.db, self.new_button, self.delete_button)  # 只读 users see why they cannot
 
         self.filters = PeriodFilter("会议类型", [(b.label, b.value) for b in MeetingBody])
         self.filters.text.setPlaceholderText("搜索议题、地点、决议")
@@ -192,10 +220,12 @@ class Page(QWidget):
         lay.addWidget(self.splitter, 1)
 
         self.filters.connect(self.reload_list)
+        self.table.selectionModel().selectionChanged.connect(lambda *_: self._guard())
         self.refresh()
 
     # --- contract ------------------------------------------------------------------------------
     def refresh(self) -> None:
+        self._guard()
         with self.ctx.db.session() as s:
             self._chambers = {c.id: c.name for c in chambers.list_chambers(s)}
         self.filters.set_owners([(n, i) for i, n in self._chambers.items()])
@@ -224,6 +254,9 @@ class Page(QWidget):
                           m.present_count, (m.agenda or "").replace("\n", " "))
 
     def new_record(self) -> None:
+        if not can_edit(self.ctx.db):
+            self.ctx.status_message.emit(refusal_tip(self.ctx.db))
+            return
         self.table.clearSelection()
         self.form.new_record()
         self.form.body.setFocus()
@@ -239,9 +272,29 @@ class Page(QWidget):
         idx = self.table.currentIndex()
         return idx.data(ID_ROLE) if idx.isValid() and self.table.selectionModel().hasSelection() else None
 
-    def delete_selected(self) -> None:
+    def _guard(self) -> None:
+        """Write buttons for users who may edit (只读 users see why not); 删除 needs a selected meeting."""
+        guard_edit(self.ctx.db, self.new_button)
+        guard_edit(self.ctx.db, self.delete_button, enabled=self.selected_id() is not None)
+        guard_edit(self.ctx.db, self.undo_button, enabled=bool(self._undo))
+        guard_form(self.ctx.db, self.form)
+
+    def print_current(self) -> None:
+        """Ctrl+P: the selected meeting's 会议纪要 in the print preview."""
+        from chamberdesk.gui.pages.print_panel import preview_form
+        from chamberdesk.io.pdf.jobs import PrintRequest
+
         mid = self.selected_id()
         if mid is None:
+            QMessageBox.information(self, "打印会议纪要", "请先在列表中选择要打印纪要的会议。")
+            return
+        row = self.model.row_object(self.model.row_of_id(mid))
+        preview_form(self, self.ctx, PrintRequest(form="minutes", meeting_ids=[mid]),
+                     f"{row.owner}{row.date:%Y-%m-%d}{row.body}会议纪要")
+
+    def delete_selected(self) -> None:
+        mid = self.selected_id()
+        if mid is None or not self.delete_button.isEnabled():
             return
         row = self.model.row_object(self.model.row_of_id(mid))
         ok = QMessageBox.question(self, "删除会议", f"确定删除 {row.date:%Y-%m-%d} 的{row.body}吗？\n删除后可在回收站恢复，或立即“撤销删除”。")
@@ -254,11 +307,11 @@ class Page(QWidget):
             QMessageBox.warning(self, "无法删除", str(exc))
             return
         self._undo.append(mid)
-        self.undo_button.setEnabled(True)
         self.ctx.data_changed.emit("meeting")
         self.ctx.status_message.emit("已删除会议（可撤销）")
         self.form.new_record()
         self.reload_list()
+        self._guard()
 
     def undo(self) -> None:
         if not self._undo:
@@ -269,10 +322,10 @@ class Page(QWidget):
                 records.restore(s, Meeting, mid)
         except ChamberDeskError as exc:
             QMessageBox.warning(self, "无法撤销", str(exc))
-        self.undo_button.setEnabled(bool(self._undo))
         self.ctx.data_changed.emit("meeting")
         self.reload_list()
         select_id(self.table, self.model, mid)
+        self._guard()
 
     def show_target(self, arg) -> None:
         """An int opens that meeting; a dict sets the filters (chamber_id, year, quarter, kind)."""

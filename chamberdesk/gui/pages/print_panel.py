@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.widgets.roles import guard_unmasked
-from chamberdesk.io.pdf.jobs import FORMS, PrintRequest, safe_filename
+from chamberdesk.io.pdf.jobs import FORMS, PER_CHAMBER, PrintRequest, safe_filename
 
 FORM_HINTS = {
     "assessment": "按考评标准逐项列出得分、一票否决、综合得分与等次，供考评人、审核人签字并盖章。",
@@ -34,6 +34,7 @@ FORM_HINTS = {
     "roster": "所选商会的在册会员名册，负责人在前。",
     "minutes": "所选商会本年度每次会议一页纪要单。",
     "chamber-year": "所选商会本年度基本情况、会员、会议与活动汇总。",
+    "activities": "本年度活动记录表（全部单位或所选商会）；按季度、类别筛选请在“活动与走访”页面按 Ctrl+P 打印。",
 }
 
 
@@ -174,7 +175,7 @@ class PrintPanel(QWidget):
         for w in (self.all_radio, self.one_radio):
             w.setEnabled(per_chamber)
         self.chamber.setEnabled(per_chamber and self.one_radio.isChecked())
-        self.per_file.setEnabled(per_chamber and self.all_radio.isChecked())
+        self.per_file.setEnabled(per_chamber and key in PER_CHAMBER and self.all_radio.isChecked())
         self.blank.setEnabled(key == "selfcheck")
         guard_unmasked(self.ctx.db, self.unmasked, enabled=key in ("ledger", "roster"))
 
@@ -230,24 +231,6 @@ class PrintPanel(QWidget):
         self._launch(req, out, action)
 
     def _launch(self, req: PrintRequest, out: Path, action: str) -> None:
-        from chamberdesk.io.pdf import jobs
-        from chamberdesk.io.pdf.layout import Cancelled as BuildCancelled
-
-        db = self.ctx.db
-        title = f"生成{FORMS[req.form]}"
-
-        def work(progress):
-            from chamberdesk.gui.workers import Cancelled
-
-            class _Flag:
-                def is_set(self) -> bool:
-                    return progress.cancelled
-
-            try:
-                return jobs.run(db, req, out, progress=lambda d, t, w: progress.report(d, t, w), cancel=_Flag())
-            except BuildCancelled as exc:
-                raise Cancelled() from exc
-
         def done(files: list[Path]) -> None:
             self.status.setText(f"已生成 {len(files)} 个文件" if len(files) > 1 else f"已生成：{files[0]}")
             if req.unmasked:
@@ -260,21 +243,11 @@ class PrintPanel(QWidget):
             elif action == "print":
                 self.print_file(files[0])
 
-        from chamberdesk.gui.workers import run_task
-
-        self.last_task = run_task(self, title, work, on_done=done,
-                                  on_cancel=lambda: self.status.setText("已取消"), label=f"正在生成{FORMS[req.form]}…")
+        self.last_task = generate(self, self.ctx, req, out, on_done=done,
+                                  on_cancel=lambda: self.status.setText("已取消"))
 
     def open_preview(self, path: Path, req: PrintRequest) -> None:
-        from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
-
-        try:
-            dlg = PrintPreviewDialog(path, f"打印预览 — {FORMS[req.form]}", self, suggested_name=self.suggested_name(req))
-        except RuntimeError as exc:
-            QMessageBox.warning(self, "打印预览", str(exc))
-            return
-        self.preview = dlg
-        dlg.open()
+        self.preview = show_preview(self, path, f"打印预览 — {FORMS[req.form]}", self.suggested_name(req))
 
     def print_file(self, path: Path) -> None:
         from chamberdesk.gui.dialogs.print_preview import PdfPages, print_pdf
@@ -288,3 +261,74 @@ class PrintPanel(QWidget):
             print_pdf(pages, self, path.stem)
         finally:
             pages.close()
+
+
+# --- printing from the record pages ----------------------------------------------------------------
+# 会员台账, 商会, 会议 and 活动与走访 hand a PrintRequest here on Ctrl+P: the PDF is written off the GUI
+# thread and opens in the preview, where the clerk prints it or saves it.
+
+_scratch: tempfile.TemporaryDirectory | None = None
+
+
+def _scratch_dir() -> Path:
+    global _scratch
+    if _scratch is None:
+        _scratch = tempfile.TemporaryDirectory(prefix="chamberdesk-print-")
+    return Path(_scratch.name)
+
+
+def generate(parent: QWidget, ctx, req: PrintRequest, out: Path, *, on_done, on_cancel=None):
+    """Write the request's PDF(s) to `out` on a worker thread with progress and 取消; returns the Task."""
+    from chamberdesk.gui.workers import Cancelled, run_task
+    from chamberdesk.io.pdf import jobs
+    from chamberdesk.io.pdf.layout import Cancelled as BuildCancelled
+
+    db = ctx.db
+
+    def work(progress):
+        class _Flag:
+            def is_set(self) -> bool:
+                return progress.cancelled
+
+        try:
+            return jobs.run(db, req, out, progress=lambda d, t, w: progress.report(d, t, w), cancel=_Flag())
+        except BuildCancelled as exc:
+            raise Cancelled() from exc
+
+    return run_task(parent, f"生成{FORMS[req.form]}", work, on_done=on_done, on_cancel=on_cancel,
+                    label=f"正在生成{FORMS[req.form]}…")
+
+
+def show_preview(parent: QWidget, path: Path, title: str, suggested_name: str):
+    """Open the print preview of `path` (non-modal to the code, window-modal to the clerk); None if it cannot."""
+    from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
+
+    try:
+        dlg = PrintPreviewDialog(path, title, parent, suggested_name=suggested_name)
+    except RuntimeError as exc:
+        QMessageBox.warning(parent, "打印预览", str(exc))
+        return None
+    dlg.open()
+    return dlg
+
+
+def preview_form(parent: QWidget, ctx, req: PrintRequest, name: str):
+    """Generate `req` and show it in the print preview; the dialog is kept as `parent.preview`.
+
+    `name` (without .pdf) is the file name offered by 另存为 PDF and the preview's title.
+    """
+    stem = safe_filename(name)
+    out = Path(tempfile.mkdtemp(dir=_scratch_dir())) / f"{stem}.pdf"
+    parent.preview = None
+
+    def done(files: list[Path]) -> None:
+        parent.preview = show_preview(parent, files[0], f"打印预览 — {name}", f"{stem}.pdf")
+
+    parent.print_task = generate(parent, ctx, req, out, on_done=done)
+    return parent.print_task
+
+
+def preview_ledger(parent: QWidget, ctx, flt):
+    """会员台账 as the ledger page shows it: the rows of `flt` (a MemberFilter) in its order, the filter
+    named in the heading."""
+    return preview_form(parent, ctx, PrintRequest(form="ledger", member_filter=flt), "会员台账")

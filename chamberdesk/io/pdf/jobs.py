@@ -18,7 +18,7 @@ from chamberdesk.core.chambers import list_chambers
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError, FieldError, InvalidInput, NotFound
 from chamberdesk.core.members import MemberFilter
-from chamberdesk.core.models import Chamber, Meeting
+from chamberdesk.core.models import Activity, Chamber, Meeting
 from chamberdesk.io.pdf.fonts import get_fonts
 from chamberdesk.io.pdf.layout import Cancelled, FormDoc, build, make_styles
 
@@ -29,6 +29,7 @@ FORMS = {
     "roster": "会员名册",
     "minutes": "会议纪要",
     "chamber-year": "年度工作情况",
+    "activities": "活动记录",
 }
 PER_CHAMBER = {"assessment", "selfcheck", "roster", "chamber-year", "minutes"}
 
@@ -43,6 +44,7 @@ class PrintRequest:
     targets: list[int] | None = None  # chamber ids; None = every live chamber
     federation: bool = False  # assessment of the federation itself
     meeting_ids: list[int] | None = None
+    activity_ids: list[int] | None = None  # exactly these activities, in this order (the list a page shows)
     member_filter: MemberFilter | None = None
     columns: list[str] | None = None
     unmasked: bool = False
@@ -85,6 +87,33 @@ def _meetings(session: Session, req: PrintRequest) -> list[Meeting]:
     return list(session.exec(q.order_by(Meeting.chamber_id, Meeting.date)))
 
 
+def _activities(session: Session, req: PrintRequest) -> tuple[list[Activity], str, str]:
+    """The activities to list, the form's heading and the line that says which ones they are.
+
+    A page passes the ids it shows (its own filter, described in `extra["filter"]`); the CLI and the
+    打印 panel pass a year and chambers.
+    """
+    from chamberdesk.core.activities import list_activities
+    from chamberdesk.io.pdf import records
+
+    if req.activity_ids is not None:
+        found = {a.id: a for a in session.exec(select(Activity).where(col(Activity.id).in_(req.activity_ids),
+                                                                      col(Activity.deleted_at).is_(None)))}
+        acts = [found[i] for i in req.activity_ids if i in found]
+        return acts, str(req.extra.get("title") or "活动记录"), str(req.extra.get("filter") or "")
+    _need(req, "year")
+    if req.targets is None:
+        acts = list_activities(session, year=req.year)
+        who = "全部单位"
+    else:
+        chs = _chambers(session, req)
+        acts = [a for ch in chs for a in list_activities(session, chamber_id=ch.id, year=req.year)]
+        who = "、".join(ch.name for ch in chs)
+    acts.sort(key=lambda a: (a.date, a.id or 0))
+    owner = records.owner_name(session, req.targets[0]) if req.targets and len(req.targets) == 1 else ""
+    return acts, f"{owner}{req.year}年度活动记录", f"筛选：单位={who}；年度={req.year}"
+
+
 def _need(req: PrintRequest, what: str) -> None:
     labels = {"year": "年度", "rubric_id": "考评标准"}
     if getattr(req, what) in (None, ""):
@@ -114,6 +143,12 @@ def _units(session: Session, req: PrintRequest) -> list[tuple[str, Callable[...,
             out.append((f"{owner}{m.date.isoformat()}会议纪要",
                         lambda st, w, on, m=m: records.minutes_story(session, st, w, m, on)))
         return out
+    if req.form == "activities":
+        acts, heading, described = _activities(session, req)
+        if not acts:
+            return []
+        return [(heading, lambda st, w, on: records.activities_story(session, st, w, acts, heading, described,
+                                                                     today=today, on_form=on))]
     if req.form in ("assessment", "selfcheck"):
         from chamberdesk.io.pdf import assessment
 

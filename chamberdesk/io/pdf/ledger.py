@@ -58,22 +58,25 @@ def member_value(m: Member, key: str, *, unmasked: bool, chambers: dict[int, str
 
 
 def describe_filter(session: Session, flt: MemberFilter) -> str:
+    """The ledger filter as the printed heading states it: 筛选：商会=城关镇商会；状态=在册."""
     parts = []
     if flt.chamber_id is not None:
         ch = session.get(Chamber, flt.chamber_id)
-        parts.append(f"所属商会：{ch.name if ch else flt.chamber_id}")
+        parts.append(f"商会={ch.name if ch else flt.chamber_id}")
     if flt.kind:
-        parts.append(f"会员类型：{label_of(MemberKind, flt.kind)}")
+        parts.append(f"会员类型={label_of(MemberKind, flt.kind)}")
     if flt.industry:
-        parts.append(f"行业：{label_of(Industry, flt.industry)}")
-    parts.append({"active": "状态：在册", "left": "状态：已退会"}.get(flt.status or "", "状态：全部"))
+        parts.append(f"行业={label_of(Industry, flt.industry)}")
+    parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部"))
     if flt.join_year:
-        parts.append(f"入会年度：{flt.join_year}")
+        parts.append(f"入会年度={flt.join_year}")
     if flt.tag:
-        parts.append(f"标签：{flt.tag}")
+        parts.append(f"标签={flt.tag}")
     if flt.search.strip():
-        parts.append(f"查找：{flt.search.strip()}")
-    return "；".join(parts)
+        parts.append(f"查找={flt.search.strip()}")
+    if flt.ids is not None:
+        parts.append(f"指定会员 {len(flt.ids)} 名")
+    return "筛选：" + "；".join(parts)
 
 
 class _Cells:

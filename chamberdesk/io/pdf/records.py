@@ -87,6 +87,71 @@ def minutes_story(session: Session, st: Styles, width: float, meeting: Meeting,
     ]
 
 
+def _effect(a: Activity) -> str:
+    effect = []
+    if a.amount:
+        effect.append(f"金额 {fmt_num(a.amount, 2)} 万元")
+    if a.people_count:
+        effect.append(f"{a.people_count} 人次")
+    if a.item_count:
+        effect.append(f"{a.item_count} 件")
+    return "；".join(effect)
+
+
+def _by_category(acts: list[Activity]) -> str:
+    by_cat = Counter(label_of(ActivityCategory, a.category) for a in acts)
+    return "；".join(f"{k} {v} 次" for k, v in by_cat.most_common()) or "无"
+
+
+def activity_table(st: Styles, width: float, acts: list[Activity], *, owners: dict[int | None, str] | None = None,
+                   empty: str = "无活动记录") -> Table:
+    """序号 · 日期 · (单位) · 类别 · 活动名称 · 参加人数 · 成效; the 单位 column only when `owners` is given."""
+    head = ["序号", "日期", *(["单位"] if owners is not None else []), "类别", "活动名称", "参加人数", "成效"]
+    rows: list[list[Any]] = [[st.p(h, st.head) for h in head]]
+    for i, a in enumerate(acts, 1):
+        who = [st.p(owners.get(a.chamber_id, ""), st.cell_c)] if owners is not None else []
+        rows.append([str(i), a.date.isoformat(), *who, st.p(label_of(ActivityCategory, a.category), st.cell_c),
+                     st.p(a.title, st.cell), fmt_num(a.participant_count), st.p(_effect(a), st.cell)])
+    if not acts:
+        rows.append(["" for _ in head])
+        rows[-1][head.index("活动名称")] = st.p(empty, st.cell)
+    if owners is None:
+        fixed = [11 * mm, 22 * mm, 26 * mm, 0, 18 * mm, 30 * mm]
+    else:  # the 单位 column is paid for by the others, so 活动名称 keeps room for a line of text
+        fixed = [11 * mm, 20 * mm, 25 * mm, 21 * mm, 0, 15 * mm, 23 * mm]
+    widths = [w or width - sum(fixed) for w in fixed]
+    n = head.index("参加人数")
+    return Table(rows, colWidths=widths, repeatRows=1,
+                 style=grid_style(st, ("ALIGN", (0, 1), (1, -1), "CENTER"),
+                                  ("FONT", (0, 1), (-1, -1), st.cell.fontName, st.cell.fontSize),
+                                  ("ALIGN", (n, 1), (n, -1), "CENTER")))
+
+
+def activities_story(session: Session, st: Styles, width: float, acts: list[Activity], heading: str, described: str,
+                     *, today: date | None = None, on_form: Callable[[], None] | None = None) -> list[Flowable]:
+    """活动记录: the activities a clerk listed (their filter stated under the heading), totals, signatures."""
+    owners = {cid: owner_name(session, cid) for cid in {a.chamber_id for a in acts}}
+    amount = sum(a.amount or 0 for a in acts)
+    people = sum(a.people_count or 0 for a in acts)
+    items = sum(a.item_count or 0 for a in acts)
+    totals = [f"共 {len(acts)} 项。按类别：{_by_category(acts)}。"]
+    if amount or people or items:
+        totals.append(f"成效合计：金额 {fmt_num(amount, 2)} 万元，{people} 人次，{items} 件。")
+    return [
+        FormStart(f"activities-{heading}", heading, on_form),
+        st.p(heading, st.title),
+        st.p(f"{described}　打印日期：{cn_date(today or date.today())}" if described else
+             f"打印日期：{cn_date(today or date.today())}", st.subtitle),
+        Spacer(1, 4 * mm),
+        activity_table(st, width, acts, owners=owners if len(owners) > 1 else None),
+        Spacer(1, 3 * mm),
+        *(st.p(t, st.body) for t in totals),
+        Spacer(1, 10 * mm),
+        KeepTogether([signature_block(st, width, ["制表人", "审核人"],
+                                      seal=f"{next(iter(owners.values()))}（盖章）" if len(owners) == 1 else "单位（盖章）")]),
+    ]
+
+
 def _year_bounds(year: int) -> tuple[date, date]:
     return date(year, 1, 1), date(year, 12, 31)
 
@@ -147,23 +212,8 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     if not meetings:
         mrows.append(["", "", st.p("本年度无会议记录", st.cell_c), "", ""])
     mw = [11 * mm, 22 * mm, 30 * mm, width - 11 * mm - 22 * mm - 30 * mm - 20 * mm, 20 * mm]
-    arows: list[list[Any]] = [[st.p(h, st.head) for h in ("序号", "日期", "类别", "活动名称", "参加人数", "成效")]]
-    for i, a in enumerate(acts, 1):
-        effect = []
-        if a.amount:
-            effect.append(f"金额 {fmt_num(a.amount, 2)} 万元")
-        if a.people_count:
-            effect.append(f"{a.people_count} 人次")
-        if a.item_count:
-            effect.append(f"{a.item_count} 件")
-        arows.append([str(i), a.date.isoformat(), st.p(label_of(ActivityCategory, a.category), st.cell_c),
-                      st.p(a.title, st.cell), fmt_num(a.participant_count), st.p("；".join(effect), st.cell)])
-    if not acts:
-        arows.append(["", "", "", st.p("本年度无活动记录", st.cell), "", ""])
-    aw = [11 * mm, 22 * mm, 26 * mm, width - 11 * mm - 22 * mm - 26 * mm - 18 * mm - 30 * mm, 18 * mm, 30 * mm]
-    by_cat = Counter(label_of(ActivityCategory, a.category) for a in acts)
     center = [("ALIGN", (0, 1), (1, -1), "CENTER"), ("FONT", (0, 1), (-1, -1), st.cell.fontName, st.cell.fontSize)]
-    summary = "；".join(f"{k} {v} 次" for k, v in by_cat.most_common()) or "无"
+    summary = _by_category(acts)
     return [
         FormStart(f"chamber-year-{cid}-{year}", f"{chamber.name}{year}年度工作情况", on_form),
         st.p(f"{chamber.name}{year}年度工作情况", st.title),
@@ -176,7 +226,7 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
         CondPageBreak(30 * mm),
         st.p(f"四、活动开展情况（共 {len(acts)} 次）", st.section),
         st.p(f"按类别：{summary}", st.body),
-        Table(arows, colWidths=aw, repeatRows=1, style=grid_style(st, *center, ("ALIGN", (4, 1), (4, -1), "CENTER"))),
+        activity_table(st, width, acts, empty="本年度无活动记录"),
         Spacer(1, 10 * mm),
         KeepTogether([st.p("以上情况属实。", st.body), Spacer(1, 4 * mm),
                       signature_block(st, width, ["填报人", "会长"], seal=f"{chamber.name}（盖章）")]),

@@ -269,8 +269,9 @@ class MemberFilter:
     def where(self) -> list[Any]:
         conds: list[Any] = [col(Member.deleted_at).is_(None)]
         if self.search.strip():
-            # Member.search_text is upper-cased, so lower-case credit codes match on PostgreSQL too.
-            conds.append(Member.__table__.c.search_text.like(f"%{self.search.strip().upper()}%"))
+            # Member.search_text is upper-cased, so lower-case credit codes match on PostgreSQL too;
+            # autoescape: a typed % or _ is text, not a wildcard.
+            conds.append(Member.__table__.c.search_text.contains(self.search.strip().upper(), autoescape=True))
         if self.chamber_id is not None:
             conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
                                              col(Membership.end_date).is_(None))))

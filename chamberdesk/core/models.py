@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Column, Computed, Index, Text, UniqueConstraint, text
+from sqlalchemy import Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -162,13 +162,11 @@ class Member(MemberBase, Tracked, table=True):
     id: int | None = Field(default=None, primary_key=True)
 
 
-# The ledger's search-as-you-type: one upper-cased text over the searched fields, kept by the database
-# itself (bulk imports included) and held in a narrow index, so a typed query is one LIKE over that
-# index instead of five over the wide table (about 5× faster at 100,000 members). Not mapped on purpose:
-# the ORM never writes it.
-Member.__table__.append_column(Column("search_text", Text, Computed(
-    "upper(coalesce(enterprise_name, '') || '|' || coalesce(credit_code, '') || '|' || coalesce(rep_name, '')"
-    " || '|' || coalesce(legal_rep, '') || '|' || coalesce(rep_phone, ''))", persisted=True)))
+# The ledger's search-as-you-type: one upper-cased text over the searched fields, kept by database triggers
+# (bulk imports included; migration 0002 defines them) and held in a narrow index that covers the query,
+# so a typed query is one LIKE over that index instead of five over the wide table. Not mapped on
+# purpose: the ORM never writes it.
+Member.__table__.append_column(Column("search_text", Text))
 Index("ix_member_live_search", Member.__table__.c.deleted_at, Member.__table__.c.leave_date, Member.__table__.c.id,
       Member.__table__.c.search_text)
 

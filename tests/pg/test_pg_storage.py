@@ -80,3 +80,37 @@ def test_chamber_names_unique_among_live_ones(db) -> None:
     with db.session() as s:
         assert s.get(Chamber, again.id).deleted_at is None
         assert s.get(Chamber, ch.id).deleted_at is not None
+
+
+def test_a_first_version_database_upgrades_and_searches(pg_url) -> None:
+    """Revision 0002 turns the generated search column into a trigger-kept one, rows and all."""
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import create_engine
+
+    import chamberdesk.core.db as dbmod
+    from chamberdesk.core.members import MemberFilter, member_ids
+    from chamberdesk.core.server import normalise_url
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(dbmod._MIGRATIONS))
+    engine = create_engine(normalise_url(pg_url))
+    with engine.begin() as conn:
+        cfg.attributes["connection"] = conn
+        command.upgrade(cfg, "0001")
+        conn.execute(text("INSERT INTO member (kind, enterprise_name, credit_code, rep_name, tags, version, "
+                          "created_at, updated_at) VALUES ('enterprise', '清河县鑫隆纺织有限公司', :c, '王秀英', '', 1, "
+                          "now(), now())"), {"c": CODE})
+    engine.dispose()
+    db = open_database(pg_url)
+    try:
+        with db.session() as s:
+            assert len(member_ids(s, MemberFilter(search=CODE[-6:].lower()))) == 1
+        with db.transaction() as s:
+            mid = member_ids(s, MemberFilter(search="鑫隆"))[0]
+            members.update_member(s, mid, {"enterprise_name": "清河县永信纺织有限公司"})
+        with db.session() as s:
+            assert member_ids(s, MemberFilter(search="鑫隆")) == []
+            assert member_ids(s, MemberFilter(search="永信")) == [mid]
+    finally:
+        db.close()

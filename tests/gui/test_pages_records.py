@@ -713,3 +713,44 @@ def test_chamber_print_menu_offers_year_record_and_roster(qtbot, ctx, told):
     page.print_roster()
     text = preview_text(page)
     assert "城关镇商会会员名册" in text and "在册会员" in text
+
+
+def test_a_reader_gets_no_write_buttons_on_the_records_pages_but_can_print(qtbot, ctx, monkeypatch):
+    from chamberdesk.core import accounts
+    from chamberdesk.gui.pages.activities import Page as ActivitiesPage
+    from chamberdesk.gui.pages.chambers import Page as ChambersPage
+    from chamberdesk.gui.pages.meetings import Page as MeetingsPage
+
+    clerk = show(qtbot, MeetingsPage(ctx))  # accounts off: the one clerk may write
+    clerk.filters.year.setCurrentIndex(clerk.filters.year.findData(None))
+    clerk.table.selectRow(0)
+    assert clerk.new_button.isEnabled() and clerk.delete_button.isEnabled() and clerk.form.save_button.isEnabled()
+
+    monkeypatch.setattr(accounts, "_N", 2**10)  # cheap hashes: roles are what is tested here
+    with ctx.db.transaction() as s:
+        accounts.enable_accounts(s, "admin", "Shiyan#2024")
+        accounts.create_user(s, "chakan", "Kanyikan2024", "只读")
+    accounts.login(ctx.db, "chakan", "Kanyikan2024")
+    chs, mts, acts = show(qtbot, ChambersPage(ctx)), show(qtbot, MeetingsPage(ctx)), show(qtbot, ActivitiesPage(ctx))
+    chs.show_target(chamber_id(ctx, "城关镇商会"))
+    mts.filters.year.setCurrentIndex(mts.filters.year.findData(None))
+    mts.table.selectRow(0)
+    acts.activities.table.selectRow(0)
+    forms = [mts.form, acts.activities.form]
+    writes = [chs.new_button, chs.edit_button, chs.delete_button, mts.new_button, mts.delete_button,
+              acts.new_button, acts.delete_button, acts.contacts.log_button]
+    writes += [b for f in forms for b in (f.save_button, f.clear_button, f.evidence.add_button)]
+    for b in writes:
+        assert not b.isEnabled(), b.text()
+        assert "只读" in b.toolTip(), b.text()
+    # the quick form turns 保存 on after each validation; for a reader it stays off
+    for f in forms:
+        assert f.validate()
+        assert not f.save_button.isEnabled()
+    n = meeting_count(ctx)
+    mts.delete_selected()  # the Delete key: nothing happens, nothing is asked
+    assert meeting_count(ctx) == n
+    # reading and printing stay open to a reader
+    assert chs.print_button.isEnabled() and mts.print_button.isEnabled() and acts.print_button.isEnabled()
+    mts.print_current()
+    assert "会议纪要" in preview_text(mts)

@@ -112,3 +112,80 @@ def test_a_broken_rubric_folder_is_reported_and_ledgers_still_print(qtbot, ctx, 
     assert "考评细则未能载入" in panel.status.text() and "第3行" in panel.status.text()
     panel.set_form("ledger")
     assert panel.rubric.count() == 0
+
+
+def _ledger_rows(text: str) -> int:
+    import re
+
+    return int(re.search(r"共 (\d+) 条", text).group(1))
+
+
+def test_ledger_from_the_members_page_prints_exactly_its_filtered_rows(qtbot, ctx):
+    """What the 会员台账 page's Ctrl+P does (its print_current hands current_filter() to preview_ledger)."""
+    from chamberdesk.core.members import members_by_ids
+    from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
+    from chamberdesk.gui.pages.members import Page as MembersPage
+    from chamberdesk.gui.pages.print_panel import preview_ledger
+
+    page = MembersPage(ctx)
+    qtbot.addWidget(page)
+    page.chamber_combo.setCurrentIndex(page.chamber_combo.findText("城关镇商会"))
+    page.status_combo.setCurrentIndex(page.status_combo.findData(None))  # 全部, 已退会 included
+    page.model.flt.sort = "enterprise_name"  # as a header click leaves it
+    page.apply_filters()
+    shown = list(page.model.ids)
+    assert 0 < len(shown) < 200
+    task = preview_ledger(page, ctx, page.current_filter())
+    assert task.wait(60000)
+    dlg = page.preview
+    assert isinstance(dlg, PrintPreviewDialog) and dlg.suggested_name == "会员台账.pdf"
+    text = "".join(p.extract_text() for p in PdfReader(dlg.pdf_path).pages)
+    dlg.close()
+    assert "筛选：商会=城关镇商会；状态=全部" in text
+    assert _ledger_rows(text) == len(shown)
+    with ctx.db.session() as s:
+        names = [members_by_ids(s, shown)[i].enterprise_name for i in shown]
+    flat = text.replace("\n", "")
+    positions = [flat.find(n) for n in names]
+    assert all(p >= 0 for p in positions)
+    assert positions == sorted(positions)  # the ledger's order
+
+
+def test_panel_takes_the_ledger_filter_and_says_so(qtbot, ctx, tmp_path):
+    from chamberdesk.core.members import MemberFilter, member_ids
+
+    panel = PrintPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.show()
+    panel.set_form("ledger")
+    assert panel.filter_label.isVisible() and "状态=在册（全部在册会员）" in panel.filter_label.text()
+    assert not panel.clear_filter_btn.isVisible()
+    cid = panel.chamber.itemData(panel.chamber.findText("城关镇商会"))
+    flt = MemberFilter(chamber_id=cid, status="active")
+    panel.set_member_filter(flt)
+    assert panel.filter_label.text() == "筛选：商会=城关镇商会；状态=在册（会员台账页面的当前筛选）"
+    assert panel.clear_filter_btn.isVisible()
+    out = tmp_path / "台账.pdf"
+    with qtbot.waitSignal(panel.finished, timeout=30000):
+        panel.start("save", out=out)
+    text = "".join(p.extract_text() for p in PdfReader(out).pages)
+    with ctx.db.session() as s:
+        assert _ledger_rows(text) == len(member_ids(s, flt))
+    panel.clear_filter_btn.click()
+    assert panel.member_filter is None and "全部在册会员" in panel.filter_label.text()
+    panel.set_form("roster")
+    assert not panel.filter_label.isVisible()
+
+
+def test_activity_records_from_the_panel(qtbot, ctx, tmp_path):
+    panel = PrintPanel(ctx)
+    qtbot.addWidget(panel)
+    panel.set_form("activities")
+    panel.year.setValue(2025)
+    panel.select_chamber(panel.chamber.itemData(panel.chamber.findText("城关镇商会")))
+    assert not panel.per_file.isEnabled()
+    out = tmp_path / "活动.pdf"
+    with qtbot.waitSignal(panel.finished, timeout=30000):
+        panel.start("save", out=out)
+    text = PdfReader(out).pages[0].extract_text()
+    assert "城关镇商会2025年度活动记录" in text and "筛选：单位=城关镇商会；年度=2025" in text

@@ -76,3 +76,16 @@ def test_export_runs_off_the_gui_thread(qtbot, ctx, tmp_path: Path) -> None:
     tabs = [page.tabs.tabText(i) for i in range(page.tabs.count())]
     assert tabs[:3] == ["导入", "导出", "上报数据包"]
     assert page.chamber.count() == 13
+
+
+def test_ledger_page_hands_its_filter_to_the_print_tab(qtbot, ctx) -> None:
+    from chamberdesk.core.members import MemberFilter
+
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    flt = MemberFilter(search="建", status="left")
+    page.show_target({"print": "ledger", "member_filter": flt})
+    panel = page.print_panel
+    assert page.tabs.currentWidget() is panel and panel.form.currentData() == "ledger"
+    assert panel.request().member_filter is flt
+    assert "筛选：状态=已退会；查找=建" in panel.filter_label.text()

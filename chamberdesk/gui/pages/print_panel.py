@@ -82,6 +82,14 @@ class PrintPanel(QWidget):
         self.per_file = QCheckBox("每个商会单独生成一个 PDF 文件（另存时选择文件夹）")
         self.blank = QCheckBox("空白表（不预填台账数据）")
         self.unmasked = QCheckBox("显示完整身份证号和电话（将记入审计日志）")
+        self.filter_label = QLabel()
+        self.filter_label.setWordWrap(True)
+        self.clear_filter_btn = QPushButton("打印全部在册会员")
+        self.clear_filter_btn.setToolTip("不用会员台账页面的筛选条件")
+        self.clear_filter_btn.clicked.connect(lambda: self.set_member_filter(None))
+        filter_row = QHBoxLayout()
+        filter_row.addWidget(self.filter_label, 1)
+        filter_row.addWidget(self.clear_filter_btn)
 
         form = QFormLayout()
         form.addRow("表格：", self.form)
@@ -89,6 +97,8 @@ class PrintPanel(QWidget):
         form.addRow("考评标准：", self.rubric)
         form.addRow("年度：", self.year)
         form.addRow("打印范围：", who)
+        form.addRow("台账筛选：", filter_row)
+        self.filter_row_label = form.labelForField(filter_row)
         form.addRow("", self.per_file)
         form.addRow("", self.blank)
         form.addRow("", self.unmasked)
@@ -145,6 +155,21 @@ class PrintPanel(QWidget):
     def set_form(self, key: str) -> None:
         self.form.setCurrentIndex(self.form.findData(key))
 
+    def set_member_filter(self, flt) -> None:
+        """The 会员台账 page's filter (a MemberFilter), so the printed ledger has exactly its rows; None = 全部在册."""
+        self.member_filter = flt
+        self._show_filter()
+
+    def _show_filter(self) -> None:
+        from chamberdesk.core.members import MemberFilter
+        from chamberdesk.io.pdf.ledger import describe_filter
+
+        with self.ctx.db.session() as s:
+            text = describe_filter(s, self.member_filter or MemberFilter())
+        source = "（会员台账页面的当前筛选）" if self.member_filter is not None else "（全部在册会员）"
+        self.filter_label.setText(text + source)
+        self.clear_filter_btn.setVisible(self.member_filter is not None)
+
     def for_federation(self) -> bool:
         """An assessment or self-check under a federation standard: the scope is 本级工商联."""
         return (self.form.currentData() in ("assessment", "selfcheck")
@@ -177,6 +202,11 @@ class PrintPanel(QWidget):
         self.chamber.setEnabled(per_chamber and self.one_radio.isChecked())
         self.per_file.setEnabled(per_chamber and key in PER_CHAMBER and self.all_radio.isChecked())
         self.blank.setEnabled(key == "selfcheck")
+        for w in (self.filter_label, self.filter_row_label):
+            w.setVisible(key == "ledger")
+        self.clear_filter_btn.setVisible(key == "ledger" and self.member_filter is not None)
+        if key == "ledger":
+            self._show_filter()
         guard_unmasked(self.ctx.db, self.unmasked, enabled=key in ("ledger", "roster"))
 
     def request(self) -> PrintRequest:

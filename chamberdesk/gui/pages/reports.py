@@ -259,6 +259,24 @@ class Page(QWidget):
                                  on_done=lambda _r: self.ctx.status_message.emit(f"已导出：{Path(fn).name}"))
 
     # --- page contract ---------------------------------------------------------------------------
+    def show_target(self, arg: object) -> None:
+        """{"print": form, "member_filter": MemberFilter, "chamber_id": id}: open the 打印 tab set up for it
+        (the 会员台账 page sends its filter so the printed ledger has exactly its rows)."""
+        if not isinstance(arg, dict) or "print" not in arg:
+            return
+        panel = self.print_panel
+        self.tabs.setCurrentWidget(panel)
+        if "member_filter" in arg:
+            panel.set_member_filter(arg["member_filter"])
+        panel.set_form(str(arg["print"]))
+        if "chamber_id" in arg:
+            panel.select_chamber(arg["chamber_id"])
+
+    def print_current(self) -> None:
+        """Ctrl+P: the 打印 tab's preview of what is chosen there."""
+        self.tabs.setCurrentWidget(self.print_panel)
+        self.print_panel.start("preview")
+
     def refresh(self) -> None:
         current = self.chamber.currentData()
         self.chamber.clear()

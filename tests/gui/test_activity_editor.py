@@ -47,6 +47,7 @@ def test_an_activity_opens_from_its_read_model_and_an_edit_saves(qtbot, ctx):
     click_row_of(page.activities, aid)
     form = page.activities.form
     assert form.record_id == aid and form.version == stored.version
+    assert form.title_label.text().startswith("编辑活动：") and not form.role_note.isVisible()
     assert (form.owner.currentData(), form.category.currentData()) == (stored.chamber_id, stored.category)
     assert form.title.text() == stored.title and form.when.date().toPython() == stored.date
     assert sorted(form.picker.selected_ids()) == sorted(stored.participant_ids)
@@ -95,6 +96,7 @@ def test_a_reader_sees_the_activity_but_changes_nothing(qtbot, ctx, tmp_path, mo
     assert form.title.isReadOnly() and form.notes.isReadOnly() and form.amount.isReadOnly()
     assert not form.category.isEnabled() and not form.picker.search.isEnabled()
     assert form.picker.chosen.count() > 0
+    assert form.title_label.text().startswith("查看活动：") and form.role_note.isVisible()
 
     opened: list[str] = []
     monkeypatch.setattr(meeting_editor.QDesktopServices, "openUrl",

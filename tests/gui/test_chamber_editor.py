@@ -102,7 +102,7 @@ def test_a_reader_sees_the_chamber_but_cannot_change_it(qtbot, reader):
     assert not dlg.f["kind"].isEnabled() and not dlg.f["registered"].isEnabled()
     assert not any(b.isEnabled() for b in dlg.rule_boxes.values())
     assert not dlg.save_button.isEnabled() and "只读" in dlg.save_button.toolTip()
-    assert "只能查看" in dlg.summary.text()
+    assert dlg.role_note.isVisible() and "只能查看" in dlg.role_note.text()
     dlg.save()  # Enter in a field: nothing is written, nothing is asked
     with ctx.db.session() as s:
         assert chambers.get_chamber(s, cid).version == dlg.version

@@ -107,7 +107,8 @@ def test_a_reader_sees_the_meeting_and_opens_its_evidence_but_changes_nothing(qt
     assert chosen.selectionMode() == QListWidget.SelectionMode.NoSelection
     form.attendees.remove_highlighted()  # what a double-click does: nothing is selectable to remove
     assert chosen.count() > 0
-    assert "只能查看" in form.summary.text()
+    assert form.role_note.isVisible() and "只能查看" in form.role_note.text()
+    assert form.title_label.text().startswith("查看会议：")
 
     # no file can be dropped on the form
     mime = QMimeData()

@@ -142,8 +142,8 @@ class ActivityForm(RecordForm):
             return
         self.record_id = record_id
         self.version = a.version
-        self.title_label.setText(f"编辑活动：{a.date:%Y-%m-%d} {a.title}")
-        self.reload_owners()
+        self.reload_owners()  # also settles whether this user may edit
+        self.title_label.setText(f"{'查看' if self.read_only else '编辑'}活动：{a.date:%Y-%m-%d} {a.title}")
         set_combo_data(self.owner, a.chamber_id)
         self._owner_changed()
         set_combo_data(self.category, a.category)

@@ -226,7 +226,11 @@ class ChamberEditor(QDialog):
         self.summary.setWordWrap(True)
         self.buttons = dialog_buttons(self, save=True, on_accept=self.save)
         self.save_button = accept_button(self.buttons)
+        self.role_note = QLabel()
+        self.role_note.setObjectName("muted")
+        self.role_note.hide()
         bottom = QHBoxLayout()
+        bottom.addWidget(self.role_note)
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.buttons)
         lay = QVBoxLayout(self)
@@ -252,6 +256,8 @@ class ChamberEditor(QDialog):
             self.setWindowTitle("查看商会" if chamber_id else self.windowTitle())
             set_inputs_read_only([*f.values(), *self.rule_boxes.values()], True)
             self.buttons.button(self.buttons.StandardButton.Cancel).setText("关闭")
+            self.role_note.setText(f"{refusal_tip(ctx.db)}，只能查看。")
+            self.role_note.show()
         self.validate()
 
     # --- data ----------------------------------------------------------------------------------
@@ -328,7 +334,7 @@ class ChamberEditor(QDialog):
             errs = exc.by_field()
         self.errors.show(errs)
         extra = self.errors.unplaced(errs)
-        self.summary.setText("；".join(extra) if extra or not self.read_only else f"{refusal_tip(self.ctx.db)}，只能查看")
+        self.summary.setText("；".join(extra))
         guard_edit(self.ctx.db, self.save_button, enabled=not errs)
         return not errs
 

@@ -246,14 +246,21 @@ class RecordForm(QWidget):
         self.clear_button.clicked.connect(self.new_record)
         self.read_only = False
         self.inputs: list[QWidget] = [self.owner]  # what 只读 users may look at but not change
+        self.role_note = QLabel()
+        self.role_note.setObjectName("muted")
+        self.role_note.setWordWrap(True)
+        self.role_note.hide()
 
-    def header_row(self) -> QHBoxLayout:
-        """Title with 新建/保存 on the same line, so they stay in sight above a long form."""
+    def header_row(self) -> QVBoxLayout:
+        """Title with 新建/保存 on the same line, so they stay in sight above a long form; then why they are off."""
         row = QHBoxLayout()
         row.addWidget(self.title_label, 1)
         row.addWidget(self.clear_button)
         row.addWidget(self.save_button)
-        return row
+        col = QVBoxLayout()
+        col.addLayout(row)
+        col.addWidget(self.role_note)
+        return col
 
     def watch(self, *widgets: QWidget) -> None:
         for w in widgets:
@@ -302,6 +309,8 @@ class RecordForm(QWidget):
         picker_read_only(self.picker_widget(), self.read_only)
         self.evidence.set_read_only(self.read_only)
         guard_edit(self.ctx.db, self.clear_button)
+        self.role_note.setText(f"{refusal_tip(self.ctx.db)}，只能查看；双击凭证可打开。")
+        self.role_note.setVisible(self.read_only)
         self._timer.start()  # 保存 follows too, once the fields are checked again
 
     def picker_widget(self) -> MemberPicker:
@@ -309,9 +318,7 @@ class RecordForm(QWidget):
 
     def show_errors(self, errs: dict[str, str]) -> None:
         self.errors.show(errs)
-        unplaced = self.errors.unplaced(errs)
-        self.summary.setText("；".join(unplaced) if unplaced or not self.read_only
-                             else f"{refusal_tip(self.ctx.db)}，只能查看；双击凭证可打开")
+        self.summary.setText("；".join(self.errors.unplaced(errs)))
         guard_edit(self.ctx.db, self.save_button, enabled=not errs)
 
     def validate(self) -> bool:
@@ -479,8 +486,9 @@ class MeetingForm(RecordForm):
             return
         self.record_id = record_id
         self.version = m.version
-        self.title_label.setText(f"编辑会议：{m.date:%Y-%m-%d} {MeetingBody.parse(m.body).label if MeetingBody.parse(m.body) else m.body}")
-        self.reload_owners()
+        self.reload_owners()  # also settles whether this user may edit
+        body = MeetingBody.parse(m.body)
+        self.title_label.setText(f"{'查看' if self.read_only else '编辑'}会议：{m.date:%Y-%m-%d} {body.label if body else m.body}")
         set_combo_data(self.owner, m.chamber_id)
         self._owner_changed()
         set_combo_data(self.body, m.body)

@@ -128,8 +128,9 @@ def test_assessment_form_scores_and_grade(demo_db, tmp_path, test_rubric):
               tmp_path / "a.pdf")[0]
     text = pdf_text(out)
     assert "2025年度 城关镇商会 五有五好商会考评表" in text
-    for label in ("序号", "考评项目", "考评内容与标准", "分值", "自评", "考评得分", "说明／凭证", "有活动小计",
-                  "一票否决", "民主评议", "综合得分", "评定等次", "考评人（签字）", "审核人（签字）", "（盖章）"):
+    for label in ("序号", "考评项目", "考评内容与标准", "分值", "系统核算", "自评\n得分", "考评\n得分", "说明／台账依据",
+                  "有活动小计", "一票否决", "民主评议", "综合得分", "系统核算等次", "评定等次", "考评人（签字）",
+                  "审核人（签字）", "（盖章）"):
         assert label in text, label
     score = round(res.score, 2)
     shown = str(int(score)) if float(score).is_integer() else f"{score:.2f}".rstrip("0").rstrip(".")
@@ -306,8 +307,9 @@ def test_group_subtotals_sum_self_and_assessor_scores(demo_db, tmp_path, test_ru
 
     got = sum(res.item(i).points for i in ("activities", "meetings"))
     got_text = str(int(got)) if float(got).is_integer() else str(got)
-    assert after("有活动小计") == ["40", got_text, got_text]  # 分值, 自评, 考评得分
-    assert after("民主评议小计") == ["100", "92", "92"]
+    # 分值 and 系统核算; 自评 and 考评得分 stay empty for hand entry, so the next row's 序号 follows
+    assert after("有活动小计") == ["40", got_text, "4"]
+    assert after("民主评议小计")[:2] == ["100", "92"] and after("民主评议小计")[2] != "92"
     assert after("维权服务好小计")[:2] == ["50", "5"]  # the 评分 is still to come: no subtotal, next row
     assert _group_sum([res.item("service")]) == ""
     assert _group_sum([res.item("service"), res.item("appraisal")]) == "92\n另有待评"
@@ -315,7 +317,7 @@ def test_group_subtotals_sum_self_and_assessor_scores(demo_db, tmp_path, test_ru
              tmp_path / "s.pdf")[0]
     sl = _lines(sc)
     i = sl.index("民主评议小计")
-    assert sl[i + 1:i + 3] == ["100", "92"] and sl[i + 3] != "92"  # no 考评得分 on a 自查表
+    assert sl[i + 1:i + 3] == ["100", "92"] and sl[i + 3] != "92"  # nothing in 自评 or 考评得分 on a 自查表
 
 
 LONG = ("本年度组织会员企业开展法律服务、融资对接、政策宣讲、人才招聘、技术交流、品牌推广、"

@@ -83,6 +83,21 @@ def finding_text(it: Any) -> str:
     return note
 
 
+def reference_text(it: Any, scored: bool) -> str:
+    """系统核算 of one item: the figure from the ledgers and its verdict (and points), or the score a clerk
+    entered on the 考评 page, marked as entered."""
+    if it.status == "not_applicable":
+        return "不适用"
+    if it.status == "needs_input":
+        return "待填写"
+    if it.kind == "scored":
+        return f"{fmt_num(round(it.points, 2))}\n（已录入）"
+    shown = "" if it.value is None else (_yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text())
+    verdict = SELF_LABELS.get(it.status, "")
+    points = f"{fmt_num(round(it.points, 2))}分" if scored and it.max_points else ""
+    return "\n".join(x for x in (shown, verdict, points) if x)
+
+
 def _group_sum(its: list[Any]) -> str:
     """A group's subtotal: the sum when every item is scored, the sum so far marked when some still wait."""
     done = [i for i in its if i.status != "needs_input"]
@@ -154,60 +169,60 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     title = form_title(rubric.title, selfcheck)
     scored = rubric.mode != "all_pass"
     small = st.small
-    hdr = ["序号", "考评项目", "考评内容与标准", "分值" if scored else "要求", "自评", "考评得分" if scored else "考评结果",
-           "说明／凭证"]
-    # 要求 (≥ 100%, 3月31日前) needs more room than 分值.
-    widths = [11 * mm, 21 * mm, 0, 13 * mm if scored else 17 * mm, 19 * mm, 18 * mm, 34 * mm]
+    # 自评 and 考评 are for people to fill in by hand before signing and sealing; what the ledgers give
+    # stands beside them as 系统核算 (left out of a blank 自查表, which is filled in from scratch).
+    reference = not blank
+    word = "得分" if scored else "结果"
+    cols = [("序号", 10), ("考评项目", 17), ("考评内容与标准", 0), ("分值" if scored else "要求", 12 if scored else 17)]
+    if reference:
+        cols.append(("系统核算", 17))
+    cols += [(f"自评\n{word}", 13), (f"考评\n{word}", 13), ("说明／台账依据" if reference else "说明／凭证", 30)]
+    hdr = [h for h, _ in cols]
+    widths = [w * mm for _, w in cols]
     widths[2] = width - sum(widths)
-    rows: list[list[Any]] = [[st.p(h, st.head) for h in hdr]]
-    style_cmds: list[tuple] = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (3, 1), (5, -1), "CENTER")]
+    c_cap = 3
+    c_ref = 4 if reference else None
+    c_hand = len(cols) - 3  # 自评; 考评 follows it
+    rows: list[list[Any]] = [[st.ps(h, st.head) for h in hdr]]
+    style_cmds: list[tuple] = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (c_cap, 1), (c_hand + 1, -1), "CENTER")]
     fonts, size = st.fonts, st.cell.fontSize
 
-    def plain(text: str, width_mm: float) -> Any:
+    def plain(text: str, col: int) -> Any:
         # Short figures go in as plain strings: a Paragraph per cell is most of the layout time.
         lines = text.split("\n")
-        if fonts.covers(fonts.table, text.replace("\n", "")) and all(
-                len(ln) * size <= width_mm * mm - 6 for ln in lines):
+        if fonts.covers(fonts.table, text.replace("\n", "")) and all(len(ln) * size <= widths[col] - 6 for ln in lines):
             return text
         return st.ps(text, st.cell_c)
+
+    def row(n: str, head: Any, content: Any, cap: str, ref: str, note: Any) -> list[Any]:
+        cells: list[Any] = [n, head, content, plain(cap, c_cap)]
+        if reference:
+            cells.append(plain(ref, c_ref or 0))
+        return [*cells, "", "", note]
 
     inner_rules: list[int] = []  # rows whose bottom rule is left out in the 考评项目 column
     by_group: dict[str, list[Any]] = {}
     for it in res.items:
         by_group.setdefault(it.group, []).append(it)
     n = 0
-    gi = 0
     for g in rubric.groups:
         its = by_group.get(g.id, [])
         if not its:
             continue
-        gi += 1
         first = len(rows)
         for it in its:
             n += 1
             na = it.status == "not_applicable"
-            if blank:
-                self_text, score_text, note = "", "", ""
-            else:
-                shown = "" if it.value is None else (
-                    _yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text())
-                self_text = (shown + "\n" if shown and it.kind != "scored" else "") + SELF_LABELS.get(it.status, "")
-                if it.kind == "scored":
-                    self_text = "" if it.status == "needs_input" else fmt_num(it.points)
-                if selfcheck:
-                    score_text = ""
-                elif scored:
-                    score_text = "" if it.status == "needs_input" else ("—" if na else fmt_num(round(it.points, 2)))
-                else:
-                    score_text = SELF_LABELS.get(it.status, "")
+            ref, note = "", ""
+            if reference:
+                ref = reference_text(it, scored)
                 note = finding_text(it)
                 if it.evidence:
                     note += "\n凭证：" + "、".join(it.evidence)
                 elif it.evidence_required:
                     note += "\n凭证：须附"
             cap = (fmt_num(it.max_points) if scored else requirement_text(it)) if not na else "—"
-            rows.append([str(n), "", st.p(it.title, st.cell), plain(cap, widths[3] / mm), plain(self_text, 19),
-                         plain(score_text, 18), st.ps(note, small)])
+            rows.append(row(str(n), "", st.p(it.title, st.cell), cap, ref, st.ps(note, small)))
         # The group's name reads as one merged cell, but without SPAN so the table can still break
         # inside a long group (reportlab cannot split a spanned cell across pages).
         rows[first][1] = st.p(g.title, st.cell_c)
@@ -217,10 +232,8 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
             inner_rules.append(r)
         if scored:
             cap_sum = sum(i.max_points for i in its)
-            # 自评 and 考评得分 both come from the same figures; each column is summed where it is filled in.
-            got = "" if blank or not cap_sum else _group_sum(its)  # a 0-point group (否决事项) has nothing to sum
-            rows.append(["", st.p(f"{g.title}小计", st.head), "", fmt_num(cap_sum), plain(got, 19),
-                         "" if selfcheck else plain(got, 18), ""])
+            got = "" if not cap_sum else _group_sum(its)  # a 0-point group (否决事项) has nothing to sum
+            rows.append(row("", st.p(f"{g.title}小计", st.head), "", fmt_num(cap_sum), got, ""))
             r = len(rows) - 1
             style_cmds += [("SPAN", (1, r), (2, r)), ("BACKGROUND", (0, r), (-1, r), HEAD_BG)]
     for r in inner_rules:
@@ -238,7 +251,7 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
         Spacer(1, 3 * mm),
         table,
     ]
-    story += _veto_section(st, width, rubric, res, blank=blank)
+    story += _veto_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck)
     story += _total_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck, saved=saved)
     if selfcheck:
         sign = signature_block(st, width, ["填报人", "负责人"], seal=f"{res.target}（盖章）")
@@ -270,10 +283,13 @@ def _unit_line(st: Styles, width: float, word: str, target: str, year: int, rubr
                                   ("LEFTPADDING", (0, 0), (-1, -1), 0), head_rows=0))
 
 
-def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, blank: bool) -> list[Flowable]:
+def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, blank: bool,
+                  selfcheck: bool = False) -> list[Flowable]:
     if not rubric.vetoes:
         return []
-    rows: list[list[Any]] = [[st.p(h, st.head) for h in ("序号", "一票否决事项", "是否存在")]]
+    hand = "自查认定" if selfcheck else "考评认定"
+    head = ["序号", "一票否决事项", *([] if blank else ["系统核算"]), hand]
+    rows: list[list[Any]] = [[st.p(h, st.head) for h in head]]
     for i, v in enumerate(rubric.vetoes, 1):
         hit = any(r == v.title or r.startswith(v.title) for r in res.veto_reasons)
         pending = False
@@ -282,33 +298,44 @@ def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *
         elif v.part:
             groups = next((p.groups for p in rubric.parts if p.id == v.part), [])
             pending = any(i.group in groups and i.status == "needs_input" for i in res.items)
-        mark = "□是　□否" if blank or (pending and not hit) else ("■是　□否" if hit else "□是　■否")
-        rows.append([str(i), st.p(v.title, st.cell), st.p(mark, st.cell_c)])
-    t = Table(rows, colWidths=[11 * mm, width - 11 * mm - 34 * mm, 34 * mm], repeatRows=1,
+        found = "存在" if hit else ("待核实" if pending else "未发现")
+        rows.append([str(i), st.p(v.title, st.cell), *([] if blank else [st.p(found, st.cell_c)]),
+                     st.p("□是　□否", st.cell_c)])
+    fixed = [11 * mm, 0, *([] if blank else [22 * mm]), 30 * mm]
+    t = Table(rows, colWidths=[w or width - sum(fixed) for w in fixed], repeatRows=1,
               style=grid_style(st, ("ALIGN", (0, 1), (0, -1), "CENTER")))
     return [CondPageBreak(40 * mm), st.p(f"{cn_index(1)}、一票否决", st.section), t]
 
 
 def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, blank: bool, selfcheck: bool,
                    saved: Assessment | None) -> list[Flowable]:
+    """Totals and grade: the figures the ledgers give as 系统核算, the column people fill in left empty."""
     n = 2 if rubric.vetoes else 1
+    hand = "自评得分" if selfcheck else "考评得分"
+
     def show(v: float | None) -> str:
         return "" if blank or v is None else fmt_num(round(v, 2))
 
     rows: list[list[Any]] = []
     if rubric.mode == "weighted" and rubric.parts:
-        rows.append([st.p(h, st.head) for h in ("项目", "得分", "权重", "折算得分")])
+        # a blank 自查表 has no 系统核算: the chamber writes its score and the weighted figure itself
+        system = [] if blank else ["系统核算得分", "系统核算折算"]
+        hands = [hand] if not blank else [hand, "折算得分"]
+        rows.append([st.p(h, st.head) for h in ("项目", "权重", *system, *hands)])
         for p in rubric.parts:
             ps = res.parts.get(p.id)
             part_pending = any(i.status == "needs_input" for g in p.groups for i in res.items if i.group == g)
             got = None if part_pending else ps
-            rows.append([st.p(p.title, st.cell_c), show(got), f"{fmt_num(p.weight * 100)}%",
-                         show(None if got is None else got * p.weight)])
+            figures = [] if blank else [show(got), show(None if got is None else got * p.weight)]
+            rows.append([st.p(p.title, st.cell_c), f"{fmt_num(p.weight * 100)}%", *figures, *[""] * len(hands)])
         total = None if not res.complete else res.score
-        rows.append([st.p("综合得分", st.head), "", "", show(total)])
+        rows.append([st.p("综合得分", st.head), "", *([] if blank else ["", show(total)]), *[""] * len(hands)])
+        fractions = [0.28, 0.12, 0.2, 0.2, 0.2] if not blank else [0.34, 0.16, 0.25, 0.25]
     elif rubric.mode == "points":
-        rows.append([st.p(h, st.head) for h in ("项目", "满分", "得分", "")])
-        rows.append([st.p("合计", st.head), show(res.max_score), show(res.score if res.complete else None), ""])
+        rows.append([st.p(h, st.head) for h in ("项目", "满分", *([] if blank else ["系统核算"]), hand)])
+        rows.append([st.p("合计", st.head), fmt_num(res.max_score),
+                     *([] if blank else [show(res.score if res.complete else None)]), ""])
+        fractions = [0.34, 0.22, 0.22, 0.22] if not blank else [0.34, 0.33, 0.33]
     grade = "" if blank or (not res.complete and not res.vetoed) else \
         (res.grade or ("一票否决，不予评定" if res.vetoed else ("达标" if res.passed else "未达等次")))
     if rubric.mode == "all_pass":
@@ -316,20 +343,30 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
     bands = "；".join(
         b.grade + (f"：{fmt_num(b.min)}分及以上" if b.min is not None else "") +
         (f"、{fmt_num(b.below)}分以下" if b.below is not None else "") for b in rubric.bands)
+    verdict = "自查等次" if selfcheck else "评定等次"
     if rows:
-        rows.append([st.p("评定等次", st.head), st.p(grade, st.cell_c), "", ""])
-        rows.append([st.p("等次标准", st.head), st.p(bands, st.small), "", ""])
-        last = len(rows) - 1
-        cmds: list[tuple] = [("SPAN", (1, last - 1), (3, last - 1)), ("SPAN", (1, last), (3, last)),
-                             ("ALIGN", (1, 1), (-1, -1), "CENTER"), ("BACKGROUND", (0, 1), (0, -1), HEAD_BG)]
-        if rubric.mode == "weighted" and rubric.parts:
-            cmds.append(("SPAN", (1, last - 2), (2, last - 2)))
-        t = Table(rows, colWidths=[width * 0.34, width * 0.22, width * 0.2, width * 0.24], style=grid_style(st, *cmds))
+        k = len(rows[0])
+        first_added = len(rows)
+        if not blank:
+            rows.append([st.p("系统核算等次", st.head), st.p(grade, st.cell_c), *[""] * (k - 2)])
+        rows.append([st.p(verdict, st.head), "", *[""] * (k - 2)])
+        rows.append([st.p("等次标准", st.head), st.p(bands, st.small), *[""] * (k - 2)])
+        cmds: list[tuple] = [("ALIGN", (1, 1), (-1, -1), "CENTER"), ("BACKGROUND", (0, 1), (0, -1), HEAD_BG)]
+        cmds += [("SPAN", (1, r), (k - 1, r)) for r in range(first_added, len(rows))]
+        heights: list[float | None] = [None] * len(rows)
+        heights[len(rows) - 2] = 12 * mm  # room to write the grade by hand
+        t = Table(rows, colWidths=[width * f for f in fractions], rowHeights=heights, style=grid_style(st, *cmds))
     else:
-        t = Table([[st.p("考评结论", st.head), st.p(grade, st.cell_c)], [st.p("说明", st.head), st.p(bands, st.small)]],
-                  colWidths=[width * 0.34, width * 0.66], style=grid_style(st, ("BACKGROUND", (0, 0), (0, -1), HEAD_BG),
-                                                                          head_rows=0))
+        conclusion = "自查结论" if selfcheck else "考评结论"
+        trows: list[list[Any]] = []
+        if not blank:
+            trows.append([st.p("系统核算", st.head), st.p(grade, st.cell_c)])
+        trows += [[st.p(conclusion, st.head), ""], [st.p("说明", st.head), st.p(bands, st.small)]]
+        heights = [None] * len(trows)
+        heights[len(trows) - 2] = 12 * mm
+        t = Table(trows, colWidths=[width * 0.34, width * 0.66], rowHeights=heights,
+                  style=grid_style(st, ("BACKGROUND", (0, 0), (0, -1), HEAD_BG), head_rows=0))
     heading = "综合得分与等次" if rubric.mode != "all_pass" else "考评结论"
     if selfcheck:
         heading = "自查得分" if rubric.mode != "all_pass" else "自查结论"
-    return [CondPageBreak(45 * mm), st.p(f"{cn_index(n)}、{heading}", st.section), t]
+    return [CondPageBreak(45 * mm), KeepTogether([st.p(f"{cn_index(n)}、{heading}", st.section), t])]

@@ -278,8 +278,14 @@ def _commit_quietly(s: Session, db: Any) -> None:
 def set_current_user(db: Any, user: CurrentUser | None) -> None:
     db.user = user.username if user else ""
     db.info["role"] = user.role if user else None
+    # A 只读 login makes the file read-only for as long as that user acts; the next login (an idle-lock
+    # unlock by someone else) lifts it again, unless the file itself was opened read-only (a lock).
     if user and user.role == Role.READER.value:
-        db.read_only = True
+        if not db.read_only:
+            db.read_only = True
+            db.info["read_only_for_reader"] = True
+    elif db.info.pop("read_only_for_reader", False):
+        db.read_only = False
 
 
 def current_role(db: Any) -> str:

@@ -95,6 +95,23 @@ def test_reader_cannot_write_through_any_service(db):
         assert s.exec(select(Member)).first() is None
 
 
+def test_a_reader_leaves_no_read_only_behind_for_the_next_login(db):
+    """An idle-lock unlock by a 录入员 after a 只读 session may write again; a locked file stays read-only."""
+    _setup_users(db)
+    accounts.login(db, "reader1", "Reader2024")
+    assert db.read_only
+    accounts.login(db, "clerk1", "Clerk2024")
+    assert not db.read_only
+    with db.transaction() as s:
+        create_member(s, {"kind": "enterprise", "enterprise_name": "清河县永信商贸有限公司"})
+    db.read_only = True  # opened read-only: another PC holds the file
+    accounts.login(db, "reader1", "Reader2024")
+    accounts.login(db, "admin", PW)
+    assert db.read_only
+    with pytest.raises(accounts.PermissionDenied, match="只读方式打开"):
+        accounts.require(db, "edit")
+
+
 def test_lockout_after_five_failures_for_ten_minutes(db):
     _setup_users(db)
     t0 = datetime(2025, 6, 1, 9, 0, 0)

@@ -42,8 +42,11 @@ HEAVY = ("openpyxl", "reportlab", "alembic", "PIL", "pypdfium2", "python_calamin
 
 def _env(tmp: Path) -> dict[str, str]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HOME=str(tmp), XDG_CONFIG_HOME=str(tmp / "config"),
-               XDG_DATA_HOME=str(tmp / "data"), PYTHONDONTWRITEBYTECODE="0")
-    env.pop("PYTHONPROFILEIMPORTTIME", None)
+               XDG_DATA_HOME=str(tmp / "data"))
+    # an installed app runs from compiled bytecode: let the warm-up runs write the .pyc files
+    # (any value of PYTHONDONTWRITEBYTECODE, even "0", stops that)
+    for var in ("PYTHONPROFILEIMPORTTIME", "PYTHONDONTWRITEBYTECODE"):
+        env.pop(var, None)
     return env
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
 import getpass
 import importlib
 import os
@@ -198,6 +199,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _launch_gui(args: argparse.Namespace) -> int:
+    # Start-up allocates hundreds of thousands of long-lived objects (Qt bindings, SQLAlchemy, the
+    # models); collecting them over and over finds nothing, so the collector waits until gui.app
+    # has the data file open and then freezes what is there (see gui.app.run).
+    gc.disable()
     try:
         gui = importlib.import_module("chamberdesk.gui.app")
     except ModuleNotFoundError as exc:

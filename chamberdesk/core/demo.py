@@ -27,7 +27,6 @@ from chamberdesk.core.models import Honour, PoliticalSeat
 from chamberdesk.core.validators import credit_code_check_char, id_check_digit
 
 REGION_CODE = "130534"
-DEMO_SETTING = "demo_data"  # marks a demo file so the app never takes it for the office's real ledger
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN_M = "伟强磊军洋勇杰涛明超平刚建华国庆志海东春生德永立新宏俊振浩然轩思远斌鹏辉"
 GIVEN_F = "芳娜秀英敏静丽艳娟兰霞桂燕红梅玉萍琳雪慧婷欣怡涵"
@@ -106,7 +105,7 @@ def build_demo(db: Database, *, members_per_chamber: int = 50, seed: int = 2024,
     years = [today.year - 2, today.year - 1, today.year]
     with db.transaction() as s:
         s.info["user"] = "演示数据"
-        federation.set_setting(s, DEMO_SETTING, True)
+        federation.set_setting(s, federation.DEMO_SETTING, True)
         federation.save_federation(s, {
             "name": "清河县工商业联合会（总商会）", "region_code": REGION_CODE, "region_name": "河北省邢台市清河县",
             "staff_quota": 4, "staff_count": 6, "party_group": True, "own_account": True, "office_area": 86.0,
@@ -118,11 +117,6 @@ def build_demo(db: Database, *, members_per_chamber: int = 50, seed: int = 2024,
         for idx, (name, kind, fails) in enumerate(CHAMBERS):
             _demo_chamber(s, g, idx, name, kind, fails, years, today, members_per_chamber)
         _federation_year(s, g, years, today)
-
-
-def is_demo(db: Database) -> bool:
-    with db.session() as s:
-        return bool(federation.get_setting(s, DEMO_SETTING, False))
 
 
 def _past(d: date, today: date) -> bool:

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlmodel import Session, select
 
 from chamberdesk.core import records
 from chamberdesk.core.fields import Checker
 from chamberdesk.core.models import FEDERATION_LABELS, Federation, FederationBudget, Setting
+
+if TYPE_CHECKING:
+    from chamberdesk.core.db import Database
 
 _COUNTS = ("staff_quota", "staff_count", "fax_count", "phone_count", "copier_count", "computer_count",
            "printer_count", "car_count", "private_enterprises", "above_scale_enterprises")
@@ -69,3 +72,12 @@ def set_setting(session: Session, key: str, value: Any) -> None:
     s = session.get(Setting, key) or Setting(key=key)
     s.value = json.dumps(value, ensure_ascii=False)
     session.add(s)
+
+
+DEMO_SETTING = "demo_data"  # marks a demo file so the app never takes it for the office's real ledger
+
+
+def is_demo(db: Database) -> bool:
+    """Whether the file was made as demo data (the app warns and never reopens it by itself)."""
+    with db.session() as s:
+        return bool(get_setting(s, DEMO_SETTING, False))

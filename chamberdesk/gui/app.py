@@ -101,6 +101,8 @@ def run_welcome(parent: QWidget | None = None) -> Database | None:
     """Ask until a data file opens or the clerk gives up (Esc/close)."""
     from chamberdesk.gui.dialogs.welcome import WelcomeDialog
 
+    gc.enable()  # off while starting (see cli._launch_gui); building a demo county here makes garbage
+
     while True:
         dlg = WelcomeDialog(default_db_path(), parent)
         if dlg.exec() != WelcomeDialog.DialogCode.Accepted:
@@ -127,7 +129,7 @@ class Launcher:
             from chamberdesk.gui.dialogs.server_connection import set_server_active
 
             set_server_active(False)  # a data file was chosen: start on it next time, not on the server
-            from chamberdesk.core.demo import is_demo
+            from chamberdesk.core.federation import is_demo
 
             # a demo file is never reopened by itself: the next start must not put real work into it
             if not is_demo(database):
@@ -158,6 +160,9 @@ def run(db: str | None = None) -> int:
     database = choose_start_file(db)
     if database is None:
         return 2 if db else 0
+    # What exists now lives until exit: keep it out of every collection, the one at exit included.
+    gc.freeze()
+    gc.enable()
     launcher = Launcher()
     launcher.show(database)
     code = app.exec()

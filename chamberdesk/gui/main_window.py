@@ -338,8 +338,7 @@ class MainWindow(QMainWindow):
         self.user_label.setVisible(True)
 
     def _update_title(self) -> None:
-        from chamberdesk.core.demo import is_demo
-        from chamberdesk.core.federation import get_federation
+        from chamberdesk.core.federation import get_federation, is_demo
 
         with self.db.session() as s:
             fed = get_federation(s)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from chamberdesk.core.db import open_database
-from chamberdesk.core.demo import is_demo
+from chamberdesk.core.federation import is_demo
 from chamberdesk.gui.app import Launcher
 from chamberdesk.gui.settings import settings
 

@@ -49,6 +49,8 @@ def forget_address(s: Settings | None = None) -> None:
 def set_server_active(active: bool, s: Settings | None = None) -> None:
     """Start on the saved server (True, set by 连接) or on the last data file (False, set by opening one)."""
     s = s or settings()
+    if s.bool_value(KEY_ACTIVE) == bool(active) and s.value(KEY_ACTIVE) is not None:
+        return  # every start lands here: rewriting the settings file each time costs a synced write
     s.set_value(KEY_ACTIVE, bool(active))
     s.sync()
 

@@ -30,7 +30,6 @@ from chamberdesk.gui.pages.meetings import (
     FEDERATION,
     YEARS_BACK,
     PeriodFilter,
-    guard_form,
     make_table,
     page_header,
     select_id,
@@ -399,7 +398,6 @@ class Page(QWidget):
         guard_edit(self.ctx.db, self.new_button, self.contacts.log_button)
         guard_edit(self.ctx.db, self.delete_button, enabled=selected)
         guard_edit(self.ctx.db, self.undo_button, enabled=bool(tab._undo))
-        guard_form(self.ctx.db, self.activities.form)
 
     def print_current(self) -> None:
         """Ctrl+P: the activity list as filtered, in the print preview."""

@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
 from chamberdesk.core import activities, chambers, contacts, meetings, records
 from chamberdesk.core.choices import ChamberKind, ChamberRule, ChamberStatus, MeetingBody, PartyOrg
 from chamberdesk.core.dashboard import MIN_ACTIVITIES_PER_QUARTER, elapsed_quarters, quarter_of
-from chamberdesk.core.errors import ChamberDeskError
-from chamberdesk.core.models import Chamber
+from chamberdesk.core.errors import ChamberDeskError, NotFound
+from chamberdesk.core.models import Chamber, ChamberBase
 from chamberdesk.gui.dialogs.chamber_editor import ChamberEditor, set_combo_data
 from chamberdesk.gui.pages.meetings import make_table, page_header, select_id
 from chamberdesk.gui.qtmodels.record_tables import (
@@ -50,7 +50,7 @@ ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "siyou": "�
 CONDITION_KEYS = ("siyou", "wuyou-wuhao")
 
 
-def chamber_badges(ch: Chamber, today: date | None = None, failing: list[str] | None = None) -> list[Badge]:
+def chamber_badges(ch: ChamberBase, today: date | None = None, failing: list[str] | None = None) -> list[Badge]:
     """Term badges from the dates, then one badge per basic-condition rubric the chamber fails."""
     st = chambers.term_status(ch, today)
     out: list[Badge] = []
@@ -176,19 +176,20 @@ class ChamberDetail(QWidget):
 
     def show_chamber(self, chamber_id: int | None) -> None:
         self.chamber_id = chamber_id
-        ch = None
+        ch: chambers.ChamberRead | None = None
         if chamber_id is not None:
             with self.ctx.db.session() as s:
-                ch = s.get(Chamber, chamber_id)
-                if ch is not None and ch.deleted_at is None:
+                try:
+                    ch = chambers.get_chamber(s, chamber_id)
+                except NotFound:  # deleted meanwhile (another page, the recycle bin): show nothing
+                    ch = None
+                else:
                     year = date.today().year
                     officers = chambers.officers(s, chamber_id)
                     n_members = chambers.member_counts(s).get(chamber_id, 0)
                     mts = meetings.list_meetings(s, chamber_id=chamber_id, year=year)
                     acts = activities.list_activities(s, chamber_id=chamber_id, year=year)
                     cov = contacts.coverage(s, chamber_id, year)
-                else:
-                    ch = None
         self.empty.setVisible(ch is None)
         self.body.setVisible(ch is not None)
         if ch is None:
@@ -196,7 +197,7 @@ class ChamberDetail(QWidget):
             return
         self._fill(ch, officers, n_members, mts, acts, cov)
 
-    def _fill(self, ch: Chamber, officers, n_members: int, mts, acts, cov) -> None:
+    def _fill(self, ch: chambers.ChamberRead, officers, n_members: int, mts, acts, cov) -> None:
         today = date.today()
         kind = ChamberKind.parse(ch.kind)
         self.title.setText(f"{ch.name}　<span style='font-size:10pt; color:#5f6b7a'>{kind.label if kind else ch.kind}</span>")
@@ -284,7 +285,7 @@ class ChamberDetail(QWidget):
         ]))
         self.standing.setText(self._standing(ch, n_members, per_q, done, acts, mts))
 
-    def _no_badge_text(self, ch: Chamber) -> str:
+    def _no_badge_text(self, ch: chambers.ChamberRead) -> str:
         report = self.page.report
         if report is not None and report.errors:
             return f'<span style="color:{ERROR}">无法核对基本条件：{html.escape(report.errors[0])}</span>'
@@ -296,7 +297,7 @@ class ChamberDetail(QWidget):
         return (f'<span style="color:{OK}">{names}：暂无未达标项</span>'
                 + (f'<span style="color:{WARN}">（有待填写的条目）</span>' if undecided else ""))
 
-    def _standing(self, ch: Chamber, n_members: int, per_q: dict[int, int], done: list[int], acts, mts) -> str:
+    def _standing(self, ch: chambers.ChamberRead, n_members: int, per_q: dict[int, int], done: list[int], acts, mts) -> str:
         """The chamber's 四有 / 五有五好 results from the rules engine: the same verdicts as the badges."""
         verdicts = rubric_verdicts(self.ctx, ch, date.today().year, self.page.report)
         return "".join(verdicts) + ('<p style="color:#5f6b7a">正式评定、填写待填条目请到“考评”页。</p>')
@@ -312,7 +313,7 @@ def rules_short(rubric_id: str) -> str:
     return {"siyou": "“四有”"}.get(rubric_id, CONDITION_RUBRICS.get(rubric_id, rubric_id))
 
 
-def rubric_verdicts(ctx, ch: Chamber, year: int, report=None) -> list[str]:
+def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=None) -> list[str]:
     """HTML blocks with the chamber's 四有 / 五有五好 results; an engine error is shown as text."""
     from chamberdesk import rules
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from PySide6.QtCore import QEvent, QItemSelectionModel, QObject, Qt
+from PySide6.QtCore import QItemSelectionModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -112,32 +112,6 @@ class PeriodFilter(QWidget):
         for w in widgets:
             w.blockSignals(False)
         self.quarter.setEnabled(self.year.currentData() is not None)
-
-
-class _HeldDisabled(QObject):
-    """Keeps a form's write buttons greyed for a user who may not edit: the form itself turns 保存 back
-    on after every validation, which knows nothing of roles."""
-
-    def __init__(self, db, parent: QObject) -> None:
-        super().__init__(parent)
-        self.db = db
-
-    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.EnabledChange and obj.isEnabled() and not can_edit(self.db):
-            obj.setEnabled(False)
-        return False
-
-
-def guard_form(db, form) -> None:
-    """A quick-entry form's 保存, 新建 and 凭证 buttons: greyed (with the reason) for 只读 users."""
-    buttons = [form.save_button, form.clear_button, form.evidence.add_button, form.evidence.remove_button]
-    if can_edit(db):
-        return  # the form manages them (保存 follows validation)
-    guard_edit(db, *buttons)
-    if getattr(form, "_held_disabled", None) is None:
-        form._held_disabled = _HeldDisabled(db, form)
-        for b in buttons:
-            b.installEventFilter(form._held_disabled)
 
 
 def page_header(title: str) -> tuple[QHBoxLayout, QLabel]:
@@ -277,7 +251,6 @@ class Page(QWidget):
         guard_edit(self.ctx.db, self.new_button)
         guard_edit(self.ctx.db, self.delete_button, enabled=self.selected_id() is not None)
         guard_edit(self.ctx.db, self.undo_button, enabled=bool(self._undo))
-        guard_form(self.ctx.db, self.form)
 
     def print_current(self) -> None:
         """Ctrl+P: the selected meeting's 会议纪要 in the print preview."""

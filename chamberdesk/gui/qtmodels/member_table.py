@@ -2,7 +2,7 @@
 
 Contract (Anki's browser table model): `set_filter(flt)` asks core.members.member_ids for the ids in
 display order (filtering and sorting happen in SQL) and resets the model; `data()` fills a row cache
-on demand, one page of PAGE_SIZE rows at a time, through members_by_ids + chamber_names_for, so
+on demand, one page of PAGE_SIZE rows at a time, through ledger_rows + chamber_names_for, so
 only the rows the clerk scrolls to are ever read. ID numbers and phones are masked here. The model
 never writes; after a write call `refresh()` (same filter) or `invalidate(ids)`.
 """
@@ -18,13 +18,17 @@ from PySide6.QtGui import QColor
 
 from chamberdesk.core.choices import Industry, MemberKind, PoliticalStatus, SizeClass
 from chamberdesk.core.db import Database
-from chamberdesk.core.members import GENDER_LABEL, MemberFilter, chamber_names_for, member_ids, members_by_ids
+from chamberdesk.core.members import GENDER_LABEL, MemberFilter, chamber_names_for, ledger_rows, member_ids
 from chamberdesk.core.validators import mask_id_number, mask_phone
 
 PAGE_SIZE = 200
 MAX_CACHED_ROWS = 20000  # past this the cache is dropped and refilled on demand
 
-ID_ROLE = Qt.ItemDataRole.UserRole + 1
+ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1
+_DISPLAY = int(Qt.ItemDataRole.DisplayRole)
+_FOREGROUND = int(Qt.ItemDataRole.ForegroundRole)
+_TOOLTIP = int(Qt.ItemDataRole.ToolTipRole)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
 
 
 class Column(NamedTuple):
@@ -60,6 +64,9 @@ _KIND = {m.value: m.label for m in MemberKind}
 _POLITICAL = {m.value: m.label for m in PoliticalStatus}
 _INDUSTRY = {m.value: m.label for m in Industry}
 _SIZE = {m.value: m.label for m in SizeClass}
+
+
+_LEFT_COLOR = QColor("#8a96a3")  # members who have left are shown greyed
 
 
 def _fmt_date(d: date | None) -> str:
@@ -120,7 +127,7 @@ class MemberTableModel(QAbstractTableModel):
         if not chunk:
             return
         with self.db.session() as s:
-            members = members_by_ids(s, chunk)
+            members = ledger_rows(s, chunk)
             chambers = chamber_names_for(s, chunk)
         self.pages_loaded += 1
         for mid in chunk:
@@ -175,17 +182,22 @@ class MemberTableModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid() or index.row() >= len(self.ids):
-            return None
+        # The view asks every visible cell for about eight roles on each paint: answer the common
+        # ones with as little Python as possible (plain ints, one cache lookup).
+        role = int(role)
+        if role == _DISPLAY:
+            row = index.row()
+            return self.row_cached(row)[0][index.column()] if 0 <= row < len(self.ids) else None
+        if role == _FOREGROUND:
+            row = index.row()
+            return _LEFT_COLOR if 0 <= row < len(self.ids) and self.row_cached(row)[1] else None
+        if role == _TOOLTIP:
+            row, column = index.row(), index.column()
+            if not 0 <= row < len(self.ids) or COLUMNS[column].key not in ("enterprise_name", "chambers", "industry"):
+                return None
+            return self.row_cached(row)[0][column] or None
         if role == ID_ROLE:
-            return self.ids[index.row()]
-        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
-            text = self.row_cached(index.row())[0][index.column()]
-            if role == Qt.ItemDataRole.ToolTipRole:
-                return text if COLUMNS[index.column()].key in ("enterprise_name", "chambers", "industry") and text else None
-            return text
-        if role == Qt.ItemDataRole.ForegroundRole:
-            return QColor("#8a96a3") if self.row_cached(index.row())[1] else None
+            return self.ids[index.row()] if 0 <= index.row() < len(self.ids) else None
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
@@ -199,6 +211,4 @@ class MemberTableModel(QAbstractTableModel):
         return None
 
     def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags

@@ -121,11 +121,10 @@ def _ledger_rows(text: str) -> int:
 
 
 def test_ledger_from_the_members_page_prints_exactly_its_filtered_rows(qtbot, ctx):
-    """What the 会员台账 page's Ctrl+P does (its print_current hands current_filter() to preview_ledger)."""
+    """The 会员台账 page's 打印台账 (Ctrl+P): the filtered rows, in the ledger's order, the filter named."""
     from chamberdesk.core.members import members_by_ids
     from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
     from chamberdesk.gui.pages.members import Page as MembersPage
-    from chamberdesk.gui.pages.print_panel import preview_ledger
 
     page = MembersPage(ctx)
     qtbot.addWidget(page)
@@ -135,8 +134,8 @@ def test_ledger_from_the_members_page_prints_exactly_its_filtered_rows(qtbot, ct
     page.apply_filters()
     shown = list(page.model.ids)
     assert 0 < len(shown) < 200
-    task = preview_ledger(page, ctx, page.current_filter())
-    assert task.wait(60000)
+    page.print_btn.click()
+    qtbot.waitUntil(lambda: getattr(page, "preview", None) is not None, timeout=60000)
     dlg = page.preview
     assert isinstance(dlg, PrintPreviewDialog) and dlg.suggested_name == "会员台账.pdf"
     text = "".join(p.extract_text() for p in PdfReader(dlg.pdf_path).pages)
@@ -149,6 +148,21 @@ def test_ledger_from_the_members_page_prints_exactly_its_filtered_rows(qtbot, ct
     positions = [flat.find(n) for n in names]
     assert all(p >= 0 for p in positions)
     assert positions == sorted(positions)  # the ledger's order
+
+
+def test_printing_an_empty_ledger_says_so(qtbot, ctx, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from chamberdesk.gui.pages.members import Page as MembersPage
+
+    said: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", staticmethod(lambda _p, _t, text, *a, **k: said.append(text)))
+    page = MembersPage(ctx)
+    qtbot.addWidget(page)
+    page.search.setText("没有这样的企业")
+    page.apply_filters()
+    assert page.print_current() is None
+    assert len(said) == 1 and "没有会员可打印" in said[0]
 
 
 def test_panel_takes_the_ledger_filter_and_says_so(qtbot, ctx, tmp_path):

@@ -217,6 +217,10 @@ class Page(QWidget):
         self.bin_btn = QPushButton("回收站…")
         self.bin_btn.setToolTip("查看已删除的会员、商会、会议、活动和走访记录，恢复或彻底删除")
         self.bin_btn.clicked.connect(self.open_recycle_bin)
+        self.print_btn = QPushButton("打印台账…")
+        self.print_btn.setToolTip("打印当前筛选出的会员（Ctrl+P），筛选条件印在表头")
+        self.print_btn.clicked.connect(self.print_current)
+        head.addWidget(self.print_btn)
         head.addWidget(self.bin_btn)
         head.addWidget(self.new_btn)
 
@@ -472,6 +476,15 @@ class Page(QWidget):
     def find(self) -> None:
         self.search.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.search.selectAll()
+
+    def print_current(self):
+        """The ledger exactly as filtered and sorted here, in the print preview (returns the print task)."""
+        from chamberdesk.gui.pages.print_panel import preview_ledger  # reportlab loads only when printing
+
+        if not self.model.ids:
+            QMessageBox.information(self, "打印台账", "当前筛选没有会员可打印，请先调整搜索或筛选条件。")
+            return None
+        return preview_ledger(self, self.ctx, self.current_filter())
 
     def _refuse_if_read_only(self, title: str) -> bool:
         """Shortcuts (Ctrl+N, Delete, double-click) bypass disabled buttons: say why instead."""

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QAbstractButton, QApplication, QWidget
 
+from chamberdesk.core import accounts
 from chamberdesk.gui import settings as gui_settings
 from chamberdesk.gui.context import AppContext
 
@@ -26,6 +27,17 @@ def isolated_settings(tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture
 def ctx(qapp, demo_db) -> AppContext:
     return AppContext(demo_db)
+
+
+@pytest.fixture
+def reader(ctx, monkeypatch):
+    """The demo county with accounts on and a 只读 user logged in."""
+    monkeypatch.setattr(accounts, "_N", 2**10)  # cheap hashes: roles are what is tested here
+    with ctx.db.transaction() as s:
+        accounts.enable_accounts(s, "admin", "Shiyan#2024")
+        accounts.create_user(s, "chakan", "Kanyikan2024", "只读")
+    accounts.login(ctx.db, "chakan", "Kanyikan2024")
+    return ctx
 
 
 @pytest.fixture

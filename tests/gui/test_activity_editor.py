@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt
 
 from chamberdesk.core import accounts, activities, evidence
@@ -60,17 +59,6 @@ def test_an_activity_opens_from_its_read_model_and_an_edit_saves(qtbot, ctx):
         after = activities.get_activity(s, aid)
     assert after.people_count == 42 and after.version == stored.version + 1
     assert sorted(after.participant_ids) == sorted(stored.participant_ids)
-
-
-@pytest.fixture
-def reader(ctx, monkeypatch):
-    """The demo county with accounts on and a 只读 user logged in."""
-    monkeypatch.setattr(accounts, "_N", 2**10)  # cheap hashes: roles are what is tested here
-    with ctx.db.transaction() as s:
-        accounts.enable_accounts(s, "admin", "Shiyan#2024")
-        accounts.create_user(s, "chakan", "Kanyikan2024", "只读")
-    accounts.login(ctx.db, "chakan", "Kanyikan2024")
-    return ctx
 
 
 def test_a_reader_sees_the_activity_but_changes_nothing(qtbot, ctx, tmp_path, monkeypatch):

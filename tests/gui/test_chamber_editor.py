@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 from sqlmodel import update
 
-from chamberdesk.core import accounts, chambers
+from chamberdesk.core import chambers
 from chamberdesk.core.choices import ChamberKind
 from chamberdesk.core.models import Chamber
 from chamberdesk.core.validators import credit_code_check_char
@@ -14,17 +13,6 @@ from chamberdesk.gui.dialogs.chamber_editor import ChamberEditor
 
 SOCIAL = "51130534MJ5199991" + credit_code_check_char("51130534MJ5199991")
 ENTERPRISE = "91130534MA0000017" + credit_code_check_char("91130534MA0000017")
-
-
-@pytest.fixture
-def reader(ctx, monkeypatch):
-    """The demo county with accounts on and a 只读 user logged in."""
-    monkeypatch.setattr(accounts, "_N", 2**10)  # cheap hashes: roles are what is tested here
-    with ctx.db.transaction() as s:
-        accounts.enable_accounts(s, "admin", "Shiyan#2024")
-        accounts.create_user(s, "chakan", "Kanyikan2024", "只读")
-    accounts.login(ctx.db, "chakan", "Kanyikan2024")
-    return ctx
 
 
 def test_editor_fits_without_horizontal_scrolling(qtbot, ctx):

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, Qt, QUrl
 from PySide6.QtGui import QDragEnterEvent
 from PySide6.QtWidgets import QApplication, QListWidget
 
@@ -113,7 +113,7 @@ def test_a_reader_sees_the_meeting_and_opens_its_evidence_but_changes_nothing(qt
     # no file can be dropped on the form
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(scan))])
-    enter = QDragEnterEvent(QPointF(form.rect().center()), Qt.DropAction.CopyAction, mime,
+    enter = QDragEnterEvent(form.rect().center(), Qt.DropAction.CopyAction, mime,
                             Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(form, enter)
     assert not enter.isAccepted()

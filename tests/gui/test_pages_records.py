@@ -107,7 +107,7 @@ def test_meeting_quick_form_saves_and_lists(qtbot, ctx, tmp_path):
     mime = QMimeData()
     mime.setUrls([QUrl.fromLocalFile(str(scan))])
     pos = QPointF(form.rect().center())
-    enter = QDragEnterEvent(pos, Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+    enter = QDragEnterEvent(form.rect().center(), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
                             Qt.KeyboardModifier.NoModifier)
     QApplication.sendEvent(form, enter)
     assert enter.isAccepted()

@@ -1,16 +1,48 @@
-; Inno Setup 6 script: a per-user installer for ChamberDesk (商会台账), no administrator rights needed.
+; Inno Setup 6.3+ script: a per-user installer for ChamberDesk (商会台账), no administrator rights needed.
 ;   iscc /DAppVersion=0.1.0 /DDistDir=..\dist\ChamberDesk installer\chamberdesk.iss
-; Installs into %LOCALAPPDATA%\Programs\ChamberDesk. The clerk's data (%LOCALAPPDATA%\ChamberDesk:
-; data files, backups, evidence, own rubrics) is never touched, not even by the uninstaller.
+; (build.ps1 passes the version from pyproject.toml.) Installs into %LOCALAPPDATA%\Programs\ChamberDesk.
+; The clerk's data (%LOCALAPPDATA%\ChamberDesk: data files, backups, evidence, own rubrics) is never
+; touched, not even by the uninstaller.
 
+#if VER < EncodeVer(6, 3, 0)
+  #error Inno Setup 6.3 or newer is needed (x64compatible, UTF-8 script without BOM)
+#endif
+; The version comes from pyproject.toml ([project] version = "…") unless /DAppVersion= is given.
 #ifndef AppVersion
-  #define AppVersion "0.1.0"
+  #define AppVersion ""
+  #define PyProject FileOpen(AddBackslash(SourcePath) + "..\pyproject.toml")
+  #if !PyProject
+    #error pyproject.toml not found next to the installer folder: pass /DAppVersion=
+  #endif
+  #define Line ""
+  #sub ReadVersionLine
+    #define public Line FileRead(PyProject)
+    #if AppVersion == "" && Copy(Line, 1, 11) == 'version = "'
+      #define public AppVersion Copy(Line, 12, Pos('"', Copy(Line, 12)) - 1)
+    #endif
+  #endsub
+  #for {Line = ""; !FileEof(PyProject); ""} ReadVersionLine
+  #expr FileClose(PyProject)
+  #if AppVersion == ""
+    #error no version = "…" line in pyproject.toml
+  #endif
+#endif
+; Windows version resources take numbers only: build.ps1 passes /DFileVersion=0.2.0 for "0.2.0rc1".
+#ifndef FileVersion
+  #define FileVersion AppVersion
 #endif
 #ifndef DistDir
   #define DistDir "..\dist\ChamberDesk"
 #endif
 #ifndef OutputDir
   #define OutputDir "..\dist"
+#endif
+; /DCompression=zip makes a quick trial build; releases use the default.
+#ifndef Compression
+  #define Compression "lzma2/ultra64"
+#endif
+#if !FileExists(AddBackslash(DistDir) + "ChamberDesk.exe")
+  #error ChamberDesk.exe not found in DistDir: run PyInstaller first (installer\build.ps1 does)
 #endif
 #define AppName "商会台账"
 #define AppExe "ChamberDesk.exe"
@@ -22,7 +54,10 @@ AppName={#AppName}
 AppVersion={#AppVersion}
 AppVerName={#AppName} {#AppVersion}
 AppPublisher=ChamberDesk
-VersionInfoVersion={#AppVersion}
+VersionInfoVersion={#FileVersion}
+VersionInfoProductVersion={#FileVersion}
+VersionInfoProductTextVersion={#AppVersion}
+VersionInfoCompany=ChamberDesk
 VersionInfoProductName={#AppName}
 VersionInfoDescription={#AppName} 安装程序
 DefaultDirName={autopf}\ChamberDesk
@@ -38,7 +73,7 @@ OutputBaseFilename=ChamberDesk-Setup-{#AppVersion}
 SetupIconFile=chamberdesk.ico
 UninstallDisplayIcon={app}\{#AppExe}
 UninstallDisplayName={#AppName} {#AppVersion}
-Compression=lzma2/ultra64
+Compression={#Compression}
 SolidCompression=yes
 LZMAUseSeparateProcess=yes
 WizardStyle=modern
@@ -58,7 +93,7 @@ Name: "en"; MessagesFile: "compiler:Default.isl"
 
 [Tasks]
 Name: "desktopicon"; Description: "在桌面创建快捷方式"; GroupDescription: "附加快捷方式："
-Name: "assocpkg"; Description: "用商会台账打开上报数据包（.cdpkg）"; GroupDescription: "文件关联："
+Name: "assocfiles"; Description: "在“打开方式”中列出商会台账（数据文件 .db、上报数据包 .zip）"; GroupDescription: "文件关联："
 
 [Files]
 Source: "{#DistDir}\*"; DestDir: "{app}"; Flags: ignoreversion recursesubdirs createallsubdirs
@@ -69,19 +104,32 @@ Type: filesandordirs; Name: "{app}\_internal"
 
 [Icons]
 Name: "{group}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"
-Name: "{group}\使用手册"; Filename: "{app}\_internal\docs\manual.pdf"; Check: ManualExists
-Name: "{group}\安装自检"; Filename: "{cmd}"; Parameters: "/k ""{app}\chamberdesk-cli.exe"" selfcheck"; WorkingDir: "{app}"
+#if FileExists(AddBackslash(DistDir) + "_internal\docs\manual.pdf")
+Name: "{group}\使用手册"; Filename: "{app}\_internal\docs\manual.pdf"
+#endif
+; cmd /k "…" keeps the window open to read the result; the outer quotes survive a user name with spaces.
+Name: "{group}\安装自检"; Filename: "{cmd}"; Parameters: "/k """"{app}\chamberdesk-cli.exe"" selfcheck"""; WorkingDir: "{app}"
 Name: "{group}\卸载{#AppName}"; Filename: "{uninstallexe}"
 Name: "{autodesktop}\{#AppName}"; Filename: "{app}\{#AppExe}"; WorkingDir: "{app}"; Tasks: desktopicon
 
 [Registry]
-; Per-user file association (HKCU\Software\Classes): a package opens in ChamberDesk.
-Root: HKA; Subkey: "Software\Classes\.cdpkg"; ValueType: string; ValueName: ""; ValueData: "ChamberDesk.Package"; Flags: uninsdeletevalue; Tasks: assocpkg
-Root: HKA; Subkey: "Software\Classes\.cdpkg\OpenWithProgids"; ValueType: string; ValueName: "ChamberDesk.Package"; ValueData: ""; Flags: uninsdeletevalue; Tasks: assocpkg
-Root: HKA; Subkey: "Software\Classes\ChamberDesk.Package"; ValueType: string; ValueName: ""; ValueData: "商会台账上报数据包"; Flags: uninsdeletekey; Tasks: assocpkg
-Root: HKA; Subkey: "Software\Classes\ChamberDesk.Package\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"; Tasks: assocpkg
-Root: HKA; Subkey: "Software\Classes\ChamberDesk.Package\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""; Tasks: assocpkg
-Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".cdpkg"; ValueData: ""; Flags: uninsdeletekey
+; File association (HKCU\Software\Classes for a per-user install). The upward data package is an
+; ordinary .zip (chamberdesk\io\package.py) and the data file an ordinary .db, so neither extension is
+; taken over: ChamberDesk is offered under "打开方式" (OpenWithProgids), the clerk's default stays.
+; The launcher tells our packages from other zips by the manifest inside.
+Root: HKA; Subkey: "Software\Classes\ChamberDesk.Package"; ValueType: string; ValueName: ""; ValueData: "商会台账上报数据包"; Flags: uninsdeletekey; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\ChamberDesk.Package"; ValueType: string; ValueName: "FriendlyTypeName"; ValueData: "商会台账上报数据包"; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\ChamberDesk.Package\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\ChamberDesk.Package\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\ChamberDesk.DataFile"; ValueType: string; ValueName: ""; ValueData: "商会台账数据文件"; Flags: uninsdeletekey; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\ChamberDesk.DataFile\DefaultIcon"; ValueType: string; ValueName: ""; ValueData: "{app}\{#AppExe},0"; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\ChamberDesk.DataFile\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\.zip\OpenWithProgids"; ValueType: string; ValueName: "ChamberDesk.Package"; ValueData: ""; Flags: uninsdeletevalue; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\.db\OpenWithProgids"; ValueType: string; ValueName: "ChamberDesk.DataFile"; ValueData: ""; Flags: uninsdeletevalue; Tasks: assocfiles
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}"; ValueType: string; ValueName: "FriendlyAppName"; ValueData: "{#AppName}"; Flags: uninsdeletekey
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".zip"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\SupportedTypes"; ValueType: string; ValueName: ".db"; ValueData: ""
+Root: HKA; Subkey: "Software\Classes\Applications\{#AppExe}\shell\open\command"; ValueType: string; ValueName: ""; ValueData: """{app}\{#AppExe}"" ""%1"""
 
 [Run]
 Filename: "{app}\{#AppExe}"; Description: "立即启动{#AppName}"; Flags: nowait postinstall skipifsilent
@@ -91,11 +139,6 @@ Filename: "{app}\{#AppExe}"; Description: "立即启动{#AppName}"; Flags: nowai
 Type: filesandordirs; Name: "{app}\_internal\__pycache__"
 
 [Code]
-function ManualExists(): Boolean;
-begin
-  Result := FileExists(ExpandConstant('{app}\_internal\docs\manual.pdf'));
-end;
-
 procedure CurUninstallStepChanged(CurUninstallStep: TUninstallStep);
 begin
   if (CurUninstallStep = usPostUninstall) and not UninstallSilent() then

@@ -1,17 +1,27 @@
 """Entry point of the frozen program: the same `chamberdesk` command (no arguments opens the window).
 
-Windows starts us with a bare file path when a clerk double-clicks an associated file: a data file
-(.db) opens as `--db`, an upward data package (.cdpkg) is handed to the window to show.
+Windows starts us with a bare file path when a clerk opens a file with the program: a data file
+(.db) opens as `--db`, an upward data package (a .zip holding our manifest) is handed to the window.
 """
 
 import multiprocessing
 import os
 import sys
+import zipfile
 from pathlib import Path
 
 from chamberdesk.cli import main
 
-PACKAGE_SUFFIXES = (".cdpkg",)
+
+def _is_package(path: Path) -> bool:
+    """An upward data package is an ordinary .zip (chamberdesk.io.package) with our manifest inside."""
+    if path.suffix.lower() != ".zip":
+        return False
+    try:
+        with zipfile.ZipFile(path) as zf:
+            return "manifest.json" in zf.namelist()
+    except (OSError, zipfile.BadZipFile):
+        return False
 
 
 def _file_argument(argv: list[str]) -> list[str]:
@@ -20,11 +30,13 @@ def _file_argument(argv: list[str]) -> list[str]:
     path = Path(argv[0])
     if not path.is_file():
         return argv
-    if path.suffix.lower() in PACKAGE_SUFFIXES:
+    if _is_package(path):
         os.environ["CHAMBERDESK_OPEN_PACKAGE"] = str(path)
         return []
     if path.suffix.lower() == ".db":
         return ["--db", str(path)]
+    if path.suffix.lower() == ".zip":
+        return []  # "open with" on some other zip: the window opens rather than a usage error nobody sees
     return argv
 
 

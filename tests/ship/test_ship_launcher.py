@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import os
+import zipfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -21,9 +22,18 @@ def test_double_clicked_files(tmp_path: Path, monkeypatch) -> None:
     launcher = _launcher()
     data = tmp_path / "清河县.db"
     data.write_bytes(b"")
-    pkg = tmp_path / "清河县-2025.cdpkg"
-    pkg.write_bytes(b"PK")
+    pkg = tmp_path / "清河县2025年上报数据包.zip"
+    with zipfile.ZipFile(pkg, "w") as zf:
+        zf.writestr("manifest.json", "{}")
+    other = tmp_path / "照片.zip"
+    with zipfile.ZipFile(other, "w") as zf:
+        zf.writestr("a.jpg", "x")
+    broken = tmp_path / "坏的.zip"
+    broken.write_bytes(b"PK not really")
     assert launcher._file_argument([str(data)]) == ["--db", str(data)]
+    assert launcher._file_argument([str(other)]) == []
+    assert launcher._file_argument([str(broken)]) == []
+    assert "CHAMBERDESK_OPEN_PACKAGE" not in os.environ or not os.environ["CHAMBERDESK_OPEN_PACKAGE"]
     assert launcher._file_argument([str(pkg)]) == []
     assert os.environ["CHAMBERDESK_OPEN_PACKAGE"] == str(pkg)
     assert launcher._file_argument(["selfcheck"]) == ["selfcheck"]

@@ -193,10 +193,27 @@ def _check_gui(folder: Path) -> str:
         if pm.isNull():
             raise ChamberDeskError("SVG 图标无法显示（缺少 Qt 的 SVG 插件）")
         notes.append("SVG 图标正常")
+    preview = _check_preview(folder / "selfcheck.pdf")
+    if preview:
+        notes.append(preview)
     window = _open_main_window(folder)
     if window:
         notes.append(window)
     return "，".join(notes)
+
+
+def _check_preview(pdf: Path) -> str:
+    """The print preview draws the PDF check's page: proves a PDF renderer (QtPdf or PDFium) is bundled."""
+    try:
+        from chamberdesk.gui.dialogs.print_preview import PdfPages
+    except ImportError:
+        return ""
+    if not pdf.is_file():
+        return ""
+    pages = PdfPages(pdf)
+    if pages.page_count() < 1 or pages.render(0, 36).isNull():
+        raise ChamberDeskError("打印预览无法显示 PDF（缺少 PDF 渲染组件）")
+    return f"打印预览正常（{pages.backend}）"
 
 
 def _open_main_window(folder: Path) -> str:

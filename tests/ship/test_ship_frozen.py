@@ -49,6 +49,7 @@ def test_frozen_selfcheck_passes_offscreen(bundle: Path, tmp_path: Path) -> None
     for name in ("数据文件", "考评标准", "PDF（中文）", "Excel", "图形界面"):
         assert f"[通过] {name}" in out
     assert "Qt 中文翻译已载入" in out and "SVG 图标正常" in out and "主窗口正常" in out
+    assert "打印预览正常" in out
 
 
 def test_bundle_holds_only_what_the_program_uses(bundle: Path) -> None:

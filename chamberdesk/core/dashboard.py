@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from sqlalchemy import case, func, or_
+from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.chambers import TERM_WARNING_DAYS
 from chamberdesk.core.choices import ChamberKind, ChamberStatus
+from chamberdesk.core.members import count_on_roll
 from chamberdesk.core.models import Activity, Chamber, Meeting, Member
 
 # The list of chambers missing basic conditions comes from the rules engine (四有, 五有五好), the same
@@ -88,12 +89,7 @@ def _quarter_case(column, year: int):
 
 def members_on(session: Session, day: date) -> int:
     """Members in the ledger on that day: joined by then (or join date unknown), not yet left."""
-    q = select(func.count()).select_from(Member).where(
-        col(Member.deleted_at).is_(None),
-        or_(col(Member.join_date).is_(None), col(Member.join_date) <= day),
-        or_(col(Member.leave_date).is_(None), col(Member.leave_date) > day),
-    )
-    return session.exec(q).one()
+    return count_on_roll(session, day)
 
 
 def _count_between(session: Session, column, start: date, end: date) -> int:

@@ -241,6 +241,30 @@ def undo_mark_left(session: Session, member_ids: list[int], seat_ids: list[int],
             seat.end_date = None
             session.add(seat)
 
+# --- on the roll on a given day ------------------------------------------------------------------------
+# One definition of "a member on that day" for the dashboard, the statistics workbooks and the rubric
+# metrics: joined by then (an unknown join date counts as always) and not yet left. Soft-deleted
+# members are never counted; callers add that condition themselves where they join other tables.
+
+
+def on_roll(day: date) -> Any:
+    """SQL condition: the member was on the roll on `day`."""
+    return and_(or_(col(Member.join_date).is_(None), col(Member.join_date) <= day),
+                or_(col(Member.leave_date).is_(None), col(Member.leave_date) > day))
+
+
+def on_roll_sql(alias: str = "m", param: str = "d") -> str:
+    """The same condition as raw SQL text over `alias`.join_date/leave_date, compared with :`param`."""
+    a = f"{alias}." if alias else ""
+    return (f"({a}join_date IS NULL OR {a}join_date <= :{param}) "
+            f"AND ({a}leave_date IS NULL OR {a}leave_date > :{param})")
+
+
+def count_on_roll(session: Session, day: date) -> int:
+    return session.exec(select(func.count()).select_from(Member).where(
+        col(Member.deleted_at).is_(None), on_roll(day))).one()
+
+
 # --- the ledger query ------------------------------------------------------------------------------
 
 SORTABLE = {

@@ -46,7 +46,7 @@ from chamberdesk.core.contacts import coverage
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_federation
-from chamberdesk.core.members import MemberFilter, count_members, iter_members
+from chamberdesk.core.members import MemberFilter, count_members, count_on_roll, iter_members
 from chamberdesk.core.models import (
     CHAMBER_LABELS,
     Activity,
@@ -422,10 +422,7 @@ def member_totals(session: Session, year: int) -> tuple[int, int]:
     live = col(Member.deleted_at).is_(None)
     new_members = session.exec(select(func.count()).select_from(Member).where(
         live, Member.join_date >= start, Member.join_date <= end)).one()
-    total_members = session.exec(select(func.count()).select_from(Member).where(
-        live, (col(Member.join_date).is_(None)) | (Member.join_date <= end),
-        (col(Member.leave_date).is_(None)) | (Member.leave_date > end))).one()
-    return new_members, total_members
+    return new_members, count_on_roll(session, end)
 
 
 def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, str, str, str]]:

@@ -25,6 +25,7 @@ from chamberdesk.core.choices import (
     MeetingBody,
     PartyOrg,
 )
+from chamberdesk.core.members import on_roll_sql
 
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
 RECORDS_SHOWN = 3  # records named in an explanation per period
@@ -413,7 +414,7 @@ def _members_groups(ctx: Ctx) -> dict[int | None, dict[str, list[int]]]:
                     GROUP BY ms.chamber_id, COALESCE(m.tags, '')""", ids=ctx.chamber_ids, **params):
                 out[r[0]][r[1]] = [v or 0 for v in r[2:]]
         if ctx.has_federation:
-            seated = "(m.join_date IS NULL OR m.join_date <= :{d}) AND (m.leave_date IS NULL OR m.leave_date > :{d})"
+            seated = on_roll_sql(param="{d}")
             for r in _q(ctx.session, f"""SELECT COALESCE(m.tags, ''), {cols(seated, 'm.join_date')}
                         FROM member m WHERE m.deleted_at IS NULL GROUP BY COALESCE(m.tags, '')""", **params):
                 out[None][r[0]] = [v or 0 for v in r[1:]]
@@ -540,7 +541,7 @@ def _member_share(ctx: Ctx, d: date, cond: str, tp: dict[str, Any], what: str,
             rows[cid] = (n, k)
     if ctx.has_federation:
         scope = "m.join_date >= :n0 AND m.join_date <= :n1" if new_only else \
-            "(m.join_date IS NULL OR m.join_date <= :d) AND (m.leave_date IS NULL OR m.leave_date > :d)"
+            on_roll_sql()
         n, k = _q(ctx.session, f"""SELECT COUNT(*), SUM(CASE WHEN {cond} THEN 1 ELSE 0 END) FROM member m
                   WHERE m.deleted_at IS NULL AND {scope}""", d=d, **tp, **(span if new_only else {}))[0]
         rows[None] = (n, k or 0)
@@ -606,8 +607,7 @@ def _coverage(ctx: Ctx) -> dict[int | None, tuple[int, int, int, int]]:
         if ctx.has_federation:
             v, c, c_np = _q(ctx.session, f"""{cte}
                 SELECT SUM(c.v), COUNT(*), SUM({no_phone}) FROM c JOIN member m ON m.id = c.member_id
-                WHERE m.deleted_at IS NULL AND (m.join_date IS NULL OR m.join_date <= :d)
-                  AND (m.leave_date IS NULL OR m.leave_date > :d)""", **span)[0]
+                WHERE m.deleted_at IS NULL AND {on_roll_sql()}""", **span)[0]
             got[None] = (v or 0, c or 0, c_np or 0)
         mp = _members_pass(ctx)
         out: dict[int | None, tuple[int, int, int, int]] = {}
@@ -869,8 +869,8 @@ def formation_rate(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]
 @metric("enterprise_member_share", "企业会员占本地民营企业的比例", ratio=True, targets=("federation",))
 def enterprise_member_share(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
     d = _end_of(ctx, ctx.year)
-    n = _q(ctx.session, """SELECT COUNT(*) FROM member WHERE deleted_at IS NULL AND kind = 'enterprise'
-              AND (join_date IS NULL OR join_date <= :d) AND (leave_date IS NULL OR leave_date > :d)""", d=d)[0][0]
+    n = _q(ctx.session, f"""SELECT COUNT(*) FROM member m WHERE m.deleted_at IS NULL AND m.kind = 'enterprise'
+              AND {on_roll_sql()}""", d=d)[0][0]
 
     def f(fed: Any) -> Figure:
         if not fed.private_enterprises:

@@ -12,7 +12,6 @@ from chamberdesk.core import accounts, backup, integrity, lockfile
 from chamberdesk.core.db import Database, is_url, open_database
 from chamberdesk.core.errors import ChamberDeskError, DataFileError
 from chamberdesk.gui.dialogs.lock_message import READ_ONLY, acquire_lock_or_ask
-from chamberdesk.gui.dialogs.login import ask_login
 
 
 def attach_lock(db: Database, lock: lockfile.DataLock | None) -> None:
@@ -98,7 +97,7 @@ def open_guarded(path: str | Path, parent: QWidget | None = None, *, user: str =
     warn = integrity.location_warning(path)
     if warn:
         QMessageBox.warning(parent, "数据文件位置有风险", warn)
-    if accounts.prepare(db) and ask_login(db, parent) is None:
+    if accounts.prepare(db) and _ask_login(db, parent) is None:
         db.close()
         return None
     if not db.read_only:
@@ -116,7 +115,13 @@ def _open_server(url: str, parent: QWidget | None, *, user: str) -> Database | N
     except ChamberDeskError as exc:
         QMessageBox.critical(parent, "无法连接数据库", str(exc))
         return None
-    if accounts.prepare(db) and ask_login(db, parent) is None:
+    if accounts.prepare(db) and _ask_login(db, parent) is None:
         db.close()
         return None
     return db
+
+
+def _ask_login(db: Database, parent: QWidget | None):
+    from chamberdesk.gui.dialogs.login import ask_login  # only files with accounts on need the dialog
+
+    return ask_login(db, parent)

@@ -47,7 +47,6 @@ from chamberdesk.core.errors import ChamberDeskError, NotFound
 from chamberdesk.core.models import Member
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.gui.context import AppContext
-from chamberdesk.gui.dialogs.contact_dialog import log_contact_for_member
 from chamberdesk.gui.dialogs.member_editor import MemberEditor
 from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
 from chamberdesk.gui.qtmodels.member_table import COLUMNS, MemberTableModel
@@ -739,6 +738,8 @@ class Page(QWidget):
             return
         if self._refuse_if_read_only("记录走访"):
             return
+        from chamberdesk.gui.dialogs.contact_dialog import log_contact_for_member  # loaded on first use
+
         if log_contact_for_member(self.ctx, mid, self) is not None:
             self.ctx.status_message.emit(f"已记录对“{self.history.member_name}”的走访")
             self.history.show_member(mid)

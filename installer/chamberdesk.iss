@@ -64,7 +64,8 @@ DefaultDirName={autopf}\ChamberDesk
 DefaultGroupName={#AppName}
 DisableProgramGroupPage=yes
 PrivilegesRequired=lowest
-PrivilegesRequiredOverridesAllowed=dialog
+; No install-mode question for clerks; an IT helper may pass /ALLUSERS from an administrator prompt.
+PrivilegesRequiredOverridesAllowed=commandline
 ArchitecturesAllowed=x64compatible
 ArchitecturesInstallIn64BitMode=x64compatible
 MinVersion=10.0
@@ -83,9 +84,11 @@ RestartApplications=no
 ShowLanguageDialog=no
 
 [Languages]
-; Inno Setup ships no Simplified Chinese catalogue; build.ps1 fetches the community file next to
-; this script when it is missing, else the installer speaks English.
-#if FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
+; Inno Setup ships no Simplified Chinese catalogue: build.ps1 fetches the maintained one and passes
+; /DChineseIsl=; a copy next to this script also works; else the wizard speaks English.
+#ifdef ChineseIsl
+Name: "chs"; MessagesFile: "{#ChineseIsl}"
+#elif FileExists(AddBackslash(SourcePath) + "ChineseSimplified.isl")
 Name: "chs"; MessagesFile: "ChineseSimplified.isl"
 #else
 Name: "en"; MessagesFile: "compiler:Default.isl"

@@ -41,6 +41,7 @@ from chamberdesk.core.validators import (
     normalize_gender,
     normalize_id_number,
     normalize_phone,
+    to_halfwidth,
 )
 
 
@@ -294,8 +295,11 @@ class MemberFilter:
         conds: list[Any] = [col(Member.deleted_at).is_(None)]
         if self.search.strip():
             # Member.search_text is upper-cased, so lower-case credit codes match on PostgreSQL too;
-            # autoescape: a typed % or _ is text, not a wildcard.
-            conds.append(Member.__table__.c.search_text.contains(self.search.strip().upper(), autoescape=True))
+            # autoescape: a typed % or _ is text, not a wildcard. Codes and phones are stored half-width
+            # while names keep what was typed, so full-width input (an IME's ９１１３) is tried both ways.
+            typed = self.search.strip().upper()
+            forms = dict.fromkeys((typed, to_halfwidth(typed).upper()))
+            conds.append(or_(*(Member.__table__.c.search_text.contains(f, autoescape=True) for f in forms)))
         if self.chamber_id is not None:
             conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
                                              col(Membership.end_date).is_(None))))

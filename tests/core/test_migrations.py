@@ -88,6 +88,16 @@ def test_search_treats_percent_and_underscore_as_text(db) -> None:
     assert _found(db, "%") == []
 
 
+def test_search_finds_codes_typed_full_width_and_names_as_stored(db) -> None:
+    with db.transaction() as s:
+        m = members.create_member(s, {"kind": "enterprise", "enterprise_name": "清河县（第１）商贸有限公司",
+                                      "credit_code": CODE, "join_date": date(2024, 1, 2)})
+        mid = m.id
+    full_width = "".join(chr(ord(c) + 0xFEE0) for c in CODE[-6:])  # what a Chinese IME may type
+    assert _found(db, full_width) == [mid]
+    assert _found(db, "（第１）") == [mid]  # names are searched as they were typed
+
+
 def test_the_ledger_query_is_answered_from_the_search_index_alone(db) -> None:
     """What makes search-as-you-type fast at 100,000 members: SQLite never reads the wide rows."""
     if not db.is_sqlite:

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from PySide6.QtCore import QRect, QSize, Qt
+from PySide6.QtCore import QRect, QSize, Qt, QTimer
 from PySide6.QtGui import QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (
     QApplication,
@@ -77,9 +77,17 @@ class PdfPages:
         w, h = self.page_size_pt(i)
         size = QSize(max(1, round(w * dpi / 72)), max(1, round(h * dpi / 72)))
         if self.backend == "qtpdf":
-            return self._doc.render(i, size)  # type: ignore[union-attr]
+            # QPdfDocument.render leaves everything but the ink transparent: lay it on white paper,
+            # else the preview shows text on the grey backdrop and printers get no page background.
+            ink = self._doc.render(i, size)  # type: ignore[union-attr]
+            paper = QImage(ink.size(), QImage.Format.Format_RGB32)
+            paper.fill(Qt.GlobalColor.white)
+            painter = QPainter(paper)
+            painter.drawImage(0, 0, ink)
+            painter.end()
+            return paper
         if self.backend == "pdfium":
-            bitmap = self._doc[i].render(scale=dpi / 72)  # type: ignore[index]
+            bitmap = self._doc[i].render(scale=dpi / 72, fill_color=(255, 255, 255, 255))  # type: ignore[index]
             pil = bitmap.to_pil().convert("RGB")
             data = pil.tobytes("raw", "RGB")
             return QImage(data, pil.width, pil.height, pil.width * 3, QImage.Format.Format_RGB888).copy()
@@ -197,6 +205,10 @@ class PrintPreviewDialog(QDialog):
         self.print_btn.clicked.connect(self.print_pages)
         self.save_btn.clicked.connect(self.save_as)
         self.close_btn.clicked.connect(self.accept)
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(0)
+        self._refit.timeout.connect(self.show_page)
         self.show_page()
 
     def current_dpi(self) -> float:
@@ -217,7 +229,8 @@ class PrintPreviewDialog(QDialog):
     def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)
         if self.zoom.currentData() == 0:
-            self.show_page()
+            # after the layout has resized the scroll area: its viewport is still the old width here
+            self._refit.start()
 
     def print_pages(self) -> None:
         self.printed = print_pdf(self.pages, self, self.windowTitle()) or self.printed

@@ -76,11 +76,13 @@ def test_core_never_imports_qt() -> None:
 
 
 def test_a_command_loads_only_its_own_module(tmp_path: Path) -> None:
-    """`info` (and the GUI start) must not pay for reportlab, openpyxl or the rubric engine."""
+    """`info` (and the GUI start) must not pay for reportlab, openpyxl, the rubric engine, migrations or the
+    PostgreSQL dialect on a data file that needs none of them."""
     db = tmp_path / "q.db"
     assert main(["init", "--db", str(db), "--name", "清河县工商联"]) == 0
     code = ("import sys; from chamberdesk.cli import main; main(['info', '--db', sys.argv[1], '--json']);"
-            "heavy = [m for m in ('reportlab', 'openpyxl', 'chamberdesk.rules', 'chamberdesk.io') if m in sys.modules];"
+            "heavy = [m for m in ('reportlab', 'openpyxl', 'chamberdesk.rules', 'chamberdesk.io', 'alembic',"
+            " 'sqlalchemy.dialects.postgresql') if m in sys.modules];"
             "print(heavy); sys.exit(1 if heavy else 0)")
     r = subprocess.run([sys.executable, "-c", code, str(db)], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stdout + r.stderr

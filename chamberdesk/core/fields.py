@@ -8,7 +8,7 @@ from typing import Any
 
 from chamberdesk.core.choices import Choice
 from chamberdesk.core.errors import FieldError, InvalidInput
-from chamberdesk.core.validators import check_not_future, clean_text
+from chamberdesk.core.validators import check_not_future, clean_multiline, clean_text, normalize_org_name
 
 
 class Checker:
@@ -26,7 +26,19 @@ class Checker:
         return any(e.field == field for e in self.errors)
 
     def text(self, field: str, *, required: bool = False, max_len: int = 200) -> None:
-        v = clean_text(self.data.get(field))
+        """A one-line text: inner whitespace runs, line breaks included, become one space."""
+        self._text(field, clean_text, required, max_len)
+
+    def long_text(self, field: str, *, required: bool = False, max_len: int = 20000) -> None:
+        """A multi-line text (备注, 议题, 纪要 …): the clerk's line breaks are kept."""
+        self._text(field, clean_multiline, required, max_len)
+
+    def org_name(self, field: str, *, required: bool = False, max_len: int = 200) -> None:
+        """An enterprise or chamber name: no spaces beside Chinese characters, so searches find it."""
+        self._text(field, normalize_org_name, required, max_len)
+
+    def _text(self, field: str, clean: Callable[[object], str | None], required: bool, max_len: int) -> None:
+        v = clean(self.data.get(field))
         if v is None and required:
             self.fail(field, "必须填写")
         elif v is not None and len(v) > max_len:

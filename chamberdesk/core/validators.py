@@ -1,4 +1,4 @@
-"""Normalisers and validators for codes, numbers and dates; each failure is a Chinese message.
+"""Normalisers and validators for texts, names, codes, numbers and dates; each failure is a Chinese message.
 
 A validator returns the normalised value or raises `ValueError(message)`; `check_*` wrappers in the
 services turn that into a `FieldError` naming the field.
@@ -33,6 +33,52 @@ def clean_text(value: object) -> str | None:
     s = _CONTROL.sub("", str(value))
     s = _WS.sub(" ", s).strip()
     return s or None
+
+
+# Line breaks from Windows (\r\n), old Mac (\r), Word's manual break (\v), form feed, NEL and the
+# Unicode separators (Qt's rich text gives \u2028) all become \n.
+_BREAK = re.compile(r"\r\n|[\r\x0b\x0c\x85\u2028\u2029]")
+# Tabs, no-break and zero-width spaces inside a line read as one space, as clean_text treats them;
+# the ideographic space (\u3000) is kept: it is how Chinese prose indents a paragraph.
+_LINE_SPACE = re.compile(r"[\t\u00a0\u200b\ufeff]")
+
+
+def clean_multiline(value: object) -> str | None:
+    """A long text (备注, 议题, 纪要 …) with its line breaks kept; empty → None.
+
+    Line ends become \n, control characters go, each line loses its trailing spaces, runs of blank
+    lines shrink to one and blank lines at either end are dropped. Leading indentation stays.
+    Full-width punctuation is left alone: in prose ，；（） are what the clerk meant.
+    """
+    if value is None:
+        return None
+    s = _BREAK.sub("\n", str(value))
+    s = _CONTROL.sub("", s)
+    lines = [_LINE_SPACE.sub(" ", line).rstrip() for line in s.split("\n")]
+    s = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
+    return s or None
+
+
+# Characters that never take a space beside them in a Chinese name: Han characters, CJK punctuation
+# and full-width punctuation (（）《》、); full-width letters and digits are not among them.
+_CJK = (
+    "\u2e80-\u2fdf\u3001-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    "\uff01-\uff0f\uff1a-\uff20\uff3b-\uff40\uff5b-\uff65\uffe0-\uffe6"
+    "\U00020000-\U0003134f"
+)
+_SPACE_BY_CJK = re.compile(f"(?<=[{_CJK}]) | (?=[{_CJK}])")
+
+
+def normalize_org_name(value: object) -> str | None:
+    """An enterprise or chamber name as registered: no space beside a Chinese character.
+
+    "清河县 顺风 快递服务部" → "清河县顺风快递服务部", "顺风 (普通合伙)" → "顺风(普通合伙)", while
+    "ABC Trading" keeps its single space. Otherwise as clean_text; empty → None.
+    """
+    s = clean_text(value)
+    if s is None:
+        return None
+    return _SPACE_BY_CJK.sub("", s) or None
 
 
 def compact_code(value: object) -> str:

@@ -134,3 +134,46 @@ def test_leave_before_join() -> None:
     with pytest.raises(ValueError, match="退会日期不能早于入会日期"):
         v.check_leave_after_join(date(2020, 5, 1), date(2020, 4, 30))
     v.check_leave_after_join(date(2020, 5, 1), date(2020, 5, 1))
+
+
+# --- long texts: line breaks kept ------------------------------------------------------------------
+
+_BREAKS = "\r\n\x0b\x0c\x85\u2028\u2029"
+_INVISIBLE = set("\x00\x01\x02\x03\x04\x05\x06\x07\x08\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19"
+                 "\x1a\x1b\x1c\x1d\x1e\x1f\x7f\u200b\ufeff")
+line_chars = st.one_of(st.characters(blacklist_characters=_BREAKS, blacklist_categories=("Cs",)),
+                       st.sampled_from(" \t\u3000\u00a0\u200b\x00甲乙，a1"))
+lines = st.lists(st.text(line_chars, max_size=12), max_size=8)
+line_ends = st.sampled_from(["\n", "\r\n", "\r", "\u2028", "\x0b"])
+
+
+def _visible(line: str) -> bool:
+    return any(not c.isspace() and c not in _INVISIBLE for c in line)
+
+
+@given(lines, st.data())
+def test_clean_multiline_properties(parts: list[str], data) -> None:
+    text = "".join(p + data.draw(line_ends) for p in parts)
+    out = v.clean_multiline(text)
+    if out is None:
+        assert not any(_visible(p) for p in parts)
+        return
+    assert v.clean_multiline(out) == out  # idempotent
+    assert not any(c in out for c in "\r\x0b\x0c\x85\u2028\u2029")
+    assert all(line == line.rstrip() for line in out.split("\n"))
+    assert "\n\n\n" not in out and out == out.strip("\n")
+    assert sum(map(_visible, out.split("\n"))) == sum(map(_visible, parts))
+
+
+@given(st.text(max_size=80))
+def test_clean_multiline_is_idempotent_on_any_text(s: str) -> None:
+    out = v.clean_multiline(s)
+    assert out is None or v.clean_multiline(out) == out
+
+
+def test_clean_multiline_examples() -> None:
+    assert v.clean_multiline("第一条\n第二条") == "第一条\n第二条"
+    assert v.clean_multiline("\r\n 一、开幕  \r\n\r\n\r\n\r\n二、审议\t\r\r三\x07、散会 \n\n") == " 一、开幕\n\n二、审议\n\n三、散会"
+    assert v.clean_multiline("\u3000\u3000会议指出，") == "\u3000\u3000会议指出，"  # indent and full-width punctuation kept
+    assert v.clean_multiline(" \n\t\n\u3000") is None
+    assert v.clean_multiline(None) is None

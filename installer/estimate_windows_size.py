@@ -94,8 +94,9 @@ def windows_binaries(bundle: Path, wheels: Wheels) -> tuple[list[str], list[str]
                 roots.append(win)
             else:
                 missing.append(rel)
-    # Windows has a native style plugin (the Linux build has none); it is what a Windows Qt app looks like.
-    roots += [m for m in wheels.members if m.startswith("PySide6/plugins/styles/")]
+    # Windows' own platform plugin and native style have no Linux counterpart to map from.
+    roots += [m for m in wheels.members if m.startswith("PySide6/plugins/styles/")
+              or m == "PySide6/plugins/platforms/qwindows.dll"]
     seen, todo = set(roots), list(roots)
     while todo:
         for dll in wheels.imports(todo.pop()):

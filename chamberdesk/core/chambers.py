@@ -27,7 +27,7 @@ TERM_WARNING_DAYS = 90
 
 def validate_chamber(session: Session | None, data: dict[str, Any], *, exclude_id: int | None = None) -> dict[str, Any]:
     c = Checker(data, CHAMBER_LABELS)
-    c.text("name", required=True, max_len=100)
+    c.org_name("name", required=True, max_len=100)
     c.choice("kind", ChamberKind, required=True)
     c.normalised("credit_code", normalize_credit_code)
     _check_registration(c)

@@ -49,7 +49,7 @@ def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id
     """Normalise and check a member's fields; raise InvalidInput naming every bad field."""
     c = Checker(data, MEMBER_LABELS)
     c.choice("kind", MemberKind, required=True)
-    c.text("enterprise_name", required=True, max_len=200)
+    c.org_name("enterprise_name", required=True, max_len=200)
     c.normalised("credit_code", normalize_credit_code)
     c.text("legal_rep", max_len=50)
     c.text("rep_name", max_len=50)

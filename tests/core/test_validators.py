@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
 
 import pytest
@@ -177,3 +178,50 @@ def test_clean_multiline_examples() -> None:
     assert v.clean_multiline("\u3000\u3000会议指出，") == "\u3000\u3000会议指出，"  # indent and full-width punctuation kept
     assert v.clean_multiline(" \n\t\n\u3000") is None
     assert v.clean_multiline(None) is None
+
+
+# --- organisation names: no space beside a Chinese character ---------------------------------------
+
+def _cjk(c: str) -> bool:
+    return unicodedata.name(c, "").startswith(("CJK", "IDEOGRAPHIC")) or c in "（）【】《》〈〉「」、，。：；！？"
+
+
+name_chars = st.one_of(st.sampled_from("清河县顺风快递服务部有限公司 　 \t（）()ABCab12-·&."),
+                       st.characters(blacklist_categories=("Cs",)))
+
+
+@given(st.text(name_chars, max_size=30))
+def test_org_name_properties(s: str) -> None:
+    out = v.normalize_org_name(s)
+    if out is None:
+        assert v.clean_text(s) is None
+        return
+    assert v.normalize_org_name(out) == out  # idempotent
+    assert out == out.strip() and "  " not in out
+    for i, c in enumerate(out):
+        if c == " ":
+            assert not _cjk(out[i - 1]) and not _cjk(out[i + 1]), out
+    assert out.replace(" ", "") == v.clean_text(s).replace(" ", "")  # only spaces ever go
+
+
+ascii_word = st.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcxyz0123456789&.-()", min_size=1, max_size=8)
+
+
+@given(st.lists(ascii_word, min_size=1, max_size=5))
+def test_org_name_leaves_ascii_names_single_spaces_alone(words: list[str]) -> None:
+    name = " ".join(words)
+    assert v.normalize_org_name(name) == name
+    assert v.normalize_org_name("  " + "   ".join(words) + "\t") == name
+
+
+@pytest.mark.parametrize(("raw", "expected"), [
+    ("清河县 顺风 快递服务部", "清河县顺风快递服务部"),
+    ("清河县\u3000顺风快递 （ 普通合伙 ）", "清河县顺风快递（普通合伙）"),
+    ("清河县 顺风 (普通合伙)", "清河县顺风(普通合伙)"),
+    ("清河县 第 2 机械厂", "清河县第2机械厂"),
+    ("清河县 ABC 贸易 有限公司", "清河县ABC贸易有限公司"),
+    ("ABC  Trading Co., Ltd.", "ABC Trading Co., Ltd."),
+    ("  ", None),
+])
+def test_org_name_examples(raw: str, expected: str | None) -> None:
+    assert v.normalize_org_name(raw) == expected

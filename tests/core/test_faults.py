@@ -275,7 +275,7 @@ def test_long_strings_refused_with_field_name(db):
 def test_control_characters_removed(db):
     with db.transaction() as s:
         m = create_member(s, {"kind": "enterprise", "enterprise_name": "\x00甲\x07公\x1b司\t有限\u3000 公司\x7f"})
-    assert m.enterprise_name == "甲公司 有限 公司"
+    assert m.enterprise_name == "甲公司有限公司"  # and no space is left beside a Chinese character
 
 
 @pytest.mark.parametrize("name", [

@@ -5,7 +5,6 @@ Windows starts us with a bare file path when a clerk opens a file with the progr
 """
 
 import multiprocessing
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -31,8 +30,7 @@ def _file_argument(argv: list[str]) -> list[str]:
     if not path.is_file():
         return argv
     if _is_package(path):
-        os.environ["CHAMBERDESK_OPEN_PACKAGE"] = str(path)
-        return []
+        return ["--open-package", str(path)]
     if path.suffix.lower() == ".db":
         return ["--db", str(path)]
     if path.suffix.lower() == ".zip":

@@ -95,6 +95,7 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
                 "不带子命令时打开图形界面。")
     p.add_argument("--version", action="version", version=f"chamberdesk {__version__}", help="显示版本号并退出")
     p.add_argument("--db", help="数据文件路径或数据库地址（默认：用户数据文件夹中的 chamberdesk.db）")
+    p.add_argument("--open-package", metavar="数据包", help="打开窗口后在“报表与导出 → 上报数据包”中汇总查看这个数据包（.zip）")
     sub = p.add_subparsers(dest="command", metavar="命令", parser_class=_Parser)
     for name in COMMAND_MODULES if argv is None else _modules_for(argv):
         importlib.import_module(f"chamberdesk.cli.{name}").register(sub)
@@ -210,4 +211,4 @@ def _launch_gui(args: argparse.Namespace) -> int:
             print("图形界面尚未安装，请使用子命令（chamberdesk --help）。", file=sys.stderr)
             return 2
         raise
-    return int(gui.run(db=args.db))
+    return int(gui.run(db=args.db, package=getattr(args, "open_package", None)))

@@ -154,8 +154,10 @@ class Launcher:
             self.show(db)
 
 
-def run(db: str | None = None) -> int:
-    """Entry point of `chamberdesk` without a subcommand; returns the process exit code."""
+def run(db: str | None = None, package: str | None = None) -> int:
+    """Entry point of `chamberdesk` without a subcommand; returns the process exit code.
+
+    `package`: an upward data package the clerk opened with the program, shown in 报表与导出."""
     app = make_app()
     database = choose_start_file(db)
     if database is None:
@@ -165,6 +167,8 @@ def run(db: str | None = None) -> int:
     gc.enable()
     launcher = Launcher()
     launcher.show(database)
+    if package:
+        launcher.window.navigate("reports", {"packages": [Path(package)]})
     code = app.exec()
     # Tear down while Qt is still alive: letting the interpreter's final garbage collection free Qt
     # wrappers after QApplication is gone has crashed the process on exit.

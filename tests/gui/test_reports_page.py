@@ -89,3 +89,21 @@ def test_ledger_page_hands_its_filter_to_the_print_tab(qtbot, ctx) -> None:
     assert page.tabs.currentWidget() is panel and panel.form.currentData() == "ledger"
     assert panel.request().member_filter is flt
     assert "筛选：状态=已退会；查找=建" in panel.filter_label.text()
+
+
+def test_a_package_opened_with_the_program_is_summed_up(qtbot, ctx, tmp_path: Path) -> None:
+    """Windows' 打开方式 on a county's upward package: `chamberdesk --open-package X.zip` lands here."""
+    from chamberdesk.gui.main_window import MainWindow
+    from chamberdesk.io.package import build_package
+
+    year = date.today().year - 1
+    pkg = tmp_path / "清河县上报数据包.zip"
+    build_package(ctx.db, year, pkg)
+    window = MainWindow(ctx.db)
+    qtbot.addWidget(window)
+    window.navigate("reports", {"packages": [pkg]})
+    page = window.page("reports")
+    assert page.tabs.tabText(page.tabs.currentIndex()) == "上报数据包"
+    qtbot.waitUntil(lambda: page.task.done, timeout=30000)
+    assert page.cons_table.rowCount() >= 1
+    assert "清河" in page.cons_table.item(0, 0).text()

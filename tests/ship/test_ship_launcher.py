@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import importlib.util
 import io
-import os
 import sys
 import zipfile
 from pathlib import Path
@@ -20,7 +19,6 @@ def _launcher():
 
 
 def test_double_clicked_files(tmp_path: Path, monkeypatch) -> None:
-    monkeypatch.setenv("CHAMBERDESK_OPEN_PACKAGE", "")  # so the test leaves the variable as it found it
     launcher = _launcher()
     data = tmp_path / "清河县.db"
     data.write_bytes(b"")
@@ -35,9 +33,7 @@ def test_double_clicked_files(tmp_path: Path, monkeypatch) -> None:
     assert launcher._file_argument([str(data)]) == ["--db", str(data)]
     assert launcher._file_argument([str(other)]) == []
     assert launcher._file_argument([str(broken)]) == []
-    assert "CHAMBERDESK_OPEN_PACKAGE" not in os.environ or not os.environ["CHAMBERDESK_OPEN_PACKAGE"]
-    assert launcher._file_argument([str(pkg)]) == []
-    assert os.environ["CHAMBERDESK_OPEN_PACKAGE"] == str(pkg)
+    assert launcher._file_argument([str(pkg)]) == ["--open-package", str(pkg)]
     assert launcher._file_argument(["selfcheck"]) == ["selfcheck"]
     assert launcher._file_argument(["--db", str(data)]) == ["--db", str(data)]
     assert launcher._file_argument([str(tmp_path / "missing.db")]) == [str(tmp_path / "missing.db")]

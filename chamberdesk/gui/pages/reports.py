@@ -55,7 +55,7 @@ class Page(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._import_tab(), "导入")
         self.tabs.addTab(self._export_tab(), "导出")
-        self.tabs.addTab(self._package_tab(), "上报数据包")
+        self._package_tab_index = self.tabs.addTab(self._package_tab(), "上报数据包")
         self.print_panel = PrintPanel(ctx)
         self.tabs.addTab(self.print_panel, "打印")
         title = QLabel(self.TITLE)
@@ -261,7 +261,12 @@ class Page(QWidget):
     # --- page contract ---------------------------------------------------------------------------
     def show_target(self, arg: object) -> None:
         """{"print": form, "member_filter": MemberFilter, "chamber_id": id}: open the 打印 tab set up for it
-        (the 会员台账 page sends its filter so the printed ledger has exactly its rows)."""
+        (the 会员台账 page sends its filter so the printed ledger has exactly its rows);
+        {"packages": [paths]}: open the 上报数据包 tab summing them up (a package opened with the program)."""
+        if isinstance(arg, dict) and arg.get("packages"):
+            self.tabs.setCurrentIndex(self._package_tab_index)
+            self.load_packages([Path(p) for p in arg["packages"]])
+            return
         if not isinstance(arg, dict) or "print" not in arg:
             return
         panel = self.print_panel

@@ -71,6 +71,7 @@ def read_inputs(path: str) -> dict[str, Any]:
 def cmd_check(args: argparse.Namespace) -> int:
     from chamberdesk import rules
     from chamberdesk.cli import open_db
+    from chamberdesk.core import assessments
 
     rubric = rules.load_rubric(args.rubric)
     inputs = read_inputs(args.inputs) if args.inputs else None
@@ -82,16 +83,20 @@ def cmd_check(args: argparse.Namespace) -> int:
     try:
         with db.session() as s:
             targets = [args.target] if args.target and rubric.target == "chamber" else None
-            results = rules.evaluate(s, rubric, args.year, targets, inputs, as_of=as_of)
+            # as the 考评 page shows them: 定稿 results as stored, drafts with their saved inputs
+            current = assessments.current_results(s, rubric, args.year, targets, inputs, as_of=as_of)
     finally:
         db.close()
     if args.json:
         print(json.dumps({"rubric": rubric.id, "version": rubric.version, "year": args.year,
-                          "results": [r.to_public() for r in results]}, ensure_ascii=False))
+                          "results": [{**c.result.to_public(), "finalised": c.finalised} for c in current]},
+                         ensure_ascii=False))
         return 0
     print(f"{rubric.title}（{rubric.id}，版本 {rubric.version}）{args.year}年")
-    for r in results:
-        print(r.summary())
+    for c in current:
+        r = c.result
+        state = "（已定稿）" if c.finalised else ("（草稿）" if c.saved is not None else "")
+        print(r.summary() + state)
         for it in r.items:
             print(f"  [{it.status_label}] {it.explanation}")
     return 0

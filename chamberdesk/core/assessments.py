@@ -7,6 +7,7 @@ inputs and rubric snapshot no longer change, even when the rubric file is edited
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
@@ -97,6 +98,76 @@ def stored_result(a: Assessment) -> Any:
 
 def stored_inputs(a: Assessment) -> dict[str, Any]:
     return json.loads(a.inputs or "{}")
+
+
+def _draft_inputs(a: Assessment | None) -> dict[str, Any]:
+    if a is None:
+        return {}
+    try:
+        got = stored_inputs(a)
+    except ValueError:
+        return {}
+    return got if isinstance(got, dict) else {}
+
+
+# the verdict of a whole assessment, in every view (page, 考评表, export, check)
+VERDICT_LABELS = {True: "通过", False: "未通过", None: "尚待填写"}
+
+
+def verdict_label(passed: bool | None) -> str:
+    return VERDICT_LABELS[passed]
+
+
+@dataclass
+class Current:
+    """One target's assessment as every view shows it (see current_results)."""
+
+    result: Any  # rules.TargetResult
+    saved: Assessment | None
+    rubric: Any  # the rubric the result was made with: the snapshot when finalised
+
+    @property
+    def finalised(self) -> bool:
+        return bool(self.saved is not None and self.saved.finalised)
+
+
+def current_results(session: Session, rubric: Any, year: int, targets: list[Any] | None = None,
+                    inputs: dict[str, Any] | None = None, *, as_of: date | None = None,
+                    unsaved: dict[int | None, dict[str, Any]] | None = None) -> list[Current]:
+    """The one rule for what an assessment shows, used by the 考评 page, the 考评表, `check` and the export:
+    a finalised (定稿) assessment shows its stored result; any other target is evaluated with its saved
+    draft inputs.
+
+    `inputs` (keyed like rules.evaluate's: target name, chamber id, 本级工商联 or "*") is laid over the
+    draft item by item; `unsaved` (target key → inputs) stands in place of a target's draft, as the
+    page's edits not yet saved do. Neither changes a finalised result.
+    """
+    from chamberdesk.rules.engine import FEDERATION_KEYS, evaluate, normalise_inputs, resolve_targets
+
+    tlist = resolve_targets(session, rubric, targets)
+    saved: dict[int | None, Assessment] = {}
+    for a in sorted(list_assessments(session, rubric_id=rubric.id, year=year), key=lambda a: a.id or 0):
+        saved.setdefault(a.chamber_id, a)  # the first, as get_assessment reads it
+    given = normalise_inputs(inputs, tlist)
+    raw: dict[Any, dict[str, Any]] = {}
+    for t in tlist:
+        mine = dict(unsaved[t.key]) if unsaved is not None and t.key in unsaved else _draft_inputs(saved.get(t.key))
+        mine.update(given.get(t.key, {}))
+        if mine:
+            raw[FEDERATION_KEYS[0] if t.key is None else t.key] = mine
+    live = evaluate(session, rubric, year, tlist, raw or None, as_of=as_of)
+    out = []
+    for r in live:
+        a = saved.get(r.chamber_id)
+        if a is None or not a.finalised:
+            out.append(Current(r, a, rubric))
+            continue
+        try:
+            made_with = rubric_of(a) if a.rubric_snapshot else rubric
+        except ChamberDeskError:
+            made_with = rubric  # a snapshot the loader no longer reads: the stored result still stands
+        out.append(Current(stored_result(a), a, made_with))
+    return out
 
 
 def rubric_of(a: Assessment) -> Any:

@@ -533,21 +533,24 @@ def export_work_summary(db: Database, out: Path | str, year: int) -> int:
 def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int) -> int:
     """Assessment results for one rubric and year: one row per target, then each item's status."""
     from chamberdesk import rules
+    from chamberdesk.core.assessments import current_results, verdict_label
 
     with db.session() as s:
         rub = rules.load_rubric(rubric_id)
-        results = rules.evaluate(s, rub, year)
+        # as the 考评 page shows them: 定稿 results as stored, drafts with their saved inputs
+        current = current_results(s, rub, year)
         items = [it for it in rub.items]
-        head = ["序号", "考评对象", "得分", "等次", "是否通过", "一票否决"] + [it.title[:16] for it in items]
+        head = ["序号", "考评对象", "得分", "等次", "是否通过", "一票否决", "考评状态"] + [it.title[:16] for it in items]
         w = FormWriter(f"{year}年度{rub.title}考评结果", head, unit_line=unit_line(s, f"标准版本：{rub.version}"),
-                       widths=[5, 22, 8, 10, 8, 20] + [10] * len(items), formats=[None, None, "float"])
-        for i, r in enumerate(results, 1):
+                       widths=[5, 22, 8, 10, 8, 20, 8] + [10] * len(items), formats=[None, None, "float"])
+        for i, c in enumerate(current, 1):
+            r = c.result
             st = {it.id: it.status_label for it in r.items}
-            w.row([i, r.target, None if r.score is None else round(r.score, 2), r.grade,
-                   {True: "通过", False: "未通过", None: "待填写"}[r.passed], "；".join(r.veto_reasons) or "否",
-                   *[st.get(it.id, "") for it in items]])
+            state = "已定稿" if c.finalised else ("草稿" if c.saved is not None else "未保存")
+            w.row([i, r.target, None if r.score is None else round(r.score, 2), r.grade, verdict_label(r.passed),
+                   "；".join(r.veto_reasons) or "否", state, *[st.get(it.id, "") for it in items]])
     w.save(out)
-    return len(results)
+    return len(current)
 
 
 __all__ = ["EXPORT_KINDS", "export_activities", "export_assessments", "export_chambers", "export_meetings",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -10,8 +9,9 @@ from typing import TYPE_CHECKING, Any
 from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
-from sqlmodel import Session, select
+from sqlmodel import Session
 
+from chamberdesk.core.assessments import verdict_label
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.models import Assessment
 from chamberdesk.io.pdf.layout import (
@@ -118,15 +118,9 @@ def form_title(rubric_title: str, selfcheck: bool) -> str:
     return t + word
 
 
-def _saved(session: Session, rubric_id: str, year: int) -> dict[int | None, Assessment]:
-    """The latest saved assessment per target: its inputs (attested values, scores) and assessor."""
-    rows = session.exec(select(Assessment).where(Assessment.rubric_id == rubric_id, Assessment.year == year)
-                        .order_by(Assessment.id)).all()
-    return {a.chamber_id: a for a in rows}
-
-
 def units(session: Session, req: PrintRequest, today: date) -> list[tuple[str, Callable[..., list[Flowable]]]]:
     from chamberdesk import rules
+    from chamberdesk.core.assessments import current_results
 
     rubric = rules.load_rubric(req.rubric_id or "")
     selfcheck = req.form == "selfcheck"
@@ -136,24 +130,18 @@ def units(session: Session, req: PrintRequest, today: date) -> list[tuple[str, C
         targets = None if rubric.target == "federation" else []
     else:
         targets = req.targets
-    saved = _saved(session, rubric.id, year)
-    inputs: dict[Any, Any] = {}
-    for cid, a in saved.items():
-        try:
-            got = json.loads(a.inputs or "{}")
-        except ValueError:
-            got = {}
-        if got:
-            inputs[cid if cid is not None else "本级工商联"] = got
-    results = rules.evaluate(session, rubric, year, targets, inputs or None, as_of=today)
+    # as the 考评 page shows them: 定稿 results (and the rubric they were made with) as stored,
+    # drafts with their saved inputs
+    current = current_results(session, rubric, year, targets, as_of=today)
     title = form_title(rubric.title, selfcheck)
+    fed_name = _fed_name(session)
     out = []
-    for res in results:
-        a = saved.get(res.chamber_id)
+    for c in current:
+        res = c.result
         out.append((f"{year}年度{res.target}{title}",
-                    lambda st, w, on, res=res, a=a: assessment_story(
-                        st, w, rubric, res, year=year, selfcheck=selfcheck, blank=req.blank and selfcheck,
-                        saved=a, on_form=on, federation_name=_fed_name(session))))
+                    lambda st, w, on, res=res, c=c: assessment_story(
+                        st, w, c.rubric, res, year=year, selfcheck=selfcheck, blank=req.blank and selfcheck,
+                        saved=c.saved, on_form=on, federation_name=fed_name)))
     return out
 
 
@@ -252,7 +240,7 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
         table,
     ]
     story += _veto_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck)
-    story += _total_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck, saved=saved)
+    conclusion = _total_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck, saved=saved)
     if selfcheck:
         sign = signature_block(st, width, ["填报人", "负责人"], seal=f"{res.target}（盖章）")
         lead = "本单位对以上自查情况的真实性负责。"
@@ -266,13 +254,33 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
                     colWidths=[22 * mm, width - 22 * mm], rowHeights=[24 * mm],
                     style=grid_style(st, ("BACKGROUND", (0, 0), (0, 0), HEAD_BG), ("VALIGN", (1, 0), (1, 0), "TOP"),
                                      head_rows=0))
-    story += [CondPageBreak(70 * mm), Spacer(1, 4 * mm), opinion, Spacer(1, 6 * mm)]
-    tail: list[Flowable] = []
+    # the conclusion, the opinion and the signatures move as one: a signed and sealed page always
+    # carries the result it signs for
+    tail: list[Flowable] = [*conclusion, Spacer(1, 4 * mm), opinion, Spacer(1, 6 * mm)]
     if lead and selfcheck:
         tail.append(st.p(lead, st.body))
     tail.append(sign)
     story.append(KeepTogether(tail))
     return story
+
+
+def _pass_rule(rubric: Rubric, res: TargetResult, blank: bool) -> str:
+    """What 通过 means for an all-pass rubric, and (filled in) how the items stand."""
+    named = "、".join(f"“{b.grade}”" for b in rubric.bands)
+    rule = f"全部{len(res.items)}项考评条目达标（不适用的除外）为通过" + (f"，评定为{named}" if named else "") + "；有一项未达标即为未通过"
+    if rubric.vetoes:
+        rule += "，有一票否决事项的不予通过"
+    if blank:
+        return rule + "。"
+    c = res.counts
+    counts = f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项"
+    if c["not_applicable"]:
+        counts += f"、不适用{c['not_applicable']}项"
+    fails = [it.title.split("：")[0] for it in res.items if it.status == "fail"]
+    if fails:
+        shown = "；".join(fails[:3]) + ("等" if len(fails) > 3 else "")
+        counts += f"。未达标：{shown}"
+    return f"{rule}。系统核算：{counts}。"
 
 
 def _unit_line(st: Styles, width: float, word: str, target: str, year: int, rubric: Rubric) -> Table:
@@ -336,10 +344,14 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
         rows.append([st.p("合计", st.head), fmt_num(res.max_score),
                      *([] if blank else [show(res.score if res.complete else None)]), ""])
         fractions = [0.34, 0.22, 0.22, 0.22] if not blank else [0.34, 0.33, 0.33]
+    # the verdict in the words the 考评 page uses (通过／未通过), not an item's 达标／未达标
     grade = "" if blank or (not res.complete and not res.vetoed) else \
-        (res.grade or ("一票否决，不予评定" if res.vetoed else ("达标" if res.passed else "未达等次")))
+        (res.grade or ("一票否决，不予评定" if res.vetoed else
+                       verdict_label(res.passed) + ("（未达等次）" if rubric.bands and res.passed is False else "")))
     if rubric.mode == "all_pass":
-        grade = "" if blank or res.passed is None else ("达标" if res.passed else "未达标")
+        grade = "" if blank or res.passed is None else verdict_label(res.passed)
+        if res.grade and res.passed:
+            grade += f"（{res.grade}）"
     bands = "；".join(
         b.grade + (f"：{fmt_num(b.min)}分及以上" if b.min is not None else "") +
         (f"、{fmt_num(b.below)}分以下" if b.below is not None else "") for b in rubric.bands)
@@ -361,7 +373,7 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
         trows: list[list[Any]] = []
         if not blank:
             trows.append([st.p("系统核算", st.head), st.p(grade, st.cell_c)])
-        trows += [[st.p(conclusion, st.head), ""], [st.p("说明", st.head), st.p(bands, st.small)]]
+        trows += [[st.p(conclusion, st.head), ""], [st.p("说明", st.head), st.p(_pass_rule(rubric, res, blank), st.small)]]
         heights = [None] * len(trows)
         heights[len(trows) - 2] = 12 * mm
         t = Table(trows, colWidths=[width * 0.34, width * 0.66], rowHeights=heights,
@@ -369,4 +381,4 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
     heading = "综合得分与等次" if rubric.mode != "all_pass" else "考评结论"
     if selfcheck:
         heading = "自查得分" if rubric.mode != "all_pass" else "自查结论"
-    return [CondPageBreak(45 * mm), KeepTogether([st.p(f"{cn_index(n)}、{heading}", st.section), t])]
+    return [st.p(f"{cn_index(n)}、{heading}", st.section), t]

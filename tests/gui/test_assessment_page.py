@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -93,7 +94,14 @@ def test_matrix_filter_and_export(qtbot, ctx, tmp_path):
     assert any("第三季度无会员活动" in (r[4] or "") for r in wb["说明"].iter_rows(values_only=True))
 
 
-def test_federation_rubric_and_scores(qtbot, ctx):
+def test_federation_rubric_and_scores(qtbot, ctx, monkeypatch):
+    asked: list[str] = []
+
+    def discard(_parent, _title, text, *a, **k):
+        asked.append(text)
+        return QMessageBox.StandardButton.Discard
+
+    monkeypatch.setattr(QMessageBox, "question", discard)
     page = Page(ctx)
     qtbot.addWidget(page)
     page.rubric_box.setCurrentIndex(page.rubric_box.findData("tongzhou-kaoping"))
@@ -103,6 +111,7 @@ def test_federation_rubric_and_scores(qtbot, ctx):
     qtbot.waitUntil(lambda: page.result.item("democratic").status == "pass", timeout=3000)
     assert page.result.parts["democratic"] == 88
     page.rubric_box.setCurrentIndex(page.rubric_box.findData("wuge-quebao"))
+    assert len(asked) == 1 and "尚未保存" in asked[0]  # the 88 was not saved: asked, then dropped
     assert page.target_box.count() == 1 and page.target_box.currentText().startswith("清河县")
     assert page.result.target_type == "federation"
     # rows that take no input keep no editor from the previous rubric
@@ -163,3 +172,79 @@ def test_matrix_headings_are_short_and_unique(qtbot, ctx):
     name = page.target_box.currentText()
     assert page.target_box.toolTip() == name
     assert page.target_box.width() >= page.target_box.fontMetrics().horizontalAdvance(name)
+
+
+def test_adding_evidence_keeps_the_unsaved_inputs(qtbot, ctx, tmp_path):
+    """添加凭证… (and any change announced from elsewhere) refreshes the results without losing what the
+    clerk has filled in but not yet saved."""
+    page = open_page(qtbot, ctx, target="餐饮业商会")
+    page.show()  # only a shown page follows data_changed
+    qtbot.waitExposed(page)
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+    qtbot.waitUntil(lambda: page.result.item("archive_central").status == "pass", timeout=3000)
+    assert "未保存的修改" in page.state_label.text()
+
+    scan = tmp_path / "签到表.jpg"
+    scan.write_bytes(b"\xff\xd8\xff\xe0 test")
+    page.table.selectRow(row_of(page, "finance_archived"))
+    page.evidence_button.setEnabled(True)
+    page.add_evidence(str(scan))
+    assert page.inputs == {"archive_central": True}
+    assert page.input_widget("archive_central").currentText() == "是"
+    assert page.result.item("archive_central").status == "pass"
+    assert "签到表.jpg" in page.result.item("finance_archived").evidence
+
+    ctx.data_changed.emit("member")  # a record changed on another page
+    assert page.inputs == {"archive_central": True}
+    assert page.input_widget("archive_central").currentText() == "是"
+
+    page.save_button.click()
+    with ctx.db.session() as s:
+        a = assessments.get_assessment(s, "wuyou-wuhao", page.year_box.currentData(), page.result.chamber_id)
+        assert assessments.stored_inputs(a) == {"archive_central": True}
+    assert "未保存" not in page.state_label.text()
+
+
+def test_changing_target_with_unsaved_inputs_offers_to_save_them(qtbot, ctx, monkeypatch):
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+    page = open_page(qtbot, ctx, target="餐饮业商会")
+    year = page.year_box.currentData()
+    cid = page.result.chamber_id
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))  # no wait: the pending recalculation is brought up to date
+    page.target_box.setCurrentIndex(page.target_box.findText("城关镇商会"))
+    assert page.result.target == "城关镇商会" and page.inputs == {}
+    with ctx.db.session() as s:
+        a = assessments.get_assessment(s, "wuyou-wuhao", year, cid)
+        assert assessments.stored_inputs(a) == {"archive_central": True}
+        assert assessments.stored_result(a).item("archive_central").status == "pass"
+    page.target_box.setCurrentIndex(page.target_box.findText("餐饮业商会"))
+    assert page.input_widget("archive_central").currentText() == "是"
+    assert page.may_close()
+
+
+def test_ctrl_p_prints_the_chosen_assessment_form(qtbot, ctx):
+    from pypdf import PdfReader
+
+    from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
+
+    page = open_page(qtbot, ctx, target="餐饮业商会")
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+    page.save_button.click()
+    page.print_current()
+    qtbot.waitUntil(lambda: getattr(page, "preview", None) is not None, timeout=60000)
+    dlg = page.preview
+    assert isinstance(dlg, PrintPreviewDialog)
+    year = page.year_box.currentData()
+    assert dlg.suggested_name.startswith(f"{year}年度餐饮业商会") and dlg.suggested_name.endswith("考评表.pdf")
+    pages = [p.extract_text() for p in PdfReader(dlg.pdf_path).pages]
+    dlg.close()
+    text = "".join(pages)
+    assert "餐饮业商会" in text and f"{year}" in text and "城关镇商会" not in text
+    # the form reads the saved draft, like the page: its verdict in the page's words
+    verdict = assessments.verdict_label(page.result.passed)
+    assert re.search(r"系统核算\s*" + verdict, pages[-1])
+    # the signatures share their page with the conclusion
+    assert "考评结论" in pages[-1] and "考评人" in pages[-1]

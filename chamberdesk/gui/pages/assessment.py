@@ -57,6 +57,8 @@ class Page(QWidget):
         self.result: rules.TargetResult | None = None
         self.last_year: rules.TargetResult | None = None
         self.inputs: dict[str, Any] = {}
+        self._dirty = False  # inputs edited since they were loaded or saved
+        self._shown: tuple[str, int, int | None] | None = None  # (rubric id, year, target key) of self.inputs
         self.assessment = None  # the stored Assessment row for the current choice, if any
         self.matrix_results: list[rules.TargetResult] = []
         self._loading = False
@@ -123,10 +125,13 @@ class Page(QWidget):
         self.final_button.clicked.connect(self.finalise)
         self.evidence_button = QPushButton("添加凭证…")
         self.evidence_button.clicked.connect(self.add_evidence)
+        self.print_button = QPushButton("打印考评表…")
+        self.print_button.setToolTip("打印当前细则、年度和对象的考评表（Ctrl+P）")
+        self.print_button.clicked.connect(self.print_current)
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.state_label)
-        for b in (self.evidence_button, self.save_button, self.final_button):
+        for b in (self.evidence_button, self.save_button, self.final_button, self.print_button):
             bar.addWidget(b)
 
         self.table = QTableWidget(0, len(COLS))
@@ -202,20 +207,74 @@ class Page(QWidget):
             self.ctx.status_message.emit(str(e))
         self._rubric_changed()
 
-    def save(self) -> None:
+    def save(self) -> bool:
         if self.result is None or self.rubric is None:
-            return
+            return False
+        self._flush_recalc()
         try:
             with self.ctx.db.transaction() as s:
                 self.assessment = assessments.save_assessment(s, self.rubric, self.result, self.inputs)
         except ChamberDeskError as exc:
             QMessageBox.warning(self, "保存考评", str(exc))
-            return
+            return False
+        self._dirty = False
         self.ctx.data_changed.emit("assessment")
         self.ctx.status_message.emit(f"已保存“{self.result.target}”{self.result.year}年考评草稿")
         self._show_state()
+        return True
+
+    def print_current(self) -> None:
+        """Ctrl+P: the 考评表 of the rubric, year and target chosen, in the print preview."""
+        from chamberdesk.gui.pages.print_panel import preview_form
+        from chamberdesk.io.pdf.assessment import form_title
+        from chamberdesk.io.pdf.jobs import PrintRequest
+
+        if self.rubric is None or self.target_box.count() == 0:
+            return
+        year = self.year_box.currentData()
+        if not self.rubric.applies_to_year(year):
+            QMessageBox.information(self, "打印考评表", f"“{self.rubric.title}”不适用于{year}年。")
+            return
+        if self._dirty and not self.locked:
+            # the form is made from what is stored, as every other view reads it
+            Btn = QMessageBox.StandardButton
+            ask = QMessageBox.question(self, "打印考评表", "考评表按已保存的草稿生成，当前的填报和评分尚未保存。\n"
+                                       "先保存为草稿再打印吗？", Btn.Save | Btn.Ignore | Btn.Cancel, Btn.Save)
+            if ask == Btn.Cancel or (ask == Btn.Save and not self.save()):
+                return
+        key = self._key()
+        req = PrintRequest(form="assessment", rubric_id=self.rubric.id, year=year,
+                           targets=None if key is None else [key], federation=key is None)
+        preview_form(self, self.ctx, req, f"{year}年度{self.target_box.currentText()}{form_title(self.rubric.title, False)}")
+
+    def _flush_recalc(self) -> None:
+        """An input changed moments ago: bring the result up to date before it is saved or printed."""
+        if self._recalc.isActive():
+            self._recalc.stop()
+            self.recompute()
+
+    def _offer_save(self, cancellable: bool = False) -> bool:
+        """Before another choice replaces the unsaved 填报/评分: save them as the draft or drop them, as the
+        clerk says. False when the clerk cancels (only offered where it can be undone: closing)."""
+        if not self._dirty or self.locked or self.result is None:
+            self._dirty = False
+            return True
+        res = self.result
+        Btn = QMessageBox.StandardButton
+        ask = QMessageBox.question(self, "考评", f"“{res.target}”{res.year}年考评的填报和评分尚未保存。\n保存为草稿吗？",
+                                   Btn.Save | Btn.Discard | (Btn.Cancel if cancellable else Btn.NoButton), Btn.Save)
+        if ask == Btn.Cancel:
+            return False
+        if ask == Btn.Save and not self.save() and cancellable:
+            return False
+        self._dirty = False
+        return True
+
+    def may_close(self) -> bool:
+        return self._offer_save(cancellable=True)
 
     def _data_changed(self, table: str) -> None:
+        # evidence or ledger records changed elsewhere: the results follow, the clerk's unsaved inputs stay
         if table != "assessment" and self.isVisible():
             self.load_target()
 
@@ -227,6 +286,8 @@ class Page(QWidget):
         rid = self.rubric_box.currentData()
         if not rid:
             return
+        if self.rubric is not None and rid != self.rubric.id:
+            self._offer_save()
         try:
             self.rubric = rules.load_rubric(rid)
         except ChamberDeskError as exc:
@@ -254,7 +315,11 @@ class Page(QWidget):
             return
         year = self.year_box.currentData()
         key = self._key()
+        choice = (self.rubric.id, year, key)
+        if choice != self._shown:
+            self._offer_save()  # another target or year: the edits belong to the one shown so far
         if not self.rubric.applies_to_year(year):
+            self._shown, self._dirty, self.inputs = None, False, {}
             self.result = None
             self.table.setRowCount(0)
             self.summary.setText(f"<span style='color:{WARN}'>“{html.escape(self.rubric.title)}”适用于"
@@ -263,38 +328,37 @@ class Page(QWidget):
             return
         with self.ctx.db.session() as s:
             self.assessment = assessments.get_assessment(s, self.rubric.id, year, key)
-            self.inputs = assessments.stored_inputs(self.assessment) if self.assessment else {}
+            keep = self._dirty and choice == self._shown and not self.locked
+            if self._dirty and not keep:
+                self.ctx.status_message.emit("该考评已在别处定稿，未保存的填报未能保留")
+            if not keep:
+                # a refresh of the same choice (evidence added, records changed) keeps what the clerk typed
+                self.inputs = assessments.stored_inputs(self.assessment) if self.assessment else {}
+                self._dirty = False
+            self._shown = choice
             self.last_year = self._last_year(s, year - 1, key)
-        if self.assessment is not None and self.assessment.finalised:
-            self.result = assessments.stored_result(self.assessment)
-            self._fill_checklist()
-        else:
-            self.recompute()
+        self.recompute()
         if self.tabs.currentIndex() == 1:
             self.compute_matrix()
 
     def _last_year(self, s, year: int, key: int | None) -> rules.TargetResult | None:
         if self.rubric is None or not self.rubric.applies_to_year(year):
             return None
-        prev = assessments.get_assessment(s, self.rubric.id, year, key)
-        if prev is not None and prev.finalised:
-            return assessments.stored_result(prev)
-        inputs = assessments.stored_inputs(prev) if prev else {}
         try:
-            return rules.evaluate(s, self.rubric, year, None if key is None else [key], {"*": inputs})[0]
+            return assessments.current_results(s, self.rubric, year, None if key is None else [key])[0].result
         except ChamberDeskError:
             return None
 
     def recompute(self) -> None:
-        if self.rubric is None or self.target_box.count() == 0:
+        # the choice the inputs belong to, not the boxes: they may already show the next one
+        if self.rubric is None or self._shown is None or self._shown[0] != self.rubric.id:
             return
-        if self.assessment is not None and self.assessment.finalised:
-            return
-        year = self.year_box.currentData()
-        key = self._key()
+        _rid, year, key = self._shown
         try:
             with self.ctx.db.session() as s:
-                self.result = rules.evaluate(s, self.rubric, year, None if key is None else [key], {"*": self.inputs})[0]
+                # the same rule as the 考评表, `check` and the export: 定稿 as stored, else these inputs
+                self.result = assessments.current_results(s, self.rubric, year, None if key is None else [key],
+                                                          unsaved={key: self.inputs})[0].result
         except ChamberDeskError as exc:
             self.summary.setText(f"<span style='color:{ERROR}'>{html.escape(str(exc))}</span>")
             return
@@ -408,15 +472,16 @@ class Page(QWidget):
             self.inputs[item_id] = {"value": value, "evidence": evidence_names}
         else:
             self.inputs[item_id] = value
+        self._dirty = True
         self._recalc.start()
 
     def _show_summary(self) -> None:
         res = self.result
         if res is None:
             return
-        verdict = {True: ("通过", OK), False: ("未通过", ERROR), None: ("尚待填写", WARN)}[res.passed]
+        colour = {True: OK, False: ERROR, None: WARN}[res.passed]
         bits = [f"<b style='font-size:13pt'>{html.escape(res.target)}</b> {res.year}年 "
-                f"<b style='color:{verdict[1]}'>{verdict[0]}</b>"]
+                f"<b style='color:{colour}'>{assessments.verdict_label(res.passed)}</b>"]
         if res.score is not None:
             bits.append(f"得分 <b>{rules.show_value(round(res.score, 2))}</b>"
                         + (f" / {rules.show_value(res.max_score)}" if res.max_score else ""))
@@ -451,6 +516,8 @@ class Page(QWidget):
             self.state_label.setText(f"已定稿 {when}（细则版本 {a.rubric_version}）")
         else:
             self.state_label.setText(f"草稿（{a.assessed_on or ''}）")
+        if self._dirty and not locked:
+            self.state_label.setText(self.state_label.text() + " · 有未保存的修改")
         usable = self.result is not None and not locked
         guard_edit(self.ctx.db, self.save_button, self.final_button, self.evidence_button, enabled=usable)
         guard_edit(self.ctx.db, self.copy_button)
@@ -526,6 +593,7 @@ class Page(QWidget):
     def finalise(self) -> None:
         if self.result is None or self.rubric is None:
             return
+        self._flush_recalc()
         if not self.result.complete:
             QMessageBox.information(self, "定稿", f"尚有{self.result.counts['needs_input']}项待填写，填写后才能定稿。")
             return
@@ -540,6 +608,7 @@ class Page(QWidget):
         except ChamberDeskError as exc:
             QMessageBox.warning(self, "定稿", str(exc))
             return
+        self._dirty = False
         self.ctx.data_changed.emit("assessment")
         self.ctx.status_message.emit(f"“{self.result.target}”{self.result.year}年考评已定稿")
         self._fill_checklist()
@@ -560,15 +629,12 @@ class Page(QWidget):
             self.matrix_note.setText(f"本细则不适用于{year}年")
             self._fill_matrix()
             return
+        # the edits on 逐项核对 count for the target shown there, saved or not
+        unsaved = {self._shown[2]: self.inputs} if self._dirty and self._shown and self._shown[:2] == (self.rubric.id, year) else None
         with self.ctx.db.session() as s:
-            stored = assessments.list_assessments(s, rubric_id=self.rubric.id, year=year)
-            targets = rules.resolve_targets(s, self.rubric)
-            names = {t.key: t.name for t in targets}
-            inputs = {names[a.chamber_id]: assessments.stored_inputs(a) for a in stored if a.chamber_id in names}
-            live = rules.evaluate(s, self.rubric, year, None, inputs)
-        final = {a.chamber_id: assessments.stored_result(a) for a in stored if a.finalised}
-        self.matrix_results = [final.get(r.chamber_id, r) for r in live]
-        self.matrix_note.setText(f"共{len(live)}个对象，其中已定稿{len([r for r in live if r.chamber_id in final])}个")
+            current = assessments.current_results(s, self.rubric, year, unsaved=unsaved)
+        self.matrix_results = [c.result for c in current]
+        self.matrix_note.setText(f"共{len(current)}个对象，其中已定稿{len([c for c in current if c.finalised])}个")
         self._fill_matrix()
 
     def matrix_view(self) -> tuple[list[str], list[tuple[str, list[str]]], list[rules.TargetResult]]:
@@ -584,7 +650,7 @@ class Page(QWidget):
         heads = ["结论", "得分", "等级"] + [items[c].title for c in cols]
         rows = []
         for r in results:
-            verdict = {True: "通过", False: "未通过", None: "待填写"}[r.passed] + ("（否决）" if r.vetoed else "")
+            verdict = assessments.verdict_label(r.passed) + ("（否决）" if r.vetoed else "")
             score = "" if r.score is None else rules.show_value(round(r.score, 2))
             rows.append((r.target, [verdict, score, r.grade or ""] + [r.items[c].status_label for c in cols]))
         return heads, rows, results

@@ -159,14 +159,18 @@ def current_results(session: Session, rubric: Any, year: int, targets: list[Any]
     out = []
     for r in live:
         a = saved.get(r.chamber_id)
-        if a is None or not a.finalised:
+        try:
+            kept = stored_result(a) if a is not None and a.finalised else None
+        except (ValueError, TypeError):
+            kept = None  # a finalised record without a readable result: its saved inputs still count
+        if kept is None:
             out.append(Current(r, a, rubric))
             continue
         try:
             made_with = rubric_of(a) if a.rubric_snapshot else rubric
         except ChamberDeskError:
             made_with = rubric  # a snapshot the loader no longer reads: the stored result still stands
-        out.append(Current(stored_result(a), a, made_with))
+        out.append(Current(kept, a, made_with))
     return out
 
 

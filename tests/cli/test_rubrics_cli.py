@@ -42,7 +42,7 @@ def test_check_round_trip_on_demo(capsys, demo_path, tmp_path):
     assert (data["rubric"], data["year"]) == ("wuyou-wuhao", 2025)
     assert len(data["results"]) == 12
     for r in data["results"]:
-        assert set(r) == {"target", "passed", "score", "grade", "vetoed", "items"}
+        assert set(r) == {"target", "passed", "score", "grade", "vetoed", "items", "finalised"}
         for it in r["items"]:
             assert set(it) == {"id", "title", "status", "value", "threshold", "explanation"}
             assert it["status"] in {"pass", "fail", "needs_input", "not_applicable"}

@@ -517,7 +517,7 @@ class Page(QWidget):
         else:
             self.state_label.setText(f"草稿（{a.assessed_on or ''}）")
         if self._dirty and not locked:
-            self.state_label.setText(self.state_label.text() + " · 有未保存的修改")
+            self.state_label.setText("有未保存的修改" if a is None else self.state_label.text() + " · 有未保存的修改")
         usable = self.result is not None and not locked
         guard_edit(self.ctx.db, self.save_button, self.final_button, self.evidence_button, enabled=usable)
         guard_edit(self.ctx.db, self.copy_button)

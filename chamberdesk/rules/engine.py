@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
+from chamberdesk.core.assessments import verdict_label
 from chamberdesk.core.choices import ChamberKind, ChamberStatus
 from chamberdesk.core.errors import ChamberDeskError, NotFound
 from chamberdesk.core.models import Assessment, Chamber, Evidence, EvidenceLink, Federation
@@ -100,8 +101,7 @@ class TargetResult:
             bits.append(self.grade)
         c = self.counts
         bits.append(f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项")
-        verdict = {True: "通过", False: "未通过", None: "尚待填写"}[self.passed]
-        return f"{self.target}：{verdict}（{'，'.join(bits)}）"
+        return f"{self.target}：{verdict_label(self.passed)}（{'，'.join(bits)}）"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

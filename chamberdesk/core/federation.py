@@ -25,7 +25,7 @@ PROVINCE_CODES = frozenset(["11", "12", "13", "14", "15", "21", "22", "23", "31"
 
 def validate_federation(data: dict[str, Any]) -> dict[str, Any]:
     c = Checker(data, FEDERATION_LABELS)
-    c.text("name", required=True, max_len=100)
+    c.org_name("name", required=True, max_len=100)
     c.text("region_name", max_len=50)
     code = str(c.data.get("region_code") or "").strip()
     if code and not re.fullmatch(r"[0-9]{6}", code):

@@ -388,8 +388,29 @@ class MainWindow(QMainWindow):
         self._switching = True
         self.close()
 
+    def _stop_tasks(self) -> bool:
+        """A print, export or import still running: ask, then cancel it and wait until its thread has
+        stopped — closing the database under it would fail it half-way."""
+        from chamberdesk.gui import workers
+
+        if not workers.running_tasks():
+            return True
+        box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE, "任务进行中，是否取消并退出？",
+                          QMessageBox.StandardButton.NoButton, self)
+        quit_btn = box.addButton("取消任务并退出", QMessageBox.ButtonRole.AcceptRole)
+        keep_btn = box.addButton("继续任务", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep_btn)
+        box.exec()
+        if box.clickedButton() is not quit_btn:
+            return False
+        self.statusBar().showMessage("正在取消任务…")
+        if not workers.stop_all(60000):
+            QMessageBox.warning(self, APP_TITLE, "任务未能及时停止，请稍候再关闭。")
+            return False
+        return True
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        if not self._pages_may_close():
+        if not self._pages_may_close() or not self._stop_tasks():
             event.ignore()
             return
         self.save_layout()

@@ -30,6 +30,8 @@ API
       `min_duration_ms`, so quick tasks do not flash a dialog.
   Task: `.done` (bool), `.result`, `.error`, `.cancel()`, `.finished` signal (emitted on the GUI thread
   after the callbacks), `.wait(timeout_ms)` for tests and shutdown.
+  running_tasks() -> list[Task]; stop_all(timeout_ms) -> bool: cancels every task, drops their callbacks
+  and waits until their threads have left `fn` — the main window calls it before closing the database.
 """
 
 from __future__ import annotations
@@ -65,7 +67,16 @@ class Progress:
             raise Cancelled()
 
     def report(self, done: int, total: int = 0, text: str = "") -> None:
-        self._task._progressed.emit(int(done), int(total), str(text))
+        if self._task._detached:  # the window is closing: nobody is listening any more
+            return
+        _emit(self._task._progressed, int(done), int(total), str(text))
+
+
+def _emit(signal, *args) -> None:
+    try:
+        signal.emit(*args)
+    except RuntimeError:  # the Task's Qt object is gone (the application is shutting down): drop it
+        pass
 
 
 class _Runnable(QRunnable):
@@ -77,14 +88,19 @@ class _Runnable(QRunnable):
     def run(self) -> None:
         t = self.task
         try:
-            result = t._fn(t.progress)
-        except Cancelled:
-            t._finished_in_thread.emit("cancelled", None)
-        except BaseException as exc:  # the GUI thread decides how to show it
-            exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
-            t._finished_in_thread.emit("error", exc)
-        else:
-            t._finished_in_thread.emit("ok", result)
+            try:
+                result = t._fn(t.progress)
+            except Cancelled:
+                outcome, payload = "cancelled", None
+            except BaseException as exc:  # the GUI thread decides how to show it
+                exc.__traceback_text__ = traceback.format_exc()  # type: ignore[attr-defined]
+                outcome, payload = "error", exc
+            else:
+                outcome, payload = "ok", result
+            if not t._detached:
+                _emit(t._finished_in_thread, outcome, payload)
+        finally:
+            t._thread_done.set()
 
 
 _ACTIVE: set[Task] = set()  # keeps running tasks (and their signal objects) alive
@@ -112,6 +128,8 @@ class Task(QObject):
         self.error: BaseException | None = None
         self.was_cancelled = False
         self._event = threading.Event()
+        self._thread_done = threading.Event()  # set by the worker thread once `fn` has returned
+        self._detached = False  # set by stop_all(): the result goes nowhere, no callback runs
         self.dialog: QProgressDialog | None = None
         if show_progress:
             dlg = QProgressDialog(label or f"{title}…", "取消" if cancellable else "", 0, 0, parent_widget)
@@ -147,6 +165,16 @@ class Task(QObject):
             self._event.wait(0.01)
         return self.done
 
+    def detach(self) -> None:
+        """Cancel and forget: no callback runs and no dialog is shown, whatever the thread still does."""
+        self._detached = True
+        self.cancel()
+        dlg, self.dialog = self.dialog, None
+        if dlg is not None:
+            dlg.canceled.disconnect(self.cancel)
+            dlg.close()
+            dlg.deleteLater()
+
     @Slot(int, int, str)
     def _on_progress(self, done: int, total: int, text: str) -> None:
         dlg = self.dialog
@@ -164,6 +192,8 @@ class Task(QObject):
 
     @Slot(str, object)
     def _on_finished(self, outcome: str, payload: object) -> None:
+        if self._detached or self.done:
+            return
         dlg, self.dialog = self.dialog, None  # cleared first: close() may run events that report progress
         if dlg is not None:
             dlg.canceled.disconnect(self.cancel)
@@ -189,6 +219,32 @@ class Task(QObject):
             self._event.set()
             _ACTIVE.discard(self)
             self.finished.emit()
+
+
+def running_tasks() -> list[Task]:
+    """Tasks whose work has not finished yet (their thread is still in `fn`)."""
+    return [t for t in _ACTIVE if not t._thread_done.is_set()]
+
+
+def stop_all(timeout_ms: int = 30000) -> bool:
+    """Cancel every running task and wait until their threads have stopped using the data file.
+
+    Their callbacks are dropped (the window they would update is closing). Tasks that cannot be
+    cancelled (an import being written, a backup) are waited for. True if all stopped in time.
+    """
+    tasks = list(_ACTIVE)
+    for t in tasks:
+        t.detach()
+    deadline = QDeadlineTimer(timeout_ms)
+    for t in tasks:
+        while not t._thread_done.wait(0.02):
+            if deadline.hasExpired():
+                return False
+            QCoreApplication.processEvents()
+        _ACTIVE.discard(t)
+        t.done = True
+        t._event.set()
+    return True
 
 
 def show_task_error(parent: QWidget | None, title: str, exc: BaseException) -> None:

@@ -482,7 +482,9 @@ def test_a_reader_is_refused_the_full_numbers(qtbot, page, ctx, monkeypatch):
     page.select_ids([page.model.ids[3]])
     shown = []
     monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
-    page.history.reveal_btn.click()
+    assert not page.history.reveal_btn.isEnabled()
+    assert page.history.reveal_btn.toolTip() == "当前账户无权查看完整身份证号和电话"
+    page.reveal_selected()  # reached some other way all the same: the core still says no
     assert shown and "无权" in shown[0] and "只读" in shown[0]
 
 
@@ -497,7 +499,7 @@ def test_a_reader_sees_edit_buttons_disabled_with_the_reason(qtbot, ctx):
         assert not b.isEnabled() and b.toolTip() == "只读账户不能修改"
     p.select_ids(p.model.ids[:1])
     assert not p.history.edit_btn.isEnabled() and p.history.edit_btn.toolTip() == "只读账户不能修改"
-    assert p.history.reveal_btn.isEnabled()  # allowed to ask; the core says no with a message
+    assert not p.history.reveal_btn.isEnabled()  # 查看完整号码 has its own permission, which 只读 lacks
     # the Delete key bypasses buttons: it is refused with the same reason, nothing deleted
     from unittest.mock import patch
 
@@ -549,3 +551,31 @@ def test_editor_opens_personal_numbers_masked_and_reveals_with_audit(qtbot, ctx,
     with demo_db.session() as s:
         looks = s.exec(select(AuditLog).where(AuditLog.action == "reveal", AuditLog.record_id == m.id)).all()
     assert len(looks) == 1
+
+
+def _overlapping(buttons) -> list[tuple[str, str]]:
+    out = []
+    for i, a in enumerate(buttons):
+        for b in buttons[i + 1:]:
+            if a.geometry().intersects(b.geometry()):
+                out.append((a.text(), b.text()))
+    return out
+
+
+@pytest.mark.parametrize("window_width", [1280, 1366, 1920, 0])  # 0: the panel at its minimum width
+def test_side_panel_buttons_never_overlap(qtbot, ctx, window_width):
+    p = Page(ctx)
+    qtbot.addWidget(p)
+    p.resize(window_width or 1280, 800)
+    p.show()
+    p.select_ids(p.model.ids[:1])
+    h = p.history
+    if not window_width:
+        p.splitter.setSizes([10000, 1])  # dragged as far right as it goes
+        qtbot.waitUntil(lambda: h.width() == h.minimumWidth())
+    qtbot.wait(20)
+    buttons = [h.edit_btn, h.reveal_btn, h.contact_btn]
+    assert _overlapping(buttons) == []
+    for b in buttons:
+        assert b.isVisible() and b.width() >= b.sizeHint().width()  # nothing squeezed or clipped
+        assert h.rect().contains(b.geometry()), b.text()

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
+from chamberdesk.core import accounts
 from chamberdesk.core import members as svc
 from chamberdesk.core import privacy, records
 from chamberdesk.core.backup import make_backup
@@ -79,6 +81,10 @@ class LeaveDialog(QDialog):
         form.addRow(dialog_buttons(self, ok_text="确定退会"))
 
 
+REVEAL_TIP = "显示该会员代表人的完整身份证号和电话（按权限，并记入审计日志）"
+REVEAL_REFUSED_TIP = "当前账户无权查看完整身份证号和电话"
+
+
 class HistoryPanel(QWidget):
     """The selected member at a glance: facts, seats over time, contacts, activities attended."""
 
@@ -100,7 +106,7 @@ class HistoryPanel(QWidget):
         self.edit_btn = QPushButton("编辑…")
         self.reveal_btn = QPushButton("查看完整号码")
         self.reveal_btn.setMinimumWidth(self.reveal_btn.sizeHint().width())  # never clipped in a narrow pane
-        self.reveal_btn.setToolTip("显示该会员代表人的完整身份证号和电话（按权限，并记入审计日志）")
+        self.reveal_btn.setToolTip(REVEAL_TIP)
         self.contact_btn = QPushButton("记录走访")
         self.contact_btn.setObjectName("primary")
         self.contact_btn.setToolTip("记录一次走访或联系（日期默认今天，方式默认实地走访）")
@@ -109,22 +115,55 @@ class HistoryPanel(QWidget):
         top = QVBoxLayout()
         top.setContentsMargins(12, 10, 12, 0)
         top.addWidget(self.title)
-        buttons = QHBoxLayout()
-        buttons.setContentsMargins(12, 6, 12, 10)
-        buttons.addWidget(self.edit_btn)
-        buttons.addWidget(self.reveal_btn)
-        buttons.addStretch(1)
-        buttons.addWidget(self.contact_btn)
+        # the buttons wrap onto more rows when the pane is narrow (see _arrange_buttons)
+        self.buttons = QGridLayout()
+        self.buttons.setContentsMargins(12, 6, 12, 10)
+        self.buttons.setColumnStretch(2, 1)
+        self._button_rows = 0
         lay = QVBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addLayout(top)
         lay.addWidget(self.body, 1)
-        lay.addLayout(buttons)
+        lay.addLayout(self.buttons)
         self.setMinimumWidth(260)
+        self._arrange_buttons()
+
+    def _arrange_buttons(self) -> None:
+        """One row when 编辑…, 查看完整号码 and 记录走访 fit side by side, else two, else one button a row."""
+        g = self.buttons
+        gap = g.horizontalSpacing() if g.horizontalSpacing() >= 0 else 6
+        m = g.contentsMargins()
+        room = self.width() - m.left() - m.right()
+        e, r, c = (b.sizeHint().width() for b in (self.edit_btn, self.reveal_btn, self.contact_btn))
+        rows = 1 if e + r + c + 3 * gap <= room else 2 if e + r + gap <= room else 3
+        if rows == self._button_rows:
+            return
+        self._button_rows = rows
+        for b in (self.edit_btn, self.reveal_btn, self.contact_btn):
+            g.removeWidget(b)
+        left, right = Qt.AlignmentFlag.AlignLeft, Qt.AlignmentFlag.AlignRight
+        if rows == 1:
+            g.addWidget(self.edit_btn, 0, 0)
+            g.addWidget(self.reveal_btn, 0, 1)
+            g.addWidget(self.contact_btn, 0, 3)
+        elif rows == 2:
+            g.addWidget(self.edit_btn, 0, 0)
+            g.addWidget(self.reveal_btn, 0, 1)
+            g.addWidget(self.contact_btn, 1, 0, 1, 4, right)
+        else:  # spans, so no column is wider than the widest button
+            g.addWidget(self.edit_btn, 0, 0, 1, 4, left)
+            g.addWidget(self.reveal_btn, 1, 0, 1, 4, left)
+            g.addWidget(self.contact_btn, 2, 0, 1, 4, right)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._arrange_buttons()
 
     def show_member(self, member_id: int | None, selected: int = 0) -> None:
         self.member_id = member_id
-        self.reveal_btn.setEnabled(member_id is not None)
+        may_reveal = accounts.allowed(self.ctx.db, "reveal")  # a permission of its own, not 编辑
+        self.reveal_btn.setEnabled(may_reveal and member_id is not None)
+        self.reveal_btn.setToolTip(REVEAL_TIP if may_reveal else REVEAL_REFUSED_TIP)
         guard_edit(self.ctx.db, self.edit_btn, self.contact_btn, enabled=member_id is not None)
         if member_id is None:
             if selected > 1:

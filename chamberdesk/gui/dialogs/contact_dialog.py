@@ -44,6 +44,15 @@ def owner_choices(ctx) -> list[tuple[str, int | None]]:
     return [("本级工商联", None)] + [(c.name, c.id) for c in chs]
 
 
+def _show_names_whole(view: QListWidget) -> None:
+    """Names in a county mostly share their start (清河县…): wrap long ones onto a second line so each
+    company reads in full, and elide only the end if still too long; the tooltip has the whole text."""
+    view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    view.setWordWrap(True)
+    view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    view.setResizeMode(QListWidget.ResizeMode.Adjust)  # re-wrap when the pane is resized
+
+
 class MemberPicker(QWidget):
     """Search the ledger (name, credit code, representative, phone) and pick one or many members.
 
@@ -71,8 +80,7 @@ class MemberPicker(QWidget):
         self.hint = QLabel()
         self.hint.setObjectName("muted")
         self.results.setMinimumHeight(150)
-        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.results.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        _show_names_whole(self.results)
 
         top = QHBoxLayout()
         top.addWidget(self.search, 1)
@@ -84,8 +92,7 @@ class MemberPicker(QWidget):
             self.chosen = QListWidget()
             self.chosen.setSelectionMode(QListWidget.SelectionMode.ExtendedSelection)
             self.chosen.setMinimumHeight(150)
-            self.chosen.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-            self.chosen.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+            _show_names_whole(self.chosen)
             add = QPushButton("添加 →")
             remove = QPushButton("← 移除")
             add.clicked.connect(self.add_highlighted)
@@ -173,6 +180,7 @@ class MemberPicker(QWidget):
             self.chosen.clear()
             for mid, text in self._selected.items():
                 it = QListWidgetItem(text)
+                it.setToolTip(text)
                 it.setData(Qt.ItemDataRole.UserRole, mid)
                 self.chosen.addItem(it)
             self.count_label.setText(f"已选 {len(self._selected)} 人")

@@ -29,6 +29,11 @@ class MemberPicker(QWidget):
         self.search.setPlaceholderText("输入企业名称、信用代码、代表人或电话查找会员")
         self.search.setClearButtonEnabled(True)
         self.results = QListWidget()
+        # county names share their start (清河县…): wrap rather than elide the middle, tooltip in full
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setWordWrap(True)
+        self.results.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.results.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.results.itemActivated.connect(self._pick_item)
         self.search.returnPressed.connect(self._pick_current)
         self._timer = QTimer(self, singleShot=True, interval=150)
@@ -51,6 +56,7 @@ class MemberPicker(QWidget):
             m = found[mid]
             extra = " · ".join(x for x in (m.rep_name, m.credit_code) if x)
             item = QListWidgetItem(f"{m.enterprise_name}    {extra}" if extra else m.enterprise_name)
+            item.setToolTip(item.text())
             item.setData(Qt.ItemDataRole.UserRole, mid)
             item.setData(Qt.ItemDataRole.UserRole + 1, m.enterprise_name)
             self.results.addItem(item)

@@ -118,3 +118,38 @@ def test_member_sheet_as_meetings_opens_the_mapping_page(ctx, qtbot, sheet: Path
     # nothing mapped yet: 下一步 names the columns still needed, in the wizard's words
     wiz.next()
     assert shown and "导入为" in shown[-1] and "映射文件" not in shown[-1]
+
+
+def test_preview_reason_is_readable_on_a_laptop_screen(ctx, qtbot, tmp_path: Path) -> None:
+    """At the wizard's own size (it fits 1366×768) 说明 is on screen in full: wide enough, wrapped."""
+    with ctx.db.session() as s:
+        from sqlmodel import select
+
+        from chamberdesk.core.models import Member
+
+        known = s.exec(select(Member).where(Member.credit_code != None)).first()  # noqa: E711
+    long_name = "清河县试导入一个名字相当长的农业科技发展有限责任公司"
+    path = _sheet(tmp_path, [[long_name, known.credit_code, "王一", "13800001234", date(2024, 3, 5), ""],
+                             ["清河县试导入乙有限公司", "", "李二", "12345", "2024/3/6", ""]])
+    wiz = iw.ImportWizard(ctx, kind="members")
+    qtbot.addWidget(wiz)
+    wiz.show()
+    _to_preview(wiz, qtbot, path)
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == 3, timeout=10000)
+    qtbot.wait(200)
+    p = wiz.preview_table
+    heads = [p.horizontalHeaderItem(c).text() for c in range(p.columnCount())]
+    col = heads.index("说明")
+    hh = p.horizontalHeader()
+    assert hh.length() <= p.viewport().width()  # no sideways scrolling to find the reason
+    assert p.columnWidth(col) >= iw.REASON_MIN
+    fm = p.fontMetrics()
+    for r in range(p.rowCount()):
+        text = p.item(r, col).text()
+        if not text:
+            continue
+        assert p.item(r, col).toolTip() == text
+        lines = -(-fm.horizontalAdvance(text) // (p.columnWidth(col) - 12))
+        assert p.rowHeight(r) >= lines * fm.lineSpacing(), (text, p.rowHeight(r))
+    assert any("在册会员" in p.item(r, col).text() for r in range(p.rowCount()))

@@ -7,7 +7,7 @@ import contextlib
 import html
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -51,6 +51,7 @@ KEY_FIELDS = {
 CODED = {("members", "kind"): ch.MemberKind, ("chambers", "kind"): ch.ChamberKind, ("meetings", "body"): ch.MeetingBody,
          ("activities", "category"): ch.ActivityCategory, ("contacts", "way"): ch.ContactWay}
 FIXED_COLS = ["行号", "状态", "处理"]
+REASON_MIN = 340  # the 说明 column's width before the value columns give way
 
 
 def manual_header(sheet) -> mappings.HeaderGuess:
@@ -167,6 +168,11 @@ class ImportWizard(QDialog):
         self.preview_table.setWordWrap(True)
         self.preview_table.verticalHeader().setVisible(False)
         self.preview_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._rewrap = QTimer(self)  # the 说明 column rewraps when the wizard or a column is resized
+        self._rewrap.setSingleShot(True)
+        self._rewrap.setInterval(50)
+        self._rewrap.timeout.connect(self._fit_rows)
+        self.preview_table.horizontalHeader().sectionResized.connect(lambda *_a: self._rewrap.start())
         lay.addLayout(top)
         lay.addWidget(self.preview_table, 1)
         return w
@@ -395,6 +401,15 @@ class ImportWizard(QDialog):
                 combo.setCurrentIndex(max(0, combo.findData(o.choice)))
                 combo.currentIndexChanged.connect(lambda _i, o=o, cb=combo: setattr(o, "choice", cb.currentData()))
                 t.setCellWidget(r, 2, combo)
+        self._fit_columns()
+        # again once the page is on screen: until then the table has not been laid out at its width
+        QTimer.singleShot(0, self._fit_columns)
+
+    def _fit_columns(self) -> None:
+        t = self.preview_table
+        heads = [t.horizontalHeaderItem(c).text() for c in range(t.columnCount())]
+        if not heads:
+            return
         # Size from the first rows only (sizing every row of a big sheet is slow), cap wide text columns;
         # the reason column takes the rest and wraps, its full text is also the tooltip.
         hh = t.horizontalHeader()
@@ -406,11 +421,26 @@ class ImportWizard(QDialog):
             if t.cellWidget(0, c) is not None or c == 2:
                 w = max(w, 110)
             t.setColumnWidth(c, min(w, 200))
-        # The reason keeps at least a readable width (the table then scrolls sideways), else fills the rest.
-        hh.setSectionResizeMode(last, QHeaderView.ResizeMode.Interactive)
-        used = sum(t.columnWidth(c) for c in range(last))
-        t.setColumnWidth(last, max(320, t.viewport().width() - used))
-        t.resizeRowsToContents() if t.rowCount() <= 500 else None
+        # The reason must be readable without scrolling sideways: the value columns give up width until
+        # it has REASON_MIN, then it stretches over the rest and wraps (rows grow to fit it).
+        first_value = len(FIXED_COLS)
+        excess = sum(t.columnWidth(c) for c in range(last)) - (t.viewport().width() - REASON_MIN)
+        while excess > 0:
+            wide = max(range(first_value, last), key=t.columnWidth, default=None)
+            if wide is None or t.columnWidth(wide) <= 90:
+                break  # a very narrow window: the table scrolls sideways after all
+            cut = min(excess, t.columnWidth(wide) - 90, 20)
+            t.setColumnWidth(wide, t.columnWidth(wide) - cut)
+            excess -= cut
+        hh.setMinimumSectionSize(40)
+        hh.setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+        self._fit_rows()
+
+    def _fit_rows(self, *_args) -> None:
+        """Row heights follow the wrapped 说明 text (only for sheets small enough to measure quickly)."""
+        t = self.preview_table
+        if t.rowCount() <= 500:
+            t.resizeRowsToContents()
 
     def _commit(self) -> None:
         pv = self.preview

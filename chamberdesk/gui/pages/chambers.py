@@ -406,7 +406,7 @@ class Page(QWidget):
         scroll = vertical_scroll(self.detail, frame=False)
         scroll.setMinimumWidth(480)
         self.detail_scroll = scroll
-        self.splitter = remembered_splitter("chambers", self.table, scroll, sizes=(600, 580))
+        self.splitter = remembered_splitter("chambers", self.table, scroll, sizes=(640, 480))  # room for the badges
 
         lay = QVBoxLayout(self)
         lay.addLayout(header)
@@ -512,6 +512,7 @@ class Page(QWidget):
                                    chambers.term_status(ch), ch.president_name or "", ch.secretary_general_name or "",
                                    badges, ch.status == ChamberStatus.DISSOLVED.value))
         self.model.set_rows(rows)
+        self._fit_badges()
         hdr = self.table.horizontalHeader()
         if hdr.sortIndicatorSection() >= 0 and hdr.isSortIndicatorShown():
             self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
@@ -525,6 +526,12 @@ class Page(QWidget):
             self.table.selectRow(0)
         else:
             self.detail.show_chamber(None)
+
+    def _fit_badges(self) -> None:
+        """The 提示 column as wide as its longest row of badges (a county has a few dozen chambers at
+        most), so no badge is cut at the column edge; the table scrolls sideways if the pane is narrow."""
+        col = len(self.model.columns) - 1
+        self.table.setColumnWidth(col, max(self.table.sizeHintForColumn(col), 120))  # the delegate's hint, styled font
 
     def selected_id(self) -> int | None:
         idx = self.table.currentIndex()

@@ -47,3 +47,13 @@ def test_preview_dialog_shows_a_white_page(qtbot, roster_pdf):
     dlg.show()
     qtbot.waitExposed(dlg)
     _margin_is_white(dlg.image.pixmap().toImage())
+
+
+def test_closing_right_after_a_resize_renders_nothing_more(qtbot, roster_pdf):
+    dlg = PrintPreviewDialog(roster_pdf)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.resize(dlg.width() - 40, dlg.height())  # queues a re-fit
+    dlg.accept()
+    qtbot.wait(50)  # the queued re-fit must not touch the closed document (pytest-qt fails on errors)
+    assert dlg.pages._doc is None

@@ -220,6 +220,8 @@ class PrintPreviewDialog(QDialog):
         return avail / w * 72
 
     def show_page(self) -> None:
+        if self.pages._doc is None and self.pages.backend != "poppler":
+            return  # closed
         i = self.page_spin.value() - 1
         self.prev_btn.setEnabled(i > 0)
         self.next_btn.setEnabled(i < self.pages.page_count() - 1)
@@ -245,5 +247,6 @@ class PrintPreviewDialog(QDialog):
         self.saved_to = Path(path)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
+        self._refit.stop()  # a resize just before closing must not render from the closed document
         self.pages.close()
         super().done(result)

@@ -194,7 +194,9 @@ class MainWindow(QMainWindow):
             return
         self._call(w, method)
 
-    def _on_data_changed(self, _table: str) -> None:
+    def _on_data_changed(self, table: str) -> None:
+        if table in ("", "app_user"):  # accounts switched on or off, users changed in 设置
+            self.update_user()
         current = self.stack.currentWidget()
         for name, w in self.pages.items():
             if w is not current:

@@ -236,6 +236,9 @@ class Page(QWidget):
         self.form.body.setFocus()
 
     def save(self) -> None:
+        if not can_edit(self.ctx.db):  # Ctrl+S reaches here with 保存 greyed: say why, as the ledger does
+            QMessageBox.information(self, "保存会议", f"{refusal_tip(self.ctx.db)}。")
+            return
         self.form.save()
 
     def find(self) -> None:

@@ -644,6 +644,7 @@ class AccountsTab(QWidget):
             self.refresh()
             return False
         self.refresh()
+        self.page.ctx.data_changed.emit("app_user")  # the status bar's 当前用户 follows
         return True
 
     def save_idle(self) -> bool:
@@ -669,6 +670,7 @@ class AccountsTab(QWidget):
         if self._write(lambda s: accounts.enable_accounts(s, dlg.username.text(), dlg.password.text())):
             accounts.login(self.page.ctx.db, dlg.username.text(), dlg.password.text())
             self.page.ctx.db.info["accounts_enabled"] = True
+            self.page.ctx.data_changed.emit("app_user")  # now logged in as the new 管理员: show it
 
     def add_user(self) -> None:
         dlg = UserDialog(self)

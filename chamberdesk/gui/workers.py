@@ -36,6 +36,7 @@ API
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import traceback
 from collections.abc import Callable
@@ -73,10 +74,8 @@ class Progress:
 
 
 def _emit(signal, *args) -> None:
-    try:
+    with contextlib.suppress(RuntimeError):  # the Task's Qt object is gone (shutting down): drop it
         signal.emit(*args)
-    except RuntimeError:  # the Task's Qt object is gone (the application is shutting down): drop it
-        pass
 
 
 class _Runnable(QRunnable):

@@ -31,9 +31,8 @@ from PySide6.QtWidgets import (
 )
 from sqlmodel import Session
 
-from chamberdesk.core import accounts
+from chamberdesk.core import accounts, privacy, records
 from chamberdesk.core import members as svc
-from chamberdesk.core import privacy, records
 from chamberdesk.core.backup import make_backup
 from chamberdesk.core.chambers import list_chambers
 from chamberdesk.core.choices import (

@@ -35,11 +35,12 @@ def test_enabling_accounts_shows_the_new_admin_in_the_status_bar(qtbot, ctx, sty
     assert w.user_label.text() == "当前用户：guanli（管理员）"
 
 
-def test_ctrl_s_on_meetings_tells_a_reader_why(qtbot, reader, styled_app, monkeypatch):
+@pytest.mark.parametrize("page", ["meetings", "activities"])
+def test_ctrl_s_on_a_record_page_tells_a_reader_why(qtbot, reader, styled_app, monkeypatch, page):
     w = MainWindow(reader.db)
     qtbot.addWidget(w)
     w.show()
-    w.navigate("meetings")
+    w.navigate(page)
     told: list[str] = []
     monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text, *a, **k: told.append(text))
     w.run_page_action("save")

@@ -436,8 +436,12 @@ class Page(QWidget):
             self.contacts.log_contact()
 
     def save(self) -> None:
-        if self.current() is self.activities:
-            self.activities.form.save()
+        if self.current() is not self.activities:
+            return
+        if not can_edit(self.ctx.db):  # Ctrl+S reaches here with 保存 greyed: say why, as the ledger does
+            QMessageBox.information(self, "保存活动", f"{refusal_tip(self.ctx.db)}。")
+            return
+        self.activities.form.save()
 
     def find(self) -> None:
         box = self.activities.filters.text if self.current() is self.activities else self.contacts.text

@@ -26,6 +26,7 @@ from chamberdesk.core.db import Database
 from chamberdesk.gui.context import NAV_PAGES, AppContext
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
+from chamberdesk.gui.widgets.buttons import confirm
 from chamberdesk.paths import bundle_root
 
 # Titles shown even when a page module cannot be imported.
@@ -397,13 +398,7 @@ class MainWindow(QMainWindow):
 
         if not workers.running_tasks():
             return True
-        box = QMessageBox(QMessageBox.Icon.Question, APP_TITLE, "任务进行中，是否取消并退出？",
-                          QMessageBox.StandardButton.NoButton, self)
-        quit_btn = box.addButton("取消任务并退出", QMessageBox.ButtonRole.AcceptRole)
-        keep_btn = box.addButton("继续任务", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(keep_btn)
-        box.exec()
-        if box.clickedButton() is not quit_btn:
+        if not confirm(self, APP_TITLE, "任务进行中，是否取消并退出？", yes="取消任务并退出", no="继续任务"):
             return False
         self.statusBar().showMessage("正在取消任务…")
         if not workers.stop_all(60000):

@@ -47,7 +47,7 @@ from chamberdesk.core.validators import (
     normalize_id_number,
 )
 from chamberdesk.gui.context import AppContext
-from chamberdesk.gui.widgets.buttons import accept_button, dialog_buttons
+from chamberdesk.gui.widgets.buttons import accept_button, confirm, dialog_buttons
 from chamberdesk.gui.widgets.date_edit import OptionalDateEdit
 from chamberdesk.gui.widgets.forms import FieldWithError, choice_combo, set_combo_value
 from chamberdesk.gui.widgets.layout import resize_to_fit
@@ -395,15 +395,9 @@ class MemberEditor(QDialog):
         self.save()
 
     def reject(self) -> None:
-        if self.is_dirty():
-            box = QMessageBox(QMessageBox.Icon.Question, "放弃修改？", "您修改的内容还没有保存。要放弃这些修改吗？",
-                              QMessageBox.StandardButton.NoButton, self)
-            discard = box.addButton("放弃修改", QMessageBox.ButtonRole.DestructiveRole)
-            box.addButton("继续编辑", QMessageBox.ButtonRole.RejectRole)
-            box.setDefaultButton(box.buttons()[-1])
-            box.exec()
-            if box.clickedButton() is not discard:
-                return
+        if self.is_dirty() and not confirm(self, "放弃修改？", "您修改的内容还没有保存。要放弃这些修改吗？",
+                                           yes="放弃修改", no="继续编辑", destructive=True):
+            return
         super().reject()
 
     def closeEvent(self, event) -> None:

@@ -28,6 +28,7 @@ from chamberdesk.core import records
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member
 from chamberdesk.gui.context import AppContext
+from chamberdesk.gui.widgets.buttons import confirm
 from chamberdesk.gui.widgets.roles import can_edit, is_admin, refusal_tip
 
 
@@ -189,14 +190,8 @@ class RecycleBinDialog(QDialog):
         t = self.tables[kind.key]
         first = t.item(t.selectionModel().selectedRows()[0].row(), 0).text()
         what = f"“{first}”" if len(ids) == 1 else f"选中的 {len(ids)} 条{kind.label}记录"
-        box = QMessageBox(QMessageBox.Icon.Warning, "彻底删除",
-                          f"确定彻底删除{what}吗？\n彻底删除后不能撤销，也无法从回收站恢复。",
-                          QMessageBox.StandardButton.NoButton, self)
-        yes = box.addButton("彻底删除", QMessageBox.ButtonRole.DestructiveRole)
-        no = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(no)
-        box.exec()
-        if box.clickedButton() is not yes:
+        if not confirm(self, "彻底删除", f"确定彻底删除{what}吗？\n彻底删除后不能撤销，也无法从回收站恢复。",
+                       yes="彻底删除", warning=True, destructive=True):
             return False
 
         def run(s: Session) -> None:

@@ -53,7 +53,7 @@ from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
 from chamberdesk.gui.qtmodels.member_table import COLUMNS, MemberTableModel
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
-from chamberdesk.gui.widgets.buttons import dialog_buttons
+from chamberdesk.gui.widgets.buttons import confirm, dialog_buttons
 from chamberdesk.gui.widgets.date_edit import OptionalDateEdit
 from chamberdesk.gui.widgets.forms import choice_combo, set_combo_value
 from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
@@ -568,13 +568,8 @@ class Page(QWidget):
             return
         name = self.model.text(self.model.row_of(ids[0]), "enterprise_name")
         what = f"“{name}”" if len(ids) == 1 else f"选中的 {len(ids)} 家会员"
-        box = QMessageBox(QMessageBox.Icon.Question, "删除会员",
-                          f"确定删除{what}吗？\n删除后可在回收站中恢复，也可以马上按 Ctrl+Z 撤销。",
-                          QMessageBox.StandardButton.NoButton, self)
-        yes = box.addButton("删除", QMessageBox.ButtonRole.DestructiveRole)
-        box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.exec()
-        if box.clickedButton() is not yes:
+        if not confirm(self, "删除会员", f"确定删除{what}吗？\n删除后可在回收站中恢复，也可以马上按 Ctrl+Z 撤销。",
+                       yes="删除", destructive=True):
             return
         if len(ids) > 1 and not self._backup_first("批量删除"):
             return
@@ -659,14 +654,8 @@ class Page(QWidget):
         task.wait(600_000)
         if task.done and task.error is None:  # a wait that timed out is not a backup
             return True
-        box = QMessageBox(QMessageBox.Icon.Warning, title,
-                          f"操作前的自动备份没有成功：{task.error}\n不备份仍要继续吗？",
-                          QMessageBox.StandardButton.NoButton, self)
-        go = box.addButton("仍要继续", QMessageBox.ButtonRole.AcceptRole)
-        stop = box.addButton("取消", QMessageBox.ButtonRole.RejectRole)
-        box.setDefaultButton(stop)
-        box.exec()
-        return box.clickedButton() is go
+        return confirm(self, title, f"操作前的自动备份没有成功：{task.error}\n不备份仍要继续吗？",
+                       yes="仍要继续", warning=True)
 
     def _bulk(self, title: str, ids: list[int], fn) -> object | None:
         """Back up, then run `fn(session) -> (count, undo)` in one transaction; push `undo` for Ctrl+Z."""

@@ -1,10 +1,10 @@
-"""The OK/保存 and 取消 button row every dialog ends with, set up in one place."""
+"""The OK/保存 and 取消 button row every dialog ends with, and the yes/no question, set up in one place."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QDialog, QDialogButtonBox, QPushButton
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QMessageBox, QPushButton, QWidget
 
 
 def dialog_buttons(
@@ -34,3 +34,16 @@ def dialog_buttons(
 def accept_button(box: QDialogButtonBox) -> QPushButton:
     """The 确定/保存 button of a row made by `dialog_buttons` (to disable it, or click it in tests)."""
     return box.button(QDialogButtonBox.StandardButton.Save) or box.button(QDialogButtonBox.StandardButton.Ok)
+
+
+def confirm(parent: QWidget | None, title: str, text: str, *, yes: str, no: str = "取消",
+            warning: bool = False, destructive: bool = False) -> bool:
+    """Ask a question whose buttons say what they do (删除 / 取消, not 是 / 否); True when `yes` was
+    clicked. The safe answer `no` is the default, so Enter never deletes or discards."""
+    box = QMessageBox(QMessageBox.Icon.Warning if warning else QMessageBox.Icon.Question, title, text,
+                      QMessageBox.StandardButton.NoButton, parent)
+    yes_btn = box.addButton(yes, QMessageBox.ButtonRole.DestructiveRole if destructive
+                            else QMessageBox.ButtonRole.AcceptRole)
+    box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
+    box.exec()
+    return box.clickedButton() is yes_btn

@@ -111,12 +111,12 @@ def queries(path: Path, k: int = 50) -> list[str]:
     return out
 
 
-RAW_SQL = ("SELECT id FROM member WHERE deleted_at IS NULL AND leave_date IS NULL AND search_text LIKE :u "
-           "ESCAPE '/' ORDER BY id")  # what the ledger sends, as SQLite's own client would
+RAW_SQL = ("SELECT id FROM member WHERE deleted_at IS NULL AND leave_date IS NULL AND instr(search_text, :u) > 0 "
+           "ORDER BY id")  # what the ledger sends, as SQLite's own client would
 
 
 def raw_query(con: sqlite3.Connection, q: str, page: int) -> int:
-    ids = [r[0] for r in con.execute(RAW_SQL, {"t": f"%{q}%", "u": f"%{q.upper()}%"})]
+    ids = [r[0] for r in con.execute(RAW_SQL, {"u": q.upper()})]
     first = ids[:page]
     if first:
         marks = ",".join("?" * len(first))

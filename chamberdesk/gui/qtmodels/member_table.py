@@ -21,7 +21,7 @@ from chamberdesk.core.db import Database
 from chamberdesk.core.members import GENDER_LABEL, MemberFilter, chamber_names_for, ledger_rows, member_ids
 from chamberdesk.core.validators import mask_id_number, mask_phone
 
-PAGE_SIZE = 200
+PAGE_SIZE = 100  # rows read per fetch: three screens of a tall monitor; each filter pays for the first
 MAX_CACHED_ROWS = 20000  # past this the cache is dropped and refilled on demand
 
 ID_ROLE = int(Qt.ItemDataRole.UserRole) + 1

@@ -78,7 +78,7 @@ def _modules_for(argv: Sequence[str]) -> list[str]:
     for a in argv:
         if skip:
             skip = False
-        elif a == "--db":
+        elif a in ("--db", "--open-package"):  # options whose value is a path, not a command
             skip = True
         elif not a.startswith("-"):
             words.append(a)

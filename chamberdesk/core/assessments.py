@@ -148,30 +148,33 @@ def current_results(session: Session, rubric: Any, year: int, targets: list[Any]
     saved: dict[int | None, Assessment] = {}
     for a in sorted(list_assessments(session, rubric_id=rubric.id, year=year), key=lambda a: a.id or 0):
         saved.setdefault(a.chamber_id, a)  # the first, as get_assessment reads it
-    given = normalise_inputs(inputs, tlist)
-    raw: dict[Any, dict[str, Any]] = {}
+    finalised: dict[int | None, Current] = {}
     for t in tlist:
-        mine = dict(unsaved[t.key]) if unsaved is not None and t.key in unsaved else _draft_inputs(saved.get(t.key))
-        mine.update(given.get(t.key, {}))
-        if mine:
-            raw[FEDERATION_KEYS[0] if t.key is None else t.key] = mine
-    live = evaluate(session, rubric, year, tlist, raw or None, as_of=as_of)
-    out = []
-    for r in live:
-        a = saved.get(r.chamber_id)
+        a = saved.get(t.key)
         try:
             kept = stored_result(a) if a is not None and a.finalised else None
         except (ValueError, TypeError):
             kept = None  # a finalised record without a readable result: its saved inputs still count
         if kept is None:
-            out.append(Current(r, a, rubric))
             continue
         try:
             made_with = rubric_of(a) if a.rubric_snapshot else rubric
         except ChamberDeskError:
             made_with = rubric  # a snapshot the loader no longer reads: the stored result still stands
-        out.append(Current(kept, a, made_with))
-    return out
+        finalised[t.key] = Current(kept, a, made_with)
+    # only what is not finalised is evaluated: the metrics run over the whole ledger
+    open_targets = [t for t in tlist if t.key not in finalised]
+    given = normalise_inputs(inputs, open_targets)
+    raw: dict[Any, dict[str, Any]] = {}
+    for t in open_targets:
+        mine = dict(unsaved[t.key]) if unsaved is not None and t.key in unsaved else _draft_inputs(saved.get(t.key))
+        mine.update(given.get(t.key, {}))
+        if mine:
+            raw[FEDERATION_KEYS[0] if t.key is None else t.key] = mine
+    live = {r.chamber_id: r for r in evaluate(session, rubric, year, open_targets, raw or None, as_of=as_of)} \
+        if open_targets else {}
+    return [finalised[t.key] if t.key in finalised else Current(live[t.key], saved.get(t.key), rubric)
+            for t in tlist]
 
 
 def rubric_of(a: Assessment) -> Any:

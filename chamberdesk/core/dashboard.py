@@ -87,11 +87,6 @@ def _quarter_case(column, year: int):
     )
 
 
-def members_on(session: Session, day: date) -> int:
-    """Members in the ledger on that day: joined by then (or join date unknown), not yet left."""
-    return count_on_roll(session, day)
-
-
 def _count_between(session: Session, column, start: date, end: date) -> int:
     q = select(func.count()).select_from(Member).where(col(Member.deleted_at).is_(None), column >= start, column < end)
     return session.exec(q).one()
@@ -108,9 +103,9 @@ def compute_dashboard(session: Session, year: int | None = None, *, today: date 
     ref = today if year == today.year else date(year, 12, 31)
     y_start, y_end = date(year, 1, 1), date(year + 1, 1, 1)
 
-    members_now = members_on(session, ref)
-    members_last = members_on(session, date(year - 1, 12, 31))
-    trend = [(y, members_on(session, today if y == today.year else date(y, 12, 31))) for y in (year - 2, year - 1)]
+    members_now = count_on_roll(session, ref)
+    members_last = count_on_roll(session, date(year - 1, 12, 31))
+    trend = [(y, count_on_roll(session, today if y == today.year else date(y, 12, 31))) for y in (year - 2, year - 1)]
     trend.append((year, members_now))
 
     live_chambers = list(session.exec(
@@ -169,5 +164,5 @@ def quarter_of(d: date) -> int:
     return (d.month - 1) // 3 + 1
 
 
-__all__ = ["ISSUE_LABELS", "ChamberIssue", "chamber_issues", "DashboardFigures", "TermDue", "compute_dashboard", "members_on",
+__all__ = ["ISSUE_LABELS", "ChamberIssue", "chamber_issues", "DashboardFigures", "TermDue", "compute_dashboard",
            "elapsed_quarters", "quarter_of"]

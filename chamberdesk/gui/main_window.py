@@ -111,7 +111,6 @@ class MainWindow(QMainWindow):
 
         self._counts_timer = QTimer(self, singleShot=True, interval=100)
         self._counts_timer.timeout.connect(self.update_counts)
-        self._counts_timer.timeout.connect(self.update_user)  # accounts switched on, a name changed
         self.ctx.data_changed.connect(self._on_data_changed)
         self.ctx.status_message.connect(lambda m: self.statusBar().showMessage(m, 6000))
         self.ctx.navigate.connect(self.navigate)

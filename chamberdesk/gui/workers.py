@@ -229,7 +229,9 @@ def stop_all(timeout_ms: int = 30000) -> bool:
     """Cancel every running task and wait until their threads have stopped using the data file.
 
     Their callbacks are dropped (the window they would update is closing). Tasks that cannot be
-    cancelled (an import being written, a backup) are waited for. True if all stopped in time.
+    cancelled (an import being written, a backup) are waited for. True if all stopped in time; if not,
+    the window stays open and the unfinished tasks get their callbacks back, so their results still
+    reach the clerk.
     """
     tasks = list(_ACTIVE)
     for t in tasks:
@@ -238,6 +240,9 @@ def stop_all(timeout_ms: int = 30000) -> bool:
     for t in tasks:
         while not t._thread_done.wait(0.02):
             if deadline.hasExpired():
+                for u in tasks:
+                    if not u._thread_done.is_set():
+                        u._detached = False
                 return False
             QCoreApplication.processEvents()
         _ACTIVE.discard(t)

@@ -7,8 +7,9 @@ from datetime import date
 import pytest
 
 from chamberdesk.core import activities, chambers, meetings, members
-from chamberdesk.core.dashboard import compute_dashboard, elapsed_quarters, members_on
+from chamberdesk.core.dashboard import compute_dashboard, elapsed_quarters
 from chamberdesk.core.db import open_database
+from chamberdesk.core.members import count_on_roll
 from chamberdesk.core.validators import credit_code_check_char
 
 TODAY = date(2026, 8, 15)  # Q1 and Q2 are over, Q3 is running
@@ -86,7 +87,7 @@ def test_member_figures_match_hand_counts(db, county):
     assert f.growth == pytest.approx(2 / 3)
     assert f.member_trend == [(2024, 2), (2025, 3), (2026, 5)]
     with db.session() as s:
-        assert members_on(s, date(2026, 1, 9)) == 3
+        assert count_on_roll(s, date(2026, 1, 9)) == 3
 
 
 def test_chambers_activities_and_meetings(db, county):

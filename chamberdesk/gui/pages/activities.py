@@ -50,6 +50,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     percent,
 )
 from chamberdesk.gui.style import icon
+from chamberdesk.gui.widgets.buttons import YES_NO
 from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
 from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 
@@ -145,7 +146,8 @@ class ActivitiesTab(QWidget):
         if aid is None:
             return
         row = self.model.row_object(self.model.row_of_id(aid))
-        if QMessageBox.question(self, "删除活动", f"确定删除活动“{row.title}”吗？\n删除后可在回收站恢复，或立即“撤销删除”。") \
+        if QMessageBox.question(self, "删除活动", f"确定删除活动“{row.title}”吗？\n删除后可在回收站恢复，或立即“撤销删除”。",
+                                YES_NO, QMessageBox.StandardButton.No) \
                 != QMessageBox.StandardButton.Yes:
             return
         try:
@@ -317,7 +319,8 @@ class ContactsTab(QWidget):
             return
         cid = idx.data(ID_ROLE)
         row = self.model.row_object(self.model.row_of_id(cid))
-        if QMessageBox.question(self, "删除走访联系", f"确定删除 {row.date:%Y-%m-%d} 对“{row.member}”的{row.way}记录吗？") \
+        if QMessageBox.question(self, "删除走访联系", f"确定删除 {row.date:%Y-%m-%d} 对“{row.member}”的{row.way}记录吗？",
+                                YES_NO, QMessageBox.StandardButton.No) \
                 != QMessageBox.StandardButton.Yes:
             return
         try:

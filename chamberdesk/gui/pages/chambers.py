@@ -41,6 +41,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     percent,
 )
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN, icon
+from chamberdesk.gui.widgets.buttons import YES_NO
 from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
 from chamberdesk.gui.widgets.roles import guard_edit, refusal_tip
 
@@ -573,7 +574,7 @@ class Page(QWidget):
         row = self.model.row_object(self.model.row_of_id(cid))
         msg = (f"确定删除“{row.name}”吗？\n商会的会员、会议和活动记录不会被删除。"
                "删除后可在回收站恢复，或立即“撤销删除”。\n\n（商会撤销请在编辑中把状态改为“已撤销”。）")
-        if QMessageBox.question(self, "删除商会", msg) != QMessageBox.StandardButton.Yes:
+        if QMessageBox.question(self, "删除商会", msg, YES_NO, QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return
         try:
             with self.ctx.db.transaction() as s:

@@ -32,6 +32,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     meeting_columns,
 )
 from chamberdesk.gui.style import icon
+from chamberdesk.gui.widgets.buttons import YES_NO
 from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
 from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 
@@ -273,7 +274,8 @@ class Page(QWidget):
         if mid is None or not self.delete_button.isEnabled():
             return
         row = self.model.row_object(self.model.row_of_id(mid))
-        ok = QMessageBox.question(self, "删除会议", f"确定删除 {row.date:%Y-%m-%d} 的{row.body}吗？\n删除后可在回收站恢复，或立即“撤销删除”。")
+        ok = QMessageBox.question(self, "删除会议", f"确定删除 {row.date:%Y-%m-%d} 的{row.body}吗？\n删除后可在回收站恢复，或立即“撤销删除”。",
+                                  YES_NO, QMessageBox.StandardButton.No)
         if ok != QMessageBox.StandardButton.Yes:
             return
         try:

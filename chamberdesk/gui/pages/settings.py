@@ -48,7 +48,7 @@ from chamberdesk.core.federation import (
     set_setting,
 )
 from chamberdesk.core.models import AUDITED_TABLES, FEDERATION_LABELS, Federation
-from chamberdesk.gui.widgets.buttons import dialog_buttons
+from chamberdesk.gui.widgets.buttons import YES_NO, dialog_buttons
 
 AUDIT_PAGE = 300  # rows fetched at a time; scrolling down (or 加载更多) fetches the next page
 
@@ -653,7 +653,8 @@ class AccountsTab(QWidget):
 
     def _toggle(self, checked: bool) -> None:
         if not checked:
-            if QMessageBox.question(self, "停用账户", "停用后打开程序不再需要登录，所有人都有管理员权限。确定？") \
+            if QMessageBox.question(self, "停用账户", "停用后打开程序不再需要登录，所有人都有管理员权限。确定？",
+                                    YES_NO, QMessageBox.StandardButton.No) \
                     == QMessageBox.StandardButton.Yes:
                 self._write(accounts.disable_accounts)
             self.refresh()
@@ -976,7 +977,7 @@ class PrivacyTab(QWidget):
 
     def anonymise(self) -> None:
         if QMessageBox.question(self, "个人信息匿名化", "清除已满保留年限的退会会员的个人信息？此操作不能撤销"
-                                "（可从此前的备份恢复）。") != QMessageBox.StandardButton.Yes:
+                                "（可从此前的备份恢复）。", YES_NO, QMessageBox.StandardButton.No) != QMessageBox.StandardButton.Yes:
             return
         db = self.page.ctx.db
         try:

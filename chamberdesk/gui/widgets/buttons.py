@@ -36,6 +36,11 @@ def accept_button(box: QDialogButtonBox) -> QPushButton:
     return box.button(QDialogButtonBox.StandardButton.Save) or box.button(QDialogButtonBox.StandardButton.Ok)
 
 
+# 是/否 for QMessageBox.question; pass StandardButton.No as its default where 是 deletes or gives something
+# up, so Enter alone never does it
+YES_NO = QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No
+
+
 def confirm(parent: QWidget | None, title: str, text: str, *, yes: str, no: str = "取消",
             warning: bool = False, destructive: bool = False) -> bool:
     """Ask a question whose buttons say what they do (删除 / 取消, not 是 / 否); True when `yes` was

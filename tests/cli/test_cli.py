@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from chamberdesk.cli import main
+from chamberdesk.cli import COMMAND_MODULES, main
 
 
 def run(*args: str) -> subprocess.CompletedProcess:
@@ -118,3 +118,13 @@ def test_with_accounts_on_every_command_logs_in(tmp_path: Path, capsys: pytest.C
     assert "用户名或密码错误" in capsys.readouterr().err
     assert main(["backup", "--db", str(db), "--out", str(copy), "--user", "luru"]) == 2
     assert not copy.exists()
+
+
+def test_only_the_commands_module_is_loaded_for_each_way_of_starting() -> None:
+    from chamberdesk.cli import _modules_for
+
+    assert _modules_for([]) == []
+    assert _modules_for(["--db", "台账.db"]) == []
+    assert _modules_for(["--open-package", "清河县上报数据包.zip"]) == []  # a package opened with the program
+    assert _modules_for(["--db", "x.db", "print", "ledger"]) == ["printing"]
+    assert _modules_for(["--help"]) == list(COMMAND_MODULES)

@@ -49,7 +49,7 @@ def styled_app(qapp):
 
 
 def click_in_modal(button_text: str, before: Callable[[QWidget], None] | None = None, *,
-                   delay_ms: int = 50, tries: int = 40) -> list[QWidget]:
+                   delay_ms: int = 50, tries: int = 400) -> list[QWidget]:
     """When a modal dialog opens, run `before(dialog)` then click its button labelled `button_text`.
 
     Returns a list that receives the dialog, so the test can look at what was shown.

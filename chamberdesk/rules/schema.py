@@ -50,6 +50,7 @@ class Item:
     chamber_kinds: list[str] = field(default_factory=list)
     guide: str = ""  # what the clerk should enter or show
     unit: str = ""
+    ballot: Any = None  # rules.democratic.Ballot: a scored item appraised by ballot (民主评议)
 
     @property
     def ceiling(self) -> float:
@@ -273,7 +274,8 @@ _PRE = {"grade": "等级", "requires": "须持有", "held_years": "持有年数"
 _GROUP = {"id": "编号", "title": "名称", "source": "依据", "items": "条目"}
 _ITEM = {"id": "编号", "title": "名称", "kind": "类别", "source": "依据", "metric": "指标", "params": "参数",
          "value_type": "填报类型", "op": "比较", "threshold": "标准", "points": "分值", "max_points": "满分",
-         "evidence_required": "须附凭证", "chamber_kinds": "商会类型", "guide": "填报说明", "unit": "单位"}
+         "evidence_required": "须附凭证", "chamber_kinds": "商会类型", "guide": "填报说明", "unit": "单位",
+         "ballot": "评议票"}
 
 
 def check_rubric(data: dict[str, Any], *, filename: str, text: str) -> Rubric:
@@ -466,6 +468,12 @@ def _item(c: _Checker, it: dict[str, Any], start: int, where: str, metrics: dict
             raise c.fail("评分条目须给出大于 0 的满分 max_points", "max_points", start=start, where=where)
         item.value_type = "number"
         item.threshold = _num(c.get(it, "threshold", (int, float), default=None, start=start, where=where))
+        if "ballot" in it:
+            from chamberdesk.rules.democratic import parse_ballot
+
+            item.ballot = parse_ballot(c, it["ballot"], start=start, where=where, max_points=item.max_points)
+    elif "ballot" in it:
+        raise c.fail("只有评分（scored）条目可以用评议票", "ballot", start=start, where=where)
     else:
         default = True if item.value_type == "bool" else None
         t = it.get("threshold", default)

@@ -30,8 +30,10 @@ FORMS = {
     "minutes": "会议纪要",
     "chamber-year": "年度工作情况",
     "activities": "活动记录",
+    "binder": "台账资料汇编",
+    "ballots": "民主评议票",
 }
-PER_CHAMBER = {"assessment", "selfcheck", "roster", "chamber-year", "minutes"}
+PER_CHAMBER = {"assessment", "selfcheck", "roster", "chamber-year", "minutes", "binder"}
 
 Progress = Callable[[int, int, str], None]  # done, total, what
 
@@ -155,6 +157,11 @@ def _units(session: Session, req: PrintRequest) -> list[tuple[str, Callable[...,
         _need(req, "year")
         _need(req, "rubric_id")
         return assessment.units(session, req, today)
+    if req.form == "ballots":
+        from chamberdesk.io.pdf import ballots
+
+        _need(req, "year")
+        return ballots.units(session, req, today)
     raise ChamberDeskError(f"未知的表格：{req.form}")
 
 
@@ -166,6 +173,10 @@ def run(db: Database, req: PrintRequest, out: Path | str, *, progress: Progress 
     """
     if req.unmasked and req.form in ("ledger", "roster"):
         accounts.require(db, "export_unmasked")  # only 管理员 prints full ID numbers and phones
+    if req.form == "binder":  # its own document: page numbers per binder, bookmarks, photos and scans
+        from chamberdesk.io.pdf.binder import run_binder
+
+        return run_binder(db, req, Path(out), progress=progress, cancel=cancel)
     out = Path(out)
     fonts = get_fonts()
     st = make_styles(fonts, cell_size={"ledger": 9.5, "roster": 10}.get(req.form, 10.5))

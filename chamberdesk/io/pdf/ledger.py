@@ -8,6 +8,7 @@ from typing import Any
 
 from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer, Table
+from sqlalchemy import or_
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.choices import (
@@ -20,7 +21,7 @@ from chamberdesk.core.choices import (
     label_of,
 )
 from chamberdesk.core.federation import get_federation
-from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members
+from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members, on_roll
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.io.pdf.layout import FormParagraph, FormStart, KinsokuParagraph, Styles, cn_date, grid_style
@@ -144,11 +145,17 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
 ROSTER_COLUMNS = ["序号", "姓名", "职务", "企业名称", "性别", "政治面貌", "联系电话", "入会日期"]
 
 
-def roster_rows(session: Session, chamber_id: int, *, unmasked: bool) -> list[list[str]]:
+def roster_rows(session: Session, chamber_id: int, *, unmasked: bool, on: date | None = None) -> list[list[str]]:
+    """The chamber's members with their seats: those seated now, or on the roll and seated on day `on`."""
     order = {p.value: i for i, p in enumerate(Position)}
-    rows = session.exec(select(Membership, Member).join(Member, Member.id == Membership.member_id)
-                        .where(Membership.chamber_id == chamber_id, col(Membership.end_date).is_(None),
-                               col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).all()
+    q = select(Membership, Member).join(Member, Member.id == Membership.member_id).where(
+        Membership.chamber_id == chamber_id, col(Member.deleted_at).is_(None))
+    if on is None:
+        q = q.where(col(Membership.end_date).is_(None), col(Member.leave_date).is_(None))
+    else:
+        q = q.where(on_roll(on), or_(col(Membership.start_date).is_(None), col(Membership.start_date) <= on),
+                    or_(col(Membership.end_date).is_(None), col(Membership.end_date) > on))
+    rows = session.exec(q).all()
     rows = sorted(rows, key=lambda r: (order.get(r[0].position, 99), r[1].join_date or date.max, r[1].id))
     seen: set[int] = set()
     out = []

@@ -13,7 +13,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     from chamberdesk.cli import add_db_argument
     from chamberdesk.io.pdf.jobs import FORMS
 
-    p = sub.add_parser("print", help="打印表格为 PDF（考评表、自查表、会员台账、名册、会议纪要、年度工作情况）",
+    p = sub.add_parser("print", help="打印表格为 PDF（考评表、自查表、会员台账、名册、会议纪要、年度工作情况、"
+                                     "台账资料汇编、民主评议票）",
                        description="生成可签字盖章的 PDF 表格。身份证号、电话默认脱敏。")
     p.add_argument("form", choices=list(FORMS), metavar="表格",
                    help="、".join(f"{k}={v}" for k, v in FORMS.items()))
@@ -38,7 +39,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     flt.add_argument("--tag", help="标签")
     flt.add_argument("--join-year", type=int, help="入会年度")
     flt.add_argument("--search", default="", help="查找（名称、代码、姓名、电话）")
-    p.add_argument("--out", required=True, help="输出的 PDF 文件，或 --per-file 时的文件夹")
+    p.add_argument("--copies", type=int, metavar="份数",
+                   help="民主评议票份数（ballots）：默认为被评议商会数（各商会会长）加本级工商联工作人员数（未填写时加 5）")
+    p.add_argument("--out", required=True, help="输出的 PDF 文件，或 --per-file 时的文件夹"
+                   "（台账资料汇编写文件夹时每个商会一个文件）")
     p.add_argument("--quiet", action="store_true", help="不显示进度")
     p.set_defaults(handler=cmd_print)
 
@@ -106,6 +110,9 @@ def cmd_print(args: argparse.Namespace) -> int:
                            meeting_ids=args.meeting, member_filter=flt, columns=_columns(args.columns),
                            unmasked=args.unmasked, blank=args.blank, per_file=args.per_file)
 
+        if args.copies is not None:
+            req.extra["copies"] = args.copies
+
         def progress(done: int, total: int, what: str) -> None:
             if not args.quiet:
                 print(f"\r[{done}/{total}] {what[:40]:<40}", end="", file=sys.stderr, flush=True)
@@ -118,6 +125,11 @@ def cmd_print(args: argparse.Namespace) -> int:
     finally:
         db.close()
     pages = _count_pages(files)
+    if args.form == "binder":  # a binder is sent by mail or messenger: say how big each file is
+        for f in files:
+            print(f"{f.name}：{_count_pages([f])} 页，{f.stat().st_size / 1024 / 1024:.1f} MB")
+        for w in req.extra.get("warnings", []):
+            print(f"提示：{w}", file=sys.stderr)
     if len(files) == 1:
         print(f"已生成：{files[0]}（{pages} 页）")
     else:

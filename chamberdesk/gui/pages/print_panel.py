@@ -35,6 +35,9 @@ FORM_HINTS = {
     "minutes": "所选商会本年度每次会议一页纪要单。",
     "chamber-year": "所选商会本年度基本情况、会员、会议与活动汇总。",
     "activities": "本年度活动记录表（全部单位或所选商会）；按季度、类别筛选请在“活动与走访”页面按 Ctrl+P 打印。",
+    "binder": "迎检用台账资料汇编：封面、目录、基本情况、12月31日会员名册、会议与活动（附照片和扫描件）、走访、"
+              "考评自查表和凭证索引，带页码和书签。全部商会时可每个商会单独一个文件。",
+    "ballots": "商会会长述职会议用的民主评议票，每位评议人一张，列出全部被评议商会和计票办法。",
 }
 
 
@@ -219,7 +222,9 @@ class PrintPanel(QWidget):
             targets = [self.chamber.currentData()]
         if key in ("assessment", "selfcheck") and not self.rubric.currentData():
             raise ValueError("没有可用的考评标准")
-        return PrintRequest(form=key, year=self.year.value(), rubric_id=self.rubric.currentData(), targets=targets,
+        # the binder and the ballots choose their rubric themselves (the year's assessments, the 民主评议 rubric)
+        rubric_id = self.rubric.currentData() if self.rubric.isEnabled() else None
+        return PrintRequest(form=key, year=self.year.value(), rubric_id=rubric_id, targets=targets,
                             federation=fed,
                             member_filter=self.member_filter, unmasked=self.unmasked.isEnabled() and self.unmasked.isChecked(),
                             blank=self.blank.isEnabled() and self.blank.isChecked(),

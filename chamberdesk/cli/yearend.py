@@ -1,0 +1,160 @@
+"""`tally`: enter the 民主评议 ballots counted after the presidents' 述职 (per chamber, or a whole 计票表),
+and list each chamber's democratic score and combined total."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from chamberdesk.core.errors import ChamberDeskError, NotFound
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from chamberdesk.cli import add_db_argument
+
+    p = sub.add_parser("tally", help="录入民主评议计票结果（各等次票数或各票评分），计算民主评议得分并计入综合得分",
+                       description="按考评细则的民主评议规则（通州：有效票评分的平均分，按20%计入综合得分）"
+                       "把计票结果记入该商会本年度考评的草稿。已定稿的考评不能修改。")
+    add_db_argument(p)
+    p.add_argument("--year", type=int, required=True, help="考评年度，如 2025")
+    p.add_argument("--rubric", help="考评细则编号（默认：带民主评议票的细则，如 tongzhou-kaoping）")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--target", metavar="名称", help="录入这一个商会的计票结果（配合 --counts 或 --scores）")
+    what.add_argument("--sheet", metavar="计票表.xlsx",
+                      help="导入计票表：每行一个商会，“商会名称”列，各等次票数列或每张选票一列评分，可有“废票”列")
+    what.add_argument("--list", action="store_true", help="列出各商会的民主评议得分与综合得分")
+    p.add_argument("--counts", help="各等次票数，如 好=12,较好=5,一般=1,差=0（评定等次的细则）")
+    p.add_argument("--scores", help="各张有效票的评分，逗号分隔，如 95,88,90.5（打分的细则）")
+    p.add_argument("--invalid", type=int, default=0, help="该商会一栏的废票数（只记录，不计入）")
+    p.add_argument("--sheet-name", help="计票表的工作表名（默认第一个）")
+    p.add_argument("--json", action="store_true", help="以 JSON 输出")
+    p.set_defaults(handler=cmd_tally)
+
+
+def _rubric(args: argparse.Namespace) -> Any:
+    from chamberdesk import rules
+    from chamberdesk.rules.democratic import democratic_item, year_end_rubric
+
+    rubric = rules.load_rubric(args.rubric) if args.rubric else year_end_rubric(args.year)
+    if rubric is None or democratic_item(rubric) is None:
+        raise ChamberDeskError("该考评细则没有民主评议条目：请用 --rubric 指定带民主评议的细则（如 tongzhou-kaoping）。")
+    return rubric
+
+
+def _parse_tally(args: argparse.Namespace, ballot: Any) -> Any:
+    from chamberdesk.rules.democratic import Tally
+
+    t = Tally(invalid=args.invalid)
+    if ballot.scale == "rating":
+        if not args.counts or args.scores:
+            names = "、".join(lv.label for lv in ballot.levels)
+            raise ChamberDeskError(f"该细则按等次评议：请用 --counts 写各等次票数，如 {ballot.levels[0].label}=12（等次：{names}）。")
+        for part in args.counts.replace("，", ",").split(","):
+            if not part.strip():
+                continue
+            label, sep, n = part.replace("＝", "=").partition("=")
+            if not sep:
+                raise ChamberDeskError(f"“{part}”应写成 等次=票数，如 好=12。")
+            try:
+                t.counts[label.strip()] = int(n.strip())
+            except ValueError:
+                raise ChamberDeskError(f"“{part}”中的票数应为整数。") from None
+    else:
+        if not args.scores or args.counts:
+            raise ChamberDeskError("该细则按打分评议：请用 --scores 写各张有效票的评分，如 95,88,90.5。")
+        try:
+            t.scores = [float(x) for x in args.scores.replace("，", ",").replace("、", ",").split(",") if x.strip()]
+        except ValueError:
+            raise ChamberDeskError("--scores 中的评分应为数字，用逗号分隔。") from None
+    return t
+
+
+def cmd_tally(args: argparse.Namespace) -> int:
+    from chamberdesk.cli import open_db
+    from chamberdesk.core.chambers import find_chamber
+    from chamberdesk.rules.democratic import democratic_item, describe, record_tally
+
+    rubric = _rubric(args)
+    item = democratic_item(rubric)
+    ballot = item.ballot
+    if args.list:
+        return _list(args, rubric)
+    db = open_db(args, "edit")
+    out: list[dict[str, Any]] = []
+    problems: list[str] = []
+    try:
+        if args.sheet:
+            from chamberdesk.io.tally_sheet import read_tally_sheet
+
+            got = read_tally_sheet(Path(args.sheet), ballot, args.sheet_name)
+            problems += got.rejected
+            wanted = list(got.tallies.items())
+        else:
+            wanted = [(args.target, _parse_tally(args, ballot))]
+        with db.transaction() as s:
+            for name, tally in wanted:
+                ch = find_chamber(s, name)
+                if ch is None:
+                    if not args.sheet:
+                        raise NotFound(f"找不到商会“{name}”")
+                    problems.append(f"{name}：找不到该商会，未导入")
+                    continue
+                try:
+                    res = record_tally(s, rubric, args.year, ch.id, tally)
+                except ChamberDeskError as exc:
+                    if not args.sheet:
+                        raise
+                    problems.append(f"{name}：{exc}")
+                    continue
+                dem = next(it.value for it in res.items if it.id == item.id)
+                out.append({"chamber": ch.name, "democratic": dem, "note": describe(ballot, tally),
+                            "total": res.score if res.complete else None, "grade": res.grade, "vetoed": res.vetoed})
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps({"rubric": rubric.id, "year": args.year, "entered": out, "not_entered": problems},
+                         ensure_ascii=False))
+    else:
+        for r in out:
+            total = "待其他条目评分后得出" if r["total"] is None else f"{r['total']:.2f}"
+            print(f"{r['chamber']}：{r['note']}；综合得分 {total}")
+        for p in problems:
+            print(f"未录入：{p}", file=sys.stderr)
+        if args.sheet:
+            print(f"计票表共 {len(out) + len(problems)} 个商会：已录入 {len(out)}，未录入 {len(problems)}。")
+    return 1 if problems and not out else 0
+
+
+def _list(args: argparse.Namespace, rubric: Any) -> int:
+    from chamberdesk.cli import open_db
+    from chamberdesk.core.assessments import current_results, stored_inputs
+    from chamberdesk.rules.democratic import democratic_item, describe, stored_tally
+
+    item = democratic_item(rubric)
+    db = open_db(args, "view")
+    rows = []
+    try:
+        with db.session() as s:
+            for c in current_results(s, rubric, args.year):
+                res = c.result
+                dem = next((it for it in res.items if it.id == item.id), None)
+                tally = stored_tally(stored_inputs(c.saved).get(item.id)) if c.saved is not None else None
+                rows.append({"chamber": res.target, "democratic": dem.value if dem else None,
+                             "tally": describe(item.ballot, tally) if tally else "",
+                             "total": res.score if res.complete else None, "grade": res.grade,
+                             "vetoed": res.vetoed, "finalised": c.finalised})
+    finally:
+        db.close()
+    if args.json:
+        print(json.dumps({"rubric": rubric.id, "year": args.year, "results": rows}, ensure_ascii=False))
+        return 0
+    for r in rows:
+        dem = "未录入" if r["democratic"] is None else f"{r['democratic']:g}分"
+        total = "—" if r["total"] is None else f"{r['total']:.2f}"
+        flags = "（一票否决）" if r["vetoed"] else (f"（{r['grade']}）" if r["grade"] else "")
+        print(f"{r['chamber']}\t民主评议 {dem}\t综合得分 {total}{flags}{'（已定稿）' if r['finalised'] else ''}"
+              + (f"\t{r['tally']}" if r["tally"] else ""))
+    return 0

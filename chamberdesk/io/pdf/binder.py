@@ -9,16 +9,17 @@ by the print preview) so a binder stays small enough to send by mail or messenge
 
 from __future__ import annotations
 
+import contextlib
 import io
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+from reportlab import rl_config
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import CondPageBreak, Flowable, Image, PageBreak, Spacer, Table
 from sqlmodel import Session, col, select
@@ -214,7 +215,8 @@ class PageRef(Flowable):
 def binder_canvas(fonts: FontSet) -> type[rl_canvas.Canvas]:
     class BinderCanvas(rl_canvas.Canvas):
         def __init__(self, *args: Any, **kw: Any) -> None:
-            kw.setdefault("initialFontName", fonts.table)  # never the unembedded Helvetica
+            if not kw.get("initialFontName"):  # the document passes None: never the unembedded Helvetica
+                kw["initialFontName"] = fonts.table
             super().__init__(*args, **kw)
             self._bd_pages: list[tuple[dict, str, str]] = []  # held back: (state, binder, running head)
             self._bd_binder, self._bd_head = "", ""
@@ -389,7 +391,7 @@ def photo_grid(st: Styles, width: float, entries: list[EvidenceEntry], figs: _Nu
     for e in photos:
         data, pw, ph = e.pages[0]
         scale = min(PHOTO_BOX[0] / pw, PHOTO_BOX[1] / ph)
-        img = Image(ImageReader(io.BytesIO(data)), width=pw * scale, height=ph * scale)
+        img = Image(io.BytesIO(data), width=pw * scale, height=ph * scale)
         cells.append([Mark(e.key), img, Spacer(1, 1.5 * mm), st.p(_caption(figs.next(), e), st.small)])
     rows = [cells[i:i + 2] + [""] * (2 - len(cells[i:i + 2])) for i in range(0, len(cells), 2)]
     t = Table(rows, colWidths=[cell_w, cell_w],
@@ -411,10 +413,8 @@ def scan_pages(st: Styles, width: float, entries: list[EvidenceEntry], figs: _Nu
             scale = min(box[0] / pw, box[1] / ph)
             cap = f"图{n}　{e.owner}　{e.filename}" + (f"（第{i}页，共{len(e.pages)}页）" if len(e.pages) > 1 else "")
             out += [PageBreak(), *([Mark(e.key)] if i == 1 else []), st.p(cap, st.small), Spacer(1, 2 * mm),
-                    Image(ImageReader(io.BytesIO(data)), width=pw * scale, height=ph * scale)]
-    if out:
-        out.append(PageBreak())
-    return out
+                    Image(io.BytesIO(data), width=pw * scale, height=ph * scale)]
+    return out  # a page image fills its page: what follows starts on the next one
 
 
 def _record_table(st: Styles, width: float, pairs: list[tuple[str, Any]]) -> Table:
@@ -605,6 +605,17 @@ def _human(n: int) -> str:
 # --- the print job ---------------------------------------------------------------------------------------
 
 
+@contextlib.contextmanager
+def _binary_streams() -> Iterator[None]:
+    """reportlab writes streams in ASCII85 by default, a third larger: photos and scans go in as plain JPEG."""
+    was = rl_config.useA85
+    rl_config.useA85 = 0
+    try:
+        yield
+    finally:
+        rl_config.useA85 = was
+
+
 class Ticker:
     """Progress in units (gathering, then laying out, each chamber's binder), each unit split into the steps
     it announces with `begin`; `check` and every step raise Cancelled once the clerk pressed 取消."""
@@ -683,7 +694,8 @@ def run_binder(db: Database, req: Any, out: Path, *, progress: Progress | None =
                                       today=today, scan_box=scan_box)
             path.parent.mkdir(parents=True, exist_ok=True)
             try:
-                doc.build(story, canvasmaker=binder_canvas(fonts))
+                with _binary_streams():
+                    doc.build(story, canvasmaker=binder_canvas(fonts))
             except BaseException:
                 path.unlink(missing_ok=True)
                 raise

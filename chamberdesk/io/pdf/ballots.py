@@ -71,7 +71,7 @@ def ballot_story(st: Styles, width: float, rubric: Any, item: Any, year: int, ro
     ballot = item.ballot
     title = f"{year}年度商会工作民主评议票"
     if ballot.scale == "rating":
-        marks = [f"{lv.label}\n（{fmt_num(lv.points)}分）" for lv in ballot.levels]
+        marks = [f"{lv.label}\n{fmt_num(lv.points)}分" for lv in ballot.levels]
         head = ["序号", "商会名称", "会长", *marks]
         ask = "请根据各商会会长述职和本年度工作完成情况，在每个商会对应的等次下打“√”，每个商会只选一个等次。"
     else:
@@ -100,7 +100,7 @@ def ballot_story(st: Styles, width: float, rubric: Any, item: Any, year: int, ro
         st.p(title, st.title),
         st.p(f"{unit}　商会会长述职会议用　编号：{number:03d}／{copies:03d}", st.subtitle),
         Spacer(1, 3 * mm),
-        st.p(ask, st.body),
+        st.p(ask, st.cell),  # the table style's line breaking: a comma never starts a line
         Spacer(1, 3 * mm),
         table,
         Spacer(1, 4 * mm),

@@ -574,16 +574,14 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
     story += [st.p(f"{year}年度走访联系记录（共 {len(contacts)} 次）", st.title),
               st.p(f"年末会员 {cov.members} 名：实地走访 {cov.visited} 家（{pct(cov.visited_ratio)}），"
                    f"有联系记录 {cov.contacted} 家（{pct(cov.contacted_ratio)}）。", st.body), Spacer(1, 3 * mm)]
-    crow: list[list[Any]] = [[st.p(h, st.head) for h in ("序号", "日期", "会员企业", "方式", "联系人", "情况")]]
-    for i, c in enumerate(contacts, 1):
-        crow.append([str(i), c.date.isoformat(), st.p(names.get(c.member_id, ""), st.cell),
-                     st.p(label_of(ContactWay, c.way), st.cell_c), st.p(c.by_whom or "", st.cell_c),
-                     st.p(c.notes or "", st.cell)])
-    if not contacts:
-        crow.append(["", "", st.p("本年度无走访联系记录", st.cell), "", "", ""])
+    crows = ([str(i), c.date.isoformat(), names.get(c.member_id, ""), label_of(ContactWay, c.way), c.by_whom or "",
+              (c.notes or "").replace("\n", "；")] for i, c in enumerate(contacts, 1))
     cw = [11 * mm, 22 * mm, 0, 18 * mm, 18 * mm, 45 * mm]
-    story.append(Table(crow, colWidths=[w or width - sum(cw) for w in cw], repeatRows=1,
-                       style=grid_style(st, ("ALIGN", (0, 1), (1, -1), "CENTER"))))
+    # plain strings where they fit on a line: a year of visits is hundreds of rows
+    story += list(_table_chunks(st, ["序号", "日期", "会员企业", "方式", "联系人", "情况"], crows,
+                                [w or width - sum(cw) for w in cw], {0, 1, 3, 4}))
+    if not contacts:
+        story.append(st.p("本年度无走访联系记录。", st.body))
 
     # 六、考评自查: the 自查表 as printed on its own, then the files attached to rubric items
     story += _section(6, b, ticker, lv)

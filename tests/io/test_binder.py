@@ -279,3 +279,13 @@ def test_cli_prints_pages_and_size(year_db, tmp_path, capsys):
     pages = len(PdfReader(out).pages)
     assert f"cli.pdf：{pages} 页，{out.stat().st_size / 1024 / 1024:.1f} MB" in got.out
     assert "已丢失.jpg" in got.err
+
+
+def test_a_standard_for_other_chambers_is_named_not_fatal(year_db, tmp_path):
+    db, _ = year_db
+    with db.transaction() as s:
+        other = chambers.create_chamber(s, {"name": "建筑业商会", "kind": "industry"}).id
+    out = tmp_path / "行业.pdf"
+    run(db, PrintRequest(form="binder", year=YEAR, targets=[other], rubric_id="siyou"), out)
+    text = "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "")
+    assert "未附“基层商会“四有”" in text and "不在其列" in text

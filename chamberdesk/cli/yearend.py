@@ -30,6 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--scores", help="各张有效票的评分，逗号分隔，如 95,88,90.5（打分的细则）")
     p.add_argument("--invalid", type=int, default=0, help="该商会一栏的废票数（只记录，不计入）")
     p.add_argument("--sheet-name", help="计票表的工作表名（默认第一个）")
+    p.add_argument("--evidence", action="append", metavar="文件",
+                   help="评议票扫描件等凭证（可重复），附在所录商会的民主评议条目上；导入的计票表本身也作为凭证附上")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
     p.set_defaults(handler=cmd_tally)
 
@@ -74,6 +76,7 @@ def _parse_tally(args: argparse.Namespace, ballot: Any) -> Any:
 
 def cmd_tally(args: argparse.Namespace) -> int:
     from chamberdesk.cli import open_db
+    from chamberdesk.core import evidence
     from chamberdesk.core.chambers import find_chamber
     from chamberdesk.rules.democratic import democratic_item, describe, record_tally
 
@@ -94,6 +97,10 @@ def cmd_tally(args: argparse.Namespace) -> int:
             wanted = list(got.tallies.items())
         else:
             wanted = [(args.target, _parse_tally(args, ballot))]
+        files = [Path(f) for f in (args.evidence or [])] + ([Path(args.sheet)] if args.sheet else [])
+        for f in files:
+            if not f.is_file():
+                raise ChamberDeskError(f"找不到凭证文件：{f}")
         with db.transaction() as s:
             for name, tally in wanted:
                 ch = find_chamber(s, name)
@@ -103,7 +110,11 @@ def cmd_tally(args: argparse.Namespace) -> int:
                     problems.append(f"{name}：找不到该商会，未导入")
                     continue
                 try:
-                    res = record_tally(s, rubric, args.year, ch.id, tally)
+                    with s.begin_nested():  # a chamber that cannot take its tally keeps no files either
+                        for f in files:  # the ballots and the tally are the item's evidence
+                            evidence.add_file(db, s, f, record_type="chamber", record_id=ch.id,
+                                              rubric_item=f"{rubric.id}:{item.id}")
+                        res = record_tally(s, rubric, args.year, ch.id, tally)
                 except ChamberDeskError as exc:
                     if not args.sheet:
                         raise

@@ -168,10 +168,13 @@ def test_ballots_need_a_rubric_with_a_ballot(ledger, tmp_path):
 
 
 def test_tally_command_and_a_tally_sheet(ledger, tmp_path, capsys):
-    db, cid, _ = ledger
+    db, cid, other = ledger
     db.close()
     path = str(db.path)
-    assert main(["tally", "--db", path, "--year", "2025", "--target", "甲商会", "--scores", "90，85.5, 78,92"]) == 0
+    scanned = tmp_path / "评议票扫描.pdf"
+    scanned.write_bytes(b"%PDF-1.4 ballots")
+    assert main(["tally", "--db", path, "--year", "2025", "--target", "甲商会", "--scores", "90，85.5, 78,92",
+                 "--evidence", str(scanned)]) == 0
     assert "平均86.38分" in capsys.readouterr().out
     assert main(["tally", "--db", path, "--year", "2025", "--target", "甲商会", "--counts", "好=3"]) == 2
     assert "--scores" in capsys.readouterr().err
@@ -197,3 +200,15 @@ def test_tally_command_and_a_tally_sheet(ledger, tmp_path, capsys):
     rows = {r["chamber"]: r for r in json.loads(capsys.readouterr().out)["results"]}
     assert rows["甲商会"]["democratic"] == 85.0 and "废票1张" in rows["甲商会"]["tally"]
     assert rows["乙商会"]["democratic"] is None
+    # the scanned ballots and the tally sheet are the item's evidence, for the chamber whose tally was taken
+    from chamberdesk.core.db import open_database
+    from chamberdesk.core.evidence import files_for
+
+    again = open_database(db.path)
+    try:
+        with again.session() as s:
+            item = "tongzhou-kaoping:democratic"
+            assert [e.filename for e in files_for(s, "chamber", cid, item)] == ["评议票扫描.pdf", "计票表.xlsx"]
+            assert files_for(s, "chamber", other, item) == []
+    finally:
+        again.close()

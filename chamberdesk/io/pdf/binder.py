@@ -575,7 +575,7 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
                    f"有联系记录 {cov.contacted} 家（{pct(cov.contacted_ratio)}）。", st.body), Spacer(1, 3 * mm)]
     crows = ([str(i), c.date.isoformat(), names.get(c.member_id, ""), label_of(ContactWay, c.way), c.by_whom or "",
               (c.notes or "").replace("\n", "；")] for i, c in enumerate(contacts, 1))
-    cw = [11 * mm, 22 * mm, 0, 18 * mm, 18 * mm, 45 * mm]
+    cw = [11 * mm, 22 * mm, 0, 18 * mm, 16 * mm, 30 * mm]
     # plain strings where they fit on a line: a year of visits is hundreds of rows
     story += list(_table_chunks(st, ["序号", "日期", "会员企业", "方式", "联系人", "情况"], crows,
                                 [w or width - sum(cw) for w in cw], {0, 1, 3, 4}))

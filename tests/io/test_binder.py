@@ -289,3 +289,19 @@ def test_a_standard_for_other_chambers_is_named_not_fatal(year_db, tmp_path):
     run(db, PrintRequest(form="binder", year=YEAR, targets=[other], rubric_id="siyou"), out)
     text = "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "")
     assert "未附“基层商会“四有”" in text and "不在其列" in text
+
+
+def test_a_damaged_photo_is_reported_not_fatal(db, tmp_path):
+    with db.transaction() as s:
+        cid = chambers.create_chamber(s, {"name": "丙商会", "kind": "industry"}).id
+        act = activities.create_activity(s, {"chamber_id": cid, "category": "other", "date": date(YEAR, 9, 1),
+                                             "title": "联谊会"})
+        bad = tmp_path / "坏照片.jpg"
+        bad.write_bytes(b"\xff\xd8\xff\xe0 truncated")
+        evidence.add_file(db, s, bad, record_type="activity", record_id=act.id)
+    req = PrintRequest(form="binder", year=YEAR, targets=[cid])
+    out = tmp_path / "丙.pdf"
+    run(db, req, out)
+    index = PdfReader(out).pages[-1].extract_text().replace("\n", "")
+    assert "坏照片.jpg" in index and "无法读取" in index and "收入本汇编 0 个，未收入 1 个" in index
+    assert req.extra["warnings"] and "坏照片.jpg" in req.extra["warnings"][0]

@@ -215,10 +215,7 @@ class Mark(Flowable):
         return 0, 0
 
     def draw(self) -> None:
-        c = self.canv
-        _, y = c.absolutePosition(0, 0)
-        c._bd_mark(self)  # type: ignore[attr-defined]
-        c._bd_anchors[self.key] = (len(c._bd_pages), y)  # type: ignore[attr-defined]
+        self.canv._bd_mark(self)  # type: ignore[attr-defined]
         if self.tick:
             self.tick()
 
@@ -252,12 +249,13 @@ def binder_canvas(fonts: FontSet) -> type[rl_canvas.Canvas]:
 
         def _bd_mark(self, m: Mark) -> None:
             page = len(self._bd_pages)
+            _, y = self.absolutePosition(0, 0)
+            self._bd_anchors[m.key] = (page, y)
             if m.binder is not None:
                 self._bd_binder = m.binder
             if m.head is not None:
                 self._bd_head = m.head
             if m.outline:
-                _, y = self.absolutePosition(0, 0)
                 self._bd_outline.append((page, m.key, m.outline[0], m.outline[1], y))
 
         def showPage(self) -> None:  # noqa: N802 - reportlab API
@@ -390,9 +388,8 @@ def gather(db: Database, session: Session, chamber: Chamber, year: int, rubric_i
     return Binder(chamber, year, unit, meetings, acts, entries, by_record, rubrics)
 
 
-def _caption(n: int, e: EvidenceEntry, page: int | None = None) -> str:
-    where = "" if page is None else f"（第{page}页）"
-    return f"图{n}　{e.owner}　{e.filename}{where}"
+def _caption(n: int, e: EvidenceEntry) -> str:
+    return f"图{n}　{e.owner}　{e.filename}"
 
 
 class _Numbers:
@@ -436,7 +433,7 @@ def scan_pages(st: Styles, width: float, entries: list[EvidenceEntry], figs: _Nu
         n = figs.next()
         for i, (data, pw, ph) in enumerate(e.pages, 1):
             scale = min(box[0] / pw, box[1] / ph)
-            cap = f"图{n}　{e.owner}　{e.filename}" + (f"（第{i}页，共{len(e.pages)}页）" if len(e.pages) > 1 else "")
+            cap = _caption(n, e) + (f"（第{i}页，共{len(e.pages)}页）" if len(e.pages) > 1 else "")
             out += [PageBreak(), *([Mark(e.key)] if i == 1 else []), st.p(cap, st.small), Spacer(1, 2 * mm),
                     Image(io.BytesIO(data), width=pw * scale, height=ph * scale)]
     return out  # a page image fills its page: what follows starts on the next one

@@ -56,7 +56,7 @@ def camera_photo(path: Path, seed: int) -> Path:
 def make_db(folder: Path, photos: int):
     db = open_database(folder / "bench.db", create=True)
     pics = [camera_photo(folder / f"现场照片{i + 1:02d}.jpg", i) for i in range(photos)]
-    n_members = photos * 7
+    n_members = photos * 8
     with db.transaction() as s:
         cid = chambers.create_chamber(s, {"name": "城关镇商会", "kind": "township", "president_name": "范春"}).id
         ids = [members.create_member(s, {"kind": "enterprise", "enterprise_name": f"清河县第{k:03d}商贸有限公司",
@@ -125,7 +125,7 @@ def main() -> int:
         # warm both paths (fonts, imports) on a small piece first
         bare(t / "warm-bare.pdf", pics[:1], 1, 5)
         t0, c0 = time.perf_counter(), time.process_time()
-        bare(t / "bare.pdf", pics, 1, photos * 7)
+        bare(t / "bare.pdf", pics, 1, photos * 8)
         bare_s, bare_cpu = time.perf_counter() - t0, time.process_time() - c0
         bare_pages = len(PdfReader(t / "bare.pdf").pages)
         bare_size = (t / "bare.pdf").stat().st_size

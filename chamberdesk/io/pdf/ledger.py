@@ -20,8 +20,9 @@ from chamberdesk.core.choices import (
     label_of,
 )
 from chamberdesk.core.federation import get_federation
-from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members
+from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members, on_roll, seat_held
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
+from chamberdesk.core.periods import as_of, as_of_label
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.io.pdf.layout import FormParagraph, FormStart, KinsokuParagraph, Styles, cn_date, grid_style
 
@@ -67,7 +68,11 @@ def describe_filter(session: Session, flt: MemberFilter) -> str:
         parts.append(f"会员类型={label_of(MemberKind, flt.kind)}")
     if flt.industry:
         parts.append(f"行业={label_of(Industry, flt.industry)}")
-    parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部"))
+    if flt.as_of is not None:
+        parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部")
+                     + f"（截至{cn_date(flt.as_of)}）")
+    else:
+        parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部"))
     if flt.join_year:
         parts.append(f"入会年度={flt.join_year}")
     if flt.tag:
@@ -125,7 +130,7 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
     fed = get_federation(session)
     unit = fed.name if fed and fed.name else ""
     members = list(iter_members(session, flt))
-    chambers = chamber_names_for(session, [m.id for m in members]) if "chambers" in keys else {}
+    chambers = chamber_names_for(session, [m.id for m in members], flt.as_of) if "chambers" in keys else {}
     widths = _column_widths(keys, width)
     story: list[Flowable] = [
         FormStart("ledger", f"{unit}会员台账"),
@@ -144,11 +149,13 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
 ROSTER_COLUMNS = ["序号", "姓名", "职务", "企业名称", "性别", "政治面貌", "联系电话", "入会日期"]
 
 
-def roster_rows(session: Session, chamber_id: int, *, unmasked: bool) -> list[list[str]]:
+def roster_rows(session: Session, chamber_id: int, *, unmasked: bool, on: date | None = None) -> list[list[str]]:
+    """The chamber's members on day `on` (default today), officers first."""
+    on = on or date.today()
     order = {p.value: i for i, p in enumerate(Position)}
     rows = session.exec(select(Membership, Member).join(Member, Member.id == Membership.member_id)
-                        .where(Membership.chamber_id == chamber_id, col(Membership.end_date).is_(None),
-                               col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).all()
+                        .where(Membership.chamber_id == chamber_id, seat_held(on),
+                               col(Member.deleted_at).is_(None), on_roll(on))).all()
     rows = sorted(rows, key=lambda r: (order.get(r[0].position, 99), r[1].join_date or date.max, r[1].id))
     seen: set[int] = set()
     out = []
@@ -164,15 +171,20 @@ def roster_rows(session: Session, chamber_id: int, *, unmasked: bool) -> list[li
 
 
 def roster_story(session: Session, st: Styles, width: float, chamber: Chamber, *, unmasked: bool = False,
-                 today: date | None = None, on_form: Callable[[], None] | None = None) -> list[Flowable]:
-    rows = roster_rows(session, chamber.id or 0, unmasked=unmasked)
+                 today: date | None = None, year: int | None = None,
+                 on_form: Callable[[], None] | None = None) -> list[Flowable]:
+    """The chamber's roster now, or at `year`'s end (today for the running year)."""
+    today = today or date.today()
+    day = as_of(year, today) if year is not None else today
+    rows = roster_rows(session, chamber.id or 0, unmasked=unmasked, on=day)
     officers = sum(1 for r in rows if r[2] != Position.MEMBER.label)
     fixed = [9 * mm, 16 * mm, 15 * mm, 0, 9 * mm, 20 * mm, 24 * mm, 21 * mm]
     widths = [w or width - sum(fixed) for w in fixed]
     story: list[Flowable] = [
         FormStart(f"roster-{chamber.id}", f"{chamber.name}会员名册", on_form),
         st.p(f"{chamber.name}会员名册", st.title),
-        st.p(f"截至{cn_date(today or date.today())}　在册会员 {len(rows)} 名（其中负责人 {officers} 名）", st.subtitle),
+        st.p(f"{as_of_label(year, today) if year is not None else '截至' + cn_date(day)}　在册会员 {len(rows)} 名"
+             f"（其中负责人 {officers} 名）", st.subtitle),
         Spacer(1, 4 * mm),
     ]
     story += list(_table_chunks(st, ROSTER_COLUMNS, iter(rows), widths, {0, 1, 2, 4, 5, 6, 7}))

@@ -405,10 +405,12 @@ def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStats
             fmts[c] = "pct"
         for c in range(first_text, len(head)):
             fmts[c] = None
-        widths = [5, 22, 10, 7, 7] + [6] * (len(CHAMBER_BODIES) + len(cats)) + [8, 8, 8] + [9] * len(st_titles) + [11, 12]
+        widths = [5, 20, 10, 7, 7] + [5] * (len(CHAMBER_BODIES) + len(cats)) + [8, 8, 8] + [9] * len(st_titles) + [11, 12]
+        # 33 columns fitted onto one page would print at 4-5 pt: at 100 % they go over column groups
+        # (会议 / 活动 / 走访联系 …) on A4 landscape pages, each repeating the header rows and 序号 + 商会名称
         w = FormWriter(f"{year}年度基层商会工作情况统计表", head,
-                       unit_line=unit_line(s, f"统计期间：{year}年1月1日至{year}年12月31日"),
-                       header_groups=groups, formats=fmts, widths=widths)
+                       unit_line=unit_line(s, periods.period_label(year)),
+                       header_groups=groups, formats=fmts, widths=widths, split=True, title_columns=2)
         tot = [0] * len(head)
         cov_members = visited = contacted = 0
         for i, r in enumerate(rows, 1):
@@ -431,10 +433,10 @@ def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStats
         total_row[head.index("走访覆盖率")] = visited / cov_members if cov_members else None
         total_row[head.index("联系覆盖率")] = contacted / cov_members if cov_members else None
         w.total(total_row)
-        w.note("说明：会员数为年末（本年度为截至今日）在会人数；“其他会议”含本表未单列的会议；覆盖率为本年内至少走访（联系）"
-               "一次的会员占年末会员数之比。"
+        w.note(f"说明：会员数为{periods.as_of_label(year)}在会人数；“其他会议”含本表未单列的会议；覆盖率为本年内至少走访"
+               "（联系）一次的会员占期末会员数之比。"
                + (f"四有/五有达标情况未能全部计算：{'；'.join(st_errors)}" if st_errors else ""))
-        w.note("填表人：　　　　　　审核人：　　　　　　单位负责人：")
+        w.signatures(w.spread(["填表人：", "审核人：", "单位负责人：", "日期：　　年　　月　　日"]))
     w.save(out)
     return YearlyStatsInfo(len(rows), bool(st_titles))
 
@@ -555,13 +557,25 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
 
 
 def export_work_summary(db: Database, out: Path | str, year: int) -> int:
+    """工作基本情况资料 (南通, 17 items in 5 groups): A4 portrait, texts wrapped, each group's name merged
+    beside its items, the period stated, the signing and seal line at the foot."""
     with db.session() as s:
         figs = work_summary_figures(s, year)
+        fed = get_federation(s)
         w = FormWriter(f"{year}年度工作基本情况资料", ["类别", "序号", "项目", "数据", "来源与说明"],
-                       unit_line=unit_line(s, f"统计期间：{year}年"), widths=[22, 6, 44, 44, 36], landscape=True)
+                       unit_line=f"填报单位：{fed.name if fed else ''}　　{periods.period_label(year)}",
+                       widths=[9, 4, 25, 25, 22], formats=[None, "int"], landscape=False, wrap=True)
+        first: dict[str, int] = {}
+        last: dict[str, int] = {}
         for g, n, item, fig, src in figs:
-            w.row([g, n, item, fig, src])
-        w.note("说明：依据南通市工商联《工作基本情况资料》的17项5类整理；标注“请手工填写”的项目台账中没有记录。")
+            r = w.row([g, n, item, fig, src])
+            first.setdefault(g, r)
+            last[g] = r
+        for g, r in first.items():
+            w.merge_down(0, r, last[g])
+        w.note("说明：依据南通市工商联《工作基本情况资料》的17项5类整理；标注“请手工填写”的项目台账中没有记录，"
+               "“按活动次数计”的项目请按实际篇数、件数核对。")
+        w.signatures([("填报单位（盖章）：", 0, 2), ("负责人：　　　　　填表人：", 3, 3), ("日期：　　年　　月　　日", 4, 4)])
     w.save(out)
     return len(figs)
 
@@ -576,9 +590,12 @@ def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int)
         # as the 考评 page shows them: 定稿 results as stored, drafts with their saved inputs
         current = current_results(s, rub, year)
         items = [it for it in rub.items]
-        head = ["序号", "考评对象", "得分", "等次", "是否通过", "一票否决", "考评状态"] + [it.title[:16] for it in items]
+        # each item's full rule as its title (thresholds filled in), wrapped; the columns go over as many
+        # A4 pages as they need at 100 %, each page repeating 序号 and 考评对象
+        head = ["序号", "考评对象", "得分", "等次", "是否通过", "一票否决", "考评状态"] + [it.rule_text() for it in items]
         w = FormWriter(f"{year}年度{rub.title}考评结果", head, unit_line=unit_line(s, f"标准版本：{rub.version}"),
-                       widths=[5, 22, 8, 10, 8, 20, 8] + [10] * len(items), formats=[None, None, "float"])
+                       widths=[5, 22, 7, 8, 8, 16, 8] + [14] * len(items), formats=[None, None, "float"],
+                       wrap=True, split=True, title_columns=2)
         for i, c in enumerate(current, 1):
             r = c.result
             st = {it.id: it.status_label for it in r.items}

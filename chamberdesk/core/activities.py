@@ -19,6 +19,36 @@ from chamberdesk.core.models import (
     Chamber,
 )
 
+# What an activity's 金额 / 人数 / 件数 count, by category: investment attracted and donations are different
+# money and are never added together; likewise trainees and people served, problems solved and proposals.
+# A category not named here speaks for itself (政企沟通 42 件).
+_AMOUNT = {ActivityCategory.INVESTMENT: "招商引资", ActivityCategory.CHARITY: "捐资", ActivityCategory.VILLAGES: "捐资"}
+_PEOPLE = {ActivityCategory.TRAINING: "培训"}
+_ITEMS = {ActivityCategory.LEGAL: "解决问题", ActivityCategory.MEDIATION: "解决问题",
+          ActivityCategory.POLICY_ADVICE: "提案议案", ActivityCategory.RESEARCH: "调研报告",
+          ActivityCategory.PUBLICITY: "宣传稿件"}
+_PIECES = {ActivityCategory.RESEARCH, ActivityCategory.PUBLICITY}  # counted in 篇, not 件
+
+
+def outcomes(activity: Activity) -> list[tuple[str, float, str]]:
+    """The activity's outcomes as (kind, figure, unit), e.g. ("招商引资", 120.0, "万元"); outcomes of the
+    same kind and unit may be totalled, others never."""
+    cat = ActivityCategory.parse(activity.category)
+
+    def kind(names: dict[ActivityCategory, str]) -> str:
+        if cat is None:
+            return str(activity.category)
+        return names.get(cat, cat.label)
+
+    out: list[tuple[str, float, str]] = []
+    if activity.amount:
+        out.append((kind(_AMOUNT), activity.amount, "万元"))
+    if activity.people_count:
+        out.append((kind(_PEOPLE), activity.people_count, "人次"))
+    if activity.item_count:
+        out.append((kind(_ITEMS), activity.item_count, "篇" if cat in _PIECES else "件"))
+    return out
+
 
 def validate_activity(data: dict[str, Any]) -> dict[str, Any]:
     c = Checker(data, ACTIVITY_LABELS)

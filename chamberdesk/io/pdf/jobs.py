@@ -111,7 +111,8 @@ def _activities(session: Session, req: PrintRequest) -> tuple[list[Activity], st
         acts = [a for ch in chs for a in list_activities(session, chamber_id=ch.id, year=req.year)]
         who = "、".join(ch.name for ch in chs)
     acts.sort(key=lambda a: (a.date, a.id or 0))
-    owner = records.owner_name(session, req.targets[0]) if req.targets and len(req.targets) == 1 else ""
+    # the heading names the unit: the one chamber chosen, else the federation that compiles the list
+    owner = records.owner_name(session, req.targets[0] if req.targets and len(req.targets) == 1 else None)
     return acts, f"{owner}{req.year}年度活动记录", f"筛选：单位={who}；年度={req.year}"
 
 

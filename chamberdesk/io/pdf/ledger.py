@@ -178,7 +178,7 @@ def roster_story(session: Session, st: Styles, width: float, chamber: Chamber, *
     day = as_of(year, today) if year is not None else today
     rows = roster_rows(session, chamber.id or 0, unmasked=unmasked, on=day)
     officers = sum(1 for r in rows if r[2] != Position.MEMBER.label)
-    fixed = [9 * mm, 16 * mm, 15 * mm, 0, 9 * mm, 20 * mm, 24 * mm, 21 * mm]
+    fixed = [11 * mm, 16 * mm, 15 * mm, 0, 11 * mm, 20 * mm, 24 * mm, 21 * mm]  # 序号, 性别 on one line
     widths = [w or width - sum(fixed) for w in fixed]
     story: list[Flowable] = [
         FormStart(f"roster-{chamber.id}", f"{chamber.name}会员名册", on_form),

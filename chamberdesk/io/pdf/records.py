@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from chamberdesk.core.activities import outcomes
 from chamberdesk.core.chambers import member_counts
 from chamberdesk.core.choices import (
     ActivityCategory,
@@ -87,15 +88,21 @@ def minutes_story(session: Session, st: Styles, width: float, meeting: Meeting,
     ]
 
 
+def _figure(value: float, unit: str) -> str:
+    return f"{fmt_num(value, 2)} {unit}" if unit == "万元" else f"{fmt_num(value)} {unit}"
+
+
 def _effect(a: Activity) -> str:
-    effect = []
-    if a.amount:
-        effect.append(f"金额 {fmt_num(a.amount, 2)} 万元")
-    if a.people_count:
-        effect.append(f"{a.people_count} 人次")
-    if a.item_count:
-        effect.append(f"{a.item_count} 件")
-    return "；".join(effect)
+    return "；".join(f"{kind} {_figure(v, unit)}" for kind, v, unit in outcomes(a))
+
+
+def outcome_totals(acts: list[Activity]) -> str:
+    """成效合计 with each kind of outcome totalled on its own (招商引资金额 and 捐资金额 never summed)."""
+    sums: dict[tuple[str, str], float] = {}
+    for a in acts:
+        for kind, v, unit in outcomes(a):
+            sums[kind, unit] = sums.get((kind, unit), 0) + v
+    return "，".join(f"{kind} {_figure(v, unit)}" for (kind, unit), v in sums.items())
 
 
 def _by_category(acts: list[Activity]) -> str:
@@ -131,12 +138,12 @@ def activities_story(session: Session, st: Styles, width: float, acts: list[Acti
                      *, today: date | None = None, on_form: Callable[[], None] | None = None) -> list[Flowable]:
     """活动记录: the activities a clerk listed (their filter stated under the heading), totals, signatures."""
     owners = {cid: owner_name(session, cid) for cid in {a.chamber_id for a in acts}}
-    amount = sum(a.amount or 0 for a in acts)
-    people = sum(a.people_count or 0 for a in acts)
-    items = sum(a.item_count or 0 for a in acts)
     totals = [f"共 {len(acts)} 项。按类别：{_by_category(acts)}。"]
-    if amount or people or items:
-        totals.append(f"成效合计：金额 {fmt_num(amount, 2)} 万元，{people} 人次，{items} 件。")
+    summed = outcome_totals(acts)
+    if summed:
+        totals.append(f"成效合计：{summed}。")
+    # one unit's activities are sealed by that unit; a list across units by the federation that compiled it
+    unit = next(iter(owners.values())) if len(owners) == 1 else owner_name(session, None)
     return [
         FormStart(f"activities-{heading}", heading, on_form),
         st.p(heading, st.title),
@@ -147,8 +154,7 @@ def activities_story(session: Session, st: Styles, width: float, acts: list[Acti
         Spacer(1, 3 * mm),
         *(st.p(t, st.body) for t in totals),
         Spacer(1, 10 * mm),
-        KeepTogether([signature_block(st, width, ["制表人", "审核人"],
-                                      seal=f"{next(iter(owners.values()))}（盖章）" if len(owners) == 1 else "单位（盖章）")]),
+        KeepTogether([signature_block(st, width, ["制表人", "审核人"], seal=f"{unit}（盖章）")]),
     ]
 
 

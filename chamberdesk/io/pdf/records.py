@@ -146,7 +146,8 @@ def activities_story(session: Session, st: Styles, width: float, acts: list[Acti
     unit = next(iter(owners.values())) if len(owners) == 1 else owner_name(session, None)
     return [
         FormStart(f"activities-{heading}", heading, on_form),
-        st.p(heading, st.title),
+        # a long unit name goes on a line of its own rather than pushing the last character of 活动记录 over
+        st.ps(f"{unit}\n{heading[len(unit):]}" if heading.startswith(unit) and len(heading) > 22 else heading, st.title),
         st.p(f"{described}　打印日期：{cn_date(today or date.today())}" if described else
              f"打印日期：{cn_date(today or date.today())}", st.subtitle),
         Spacer(1, 4 * mm),

@@ -8,12 +8,16 @@ run from the first year the ledger has a dated record in up to the current year.
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.models import Activity, Contact, Meeting, Member
+
+if TYPE_CHECKING:
+    from chamberdesk.core.db import Database
 
 
 def cn_date(d: date | None) -> str:
@@ -72,6 +76,13 @@ def report_years(session: Session, today: date | None = None) -> list[int]:
     return list(range(this_year, first_year(session, today) - 1, -1))
 
 
+def report_year_range(db: Database, today: date | None = None) -> tuple[int, int]:
+    """(first, last) year a report can be made for: the bounds of a year selector."""
+    with db.session() as s:
+        years = report_years(s, today)
+    return years[-1], years[0]
+
+
 def check_year(session: Session, year: int, today: date | None = None) -> int:
     """`year` if a report can be made for it; otherwise ChamberDeskError in one line saying which years can."""
     this_year = (today or date.today()).year
@@ -85,4 +96,4 @@ def check_year(session: Session, year: int, today: date | None = None) -> int:
 
 
 __all__ = ["as_of", "as_of_label", "check_year", "cn_date", "first_year", "is_running", "period_label",
-           "report_years", "year_end"]
+           "report_year_range", "report_years", "year_end"]

@@ -519,7 +519,7 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
         """Where no activity had its 件数 entered, the figure is the number of activities: say so."""
         if int(r[4]) or not int(r[0]):
             return f"“{what}”活动登记的件数"
-        return f"“{what}”活动未填件数，按活动次数计（每次活动计1{unit}），请核对"
+        return f"“{what}”活动未填{unit}数，按活动次数计"
 
     return [
         ("一、综合类", 1, "单位所获省及以上荣誉（名称、次数）", "", manual),
@@ -527,8 +527,7 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
          f"会员台账：入会日期在本年；{periods.as_of_label(year)}在册"),
         ("二、组织建设方面", 3, "行业组织数（异地商会单列）、涉及行业、覆盖率",
          f"行业商会 {len(industry)} 个，异地商会 {len(nonlocal_)} 个；涉及行业 {sectors} 个；覆盖率 {cover}",
-         f"{periods.as_of_label(year)}；覆盖率 = 行业商会中的规上会员企业（{above} 家）÷ 本地规上民营企业户数"
-         f"（{base} 家）"),
+         f"{periods.as_of_label(year)}；覆盖率＝行业商会中的规上会员企业 {above} 家÷本地规上民营企业 {base} 家"),
         ("二、组织建设方面", 4, "行业商会党建工作有关数据及成果",
          f"建立党组织的行业商会 {len(party)} 个（共 {len(industry)} 个）", "商会名录：党组织为独立或联合"),
         ("三、非公代表人士方面", 5, "开设民营企业高级经营管理人员培训班次数、培训人数",
@@ -565,15 +564,19 @@ def export_work_summary(db: Database, out: Path | str, year: int) -> int:
         w = FormWriter(f"{year}年度工作基本情况资料", ["类别", "序号", "项目", "数据", "来源与说明"],
                        unit_line=f"填报单位：{fed.name if fed else ''}　　{periods.period_label(year)}",
                        widths=[9, 4, 25, 25, 22], formats=[None, "int"], landscape=False, wrap=True)
-        first: dict[str, int] = {}
-        last: dict[str, int] = {}
+        groups: dict[str, list[list[Any]]] = {}
         for g, n, item, fig, src in figs:
-            r = w.row([g, n, item, fig, src])
-            first.setdefault(g, r)
-            last[g] = r
-        for g, r in first.items():
-            w.merge_down(0, r, last[g])
-        w.note("说明：依据南通市工商联《工作基本情况资料》的17项5类整理；标注“请手工填写”的项目台账中没有记录，"
+            groups.setdefault(g, []).append([g, n, item, fig, src])
+        signing = 30 + 24 + 3 * 17.5  # the note and the signing block stay with the last group
+        for i, rows in enumerate(groups.values()):
+            # a group is never split over two pages: its merged name would print on one of them only
+            w.keep_together(sum(w.row_height(r) for r in rows) + (signing if i == len(groups) - 1 else 0))
+            first = last = 0
+            for r in rows:
+                last = w.row(r)
+                first = first or last
+            w.merge_down(0, first, last)
+        w.note("说明：依据南通市工商联《工作基本情况资料》的17项5类整理；“请手工填写”的项目台账中没有记录；"
                "“按活动次数计”的项目请按实际篇数、件数核对。")
         w.signatures([("填报单位（盖章）：", 0, 2), ("负责人：　　　　　填表人：", 3, 3), ("日期：　　年　　月　　日", 4, 4)])
     w.save(out)

@@ -42,6 +42,7 @@ TOTAL_FONT = Font(name=FONT_NAME, size=10, bold=True)
 
 FORMATS = {"int": "0", "float": "#,##0.00", "pct": "0.0%", "date": "yyyy-mm-dd", "text": "@", "amount": "#,##0.00"}
 LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体, as Excel and WPS space it
+DEFAULT_ROW_HEIGHT = 14.25  # a row whose height is not set
 PAPER = {"A4": (9, 210, 297), "A3": (8, 297, 420)}  # paperSize code, short and long side in mm
 SIDE_MARGIN_IN = 0.4
 # Printed width of one column width unit. Excel and WPS draw it about 1.9 mm wide, LibreOffice about
@@ -88,7 +89,9 @@ def wrapped_lines(value: Any, width: float) -> int:
     """Lines a text takes when wrapped in a column `width` units wide (one unit of padding)."""
     if value is None or isinstance(value, (int, float, date, datetime)):
         return 1
-    room = max(width - 1.5, 2)
+    # Excel draws a width-w column 7w+5 pixels wide and a 10 pt Chinese character 13.3 pixels: about w/2
+    # characters, less the cell's padding, fit on a line
+    room = max(width - 0.5, 2)
     return sum(max(1, -(-_units(line) // room)) for line in str(value).split("\n"))
 
 
@@ -162,6 +165,11 @@ class FormWriter:
         ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN_IN
         ws.page_margins.top = 1.0 if self.page_breaks else 0.6
         ws.page_margins.bottom = 0.6
+        # printable height at 100 % (Excel and WPS print these rows unscaled), less a little for rounding
+        self._page_height = ((short if landscape else long) / 25.4 - ws.page_margins.top - ws.page_margins.bottom) * 72 - 12
+        self._page_used = 0.0
+        self._header_height = 0.0
+        self._last_header_row = first_header + header_rows - 1
         ws.oddFooter.center.text = "第 &P 页，共 &N 页"
         self._body = self._cell("", wrap=wrap)
         self._body_date = self._cell("", fmt="yyyy-mm-dd")
@@ -172,6 +180,7 @@ class FormWriter:
         ws.row_dimensions[1].height = 30
         title_width = sum(widths[self.note_start:span])
         ws.row_dimensions[2].height = lines_height(wrapped_lines(unit_line, title_width))
+        self._title_heights = [ws.row_dimensions[1].height, ws.row_dimensions[2].height]
         covered = {c for _t, c0, c1 in header_groups or () for c in range(c0, c1 + 1)}
         # a title spanning both header rows has both rows' height; a grouped title only the lower one
         need = [lines_height(wrapped_lines(columns[c], widths[c])) for c in range(self.ncols)]
@@ -229,16 +238,34 @@ class FormWriter:
     def _append(self, cells: list[Any]) -> int:
         """Write the next row; returns its number."""
         self.ws.append(cells)
+        height = self.ws.row_dimensions[self.next_row].height if self.next_row in self.ws.row_dimensions else None
+        self._page_used += height or DEFAULT_ROW_HEIGHT
+        if self.next_row == self._last_header_row:
+            self._header_height = self._page_used - sum(self._title_heights)
         self.next_row += 1
         return self.next_row - 1
+
+    def row_height(self, values: Sequence[Any]) -> float:
+        """The height row() gives these values."""
+        if self.wrap:
+            lines = max((wrapped_lines(v, w) for v, w in zip(values, self.widths, strict=False)), default=1)
+            if lines > 1:
+                return lines_height(lines)
+        return DEFAULT_ROW_HEIGHT
 
     def _fit_height(self, values: Sequence[Any]) -> None:
         """Give the row about to be written the height of its longest wrapped text (write-only rows are
         sized before they are written)."""
-        if self.wrap:
-            lines = max((wrapped_lines(v, w) for v, w in zip(values, self.widths, strict=False)), default=1)
-            if lines > 1:
-                self.ws.row_dimensions[self.next_row].height = lines_height(lines)
+        height = self.row_height(values)
+        if height != DEFAULT_ROW_HEIGHT:
+            self.ws.row_dimensions[self.next_row].height = height
+
+    def keep_together(self, height: float) -> None:
+        """Start a new printed page here unless `height` points still fit on this one (a group of rows, or
+        the last rows with the signatures, never split from each other); the header rows repeat there."""
+        if self._page_used + height > self._page_height and self._page_used > self._header_height + 1:
+            self.ws.row_breaks.append(Break(id=self.next_row - 1))
+            self._page_used = self._header_height
 
     def _values_to_row(self, values: list[Any], row_idx: int):
         """Replaces the worksheet's own: plain values go out through the reused body cells."""
@@ -341,7 +368,7 @@ class FormWriter:
             c0 = c1 + 1
         return parts
 
-    def signatures(self, parts: Sequence[tuple[str, int, int]], *, space: float = 36) -> None:
+    def signatures(self, parts: Sequence[tuple[str, int, int]], *, space: float = 30) -> None:
         """The signing line under a form: (label, first column, last column) per part, e.g. 填报单位（盖章）,
         负责人, 填表人, 日期; a blank row above leaves room for the seal."""
         self.ws.row_dimensions[self.next_row].height = space

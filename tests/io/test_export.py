@@ -176,7 +176,7 @@ def test_work_summary_prints_as_a_signed_a4_form(demo_db, tmp_path: Path) -> Non
     assert any("负责人" in t and "填表人" in t for t in texts)
     # the demo county never enters 件数 for research, proposals or articles: the note says they are counted
     for n in (14, 15, 17):
-        assert "未填件数，按活动次数计" in figs[n - 1][4], n
+        assert "数，按活动次数计" in figs[n - 1][4], n
 
 
 def test_assessment_headers_are_the_full_rules(demo_db, tmp_path: Path) -> None:

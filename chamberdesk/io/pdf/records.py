@@ -12,6 +12,7 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from chamberdesk.core import periods
 from chamberdesk.core.activities import outcomes
 from chamberdesk.core.chambers import member_counts
 from chamberdesk.core.choices import (
@@ -167,7 +168,8 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
                        on_form: Callable[[], None] | None = None) -> list[Flowable]:
     start, end = _year_bounds(year)
     cid = chamber.id or 0
-    total_end = member_counts(session, end).get(cid, 0)
+    day = periods.as_of(year)  # 31 December, or today while the year runs
+    total_end = member_counts(session, day).get(cid, 0)
     total_start = member_counts(session, date(year - 1, 12, 31)).get(cid, 0)
     new = session.exec(select(func.count(func.distinct(Membership.member_id)))
                        .join(Member, Member.id == Membership.member_id)
@@ -205,7 +207,7 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     ]
     growth = f"{(total_end - total_start) / total_start * 100:.1f}%" if total_start else ""
     members = [
-        ("年初会员", f"{total_start} 名"), ("年末会员", f"{total_end} 名"),
+        ("年初会员", f"{total_start} 名"), ("年末会员" if day == end else f"现有会员（截至{day.month}月{day.day}日）", f"{total_end} 名"),
         ("本年新入会", f"{new} 名"), ("本年退会", f"{left} 名"),
         ("会员增长率", growth), ("新会员占比", f"{new / total_end * 100:.1f}%" if total_end else ""),
         ("实地走访覆盖", f"{cov.visited} 家（{pct(cov.visited_ratio)}）"),
@@ -224,7 +226,7 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     return [
         FormStart(f"chamber-year-{cid}-{year}", f"{chamber.name}{year}年度工作情况", on_form),
         st.p(f"{chamber.name}{year}年度工作情况", st.title),
-        st.p(f"统计期间：{cn_date(start)}至{cn_date(end)}", st.subtitle),
+        st.p(periods.period_label(year), st.subtitle),
         Spacer(1, 4 * mm),
         st.p("一、基本情况", st.section), kv_table(st, width, basics),
         st.p("二、会员发展与联系服务", st.section), kv_table(st, width, members),

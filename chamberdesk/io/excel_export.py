@@ -605,6 +605,20 @@ def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int)
             state = "已定稿" if c.finalised else ("草稿" if c.saved is not None else "未保存")
             w.row([i, r.target, None if r.score is None else round(r.score, 2), r.grade, verdict_label(r.passed),
                    "；".join(r.veto_reasons) or "否", state, *[st.get(it.id, "") for it in items]])
+        # the same results item by item, down the page: what a reader checks against the ledgers, and the
+        # readable print when there are many items and few targets (一个设立、五个确保: one target, 30 items)
+        d = FormWriter("逐项结果", ["序号", "考评对象", "条目", "结果", "核对情况"], wb=w.wb,
+                       unit_line=unit_line(s, f"{year}年度{rub.title}（标准版本：{rub.version}）"),
+                       widths=[5, 16, 30, 8, 44], formats=["int"], wrap=True)
+        rule_of = {it.id: it.rule_text() for it in items}
+        n = 0
+        for c in current:
+            for it in c.result.items:
+                n += 1
+                rule = rule_of.get(it.id, it.title)
+                # the explanation opens with the rule, already in its own column
+                found = it.explanation[len(rule) + 1:] if it.explanation.startswith(rule + "：") else it.explanation
+                d.row([n, c.result.target, rule, it.status_label, found])
     w.save(out)
     return len(current)
 

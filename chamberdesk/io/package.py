@@ -66,7 +66,9 @@ def package_data(db: Database, year: int) -> dict[str, Any]:
                        "private_enterprises": fed.private_enterprises,
                        "above_scale_enterprises": fed.above_scale_enterprises},
         "year": year,
-        "counts": record_counts(db),
+        # the file's record counts on the day the package was made (a check on the file, not a figure of the
+        # year: every figure of the year above and below is as of 31 December)
+        "counts": record_counts(db), "counts_date": date.today().isoformat(),
         "members": {"new": new_members, "total_at_year_end": total_members},
         "codes": DATA_CODES,
         "chambers": [r.as_json() for r in rows],

@@ -202,6 +202,22 @@ def test_assessment_headers_are_the_full_rules(demo_db, tmp_path: Path) -> None:
             assert on_page <= (297 - 2 * 0.4 * 25.4) / 2.47, (rid, first, last)
 
 
+def test_assessments_also_listed_item_by_item(demo_db, tmp_path: Path) -> None:
+    from chamberdesk import rules
+
+    year = date.today().year - 1
+    ex.export_assessments(demo_db, tmp_path / "a.xlsx", "wuge-quebao", year)
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    items = rules.load_rubric("wuge-quebao").items
+    ws = wb["逐项结果"]
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert [r[2] for r in rows] == [it.rule_text() for it in items]  # one target: each item once, in order
+    from chamberdesk.rules.engine import STATUS_LABELS
+
+    assert all(r[3] in STATUS_LABELS.values() for r in rows)
+    assert all(r[4] and not r[4].startswith(r[2]) for r in rows)  # the finding, without the rule again
+
+
 def test_wide_statistics_split_into_readable_pages(demo_db, tmp_path: Path) -> None:
     year = date.today().year - 1
     ex.export_yearly_stats(demo_db, tmp_path / "y.xlsx", year)

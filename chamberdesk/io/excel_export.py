@@ -518,7 +518,7 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     def items_note(r, what: str, unit: str) -> str:
         """Where no activity had its 件数 entered, the figure is the number of activities: say so."""
         if int(r[4]) or not int(r[0]):
-            return f"“{what}”活动登记的件数"
+            return f"“{what}”活动登记的{unit}数"
         return f"“{what}”活动未填{unit}数，按活动次数计"
 
     return [

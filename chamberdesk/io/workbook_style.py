@@ -43,7 +43,7 @@ TOTAL_FONT = Font(name=FONT_NAME, size=10, bold=True)
 FORMATS = {"int": "0", "float": "#,##0.00", "pct": "0.0%", "date": "yyyy-mm-dd", "text": "@", "amount": "#,##0.00"}
 LINE_HEIGHT = 13.5  # points per line of 10 pt 宋体, as Excel and WPS space it
 DEFAULT_ROW_HEIGHT = 14.25  # a row whose height is not set
-PAPER = {"A4": (9, 210, 297), "A3": (8, 297, 420)}  # paperSize code, short and long side in mm
+A4 = (9, 210, 297)  # paperSize code, short and long side in mm
 SIDE_MARGIN_IN = 0.4
 # Printed width of one column width unit. Excel and WPS draw it about 1.9 mm wide, LibreOffice about
 # 2.47 mm (measured on a converted sheet); pages are planned with the wider one so they fit in all three.
@@ -86,7 +86,7 @@ def text_width(value: Any) -> float:
 
 
 def wrapped_lines(value: Any, width: float) -> int:
-    """Lines a text takes when wrapped in a column `width` units wide (one unit of padding)."""
+    """Lines a text takes when wrapped in a column `width` units wide, as Excel and WPS wrap it."""
     if value is None or isinstance(value, (int, float, date, datetime)):
         return 1
     # Excel draws a width-w column 7w+5 pixels wide and a 10 pt Chinese character 13.3 pixels: about w/2
@@ -111,13 +111,13 @@ class FormWriter:
     `wrap`: text cells wrap, and each row is as tall as its longest text (for forms with sentences in cells).
     `split`: print at 100 %, breaking the columns into pages (at header groups where possible) and
     repeating the first `title_columns` columns on every page — for a table too wide to fit one page
-    legibly; without it the sheet is fitted to the page width. `paper`: "A4" or "A3".
+    legibly; without it the sheet is fitted to the page width. Paper: A4.
     """
 
     def __init__(self, title: str, columns: Sequence[str], *, unit_line: str = "", widths: Sequence[float] | None = None,
                  formats: Sequence[str | None] | None = None, sheet_name: str | None = None, wb: Workbook | None = None,
                  header_groups: Sequence[tuple[str, int, int]] | None = None, landscape: bool = True,
-                 wrap: bool = False, paper: str = "A4", split: bool = False, title_columns: int = 0) -> None:
+                 wrap: bool = False, split: bool = False, title_columns: int = 0) -> None:
         self.wb = wb or new_workbook()
         self.ws = self.wb.create_sheet(title=_sheet_title(sheet_name or title))
         self.ncols = len(columns)
@@ -128,7 +128,7 @@ class FormWriter:
         self.widths = widths
         for i, w in enumerate(widths, start=1):
             ws.column_dimensions[get_column_letter(i)].width = w
-        code, short, long = PAPER[paper]
+        code, short, long = A4
         page_units = ((long if landscape else short) - 2 * SIDE_MARGIN_IN * 25.4) / MM_PER_UNIT * 0.95
         self.page_breaks = column_pages(widths, page_units, title_columns,
                                         [c0 for _t, c0, _c1 in header_groups or ()]) if split else []

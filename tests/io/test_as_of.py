@@ -126,6 +126,7 @@ def test_printed_roster_and_ledger_for_a_past_year(county, tmp_path: Path) -> No
     text = pdf_text(out)
     assert f"截至{YEAR}年12月31日 在册会员 {chamber_roll(path)[CHAMBER]} 名" in text  # the extractor turns 　 into a space
     assert f"截至{THIS_YEAR}" not in text
+    assert f"{CHAMBER}（盖章）" in text and "制表人（签字）" in text  # signed and sealed like the other forms
     out = run(db, PrintRequest(form="ledger", year=YEAR), tmp_path / "l.pdf")[0]
     assert f"共 {len(roll_names(path))} 条" in pdf_text(out)
 

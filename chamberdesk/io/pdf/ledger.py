@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.choices import (
@@ -24,7 +24,15 @@ from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_membe
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
 from chamberdesk.core.periods import as_of, as_of_label
 from chamberdesk.core.validators import mask_id_number, mask_phone
-from chamberdesk.io.pdf.layout import FormParagraph, FormStart, KinsokuParagraph, Styles, cn_date, grid_style
+from chamberdesk.io.pdf.layout import (
+    FormParagraph,
+    FormStart,
+    KinsokuParagraph,
+    Styles,
+    cn_date,
+    grid_style,
+    signature_block,
+)
 
 LEDGER_COLUMNS: dict[str, str] = {**MEMBER_LABELS, "chambers": "所属商会"}
 DEFAULT_LEDGER_COLUMNS = ["enterprise_name", "kind", "rep_name", "rep_gender", "rep_political_status", "industry",
@@ -143,7 +151,12 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
             for i, m in enumerate(members, 1))
     numeric = {i + 1 for i, k in enumerate(keys) if k in ("rep_gender", "join_date", "leave_date", "rep_birth_date")}
     story += list(_table_chunks(st, ["序号", *(LEDGER_COLUMNS[k] for k in keys)], rows, widths, numeric | {0}))
-    return story
+    return [*story, *_signed(st, width, unit or "本级工商联")]
+
+
+def _signed(st: Styles, width: float, unit: str) -> list[Flowable]:
+    """The signing and seal block under a printed list, as on the other forms."""
+    return [Spacer(1, 8 * mm), KeepTogether([signature_block(st, width, ["制表人", "审核人"], seal=f"{unit}（盖章）")])]
 
 
 ROSTER_COLUMNS = ["序号", "姓名", "职务", "企业名称", "性别", "政治面貌", "联系电话", "入会日期"]
@@ -188,4 +201,4 @@ def roster_story(session: Session, st: Styles, width: float, chamber: Chamber, *
         Spacer(1, 4 * mm),
     ]
     story += list(_table_chunks(st, ROSTER_COLUMNS, iter(rows), widths, {0, 1, 2, 4, 5, 6, 7}))
-    return story
+    return [*story, *_signed(st, width, chamber.name)]

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Field, Session, col, delete, select
 
 from chamberdesk.core import records
-from chamberdesk.core.choices import ActivityCategory
+from chamberdesk.core.choices import ActivityCategory, label_of
 from chamberdesk.core.fields import Checker
 from chamberdesk.core.meetings import records_in_period
 from chamberdesk.core.models import (
@@ -22,31 +22,27 @@ from chamberdesk.core.models import (
 # What an activity's 金额 / 人数 / 件数 count, by category: investment attracted and donations are different
 # money and are never added together; likewise trainees and people served, problems solved and proposals.
 # A category not named here speaks for itself (政企沟通 42 件).
-_AMOUNT = {ActivityCategory.INVESTMENT: "招商引资", ActivityCategory.CHARITY: "捐资", ActivityCategory.VILLAGES: "捐资"}
-_PEOPLE = {ActivityCategory.TRAINING: "培训"}
-_ITEMS = {ActivityCategory.LEGAL: "解决问题", ActivityCategory.MEDIATION: "解决问题",
-          ActivityCategory.POLICY_ADVICE: "提案议案", ActivityCategory.RESEARCH: "调研报告",
-          ActivityCategory.PUBLICITY: "宣传稿件"}
-_PIECES = {ActivityCategory.RESEARCH, ActivityCategory.PUBLICITY}  # counted in 篇, not 件
+_AMOUNT = {ActivityCategory.INVESTMENT.value: "招商引资", ActivityCategory.CHARITY.value: "捐资",
+           ActivityCategory.VILLAGES.value: "捐资"}
+_PEOPLE = {ActivityCategory.TRAINING.value: "培训"}
+_ITEMS = {ActivityCategory.LEGAL.value: "解决问题", ActivityCategory.MEDIATION.value: "解决问题",
+          ActivityCategory.POLICY_ADVICE.value: "提案议案", ActivityCategory.RESEARCH.value: "调研报告",
+          ActivityCategory.PUBLICITY.value: "宣传稿件"}
+_PIECES = {ActivityCategory.RESEARCH.value, ActivityCategory.PUBLICITY.value}  # counted in 篇, not 件
 
 
 def outcomes(activity: Activity) -> list[tuple[str, float, str]]:
     """The activity's outcomes as (kind, figure, unit), e.g. ("招商引资", 120.0, "万元"); outcomes of the
     same kind and unit may be totalled, others never."""
-    cat = ActivityCategory.parse(activity.category)
-
-    def kind(names: dict[ActivityCategory, str]) -> str:
-        if cat is None:
-            return str(activity.category)
-        return names.get(cat, cat.label)
-
+    cat = activity.category
+    label = label_of(ActivityCategory, cat)
     out: list[tuple[str, float, str]] = []
     if activity.amount:
-        out.append((kind(_AMOUNT), activity.amount, "万元"))
+        out.append((_AMOUNT.get(cat, label), activity.amount, "万元"))
     if activity.people_count:
-        out.append((kind(_PEOPLE), activity.people_count, "人次"))
+        out.append((_PEOPLE.get(cat, label), activity.people_count, "人次"))
     if activity.item_count:
-        out.append((kind(_ITEMS), activity.item_count, "篇" if cat in _PIECES else "件"))
+        out.append((_ITEMS.get(cat, label), activity.item_count, "篇" if cat in _PIECES else "件"))
     return out
 
 

@@ -49,8 +49,8 @@ class _Parser(argparse.ArgumentParser):
         self.add_argument("-h", "--help", action="help", default=argparse.SUPPRESS, help="显示本帮助并退出")
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        self.print_usage(sys.stderr)
-        self.exit(2, f"参数错误：{_chinese(message)}\n")
+        # one line, as every other error: the usage text would bury it (--help shows it on request)
+        self.exit(2, f"参数错误：{_chinese(message)}（用法见 {self.prog} --help）\n")
 
 
 # argparse's own messages, in the words a clerk reads
@@ -101,6 +101,24 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     for name in COMMAND_MODULES if argv is None else _modules_for(argv):
         importlib.import_module(f"chamberdesk.cli.{name}").register(sub)
     return p
+
+
+def year_value(text: str) -> int:
+    """argparse type for --year: a four-digit year; which years a data file can report on is checked later."""
+    text = text.strip()
+    if not (len(text) == 4 and text.isdigit()):
+        raise argparse.ArgumentTypeError(f"年度应为四位数字的年份，如 2025，而不是“{text}”")
+    return int(text)
+
+
+def checked_year(db, year: int | None) -> int | None:  # type: ignore[no-untyped-def]
+    """The year if this data file can report on it (core.periods.check_year), else one-line ChamberDeskError."""
+    if year is None:
+        return None
+    from chamberdesk.core.periods import check_year
+
+    with db.session() as s:
+        return check_year(s, year)
 
 
 PASSWORD_ENV = "CHAMBERDESK_PASSWORD"

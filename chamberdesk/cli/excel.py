@@ -7,13 +7,13 @@ import json
 import sys
 from pathlib import Path
 
-from chamberdesk.cli import open_db, output_path
+from chamberdesk.cli import checked_year, open_db, output_path
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.io.mappings import KINDS
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from chamberdesk.cli import add_db_argument
+    from chamberdesk.cli import add_db_argument, year_value
 
     p = sub.add_parser("import", help="从 Excel/WPS 表格导入会员、商会、会议、活动或走访记录")
     p.add_argument("kind", choices=list(KINDS), help="导入的内容")
@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("kind", choices=[k for k in EXPORT_KINDS if k != "roster"], help="导出的内容")
     add_db_argument(p)
     p.add_argument("--out", required=True, help="输出文件 .xlsx")
-    p.add_argument("--year", type=int, help="年度")
+    p.add_argument("--year", type=year_value,
+                   help="年度：统计表、考评结果为该年度；会员台账、名册、商会名录为该年12月31日（本年度为今天）的情况")
     p.add_argument("--chamber", help="商会名称（会员台账时导出该商会名册）")
     p.add_argument("--rubric", help="考评标准编号（assessments）")
     p.add_argument("--unmasked", action="store_true", help="包含完整身份证号和电话（记入审计日志）")
@@ -41,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("package", help="生成上报数据包（工作簿 + 数据 + 校验清单）")
     add_db_argument(p)
-    p.add_argument("--year", type=int, required=True, help="年度")
+    p.add_argument("--year", type=year_value, required=True, help="年度（各表均为该年12月31日的情况）")
     p.add_argument("--out", required=True, help="输出文件（.zip）")
     p.set_defaults(handler=cmd_package)
 
@@ -102,18 +103,21 @@ def cmd_export(args: argparse.Namespace) -> int:
     from chamberdesk.io import excel_export as ex
 
     out = output_path(args.out)
+    kind = args.kind
+    if kind in ("yearly-stats", "work-summary", "assessments") and not args.year:
+        raise ChamberDeskError("该导出需要 --year 年度，如 --year 2025")
+    if kind == "assessments" and not args.rubric:
+        raise ChamberDeskError("导出考评结果需要 --rubric 考评标准编号（见 chamberdesk rubrics）")
     db = open_db(args, "export")
     try:
-        kind = args.kind
-        if kind in ("yearly-stats", "work-summary", "assessments") and not args.year:
-            raise ChamberDeskError("该导出需要 --year 年度")
+        checked_year(db, args.year)
         if kind == "members":
             if args.chamber:
-                n = ex.export_roster(db, out, args.chamber, unmasked=args.unmasked)
+                n = ex.export_roster(db, out, args.chamber, year=args.year, unmasked=args.unmasked)
             else:
-                n = ex.export_members(db, out, unmasked=args.unmasked)
+                n = ex.export_members(db, out, year=args.year, unmasked=args.unmasked)
         elif kind == "chambers":
-            n = ex.export_chambers(db, out)
+            n = ex.export_chambers(db, out, year=args.year)
         elif kind == "meetings":
             n = ex.export_meetings(db, out, year=args.year, chamber=args.chamber)
         elif kind == "activities":
@@ -126,8 +130,6 @@ def cmd_export(args: argparse.Namespace) -> int:
         elif kind == "work-summary":
             n = ex.export_work_summary(db, out, args.year)
         else:
-            if not args.rubric:
-                raise ChamberDeskError("导出考评结果需要 --rubric 考评标准编号")
             n = ex.export_assessments(db, out, args.rubric, args.year)
     finally:
         db.close()
@@ -138,9 +140,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_package(args: argparse.Namespace) -> int:
     from chamberdesk.io.package import build_package
 
+    out = output_path(args.out)
     db = open_db(args, "export")
     try:
-        man = build_package(db, args.year, output_path(args.out))
+        man = build_package(db, args.year, out)
     finally:
         db.close()
     print(f"已生成上报数据包：{args.out}（{man['federation']['name']}，{args.year}年，{len(man['files'])} 个文件）")

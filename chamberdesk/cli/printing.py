@@ -10,7 +10,7 @@ from chamberdesk.core.errors import ChamberDeskError, NotFound
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from chamberdesk.cli import add_db_argument
+    from chamberdesk.cli import add_db_argument, year_value
     from chamberdesk.io.pdf.jobs import FORMS
 
     p = sub.add_parser("print", help="打印表格为 PDF（考评表、自查表、会员台账、名册、会议纪要、年度工作情况、"
@@ -20,7 +20,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                    help="、".join(f"{k}={v}" for k, v in FORMS.items()))
     add_db_argument(p)
     p.add_argument("--rubric", help="考评标准编号（考评表、自查表）")
-    p.add_argument("--year", type=int, help="年度，如 2025")
+    p.add_argument("--year", type=year_value,
+                   help="年度，如 2025；会员台账、名册为该年12月31日（本年度为今天）在册的会员")
     who = p.add_mutually_exclusive_group()
     who.add_argument("--target", action="append", metavar="名称",
                      help="商会名称（可重复）；考评本级工商联时写“本级工商联”")
@@ -66,7 +67,7 @@ def _columns(text: str | None) -> list[str] | None:
 
 
 def cmd_print(args: argparse.Namespace) -> int:
-    from chamberdesk.cli import open_db
+    from chamberdesk.cli import checked_year, open_db
     from chamberdesk.core.chambers import find_chamber
     from chamberdesk.core.choices import Industry, MemberKind
     from chamberdesk.core.members import MemberFilter
@@ -74,6 +75,7 @@ def cmd_print(args: argparse.Namespace) -> int:
 
     db = open_db(args, "export")
     try:
+        checked_year(db, args.year)
         targets: list[int] | None = None
         federation = False
         with db.session() as s:

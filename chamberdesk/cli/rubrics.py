@@ -13,7 +13,7 @@ from chamberdesk.core.errors import ChamberDeskError
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    from chamberdesk.cli import add_db_argument
+    from chamberdesk.cli import add_db_argument, year_value
 
     p = sub.add_parser("rubrics", help="列出考评细则（内置的和本单位的）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出")
@@ -22,7 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("check", help="按考评细则检查商会或本级工商联")
     add_db_argument(p)
     p.add_argument("--rubric", required=True, help="考评细则编号，如 wuyou-wuhao（见 chamberdesk rubrics）")
-    p.add_argument("--year", required=True, type=int, help="考评年度，如 2024")
+    p.add_argument("--year", required=True, type=year_value, help="考评年度，如 2024")
     p.add_argument("--target", help="只检查这一个商会（名称）；不填则检查全部")
     p.add_argument("--inputs", help="填报值与评分文件（JSON 或 TOML），按商会名称、条目编号填写")
     p.add_argument("--as-of", help="按此日期判断年度是否结束（默认今天，格式 2024-12-31）")
@@ -71,7 +71,7 @@ def read_inputs(path: str) -> dict[str, Any]:
 def cmd_check(args: argparse.Namespace) -> int:
     from chamberdesk import rules
     from chamberdesk.cli import open_db
-    from chamberdesk.core import assessments
+    from chamberdesk.core import assessments, periods
 
     rubric = rules.load_rubric(args.rubric)
     inputs = read_inputs(args.inputs) if args.inputs else None
@@ -82,6 +82,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     db = open_db(args, "view")
     try:
         with db.session() as s:
+            periods.check_year(s, args.year, today=as_of)
             targets = [args.target] if args.target and rubric.target == "chamber" else None
             # as the 考评 page shows them: 定稿 results as stored, drafts with their saved inputs
             current = assessments.current_results(s, rubric, args.year, targets, inputs, as_of=as_of)

@@ -7,7 +7,7 @@ from typing import Any
 from sqlmodel import Field, Session, col, delete, select
 
 from chamberdesk.core import records
-from chamberdesk.core.choices import ActivityCategory
+from chamberdesk.core.choices import ActivityCategory, label_of
 from chamberdesk.core.fields import Checker
 from chamberdesk.core.meetings import records_in_period
 from chamberdesk.core.models import (
@@ -18,6 +18,32 @@ from chamberdesk.core.models import (
     ActivityParticipant,
     Chamber,
 )
+
+# What an activity's 金额 / 人数 / 件数 count, by category: investment attracted and donations are different
+# money and are never added together; likewise trainees and people served, problems solved and proposals.
+# A category not named here speaks for itself (政企沟通 42 件).
+_AMOUNT = {ActivityCategory.INVESTMENT.value: "招商引资", ActivityCategory.CHARITY.value: "捐资",
+           ActivityCategory.VILLAGES.value: "捐资"}
+_PEOPLE = {ActivityCategory.TRAINING.value: "培训"}
+_ITEMS = {ActivityCategory.LEGAL.value: "解决问题", ActivityCategory.MEDIATION.value: "解决问题",
+          ActivityCategory.POLICY_ADVICE.value: "提案议案", ActivityCategory.RESEARCH.value: "调研报告",
+          ActivityCategory.PUBLICITY.value: "宣传稿件"}
+_PIECES = {ActivityCategory.RESEARCH.value, ActivityCategory.PUBLICITY.value}  # counted in 篇, not 件
+
+
+def outcomes(activity: Activity) -> list[tuple[str, float, str]]:
+    """The activity's outcomes as (kind, figure, unit), e.g. ("招商引资", 120.0, "万元"); outcomes of the
+    same kind and unit may be totalled, others never."""
+    cat = activity.category
+    label = label_of(ActivityCategory, cat)
+    out: list[tuple[str, float, str]] = []
+    if activity.amount:
+        out.append((_AMOUNT.get(cat, label), activity.amount, "万元"))
+    if activity.people_count:
+        out.append((_PEOPLE.get(cat, label), activity.people_count, "人次"))
+    if activity.item_count:
+        out.append((_ITEMS.get(cat, label), activity.item_count, "篇" if cat in _PIECES else "件"))
+    return out
 
 
 def validate_activity(data: dict[str, Any]) -> dict[str, Any]:

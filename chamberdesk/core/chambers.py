@@ -19,6 +19,7 @@ from chamberdesk.core.choices import (
     Position,
 )
 from chamberdesk.core.fields import Checker
+from chamberdesk.core.members import on_roll, seat_held
 from chamberdesk.core.models import CHAMBER_LABELS, Chamber, ChamberBase, ChamberCreate, Member, Membership
 from chamberdesk.core.validators import normalize_credit_code
 
@@ -118,6 +119,14 @@ def list_chambers(session: Session, *, include_dissolved: bool = True) -> list[C
     return list(session.exec(q.order_by(Chamber.kind, Chamber.name)))
 
 
+def chambers_between(session: Session, first: date, last: date) -> list[Chamber]:
+    """The chambers that existed at some time from `first` to `last`: founded by `last` (an unknown founding
+    date counts as always) and not dissolved before `first`. One day (first == last) gives the list on that day."""
+    return [c for c in list_chambers(session)
+            if (c.founded_on is None or c.founded_on <= last)
+            and (c.status == ChamberStatus.ACTIVE.value or c.dissolved_on is None or c.dissolved_on > first)]
+
+
 def find_chamber(session: Session, name: str) -> Chamber | None:
     return session.exec(select(Chamber).where(Chamber.name == name.strip(), col(Chamber.deleted_at).is_(None))).first()
 
@@ -138,13 +147,11 @@ TERM_STATUS_LABELS = {"overdue": "已届满未换届", "due": "即将届满", "o
 
 
 def member_counts(session: Session, on: date | None = None) -> dict[int, int]:
-    """Chamber id → members seated on the given day (default today), live members only."""
+    """Chamber id → members on the roll and seated in it on the given day (default today), live members only."""
     on = on or date.today()
     q = (select(Membership.chamber_id, func.count(func.distinct(Membership.member_id)))
          .join(Member, Member.id == Membership.member_id)
-         .where(col(Membership.chamber_id).is_not(None), col(Member.deleted_at).is_(None),
-                (col(Membership.start_date).is_(None)) | (Membership.start_date <= on),
-                (col(Membership.end_date).is_(None)) | (Membership.end_date > on))
+         .where(col(Membership.chamber_id).is_not(None), col(Member.deleted_at).is_(None), seat_held(on), on_roll(on))
          .group_by(Membership.chamber_id))
     return dict(session.exec(q).all())
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import func
@@ -13,7 +12,9 @@ from chamberdesk.core import records
 from chamberdesk.core.choices import ContactWay
 from chamberdesk.core.fields import Checker
 from chamberdesk.core.meetings import records_in_period
+from chamberdesk.core.members import on_roll, seat_held
 from chamberdesk.core.models import CONTACT_LABELS, Contact, ContactCreate, Member, Membership
+from chamberdesk.core.periods import as_of
 
 
 def validate_contact(data: dict[str, Any]) -> dict[str, Any]:
@@ -68,12 +69,11 @@ class Coverage:
 
 
 def coverage(session: Session, chamber_id: int, year: int) -> Coverage:
-    """Of the chamber's members at year end, how many were visited on site / contacted that year."""
-    end = date(year, 12, 31)
+    """Of the chamber's members at year end (today for the running year), how many were visited on site /
+    contacted that year."""
+    end = as_of(year)
     seated = (select(Membership.member_id).join(Member, Member.id == Membership.member_id)
-              .where(Membership.chamber_id == chamber_id, col(Member.deleted_at).is_(None),
-                     (col(Membership.start_date).is_(None)) | (Membership.start_date <= end),
-                     (col(Membership.end_date).is_(None)) | (Membership.end_date > end))
+              .where(Membership.chamber_id == chamber_id, col(Member.deleted_at).is_(None), seat_held(end), on_roll(end))
               .distinct())
     members = session.exec(select(func.count()).select_from(seated.subquery())).one()
 

@@ -263,6 +263,12 @@ def on_roll_sql(alias: str = "m", param: str = "d") -> str:
             f"AND ({a}leave_date IS NULL OR {a}leave_date > :{param})")
 
 
+def seat_held(day: date) -> Any:
+    """SQL condition: the chamber seat (Membership) was held on `day` (an unknown start counts as always)."""
+    return and_(or_(col(Membership.start_date).is_(None), col(Membership.start_date) <= day),
+                or_(col(Membership.end_date).is_(None), col(Membership.end_date) > day))
+
+
 def count_on_roll(session: Session, day: date) -> int:
     return session.exec(select(func.count()).select_from(Member).where(
         col(Member.deleted_at).is_(None), on_roll(day))).one()
@@ -312,6 +318,7 @@ class MemberFilter:
     sort: str = "id"
     descending: bool = False
     ids: list[int] | None = field(default=None)
+    as_of: date | None = None  # the roll on that day (a year's report); None = the ledger as it is now
 
     def where(self) -> list[Any]:
         conds: list[Any] = [col(Member.deleted_at).is_(None)]
@@ -324,13 +331,21 @@ class MemberFilter:
             forms = dict.fromkeys((typed, to_halfwidth(typed).upper()))
             conds.append(or_(*(_position(Member.__table__.c.search_text, f) > 0 for f in forms)))
         if self.chamber_id is not None:
+            held = seat_held(self.as_of) if self.as_of else col(Membership.end_date).is_(None)
             conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
-                                             col(Membership.end_date).is_(None))))
+                                             held)))
         if self.kind:
             conds.append(Member.kind == self.kind)
         if self.industry:
             conds.append(Member.industry == self.industry)
-        if self.status == "active":
+        if self.as_of is not None:
+            # who had joined by then; of them, on the roll that day or left by then
+            conds.append(or_(col(Member.join_date).is_(None), col(Member.join_date) <= self.as_of))
+            if self.status == "active":
+                conds.append(on_roll(self.as_of))
+            elif self.status == "left":
+                conds.append(col(Member.leave_date) <= self.as_of)
+        elif self.status == "active":
             conds.append(col(Member.leave_date).is_(None))
         elif self.status == "left":
             conds.append(col(Member.leave_date).is_not(None))
@@ -407,14 +422,15 @@ def iter_members(session: Session, flt: MemberFilter, batch: int = 2000):
             yield found[mid]
 
 
-def chamber_names_for(session: Session, ids: list[int]) -> dict[int, str]:
-    """Member id → the chambers it currently sits in, joined with 、."""
+def chamber_names_for(session: Session, ids: list[int], on: date | None = None) -> dict[int, str]:
+    """Member id → the chambers it sits in now (or on day `on`), joined with 、."""
     if not ids:
         return {}
     # Two queries rather than a join: SQLite's planner would start from the few chambers and walk every
     # seat of each (80 ms for a page of 200 at 100,000 members, against 1 ms this way).
+    held = seat_held(on) if on else col(Membership.end_date).is_(None)
     seats = list(session.exec(select(Membership.member_id, Membership.chamber_id).where(
-        col(Membership.member_id).in_(ids), col(Membership.end_date).is_(None), col(Membership.chamber_id).is_not(None))))
+        col(Membership.member_id).in_(ids), held, col(Membership.chamber_id).is_not(None))))
     names = dict(session.exec(select(Chamber.id, Chamber.name).where(
         col(Chamber.id).in_({c for _, c in seats}), col(Chamber.deleted_at).is_(None))).all()) if seats else {}
     out: dict[int, list[str]] = {}

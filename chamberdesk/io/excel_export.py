@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -18,9 +18,10 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from chamberdesk.core import accounts, audit
+from chamberdesk.core import accounts, audit, periods
 from chamberdesk.core.chambers import (
     TERM_STATUS_LABELS,
+    chambers_between,
     find_chamber,
     list_chambers,
     member_counts,
@@ -46,7 +47,14 @@ from chamberdesk.core.contacts import coverage
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_federation
-from chamberdesk.core.members import MemberFilter, count_members, count_on_roll, iter_members
+from chamberdesk.core.members import (
+    MemberFilter,
+    count_members,
+    count_on_roll,
+    iter_members,
+    on_roll,
+    seat_held,
+)
 from chamberdesk.core.models import (
     CHAMBER_LABELS,
     Activity,
@@ -75,19 +83,20 @@ MEMBER_COLUMNS = [
 def unit_line(session: Session, extra: str = "") -> str:
     fed = get_federation(session)
     name = fed.name if fed else ""
-    bits = [f"填报单位（盖章）：{name}", f"填报日期：{date.today():%Y年%m月%d日}"]
+    bits = [f"填报单位（盖章）：{name}", f"填报日期：{periods.cn_date(date.today())}"]
     if extra:
         bits.append(extra)
     return "　　".join(bits)
 
 
-def _seats_for(session: Session, ids: list[int]) -> dict[int, str]:
-    """Member id → "城关镇商会（副会长）、建筑业商会": open seats, position shown unless plain member."""
+def _seats_for(session: Session, ids: list[int], on: date | None = None) -> dict[int, str]:
+    """Member id → "城关镇商会（副会长）、建筑业商会": seats held now (or on day `on`), position shown unless plain member."""
     if not ids:
         return {}
+    held = seat_held(on) if on else col(Membership.end_date).is_(None)
     rows = session.exec(select(Membership.member_id, Chamber.name, Membership.position)
                         .join(Chamber, Chamber.id == Membership.chamber_id)
-                        .where(col(Membership.member_id).in_(ids), col(Membership.end_date).is_(None),
+                        .where(col(Membership.member_id).in_(ids), held,
                                col(Chamber.deleted_at).is_(None)).order_by(Chamber.name))
     out: dict[int, list[str]] = defaultdict(list)
     for mid, name, pos in rows:
@@ -102,14 +111,16 @@ _IND = {m.value: m.label for m in Industry}
 _SIZE = {m.value: m.label for m in SizeClass}
 
 
-def _member_row(i: int, m: Member, seats: str, unmasked: bool) -> list[Any]:
+def _member_row(i: int, m: Member, seats: str, unmasked: bool, as_of: date | None = None) -> list[Any]:
     idn = m.rep_id_number if unmasked else (mask_id_number(m.rep_id_number) or None)
     phone = m.rep_phone if unmasked else (mask_phone(m.rep_phone) or None)
+    # on the report's day a member who left later had not left yet
+    left = m.leave_date is not None and (as_of is None or m.leave_date <= as_of)
     return [i, m.enterprise_name, m.credit_code, _KIND.get(m.kind, m.kind), m.legal_rep, m.rep_name,
             _GENDER.get(m.rep_gender or ""), m.rep_birth_date, idn, _POL.get(m.rep_political_status or ""),
             phone, _IND.get(m.industry or ""), _SIZE.get(m.size_class or ""),
-            m.tags.replace(",", "、") if m.tags else None, m.join_date, m.leave_date, m.leave_reason, seats or None,
-            m.notes]
+            m.tags.replace(",", "、") if m.tags else None, m.join_date, m.leave_date if left else None,
+            m.leave_reason if left else None, seats or None, m.notes]
 
 
 def _audit_unmasked(db: Database, what: str, out: Path, rows: int) -> None:
@@ -118,15 +129,22 @@ def _audit_unmasked(db: Database, what: str, out: Path, rows: int) -> None:
                                                          "含完整身份证号和电话": True})
 
 
-def export_members(db: Database, out: Path | str, flt: MemberFilter | None = None, *, unmasked: bool = False,
-                   title: str = "会员台账", note: str = "", progress: Callable[[int, int], None] | None = None) -> int:
-    """The ledger as filtered (the GUI's MemberFilter), one row per member; returns the row count."""
+def export_members(db: Database, out: Path | str, flt: MemberFilter | None = None, *, year: int | None = None,
+                   unmasked: bool = False, title: str = "会员台账", note: str = "",
+                   progress: Callable[[int, int], None] | None = None) -> int:
+    """The ledger as filtered (the GUI's MemberFilter), one row per member; returns the row count.
+    With `year`, the roll as it stood at that year's end (today for the running year), seats as of that day."""
     if unmasked:
         accounts.require(db, "export_unmasked")
     flt = flt or MemberFilter()
+    if year is not None:
+        flt = replace(flt, as_of=periods.as_of(year))
     with db.session() as s:
         total = count_members(s, flt)
         extra = note or ("" if unmasked else "身份证号、电话已部分隐去")
+        if year is not None:
+            extra = "　　".join(x for x in (f"{periods.as_of_label(year)}的{'在册会员' if flt.status == 'active' else '会员'}",
+                                           extra) if x)
         w = FormWriter(title, [c for c, _ in MEMBER_COLUMNS], widths=[wd for _, wd in MEMBER_COLUMNS],
                        unit_line=unit_line(s, extra))
         batch: list[Member] = []
@@ -134,10 +152,10 @@ def export_members(db: Database, out: Path | str, flt: MemberFilter | None = Non
 
         def flush() -> None:
             nonlocal n
-            seats = _seats_for(s, [m.id for m in batch])
+            seats = _seats_for(s, [m.id for m in batch], flt.as_of)
             for m in batch:
                 n += 1
-                w.text_row(_member_row(n, m, seats.get(m.id, ""), unmasked))
+                w.text_row(_member_row(n, m, seats.get(m.id, ""), unmasked, flt.as_of))
             batch.clear()
             if progress:
                 progress(n, total)
@@ -154,23 +172,26 @@ def export_members(db: Database, out: Path | str, flt: MemberFilter | None = Non
     return n
 
 
-def export_roster(db: Database, out: Path | str, chamber: str, *, unmasked: bool = False) -> int:
-    """One chamber's members: officers first, then members by name."""
+def export_roster(db: Database, out: Path | str, chamber: str, *, year: int | None = None,
+                  unmasked: bool = False) -> int:
+    """One chamber's members (at `year`'s end when given, else now): officers first, then members by name."""
     if unmasked:
         accounts.require(db, "export_unmasked")
+    day = periods.as_of(year) if year is not None else date.today()
     with db.session() as s:
         ch = find_chamber(s, chamber)
         if ch is None:
             raise ChamberDeskError(f"找不到商会“{chamber}”")
         order = {p.value: i for i, p in enumerate(Position)}
         rows = s.exec(select(Member, Membership.position).join(Membership, Membership.member_id == Member.id)
-                      .where(Membership.chamber_id == ch.id, col(Membership.end_date).is_(None),
-                             col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).all()
+                      .where(Membership.chamber_id == ch.id, seat_held(day), col(Member.deleted_at).is_(None),
+                             on_roll(day))).all()
         rows.sort(key=lambda r: (order.get(r[1], 99), r[0].enterprise_name))
         cols = [("序号", 6), ("企业名称", 34), ("代表人姓名", 10), ("商会职务", 10), ("性别", 5), ("政治面貌", 11),
                 ("联系电话", 15), ("所属行业", 16), ("入会日期", 11)]
+        when = periods.as_of_label(year) if year is not None else f"截至{periods.cn_date(day)}"
         w = FormWriter(f"{ch.name}会员名册", [c for c, _ in cols], widths=[wd for _, wd in cols],
-                       unit_line=unit_line(s, f"商会类型：{label_of(ChamberKind, ch.kind)}"))
+                       unit_line=unit_line(s, f"商会类型：{label_of(ChamberKind, ch.kind)}　　{when}"))
         for i, (m, pos) in enumerate(rows, 1):
             w.text_row([i, m.enterprise_name, m.rep_name or m.legal_rep, label_of(Position, pos),
                         _GENDER.get(m.rep_gender or ""), _POL.get(m.rep_political_status or ""),
@@ -188,14 +209,18 @@ CHAMBER_COLUMNS = ["name", "kind", "registered", "credit_code", "founded_on", "t
                    "inspection_passed", "notes"]
 
 
-def export_chambers(db: Database, out: Path | str) -> int:
+def export_chambers(db: Database, out: Path | str, *, year: int | None = None) -> int:
+    """The chambers with their member counts and term status: those existing at `year`'s end (today for the
+    running year) when given, else every chamber on file as it is today."""
+    day = periods.as_of(year) if year is not None else date.today()
     with db.session() as s:
-        chs = list_chambers(s)
-        counts = member_counts(s)
+        chs = chambers_between(s, day, day) if year is not None else list_chambers(s)
+        counts = member_counts(s, day)
         titles = ["序号"] + [CHAMBER_LABELS[c] for c in CHAMBER_COLUMNS] + ["会员数", "换届状态"]
         fmts: list[str | None] = [None] + [("float" if c in ("office_area", "annual_funds") else
                                            "int" if c.endswith("staff") else None) for c in CHAMBER_COLUMNS] + ["int", None]
-        w = FormWriter("商会名录", titles, unit_line=unit_line(s), formats=fmts,
+        when = periods.as_of_label(year) if year is not None else f"截至{periods.cn_date(day)}"
+        w = FormWriter("商会名录", titles, unit_line=unit_line(s, f"会员数、换届状态{when}"), formats=fmts,
                        widths=[6, 24, 12, 8, 21, 11, 11, 11, 8, 9, 8, 8, 12, 12, 30, 9, 9, 8, 8, 8, 16, 8, 12])
         for i, ch in enumerate(chs, 1):
             vals = []
@@ -208,7 +233,7 @@ def export_chambers(db: Database, out: Path | str) -> int:
                 elif c == "rules":
                     v = "、".join(label_of(ChamberRule, r) for r in v.split(",") if r) or None
                 vals.append(v)
-            w.row([i, *vals, counts.get(ch.id, 0), TERM_STATUS_LABELS[term_status(ch)]])
+            w.row([i, *vals, counts.get(ch.id, 0), TERM_STATUS_LABELS[term_status(ch, day)]])
     w.save(out)
     return len(chs)
 
@@ -326,14 +351,14 @@ class ChamberYear:
 def yearly_stats(session: Session, year: int, *, with_standing: bool = True
                  ) -> tuple[list[str], list[ChamberYear], list[str]]:
     """(standing rubric titles, one ChamberYear per chamber active in the year, standing errors)."""
-    end = date(year, 12, 31)
-    as_of = min(end, date.today())
-    chs = [c for c in list_chambers(session) if c.status == "active" or (c.dissolved_on and c.dissolved_on.year >= year)]
+    start, end = date(year, 1, 1), periods.year_end(year)
+    as_of = periods.as_of(year)
+    chs = chambers_between(session, start, as_of)
     members = member_counts(session, as_of)
     new = dict(session.exec(select(Membership.chamber_id, func.count(func.distinct(Membership.member_id)))
                             .join(Member, Member.id == Membership.member_id)
                             .where(col(Member.deleted_at).is_(None), col(Membership.chamber_id).is_not(None),
-                                   Membership.start_date >= date(year, 1, 1), Membership.start_date <= end)
+                                   Membership.start_date >= start, Membership.start_date <= end)
                             .group_by(Membership.chamber_id)).all())
     meet = Counter((cid, b) for cid, b in session.exec(_period(select(Meeting.chamber_id, Meeting.body)
                                                                 .where(col(Meeting.deleted_at).is_(None)), Meeting.date, year)))
@@ -380,10 +405,12 @@ def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStats
             fmts[c] = "pct"
         for c in range(first_text, len(head)):
             fmts[c] = None
-        widths = [5, 22, 10, 7, 7] + [6] * (len(CHAMBER_BODIES) + len(cats)) + [8, 8, 8] + [9] * len(st_titles) + [11, 12]
+        widths = [5, 20, 10, 7, 7] + [5] * (len(CHAMBER_BODIES) + len(cats)) + [8, 8, 8] + [9] * len(st_titles) + [11, 12]
+        # 33 columns fitted onto one page would print at 4-5 pt: at 100 % they go over column groups
+        # (会议 / 活动 / 走访联系 …) on A4 landscape pages, each repeating the header rows and 序号 + 商会名称
         w = FormWriter(f"{year}年度基层商会工作情况统计表", head,
-                       unit_line=unit_line(s, f"统计期间：{year}年1月1日至{year}年12月31日"),
-                       header_groups=groups, formats=fmts, widths=widths)
+                       unit_line=unit_line(s, periods.period_label(year)),
+                       header_groups=groups, formats=fmts, widths=widths, split=True, title_columns=2)
         tot = [0] * len(head)
         cov_members = visited = contacted = 0
         for i, r in enumerate(rows, 1):
@@ -406,10 +433,10 @@ def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStats
         total_row[head.index("走访覆盖率")] = visited / cov_members if cov_members else None
         total_row[head.index("联系覆盖率")] = contacted / cov_members if cov_members else None
         w.total(total_row)
-        w.note("说明：会员数为年末（本年度为截至今日）在会人数；“其他会议”含本表未单列的会议；覆盖率为本年内至少走访（联系）"
-               "一次的会员占年末会员数之比。"
+        w.note(f"说明：会员数为{periods.as_of_label(year)}在会人数；“其他会议”含本表未单列的会议；覆盖率为本年内至少走访"
+               "（联系）一次的会员占期末会员数之比。"
                + (f"四有/五有达标情况未能全部计算：{'；'.join(st_errors)}" if st_errors else ""))
-        w.note("填表人：　　　　　　审核人：　　　　　　单位负责人：")
+        w.signatures(w.spread(["填表人：", "审核人：", "单位负责人：", "日期：　　年　　月　　日"]))
     w.save(out)
     return YearlyStatsInfo(len(rows), bool(st_titles))
 
@@ -417,17 +444,18 @@ def export_yearly_stats(db: Database, out: Path | str, year: int) -> YearlyStats
 # --- 工作基本情况资料 (南通 notice, 17 figures in 5 groups) ---------------------------------------------
 
 def member_totals(session: Session, year: int) -> tuple[int, int]:
-    """(members who joined in the year, members on the roll at its end)."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    """(members who joined in the year, members on the roll at its end — today for the running year)."""
+    start, end = date(year, 1, 1), periods.year_end(year)
     live = col(Member.deleted_at).is_(None)
     new_members = session.exec(select(func.count()).select_from(Member).where(
         live, Member.join_date >= start, Member.join_date <= end)).one()
-    return new_members, count_on_roll(session, end)
+    return new_members, count_on_roll(session, periods.as_of(year))
 
 
 def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, str, str, str]]:
     """(group, number, item, figure, source or note) for the 17 items; items the ledger cannot know say so."""
-    start, end = date(year, 1, 1), date(year, 12, 31)
+    start, end = date(year, 1, 1), periods.year_end(year)
+    day = periods.as_of(year)
     fed = get_federation(session)
 
     def acts(*cats: ActivityCategory, federation_only: bool | None = None):
@@ -444,18 +472,17 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
 
     live = [col(Member.deleted_at).is_(None)]
     new_members, total_members = member_totals(session, year)
-    chambers = [c for c in list_chambers(session) if c.status == "active"]
+    # the chambers and their members as they stood on the report's day
+    chambers = chambers_between(session, day, day)
     industry = [c for c in chambers if c.kind == ChamberKind.INDUSTRY.value]
     nonlocal_ = [c for c in chambers if c.kind == ChamberKind.NONLOCAL.value]
     ind_ids = [c.id for c in industry]
+    seated = [*live, on_roll(day), seat_held(day), col(Membership.chamber_id).in_(ind_ids or [-1])]
     sectors = session.exec(select(func.count(func.distinct(Member.industry))).join(
-        Membership, Membership.member_id == Member.id).where(
-        *live, col(Membership.chamber_id).in_(ind_ids or [-1]), col(Membership.end_date).is_(None),
-        col(Member.industry).is_not(None))).one()
+        Membership, Membership.member_id == Member.id).where(*seated, col(Member.industry).is_not(None))).one()
     above = session.exec(select(func.count(func.distinct(Member.id))).join(
         Membership, Membership.member_id == Member.id).where(
-        *live, col(Member.leave_date).is_(None), Member.size_class == SizeClass.ABOVE_SCALE.value,
-        col(Membership.chamber_id).in_(ind_ids or [-1]), col(Membership.end_date).is_(None))).one()
+        *seated, Member.size_class == SizeClass.ABOVE_SCALE.value)).one()
     base = fed.above_scale_enterprises if fed else 0
     cover = f"{above / base:.1%}" if base else "（未填本地规上民营企业户数）"
     party = [c for c in industry if c.party_org in (PartyOrg.OWN.value, PartyOrg.JOINT.value)]
@@ -488,12 +515,19 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     def n_items(r) -> int:
         return int(r[4]) or int(r[0])
 
+    def items_note(r, what: str, unit: str) -> str:
+        """Where no activity had its 件数 entered, the figure is the number of activities: say so."""
+        if int(r[4]) or not int(r[0]):
+            return f"“{what}”活动登记的{unit}数"
+        return f"“{what}”活动未填{unit}数，按活动次数计"
+
     return [
         ("一、综合类", 1, "单位所获省及以上荣誉（名称、次数）", "", manual),
-        ("二、组织建设方面", 2, "新发展会员数及会员总数", f"新发展 {new_members} 个，总数 {total_members} 个", "会员台账：入会日期在本年；年末在册"),
+        ("二、组织建设方面", 2, "新发展会员数及会员总数", f"新发展 {new_members} 个，总数 {total_members} 个",
+         f"会员台账：入会日期在本年；{periods.as_of_label(year)}在册"),
         ("二、组织建设方面", 3, "行业组织数（异地商会单列）、涉及行业、覆盖率",
          f"行业商会 {len(industry)} 个，异地商会 {len(nonlocal_)} 个；涉及行业 {sectors} 个；覆盖率 {cover}",
-         "覆盖率 = 行业商会中的规上会员企业 ÷ 本地规上民营企业户数"),
+         f"{periods.as_of_label(year)}；覆盖率＝行业商会中的规上会员企业 {above} 家÷本地规上民营企业 {base} 家"),
         ("二、组织建设方面", 4, "行业商会党建工作有关数据及成果",
          f"建立党组织的行业商会 {len(party)} 个（共 {len(industry)} 个）", "商会名录：党组织为独立或联合"),
         ("三、非公代表人士方面", 5, "开设民营企业高级经营管理人员培训班次数、培训人数",
@@ -504,28 +538,47 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
          f"共 {seat_people} 人：{seat_text}", "会员的政治安排"),
         ("三、非公代表人士方面", 8, "非公代表人士所获荣誉（名称、级别、次数）", f"{honour_n} 次：{honour_text}", "会员的荣誉（本年）"),
         ("四、经济服务方面", 9, "政企沟通活动场次、参加人数及成果", f"{gov[0]} 场，{int(gov[1])} 人", "“政企沟通”活动"),
-        ("四、经济服务方面", 10, "为企业协调解决问题件数及典型事项", f"{n_items(solved)} 件", "“法律服务与维权”“调解”活动的件数"),
+        ("四、经济服务方面", 10, "为企业协调解决问题件数及典型事项", f"{n_items(solved)} 件",
+         items_note(solved, "法律服务与维权”“调解", "件")),
         ("四、经济服务方面", 11, "帮助企业拓展市场，组织经贸活动相关数据及成果",
          f"{trade[0]} 次，金额 {float(trade[3]):.2f} 万元", "“经贸交流”活动"),
         ("四、经济服务方面", 12, "招商引资数量及成果", f"{inv[0]} 项，金额 {float(inv[3]):.2f} 万元", "“招商引资”活动"),
         ("四、经济服务方面", 13, "光彩事业项目数、公益慈善事业活动情况、捐资数据",
          f"{charity[0]} 项，捐资 {float(charity[3]):.2f} 万元", "“公益慈善/光彩事业”“万企兴万村”活动"),
-        ("五、宣传调研及参政议政方面", 14, "调研工作：调研报告数量及成果", f"{n_items(research)} 篇", "“调查研究”活动的件数"),
-        ("五、宣传调研及参政议政方面", 15, "参政议政工作：提案议案数量及成果", f"{n_items(advice)} 件", "“参政议政”活动的件数"),
+        ("五、宣传调研及参政议政方面", 14, "调研工作：调研报告数量及成果", f"{n_items(research)} 篇",
+         items_note(research, "调查研究", "篇")),
+        ("五、宣传调研及参政议政方面", 15, "参政议政工作：提案议案数量及成果", f"{n_items(advice)} 件",
+         items_note(advice, "参政议政", "件")),
         ("五、宣传调研及参政议政方面", 16, "民营经济发展报告及行业分析报告数量及成果", "", manual),
         ("五、宣传调研及参政议政方面", 17, "宣传稿件数据（电视台、电台、报刊杂志发表稿件数）", f"{n_items(publicity)} 篇",
-         "“宣传教育”活动的件数"),
+         items_note(publicity, "宣传教育", "篇")),
     ]
 
 
 def export_work_summary(db: Database, out: Path | str, year: int) -> int:
+    """工作基本情况资料 (南通, 17 items in 5 groups): A4 portrait, texts wrapped, each group's name merged
+    beside its items, the period stated, the signing and seal line at the foot."""
     with db.session() as s:
         figs = work_summary_figures(s, year)
+        fed = get_federation(s)
         w = FormWriter(f"{year}年度工作基本情况资料", ["类别", "序号", "项目", "数据", "来源与说明"],
-                       unit_line=unit_line(s, f"统计期间：{year}年"), widths=[22, 6, 44, 44, 36], landscape=True)
+                       unit_line=f"填报单位：{fed.name if fed else ''}　　{periods.period_label(year)}",
+                       widths=[9, 4, 25, 25, 22], formats=[None, "int"], landscape=False, wrap=True)
+        groups: dict[str, list[list[Any]]] = {}
         for g, n, item, fig, src in figs:
-            w.row([g, n, item, fig, src])
-        w.note("说明：依据南通市工商联《工作基本情况资料》的17项5类整理；标注“请手工填写”的项目台账中没有记录。")
+            groups.setdefault(g, []).append([g, n, item, fig, src])
+        signing = 30 + 24 + 3 * 17.5  # the note and the signing block stay with the last group
+        for i, rows in enumerate(groups.values()):
+            # a group is never split over two pages: its merged name would print on one of them only
+            w.keep_together(sum(w.row_height(r) for r in rows) + (signing if i == len(groups) - 1 else 0))
+            first = last = 0
+            for r in rows:
+                last = w.row(r)
+                first = first or last
+            w.merge_down(0, first, last)
+        w.note("说明：依据南通市工商联《工作基本情况资料》的17项5类整理；“请手工填写”的项目台账中没有记录；"
+               "“按活动次数计”的项目请按实际篇数、件数核对。")
+        w.signatures([("填报单位（盖章）：", 0, 2), ("负责人：　　　　　填表人：", 3, 3), ("日期：　　年　　月　　日", 4, 4)])
     w.save(out)
     return len(figs)
 
@@ -540,15 +593,32 @@ def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int)
         # as the 考评 page shows them: 定稿 results as stored, drafts with their saved inputs
         current = current_results(s, rub, year)
         items = [it for it in rub.items]
-        head = ["序号", "考评对象", "得分", "等次", "是否通过", "一票否决", "考评状态"] + [it.title[:16] for it in items]
+        # each item's full rule as its title (thresholds filled in), wrapped; the columns go over as many
+        # A4 pages as they need at 100 %, each page repeating 序号 and 考评对象
+        head = ["序号", "考评对象", "得分", "等次", "是否通过", "一票否决", "考评状态"] + [it.rule_text() for it in items]
         w = FormWriter(f"{year}年度{rub.title}考评结果", head, unit_line=unit_line(s, f"标准版本：{rub.version}"),
-                       widths=[5, 22, 8, 10, 8, 20, 8] + [10] * len(items), formats=[None, None, "float"])
+                       widths=[5, 22, 7, 8, 8, 16, 8] + [14] * len(items), formats=[None, None, "float"],
+                       wrap=True, split=True, title_columns=2)
         for i, c in enumerate(current, 1):
             r = c.result
             st = {it.id: it.status_label for it in r.items}
             state = "已定稿" if c.finalised else ("草稿" if c.saved is not None else "未保存")
             w.row([i, r.target, None if r.score is None else round(r.score, 2), r.grade, verdict_label(r.passed),
                    "；".join(r.veto_reasons) or "否", state, *[st.get(it.id, "") for it in items]])
+        # the same results item by item, down the page: what a reader checks against the ledgers, and the
+        # readable print when there are many items and few targets (一个设立、五个确保: one target, 30 items)
+        d = FormWriter("逐项结果", ["序号", "考评对象", "条目", "结果", "核对情况"], wb=w.wb,
+                       unit_line=unit_line(s, f"{year}年度{rub.title}（标准版本：{rub.version}）"),
+                       widths=[5, 16, 30, 8, 44], formats=["int"], wrap=True)
+        rule_of = {it.id: it.rule_text() for it in items}
+        n = 0
+        for c in current:
+            for it in c.result.items:
+                n += 1
+                rule = rule_of.get(it.id, it.title)
+                # the explanation opens with the rule, already in its own column
+                found = it.explanation[len(rule) + 1:] if it.explanation.startswith(rule + "：") else it.explanation
+                d.row([n, c.result.target, rule, it.status_label, found])
     w.save(out)
     return len(current)
 

@@ -24,6 +24,7 @@ from chamberdesk.core.choices import ActivityCategory, ChamberKind, MeetingBody,
 from chamberdesk.core.db import SCHEMA_VERSION, Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_federation
+from chamberdesk.core.periods import check_year, cn_date
 
 FORMAT = "chamberdesk-upward-package"
 FORMAT_VERSION = 1
@@ -65,7 +66,9 @@ def package_data(db: Database, year: int) -> dict[str, Any]:
                        "private_enterprises": fed.private_enterprises,
                        "above_scale_enterprises": fed.above_scale_enterprises},
         "year": year,
-        "counts": record_counts(db),
+        # the file's record counts on the day the package was made (a check on the file, not a figure of the
+        # year: every figure of the year above and below is as of 31 December)
+        "counts": record_counts(db), "counts_date": date.today().isoformat(),
         "members": {"new": new_members, "total_at_year_end": total_members},
         "codes": DATA_CODES,
         "chambers": [r.as_json() for r in rows],
@@ -80,14 +83,17 @@ def build_package(db: Database, year: int, out: Path | str) -> dict[str, Any]:
     from chamberdesk.io import excel_export as ex
 
     out = Path(out)
+    with db.session() as s:
+        check_year(s, year)
     data = package_data(db, year)
     files: dict[str, bytes] = {"data.json": json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")}
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         ex.export_yearly_stats(db, t / "a.xlsx", year)
         ex.export_work_summary(db, t / "b.xlsx", year)
-        ex.export_members(db, t / "c.xlsx", unmasked=False)
-        ex.export_chambers(db, t / "d.xlsx")
+        # the ledger and the chamber list as they stood at the year's end, like the statistics beside them
+        ex.export_members(db, t / "c.xlsx", year=year, unmasked=False)
+        ex.export_chambers(db, t / "d.xlsx", year=year)
         for key, src in (("yearly-stats", "a"), ("work-summary", "b"), ("members", "c"), ("chambers", "d")):
             files[WORKBOOKS[key]] = (t / f"{src}.xlsx").read_bytes()
     fed = data["federation"]
@@ -291,7 +297,7 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
     fmts: list[str | None] = [None, None, None] + ["int"] * (len(head) - 3)
     fmts[head.index("走访覆盖率")] = "pct"
     w = FormWriter(f"{c.year}年度各县（市、区）工商联上报数据汇总", head, wb=wb, sheet_name="按县区汇总", formats=fmts,
-                   unit_line=f"汇总日期：{date.today():%Y年%m月%d日}　　数据包 {len(c.counties)} 个（只读汇总，数字来自各单位上报）",
+                   unit_line=f"汇总日期：{cn_date(date.today())}　　数据包 {len(c.counties)} 个（只读汇总，数字来自各单位上报）",
                    widths=[5, 28, 12, 9, 10, 7] + [8] * len(kinds) + [9, 9, 9, 9, 10])
     tot = [0] * len(head)
     for i, ct in enumerate(c.counties, 1):
@@ -311,7 +317,7 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
     head2 = ["序号", "商会类型", "商会数", "会员数", "本年新增会员", "会议（次）", "活动（次）"]
     w2 = FormWriter(f"{c.year}年度按商会类型汇总", head2, wb=wb, sheet_name="按商会类型汇总",
                     formats=[None, None] + ["int"] * 5, widths=[5, 16, 8, 9, 10, 10, 10],
-                    unit_line=f"汇总日期：{date.today():%Y年%m月%d日}")
+                    unit_line=f"汇总日期：{cn_date(date.today())}")
     tot2 = [0] * len(head2)
     for i, k in enumerate([k for k in kinds if k.value in c.by_kind], 1):
         d = c.by_kind[k.value]
@@ -326,7 +332,7 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
 
     w3 = FormWriter(f"{c.year}年度商会明细", head3, wb=wb, sheet_name="商会明细",
                     formats=[None, None, None, None, "int", "int", "int", "int", "pct", None],
-                    widths=[5, 26, 26, 12, 8, 10, 9, 9, 10, 12], unit_line=f"汇总日期：{date.today():%Y年%m月%d日}")
+                    widths=[5, 26, 26, 12, 8, 10, 9, 9, 10, 12], unit_line=f"汇总日期：{cn_date(date.today())}")
     for i, (county, ch) in enumerate(c.chambers, 1):
         cm = int(ch.get("coverage_members", 0))
         w3.row([i, county, ch.get("name", ""), label_of(ChamberKind, ch.get("kind")), int(ch.get("members", 0)),

@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Date, bindparam, text
 from sqlmodel import Session
 
+from chamberdesk.core import periods
 from chamberdesk.core.choices import (
     MEMBER_TAGS,
     ActivityCategory,
@@ -438,7 +439,7 @@ def _at_end(ctx: Ctx, key: int | None, year: int) -> int:
 
 
 def _end_of(ctx: Ctx, year: int) -> date:
-    return min(date(year, 12, 31), ctx.as_of) if year == ctx.year else date(year, 12, 31)
+    return periods.as_of(year, ctx.as_of)  # the year's 31 December, or the assessment day in a running year
 
 
 @metric("members_end", "年末会员数", unit="家")

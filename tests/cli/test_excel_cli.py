@@ -104,3 +104,31 @@ def test_export_to_a_bad_place_is_one_clear_line(db, tmp_path: Path, capsys: pyt
     rc, out, err = _run(capsys, "export", "members", "--db", str(db.path), "--out", str(target))
     assert rc == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and ("不存在" in err or "是文件夹" in err)
+
+
+@pytest.mark.parametrize("command", [
+    ["export", "yearly-stats", "--out", "y.xlsx"], ["export", "members", "--out", "m.xlsx"],
+    ["package", "--out", "p.zip"], ["print", "roster", "--out", "r.pdf"],
+    ["check", "--rubric", "siyou"],
+])
+def test_years_outside_the_records_are_refused_in_one_line(demo_path: Path, tmp_path: Path, command: list[str],
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    args = [a if not a.endswith((".xlsx", ".zip", ".pdf")) else str(out_dir / a) for a in command]
+    this_year = date.today().year
+    # the demo county's first record is a member who joined in 2012
+    for year, why in (("1800", "早于本单位台账中最早的记录（2012年）"), (str(this_year + 1), "尚未到来")):
+        rc, out, err = _run(capsys, *args, "--db", str(demo_path), "--year", year)
+        assert rc == 2 and out == "" and err.count("\n") == 1, err
+        assert why in err and f"可选 2012—{this_year} 年" in err
+    assert not list(out_dir.iterdir())  # nothing written
+
+
+def test_a_bad_year_argument_is_one_line_not_the_usage(demo_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stop:
+        main(["export", "members", "--db", str(demo_path), "--out", "x.xlsx", "--year", "abc"])
+    out, err = capsys.readouterr()
+    assert stop.value.code == 2 and out == "" and err.count("\n") == 1
+    assert "年度应为四位数字的年份" in err and "“abc”" in err and "用法：" not in err
+    assert "chamberdesk export --help" in err

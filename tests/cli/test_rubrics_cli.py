@@ -82,8 +82,12 @@ def test_check_errors_are_one_chinese_line(capsys, demo_path):
     code, _, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "siyou", "--year", "2025",
                        "--target", "不存在商会")
     assert code == 2 and "找不到商会“不存在商会”" in err
-    code, _, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "sihao", "--year", "2010")
-    assert code == 2 and "不适用于2010年" in err
+    code, _, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "sihao", "--year", "2014")
+    assert code == 2 and "不适用于2014年" in err
+    # a year before the ledger's first record (2012 in the demo county) or still to come is refused
+    for year, why in (("2010", "早于本单位台账中最早的记录（2012年）"), ("3000", "3000年尚未到来")):
+        code, out, err = run(capsys, "check", "--db", str(demo_path), "--rubric", "siyou", "--year", year)
+        assert code == 2 and out == "" and len(err.strip().splitlines()) == 1 and why in err
 
 
 def test_a_named_chamber_outside_the_rubric_is_an_error_not_a_pass(capsys, demo_path):

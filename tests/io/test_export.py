@@ -8,6 +8,7 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from openpyxl.utils import get_column_letter
 from sqlmodel import select
 
 from chamberdesk.core import members as msvc
@@ -118,7 +119,7 @@ def test_yearly_stats_one_row_per_chamber_with_totals(demo_db, tmp_path: Path) -
     assert info.rows == 12
     ws = openpyxl.load_workbook(out).active
     assert ws["A1"].value == f"{year}年度基层商会工作情况统计表"
-    assert ws.freeze_panes == "A5" and ws.print_title_rows == "$3:$4"
+    assert ws.freeze_panes == "C5" and ws.print_title_rows == "$3:$4"
     heads = [c.value for c in ws[4]]
     top = [c.value for c in ws[3]]
     assert "会议（次）" in top and "活动（次）" in top and "理事会" in heads and "换届状态" in top
@@ -148,6 +149,86 @@ def test_work_summary_has_17_figures_in_5_groups(demo_db, tmp_path: Path) -> Non
     ex.export_work_summary(demo_db, tmp_path / "w.xlsx", year)
     ws = openpyxl.load_workbook(tmp_path / "w.xlsx").active
     assert ws["C4"].value.startswith("单位所获")
+
+
+def test_work_summary_prints_as_a_signed_a4_form(demo_db, tmp_path: Path) -> None:
+    year = date.today().year - 1
+    with demo_db.session() as s:
+        figs = ex.work_summary_figures(s, year)
+    ex.export_work_summary(demo_db, tmp_path / "w.xlsx", year)
+    ws = openpyxl.load_workbook(tmp_path / "w.xlsx").active
+    assert ws["A2"].value.endswith(f"统计期间：{year}年1月1日至12月31日")
+    assert ws.page_setup.orientation == "portrait" and str(ws.page_setup.paperSize) == "9"
+    # each group's name once, merged beside its items
+    merged = {str(r) for r in ws.merged_cells.ranges}
+    groups: dict[str, list[int]] = {}
+    for i, f in enumerate(figs):
+        groups.setdefault(f[0], []).append(4 + i)
+    for g, rows in groups.items():
+        assert ws.cell(rows[0], 1).value == g
+        if len(rows) > 1:
+            assert f"A{rows[0]}:A{rows[-1]}" in merged
+    # long texts wrap, and their rows are tall enough for the wrapped lines
+    item7 = ws.cell(4 + 6, 3)
+    assert item7.alignment.wrap_text and ws.row_dimensions[4 + 6].height >= 30
+    texts = [c.value for row in ws.iter_rows(min_row=4 + len(figs)) for c in row if isinstance(c.value, str)]
+    assert {"填报单位（盖章）：", "日期：　　年　　月　　日"} <= set(texts)
+    assert any("负责人" in t and "填表人" in t for t in texts)
+    # the demo county never enters 件数 for research, proposals or articles: the note says they are counted
+    for n in (14, 15, 17):
+        assert "数，按活动次数计" in figs[n - 1][4], n
+
+
+def test_assessment_headers_are_the_full_rules(demo_db, tmp_path: Path) -> None:
+    from chamberdesk import rules
+
+    year = date.today().year - 1
+    for rid in ("siyou", "wuge-quebao", "henan-county-wuhao"):
+        ex.export_assessments(demo_db, tmp_path / f"{rid}.xlsx", rid, year)
+        ws = openpyxl.load_workbook(tmp_path / f"{rid}.xlsx").active
+        items = rules.load_rubric(rid).items
+        heads = [c.value for c in ws[3]][7:]
+        assert heads == [it.rule_text() for it in items]
+        assert not any("{" in h for h in heads) and max(len(h) for h in heads) > 16
+        assert all(ws.cell(3, 8 + i).alignment.wrap_text for i in range(len(items)))
+        # the item columns go over pages at 100 %, each page repeating 序号 and 考评对象
+        assert ws.print_title_cols == "$A:$B" and ws.page_setup.scale == 100
+        widths = [ws.column_dimensions[get_column_letter(c)].width for c in range(1, 8 + len(items))]
+        bounds = [0, *(b.id for b in ws.col_breaks.brk), len(widths)]
+        assert len(bounds) > 3 or len(items) < 10  # many items: several pages, not one squeezed page
+        for first, last in zip(bounds, bounds[1:], strict=False):
+            # A4 landscape less the side margins, in column units as LibreOffice (the widest) prints them
+            on_page = sum(widths[first:last]) + (sum(widths[:2]) if first else 0)
+            assert on_page <= (297 - 2 * 0.4 * 25.4) / 2.47, (rid, first, last)
+
+
+def test_assessments_also_listed_item_by_item(demo_db, tmp_path: Path) -> None:
+    from chamberdesk import rules
+
+    year = date.today().year - 1
+    ex.export_assessments(demo_db, tmp_path / "a.xlsx", "wuge-quebao", year)
+    wb = openpyxl.load_workbook(tmp_path / "a.xlsx")
+    items = rules.load_rubric("wuge-quebao").items
+    ws = wb["逐项结果"]
+    rows = [r for r in ws.iter_rows(min_row=4, values_only=True) if isinstance(r[0], int)]
+    assert [r[2] for r in rows] == [it.rule_text() for it in items]  # one target: each item once, in order
+    from chamberdesk.rules.engine import STATUS_LABELS
+
+    assert all(r[3] in STATUS_LABELS.values() for r in rows)
+    assert all(r[4] and not r[4].startswith(r[2]) for r in rows)  # the finding, without the rule again
+
+
+def test_wide_statistics_split_into_readable_pages(demo_db, tmp_path: Path) -> None:
+    year = date.today().year - 1
+    ex.export_yearly_stats(demo_db, tmp_path / "y.xlsx", year)
+    ws = openpyxl.load_workbook(tmp_path / "y.xlsx").active
+    top = [c.value for c in ws[3]]
+    # pages start at header groups (活动, 走访联系), at 100 %, repeating the header rows and 序号 + 商会名称
+    starts = [b.id for b in ws.col_breaks.brk]
+    assert [top[i] for i in starts] == ["活动（次）", "走访联系"]
+    assert ws.print_title_cols == "$A:$B" and ws.print_title_rows == "$3:$4" and ws.page_setup.scale == 100
+    assert not ws.sheet_properties.pageSetUpPr or not ws.sheet_properties.pageSetUpPr.fitToPage
+    assert f"{year}年度基层商会工作情况统计表" in ws.oddHeader.center.text
 
 
 def test_serial_numbers_are_numbers_and_text_stays_neutralised(demo_db, tmp_path: Path) -> None:

@@ -360,3 +360,23 @@ def test_printed_form_lines_never_start_with_closing_punctuation(demo_db, tmp_pa
     for ln in lines:
         assert ln[0] not in "、，。；：）」》", ln
         assert ln[-1] not in "（「《", ln
+
+
+def test_activity_record_totals_each_outcome_on_its_own_and_names_the_unit(demo_db, tmp_path):
+    from chamberdesk.core.federation import get_federation
+    from chamberdesk.core.models import Activity
+    from chamberdesk.io.pdf.layout import fmt_num
+
+    year = date.today().year - 1
+    out = run(demo_db, PrintRequest(form="activities", year=year), tmp_path / "a.pdf")[0]
+    text = pdf_text(out).replace("\n", "")
+    with demo_db.session() as s:
+        fed = get_federation(s).name
+        acts = [a for a in s.exec(select(Activity).where(Activity.deleted_at.is_(None))) if a.date.year == year]
+    invest = sum(a.amount or 0 for a in acts if a.category == "investment")
+    donated = sum(a.amount or 0 for a in acts if a.category in ("charity", "villages"))
+    assert invest and donated
+    assert f"招商引资 {fmt_num(invest, 2)} 万元" in text and f"捐资 {fmt_num(donated, 2)} 万元" in text
+    assert fmt_num(invest + donated, 2) not in text  # never added together
+    assert text.startswith(f"{fed} {year}年度活动记录") and "单位（盖章）" not in text  # unit on its own line
+    assert f"{fed} （盖章）" in text  # the seal line, its two lines run together by the extractor

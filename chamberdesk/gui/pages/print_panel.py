@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.core.periods import report_year_range
 from chamberdesk.gui.widgets.roles import guard_unmasked
 from chamberdesk.io.pdf.jobs import FORMS, PER_CHAMBER, PrintRequest, safe_filename
 
@@ -61,7 +62,7 @@ class PrintPanel(QWidget):
         self.hint.setStyleSheet("color: #555;")
         self.rubric = QComboBox()
         self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
+        self.year.setRange(*report_year_range(self.ctx.db))  # the years on record, up to this one
         self.year.setValue(date.today().year - (1 if date.today().month < 4 else 0))
         self.year.setSuffix(" 年")
         self.all_radio = QRadioButton("全部商会")

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from chamberdesk.core.chambers import list_chambers
 from chamberdesk.core.choices import ChamberKind, label_of
 from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.core.periods import report_year_range
 from chamberdesk.gui.pages.print_panel import PrintPanel
 from chamberdesk.gui.widgets.roles import guard_edit, guard_unmasked
 from chamberdesk.gui.workers import run_task
@@ -105,7 +106,7 @@ class Page(QWidget):
             self.export_kind.addItem(label, key)
         self.export_kind.currentIndexChanged.connect(self._export_kind_changed)
         self.year = QSpinBox()
-        self.year.setRange(2000, 2100)
+        self.year.setRange(*report_year_range(self.ctx.db))  # the years on record, up to this one
         self.year.setValue(date.today().year)
         self.year.setSuffix(" 年")
         self.chamber = QComboBox()
@@ -183,7 +184,7 @@ class Page(QWidget):
         up = QGroupBox("向上级报送")
         f = QFormLayout(up)
         self.pkg_year = QSpinBox()
-        self.pkg_year.setRange(2000, 2100)
+        self.pkg_year.setRange(*report_year_range(self.ctx.db))  # the years on record, up to this one
         self.pkg_year.setValue(date.today().year)
         self.pkg_year.setSuffix(" 年")
         b = QPushButton("生成上报数据包…")

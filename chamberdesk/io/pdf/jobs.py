@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -19,6 +19,7 @@ from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError, FieldError, InvalidInput, NotFound
 from chamberdesk.core.members import MemberFilter
 from chamberdesk.core.models import Activity, Chamber, Meeting
+from chamberdesk.core.periods import as_of
 from chamberdesk.io.pdf.fonts import get_fonts
 from chamberdesk.io.pdf.layout import Cancelled, FormDoc, build, make_styles
 
@@ -112,7 +113,8 @@ def _activities(session: Session, req: PrintRequest) -> tuple[list[Activity], st
         acts = [a for ch in chs for a in list_activities(session, chamber_id=ch.id, year=req.year)]
         who = "、".join(ch.name for ch in chs)
     acts.sort(key=lambda a: (a.date, a.id or 0))
-    owner = records.owner_name(session, req.targets[0]) if req.targets and len(req.targets) == 1 else ""
+    # the heading names the unit: the one chamber chosen, else the federation that compiles the list
+    owner = records.owner_name(session, req.targets[0] if req.targets and len(req.targets) == 1 else None)
     return acts, f"{owner}{req.year}年度活动记录", f"筛选：单位={who}；年度={req.year}"
 
 
@@ -129,11 +131,14 @@ def _units(session: Session, req: PrintRequest) -> list[tuple[str, Callable[...,
     today = req.today or date.today()
     if req.form == "ledger":
         flt = req.member_filter or MemberFilter()
+        if req.year is not None:  # the roll as it stood at that year's end
+            flt = replace(flt, as_of=as_of(req.year, today))
         return [("会员台账", lambda st, w, on: ledger.ledger_story(session, st, w, flt, req.columns,
                                                                  unmasked=req.unmasked, today=today))]
     if req.form == "roster":
         return [(f"{ch.name}会员名册", lambda st, w, on, ch=ch: ledger.roster_story(
-            session, st, w, ch, unmasked=req.unmasked, today=today, on_form=on)) for ch in _chambers(session, req)]
+            session, st, w, ch, unmasked=req.unmasked, today=today, year=req.year, on_form=on))
+            for ch in _chambers(session, req)]
     if req.form == "chamber-year":
         _need(req, "year")
         return [(f"{ch.name}{req.year}年度工作情况", lambda st, w, on, ch=ch: records.chamber_year_story(

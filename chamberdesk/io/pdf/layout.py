@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from chamberdesk.core.periods import cn_date
 from chamberdesk.io.pdf.fonts import FontSet, get_fonts
 
 # GB/T 9704-2012: top 37 mm, bottom 35 mm, binding (left) 28 mm, right 26 mm. The footer sits in the bottom margin.
@@ -317,8 +318,6 @@ def build(doc: FormDoc, story: list[Flowable], fonts: FontSet) -> None:
     doc.build(story, canvasmaker=numbered_canvas(fonts))
 
 
-def cn_date(d: date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def blank_date() -> str:

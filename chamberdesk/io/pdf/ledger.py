@@ -7,8 +7,7 @@ from datetime import date
 from typing import Any
 
 from reportlab.lib.units import mm
-from reportlab.platypus import Flowable, Spacer, Table
-from sqlalchemy import or_
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.choices import (
@@ -21,10 +20,19 @@ from chamberdesk.core.choices import (
     label_of,
 )
 from chamberdesk.core.federation import get_federation
-from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members, on_roll
+from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members, on_roll, seat_held
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
+from chamberdesk.core.periods import as_of, as_of_label
 from chamberdesk.core.validators import mask_id_number, mask_phone
-from chamberdesk.io.pdf.layout import FormParagraph, FormStart, KinsokuParagraph, Styles, cn_date, grid_style
+from chamberdesk.io.pdf.layout import (
+    FormParagraph,
+    FormStart,
+    KinsokuParagraph,
+    Styles,
+    cn_date,
+    grid_style,
+    signature_block,
+)
 
 LEDGER_COLUMNS: dict[str, str] = {**MEMBER_LABELS, "chambers": "所属商会"}
 DEFAULT_LEDGER_COLUMNS = ["enterprise_name", "kind", "rep_name", "rep_gender", "rep_political_status", "industry",
@@ -68,7 +76,11 @@ def describe_filter(session: Session, flt: MemberFilter) -> str:
         parts.append(f"会员类型={label_of(MemberKind, flt.kind)}")
     if flt.industry:
         parts.append(f"行业={label_of(Industry, flt.industry)}")
-    parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部"))
+    if flt.as_of is not None:
+        parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部")
+                     + f"（截至{cn_date(flt.as_of)}）")
+    else:
+        parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部"))
     if flt.join_year:
         parts.append(f"入会年度={flt.join_year}")
     if flt.tag:
@@ -126,7 +138,7 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
     fed = get_federation(session)
     unit = fed.name if fed and fed.name else ""
     members = list(iter_members(session, flt))
-    chambers = chamber_names_for(session, [m.id for m in members]) if "chambers" in keys else {}
+    chambers = chamber_names_for(session, [m.id for m in members], flt.as_of) if "chambers" in keys else {}
     widths = _column_widths(keys, width)
     story: list[Flowable] = [
         FormStart("ledger", f"{unit}会员台账"),
@@ -139,23 +151,24 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
             for i, m in enumerate(members, 1))
     numeric = {i + 1 for i, k in enumerate(keys) if k in ("rep_gender", "join_date", "leave_date", "rep_birth_date")}
     story += list(_table_chunks(st, ["序号", *(LEDGER_COLUMNS[k] for k in keys)], rows, widths, numeric | {0}))
-    return story
+    return [*story, *_signed(st, width, unit or "本级工商联")]
+
+
+def _signed(st: Styles, width: float, unit: str) -> list[Flowable]:
+    """The signing and seal block under a printed list, as on the other forms."""
+    return [Spacer(1, 8 * mm), KeepTogether([signature_block(st, width, ["制表人", "审核人"], seal=f"{unit}（盖章）")])]
 
 
 ROSTER_COLUMNS = ["序号", "姓名", "职务", "企业名称", "性别", "政治面貌", "联系电话", "入会日期"]
 
 
 def roster_rows(session: Session, chamber_id: int, *, unmasked: bool, on: date | None = None) -> list[list[str]]:
-    """The chamber's members with their seats: those seated now, or on the roll and seated on day `on`."""
+    """The chamber's members on day `on` (default today), officers first."""
+    on = on or date.today()
     order = {p.value: i for i, p in enumerate(Position)}
-    q = select(Membership, Member).join(Member, Member.id == Membership.member_id).where(
-        Membership.chamber_id == chamber_id, col(Member.deleted_at).is_(None))
-    if on is None:
-        q = q.where(col(Membership.end_date).is_(None), col(Member.leave_date).is_(None))
-    else:
-        q = q.where(on_roll(on), or_(col(Membership.start_date).is_(None), col(Membership.start_date) <= on),
-                    or_(col(Membership.end_date).is_(None), col(Membership.end_date) > on))
-    rows = session.exec(q).all()
+    rows = session.exec(select(Membership, Member).join(Member, Member.id == Membership.member_id)
+                        .where(Membership.chamber_id == chamber_id, seat_held(on),
+                               col(Member.deleted_at).is_(None), on_roll(on))).all()
     rows = sorted(rows, key=lambda r: (order.get(r[0].position, 99), r[1].join_date or date.max, r[1].id))
     seen: set[int] = set()
     out = []
@@ -171,16 +184,21 @@ def roster_rows(session: Session, chamber_id: int, *, unmasked: bool, on: date |
 
 
 def roster_story(session: Session, st: Styles, width: float, chamber: Chamber, *, unmasked: bool = False,
-                 today: date | None = None, on_form: Callable[[], None] | None = None) -> list[Flowable]:
-    rows = roster_rows(session, chamber.id or 0, unmasked=unmasked)
+                 today: date | None = None, year: int | None = None,
+                 on_form: Callable[[], None] | None = None) -> list[Flowable]:
+    """The chamber's roster now, or at `year`'s end (today for the running year)."""
+    today = today or date.today()
+    day = as_of(year, today) if year is not None else today
+    rows = roster_rows(session, chamber.id or 0, unmasked=unmasked, on=day)
     officers = sum(1 for r in rows if r[2] != Position.MEMBER.label)
-    fixed = [9 * mm, 16 * mm, 15 * mm, 0, 9 * mm, 20 * mm, 24 * mm, 21 * mm]
+    fixed = [11 * mm, 16 * mm, 15 * mm, 0, 11 * mm, 20 * mm, 24 * mm, 21 * mm]  # 序号, 性别 on one line
     widths = [w or width - sum(fixed) for w in fixed]
     story: list[Flowable] = [
         FormStart(f"roster-{chamber.id}", f"{chamber.name}会员名册", on_form),
         st.p(f"{chamber.name}会员名册", st.title),
-        st.p(f"截至{cn_date(today or date.today())}　在册会员 {len(rows)} 名（其中负责人 {officers} 名）", st.subtitle),
+        st.p(f"{as_of_label(year, today) if year is not None else '截至' + cn_date(day)}　在册会员 {len(rows)} 名"
+             f"（其中负责人 {officers} 名）", st.subtitle),
         Spacer(1, 4 * mm),
     ]
     story += list(_table_chunks(st, ROSTER_COLUMNS, iter(rows), widths, {0, 1, 2, 4, 5, 6, 7}))
-    return story
+    return [*story, *_signed(st, width, chamber.name)]

@@ -12,6 +12,8 @@ from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Ta
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from chamberdesk.core import periods
+from chamberdesk.core.activities import outcomes
 from chamberdesk.core.chambers import member_counts
 from chamberdesk.core.choices import (
     ActivityCategory,
@@ -87,15 +89,21 @@ def minutes_story(session: Session, st: Styles, width: float, meeting: Meeting,
     ]
 
 
+def _figure(value: float, unit: str) -> str:
+    return f"{fmt_num(value, 2)} {unit}" if unit == "万元" else f"{fmt_num(value)} {unit}"
+
+
 def _effect(a: Activity) -> str:
-    effect = []
-    if a.amount:
-        effect.append(f"金额 {fmt_num(a.amount, 2)} 万元")
-    if a.people_count:
-        effect.append(f"{a.people_count} 人次")
-    if a.item_count:
-        effect.append(f"{a.item_count} 件")
-    return "；".join(effect)
+    return "；".join(f"{kind} {_figure(v, unit)}" for kind, v, unit in outcomes(a))
+
+
+def outcome_totals(acts: list[Activity]) -> str:
+    """成效合计 with each kind of outcome totalled on its own (招商引资金额 and 捐资金额 never summed)."""
+    sums: dict[tuple[str, str], float] = {}
+    for a in acts:
+        for kind, v, unit in outcomes(a):
+            sums[kind, unit] = sums.get((kind, unit), 0) + v
+    return "，".join(f"{kind} {_figure(v, unit)}" for (kind, unit), v in sums.items())
 
 
 def _by_category(acts: list[Activity]) -> str:
@@ -131,15 +139,16 @@ def activities_story(session: Session, st: Styles, width: float, acts: list[Acti
                      *, today: date | None = None, on_form: Callable[[], None] | None = None) -> list[Flowable]:
     """活动记录: the activities a clerk listed (their filter stated under the heading), totals, signatures."""
     owners = {cid: owner_name(session, cid) for cid in {a.chamber_id for a in acts}}
-    amount = sum(a.amount or 0 for a in acts)
-    people = sum(a.people_count or 0 for a in acts)
-    items = sum(a.item_count or 0 for a in acts)
     totals = [f"共 {len(acts)} 项。按类别：{_by_category(acts)}。"]
-    if amount or people or items:
-        totals.append(f"成效合计：金额 {fmt_num(amount, 2)} 万元，{people} 人次，{items} 件。")
+    summed = outcome_totals(acts)
+    if summed:
+        totals.append(f"成效合计：{summed}。")
+    # one unit's activities are sealed by that unit; a list across units by the federation that compiled it
+    unit = next(iter(owners.values())) if len(owners) == 1 else owner_name(session, None)
     return [
         FormStart(f"activities-{heading}", heading, on_form),
-        st.p(heading, st.title),
+        # a long unit name goes on a line of its own rather than pushing the last character of 活动记录 over
+        st.ps(f"{unit}\n{heading[len(unit):]}" if heading.startswith(unit) and len(heading) > 22 else heading, st.title),
         st.p(f"{described}　打印日期：{cn_date(today or date.today())}" if described else
              f"打印日期：{cn_date(today or date.today())}", st.subtitle),
         Spacer(1, 4 * mm),
@@ -147,8 +156,7 @@ def activities_story(session: Session, st: Styles, width: float, acts: list[Acti
         Spacer(1, 3 * mm),
         *(st.p(t, st.body) for t in totals),
         Spacer(1, 10 * mm),
-        KeepTogether([signature_block(st, width, ["制表人", "审核人"],
-                                      seal=f"{next(iter(owners.values()))}（盖章）" if len(owners) == 1 else "单位（盖章）")]),
+        KeepTogether([signature_block(st, width, ["制表人", "审核人"], seal=f"{unit}（盖章）")]),
     ]
 
 
@@ -160,7 +168,8 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
                        on_form: Callable[[], None] | None = None) -> list[Flowable]:
     start, end = _year_bounds(year)
     cid = chamber.id or 0
-    total_end = member_counts(session, end).get(cid, 0)
+    day = periods.as_of(year)  # 31 December, or today while the year runs
+    total_end = member_counts(session, day).get(cid, 0)
     total_start = member_counts(session, date(year - 1, 12, 31)).get(cid, 0)
     new = session.exec(select(func.count(func.distinct(Membership.member_id)))
                        .join(Member, Member.id == Membership.member_id)
@@ -198,7 +207,7 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     ]
     growth = f"{(total_end - total_start) / total_start * 100:.1f}%" if total_start else ""
     members = [
-        ("年初会员", f"{total_start} 名"), ("年末会员", f"{total_end} 名"),
+        ("年初会员", f"{total_start} 名"), ("年末会员" if day == end else f"现有会员（截至{day.month}月{day.day}日）", f"{total_end} 名"),
         ("本年新入会", f"{new} 名"), ("本年退会", f"{left} 名"),
         ("会员增长率", growth), ("新会员占比", f"{new / total_end * 100:.1f}%" if total_end else ""),
         ("实地走访覆盖", f"{cov.visited} 家（{pct(cov.visited_ratio)}）"),
@@ -217,7 +226,7 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     return [
         FormStart(f"chamber-year-{cid}-{year}", f"{chamber.name}{year}年度工作情况", on_form),
         st.p(f"{chamber.name}{year}年度工作情况", st.title),
-        st.p(f"统计期间：{cn_date(start)}至{cn_date(end)}", st.subtitle),
+        st.p(periods.period_label(year), st.subtitle),
         Spacer(1, 4 * mm),
         st.p("一、基本情况", st.section), kv_table(st, width, basics),
         st.p("二、会员发展与联系服务", st.section), kv_table(st, width, members),

@@ -5,12 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
-from sqlalchemy import inspect, update
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import func, inspect, update
+from sqlmodel import Session, SQLModel, col, select
 
 from chamberdesk.core.errors import Conflict, NotFound
+from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member
+
+if TYPE_CHECKING:
+    from chamberdesk.core.db import Database
 
 T = TypeVar("T", bound=SQLModel)
 
@@ -142,3 +146,15 @@ def recycle_bin_rows(session: Session, kind: str) -> list[tuple[int, str, str, s
     members = _names_of(session, Member, "enterprise_name", {o.member_id for o in objs})
     return [(o.id, f"{members.get(o.member_id, '（未知会员）')} · {label_of(ContactWay, o.way)}", str(o.date),
              f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
+
+
+def record_counts(db: Database) -> dict[str, int]:
+    """Live records of each kind (as `info` prints them and the upward package states them)."""
+    out = {}
+    with db.session() as s:
+        for key, model in (("members", Member), ("chambers", Chamber), ("meetings", Meeting),
+                           ("activities", Activity), ("contacts", Contact)):
+            out[key] = s.exec(select(func.count()).select_from(model).where(col(model.deleted_at).is_(None))).one()
+        out["active_members"] = s.exec(select(func.count()).select_from(Member).where(
+            col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).one()
+    return out

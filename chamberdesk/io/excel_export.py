@@ -533,7 +533,8 @@ def export_work_summary(db: Database, out: Path | str, year: int) -> int:
 def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int) -> int:
     """Assessment results for one rubric and year: one row per target, then each item's status."""
     from chamberdesk import rules
-    from chamberdesk.core.assessments import current_results, verdict_label
+    from chamberdesk.core.assessments import verdict_label
+    from chamberdesk.rules.assessments import current_results
 
     with db.session() as s:
         rub = rules.load_rubric(rubric_id)

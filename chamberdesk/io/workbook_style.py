@@ -12,6 +12,7 @@ quote prefix, never as a formula.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -211,8 +212,21 @@ class FormWriter:
         try:
             self.wb.save(str(part))
             os.replace(part, path)
+        except BaseException:
+            close_sheets(self.wb)
+            raise
         finally:
             part.unlink(missing_ok=True)
+
+
+def close_sheets(wb: Workbook) -> None:
+    """After a failed save: write-only sheets still stream into open temporary files. Close them, or the
+    handles stay open (Windows cannot delete the files) and their writers raise when collected."""
+    for ws in wb.worksheets:
+        if getattr(ws, "closed", True):  # an ordinary sheet has nothing open
+            continue
+        with contextlib.suppress(Exception):  # the save already failed: that error is the one to report
+            ws.close()
 
 
 def _sheet_title(name: str) -> str:

@@ -11,8 +11,12 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chamberdesk.core.errors import ChamberDeskError
+
+if TYPE_CHECKING:
+    from chamberdesk.core.db import Database
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,6 +65,7 @@ def _check_data_file(folder: Path) -> str:
         with db.transaction() as s:
             m = members.create_member(s, {"kind": "enterprise", "enterprise_name": "自检测试企业有限公司"})
         with db.transaction() as s:
+            assert m.id is not None
             members.update_member(s, m.id, {"notes": "自检"}, expected_version=m.version)
         with db.session() as s:
             back = s.get(Member, m.id)
@@ -136,13 +141,17 @@ def _check_xlsx(folder: Path) -> str:
 
     out = folder / "selfcheck.xlsx"
     wb = Workbook()
-    ws = wb.active
+    ws = wb.worksheets[0]
     ws.title = "会员台账"
     rows = [("企业名称", "代表人", "入会日期"), ("清河县恒信机械制造有限公司", "王伟", "2020-03-01")]
     for row in rows:
         ws.append(row)
     wb.save(out)
-    back = [tuple(r) for r in load_workbook(out, read_only=True).active.iter_rows(values_only=True)]
+    book = load_workbook(out, read_only=True)
+    try:
+        back = [tuple(r) for r in book.worksheets[0].iter_rows(values_only=True)]
+    finally:
+        book.close()  # a read-only workbook keeps its file open (Windows could not delete the folder)
     if back != rows:
         raise ChamberDeskError(f"Excel 读回内容不一致：{back}")
     readers = ["openpyxl"]
@@ -200,7 +209,7 @@ def cmd_selfcheck(args: argparse.Namespace) -> int:
 # --- migrate-data ---------------------------------------------------------------------------------
 
 
-def _open(target: str, *, create: bool):
+def _open(target: str, *, create: bool) -> Database:
     from chamberdesk.core.db import open_database
     from chamberdesk.core.server import ServerAddress, is_server_url, load_password
 

@@ -21,7 +21,7 @@ from chamberdesk.core.models import Assessment
 def get_assessment(session: Session, rubric_id: str, year: int, chamber_id: int | None) -> Assessment | None:
     q = select(Assessment).where(Assessment.rubric_id == rubric_id, Assessment.year == year)
     q = q.where(col(Assessment.chamber_id).is_(None)) if chamber_id is None else q.where(Assessment.chamber_id == chamber_id)
-    return session.exec(q.order_by(Assessment.id)).first()
+    return session.exec(q.order_by(col(Assessment.id))).first()
 
 
 def list_assessments(session: Session, *, rubric_id: str | None = None, year: int | None = None,
@@ -35,7 +35,7 @@ def list_assessments(session: Session, *, rubric_id: str | None = None, year: in
         q = q.where(Assessment.chamber_id == chamber_id)
     if finalised is not None:
         q = q.where(Assessment.finalised == finalised)
-    return list(session.exec(q.order_by(Assessment.year, Assessment.rubric_id, Assessment.chamber_id)))
+    return list(session.exec(q.order_by(col(Assessment.year), col(Assessment.rubric_id), col(Assessment.chamber_id))))
 
 
 def save_assessment(session: Session, rubric: Any, result: Any, inputs: dict[str, Any] | None = None, *,

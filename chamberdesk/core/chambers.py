@@ -140,13 +140,13 @@ TERM_STATUS_LABELS = {"overdue": "已届满未换届", "due": "即将届满", "o
 def member_counts(session: Session, on: date | None = None) -> dict[int, int]:
     """Chamber id → members seated on the given day (default today), live members only."""
     on = on or date.today()
-    q = (select(Membership.chamber_id, func.count(func.distinct(Membership.member_id)))
-         .join(Member, Member.id == Membership.member_id)
+    q = (select(col(Membership.chamber_id), func.count(func.distinct(Membership.member_id)))
+         .join(Member, col(Member.id) == Membership.member_id)
          .where(col(Membership.chamber_id).is_not(None), col(Member.deleted_at).is_(None),
-                (col(Membership.start_date).is_(None)) | (Membership.start_date <= on),
-                (col(Membership.end_date).is_(None)) | (Membership.end_date > on))
-         .group_by(Membership.chamber_id))
-    return dict(session.exec(q).all())
+                (col(Membership.start_date).is_(None)) | (col(Membership.start_date) <= on),
+                (col(Membership.end_date).is_(None)) | (col(Membership.end_date) > on))
+         .group_by(col(Membership.chamber_id)))
+    return {cid: n for cid, n in session.exec(q).all() if cid is not None}
 
 
 @dataclass
@@ -159,10 +159,10 @@ class Officer:
 
 def officers(session: Session, chamber_id: int) -> list[Officer]:
     order = {p.value: i for i, p in enumerate(Position)}
-    rows = session.exec(select(Membership, Member).join(Member, Member.id == Membership.member_id)
+    rows = list(session.exec(select(Membership, Member).join(Member, col(Member.id) == Membership.member_id)
                         .where(Membership.chamber_id == chamber_id, col(Membership.end_date).is_(None),
                                col(Member.deleted_at).is_(None),
-                               col(Membership.position).in_([p.value for p in OFFICER_POSITIONS]))).all()
+                               col(Membership.position).in_([p.value for p in OFFICER_POSITIONS]))))
     rows.sort(key=lambda r: order.get(r[0].position, 99))
     return [Officer(m.id, m.rep_name or m.legal_rep or "", m.enterprise_name, Position(s.position).label)
-            for s, m in rows]
+            for s, m in rows if m.id is not None]

@@ -49,7 +49,7 @@ def list_contacts(session: Session, *, member_id: int | None = None, chamber_id:
     if chamber_id is not None:
         q = q.where(Contact.chamber_id == chamber_id)
     q = records_in_period(q, Contact.date, year, quarter)
-    return list(session.exec(q.order_by(Contact.date.desc())))
+    return list(session.exec(q.order_by(col(Contact.date).desc())))
 
 
 @dataclass
@@ -70,10 +70,10 @@ class Coverage:
 def coverage(session: Session, chamber_id: int, year: int) -> Coverage:
     """Of the chamber's members at year end, how many were visited on site / contacted that year."""
     end = date(year, 12, 31)
-    seated = (select(Membership.member_id).join(Member, Member.id == Membership.member_id)
+    seated = (select(Membership.member_id).join(Member, col(Member.id) == Membership.member_id)
               .where(Membership.chamber_id == chamber_id, col(Member.deleted_at).is_(None),
-                     (col(Membership.start_date).is_(None)) | (Membership.start_date <= end),
-                     (col(Membership.end_date).is_(None)) | (Membership.end_date > end))
+                     (col(Membership.start_date).is_(None)) | (col(Membership.start_date) <= end),
+                     (col(Membership.end_date).is_(None)) | (col(Membership.end_date) > end))
               .distinct())
     members = session.exec(select(func.count()).select_from(seated.subquery())).one()
 

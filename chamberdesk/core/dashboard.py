@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Case, case, func
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.chambers import TERM_WARNING_DAYS
@@ -64,7 +65,7 @@ def _quarter_bounds(year: int, q: int) -> tuple[date, date]:
     return start, end
 
 
-def _quarter_case(column, year: int):
+def _quarter_case(column: Any, year: int) -> Case[int]:
     """A portable CASE giving the quarter of a date column (no strftime: works on server databases too)."""
     return case(
         (column < date(year, 4, 1), 1),
@@ -74,7 +75,7 @@ def _quarter_case(column, year: int):
     )
 
 
-def _count_between(session: Session, column, start: date, end: date) -> int:
+def _count_between(session: Session, column: Any, start: date, end: date) -> int:
     q = select(func.count()).select_from(Member).where(col(Member.deleted_at).is_(None), column >= start, column < end)
     return session.exec(q).one()
 
@@ -119,6 +120,7 @@ def compute_dashboard(session: Session, year: int | None = None, *, today: date 
     terms: list[TermDue] = []
     warn_until = ref + timedelta(days=TERM_WARNING_DAYS)
     for ch in live_chambers:
+        assert ch.id is not None  # read from the table
         if ch.term_end is not None and ch.term_end <= warn_until:
             overdue = ch.term_end < ref
             terms.append(TermDue(ch.id, ch.name, ch.term_end, overdue, (ch.term_end - ref).days))

@@ -57,6 +57,7 @@ from chamberdesk.core.models import (
     Membership,
     PoliticalSeat,
 )
+from chamberdesk.core.records import id_of
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.io.workbook_style import FormWriter, new_workbook
 
@@ -86,7 +87,7 @@ def _seats_for(session: Session, ids: list[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = session.exec(select(Membership.member_id, Chamber.name, Membership.position)
-                        .join(Chamber, Chamber.id == Membership.chamber_id)
+                        .join(Chamber, col(Chamber.id) == Membership.chamber_id)
                         .where(col(Membership.member_id).in_(ids), col(Membership.end_date).is_(None),
                                col(Chamber.deleted_at).is_(None)).order_by(Chamber.name))
     out: dict[int, list[str]] = defaultdict(list)
@@ -134,10 +135,10 @@ def export_members(db: Database, out: Path | str, flt: MemberFilter | None = Non
 
         def flush() -> None:
             nonlocal n
-            seats = _seats_for(s, [m.id for m in batch])
+            seats = _seats_for(s, [id_of(m) for m in batch])
             for m in batch:
                 n += 1
-                w.text_row(_member_row(n, m, seats.get(m.id, ""), unmasked))
+                w.text_row(_member_row(n, m, seats.get(id_of(m), ""), unmasked))
             batch.clear()
             if progress:
                 progress(n, total)
@@ -163,9 +164,9 @@ def export_roster(db: Database, out: Path | str, chamber: str, *, unmasked: bool
         if ch is None:
             raise ChamberDeskError(f"找不到商会“{chamber}”")
         order = {p.value: i for i, p in enumerate(Position)}
-        rows = s.exec(select(Member, Membership.position).join(Membership, Membership.member_id == Member.id)
+        rows = list(s.exec(select(Member, Membership.position).join(Membership, col(Membership.member_id) == Member.id)
                       .where(Membership.chamber_id == ch.id, col(Membership.end_date).is_(None),
-                             col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).all()
+                             col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))))
         rows.sort(key=lambda r: (order.get(r[1], 99), r[0].enterprise_name))
         cols = [("序号", 6), ("企业名称", 34), ("代表人姓名", 10), ("商会职务", 10), ("性别", 5), ("政治面貌", 11),
                 ("联系电话", 15), ("所属行业", 16), ("入会日期", 11)]
@@ -208,7 +209,7 @@ def export_chambers(db: Database, out: Path | str) -> int:
                 elif c == "rules":
                     v = "、".join(label_of(ChamberRule, r) for r in v.split(",") if r) or None
                 vals.append(v)
-            w.row([i, *vals, counts.get(ch.id, 0), TERM_STATUS_LABELS[term_status(ch)]])
+            w.row([i, *vals, counts.get(id_of(ch), 0), TERM_STATUS_LABELS[term_status(ch)]])
     w.save(out)
     return len(chs)
 
@@ -289,8 +290,8 @@ def _standing(session: Session, year: int) -> tuple[list[str], dict[int, list[st
     word = {True: "达标", False: "未达标", None: "待填写"}
     per: dict[int, list[str]] = {}
     for ch in list_chambers(session):
-        c = report.chambers.get(ch.id)
-        per[ch.id] = [word[c.results[rid].passed] if c is not None and rid in c.results else "不适用" for rid in rids]
+        c = report.chambers.get(id_of(ch))
+        per[id_of(ch)] = [word[c.results[rid].passed] if c is not None and rid in c.results else "不适用" for rid in rids]
     return [rules.CONDITION_RUBRICS[rid] for rid in rids], per, report.errors
 
 
@@ -330,11 +331,11 @@ def yearly_stats(session: Session, year: int, *, with_standing: bool = True
     as_of = min(end, date.today())
     chs = [c for c in list_chambers(session) if c.status == "active" or (c.dissolved_on and c.dissolved_on.year >= year)]
     members = member_counts(session, as_of)
-    new = dict(session.exec(select(Membership.chamber_id, func.count(func.distinct(Membership.member_id)))
-                            .join(Member, Member.id == Membership.member_id)
+    new = dict(session.exec(select(col(Membership.chamber_id), func.count(func.distinct(Membership.member_id)))
+                            .join(Member, col(Member.id) == Membership.member_id)
                             .where(col(Member.deleted_at).is_(None), col(Membership.chamber_id).is_not(None),
-                                   Membership.start_date >= date(year, 1, 1), Membership.start_date <= end)
-                            .group_by(Membership.chamber_id)).all())
+                                   col(Membership.start_date) >= date(year, 1, 1), col(Membership.start_date) <= end)
+                            .group_by(col(Membership.chamber_id))).all())
     meet = Counter((cid, b) for cid, b in session.exec(_period(select(Meeting.chamber_id, Meeting.body)
                                                                 .where(col(Meeting.deleted_at).is_(None)), Meeting.date, year)))
     acts = Counter((cid, c) for cid, c in session.exec(_period(select(Activity.chamber_id, Activity.category)
@@ -342,13 +343,13 @@ def yearly_stats(session: Session, year: int, *, with_standing: bool = True
     st_titles, standing, st_errors = _standing(session, year) if with_standing else ([], {}, [])
     out = []
     for ch in chs:
-        cov = coverage(session, ch.id, year)
+        cov = coverage(session, id_of(ch), year)
         out.append(ChamberYear(
-            ch.name, ch.kind, members.get(ch.id, 0), new.get(ch.id, 0),
+            ch.name, ch.kind, members.get(id_of(ch), 0), new.get(id_of(ch), 0),
             {b.value: meet.get((ch.id, b.value), 0) for b in MeetingBody if meet.get((ch.id, b.value))},
             {c.value: acts.get((ch.id, c.value), 0) for c in ActivityCategory if acts.get((ch.id, c.value))},
             cov.members, cov.visited, cov.contacted, ch.term_end, term_status(ch, as_of),
-            standing.get(ch.id, [""] * len(st_titles))))
+            standing.get(id_of(ch), [""] * len(st_titles))))
     return st_titles, out, st_errors
 
 
@@ -421,7 +422,7 @@ def member_totals(session: Session, year: int) -> tuple[int, int]:
     start, end = date(year, 1, 1), date(year, 12, 31)
     live = col(Member.deleted_at).is_(None)
     new_members = session.exec(select(func.count()).select_from(Member).where(
-        live, Member.join_date >= start, Member.join_date <= end)).one()
+        live, col(Member.join_date) >= start, col(Member.join_date) <= end)).one()
     return new_members, count_on_roll(session, end)
 
 
@@ -431,7 +432,7 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     fed = get_federation(session)
 
     def acts(*cats: ActivityCategory, federation_only: bool | None = None):
-        q = select(func.count(), func.coalesce(func.sum(Activity.participant_count), 0),
+        q = select(func.count(), func.coalesce(func.sum(Activity.participant_count), 0),  # type: ignore[call-overload]  # sqlmodel types select() for at most 4 columns
                    func.coalesce(func.sum(Activity.people_count), 0), func.coalesce(func.sum(Activity.amount), 0.0),
                    func.coalesce(func.sum(Activity.item_count), 0)).where(
             col(Activity.deleted_at).is_(None), col(Activity.category).in_([c.value for c in cats]),
@@ -449,11 +450,11 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     nonlocal_ = [c for c in chambers if c.kind == ChamberKind.NONLOCAL.value]
     ind_ids = [c.id for c in industry]
     sectors = session.exec(select(func.count(func.distinct(Member.industry))).join(
-        Membership, Membership.member_id == Member.id).where(
+        Membership, col(Membership.member_id) == Member.id).where(
         *live, col(Membership.chamber_id).in_(ind_ids or [-1]), col(Membership.end_date).is_(None),
         col(Member.industry).is_not(None))).one()
     above = session.exec(select(func.count(func.distinct(Member.id))).join(
-        Membership, Membership.member_id == Member.id).where(
+        Membership, col(Membership.member_id) == Member.id).where(
         *live, col(Member.leave_date).is_(None), Member.size_class == SizeClass.ABOVE_SCALE.value,
         col(Membership.chamber_id).in_(ind_ids or [-1]), col(Membership.end_date).is_(None))).one()
     base = fed.above_scale_enterprises if fed else 0
@@ -462,16 +463,16 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     t_fed = acts(ActivityCategory.TRAINING, federation_only=True)
     t_ch = acts(ActivityCategory.TRAINING, federation_only=False)
     seats = session.exec(select(PoliticalSeat.kind, PoliticalSeat.level, func.count(func.distinct(PoliticalSeat.member_id)))
-                         .join(Member, Member.id == PoliticalSeat.member_id)
-                         .where(*live, (col(PoliticalSeat.start_year).is_(None)) | (PoliticalSeat.start_year <= year),
-                                (col(PoliticalSeat.end_year).is_(None)) | (PoliticalSeat.end_year >= year))
+                         .join(Member, col(Member.id) == PoliticalSeat.member_id)
+                         .where(*live, (col(PoliticalSeat.start_year).is_(None)) | (col(PoliticalSeat.start_year) <= year),
+                                (col(PoliticalSeat.end_year).is_(None)) | (col(PoliticalSeat.end_year) >= year))
                          .group_by(PoliticalSeat.kind, PoliticalSeat.level)).all()
     seat_people = session.exec(select(func.count(func.distinct(PoliticalSeat.member_id))).join(
-        Member, Member.id == PoliticalSeat.member_id).where(
-        *live, (col(PoliticalSeat.start_year).is_(None)) | (PoliticalSeat.start_year <= year),
-        (col(PoliticalSeat.end_year).is_(None)) | (PoliticalSeat.end_year >= year))).one()
+        Member, col(Member.id) == PoliticalSeat.member_id).where(
+        *live, (col(PoliticalSeat.start_year).is_(None)) | (col(PoliticalSeat.start_year) <= year),
+        (col(PoliticalSeat.end_year).is_(None)) | (col(PoliticalSeat.end_year) >= year))).one()
     seat_text = "；".join(f"{label_of(SeatLevel, lv)}{label_of(SeatKind, k)} {n} 人" for k, lv, n in sorted(seats)) or "无记录"
-    honours = session.exec(select(Honour.title, func.count()).join(Member, Member.id == Honour.member_id)
+    honours = session.exec(select(Honour.title, func.count()).join(Member, col(Member.id) == Honour.member_id)
                            .where(*live, Honour.year == year).group_by(Honour.title)).all()
     honour_n = sum(n for _, n in honours)
     honour_text = "；".join(f"{t} {n} 次" for t, n in honours) or "无记录"

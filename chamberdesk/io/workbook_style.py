@@ -122,7 +122,7 @@ class FormWriter:
 
     # --- cells ---------------------------------------------------------------------------------
     def _cell(self, value: Any, *, font: Font | None = None, align: str | None = None, border: bool = True,
-              fmt: str | None = None, fill: PatternFill | None = None, wrap: bool = False) -> WriteOnlyCell:
+              fmt: str | None = None, fill: PatternFill | None = None, wrap: bool = False) -> Cell:
         c = WriteOnlyCell(self.ws, value)
         if isinstance(value, str) and is_dangerous(value):
             c.data_type = "s"
@@ -138,7 +138,7 @@ class FormWriter:
             c.fill = fill
         return c
 
-    def _header_cell(self, text: str) -> WriteOnlyCell:
+    def _header_cell(self, text: str) -> Cell:
         return self._cell(text, font=HEADER_FONT, align="center", fill=HEADER_FILL, wrap=True)
 
     def _append(self, cells: list[Any]) -> None:
@@ -152,7 +152,7 @@ class FormWriter:
                 cell = v
             elif isinstance(v, date):
                 cell = body_date
-                cell._value = v
+                cell._value = v  # type: ignore[attr-defined]  # a date needs none of the setter's checks
                 cell.data_type = "d"
             else:
                 cell = body

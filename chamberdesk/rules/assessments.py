@@ -73,18 +73,18 @@ def current_results(session: Session, rubric: Rubric, year: int, targets: list[A
         saved.setdefault(a.chamber_id, a)  # the first, as get_assessment reads it
     finalised: dict[int | None, Current] = {}
     for t in tlist:
-        a = saved.get(t.key)
+        record = saved.get(t.key)
         try:
-            kept = stored_result(a) if a is not None and a.finalised else None
+            kept = stored_result(record) if record is not None and record.finalised else None
         except (ValueError, TypeError):
             kept = None  # a finalised record without a readable result: its saved inputs still count
-        if kept is None:
+        if kept is None or record is None:
             continue
         try:
-            made_with = rubric_of(a) if a.rubric_snapshot else rubric
+            made_with = rubric_of(record) if record.rubric_snapshot else rubric
         except ChamberDeskError:
             made_with = rubric  # a snapshot the loader no longer reads: the stored result still stands
-        finalised[t.key] = Current(kept, a, made_with)
+        finalised[t.key] = Current(kept, record, made_with)
     # only what is not finalised is evaluated: the metrics run over the whole ledger
     open_targets = [t for t in tlist if t.key not in finalised]
     given = normalise_inputs(inputs, open_targets)

@@ -21,7 +21,7 @@ def chamber_standing(session: Session, chamber_id: int, year: int, *, rubric_id:
     """The latest finalised grade still in force; otherwise the year's live check against `rubric_id`."""
     rows = session.exec(select(Assessment).where(Assessment.chamber_id == chamber_id, Assessment.finalised == True,  # noqa: E712
                                                  Assessment.year <= year)
-                        .order_by(Assessment.year.desc(), Assessment.id.desc())).all()
+                        .order_by(col(Assessment.year).desc(), col(Assessment.id).desc())).all()
     for a in rows:
         if a.grade:
             try:

@@ -22,6 +22,7 @@ from chamberdesk.core.choices import (
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
+from chamberdesk.core.records import id_of
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.io.pdf.layout import FormParagraph, FormStart, KinsokuParagraph, Styles, cn_date, grid_style
 
@@ -125,7 +126,7 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
     fed = get_federation(session)
     unit = fed.name if fed and fed.name else ""
     members = list(iter_members(session, flt))
-    chambers = chamber_names_for(session, [m.id for m in members]) if "chambers" in keys else {}
+    chambers = chamber_names_for(session, [id_of(m) for m in members]) if "chambers" in keys else {}
     widths = _column_widths(keys, width)
     story: list[Flowable] = [
         FormStart("ledger", f"{unit}会员台账"),
@@ -146,20 +147,20 @@ ROSTER_COLUMNS = ["序号", "姓名", "职务", "企业名称", "性别", "政�
 
 def roster_rows(session: Session, chamber_id: int, *, unmasked: bool) -> list[list[str]]:
     order = {p.value: i for i, p in enumerate(Position)}
-    rows = session.exec(select(Membership, Member).join(Member, Member.id == Membership.member_id)
+    rows = session.exec(select(Membership, Member).join(Member, col(Member.id) == Membership.member_id)
                         .where(Membership.chamber_id == chamber_id, col(Membership.end_date).is_(None),
                                col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).all()
     rows = sorted(rows, key=lambda r: (order.get(r[0].position, 99), r[1].join_date or date.max, r[1].id))
     seen: set[int] = set()
-    out = []
+    out: list[list[str]] = []
     for seat, m in rows:
-        if m.id in seen:
+        if m.id is None or m.id in seen:
             continue
         seen.add(m.id)
         out.append([str(len(out) + 1), m.rep_name or m.legal_rep or "", label_of(Position, seat.position),
                     m.enterprise_name, label_of(Gender, m.rep_gender), label_of(PoliticalStatus, m.rep_political_status),
-                    m.rep_phone if unmasked else mask_phone(m.rep_phone),
-                    (seat.start_date or m.join_date).isoformat() if (seat.start_date or m.join_date) else ""])
+                    (m.rep_phone or "") if unmasked else mask_phone(m.rep_phone),
+                    str(seat.start_date or m.join_date or "")])
     return out
 
 

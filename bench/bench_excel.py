@@ -1,13 +1,15 @@
 """Benchmark: importing a 20,000-row ledger and exporting 20,000 members, beside bare openpyxl read and write.
 
-Run: python bench/bench_excel.py [rows] [repeats]. Prints seconds and ratios (import ÷ openpyxl read-only
+Run: python bench/bench_excel.py [rows] [repeats] [--quick]. Prints seconds and ratios (import ÷ openpyxl read-only
 read, export ÷ openpyxl write-only write of the same rows), and tracemalloc peaks at 5,000 and the full size.
 Each timing is the best of `repeats` runs (default 3), ours and bare interleaved, after a gc.collect():
 single runs on a shared machine swung the export ratio between 0.88× and 2.37×.
+--quick: 200 rows, one run (the test suite runs it so the bench cannot silently stop working).
 """
 
 from __future__ import annotations
 
+import argparse
 import gc
 import sys
 import tempfile
@@ -102,8 +104,12 @@ def memory(n: int, tmp: Path) -> dict[str, float]:
 
 
 def main() -> None:
-    n = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000
-    repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("rows", nargs="?", type=int, default=20_000)
+    ap.add_argument("repeats", nargs="?", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="200 rows, one run: proves the bench still works")
+    args = ap.parse_args()
+    n, repeats = (200, 1) if args.quick else (args.rows, args.repeats)
     with tempfile.TemporaryDirectory() as d:
         tmp = Path(d)
         r = speed(n, tmp, repeats)

@@ -1,4 +1,8 @@
-"""Pages per second for a 300-chamber 考评表 batch, beside bare reportlab drawing the same tables with the same font."""
+"""Pages per second for a 300-chamber 考评表 batch, beside bare reportlab drawing the same tables with the same font.
+
+Run: python bench/bench_print.py [--chambers 300] [--rubric wuyou-wuhao] [--year 2025] [--quick]
+(--quick: 6 chambers, for the test suite, so the bench cannot silently stop working)
+"""
 
 from __future__ import annotations
 
@@ -129,7 +133,10 @@ def main() -> int:
     ap.add_argument("--chambers", type=int, default=300)
     ap.add_argument("--rubric", default="wuyou-wuhao")
     ap.add_argument("--year", type=int, default=2025)
+    ap.add_argument("--quick", action="store_true", help="6 chambers: proves the bench still works")
     args = ap.parse_args()
+    if args.quick:
+        args.chambers = 6
     with tempfile.TemporaryDirectory() as tmp:
         t = Path(tmp)
         db = make_db(t / "bench.db", args.chambers)

@@ -1,12 +1,13 @@
 """Cold start to a usable main window on the demo county, against the floor `import PySide6.QtWidgets, sqlmodel`.
 
-    .venv/bin/python bench/bench_startup.py [--runs 5] [--db demo.db] [--importtime]
+    .venv/bin/python bench/bench_startup.py [--runs 5] [--db demo.db] [--importtime] [--quick]
 
 Each run is a fresh interpreter (offscreen Qt, a throwaway settings folder). The app run is
 `chamberdesk --db FILE` itself: the command entry point, the Qt application with translations and
 style, opening the data file (lock, checks, daily backup), building and showing the main window,
 then one pass of the event loop. Prints the median of each, and the ratio (target ≤ 1.5).
 With --importtime, lists the heavy modules loaded at start and which ChamberDesk module pulled each in.
+--quick: one run of each (the test suite runs it so the bench cannot silently stop working).
 """
 
 from __future__ import annotations
@@ -119,7 +120,10 @@ def main() -> int:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--db", type=Path, help="data file to open (default: build the demo county once)")
     ap.add_argument("--importtime", action="store_true", help="also show which modules load heavy packages")
+    ap.add_argument("--quick", action="store_true", help="one run of each: proves the bench still works")
     args = ap.parse_args()
+    if args.quick:
+        args.runs = 1
     with tempfile.TemporaryDirectory(prefix="cd-bench-") as tmp_s:
         tmp = Path(tmp_s)
         env = _env(tmp)

@@ -14,12 +14,15 @@ from PySide6.QtCore import QBuffer, QIODevice, QSize  # noqa: E402
 from PySide6.QtGui import QGuiApplication, QIcon  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from chamberdesk.paths import resources_dir  # noqa: E402
+
 SIZES = [16, 24, 32, 48, 64, 128, 256]
 
 
 def main() -> int:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841
-    svg = ROOT / "resources" / "icons" / "app.svg"
+    svg = resources_dir() / "icons" / "app.svg"
     pm = QIcon(str(svg)).pixmap(QSize(256, 256))
     if pm.isNull():
         raise SystemExit(f"cannot render {svg}")

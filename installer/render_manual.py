@@ -26,6 +26,9 @@ from PySide6.QtGui import (  # noqa: E402
 )
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+from chamberdesk.paths import resources_dir  # noqa: E402
+
 CSS = """
 h1 { font-size: 20pt; color: #1f3a5f; }
 h2 { font-size: 15pt; color: #1f3a5f; margin-top: 14pt; }
@@ -39,7 +42,7 @@ code, pre { font-family: monospace; background: #f2f2f2; }
 def render(md: Path, out_dir: Path) -> tuple[Path, Path]:
     app = QGuiApplication.instance() or QGuiApplication(sys.argv[:1])  # noqa: F841
     family = "sans-serif"
-    font_file = ROOT / "resources" / "fonts" / "NotoSansSC-Regular.ttf"
+    font_file = resources_dir() / "fonts" / "NotoSansSC-Regular.ttf"
     if font_file.is_file():
         fid = QFontDatabase.addApplicationFont(str(font_file))
         if fid >= 0:

@@ -6,12 +6,9 @@ import argparse
 import json
 from pathlib import Path
 
-from sqlalchemy import func
-from sqlmodel import col, select
-
 from chamberdesk.core.db import open_database
 from chamberdesk.core.errors import ChamberDeskError
-from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member
+from chamberdesk.core.records import record_counts
 from chamberdesk.paths import default_db_path
 
 
@@ -61,17 +58,6 @@ def cmd_init(args: argparse.Namespace) -> int:
         db.close()
     print(f"已创建数据文件：{target}（会员 {counts['members']}，商会 {counts['chambers']}）")
     return 0
-
-
-def record_counts(db) -> dict[str, int]:
-    out = {}
-    with db.session() as s:
-        for key, model in (("members", Member), ("chambers", Chamber), ("meetings", Meeting),
-                           ("activities", Activity), ("contacts", Contact)):
-            out[key] = s.exec(select(func.count()).select_from(model).where(col(model.deleted_at).is_(None))).one()
-        out["active_members"] = s.exec(select(func.count()).select_from(Member).where(
-            col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).one()
-    return out
 
 
 def cmd_info(args: argparse.Namespace) -> int:

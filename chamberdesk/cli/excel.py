@@ -6,10 +6,14 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from chamberdesk.cli import checked_year, open_db, output_path
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.io.mappings import KINDS
+
+if TYPE_CHECKING:
+    from chamberdesk.core.db import Database
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -65,7 +69,7 @@ def _load_mapping(path: str | None) -> dict[str, str] | None:
     return data
 
 
-def _backup_before_import(db) -> None:
+def _backup_before_import(db: Database) -> None:
     """A wrong import can be undone by restoring this copy (设置 → 数据文件, or `restore`)."""
     from chamberdesk.core.backup import make_backup
 

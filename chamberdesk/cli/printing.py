@@ -88,6 +88,7 @@ def cmd_print(args: argparse.Namespace) -> int:
                     ch = find_chamber(s, name)
                     if ch is None:
                         raise NotFound(f"找不到商会“{name}”")
+                    assert ch.id is not None
                     targets.append(ch.id)
             flt = None
             if args.form == "ledger":

@@ -71,7 +71,7 @@ def read_inputs(path: str) -> dict[str, Any]:
 def cmd_check(args: argparse.Namespace) -> int:
     from chamberdesk import rules
     from chamberdesk.cli import open_db
-    from chamberdesk.core import assessments, periods
+    from chamberdesk.core import periods
 
     rubric = rules.load_rubric(args.rubric)
     inputs = read_inputs(args.inputs) if args.inputs else None
@@ -85,7 +85,7 @@ def cmd_check(args: argparse.Namespace) -> int:
             periods.check_year(s, args.year, today=as_of)
             targets = [args.target] if args.target and rubric.target == "chamber" else None
             # as the 考评 page shows them: 定稿 results as stored, drafts with their saved inputs
-            current = assessments.current_results(s, rubric, args.year, targets, inputs, as_of=as_of)
+            current = rules.current_results(s, rubric, args.year, targets, inputs, as_of=as_of)
     finally:
         db.close()
     if args.json:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
+
+from sqlmodel import Session
 
 from chamberdesk.cli import ask_password, login_if_needed, open_db
 from chamberdesk.core import accounts, backup, integrity, lockfile
 from chamberdesk.core.choices import Role
-from chamberdesk.core.db import open_database
+from chamberdesk.core.db import Database, open_database
 from chamberdesk.core.errors import ChamberDeskError, DataFileError
 
 NEW_PASSWORD_ENV = "CHAMBERDESK_NEW_PASSWORD"
@@ -133,7 +136,7 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _admin_db(args: argparse.Namespace):
+def _admin_db(args: argparse.Namespace) -> Database:
     db = open_database(_target(args))
     try:
         login_if_needed(db, args.user)
@@ -160,7 +163,7 @@ def cmd_users_list(args: argparse.Namespace) -> int:
     return 0
 
 
-def _write(args: argparse.Namespace, fn) -> None:
+def _write(args: argparse.Namespace, fn: Callable[[Session], object]) -> None:
     db = _admin_db(args)
     try:
         with db.transaction() as s:

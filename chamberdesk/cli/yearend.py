@@ -141,7 +141,8 @@ def cmd_tally(args: argparse.Namespace) -> int:
 
 def _list(args: argparse.Namespace, rubric: Any) -> int:
     from chamberdesk.cli import open_db
-    from chamberdesk.core.assessments import current_results, stored_inputs
+    from chamberdesk.core.assessments import stored_inputs
+    from chamberdesk.rules.assessments import current_results
     from chamberdesk.rules.democratic import democratic_item, describe, stored_tally
 
     item = democratic_item(rubric)

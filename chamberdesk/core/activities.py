@@ -67,12 +67,13 @@ def create_activity(session: Session, data: ActivityCreate | dict[str, Any], par
     a = Activity(**clean)
     session.add(a)
     session.flush()
+    assert a.id is not None  # given by the INSERT just flushed
     set_participants(session, a.id, participant_ids or [])
     return a
 
 
 def set_participants(session: Session, activity_id: int, member_ids: list[int]) -> None:
-    session.exec(delete(ActivityParticipant).where(ActivityParticipant.activity_id == activity_id))
+    session.exec(delete(ActivityParticipant).where(col(ActivityParticipant.activity_id) == activity_id))
     for mid in dict.fromkeys(member_ids):
         session.add(ActivityParticipant(activity_id=activity_id, member_id=mid))
 
@@ -96,7 +97,7 @@ def list_activities(session: Session, *, chamber_id: int | None = None, federati
     if category:
         q = q.where(Activity.category == category)
     q = records_in_period(q, Activity.date, year, quarter)
-    return list(session.exec(q.order_by(Activity.date.desc(), Activity.id.desc())))
+    return list(session.exec(q.order_by(col(Activity.date).desc(), col(Activity.id).desc())))
 
 
 def participant_ids(session: Session, activity_id: int) -> list[int]:

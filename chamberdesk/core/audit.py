@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session as OrmSession
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.models import AUDITED_TABLES, AuditLog, Chamber
+from chamberdesk.core.records import table_of
 from chamberdesk.core.validators import mask_id_number, mask_phone
 
 _SKIP = {"updated_at", "version", "password_hash"}
@@ -100,7 +101,7 @@ def _write(session: OrmSession, _ctx: Any) -> None:
         if kind == "new":
             after = _snapshot(obj)
         rows.append(_row(session, action, obj.__tablename__, rid, before, after))
-    session.connection().execute(insert(AuditLog.__table__), rows)
+    session.connection().execute(insert(table_of(AuditLog)), rows)
 
 
 def record(session: OrmSession, action: str, table: str, record_id: int | None = None,
@@ -143,9 +144,10 @@ def audit_count(session: Session, *, user: str | None = "", table: str = "", sin
 
 def audit_users(session: Session) -> list[str | None]:
     """Every user named in the log, sorted; None or "" stands for entries the system wrote."""
-    return list(session.exec(select(AuditLog.user).distinct().order_by(AuditLog.user)))
+    users = session.exec(select(col(AuditLog.user)).distinct().order_by(col(AuditLog.user))).all()
+    return list(users)
 
 
 def chamber_names(session: Session) -> dict[int, str]:
     """Every chamber's name by id, deleted ones included: old entries still name them."""
-    return dict(session.exec(select(Chamber.id, Chamber.name)).all())
+    return {cid: name for cid, name in session.exec(select(col(Chamber.id), Chamber.name)).all() if cid is not None}

@@ -166,10 +166,10 @@ class Officer:
 
 def officers(session: Session, chamber_id: int) -> list[Officer]:
     order = {p.value: i for i, p in enumerate(Position)}
-    rows = session.exec(select(Membership, Member).join(Member, Member.id == Membership.member_id)
+    rows = list(session.exec(select(Membership, Member).join(Member, col(Member.id) == Membership.member_id)
                         .where(Membership.chamber_id == chamber_id, col(Membership.end_date).is_(None),
                                col(Member.deleted_at).is_(None),
-                               col(Membership.position).in_([p.value for p in OFFICER_POSITIONS]))).all()
+                               col(Membership.position).in_([p.value for p in OFFICER_POSITIONS]))))
     rows.sort(key=lambda r: order.get(r[0].position, 99))
     return [Officer(m.id, m.rep_name or m.legal_rep or "", m.enterprise_name, Position(s.position).label)
-            for s, m in rows]
+            for s, m in rows if m.id is not None]

@@ -10,7 +10,7 @@ class Choice(StrEnum):
 
     label: str
 
-    def __new__(cls, value: str, label: str) -> Choice:
+    def __new__(cls, value: str, label: str = "") -> Choice:  # a default only so that a lookup by value type-checks
         obj = str.__new__(cls, value)
         obj._value_ = value
         obj.label = label

@@ -50,7 +50,7 @@ def list_contacts(session: Session, *, member_id: int | None = None, chamber_id:
     if chamber_id is not None:
         q = q.where(Contact.chamber_id == chamber_id)
     q = records_in_period(q, Contact.date, year, quarter)
-    return list(session.exec(q.order_by(Contact.date.desc())))
+    return list(session.exec(q.order_by(col(Contact.date).desc())))
 
 
 @dataclass

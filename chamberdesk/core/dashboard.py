@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import case, func
+from sqlalchemy import Case, case, func
 from sqlmodel import Session, col, select
 
 from chamberdesk.core.chambers import TERM_WARNING_DAYS
@@ -13,20 +14,9 @@ from chamberdesk.core.choices import ChamberKind, ChamberStatus
 from chamberdesk.core.members import count_on_roll
 from chamberdesk.core.models import Activity, Chamber, Meeting, Member
 
-# The list of chambers missing basic conditions comes from the rules engine (四有, 五有五好), the same
-# results as the chamber badges and the 考评 page; term reminders stay a plain fact from the term dates.
-ISSUE_LABELS = {"siyou": "未达到“四有”", "wuyou-wuhao": "未达到五有五好"}
+# The dashboard's list of chambers missing basic conditions (四有, 五有五好) needs the rules engine:
+# chamberdesk.rules.standing.chamber_issues. Term reminders stay a plain fact from the term dates.
 MIN_ACTIVITIES_PER_QUARTER = 2
-
-
-@dataclass
-class ChamberIssue:
-    chamber_id: int
-    name: str
-    kind: str
-    issues: list[str]  # rubric ids the chamber fails (keys of ISSUE_LABELS)
-    details: list[str]  # one Chinese phrase per failed rubric, e.g. "四有：建立会议、财务、档案、活动制度"
-    explanations: list[str] = field(default_factory=list)  # the engine's words for every failed item
 
 
 @dataclass
@@ -52,8 +42,6 @@ class DashboardFigures:
     meetings_this_year: int
     elapsed_quarters: list[int]  # quarters of the year that are over on the reference date
     terms: list[TermDue] = field(default_factory=list)  # due within 90 days or overdue, soonest first
-    chamber_issues: list[ChamberIssue] = field(default_factory=list)
-    condition_errors: list[str] = field(default_factory=list)  # a rubric the engine could not apply
 
     @property
     def growth(self) -> float | None:
@@ -77,7 +65,7 @@ def _quarter_bounds(year: int, q: int) -> tuple[date, date]:
     return start, end
 
 
-def _quarter_case(column, year: int):
+def _quarter_case(column: Any, year: int) -> Case[int]:
     """A portable CASE giving the quarter of a date column (no strftime: works on server databases too)."""
     return case(
         (column < date(year, 4, 1), 1),
@@ -87,7 +75,7 @@ def _quarter_case(column, year: int):
     )
 
 
-def _count_between(session: Session, column, start: date, end: date) -> int:
+def _count_between(session: Session, column: Any, start: date, end: date) -> int:
     q = select(func.count()).select_from(Member).where(col(Member.deleted_at).is_(None), column >= start, column < end)
     return session.exec(q).one()
 
@@ -132,10 +120,10 @@ def compute_dashboard(session: Session, year: int | None = None, *, today: date 
     terms: list[TermDue] = []
     warn_until = ref + timedelta(days=TERM_WARNING_DAYS)
     for ch in live_chambers:
+        assert ch.id is not None  # read from the table
         if ch.term_end is not None and ch.term_end <= warn_until:
             overdue = ch.term_end < ref
             terms.append(TermDue(ch.id, ch.name, ch.term_end, overdue, (ch.term_end - ref).days))
-    issues, errors = chamber_issues(session, year, today)
     terms.sort(key=lambda t: t.term_end)
 
     return DashboardFigures(
@@ -143,26 +131,13 @@ def compute_dashboard(session: Session, year: int | None = None, *, today: date 
         new_members=_count_between(session, Member.join_date, y_start, min(y_end, ref + timedelta(days=1))),
         left_members=_count_between(session, Member.leave_date, y_start, min(y_end, ref + timedelta(days=1))),
         member_trend=trend, chambers_by_kind=by_kind, activities_by_quarter=per_q, meetings_this_year=meetings,
-        elapsed_quarters=done_q, terms=terms, chamber_issues=issues, condition_errors=errors,
+        elapsed_quarters=done_q, terms=terms,
     )
-
-
-def chamber_issues(session: Session, year: int, today: date) -> tuple[list[ChamberIssue], list[str]]:
-    """Chambers failing 四有 or 五有五好 in `year` (as judged on `today`), and the engine's errors."""
-    from chamberdesk.rules.standing import chamber_conditions  # the rules package builds on core
-
-    report = chamber_conditions(session, year, as_of=today)
-    kinds = dict(session.exec(select(Chamber.id, Chamber.kind).where(
-        col(Chamber.id).in_([c.chamber_id for c in report.failing()]))).all())
-    out = [ChamberIssue(c.chamber_id, c.name, kinds.get(c.chamber_id, ""), c.failing(), c.details(),
-                        [i.explanation for rid in c.failing() for i in c.failed_items(rid)])
-           for c in report.failing()]
-    return out, report.errors
 
 
 def quarter_of(d: date) -> int:
     return (d.month - 1) // 3 + 1
 
 
-__all__ = ["ISSUE_LABELS", "ChamberIssue", "chamber_issues", "DashboardFigures", "TermDue", "compute_dashboard",
+__all__ = ["DashboardFigures", "TermDue", "compute_dashboard",
            "elapsed_quarters", "quarter_of"]

@@ -8,7 +8,7 @@ of being changed. Migrations (Alembic) run at open when the file is older than t
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -161,7 +161,8 @@ def _server_revision(engine: Engine) -> str | None:
     return row[0] if row else None
 
 
-def open_database(target: str | Path, *, create: bool = False, user: str = "", before_migrate=None) -> Database:
+def open_database(target: str | Path, *, create: bool = False, user: str = "",
+                  before_migrate: Callable[[Database], object] | None = None) -> Database:
     """Open (and if asked, create) a data file or server database, migrating it to this version.
 
     `before_migrate(db)` is called before a migration changes an existing file (a backup hook).
@@ -169,8 +170,8 @@ def open_database(target: str | Path, *, create: bool = False, user: str = "", b
     target_s = str(target)
     if is_url(target_s):
         url = target_s
-        path = make_url(url).database if url.startswith("sqlite") else None
-        path = Path(path) if path else None
+        database = make_url(url).database if url.startswith("sqlite") else None
+        path: Path | None = Path(database) if database else None
     else:
         path = Path(target_s).expanduser()
         url = sqlite_url(path.resolve())

@@ -190,6 +190,7 @@ def _demo_chamber(s: Session, g: _Gen, idx: int, name: str, kind: ChamberKind, f
             "industry": Industry(ind).value, "size_class": r.choice(list(SizeClass)).value, "tags": tags,
             "join_date": join, "leave_date": leave, "leave_reason": "企业注销" if leave else None,
         }, seats=[(ch.id, position.value)])
+        assert m.id is not None
         if not leave:  # a member who left had its seats closed by create_member
             member_ids.append(m.id)
         if i < 3 and r.random() < 0.5:

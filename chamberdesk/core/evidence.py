@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError
@@ -51,16 +51,17 @@ def add_file(db: Database, session: Session, src: Path, *, record_type: str, rec
         ev = Evidence(sha256=sha, filename=src.name, size=src.stat().st_size, note=note)
         session.add(ev)
         session.flush()
+    assert ev.id is not None  # stored earlier, or given by the INSERT just flushed
     session.add(EvidenceLink(evidence_id=ev.id, record_type=record_type, record_id=record_id, rubric_item=rubric_item))
     return ev
 
 
 def files_for(session: Session, record_type: str, record_id: int, rubric_item: str | None = None) -> list[Evidence]:
-    q = (select(Evidence).join(EvidenceLink, EvidenceLink.evidence_id == Evidence.id)
+    q = (select(Evidence).join(EvidenceLink, col(EvidenceLink.evidence_id) == Evidence.id)
          .where(EvidenceLink.record_type == record_type, EvidenceLink.record_id == record_id))
     if rubric_item is not None:
         q = q.where(EvidenceLink.rubric_item == rubric_item)
-    return list(session.exec(q.order_by(Evidence.added_at)))
+    return list(session.exec(q.order_by(col(Evidence.added_at))))
 
 
 def stored_path(db: Database, session: Session, evidence_id: int) -> Path:

@@ -6,7 +6,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from chamberdesk.core import records
 from chamberdesk.core.fields import Checker
@@ -38,7 +38,7 @@ def validate_federation(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def get_federation(session: Session) -> Federation | None:
-    return session.exec(select(Federation).where(Federation.deleted_at.is_(None)).order_by(Federation.id)).first()
+    return session.exec(select(Federation).where(col(Federation.deleted_at).is_(None)).order_by(col(Federation.id))).first()
 
 
 def save_federation(session: Session, changes: dict[str, Any], *, expected_version: int | None = None) -> Federation:

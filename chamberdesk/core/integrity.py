@@ -10,8 +10,10 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath, PureWindowsPath
+from typing import Literal
 
 from chamberdesk.core.errors import DataFileError
 
@@ -140,7 +142,7 @@ def _mount_for(path: str, mounts_text: str) -> tuple[str, str] | None:
 
 
 def location_warning(path: str | Path, *, platform: str | None = None, mounts_text: str | None = None,
-                     drive_is_remote=None) -> str | None:
+                     drive_is_remote: Callable[[str], bool] | None = None) -> str | None:
     """A Chinese warning when the data file sits on a network share or in a cloud-synced folder."""
     platform = platform or sys.platform
     raw = str(path)
@@ -210,7 +212,7 @@ class translate_write_errors:  # noqa: N801  (used as a context manager)
     def __enter__(self) -> None:
         return None
 
-    def __exit__(self, et: type[BaseException] | None, exc: BaseException | None, tb: object) -> bool:
+    def __exit__(self, et: type[BaseException] | None, exc: BaseException | None, tb: object) -> Literal[False]:
         if exc is None or isinstance(exc, DataFileError):
             return False
         from sqlalchemy.exc import DBAPIError

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlmodel import Field, Session, col, delete, select
+from sqlmodel.sql.expression import SelectOfScalar
 
 from chamberdesk.core import records
 from chamberdesk.core.choices import MeetingBody
@@ -17,6 +18,8 @@ from chamberdesk.core.models import (
     MeetingBase,
     MeetingCreate,
 )
+
+T = TypeVar("T")
 
 
 def validate_meeting(data: dict[str, Any]) -> dict[str, Any]:
@@ -41,12 +44,13 @@ def create_meeting(session: Session, data: MeetingCreate | dict[str, Any], atten
     m = Meeting(**clean)
     session.add(m)
     session.flush()
+    assert m.id is not None  # given by the INSERT just flushed
     set_attendees(session, m.id, attendee_ids or [])
     return m
 
 
 def set_attendees(session: Session, meeting_id: int, member_ids: list[int]) -> None:
-    session.exec(delete(MeetingAttendee).where(MeetingAttendee.meeting_id == meeting_id))
+    session.exec(delete(MeetingAttendee).where(col(MeetingAttendee.meeting_id) == meeting_id))
     for mid in dict.fromkeys(member_ids):
         session.add(MeetingAttendee(meeting_id=meeting_id, member_id=mid))
 
@@ -70,10 +74,10 @@ def list_meetings(session: Session, *, chamber_id: int | None = None, federation
     if body:
         q = q.where(Meeting.body == body)
     q = records_in_period(q, Meeting.date, year, quarter)
-    return list(session.exec(q.order_by(Meeting.date.desc(), Meeting.id.desc())))
+    return list(session.exec(q.order_by(col(Meeting.date).desc(), col(Meeting.id).desc())))
 
 
-def records_in_period(q, column, year: int | None, quarter: int | None):
+def records_in_period(q: SelectOfScalar[T], column: Any, year: int | None, quarter: int | None) -> SelectOfScalar[T]:
     """Narrow a query to a year, or to one quarter of it."""
     from datetime import date
 

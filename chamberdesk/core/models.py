@@ -169,9 +169,9 @@ class Member(MemberBase, Tracked, table=True):
 # (bulk imports included; migration 0002 defines them) and held in a narrow index that covers the query,
 # so a typed query is one substring test (instr/strpos) over that index instead of five over the wide
 # table. Not mapped on purpose: the ORM never writes it.
-Member.__table__.append_column(Column("search_text", Text))
-Index("ix_member_live_search", Member.__table__.c.deleted_at, Member.__table__.c.leave_date, Member.__table__.c.id,
-      Member.__table__.c.search_text)
+Member.__table__.append_column(Column("search_text", Text))  # type: ignore[attr-defined]
+Index("ix_member_live_search", Member.__table__.c.deleted_at, Member.__table__.c.leave_date, Member.__table__.c.id,  # type: ignore[attr-defined]
+      Member.__table__.c.search_text)  # type: ignore[attr-defined]
 
 
 class MemberCreate(MemberBase):

@@ -8,6 +8,7 @@ revealed one record at a time, and each reveal is an audit entry naming who look
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -65,9 +66,9 @@ def set_retention_years(session: Session, years: int | None) -> None:
 
 def due_for_anonymising(session: Session, years: int, *, today: date | None = None) -> list[int]:
     cutoff = _add_years(today or date.today(), -years)
-    q = select(Member.id).where(col(Member.leave_date).is_not(None), col(Member.leave_date) < cutoff,
+    q = select(col(Member.id)).where(col(Member.leave_date).is_not(None), col(Member.leave_date) < cutoff,
                                 col(Member.rep_name).is_distinct_from(ANON_NAME))
-    return list(session.exec(q))
+    return [i for i in session.exec(q) if i is not None]
 
 
 def anonymise_left_members(db: Any, years: int | None = None, *, today: date | None = None) -> int:
@@ -101,7 +102,7 @@ def anonymise_left_members(db: Any, years: int | None = None, *, today: date | N
     return len(ids)
 
 
-def _chunks(seq: list[int], n: int):
+def _chunks(seq: list[int], n: int) -> Iterator[list[int]]:
     for i in range(0, len(seq), n):
         yield seq[i:i + n]
 
@@ -166,7 +167,7 @@ def prune_audit(db: Any, *, today: date | None = None) -> int:
     with db.transaction() as s:
         years = audit_retention_years(s)
         cutoff = _add_years(today or date.today(), -years)
-        res = s.execute(delete(AuditLog).where(AuditLog.at < datetime.combine(cutoff, datetime.min.time())))
+        res = s.execute(delete(AuditLog).where(col(AuditLog.at) < datetime.combine(cutoff, datetime.min.time())))
         n = res.rowcount or 0
         if n:
             audit.record(s, "purge", "audit_log", None, after={"deleted_before": cutoff.isoformat(), "count": n})

@@ -5,16 +5,33 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
-from sqlalchemy import inspect, update
-from sqlmodel import Session, SQLModel, select
+from sqlalchemy import Table, func, inspect, update
+from sqlmodel import Session, SQLModel, col, select
 
 from chamberdesk.core.errors import Conflict, NotFound
+from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member, Tracked
 
-T = TypeVar("T", bound=SQLModel)
+if TYPE_CHECKING:
+    from chamberdesk.core.db import Database
+
+T = TypeVar("T", bound=Tracked)  # a table with version and deleted_at (and an id)
 
 KIND_LABELS = {"member": "会员", "chamber": "商会", "meeting": "会议", "activity": "活动", "contact": "走访联系"}
+
+
+def table_of(model: type[SQLModel]) -> Table:
+    """The table of a table model (SQLModel's types do not declare `__table__`)."""
+    return cast(Table, inspect(model).local_table)
+
+
+def id_of(record: Any) -> int:
+    """A stored record's id (a table model types it `int | None` only because it is None before the INSERT)."""
+    rid = record.id
+    if rid is None:
+        raise ValueError(f"{type(record).__name__} has no id: it was never flushed")
+    return int(rid)
 
 
 def now() -> datetime:
@@ -24,7 +41,7 @@ def now() -> datetime:
 def get_live(session: Session, model: type[T], record_id: int) -> T:
     obj = session.get(model, record_id)
     if obj is None or getattr(obj, "deleted_at", None) is not None:
-        label = KIND_LABELS.get(model.__tablename__, "记录")
+        label = KIND_LABELS.get(table_of(model).name, "记录")
         raise NotFound(f"找不到该{label}（编号 {record_id}），可能已被删除。请刷新列表。")
     return obj
 
@@ -53,19 +70,19 @@ def apply_update(session: Session, obj: T, changes: dict[str, Any], *, expected_
 CONFLICT_MESSAGE = "该记录已被他人修改，请重新载入后再保存（您的输入仍保留在窗口中）。"
 
 
-def _claim(session: Session, obj: SQLModel, expected_version: int | None) -> None:
+def _claim(session: Session, obj: Tracked, expected_version: int | None) -> None:
     """Bump the row's version with a conditional UPDATE; zero rows means someone else got there first.
 
     A check in Python alone races: two transactions read version 3, both pass, the later write
     wins silently. The UPDATE also locks the row until commit, so the write that follows is ours.
     """
-    if obj.id is None or inspect(obj).pending:  # not in the database yet: nobody else can see it
+    if getattr(obj, "id", None) is None or inspect(obj).pending:  # not in the database yet: nobody else can see it
         obj.version = (obj.version or 0) + 1
         return
     if expected_version is None:
         session.flush()  # unsaved edits to this object must not be lost by the refresh below
-    table = type(obj).__table__
-    stmt = update(table).where(table.c.id == obj.id)
+    table = table_of(type(obj))
+    stmt = update(table).where(table.c.id == getattr(obj, "id"))  # noqa: B009  (Tracked declares no id)
     if expected_version is not None:
         stmt = stmt.where(table.c.version == expected_version)
     result = session.connection().execute(stmt.values(version=table.c.version + 1))
@@ -77,7 +94,7 @@ def _claim(session: Session, obj: SQLModel, expected_version: int | None) -> Non
         obj.version = expected_version + 1
 
 
-def soft_delete(session: Session, obj: SQLModel) -> None:
+def soft_delete(session: Session, obj: Tracked) -> None:
     _claim(session, obj, None)
     obj.deleted_at = now()
     session.add(obj)
@@ -101,14 +118,14 @@ def purge(session: Session, model: type[T], record_id: int) -> None:
     obj = session.get(model, record_id)
     if obj is None or obj.deleted_at is None:
         raise NotFound("只能彻底删除回收站中的记录。")
-    if model.__tablename__ == "member":
+    if table_of(model).name == "member":
         for contact in session.exec(select(Contact).where(Contact.member_id == record_id)):
             session.delete(contact)
     session.delete(obj)
 
 
 def recycle_bin(session: Session, model: type[T]) -> list[T]:
-    return list(session.exec(select(model).where(model.deleted_at.is_not(None)).order_by(model.deleted_at.desc())))
+    return list(session.exec(select(model).where(col(model.deleted_at).is_not(None)).order_by(col(model.deleted_at).desc())))
 
 
 FEDERATION_OWNER = "工商联"  # owner shown for a deleted meeting held by the federation itself
@@ -142,3 +159,15 @@ def recycle_bin_rows(session: Session, kind: str) -> list[tuple[int, str, str, s
     members = _names_of(session, Member, "enterprise_name", {o.member_id for o in objs})
     return [(o.id, f"{members.get(o.member_id, '（未知会员）')} · {label_of(ContactWay, o.way)}", str(o.date),
              f"{o.deleted_at:%Y-%m-%d %H:%M}") for o in objs]
+
+
+def record_counts(db: Database) -> dict[str, int]:
+    """Live records of each kind (as `info` prints them and the upward package states them)."""
+    out = {}
+    with db.session() as s:
+        for key, model in (("members", Member), ("chambers", Chamber), ("meetings", Meeting),
+                           ("activities", Activity), ("contacts", Contact)):
+            out[key] = s.exec(select(func.count()).select_from(model).where(col(model.deleted_at).is_(None))).one()
+        out["active_members"] = s.exec(select(func.count()).select_from(Member).where(
+            col(Member.deleted_at).is_(None), col(Member.leave_date).is_(None))).one()
+    return out

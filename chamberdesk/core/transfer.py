@@ -6,12 +6,13 @@ import shutil
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from sqlalchemy import Integer, delete, func, inspect, select, text
+from sqlalchemy import Integer, Table, delete, func, inspect, select, text
 from sqlalchemy.engine import Connection
 from sqlmodel import SQLModel
 
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError
+from chamberdesk.core.records import table_of
 
 BATCH = 2000
 # Tables whose rows are real work: a destination holding any of them is never overwritten.
@@ -37,7 +38,7 @@ def tables() -> list:
     return list(SQLModel.metadata.sorted_tables)
 
 
-def _count(conn: Connection, table) -> int:
+def _count(conn: Connection, table: Table) -> int:
     return int(conn.execute(select(func.count()).select_from(table)).scalar_one())
 
 
@@ -125,7 +126,7 @@ def _copy_evidence_files(src: Database, dst: Database, report: TransferReport) -
     from chamberdesk.core.models import Evidence
 
     with src.session() as s:
-        shas = [row[0] for row in s.execute(select(Evidence.sha256))]
+        shas = [row[0] for row in s.execute(select(table_of(Evidence).c.sha256))]
     if not shas:
         return
     src_dir, dst_dir = src.data_dir, dst.data_dir

@@ -65,6 +65,7 @@ from chamberdesk.core.models import (
     Membership,
     PoliticalSeat,
 )
+from chamberdesk.core.records import id_of
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.io.workbook_style import FormWriter, new_workbook
 
@@ -314,8 +315,8 @@ def _standing(session: Session, year: int) -> tuple[list[str], dict[int, list[st
     word = {True: "达标", False: "未达标", None: "待填写"}
     per: dict[int, list[str]] = {}
     for ch in list_chambers(session):
-        c = report.chambers.get(ch.id)
-        per[ch.id] = [word[c.results[rid].passed] if c is not None and rid in c.results else "不适用" for rid in rids]
+        c = report.chambers.get(id_of(ch))
+        per[id_of(ch)] = [word[c.results[rid].passed] if c is not None and rid in c.results else "不适用" for rid in rids]
     return [rules.CONDITION_RUBRICS[rid] for rid in rids], per, report.errors
 
 
@@ -355,8 +356,8 @@ def yearly_stats(session: Session, year: int, *, with_standing: bool = True
     as_of = periods.as_of(year)
     chs = chambers_between(session, start, as_of)
     members = member_counts(session, as_of)
-    new = dict(session.exec(select(Membership.chamber_id, func.count(func.distinct(Membership.member_id)))
-                            .join(Member, Member.id == Membership.member_id)
+    new = dict(session.exec(select(col(Membership.chamber_id), func.count(func.distinct(Membership.member_id)))
+                            .join(Member, col(Member.id) == Membership.member_id)
                             .where(col(Member.deleted_at).is_(None), col(Membership.chamber_id).is_not(None),
                                    Membership.start_date >= start, Membership.start_date <= end)
                             .group_by(Membership.chamber_id)).all())
@@ -367,13 +368,13 @@ def yearly_stats(session: Session, year: int, *, with_standing: bool = True
     st_titles, standing, st_errors = _standing(session, year) if with_standing else ([], {}, [])
     out = []
     for ch in chs:
-        cov = coverage(session, ch.id, year)
+        cov = coverage(session, id_of(ch), year)
         out.append(ChamberYear(
-            ch.name, ch.kind, members.get(ch.id, 0), new.get(ch.id, 0),
+            ch.name, ch.kind, members.get(id_of(ch), 0), new.get(id_of(ch), 0),
             {b.value: meet.get((ch.id, b.value), 0) for b in MeetingBody if meet.get((ch.id, b.value))},
             {c.value: acts.get((ch.id, c.value), 0) for c in ActivityCategory if acts.get((ch.id, c.value))},
             cov.members, cov.visited, cov.contacted, ch.term_end, term_status(ch, as_of),
-            standing.get(ch.id, [""] * len(st_titles))))
+            standing.get(id_of(ch), [""] * len(st_titles))))
     return st_titles, out, st_errors
 
 
@@ -459,7 +460,7 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     fed = get_federation(session)
 
     def acts(*cats: ActivityCategory, federation_only: bool | None = None):
-        q = select(func.count(), func.coalesce(func.sum(Activity.participant_count), 0),
+        q = select(func.count(), func.coalesce(func.sum(Activity.participant_count), 0),  # type: ignore[call-overload]  # sqlmodel types select() for at most 4 columns
                    func.coalesce(func.sum(Activity.people_count), 0), func.coalesce(func.sum(Activity.amount), 0.0),
                    func.coalesce(func.sum(Activity.item_count), 0)).where(
             col(Activity.deleted_at).is_(None), col(Activity.category).in_([c.value for c in cats]),
@@ -489,16 +490,16 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     t_fed = acts(ActivityCategory.TRAINING, federation_only=True)
     t_ch = acts(ActivityCategory.TRAINING, federation_only=False)
     seats = session.exec(select(PoliticalSeat.kind, PoliticalSeat.level, func.count(func.distinct(PoliticalSeat.member_id)))
-                         .join(Member, Member.id == PoliticalSeat.member_id)
-                         .where(*live, (col(PoliticalSeat.start_year).is_(None)) | (PoliticalSeat.start_year <= year),
-                                (col(PoliticalSeat.end_year).is_(None)) | (PoliticalSeat.end_year >= year))
+                         .join(Member, col(Member.id) == PoliticalSeat.member_id)
+                         .where(*live, (col(PoliticalSeat.start_year).is_(None)) | (col(PoliticalSeat.start_year) <= year),
+                                (col(PoliticalSeat.end_year).is_(None)) | (col(PoliticalSeat.end_year) >= year))
                          .group_by(PoliticalSeat.kind, PoliticalSeat.level)).all()
     seat_people = session.exec(select(func.count(func.distinct(PoliticalSeat.member_id))).join(
-        Member, Member.id == PoliticalSeat.member_id).where(
-        *live, (col(PoliticalSeat.start_year).is_(None)) | (PoliticalSeat.start_year <= year),
-        (col(PoliticalSeat.end_year).is_(None)) | (PoliticalSeat.end_year >= year))).one()
+        Member, col(Member.id) == PoliticalSeat.member_id).where(
+        *live, (col(PoliticalSeat.start_year).is_(None)) | (col(PoliticalSeat.start_year) <= year),
+        (col(PoliticalSeat.end_year).is_(None)) | (col(PoliticalSeat.end_year) >= year))).one()
     seat_text = "；".join(f"{label_of(SeatLevel, lv)}{label_of(SeatKind, k)} {n} 人" for k, lv, n in sorted(seats)) or "无记录"
-    honours = session.exec(select(Honour.title, func.count()).join(Member, Member.id == Honour.member_id)
+    honours = session.exec(select(Honour.title, func.count()).join(Member, col(Member.id) == Honour.member_id)
                            .where(*live, Honour.year == year).group_by(Honour.title)).all()
     honour_n = sum(n for _, n in honours)
     honour_text = "；".join(f"{t} {n} 次" for t, n in honours) or "无记录"
@@ -586,7 +587,8 @@ def export_work_summary(db: Database, out: Path | str, year: int) -> int:
 def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int) -> int:
     """Assessment results for one rubric and year: one row per target, then each item's status."""
     from chamberdesk import rules
-    from chamberdesk.core.assessments import current_results, verdict_label
+    from chamberdesk.core.assessments import verdict_label
+    from chamberdesk.rules.assessments import current_results
 
     with db.session() as s:
         rub = rules.load_rubric(rubric_id)

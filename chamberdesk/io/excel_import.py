@@ -42,8 +42,8 @@ from chamberdesk.core.errors import ChamberDeskError, InvalidInput
 from chamberdesk.core.federation import get_federation, get_setting, set_setting
 from chamberdesk.core.meetings import update_meeting, validate_meeting
 from chamberdesk.core.members import update_member, validate_member
-from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member, Membership
-from chamberdesk.core.records import now
+from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member, Membership, Tracked
+from chamberdesk.core.records import now, table_of
 from chamberdesk.core.validators import compact_code, to_halfwidth
 from chamberdesk.io import mappings
 from chamberdesk.io.mappings import IGNORE, KINDS, HeaderGuess
@@ -214,13 +214,13 @@ def name_key(name: object) -> str:
 class _Kind:
     """What differs between members, chambers, meetings, activities and contacts."""
 
-    model: type
+    model: type[Tracked]
     table: str
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.chambers = {name_key(n): i for i, n in session.exec(
-            select(Chamber.id, Chamber.name).where(col(Chamber.deleted_at).is_(None)))}
+        self.chambers: dict[str, int] = {name_key(n): i for i, n in session.exec(
+            select(Chamber.id, Chamber.name).where(col(Chamber.deleted_at).is_(None))) if i is not None}
         fed = get_federation(session)
         self.federation_names = {"", "本级", "本会", "工商联", "本级工商联", "总商会"} | (
             {name_key(fed.name)} if fed else set())
@@ -327,8 +327,8 @@ class _Members(_Kind):
         return out
 
     def existing(self):
-        rows = self.session.exec(select(Member.id, Member.enterprise_name, Member.credit_code, Member.rep_id_number,
-                                        Member.leave_date).where(col(Member.deleted_at).is_(None)))
+        rows = self.session.exec(select(col(Member.id), Member.enterprise_name, Member.credit_code, Member.rep_id_number,
+                                        Member.leave_date).where(col(Member.deleted_at).is_(None)))  # type: ignore[call-overload]  # sqlmodel types select() for at most 4 columns
         out = []
         for mid, name, code, idn, left in rows:
             self._names[mid] = name
@@ -461,8 +461,10 @@ class _Contacts(_Kind):
         super().__init__(session)
         self.by_name: dict[str, list[int]] = {}
         self.by_code: dict[str, int] = {}
-        for mid, name, code in session.exec(select(Member.id, Member.enterprise_name, Member.credit_code)
+        for mid, name, code in session.exec(select(col(Member.id), Member.enterprise_name, Member.credit_code)
                                             .where(col(Member.deleted_at).is_(None))):
+            if mid is None:  # never: read from the table
+                continue
             self.by_name.setdefault(name_key(name), []).append(mid)
             if code:
                 self.by_code[code] = mid
@@ -496,7 +498,7 @@ class _Contacts(_Kind):
 
     def existing(self):
         return [(r[0], {"member_id": r[1], "date": r[2], "way": r[3]}, True) for r in self.session.exec(
-            select(Contact.id, Contact.member_id, Contact.date, Contact.way).where(col(Contact.deleted_at).is_(None)))]
+            select(col(Contact.id), Contact.member_id, Contact.date, Contact.way).where(col(Contact.deleted_at).is_(None)))]  # type: ignore[call-overload]  # sqlmodel's select() overloads reject an id typed int | None
 
     def update(self, rid, data):
         from chamberdesk.core import records
@@ -598,7 +600,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
     def title(c: int) -> str:
         return titles[c] if c < len(titles) and titles[c] else f"第{c + 1}列"
 
-    field_title = {}
+    field_title: dict[str, str] = {}
     for c, f in cols:
         field_title.setdefault(f, title(c))
     labels = mappings.labels(kind)
@@ -740,8 +742,8 @@ class _Writer:
         if not self.pending:
             return
         model = self.handler.model
-        rows = [{**o.data, "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
-        ids = list(self.s.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
+        rows = [{**(o.data or {}), "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
+        ids = list(self.s.execute(insert(model).returning(table_of(model).c.id, sort_by_parameter_order=True), rows).scalars())
         for mid, o in zip(ids, self.pending, strict=True):
             self.new_rows.append(o.sheet_row)
             self.new_ids.append(mid)

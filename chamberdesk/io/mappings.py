@@ -264,7 +264,7 @@ def is_repeated_header(kind: str, row: list[object], guess: HeaderGuess) -> bool
         if isinstance(v, str) and v.strip() and match_header(kind, v) == f:
             hits += 1
     mapped = sum(1 for f in guess.mapping.values() if f != IGNORE)
-    return hits >= 2 or (mapped and hits == mapped)
+    return hits >= 2 or (mapped > 0 and hits == mapped)
 
 
 _TOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|总\s*数|累\s*计)")

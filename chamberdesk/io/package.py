@@ -50,7 +50,7 @@ def _manifest_digest(manifest: dict[str, Any]) -> str:
 
 def package_data(db: Database, year: int) -> dict[str, Any]:
     """The machine-readable copy: federation, per-chamber yearly figures, the 17 figures, counts."""
-    from chamberdesk.cli.data import record_counts
+    from chamberdesk.core.records import record_counts
     from chamberdesk.io.excel_export import member_totals, work_summary_figures, yearly_stats
 
     with db.session() as s:

@@ -15,6 +15,7 @@ quote prefix, never as a formula.
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime
@@ -216,7 +217,7 @@ class FormWriter:
 
     # --- cells ---------------------------------------------------------------------------------
     def _cell(self, value: Any, *, font: Font | None = None, align: str | None = None, border: bool = True,
-              fmt: str | None = None, fill: PatternFill | None = None, wrap: bool = False) -> WriteOnlyCell:
+              fmt: str | None = None, fill: PatternFill | None = None, wrap: bool = False) -> Cell:
         c = WriteOnlyCell(self.ws, value)
         if isinstance(value, str) and is_dangerous(value):
             c.data_type = "s"
@@ -232,7 +233,7 @@ class FormWriter:
             c.fill = fill
         return c
 
-    def _header_cell(self, text: str) -> WriteOnlyCell:
+    def _header_cell(self, text: str) -> Cell:
         return self._cell(text, font=HEADER_FONT, align="center", fill=HEADER_FILL, wrap=True)
 
     def _append(self, cells: list[Any]) -> int:
@@ -275,7 +276,7 @@ class FormWriter:
                 cell = v
             elif isinstance(v, date):
                 cell = body_date
-                cell._value = v
+                cell._value = v  # type: ignore[attr-defined]  # a date needs none of the setter's checks
                 cell.data_type = "d"
             else:
                 cell = body
@@ -392,6 +393,9 @@ class FormWriter:
         try:
             self.wb.save(str(part))
             os.replace(part, path)
+        except BaseException:
+            close_sheets(self.wb)
+            raise
         finally:
             part.unlink(missing_ok=True)
 
@@ -399,6 +403,14 @@ class FormWriter:
 def _header_text(text: str) -> str:
     """Text for a page header: & starts a header code, so a literal one is doubled."""
     return text.replace("&", "&&")
+def close_sheets(wb: Workbook) -> None:
+    """After a failed save: write-only sheets still stream into open temporary files. Close them, or the
+    handles stay open (Windows cannot delete the files) and their writers raise when collected."""
+    for ws in wb.worksheets:
+        if getattr(ws, "closed", True):  # an ordinary sheet has nothing open
+            continue
+        with contextlib.suppress(Exception):  # the save already failed: that error is the one to report
+            ws.close()
 
 
 def _sheet_title(name: str) -> str:

@@ -33,16 +33,20 @@ ItemResult: id, title, group, group_title, kind, status ("pass" | "fail" | "need
 max_points, explanation (Chinese: rule, figure, threshold, the records behind it), source,
 records [{table, id, date?, label}], evidence [file names], evidence_required, from_input.
 
-Assessments (saving, finalising, snapshots) are in chamberdesk.core.assessments. The office's own
+Assessments: storing, saving a draft and finalising are chamberdesk.core.assessments; what an assessment
+shows (rules.current_results: finalised as stored, the rest live), rules.assess (evaluate and save one
+target), rules.stored_result and rules.rubric_of (the snapshot) are chamberdesk.rules.assessments. The office's own
 rubrics: rules.copy_rubric(source_id, new_id, new_title, changes) writes a validated copy into
 chamberdesk.paths.user_rubric_dir(). rules.chamber_standing(session, chamber_id, year) gives one
 Chinese line (latest finalised grade, else the live 五有五好 check). rules.chamber_conditions(session,
 year) -> ConditionReport: every chamber against 四有 / 五有五好 at once — the one source for the
-chamber badges, the chamber pane and the dashboard's "chambers missing conditions". No figure, no pass: an item without its figure is needs_input.
+chamber badges, the chamber pane and the dashboard's "chambers missing conditions"
+(rules.chamber_issues(session, year, today)). No figure, no pass: an item without its figure is needs_input.
 """
 
 from __future__ import annotations
 
+from chamberdesk.rules.assessments import Current, assess, current_results, rubric_of, stored_result
 from chamberdesk.rules.engine import (
     STATUS_LABELS,
     ItemResult,
@@ -68,15 +72,19 @@ from chamberdesk.rules.metrics import METRICS, Target
 from chamberdesk.rules.schema import KIND_LABELS, TARGET_LABELS, Item, Rubric, RubricError
 from chamberdesk.rules.standing import (
     CONDITION_RUBRICS,
+    ISSUE_LABELS,
     ChamberConditions,
+    ChamberIssue,
     ConditionReport,
     chamber_conditions,
+    chamber_issues,
     chamber_standing,
 )
 
 __all__ = [
-    "CONDITION_RUBRICS", "ChamberConditions", "ConditionReport", "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
-    "RubricError", "Target", "TargetResult", "chamber_conditions", "chamber_standing", "copy_rubric", "dump_toml", "evaluate", "evaluate_many", "list_rubrics", "load_file",
-    "load_rubric", "normalise_inputs", "parse_rubric", "resolve_targets", "rubric_files", "save_user_rubric",
-    "show_value",
+    "CONDITION_RUBRICS", "ISSUE_LABELS", "ChamberConditions", "ChamberIssue", "ConditionReport", "Current",
+    "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
+    "RubricError", "Target", "TargetResult", "assess", "chamber_conditions", "chamber_issues", "chamber_standing", "copy_rubric", "current_results", "dump_toml", "evaluate", "evaluate_many", "list_rubrics", "load_file",
+    "load_rubric", "normalise_inputs", "parse_rubric", "resolve_targets", "rubric_files", "rubric_of",
+    "save_user_rubric", "show_value", "stored_result",
 ]

@@ -190,8 +190,9 @@ def record_tally(session: Session, rubric: Any, year: int, chamber_id: int, tall
     Raises Conflict when the assessment is already 定稿, ChamberDeskError when the rubric has no ballot or
     the tally does not fit it.
     """
-    from chamberdesk.core.assessments import assess, get_assessment, stored_inputs
+    from chamberdesk.core.assessments import get_assessment, stored_inputs
     from chamberdesk.core.models import Chamber
+    from chamberdesk.rules.assessments import assess
 
     item = democratic_item(rubric)
     if item is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -235,7 +236,7 @@ def compare(value: Any, op: str, threshold: Any) -> bool:
 def resolve_targets(session: Session, rubric: Rubric, targets: list[Any] | None = None) -> list[Target]:
     """The rubric's targets: all live chambers (of its kinds) by default, or those named or numbered."""
     if rubric.target == "federation":
-        fed = session.exec(select(Federation).where(col(Federation.deleted_at).is_(None)).order_by(Federation.id)).first()
+        fed = session.exec(select(Federation).where(col(Federation.deleted_at).is_(None)).order_by(col(Federation.id))).first()
         return [Target(None, fed.name if fed and fed.name else "本级工商联", "", fed)]
     q = select(Chamber).where(col(Chamber.deleted_at).is_(None))
     if targets and all(isinstance(t, int) for t in targets):
@@ -274,14 +275,14 @@ def evidence_for(session: Session, rubric_id: str, targets: list[Target]) -> dic
     """(target key, item id) → file names linked to `rubric:item` on the chamber or federation record."""
     rows = session.exec(
         select(EvidenceLink.record_type, EvidenceLink.record_id, EvidenceLink.rubric_item, Evidence.filename)
-        .join(Evidence, Evidence.id == EvidenceLink.evidence_id)
+        .join(Evidence, col(Evidence.id) == EvidenceLink.evidence_id)
         .where(col(EvidenceLink.rubric_item).like(f"{rubric_id}:%"),
                col(EvidenceLink.record_type).in_(["chamber", "federation"]))).all()
     keys = {t.key for t in targets}
     out: dict[tuple[int | None, str], list[str]] = {}
     for rtype, rid, ritem, fname in rows:
         key = None if rtype == "federation" else rid
-        if key in keys:
+        if key in keys and ritem:
             out.setdefault((key, ritem.split(":", 1)[1]), []).append(fname)
     return out
 
@@ -341,7 +342,7 @@ def evaluate_many(session: Session, rubrics: list[Rubric], year: int, targets: l
                                   f"指标 {spec.name} 不适用于{'商会' if rubric.target == 'chamber' else '本级工商联'}（条目 {item.id}）")
             key = ("metric", spec.name, json.dumps(item.params, sort_keys=True, ensure_ascii=False))
             try:
-                figures[item.id] = ctx.cached(key, lambda spec=spec, item=item, ctx=ctx: spec.fn(ctx, item.params))
+                figures[item.id] = ctx.cached(key, functools.partial(spec.fn, ctx, item.params))
             except ValueError as exc:
                 raise RubricError(rubric.path or rubric.id, None, "params", f"{exc}（条目 {item.id}）") from exc
         tlist = per_rubric[rubric.id]

@@ -797,7 +797,7 @@ _FED_FLAGS = {"party_group": "设立工商联党组", "own_account": "设置独�
 
 
 def _fed_fact(ctx: Ctx, fn: Callable[[Any], Figure]) -> dict[int | None, Figure]:
-    out = {}
+    out: dict[int | None, Figure] = {}
     for t in ctx.targets:
         if t.key is not None:
             out[t.key] = Figure(None, "此指标只适用于本级工商联")
@@ -852,7 +852,7 @@ def formation_rate(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]
     n = _q(ctx.session, """SELECT COUNT(*) FROM chamber WHERE deleted_at IS NULL AND kind IN :kinds
               AND (founded_on IS NULL OR founded_on <= :d) AND (dissolved_on IS NULL OR dissolved_on > :d)""",
            kinds=kinds, d=d)[0][0]
-    out = {}
+    out: dict[int | None, Figure] = {}
     for t in ctx.targets:
         if t.key is not None:
             out[t.key] = Figure(None, "此指标只适用于本级工商联")

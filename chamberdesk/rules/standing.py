@@ -5,10 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from chamberdesk.core.errors import ChamberDeskError
-from chamberdesk.core.models import Assessment
+from chamberdesk.core.models import Assessment, Chamber
 from chamberdesk.rules.engine import ItemResult, TargetResult, evaluate, evaluate_many
 from chamberdesk.rules.loader import load_rubric
 from chamberdesk.rules.schema import Rubric
@@ -21,7 +21,7 @@ def chamber_standing(session: Session, chamber_id: int, year: int, *, rubric_id:
     """The latest finalised grade still in force; otherwise the year's live check against `rubric_id`."""
     rows = session.exec(select(Assessment).where(Assessment.chamber_id == chamber_id, Assessment.finalised == True,  # noqa: E712
                                                  Assessment.year <= year)
-                        .order_by(Assessment.year.desc(), Assessment.id.desc())).all()
+                        .order_by(col(Assessment.year).desc(), col(Assessment.id).desc())).all()
     for a in rows:
         if a.grade:
             try:
@@ -115,3 +115,30 @@ def chamber_conditions(session: Session, year: int, *, as_of: date | None = None
                 c = report.chambers[res.chamber_id] = ChamberConditions(res.chamber_id, res.target)
             c.results[rubric.id] = res
     return report
+
+
+# the dashboard's words for a failed condition rubric
+ISSUE_LABELS = {"siyou": "未达到“四有”", "wuyou-wuhao": "未达到五有五好"}
+
+
+@dataclass
+class ChamberIssue:
+    """A chamber on the dashboard's list of chambers missing basic conditions."""
+
+    chamber_id: int
+    name: str
+    kind: str
+    issues: list[str]  # rubric ids the chamber fails (keys of ISSUE_LABELS)
+    details: list[str]  # one Chinese phrase per failed rubric, e.g. "四有：建立会议、财务、档案、活动制度"
+    explanations: list[str] = field(default_factory=list)  # the engine's words for every failed item
+
+
+def chamber_issues(session: Session, year: int, today: date) -> tuple[list[ChamberIssue], list[str]]:
+    """Chambers failing 四有 or 五有五好 in `year` (as judged on `today`), and the engine's errors."""
+    report = chamber_conditions(session, year, as_of=today)
+    kinds = dict(session.exec(select(Chamber.id, Chamber.kind).where(
+        col(Chamber.id).in_([c.chamber_id for c in report.failing()]))).all())
+    out = [ChamberIssue(c.chamber_id, c.name, kinds.get(c.chamber_id, ""), c.failing(), c.details(),
+                        [i.explanation for rid in c.failing() for i in c.failed_items(rid)])
+           for c in report.failing()]
+    return out, report.errors

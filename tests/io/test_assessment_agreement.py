@@ -29,9 +29,9 @@ def saved(demo_db):
     from what the ledgers say now (as after a later edit of the ledger)."""
     rubric = rules.load_rubric("wuyou-wuhao")
     with demo_db.transaction() as s:
-        draft_res, _ = assessments.assess(s, rubric, YEAR, "餐饮业商会", {"archive_central": True})
+        draft_res, _ = rules.assess(s, rubric, YEAR, "餐饮业商会", {"archive_central": True})
         assert draft_res.item("archive_central").status == "pass"
-        res, a = assessments.assess(s, rubric, YEAR, "城关镇商会",
+        res, a = rules.assess(s, rubric, YEAR, "城关镇商会",
                                     {"archive_central": True, "finance_archived": {"value": True, "evidence": ["账册.pdf"]}})
         assert res.complete and res.item("rules").status == "fail"
         a = assessments.finalise_assessment(s, a.id)
@@ -57,7 +57,7 @@ def page_result(demo_db, rubric, target):
         cid = rules.resolve_targets(s, rubric, [target])[0].key
         a = assessments.get_assessment(s, rubric.id, YEAR, cid)
         unsaved = {cid: assessments.stored_inputs(a)}
-        return assessments.current_results(s, rubric, YEAR, [cid], unsaved=unsaved)[0]
+        return rules.current_results(s, rubric, YEAR, [cid], unsaved=unsaved)[0]
 
 
 def test_check_reads_the_draft_and_the_finalised_result(capsys, demo_path, demo_db, saved):

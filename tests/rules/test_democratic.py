@@ -83,7 +83,7 @@ def test_tally_feeds_the_80_20_total(ledger, rating_rubric):
     db, cid, _ = ledger
     with db.transaction() as s:
         record_tally(s, rating_rubric, YEAR, cid, Tally(counts={"好": 1}), as_of=AS_OF)  # a first, wrong entry
-        from chamberdesk.core.assessments import assess
+        from chamberdesk.rules.assessments import assess
 
         saved = stored_inputs(get_assessment(s, rating_rubric.id, YEAR, cid))
         assess(s, rating_rubric, YEAR, cid, {**saved, **TARGET_INPUTS}, as_of=AS_OF)
@@ -111,7 +111,7 @@ def test_tally_feeds_the_80_20_total(ledger, rating_rubric):
 def test_low_target_is_vetoed_whatever_the_ballots(ledger, tongzhou):
     db, cid, _ = ledger
     with db.transaction() as s:
-        from chamberdesk.core.assessments import assess
+        from chamberdesk.rules.assessments import assess
 
         assess(s, tongzhou, YEAR, cid, {**TARGET_INPUTS, "rights_work": 10}, as_of=AS_OF)  # target 69
         res = record_tally(s, tongzhou, YEAR, cid, Tally(scores=[100, 100, 98]), as_of=AS_OF)

@@ -118,7 +118,7 @@ def star_inputs(extra: float, equipment: bool = True):
 
 def star_year(db, cid, year, inputs, finalise=True):
     with db.transaction() as s:
-        r, a = assessments.assess(s, rules.load_rubric("nanjing-star"), year, cid, inputs, as_of=AS_OF)
+        r, a = rules.assess(s, rules.load_rubric("nanjing-star"), year, cid, inputs, as_of=AS_OF)
         if finalise:
             assessments.finalise_assessment(s, a.id)
     return r

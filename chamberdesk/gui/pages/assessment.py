@@ -345,7 +345,7 @@ class Page(QWidget):
         if self.rubric is None or not self.rubric.applies_to_year(year):
             return None
         try:
-            return assessments.current_results(s, self.rubric, year, None if key is None else [key])[0].result
+            return rules.current_results(s, self.rubric, year, None if key is None else [key])[0].result
         except ChamberDeskError:
             return None
 
@@ -357,7 +357,7 @@ class Page(QWidget):
         try:
             with self.ctx.db.session() as s:
                 # the same rule as the 考评表, `check` and the export: 定稿 as stored, else these inputs
-                self.result = assessments.current_results(s, self.rubric, year, None if key is None else [key],
+                self.result = rules.current_results(s, self.rubric, year, None if key is None else [key],
                                                           unsaved={key: self.inputs})[0].result
         except ChamberDeskError as exc:
             self.summary.setText(f"<span style='color:{ERROR}'>{html.escape(str(exc))}</span>")
@@ -632,7 +632,7 @@ class Page(QWidget):
         # the edits on 逐项核对 count for the target shown there, saved or not
         unsaved = {self._shown[2]: self.inputs} if self._dirty and self._shown and self._shown[:2] == (self.rubric.id, year) else None
         with self.ctx.db.session() as s:
-            current = assessments.current_results(s, self.rubric, year, unsaved=unsaved)
+            current = rules.current_results(s, self.rubric, year, unsaved=unsaved)
         self.matrix_results = [c.result for c in current]
         self.matrix_note.setText(f"共{len(current)}个对象，其中已定稿{len([c for c in current if c.finalised])}个")
         self._fill_matrix()

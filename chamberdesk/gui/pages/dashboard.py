@@ -31,8 +31,9 @@ from PySide6.QtWidgets import (
 )
 
 from chamberdesk.core.choices import ChamberKind
-from chamberdesk.core.dashboard import ISSUE_LABELS, DashboardFigures, compute_dashboard
+from chamberdesk.core.dashboard import DashboardFigures, compute_dashboard
 from chamberdesk.gui.style import ACCENT, ERROR, MUTED, OK, TEXT, WARN
+from chamberdesk.rules.standing import ISSUE_LABELS, ChamberIssue, chamber_issues
 
 KIND_COLOURS = ["#3d5a80", "#98c1d9", "#ee6c4d", "#5b8e7d", "#e0a458", "#8d99ae"]
 FED_COLOUR, CHAMBER_COLOUR = "#e0a458", "#3d5a80"
@@ -107,6 +108,8 @@ class Page(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.figures: DashboardFigures | None = None
+        self.chamber_issues: list[ChamberIssue] = []
+        self.condition_errors: list[str] = []  # a rubric the engine could not apply
 
         title = QLabel("工作台")
         title.setObjectName("pageTitle")
@@ -192,6 +195,7 @@ class Page(QWidget):
     def refresh(self) -> None:
         with self.ctx.db.session() as s:
             f = compute_dashboard(s, self.current_year())
+            self.chamber_issues, self.condition_errors = chamber_issues(s, f.year, date.today())
         self.figures = f
         self.subtitle.setText(f"数据截至 {f.ref_date:%Y年%m月%d日}")
         g = f.growth
@@ -203,7 +207,7 @@ class Page(QWidget):
         self.t_chambers.set(f"{f.chambers_total}", f"其中乡镇、街道商会 {basic} 个")
         self.t_activities.set(f"{f.activities_total}", f"会议 {f.meetings_this_year} 次")
         overdue = sum(1 for t in f.terms if t.overdue)
-        self.t_attention.set(f"{len(f.chamber_issues)}",
+        self.t_attention.set(f"{len(self.chamber_issues)}",
                              f'<span style="color:{ERROR if overdue else MUTED}">届满未换届 {overdue} 个</span>')
         self._members_chart(f)
         self._kinds_chart(f)
@@ -324,19 +328,19 @@ class Page(QWidget):
             it.setFlags(Qt.ItemFlag.NoItemFlags)
             self.terms.addItem(it)
         self.issues.clear()
-        for msg in f.condition_errors:  # a broken rubric file: say so rather than claim all is well
+        for msg in self.condition_errors:  # a broken rubric file: say so rather than claim all is well
             it = QListWidgetItem(f"无法核对基本条件：{msg}")
             it.setForeground(QColor(ERROR))
             it.setFlags(Qt.ItemFlag.NoItemFlags)
             self.issues.addItem(it)
-        for i in f.chamber_issues:
+        for i in self.chamber_issues:
             it = QListWidgetItem(f"{i.name}　{'　'.join(i.details)}")
             it.setForeground(QColor(ERROR if "siyou" in i.issues else TEXT))
             it.setData(TARGET_ROLE, ("chambers", i.chamber_id))
             it.setToolTip("、".join(ISSUE_LABELS.get(k, k) for k in i.issues) + "：\n"
                           + "\n".join(i.explanations) + "\n点击查看该商会")
             self.issues.addItem(it)
-        if not f.chamber_issues and not f.condition_errors:
+        if not self.chamber_issues and not self.condition_errors:
             it = QListWidgetItem("没有商会未达到“四有”或五有五好（待填写的条目不计）")
             it.setForeground(QColor(OK))
             it.setFlags(Qt.ItemFlag.NoItemFlags)

@@ -120,7 +120,7 @@ def form_title(rubric_title: str, selfcheck: bool) -> str:
 
 def units(session: Session, req: PrintRequest, today: date) -> list[tuple[str, Callable[..., list[Flowable]]]]:
     from chamberdesk import rules
-    from chamberdesk.core.assessments import current_results
+    from chamberdesk.rules.assessments import current_results
 
     rubric = rules.load_rubric(req.rubric_id or "")
     selfcheck = req.form == "selfcheck"

@@ -584,7 +584,7 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
     if not b.rubrics:
         story.append(st.p("没有可用的考评细则，未附自查表。", st.body))
     if b.rubrics:
-        from chamberdesk.core.assessments import current_results
+        from chamberdesk.rules.assessments import current_results
 
         for k, r in enumerate(b.rubrics):
             if k:

@@ -69,7 +69,7 @@ class FontSet:
     def covered(self, font: str) -> frozenset[str]:
         got = self._covered.get(font)
         if got is None:
-            face = pdfmetrics.getFont(font).face
+            face = pdfmetrics.getFont(font).face  # type: ignore[attr-defined]  # a TTFont's face, which the stubs do not declare
             got = frozenset(map(chr, face.charToGlyph))
             self._covered[font] = got
         return got

@@ -87,7 +87,7 @@ def _meetings(session: Session, req: PrintRequest) -> list[Meeting]:
         q = q.where(col(Meeting.chamber_id).in_(req.targets))
     if req.year:
         q = q.where(Meeting.date >= date(req.year, 1, 1), Meeting.date <= date(req.year, 12, 31))
-    return list(session.exec(q.order_by(Meeting.chamber_id, Meeting.date)))
+    return list(session.exec(q.order_by(col(Meeting.chamber_id), col(Meeting.date))))
 
 
 def _activities(session: Session, req: PrintRequest) -> tuple[list[Activity], str, str]:
@@ -141,8 +141,9 @@ def _units(session: Session, req: PrintRequest) -> list[tuple[str, Callable[...,
             for ch in _chambers(session, req)]
     if req.form == "chamber-year":
         _need(req, "year")
-        return [(f"{ch.name}{req.year}年度工作情况", lambda st, w, on, ch=ch: records.chamber_year_story(
-            session, st, w, ch, req.year, on)) for ch in _chambers(session, req)]
+        year = int(req.year or 0)  # _need above: a year is given
+        return [(f"{ch.name}{year}年度工作情况", lambda st, w, on, ch=ch: records.chamber_year_story(
+            session, st, w, ch, year, on)) for ch in _chambers(session, req)]
     if req.form == "minutes":
         out = []
         for m in _meetings(session, req):

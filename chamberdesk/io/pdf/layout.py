@@ -71,7 +71,7 @@ def _break_at(chars: list[str], start: int, i: int) -> int:
 
 def kinsoku_split(frags: list[Any], max_widths: Sequence[float], calc_bounds: bool) -> Any:
     """reportlab's character-by-character CJK wrap (cjkFragSplit) with the 禁则 above; lines never overflow."""
-    from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine
+    from reportlab.platypus.paragraph import ParaLines, cjkU, makeCJKParaLine  # type: ignore[attr-defined]  # reportlab internals
     from reportlab.rl_config import _FUZZ
 
     glyphs: list[Any] = []
@@ -164,7 +164,7 @@ class FormParagraph(KinsokuParagraph):
         got = self._wrapped.get(key)
         if got is None:
             w, h = super().wrap(availWidth, availHeight)
-            self._wrapped[key] = (w, h, self.blPara, self._wrapWidths)
+            self._wrapped[key] = (w, h, self.blPara, self._wrapWidths)  # type: ignore[has-type]  # set by Paragraph.wrap
             return w, h
         self.width, self.height, self.blPara, self._wrapWidths = got
         return self.width, self.height
@@ -264,7 +264,7 @@ def numbered_canvas(fonts: FontSet) -> type[rl_canvas.Canvas]:
 
         def showPage(self) -> None:  # noqa: N802 - reportlab API
             self._cd_pages.append((dict(self.__dict__), self._cd_form))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's Canvas internals
 
         def save(self) -> None:
             totals: dict[str, int] = {}
@@ -279,7 +279,7 @@ def numbered_canvas(fonts: FontSet) -> type[rl_canvas.Canvas]:
             super().save()
 
         def _cd_decorate(self, n: int, total: int, head: str) -> None:
-            w, h = self._pagesize
+            w, h = self._pagesize  # type: ignore[attr-defined]  # reportlab's Canvas internals
             self.saveState()
             self.setFont(fonts.table, 10.5)
             self.drawCentredString(w / 2, 16 * mm, f"第 {n} 页 共 {total} 页")

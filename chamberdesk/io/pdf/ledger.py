@@ -171,15 +171,15 @@ def roster_rows(session: Session, chamber_id: int, *, unmasked: bool, on: date |
                                col(Member.deleted_at).is_(None), on_roll(on))).all()
     rows = sorted(rows, key=lambda r: (order.get(r[0].position, 99), r[1].join_date or date.max, r[1].id))
     seen: set[int] = set()
-    out = []
+    out: list[list[str]] = []
     for seat, m in rows:
-        if m.id in seen:
+        if m.id is None or m.id in seen:
             continue
         seen.add(m.id)
         out.append([str(len(out) + 1), m.rep_name or m.legal_rep or "", label_of(Position, seat.position),
                     m.enterprise_name, label_of(Gender, m.rep_gender), label_of(PoliticalStatus, m.rep_political_status),
-                    m.rep_phone if unmasked else mask_phone(m.rep_phone),
-                    (seat.start_date or m.join_date).isoformat() if (seat.start_date or m.join_date) else ""])
+                    (m.rep_phone or "") if unmasked else mask_phone(m.rep_phone),
+                    str(seat.start_date or m.join_date or "")])
     return out
 
 

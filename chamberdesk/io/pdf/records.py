@@ -50,8 +50,8 @@ def minutes_story(session: Session, st: Styles, width: float, meeting: Meeting,
     owner = owner_name(session, meeting.chamber_id)
     body = label_of(MeetingBody, meeting.body)
     names = session.exec(select(Member.rep_name, Member.enterprise_name)
-                         .join(MeetingAttendee, MeetingAttendee.member_id == Member.id)
-                         .where(MeetingAttendee.meeting_id == meeting.id).order_by(Member.id)).all()
+                         .join(MeetingAttendee, col(MeetingAttendee.member_id) == Member.id)
+                         .where(MeetingAttendee.meeting_id == meeting.id).order_by(col(Member.id))).all()
     attendees = "、".join(n or e for n, e in names)
     count = ""
     if meeting.expected_count is not None or meeting.present_count is not None:
@@ -172,19 +172,19 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     total_end = member_counts(session, day).get(cid, 0)
     total_start = member_counts(session, date(year - 1, 12, 31)).get(cid, 0)
     new = session.exec(select(func.count(func.distinct(Membership.member_id)))
-                       .join(Member, Member.id == Membership.member_id)
+                       .join(Member, col(Member.id) == Membership.member_id)
                        .where(Membership.chamber_id == cid, col(Member.deleted_at).is_(None),
-                              Membership.start_date >= start, Membership.start_date <= end)).one()
+                              col(Membership.start_date) >= start, col(Membership.start_date) <= end)).one()
     left = session.exec(select(func.count(func.distinct(Membership.member_id)))
-                        .where(Membership.chamber_id == cid, Membership.end_date >= start,
-                               Membership.end_date <= end)).one()
+                        .where(Membership.chamber_id == cid, col(Membership.end_date) >= start,
+                               col(Membership.end_date) <= end)).one()
     cov = coverage(session, cid, year)
     meetings = list(session.exec(select(Meeting).where(Meeting.chamber_id == cid, col(Meeting.deleted_at).is_(None),
                                                        Meeting.date >= start, Meeting.date <= end)
-                                 .order_by(Meeting.date)))
+                                 .order_by(col(Meeting.date))))
     acts = list(session.exec(select(Activity).where(Activity.chamber_id == cid, col(Activity.deleted_at).is_(None),
                                                     Activity.date >= start, Activity.date <= end)
-                             .order_by(Activity.date)))
+                             .order_by(col(Activity.date))))
 
     def pct(r: float | None) -> str:
         return "" if r is None else f"{r * 100:.1f}%"

@@ -162,6 +162,11 @@ class MainWindow(QMainWindow):
         if name not in NAV_PAGES:
             self.statusBar().showMessage(f"没有名为“{name}”的页面", 4000)
             return
+        current = self.stack.currentWidget()
+        leave = getattr(current, "may_leave", None)
+        if current is not None and name != self.current_name() and leave is not None and not leave():
+            name = self.current_name()  # the clerk stays (取消): the sidebar goes back to this page
+            arg = None
         w = self.page(name)
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(NAV_PAGES.index(name))

@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,7 @@ from chamberdesk import rules
 from chamberdesk.core import assessments, evidence
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN
-from chamberdesk.gui.widgets.buttons import dialog_buttons
+from chamberdesk.gui.widgets.buttons import ask_save, dialog_buttons
 from chamberdesk.gui.widgets.roles import guard_edit
 
 STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
@@ -118,6 +118,10 @@ class Page(QWidget):
         self.summary.setWordWrap(True)
         self.state_label = QLabel()
         self.state_label.setObjectName("muted")
+        # as wide as its longest text from the start, so the summary beside it does not re-wrap (jump)
+        # when "有未保存的修改" appears
+        self.state_label.setMinimumWidth(self.state_label.fontMetrics().horizontalAdvance("草稿（2026-12-31） · 有未保存的修改") + 4)
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.save_button = QPushButton("保存草稿")
         self.save_button.clicked.connect(self.save)
         self.final_button = QPushButton("定稿")
@@ -237,10 +241,10 @@ class Page(QWidget):
             return
         if self._dirty and not self.locked:
             # the form is made from what is stored, as every other view reads it
-            Btn = QMessageBox.StandardButton
-            ask = QMessageBox.question(self, "打印考评表", "考评表按已保存的草稿生成，当前的填报和评分尚未保存。\n"
-                                       "先保存为草稿再打印吗？", Btn.Save | Btn.Ignore | Btn.Cancel, Btn.Save)
-            if ask == Btn.Cancel or (ask == Btn.Save and not self.save()):
+            answer = ask_save(self, "打印考评表", "考评表按已保存的内容生成，当前的填报和评分尚未保存。\n"
+                              "“保存并打印”先把它们存为草稿；“按已保存的打印”不含这些修改，修改仍留在本页。",
+                              save="保存并打印", discard="按已保存的打印")
+            if answer == "cancel" or (answer == "save" and not self.save()):
                 return
         key = self._key()
         req = PrintRequest(form="assessment", rubric_id=self.rubric.id, year=year,
@@ -253,25 +257,51 @@ class Page(QWidget):
             self._recalc.stop()
             self.recompute()
 
-    def _offer_save(self, cancellable: bool = False) -> bool:
-        """Before another choice replaces the unsaved 填报/评分: save them as the draft or drop them, as the
-        clerk says. False when the clerk cancels (only offered where it can be undone: closing)."""
+    def _offer_save(self) -> bool:
+        """Before another choice replaces the unsaved 填报/评分 (or the clerk leaves the page): 保存 them as
+        the draft, 不保存 (drop them) or 取消; False when the clerk cancels or the save fails."""
         if not self._dirty or self.locked or self.result is None:
             self._dirty = False
             return True
+        self._flush_recalc()
         res = self.result
-        Btn = QMessageBox.StandardButton
-        ask = QMessageBox.question(self, "考评", f"“{res.target}”{res.year}年考评的填报和评分尚未保存。\n保存为草稿吗？",
-                                   Btn.Save | Btn.Discard | (Btn.Cancel if cancellable else Btn.NoButton), Btn.Save)
-        if ask == Btn.Cancel:
-            return False
-        if ask == Btn.Save and not self.save() and cancellable:
+        answer = ask_save(self, "考评", f"“{res.target}”{res.year}年考评的填报和评分尚未保存。\n"
+                          "保存为草稿吗？选“取消”留在当前对象继续填写。")
+        if answer == "cancel" or (answer == "save" and not self.save()):
             return False
         self._dirty = False
         return True
 
     def may_close(self) -> bool:
-        return self._offer_save(cancellable=True)
+        return self._offer_save()
+
+    def may_leave(self) -> bool:
+        """The sidebar is about to show another page."""
+        return self._offer_save()
+
+    def _confirm_switch(self) -> bool:
+        """The boxes already show a new rubric, year or target while the unsaved inputs belong to the one
+        shown so far: put that one back in the boxes while asking; on 取消 it stays, with the inputs."""
+        if not self._dirty or self.locked or self._shown is None:
+            return True
+        boxes = (self.rubric_box, self.year_box, self.target_box)
+        wanted = [b.currentIndex() for b in boxes]
+        self._set_boxes(self._shown)
+        if not self._offer_save():
+            return False
+        for b, i in zip(boxes, wanted, strict=True):
+            with QSignalBlocker(b):
+                b.setCurrentIndex(i)
+        return True
+
+    def _set_boxes(self, choice: tuple[str, int, int | None]) -> None:
+        rid, year, key = choice
+        for box, data in ((self.rubric_box, rid), (self.year_box, year),
+                          (self.target_box, -1 if key is None else key)):
+            i = box.findData(data)
+            if i >= 0:
+                with QSignalBlocker(box):
+                    box.setCurrentIndex(i)
 
     def _data_changed(self, table: str) -> None:
         # evidence or ledger records changed elsewhere: the results follow, the clerk's unsaved inputs stay
@@ -286,8 +316,8 @@ class Page(QWidget):
         rid = self.rubric_box.currentData()
         if not rid:
             return
-        if self.rubric is not None and rid != self.rubric.id:
-            self._offer_save()
+        if self.rubric is not None and rid != self.rubric.id and not self._confirm_switch():
+            return
         try:
             self.rubric = rules.load_rubric(rid)
         except ChamberDeskError as exc:
@@ -316,8 +346,8 @@ class Page(QWidget):
         year = self.year_box.currentData()
         key = self._key()
         choice = (self.rubric.id, year, key)
-        if choice != self._shown:
-            self._offer_save()  # another target or year: the edits belong to the one shown so far
+        if choice != self._shown and not self._confirm_switch():
+            return  # 取消: the edits stay with the target and year shown so far
         if not self.rubric.applies_to_year(year):
             self._shown, self._dirty, self.inputs = None, False, {}
             self.result = None
@@ -473,6 +503,7 @@ class Page(QWidget):
         else:
             self.inputs[item_id] = value
         self._dirty = True
+        self._show_state()
         self._recalc.start()
 
     def _show_summary(self) -> None:

@@ -52,3 +52,16 @@ def confirm(parent: QWidget | None, title: str, text: str, *, yes: str, no: str 
     box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
     box.exec()
     return box.clickedButton() is yes_btn
+
+
+def ask_save(parent: QWidget | None, title: str, text: str, *, save: str = "保存", discard: str = "不保存") -> str:
+    """Unsaved input is about to be left: "save", "discard" or "cancel" (Esc, the window's ×) as the clerk
+    answers; 保存 is the default. The buttons say what they do rather than Qt's 丢弃/忽略."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    save_btn = box.addButton(save, QMessageBox.ButtonRole.AcceptRole)
+    discard_btn = box.addButton(discard, QMessageBox.ButtonRole.DestructiveRole)
+    box.setEscapeButton(box.addButton("取消", QMessageBox.ButtonRole.RejectRole))
+    box.setDefaultButton(save_btn)
+    box.exec()
+    clicked = box.clickedButton()
+    return "save" if clicked is save_btn else "discard" if clicked is discard_btn else "cancel"

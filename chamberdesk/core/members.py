@@ -298,12 +298,17 @@ def _position_other(element: _position, compiler: Any, **kw: Any) -> str:
     return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
+# MemberFilter.chamber_scope → what the 商会 filter and the printed heading call it
+CHAMBER_SCOPES = {"federation": "本级工商联", "none": "未加入任何商会"}
+
+
 @dataclass
 class MemberFilter:
     """What the ledger shows: the same object drives the GUI table, prints and exports."""
 
     search: str = ""
     chamber_id: int | None = None
+    chamber_scope: str | None = None  # "federation": a seat in the federation itself; "none": in no chamber
     kind: str | None = None
     industry: str | None = None
     status: str | None = "active"  # active | left | None (all)
@@ -326,6 +331,14 @@ class MemberFilter:
         if self.chamber_id is not None:
             conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
                                              col(Membership.end_date).is_(None))))
+        if self.chamber_scope == "federation":
+            conds.append(exists().where(and_(Membership.member_id == Member.id, col(Membership.chamber_id).is_(None),
+                                             col(Membership.end_date).is_(None))))
+        elif self.chamber_scope == "none":
+            conds.append(~exists().where(and_(
+                Membership.member_id == Member.id, col(Membership.chamber_id).is_not(None),
+                col(Membership.end_date).is_(None),
+                exists().where(and_(Chamber.id == Membership.chamber_id, col(Chamber.deleted_at).is_(None))))))
         if self.kind:
             conds.append(Member.kind == self.kind)
         if self.industry:

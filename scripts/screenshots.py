@@ -11,6 +11,7 @@ gets what a maximised window gets on Windows: the screen in logical pixels less 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import tempfile
@@ -27,12 +28,16 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=1.0, help="显示缩放，如 1.25")
     args = ap.parse_args()
     w, h = (int(x) for x in args.size.lower().split("x"))
-    # set before Qt starts: the scale is read once
-    os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    os.environ["QT_SCALE_FACTOR"] = str(args.scale)
     tag = f"{w}x{h}@{int(args.scale * 100)}"
     args.outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
+        # set before Qt starts: a screen of this size less the taskbar (dialogs size themselves to it), and the scale
+        screen = Path(tmp) / "screen.json"
+        screen.write_text(json.dumps({"screens": [{"name": "laptop", "x": 0, "y": 0, "width": w,
+                                                   "height": h - int(TASKBAR * args.scale), "logicalDpi": 96,
+                                                   "logicalBaseDpi": 96, "dpr": 1}]}), encoding="utf-8")
+        os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={screen}"
+        os.environ["QT_SCALE_FACTOR"] = str(args.scale)
         return shoot(args.outdir, tag, int(w / args.scale), int(h / args.scale) - TASKBAR, Path(tmp))
 
 

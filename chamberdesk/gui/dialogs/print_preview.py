@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -238,13 +237,14 @@ class PrintPreviewDialog(QDialog):
         self.printed = print_pdf(self.pages, self, self.windowTitle()) or self.printed
 
     def save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", self.suggested_name, "PDF 文件 (*.pdf)")
-        if not path:
+        from chamberdesk.gui.widgets.files import ask_save_path, notify_saved
+
+        path = ask_save_path(self, "另存为 PDF", self.suggested_name, "PDF 文件 (*.pdf)", ".pdf")
+        if path is None:
             return
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
         shutil.copyfile(self.pdf_path, path)
-        self.saved_to = Path(path)
+        self.saved_to = path
+        self.notice = notify_saved(self.parentWidget() or self, "已保存", path)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         self._refit.stop()  # a resize just before closing must not render from the closed document

@@ -37,6 +37,7 @@ from chamberdesk.core import assessments, evidence
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN
 from chamberdesk.gui.widgets.buttons import ask_save, dialog_buttons
+from chamberdesk.gui.widgets.files import ask_save_path, notify_saved
 from chamberdesk.gui.widgets.roles import guard_edit
 
 STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
@@ -728,13 +729,17 @@ class Page(QWidget):
             return None
         year = self.year_box.currentData()
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "导出考评一览", f"{self.rubric.title}{year}年考评一览.xlsx",
-                                                  "Excel 工作簿 (*.xlsx)")
-            if not path:
+            from chamberdesk.io.pdf.jobs import safe_filename  # reportlab loads only when asked for
+
+            chosen = ask_save_path(self, "导出考评一览", safe_filename(f"{year}年{self.rubric.title}考评一览") + ".xlsx",
+                                   "Excel 工作簿 (*.xlsx)", ".xlsx")
+            if chosen is None:
                 return None
+            path = str(chosen)
         out = Path(path)
         write_matrix_xlsx(out, f"{self.rubric.title}（{self.rubric.version}）{year}年", heads, rows, results)
         self.ctx.status_message.emit(f"已导出：{out.name}")
+        self.notice = notify_saved(self, "导出完成", out, f"共 {len(rows)} 个对象。")
         return out
 
     # --- the office's own rubric ------------------------------------------------------------------------------

@@ -101,6 +101,8 @@ class FileNotice(QDialog):
         self.folder_button.clicked.connect(lambda: (open_folder(path), self.accept()))
         self.close_button = QPushButton("关闭")
         self.close_button.clicked.connect(self.accept)
+        for b in (self.open_button, self.folder_button):
+            b.setAutoDefault(False)  # Enter closes the notice, whichever button has the focus
         self.close_button.setDefault(True)
         row = QHBoxLayout()
         row.addWidget(self.open_button)

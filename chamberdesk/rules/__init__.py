@@ -72,10 +72,11 @@ from chamberdesk.rules.standing import (
     ConditionReport,
     chamber_conditions,
     chamber_standing,
+    condition_name,
 )
 
 __all__ = [
-    "CONDITION_RUBRICS", "ChamberConditions", "ConditionReport", "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
+    "CONDITION_RUBRICS", "condition_name", "ChamberConditions", "ConditionReport", "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
     "RubricError", "Target", "TargetResult", "chamber_conditions", "chamber_standing", "copy_rubric", "dump_toml", "evaluate", "evaluate_many", "list_rubrics", "load_file",
     "load_rubric", "normalise_inputs", "parse_rubric", "resolve_targets", "rubric_files", "save_user_rubric",
     "show_value",

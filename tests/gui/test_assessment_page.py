@@ -124,7 +124,7 @@ def test_copy_rubric_as_the_offices_own(qtbot, ctx):
     dlg.accept_changes()
     assert dlg.saved is not None and dlg.saved.id == "wuyou-wuhao-local"
     mine = rules.load_rubric("wuyou-wuhao-local")
-    assert mine.user and mine.item("quarterly_activities").rule_text() == "每季度会员活动不少于3次"
+    assert mine.user and mine.item("quarterly_activities").rule_text() == "活动开展好：每季度会员活动不少于3次"
     page.refresh()
     assert page.rubric_box.findData("wuyou-wuhao-local") >= 0
 
@@ -161,6 +161,9 @@ def test_matrix_headings_are_short_and_unique(qtbot, ctx):
         assert all(len(t) <= 10 for t in texts)
         items = page.matrix_results[0].items
         assert [h.toolTip() for h in heads[3:]] == [i.title for i in items]
+        assert texts[3:] == [page.rubric.item(i.id).short for i in items]  # the items' own short names
+        assert not any(t[0].isdigit() or t[-1] in "①②③" for t in texts)
+    assert {"制度落实好·会议", "制度落实好·账册", "制度落实好·档案"} <= set(texts)
     # the federation's long name shows whole in the 对象 box
     page.rubric_box.setCurrentIndex(page.rubric_box.findData("wuge-quebao"))
     name = page.target_box.currentText()

@@ -563,7 +563,9 @@ class Page(QWidget):
         it = res.items[row]
         parts = [f"<p><b>{html.escape(it.title)}</b>　<span style='color:{STATUS_COLOURS[it.status]}'>"
                  f"{it.status_label}</span></p>", f"<p>{html.escape(explanation_only(it))}</p>"]
-        facts = [f"本年：{html.escape(it.value_text())}", f"标准：{html.escape(it.threshold_text())}"]
+        facts = [f"本年：{html.escape(it.value_words or it.value_text())}"]
+        if it.threshold_text():  # a yes/no item's rule already says what is wanted
+            facts.append(f"标准：{html.escape(it.threshold_text())}")
         if it.max_points:
             facts.append(f"得分：{rules.show_value(it.points)} / {rules.show_value(it.max_points)}")
         parts.append("<p>" + "　".join(facts) + "</p>")
@@ -692,7 +694,11 @@ class Page(QWidget):
         self.matrix.clear()
         self.matrix.setColumnCount(len(heads))
         self.matrix.setRowCount(len(rows))
-        self.matrix.setHorizontalHeaderLabels(matrix_headings(heads))
+        shorts: dict[str, str] = {}
+        if results and self.rubric:
+            spec = {it.id: it.short for it in self.rubric.items}
+            shorts = {it.title: spec.get(it.id, "") for it in results[0].items}
+        self.matrix.setHorizontalHeaderLabels(matrix_headings(heads, [shorts.get(h, "") for h in heads[3:]]))
         for c, h in enumerate(heads):
             self.matrix.horizontalHeaderItem(c).setToolTip(h)
         self.matrix.setVerticalHeaderLabels([name for name, _ in rows])
@@ -763,23 +769,21 @@ def short_title(title: str) -> str:
     return head if sep and len(head) <= 8 else title
 
 
-def matrix_headings(heads: list[str]) -> list[str]:
-    """Short, unique column headings after the three summary columns: a short label as it is (有专人),
-    a repeated one numbered (河南: 第一条①, 第一条②, 第二条), a long title numbered with its first words
-    (3 每季度会员活动); the full title is the header's tooltip."""
+def matrix_headings(heads: list[str], shorts: list[str] | None = None) -> list[str]:
+    """Short, unique column headings after the three summary columns: each item's `short` from the rubric
+    (有专人, 制度落实好·账册) where it has one, else the label before "：" when short, else the title;
+    a heading still repeated is numbered (①②); the full title is the header's tooltip."""
     CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
     items = heads[3:]
-    shorts = [short_title(h) for h in items]
+    given = shorts or [""] * len(items)
+    names = [s or short_title(h) for h, s in zip(items, given, strict=True)]
     seen: dict[str, int] = {}
     out = heads[:3]
-    for n, (full, short) in enumerate(zip(items, shorts, strict=True), start=1):
-        if short != full or len(full) <= 8:
-            if shorts.count(short) > 1:
-                k = seen[short] = seen.get(short, 0) + 1
-                short += CIRCLED[k - 1] if k <= len(CIRCLED) else f"({k})"
-            out.append(short)
-        else:
-            out.append(f"{n} {full[:6].rstrip('（(、，,：')}")
+    for name in names:
+        if names.count(name) > 1:
+            k = seen[name] = seen.get(name, 0) + 1
+            name += CIRCLED[k - 1] if k <= len(CIRCLED) else f"({k})"
+        out.append(name)
     return out
 
 

@@ -47,7 +47,7 @@ from chamberdesk.gui.widgets.roles import guard_edit, refusal_tip
 
 # Which badges the 需关注 filter looks for (text of the badge). Term badges are facts from the term dates;
 # the condition badges come from the rules engine (四有, 五有五好), the same results as 工作台 and 考评.
-ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "siyou": "未达“四有”", "wuyou-wuhao": "未达五有五好"}
+ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "siyou": "未达“四有”", "wuyou-wuhao": "未达“五有五好”"}
 CONDITION_KEYS = ("siyou", "wuyou-wuhao")
 
 
@@ -309,9 +309,9 @@ STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicabl
 
 
 def rules_short(rubric_id: str) -> str:
-    from chamberdesk.rules import CONDITION_RUBRICS
+    from chamberdesk.rules import condition_name
 
-    return {"siyou": "“四有”"}.get(rubric_id, CONDITION_RUBRICS.get(rubric_id, rubric_id))
+    return condition_name(rubric_id)
 
 
 def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=None) -> list[str]:
@@ -341,7 +341,7 @@ def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=N
             f'<span style="color:#5f6b7a">　达标 {c["pass"]} 项、未达标 {c["fail"]} 项、待填写 {c["needs_input"]} 项'
             f'</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
     if cond is None and not report.errors:
-        out.append('<p style="color:#5f6b7a">本商会不在“四有”、五有五好的考评范围内（或已撤销）。</p>')
+        out.append('<p style="color:#5f6b7a">本商会不在“四有”“五有五好”的考评范围内（或已撤销）。</p>')
     if line and "已定稿" in line:
         out.insert(0, f'<p><b>{html.escape(line)}</b></p>')
     return out
@@ -384,7 +384,7 @@ class Page(QWidget):
         self.attention = QComboBox()
         self.attention.addItem("全部商会", None)
         self.attention.addItem("需关注（有任一提示）", "any")
-        self.attention.addItem("未达基本条件（“四有”或五有五好）", "unmet")
+        self.attention.addItem("未达基本条件（“四有”或“五有五好”）", "unmet")
         for key, text in ATTENTION.items():
             self.attention.addItem(text, key)
         self.show_dissolved = QCheckBox("显示已撤销")

@@ -156,7 +156,7 @@ class Page(QWidget):
             lst.itemActivated.connect(self._item_clicked)
         terms_box = QGroupBox("换届提醒（90 天内届满或已届满）")
         QVBoxLayout(terms_box).addWidget(self.terms)
-        issues_box = QGroupBox("未达到基本条件的商会（“四有”、五有五好）")
+        issues_box = QGroupBox("未达到基本条件的商会（“四有”“五有五好”）")
         QVBoxLayout(issues_box).addWidget(self.issues)
 
         grid = QGridLayout()
@@ -337,7 +337,7 @@ class Page(QWidget):
                           + "\n".join(i.explanations) + "\n点击查看该商会")
             self.issues.addItem(it)
         if not f.chamber_issues and not f.condition_errors:
-            it = QListWidgetItem("没有商会未达到“四有”或五有五好（待填写的条目不计）")
+            it = QListWidgetItem("没有商会未达到“四有”或“五有五好”（待填写的条目不计）")
             it.setForeground(QColor(OK))
             it.setFlags(Qt.ItemFlag.NoItemFlags)
             self.issues.addItem(it)

@@ -47,6 +47,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     apply_widths,
     contact_columns,
     coverage_columns,
+    fit_widths_once,
     percent,
 )
 from chamberdesk.gui.style import icon
@@ -93,6 +94,7 @@ class ActivitiesTab(QWidget):
             a.id, a.date, "本级工商联" if a.chamber_id is None else names.get(a.chamber_id, "（已删除商会）"),
             ActivityCategory.parse(a.category).label if ActivityCategory.parse(a.category) else a.category,
             a.title, a.participant_count, a.member_participants, a.amount, a.people_count, a.item_count) for a in rows])
+        fit_widths_once(self.table, self.model.columns)
         hdr = self.table.horizontalHeader()
         self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
         amount = sum(a.amount or 0 for a in rows)
@@ -278,6 +280,7 @@ class ContactsTab(QWidget):
         if text:
             out = [r for r in out if text in r.member or text in r.person or text in r.by_whom]
         self.model.set_rows(out)
+        fit_widths_once(self.table, self.model.columns)
         hdr = self.table.horizontalHeader()
         self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
         visits = sum(1 for r in out if r.way == ContactWay.VISIT.label)

@@ -29,6 +29,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     MeetingRow,
     RecordTableModel,
     apply_widths,
+    fit_widths_once,
     meeting_columns,
 )
 from chamberdesk.gui.style import icon
@@ -216,6 +217,7 @@ class Page(QWidget):
         if text:
             rows = [m for m in rows if any(text in (v or "") for v in (m.agenda, m.place, m.decisions, m.minutes))]
         self.model.set_rows([self._row(m) for m in rows])
+        fit_widths_once(self.table, self.model.columns)
         hdr = self.table.horizontalHeader()
         self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
         self.count_label.setText(f"共 {len(rows)} 次会议")

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.update_user()
         self.resize(1280, 800)
         self._restore_layout()
-        start = settings().str_value("window/page", "members")
+        start = settings().str_value("window/page", "dashboard")  # a first-time user starts on 工作台
         self.navigate(start if start in NAV_PAGES else NAV_PAGES[0])
 
     # --- pages ---------------------------------------------------------------------------------

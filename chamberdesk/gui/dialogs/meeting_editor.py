@@ -67,9 +67,11 @@ class EvidenceBox(QGroupBox):
         self.list.itemDoubleClicked.connect(self.open_item)
         self.add_button = QPushButton("添加凭证…")
         self.add_button.clicked.connect(self.choose_files)
-        self.remove_button = QPushButton("移除未保存")
-        self.remove_button.setToolTip("只能移除尚未保存的文件；已保存的凭证随记录保留")
+        self.remove_button = QPushButton("移除待保存的文件")
+        self.remove_button.setToolTip("从列表中移除选中的、标着“待保存”的文件（不删除原文件）；已保存的凭证随记录保留")
         self.remove_button.clicked.connect(self.remove_pending)
+        self.remove_button.setEnabled(False)
+        self.list.itemSelectionChanged.connect(self._update_remove)
         self.read_only = False
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -122,6 +124,13 @@ class EvidenceBox(QGroupBox):
                 self.list.takeItem(self.list.row(it))
         self.changed.emit()
 
+    def _pending_selected(self) -> bool:
+        return any(it.data(PATH_ROLE) for it in self.list.selectedItems())
+
+    def _update_remove(self) -> None:
+        """Only a selected file still waiting to be saved can be removed here."""
+        self.remove_button.setEnabled(self._pending_selected() and not self.read_only)
+
     def store_pending(self, session, record_type: str, record_id: int) -> int:
         """Copy the waiting files into the evidence store inside the caller's transaction."""
         paths = self.pending_paths()
@@ -149,7 +158,8 @@ class EvidenceBox(QGroupBox):
     def set_read_only(self, read_only: bool) -> None:
         """Stored files still open with a double-click; nothing can be added (the buttons say why)."""
         self.read_only = read_only
-        guard_edit(self.ctx.db, self.add_button, self.remove_button, enabled=not read_only)
+        guard_edit(self.ctx.db, self.add_button, enabled=not read_only)
+        guard_edit(self.ctx.db, self.remove_button, enabled=not read_only and self._pending_selected())
         self.setAcceptDrops(not read_only)
 
     # drops land here or on the form that hosts the box
@@ -236,7 +246,7 @@ class RecordForm(QWidget):
         self.summary.setObjectName("fieldError")
         self.summary.setWordWrap(True)
         self.save_button = QPushButton("保存")
-        self.save_button.setObjectName("primary")
+        self.save_button.setObjectName("primary")  # highlighted while there is something to save
         # the shared sheet's #primary rule outranks :disabled, so a disabled 保存 would still look live
         self.save_button.setStyleSheet("QPushButton#primary:disabled { background: #e5e9ee; color: #98a2ae;"
                                        " border-color: #d5dbe2; }")
@@ -264,7 +274,9 @@ class RecordForm(QWidget):
 
     def watch(self, *widgets: QWidget) -> None:
         for w in widgets:
-            for sig in ("textChanged", "currentIndexChanged", "dateChanged", "valueChanged"):
+            # the member picker's and the evidence box's own signals too: they make 保存 worth pressing
+            for sig in ("textChanged", "currentIndexChanged", "dateChanged", "valueChanged", "selection_changed",
+                        "changed"):
                 if hasattr(w, sig):
                     getattr(w, sig).connect(self._timer.start)
 
@@ -320,6 +332,22 @@ class RecordForm(QWidget):
         self.errors.show(errs)
         self.summary.setText("；".join(self.errors.unplaced(errs)))
         guard_edit(self.ctx.db, self.save_button, enabled=not errs)
+        self._highlight_save(not errs and self._snapshot() != getattr(self, "_clean", None))
+
+    def _snapshot(self) -> tuple:
+        return self.data(), self.picker_widget().selected_ids(), self.evidence.pending_paths()
+
+    def mark_clean(self) -> None:
+        """The form shows a record as stored (or a fresh one): 保存 stays plain until something is changed."""
+        self._clean = self._snapshot()
+        self._highlight_save(False)
+
+    def _highlight_save(self, on: bool) -> None:
+        name = "primary" if on else ""
+        if self.save_button.objectName() != name:
+            self.save_button.setObjectName(name)
+            self.save_button.style().unpolish(self.save_button)
+            self.save_button.style().polish(self.save_button)
 
     def validate(self) -> bool:
         self._timer.stop()
@@ -439,7 +467,7 @@ class MeetingForm(RecordForm):
         lay.addWidget(self.evidence)
 
         self.watch(self.body, self.when, self.place, self.expected, self.present, self.agenda, self.decisions,
-                   self.minutes)
+                   self.minutes, self.attendees, self.evidence)
         self.new_record()
 
     def picker_widget(self) -> MemberPicker:
@@ -477,6 +505,7 @@ class MeetingForm(RecordForm):
         self.evidence.load(None, None)
         self.errors.reset()
         self.validate()
+        self.mark_clean()
 
     def load(self, record_id: int) -> None:
         try:
@@ -503,6 +532,7 @@ class MeetingForm(RecordForm):
         self.evidence.load("meeting", record_id)
         self.errors.reveal_all = True
         self.validate()
+        self.mark_clean()
 
     def data(self) -> dict[str, Any]:
         return {"chamber_id": self.owner.currentData(), "body": self.body.currentData(),

@@ -423,7 +423,7 @@ class Page(QWidget):
                     f = cell.font()
                     f.setBold(True)
                     cell.setFont(f)
-                if c == C_LAST and it.id in last and last[it.id].status != it.status:
+                if c == C_LAST and it.id in last:  # coloured like 结果, whether or not it changed
                     cell.setForeground(QBrush(QColor(STATUS_COLOURS[last[it.id].status])))
                 if c in (C_EXPLAIN, C_TITLE, C_GROUP):
                     cell.setToolTip(it.explanation)

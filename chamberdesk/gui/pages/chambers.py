@@ -115,6 +115,8 @@ class ChamberDetail(QWidget):
             lab.setTextFormat(Qt.TextFormat.RichText)
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # at the top: a box taller than its text (beside a taller one) leaves no band above it
+            lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             QVBoxLayout(g).addWidget(lab)
             return g, lab
 
@@ -123,6 +125,10 @@ class ChamberDetail(QWidget):
         self.records_box, self.records = group("本年度会议与活动")
         self.coverage_box, self.coverage = group("本年度走访覆盖")
         self.standing_box, self.standing = group("考评情况")
+        # wide enough for "实地走访　15 个，35%（目标 ≥60%）" on one line
+        widest = self.coverage.fontMetrics().horizontalAdvance("实地走访　00 个，00%（目标 ≥20%）") + 36
+        for box in (self.coverage_box, self.officers_box):
+            box.setMinimumWidth(widest)
 
         self.members_button = QPushButton(icon("members"), "查看会员")
         self.meetings_button = QPushButton(icon("meetings"), "查看会议")
@@ -404,7 +410,7 @@ class Page(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         self.detail = ChamberDetail(self)
-        scroll = vertical_scroll(self.detail, frame=False)
+        scroll = vertical_scroll(self.detail, fit_width=True, frame=False)  # never cut off at the right
         scroll.setMinimumWidth(480)
         self.detail_scroll = scroll
         self.splitter = remembered_splitter("chambers", self.table, scroll, sizes=(640, 480))  # room for the badges

@@ -458,8 +458,8 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
     r.points = item.points if ok else 0.0
     verdict = "，达标" if ok else "，未达标"
     words = threshold_words(item.op, item.threshold, ratio, unit)
-    # "有经费" needs no "（标准：须有）" after it
-    if not shows_threshold and words and words != "须有":
+    # "有经费" needs no "（标准：须有）" after it, nor a 100% met "（标准：100%）"
+    if not shows_threshold and words and words != "须有" and not (ok and words == "100%"):
         verdict += f"（标准：{words}）"
     r.explanation = f"{rule}：{figure_text}{verdict}{suffix}"
     return _needs_evidence(r, item)

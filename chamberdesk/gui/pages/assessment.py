@@ -718,6 +718,8 @@ class Page(QWidget):
                         cell.setToolTip(it.explanation)
                 self.matrix.setItem(r, c, cell)
         self.matrix.resizeColumnsToContents()
+        for c in (1, 2):  # 得分 and 等级 only where the rubric scores or grades
+            self.matrix.setColumnHidden(c, bool(rows) and not any(cells[c] for _name, cells in rows))
 
     def _matrix_open(self, row: int, _col: int) -> None:
         name = self.matrix.verticalHeaderItem(row).text() if self.matrix.verticalHeaderItem(row) else ""

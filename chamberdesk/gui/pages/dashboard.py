@@ -171,8 +171,8 @@ class Page(QWidget):
                                     f'<span style="color:{TEXT}">■ 黑色</span>：只未达“五有五好”　点击一行查看该商会')
         for box, lst, key in ((terms_box, self.terms, self.terms_legend), (issues_box, self.issues, self.issues_legend)):
             v = QVBoxLayout(box)
+            v.addWidget(key)  # above the list: in sight even when the page is scrolled to the charts
             v.addWidget(lst)
-            v.addWidget(key)
 
         grid = QGridLayout()
         grid.addWidget(self.members_view, 0, 0)

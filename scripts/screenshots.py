@@ -74,6 +74,15 @@ def shoot(outdir: Path, tag: str, width: int, height: int, tmp: Path) -> int:
         if name == "members":
             page.table.selectRow(0)
             save(win, "members-selected")
+        if name == "reports":
+            for i in range(1, page.tabs.count()):
+                page.tabs.setCurrentIndex(i)
+                save(win, f"reports-{i + 1}")
+            page.tabs.setCurrentIndex(0)
+        if name == "activities":
+            page.tabs.setCurrentIndex(1)
+            save(win, "activities-contacts")
+            page.tabs.setCurrentIndex(0)
         if name == "assessment":
             page.tabs.setCurrentIndex(1)
             save(win, "assessment-matrix")

@@ -208,11 +208,8 @@ class MemberEditor(QDialog):
         self.summary.setObjectName("fieldError")
         self.buttons = dialog_buttons(self, save=True, on_accept=self.save)
         self.save_btn: QPushButton = accept_button(self.buttons)
-        self.cancel_btn = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
-        # Enter saves (once the form can be saved), whichever button had the focus last; never 取消
-        for b in (self.save_btn, self.cancel_btn):
-            b.setAutoDefault(False)
         self.save_btn.setDefault(True)
+        self.cancel_btn = self.buttons.button(QDialogButtonBox.StandardButton.Cancel)
         bottom = QHBoxLayout()
         bottom.addWidget(self.summary, 1)
         bottom.addWidget(self.buttons)

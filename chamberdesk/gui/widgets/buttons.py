@@ -25,7 +25,12 @@ def dialog_buttons(
     ok = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
     box = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel, dialog)
     box.button(ok).setText(ok_text or ("保存" if save else "确定"))
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setText("取消")
+    # Enter is the accept button (once enabled), never 取消, whichever button had the focus last
+    for b in (box.button(ok), cancel):
+        b.setAutoDefault(False)
+    box.button(ok).setDefault(True)
     box.accepted.connect(on_accept or dialog.accept)
     box.rejected.connect(dialog.reject)
     return box

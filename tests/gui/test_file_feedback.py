@@ -69,3 +69,25 @@ def test_qt_own_dialogs_speak_chinese(qtbot, styled_app):
     qtbot.addWidget(dlg)
     labels = {b.text().replace("&", "") for b in dlg.findChildren(QAbstractButton) if b.text()}
     assert "取消" in labels and "Cancel" not in labels
+
+
+def test_print_preview_says_it_was_sent_and_saving_names_the_file(qtbot, ctx, tmp_path: Path, monkeypatch):
+    from chamberdesk.gui.dialogs import print_preview
+    from chamberdesk.io.pdf.jobs import PrintRequest, run
+
+    pdf = run(ctx.db, PrintRequest(form="roster", targets=None), tmp_path / "r.pdf")[0]
+    dlg = print_preview.PrintPreviewDialog(pdf, suggested_name="2026年度商会会员名册.pdf")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    assert not dlg.sent_label.isVisible()
+    monkeypatch.setattr(print_preview, "print_pdf", lambda *a, **k: True)  # the clerk chose a printer
+    dlg.print_btn.click()
+    assert dlg.printed and dlg.sent_label.isVisible() and "已发送到打印机" in dlg.sent_label.text()
+
+    out = tmp_path / "存档"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        lambda _p, _t, start, _f: (str(out / Path(start).name), ""))
+    dlg.save_btn.click()
+    assert dlg.saved_to == out / "2026年度商会会员名册.pdf" and dlg.saved_to.is_file()
+    assert isinstance(dlg.notice, FileNotice) and dlg.notice.path == dlg.saved_to

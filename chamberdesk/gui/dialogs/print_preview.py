@@ -102,6 +102,10 @@ class PdfPages:
         self._doc = None
 
 
+SENT_TO_PRINTER = ("已发送到打印机。如果没有打印出来，请检查打印机是否开机、有纸，"
+                   "或在 Windows 的“设置 → 打印机和扫描仪”中查看打印队列。")
+
+
 def print_pdf(pages: PdfPages, parent: QWidget | None, title: str = "打印") -> bool:
     """Ask for a printer with Qt's print dialog and paint the chosen pages onto it. True if printed."""
     from PySide6.QtPrintSupport import QPrintDialog, QPrinter
@@ -193,8 +197,13 @@ class PrintPreviewDialog(QDialog):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.image)
+        self.sent_label = QLabel()  # after 打印: that it went, and what to check if nothing comes out
+        self.sent_label.setWordWrap(True)
+        self.sent_label.setStyleSheet("color: #2e7d32;")
+        self.sent_label.hide()
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
+        lay.addWidget(self.sent_label)
         lay.addWidget(self.scroll, 1)
 
         self.prev_btn.clicked.connect(lambda: self.page_spin.setValue(self.page_spin.value() - 1))
@@ -234,7 +243,10 @@ class PrintPreviewDialog(QDialog):
             self._refit.start()
 
     def print_pages(self) -> None:
-        self.printed = print_pdf(self.pages, self, self.windowTitle()) or self.printed
+        if print_pdf(self.pages, self, self.windowTitle()):
+            self.printed = True
+            self.sent_label.setText(SENT_TO_PRINTER)
+            self.sent_label.show()
 
     def save_as(self) -> None:
         from chamberdesk.gui.widgets.files import ask_save_path, notify_saved

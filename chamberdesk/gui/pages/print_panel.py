@@ -112,6 +112,7 @@ class PrintPanel(QWidget):
         for b in (self.preview_btn, self.print_btn, self.save_btn):
             buttons.addWidget(b)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addLayout(buttons)
@@ -278,7 +279,7 @@ class PrintPanel(QWidget):
         self.preview = show_preview(self, path, f"打印预览 — {FORMS[req.form]}", self.suggested_name(req))
 
     def print_file(self, path: Path) -> None:
-        from chamberdesk.gui.dialogs.print_preview import PdfPages, print_pdf
+        from chamberdesk.gui.dialogs.print_preview import SENT_TO_PRINTER, PdfPages, print_pdf
 
         try:
             pages = PdfPages(path)
@@ -286,7 +287,8 @@ class PrintPanel(QWidget):
             QMessageBox.warning(self, "打印", str(exc))
             return
         try:
-            print_pdf(pages, self, path.stem)
+            if print_pdf(pages, self, path.stem):
+                self.status.setText(SENT_TO_PRINTER)
         finally:
             pages.close()
 

@@ -109,7 +109,18 @@ def shoot(outdir: Path, tag: str, width: int, height: int, tmp: Path) -> int:
            if hasattr(win.pages["chambers"], "current_id") else ChamberEditor(win.ctx, None, win))
     dialog("dialog-contact", lambda: ContactDialog(win.ctx, member_id=first, parent=win))
     dialog("dialog-welcome", lambda: WelcomeDialog(tmp / "新建.db", win))
+    from chamberdesk.gui.dialogs.import_wizard import ImportWizard
+    from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
+    from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
+    from chamberdesk.gui.pages.assessment import RubricEditor
     from chamberdesk.gui.widgets.files import FileNotice
+    from chamberdesk.io.pdf.jobs import PrintRequest, run
+
+    dialog("dialog-import-wizard", lambda: ImportWizard(win.ctx, win))
+    dialog("dialog-recycle-bin", lambda: RecycleBinDialog(win.ctx, win))
+    dialog("dialog-rubric-editor", lambda: RubricEditor(win.pages["assessment"].rubric, win))
+    roster = run(db, PrintRequest(form="roster", targets=None), tmp / "名册.pdf")[0]
+    dialog("dialog-print-preview", lambda: PrintPreviewDialog(roster, "打印预览 — 商会会员名册", win))
 
     sample = tmp / "2026年度会员台账.xlsx"
     sample.write_bytes(b"")

@@ -861,6 +861,13 @@ class RubricEditor(QDialog):
             ev.setFlags(ev.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             ev.setCheckState(Qt.CheckState.Checked if it.evidence_required else Qt.CheckState.Unchecked)
             self.table.setItem(row, 4, ev)
+        # a few dozen rows: sizing from the content is cheap; long names wrap instead of losing their end
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.error = QLabel()
         self.error.setStyleSheet(f"color:{ERROR}")
         self.error.setWordWrap(True)

@@ -37,6 +37,7 @@ from chamberdesk.gui.dialogs.chamber_editor import (
 )
 from chamberdesk.gui.dialogs.contact_dialog import MemberPicker, owner_choices
 from chamberdesk.gui.settings import settings
+from chamberdesk.gui.widgets.buttons import ask_save
 from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 10  # a local file waiting to be stored
@@ -253,7 +254,7 @@ class RecordForm(QWidget):
         self.save_button.clicked.connect(self.save)
         self.clear_button = QPushButton("新建")
         self.clear_button.setToolTip("清空表单，录入一条新记录")
-        self.clear_button.clicked.connect(self.new_record)
+        self.clear_button.clicked.connect(self._clear_clicked)
         self.read_only = False
         self.inputs: list[QWidget] = [self.owner]  # what 只读 users may look at but not change
         self.role_note = QLabel()
@@ -336,6 +337,31 @@ class RecordForm(QWidget):
 
     def _snapshot(self) -> tuple:
         return self.data(), self.picker_widget().selected_ids(), self.evidence.pending_paths()
+
+    def has_unsaved(self) -> bool:
+        """Something typed, chosen or attached since the record was shown (or the form was cleared)."""
+        return not self.read_only and getattr(self, "_clean", None) is not None and self._snapshot() != self._clean
+
+    def offer_save(self) -> bool:
+        """Before the form shows something else: 保存 / 不保存 / 取消 when it has unsaved input. False when the
+        clerk cancels or the save fails (the form keeps its input)."""
+        if not self.has_unsaved():
+            return True
+        what = self.title_label.text().split("：", 1)[-1] if self.record_id is not None else "新录入的内容"
+        answer = ask_save(self, "尚未保存", f"“{what}”的修改尚未保存。\n保存吗？选“取消”继续编辑。")
+        if answer == "cancel":
+            return False
+        if answer == "save":
+            return self.save()
+        if self.record_id is not None:  # 不保存: back to the record as stored, or a blank form
+            self.load(self.record_id)
+        else:
+            self.new_record()
+        return True
+
+    def _clear_clicked(self) -> None:
+        if self.offer_save():
+            self.new_record()
 
     def mark_clean(self) -> None:
         """The form shows a record as stored (or a fresh one): 保存 stays plain until something is changed."""

@@ -30,6 +30,7 @@ from chamberdesk.gui.pages.meetings import (
     FEDERATION,
     YEARS_BACK,
     PeriodFilter,
+    follow_row,
     make_table,
     page_header,
     select_id,
@@ -106,8 +107,7 @@ class ActivitiesTab(QWidget):
             select_id(self.table, self.model, self.form.record_id)
 
     def _row_changed(self, cur, _prev) -> None:
-        if cur.isValid() and cur.data(ID_ROLE) != self.form.record_id:
-            self.form.load(cur.data(ID_ROLE))
+        follow_row(self.table, self.model, self.form, cur)
 
     def print_request(self):
         """The activities the list shows (oldest first, as a record book reads), with the filter stated;
@@ -430,11 +430,19 @@ class Page(QWidget):
         else:
             self.count_label.setText(f"共 {self.contacts.model.rowCount()} 次走访联系")
 
+    def may_leave(self) -> bool:
+        return self.activities.form.offer_save()
+
+    def may_close(self) -> bool:
+        return self.activities.form.offer_save()
+
     def new_record(self) -> None:
         if not can_edit(self.ctx.db):
             self.ctx.status_message.emit(refusal_tip(self.ctx.db))
             return
         if self.current() is self.activities:
+            if not self.activities.form.offer_save():
+                return
             self.activities.table.clearSelection()
             self.activities.form.new_record()
             self.activities.form.category.setFocus()
@@ -468,6 +476,8 @@ class Page(QWidget):
         """{"tab": "contacts", "chamber_id": …, "year": …} or activity filters; an int opens that activity."""
         if isinstance(arg, int):
             self.tabs.setCurrentWidget(self.activities)
+            if not self.activities.form.offer_save():
+                return
             self.activities.form.load(arg)
             self.activities.reload_list()
             select_id(self.activities.table, self.activities.model, arg)

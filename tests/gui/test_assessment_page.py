@@ -327,3 +327,16 @@ def test_printing_with_unsaved_edits_says_what_each_answer_prints(qtbot, ctx, an
     assert "不含这些修改" in asked[0].text()
     assert len(sent) == 1 and page.inputs == {"archive_central": True}  # printed; the edits stay on the page
     assert "有未保存的修改" in page.state_label.text()
+
+
+def test_the_summary_line_stays_put_when_edits_appear(qtbot, ctx):
+    page = open_page(qtbot, ctx, target="餐饮业商会")
+    page.show()
+    qtbot.waitExposed(page)
+    before = page.summary.geometry()
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+    assert page.state_label.text() == "有未保存的修改"  # at once, not after the recalculation
+    qtbot.wait(50)
+    assert page.summary.geometry() == before
+    assert "<br>" in page.summary.text() and "上年：" in page.summary.text().split("<br>")[1]

@@ -526,6 +526,8 @@ class Page(QWidget):
             bits.append(f"<span style='color:{ERROR}'>一票否决：{html.escape('；'.join(res.veto_reasons))}</span>")
         c = res.counts
         bits.append(f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项、不适用{c['not_applicable']}项")
+        # last year and the notes on a line of their own: a narrow window never breaks "上年：…" in two
+        below = []
         if self.last_year is not None:
             lc = self.last_year.counts
             prev = f"上年：达标{lc['pass']}项、未达标{lc['fail']}项"
@@ -533,10 +535,10 @@ class Page(QWidget):
                 prev += f"，得分{rules.show_value(round(self.last_year.score, 2))}"
             if self.last_year.grade:
                 prev += f"，{self.last_year.grade}"
-            bits.append(f"<span style='color:{MUTED}'>{html.escape(prev)}</span>")
-        if res.notes:
-            bits.append(f"<span style='color:{MUTED}'>{html.escape('；'.join(res.notes))}</span>")
-        self.summary.setText(" · ".join(bits))
+            below.append(prev)
+        below += res.notes
+        more = f"<br><span style='color:{MUTED}'>{html.escape('；'.join(below))}</span>" if below else ""
+        self.summary.setText(" · ".join(bits) + more)
 
     def _show_state(self) -> None:
         a = self.assessment

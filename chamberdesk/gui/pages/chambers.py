@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -410,9 +410,10 @@ class Page(QWidget):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
 
         self.detail = ChamberDetail(self)
-        scroll = vertical_scroll(self.detail, fit_width=True, frame=False)  # never cut off at the right
+        scroll = vertical_scroll(self.detail, frame=False)
         scroll.setMinimumWidth(480)
         self.detail_scroll = scroll
+        self.detail.installEventFilter(self)
         self.splitter = remembered_splitter("chambers", self.table, scroll, sizes=(640, 480))  # room for the badges
 
         lay = QVBoxLayout(self)
@@ -609,6 +610,15 @@ class Page(QWidget):
         self.ctx.data_changed.emit("chamber")
         self.show_target(cid)
         self._guard()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        # the detail was laid out anew (another chamber, a new font scale): keep its pane at least as wide
+        # as it needs, so the list gives way rather than the detail being cut off at the right (its scroll
+        # area scrolls up and down only)
+        if obj is self.detail and event.type() == QEvent.Type.LayoutRequest:
+            bar = self.detail_scroll.verticalScrollBar().sizeHint().width()
+            self.detail_scroll.setMinimumWidth(max(480, self.detail.minimumSizeHint().width() + bar + 4))
+        return super().eventFilter(obj, event)
 
     def show_target(self, arg) -> None:
         """An int selects that chamber; a dict filters: {"kind": "township"} or {"attention": "overdue"}."""

@@ -50,3 +50,15 @@ def test_meeting_and_activity_names_are_sized_from_their_rows(qtbot, styled_app,
         title = [c.key for c in model.columns].index("agenda" if page_name == "meetings" else "title")
         long_row = next(r for r in range(model.rowCount()) if len(model.index(r, title).data()) > 6)
         assert model.index(long_row, title).data(Qt.ItemDataRole.ToolTipRole)  # the whole text on hover
+
+
+def test_chamber_detail_is_never_cut_off_at_the_right(qtbot, styled_app, demo_db):
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    win.resize(1280, 672)  # 1920×1080 at 150 %, less the taskbar
+    win.show()
+    win.navigate("chambers")
+    page = win.pages["chambers"]
+    qtbot.waitUntil(lambda: page.detail.width() <= page.detail_scroll.viewport().width(), timeout=3000)
+    cov = page.detail.coverage
+    assert cov.fontMetrics().horizontalAdvance("（目标 ≥20%）") < cov.width()  # the target fits on its line

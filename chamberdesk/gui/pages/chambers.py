@@ -7,6 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -161,9 +162,10 @@ class ChamberDetail(QWidget):
         bl.addWidget(self.badges)
         bl.addWidget(self.term)
         bl.addLayout(links)
-        row = QHBoxLayout()
+        # 负责人 and 走访覆盖 beside 基本情况 where the pane is wide enough, under it where not (see arrange)
+        self.row = row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.addWidget(self.facts_box, 3)
-        right = QVBoxLayout()
+        self.right = right = QVBoxLayout()
         right.addWidget(self.officers_box)
         right.addWidget(self.coverage_box)
         right.addStretch(1)
@@ -176,6 +178,16 @@ class ChamberDetail(QWidget):
         lay.addWidget(self.empty, 1)
         lay.addWidget(self.body)
         self.show_chamber(None)
+
+    def arrange(self, width: int) -> None:
+        """Side by side when `width` (the pane's) holds both columns whole, else one under the other: the
+        detail is never cut off at the right, and the list beside it keeps its room."""
+        gap = self.row.spacing() if self.row.spacing() >= 0 else 6
+        need = self.facts_box.minimumSizeHint().width() + self.coverage_box.minimumWidth() + gap
+        want = QBoxLayout.Direction.LeftToRight if width >= need else QBoxLayout.Direction.TopToBottom
+        if self.row.direction() != want:
+            self.row.setDirection(want)
+            self.right.setDirection(QBoxLayout.Direction.TopToBottom)
 
     def _go(self, page: str, arg) -> None:
         if self.chamber_id is not None:
@@ -413,7 +425,7 @@ class Page(QWidget):
         scroll = vertical_scroll(self.detail, frame=False)
         scroll.setMinimumWidth(480)
         self.detail_scroll = scroll
-        self.detail.installEventFilter(self)
+        scroll.viewport().installEventFilter(self)
         self.splitter = remembered_splitter("chambers", self.table, scroll, sizes=(640, 480))  # room for the badges
 
         lay = QVBoxLayout(self)
@@ -612,12 +624,10 @@ class Page(QWidget):
         self._guard()
 
     def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
-        # the detail was laid out anew (another chamber, a new font scale): keep its pane at least as wide
-        # as it needs, so the list gives way rather than the detail being cut off at the right (its scroll
-        # area scrolls up and down only)
-        if obj is self.detail and event.type() == QEvent.Type.LayoutRequest:
-            bar = self.detail_scroll.verticalScrollBar().sizeHint().width()
-            self.detail_scroll.setMinimumWidth(max(480, self.detail.minimumSizeHint().width() + bar + 4))
+        # the pane was resized (the splitter moved, the window or the scale changed): the detail arranges
+        # its boxes for the width it has
+        if obj is self.detail_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self.detail.arrange(event.size().width())
         return super().eventFilter(obj, event)
 
     def show_target(self, arg) -> None:

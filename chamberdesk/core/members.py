@@ -331,14 +331,6 @@ class MemberFilter:
         if self.chamber_id is not None:
             conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
                                              col(Membership.end_date).is_(None))))
-        if self.chamber_scope == "federation":
-            conds.append(exists().where(and_(Membership.member_id == Member.id, col(Membership.chamber_id).is_(None),
-                                             col(Membership.end_date).is_(None))))
-        elif self.chamber_scope == "none":
-            conds.append(~exists().where(and_(
-                Membership.member_id == Member.id, col(Membership.chamber_id).is_not(None),
-                col(Membership.end_date).is_(None),
-                exists().where(and_(Chamber.id == Membership.chamber_id, col(Chamber.deleted_at).is_(None))))))
         if self.kind:
             conds.append(Member.kind == self.kind)
         if self.industry:
@@ -352,6 +344,15 @@ class MemberFilter:
         if self.tag:
             conds.append(or_(Member.tags == self.tag, col(Member.tags).like(f"{self.tag},%"),
                              col(Member.tags).like(f"%,{self.tag}"), col(Member.tags).like(f"%,{self.tag},%")))
+        # 本级工商联: a seat in the federation itself; 未加入任何商会: no seat in a live chamber
+        if self.chamber_scope == "federation":
+            conds.append(exists().where(and_(Membership.member_id == Member.id, col(Membership.chamber_id).is_(None),
+                                             col(Membership.end_date).is_(None))))
+        elif self.chamber_scope == "none":
+            conds.append(~exists().where(and_(
+                Membership.member_id == Member.id, col(Membership.chamber_id).is_not(None),
+                col(Membership.end_date).is_(None),
+                exists().where(and_(Chamber.id == Membership.chamber_id, col(Chamber.deleted_at).is_(None))))))
         if self.ids is not None:
             conds.append(col(Member.id).in_(self.ids))
         return conds

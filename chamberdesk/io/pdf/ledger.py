@@ -20,7 +20,7 @@ from chamberdesk.core.choices import (
     label_of,
 )
 from chamberdesk.core.federation import get_federation
-from chamberdesk.core.members import CHAMBER_SCOPES, MemberFilter, chamber_names_for, iter_members
+from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.io.pdf.layout import FormParagraph, FormStart, KinsokuParagraph, Styles, cn_date, grid_style
@@ -63,8 +63,10 @@ def describe_filter(session: Session, flt: MemberFilter) -> str:
     if flt.chamber_id is not None:
         ch = session.get(Chamber, flt.chamber_id)
         parts.append(f"商会={ch.name if ch else flt.chamber_id}")
-    if flt.chamber_scope in CHAMBER_SCOPES:
-        parts.append(f"商会={CHAMBER_SCOPES[flt.chamber_scope]}")
+    if flt.chamber_scope:
+        from chamberdesk.core.members import CHAMBER_SCOPES
+
+        parts.append(f"商会={CHAMBER_SCOPES.get(flt.chamber_scope, flt.chamber_scope)}")
     if flt.kind:
         parts.append(f"会员类型={label_of(MemberKind, flt.kind)}")
     if flt.industry:

@@ -306,12 +306,17 @@ def _position_other(element: _position, compiler: Any, **kw: Any) -> str:
     return f"strpos({compiler.process(element.clauses, **kw)})"
 
 
+# MemberFilter.chamber_scope → what the 商会 filter and the printed heading call it
+CHAMBER_SCOPES = {"federation": "本级工商联", "none": "未加入任何商会"}
+
+
 @dataclass
 class MemberFilter:
     """What the ledger shows: the same object drives the GUI table, prints and exports."""
 
     search: str = ""
     chamber_id: int | None = None
+    chamber_scope: str | None = None  # "federation": a seat in the federation itself; "none": in no chamber
     kind: str | None = None
     industry: str | None = None
     status: str | None = "active"  # active | left | None (all)
@@ -332,8 +337,8 @@ class MemberFilter:
             typed = self.search.strip().upper()
             forms = dict.fromkeys((typed, to_halfwidth(typed).upper()))
             conds.append(or_(*(_position(records.table_of(Member).c.search_text, f) > 0 for f in forms)))
+        held = seat_held(self.as_of) if self.as_of else col(Membership.end_date).is_(None)
         if self.chamber_id is not None:
-            held = seat_held(self.as_of) if self.as_of else col(Membership.end_date).is_(None)
             conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
                                              held)))
         if self.kind:
@@ -356,6 +361,14 @@ class MemberFilter:
         if self.tag:
             conds.append(or_(col(Member.tags) == self.tag, col(Member.tags).like(f"{self.tag},%"),
                              col(Member.tags).like(f"%,{self.tag}"), col(Member.tags).like(f"%,{self.tag},%")))
+        # 本级工商联: a seat in the federation itself; 未加入任何商会: no seat in a live chamber
+        if self.chamber_scope == "federation":
+            conds.append(exists().where(and_(Membership.member_id == Member.id, col(Membership.chamber_id).is_(None),
+                                             held)))
+        elif self.chamber_scope == "none":
+            conds.append(~exists().where(and_(
+                Membership.member_id == Member.id, col(Membership.chamber_id).is_not(None), held,
+                exists().where(and_(Chamber.id == Membership.chamber_id, col(Chamber.deleted_at).is_(None))))))
         if self.ids is not None:
             conds.append(col(Member.id).in_(self.ids))
         return conds

@@ -8,6 +8,8 @@ A page lives in `chamberdesk/gui/pages/<name>.py` and exposes `class Page(QWidge
   - optional actions the main window's shortcuts call when the page is shown:
     `new_record()` (Ctrl+N), `find()` (Ctrl+F), `save()` (Ctrl+S), `print_current()` (Ctrl+P),
     `delete_selected()` (Delete), `undo()` (Ctrl+Z)
+  - optional `may_leave() -> bool` (another page is about to be shown) and `may_close() -> bool` (the
+    window or data file closes): a page with unsaved input asks 保存 / 不保存 / 取消; False keeps it shown
 Pages call services through `ctx.db.transaction()` / `ctx.db.session()` and announce writes with
 `ctx.data_changed.emit("<table name>")`.
 """

@@ -121,7 +121,7 @@ class MainWindow(QMainWindow):
         self.update_user()
         self.resize(1280, 800)
         self._restore_layout()
-        start = settings().str_value("window/page", "members")
+        start = settings().str_value("window/page", "dashboard")  # a first-time user starts on 工作台
         self.navigate(start if start in NAV_PAGES else NAV_PAGES[0])
 
     # --- pages ---------------------------------------------------------------------------------
@@ -162,6 +162,11 @@ class MainWindow(QMainWindow):
         if name not in NAV_PAGES:
             self.statusBar().showMessage(f"没有名为“{name}”的页面", 4000)
             return
+        current = self.stack.currentWidget()
+        leave = getattr(current, "may_leave", None)
+        if current is not None and name != self.current_name() and leave is not None and not leave():
+            name = self.current_name()  # the clerk stays (取消): the sidebar goes back to this page
+            arg = None
         w = self.page(name)
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(NAV_PAGES.index(name))

@@ -79,10 +79,11 @@ from chamberdesk.rules.standing import (
     chamber_conditions,
     chamber_issues,
     chamber_standing,
+    condition_name,
 )
 
 __all__ = [
-    "CONDITION_RUBRICS", "ISSUE_LABELS", "ChamberConditions", "ChamberIssue", "ConditionReport", "Current",
+    "CONDITION_RUBRICS", "condition_name", "ISSUE_LABELS", "ChamberConditions", "ChamberIssue", "ConditionReport", "Current",
     "EDITABLE", "KIND_LABELS", "METRICS", "STATUS_LABELS", "TARGET_LABELS", "Item", "ItemResult", "Rubric",
     "RubricError", "Target", "TargetResult", "assess", "chamber_conditions", "chamber_issues", "chamber_standing", "copy_rubric", "current_results", "dump_toml", "evaluate", "evaluate_many", "list_rubrics", "load_file",
     "load_rubric", "normalise_inputs", "parse_rubric", "resolve_targets", "rubric_files", "rubric_of",

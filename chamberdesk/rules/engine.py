@@ -44,6 +44,7 @@ class ItemResult:
     from_input: bool = False  # the figure was entered by the clerk, not read from the ledger
     ratio: bool = False
     unit: str = ""
+    value_words: str = ""  # the figure in words where a bare number misleads (the weakest quarter, each quarter)
 
     @property
     def status_label(self) -> str:
@@ -53,9 +54,10 @@ class ItemResult:
         return show_value(self.value, self.ratio, self.unit)
 
     def threshold_text(self) -> str:
+        """The standard as a clerk says it (不少于2次, 须有, 100%); "" for a yes/no item, whose rule says it."""
         if self.kind == "scored":
             return f"满分{fmt_num(self.max_points)}"
-        return f"{OP_WORDS.get(self.op, self.op)}{show_value(self.threshold, self.ratio, self.unit)}"
+        return threshold_words(self.op, self.threshold, self.ratio, self.unit)
 
 
 @dataclass
@@ -432,7 +434,7 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
             r.value, r.from_input = v, True
             figure_text = f"台账无此数据（{fig.text}），采用填报值{show_value(v, ratio, unit)}"
         else:
-            r.value = fig.value
+            r.value, r.value_words = fig.value, fig.value_words
             provisional = fig.provisional(item.threshold) if callable(fig.provisional) else fig.provisional
             figure_text = fig.describe(item.threshold) if fig.describe else fig.text
     else:
@@ -441,7 +443,7 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
             r.explanation = f"{rule}：待填写" + (f"（{item.guide}）" if item.guide else "")
             return r
         r.value, r.from_input = v, True
-        figure_text = f"填报{show_value(v, ratio, unit)}"
+        figure_text = f"填报为“{show_value(v)}”" if isinstance(v, bool) else f"填报{show_value(v, ratio, unit)}"
 
     threshold = item.threshold
     if item.value_type == "date" and isinstance(threshold, str):
@@ -456,14 +458,23 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
     r.status = "pass" if ok else "fail"
     r.points = item.points if ok else 0.0
     verdict = "，达标" if ok else "，未达标"
-    if not shows_threshold:
-        verdict += f"（标准：{r_threshold_words(item, ratio, unit)}）"
+    words = threshold_words(item.op, item.threshold, ratio, unit)
+    # "有经费" needs no "（标准：须有）" after it, nor a 100% met "（标准：100%）"
+    if not shows_threshold and words and words != "须有" and not (ok and words == "100%"):
+        verdict += f"（标准：{words}）"
     r.explanation = f"{rule}：{figure_text}{verdict}{suffix}"
     return _needs_evidence(r, item)
 
 
-def r_threshold_words(item: Item, ratio: bool, unit: str) -> str:
-    return f"{OP_WORDS.get(item.op, item.op)}{show_value(item.threshold, ratio, unit)}"
+def threshold_words(op: str, threshold: Any, ratio: bool, unit: str) -> str:
+    """不少于2次, 超过10%; 须有 for "more than nothing", 100% for "all of them", "" for yes/no."""
+    if isinstance(threshold, bool):
+        return ""
+    if op == ">" and threshold == 0:
+        return "须有"
+    if ratio and op == ">=" and threshold == 1:
+        return "100%"
+    return f"{OP_WORDS.get(op, op)}{show_value(threshold, ratio, unit)}"
 
 
 def _needs_evidence(r: ItemResult, item: Item) -> ItemResult:

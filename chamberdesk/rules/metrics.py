@@ -57,6 +57,8 @@ class Figure:
     provisional: Any = False
     # words that depend on the threshold (e.g. which quarters fall short); called by the engine
     describe: Callable[[Any], str] | None = None
+    # the figure in words where the bare value misleads (a quarterly minimum of 0 is not "this year: 0")
+    value_words: str = ""
 
 
 @dataclass
@@ -261,6 +263,18 @@ def _year_count(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: str
     return out
 
 
+def quarter_words(per: list[int], started: list[int], unfinished: list[int]) -> str:
+    """最少：第三季度0次。各季度：一季度3次、二季度2次、三季度0次、四季度1次（进行中）."""
+    low = min(per)
+    weakest = [QUARTERS[i] for i in range(4) if per[i] == low]
+    each = "、".join(f"{QUARTERS[i][1:]}{per[i]}次" + ("（未开始）" if i not in started else "（进行中）" if i in unfinished
+                                                      else "") for i in range(4))
+    if len(weakest) == 4:
+        notes = [f"{QUARTERS[i]}进行中" for i in unfinished] + [f"{QUARTERS[i]}未开始" for i in range(4) if i not in started]
+        return f"各季度均为{low}次" + (f"（{'，'.join(notes)}）" if notes else "")
+    return f"最少：{'、'.join(weakest)}{'各' if len(weakest) > 1 else ''}{low}次。各季度：{each}"
+
+
 def _quarter_min(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: str) -> dict[int | None, Figure]:
     key = (table, "count", tuple(kinds))
     counts = ctx.cached(key, lambda: _counts(ctx, table, kind_col, kinds))
@@ -303,7 +317,8 @@ def _quarter_min(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: st
             # a finished quarter below the line settles it; otherwise later quarters may still count
             return len(finished) < 4 and not any(per[i] < threshold for i in finished)
 
-        out[t.key] = Figure(low, "", rs, provisional=provisional, describe=describe)
+        out[t.key] = Figure(low, "", rs, provisional=provisional, describe=describe,
+                            value_words=quarter_words(per, started, unfinished))
     return out
 
 

@@ -38,6 +38,7 @@ class Item:
     title: str
     kind: str
     group: str = ""
+    short: str = ""  # a few words for a column heading (各商会一览); the title's head when empty
     source: str = ""
     metric: str | None = None
     params: dict[str, Any] = field(default_factory=dict)
@@ -272,7 +273,7 @@ _BAND = {"grade": "等级", "min": "最低分", "below": "低于"}
 _VETO = {"id": "编号", "title": "名称", "item": "条目", "part": "部分", "below": "低于", "source": "依据"}
 _PRE = {"grade": "等级", "requires": "须持有", "held_years": "持有年数", "source": "依据"}
 _GROUP = {"id": "编号", "title": "名称", "source": "依据", "items": "条目"}
-_ITEM = {"id": "编号", "title": "名称", "kind": "类别", "source": "依据", "metric": "指标", "params": "参数",
+_ITEM = {"id": "编号", "title": "名称", "short": "简称", "kind": "类别", "source": "依据", "metric": "指标", "params": "参数",
          "value_type": "填报类型", "op": "比较", "threshold": "标准", "points": "分值", "max_points": "满分",
          "evidence_required": "须附凭证", "chamber_kinds": "商会类型", "guide": "填报说明", "unit": "单位",
          "ballot": "评议票"}
@@ -439,6 +440,7 @@ def _item(c: _Checker, it: dict[str, Any], start: int, where: str, metrics: dict
                 source=c.get(it, "source", str, default="", start=start, where=where),
                 guide=c.get(it, "guide", str, default="", start=start, where=where),
                 unit=c.get(it, "unit", str, default="", start=start, where=where),
+                short=c.get(it, "short", str, default="", start=start, where=where),
                 evidence_required=c.get(it, "evidence_required", bool, default=False, start=start, where=where),
                 chamber_kinds=_kinds(c, it, start, where))
     item.points = float(c.get(it, "points", (int, float), default=0, start=start, where=where))

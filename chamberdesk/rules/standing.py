@@ -44,6 +44,11 @@ def chamber_standing(session: Session, chamber_id: int, year: int, *, rubric_id:
 CONDITION_RUBRICS = {"siyou": "四有", "wuyou-wuhao": "五有五好"}
 
 
+def condition_name(rubric_id: str) -> str:
+    """The name in running text, always in quotes: 未达“四有”, 未达“五有五好”."""
+    return f"“{CONDITION_RUBRICS.get(rubric_id, rubric_id)}”"
+
+
 @dataclass
 class ChamberConditions:
     """One chamber's results on the basic-condition rubrics for a year."""
@@ -60,8 +65,8 @@ class ChamberConditions:
         return [i for i in self.results[rubric_id].items if i.status == "fail"]
 
     def details(self) -> list[str]:
-        """One Chinese phrase per failed rubric, e.g. "四有：建立会议、财务、档案、活动制度"."""
-        return [f"{CONDITION_RUBRICS.get(rid, rid)}：" + "；".join(short_title(i.title) for i in self.failed_items(rid))
+        """One Chinese phrase per failed rubric, e.g. "“四有”：建立会议、财务、档案、活动制度"."""
+        return [f"{condition_name(rid)}：" + "；".join(short_title(i.title) for i in self.failed_items(rid))
                 for rid in self.failing()]
 
 

@@ -94,14 +94,7 @@ def test_matrix_filter_and_export(qtbot, ctx, tmp_path):
     assert any("第三季度无会员活动" in (r[4] or "") for r in wb["说明"].iter_rows(values_only=True))
 
 
-def test_federation_rubric_and_scores(qtbot, ctx, monkeypatch):
-    asked: list[str] = []
-
-    def discard(_parent, _title, text, *a, **k):
-        asked.append(text)
-        return QMessageBox.StandardButton.Discard
-
-    monkeypatch.setattr(QMessageBox, "question", discard)
+def test_federation_rubric_and_scores(qtbot, ctx, answer_modal):
     page = Page(ctx)
     qtbot.addWidget(page)
     page.rubric_box.setCurrentIndex(page.rubric_box.findData("tongzhou-kaoping"))
@@ -110,8 +103,9 @@ def test_federation_rubric_and_scores(qtbot, ctx, monkeypatch):
     spin.setValue(88)
     qtbot.waitUntil(lambda: page.result.item("democratic").status == "pass", timeout=3000)
     assert page.result.parts["democratic"] == 88
+    asked = answer_modal("不保存")
     page.rubric_box.setCurrentIndex(page.rubric_box.findData("wuge-quebao"))
-    assert len(asked) == 1 and "尚未保存" in asked[0]  # the 88 was not saved: asked, then dropped
+    assert len(asked) == 1 and "尚未保存" in asked[0].text()  # the 88 was not saved: asked, then dropped
     assert page.target_box.count() == 1 and page.target_box.currentText().startswith("清河县")
     assert page.result.target_type == "federation"
     # rows that take no input keep no editor from the previous rubric
@@ -130,7 +124,7 @@ def test_copy_rubric_as_the_offices_own(qtbot, ctx):
     dlg.accept_changes()
     assert dlg.saved is not None and dlg.saved.id == "wuyou-wuhao-local"
     mine = rules.load_rubric("wuyou-wuhao-local")
-    assert mine.user and mine.item("quarterly_activities").rule_text() == "每季度会员活动不少于3次"
+    assert mine.user and mine.item("quarterly_activities").rule_text() == "活动开展好：每季度会员活动不少于3次"
     page.refresh()
     assert page.rubric_box.findData("wuyou-wuhao-local") >= 0
 
@@ -167,6 +161,9 @@ def test_matrix_headings_are_short_and_unique(qtbot, ctx):
         assert all(len(t) <= 10 for t in texts)
         items = page.matrix_results[0].items
         assert [h.toolTip() for h in heads[3:]] == [i.title for i in items]
+        assert texts[3:] == [page.rubric.item(i.id).short for i in items]  # the items' own short names
+        assert not any(t[0].isdigit() or t[-1] in "①②③" for t in texts)
+    assert {"制度落实好·会议", "制度落实好·账册", "制度落实好·档案"} <= set(texts)
     # the federation's long name shows whole in the 对象 box
     page.rubric_box.setCurrentIndex(page.rubric_box.findData("wuge-quebao"))
     name = page.target_box.currentText()
@@ -206,13 +203,13 @@ def test_adding_evidence_keeps_the_unsaved_inputs(qtbot, ctx, tmp_path):
     assert "未保存" not in page.state_label.text()
 
 
-def test_changing_target_with_unsaved_inputs_offers_to_save_them(qtbot, ctx, monkeypatch):
-    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Save)
+def test_changing_target_with_unsaved_inputs_offers_to_save_them(qtbot, ctx, answer_modal):
     page = open_page(qtbot, ctx, target="餐饮业商会")
     year = page.year_box.currentData()
     cid = page.result.chamber_id
     central = page.input_widget("archive_central")
     central.setCurrentIndex(central.findText("是"))  # no wait: the pending recalculation is brought up to date
+    answer_modal("保存")
     page.target_box.setCurrentIndex(page.target_box.findText("城关镇商会"))
     assert page.result.target == "城关镇商会" and page.inputs == {}
     with ctx.db.session() as s:
@@ -248,3 +245,98 @@ def test_ctrl_p_prints_the_chosen_assessment_form(qtbot, ctx):
     assert re.search(r"系统核算\s*" + verdict, pages[-1])
     # the signatures share their page with the conclusion
     assert "考评结论" in pages[-1] and "考评人" in pages[-1]
+
+
+@pytest.mark.parametrize("box", ["target", "year", "rubric"])
+def test_cancelling_a_switch_keeps_the_old_choice_and_the_edits(qtbot, ctx, answer_modal, box):
+    """Switching target, year or rubric with unsaved 填报: while the question is open the boxes show the
+    choice the edits belong to; 取消 leaves them there, edits and all."""
+    page = open_page(qtbot, ctx, target="餐饮业商会")
+    year = page.year_box.currentData()
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+    shown_while_asking: list[tuple[str, str, str]] = []
+    asked = answer_modal("取消", lambda _dlg: shown_while_asking.append(
+        (page.rubric_box.currentData(), page.year_box.currentText(), page.target_box.currentText())))
+    if box == "target":
+        page.target_box.setCurrentIndex(page.target_box.findText("城关镇商会"))
+    elif box == "year":
+        page.year_box.setCurrentIndex(page.year_box.findData(year - 1))
+    else:
+        page.rubric_box.setCurrentIndex(page.rubric_box.findData("siyou"))
+    assert len(asked) == 1 and {b.text() for b in asked[0].buttons()} == {"保存", "不保存", "取消"}
+    assert shown_while_asking == [("wuyou-wuhao", f"{year}年", "餐饮业商会")]
+    assert (page.rubric_box.currentData(), page.year_box.currentData(), page.target_box.currentText()) == \
+        ("wuyou-wuhao", year, "餐饮业商会")
+    assert page.result.target == "餐饮业商会" and page.inputs == {"archive_central": True}
+    assert page.input_widget("archive_central").currentText() == "是"
+    assert "有未保存的修改" in page.state_label.text()
+    with ctx.db.session() as s:
+        assert assessments.get_assessment(s, "wuyou-wuhao", year, page.result.chamber_id) is None
+
+    # asked again, 不保存: the new choice is shown and the edits are gone
+    answer_modal("不保存")
+    page.target_box.setCurrentIndex(page.target_box.findText("城关镇商会"))
+    assert page.target_box.currentText() == "城关镇商会" and page.result.target == "城关镇商会"
+    assert page.inputs == {} and "有未保存的修改" not in page.state_label.text()
+
+
+def test_leaving_through_the_sidebar_asks_about_unsaved_edits(qtbot, styled_app, demo_path, answer_modal):
+    from chamberdesk.core.db import open_database
+    from chamberdesk.gui.context import NAV_PAGES
+    from chamberdesk.gui.main_window import MainWindow
+
+    db = open_database(demo_path)
+    win = MainWindow(db)
+    qtbot.addWidget(win)
+    win.show()
+    win.navigate("assessment")
+    page = win.pages["assessment"]
+    page.target_box.setCurrentIndex(page.target_box.findText("餐饮业商会"))
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+
+    asked = answer_modal("取消")
+    win.nav.setCurrentRow(NAV_PAGES.index("members"))  # the clerk clicks 会员台账 in the sidebar
+    assert len(asked) == 1
+    assert win.current_name() == "assessment" and win.nav.currentRow() == NAV_PAGES.index("assessment")
+    assert page.inputs == {"archive_central": True}
+
+    answer_modal("保存")
+    win.nav.setCurrentRow(NAV_PAGES.index("members"))
+    assert win.current_name() == "members"
+    with db.session() as s:
+        a = assessments.get_assessment(s, "wuyou-wuhao", page.year_box.currentData(), page.result.chamber_id)
+        assert assessments.stored_inputs(a) == {"archive_central": True}
+    win.nav.setCurrentRow(NAV_PAGES.index("assessment"))  # nothing unsaved now: no question
+    win.nav.setCurrentRow(NAV_PAGES.index("dashboard"))
+    assert win.current_name() == "dashboard"
+
+
+def test_printing_with_unsaved_edits_says_what_each_answer_prints(qtbot, ctx, answer_modal, monkeypatch):
+    import chamberdesk.gui.pages.print_panel as panel
+
+    sent = []
+    monkeypatch.setattr(panel, "preview_form", lambda *a, **k: sent.append(a))
+    page = open_page(qtbot, ctx, target="餐饮业商会")
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+    asked = answer_modal("按已保存的打印")
+    page.print_current()
+    assert {b.text() for b in asked[0].buttons()} == {"保存并打印", "按已保存的打印", "取消"}
+    assert "不含这些修改" in asked[0].text()
+    assert len(sent) == 1 and page.inputs == {"archive_central": True}  # printed; the edits stay on the page
+    assert "有未保存的修改" in page.state_label.text()
+
+
+def test_the_summary_line_stays_put_when_edits_appear(qtbot, ctx):
+    page = open_page(qtbot, ctx, target="餐饮业商会")
+    page.show()
+    qtbot.waitExposed(page)
+    before = page.summary.geometry()
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+    assert page.state_label.text() == "有未保存的修改"  # at once, not after the recalculation
+    qtbot.wait(50)
+    assert page.summary.geometry() == before
+    assert "<br>" in page.summary.text() and "上年：" in page.summary.text().split("<br>")[1]

@@ -124,8 +124,9 @@ def test_filter_combos_match_the_core_query(qtbot, page, ctx):
     page.status_combo.setCurrentIndex(page.status_combo.findData("left"))
     assert page.model.rowCount() == active_count(ctx, status="left") > 0
     page.status_combo.setCurrentIndex(page.status_combo.findData(None))
-    chamber_id = page.chamber_combo.itemData(1)
-    page.chamber_combo.setCurrentIndex(1)
+    first = first_chamber_row(page)
+    chamber_id = page.chamber_combo.itemData(first)
+    page.chamber_combo.setCurrentIndex(first)
     assert page.model.rowCount() == active_count(ctx, status=None, chamber_id=chamber_id) > 0
     page.industry_combo.setCurrentIndex(page.industry_combo.findData("C"))
     assert page.model.rowCount() == active_count(ctx, status=None, chamber_id=chamber_id, industry="C")
@@ -133,8 +134,43 @@ def test_filter_combos_match_the_core_query(qtbot, page, ctx):
     assert page.model.rowCount() == active_count(ctx)
 
 
+def first_chamber_row(page) -> int:
+    return next(i for i in range(page.chamber_combo.count()) if isinstance(page.chamber_combo.itemData(i), int))
+
+
+def test_chamber_filter_offers_the_federation_itself_and_no_chamber(qtbot, page, ctx):
+    with ctx.db.transaction() as s:
+        own = svc.create_member(s, {"enterprise_name": "清河县本级直属会员有限公司", "kind": "enterprise"},
+                                seats=[(None, "member")]).id
+        alone = svc.create_member(s, {"enterprise_name": "清河县无商会会员有限公司", "kind": "enterprise"}).id
+    page.refresh()
+    labels = [page.chamber_combo.itemText(i) for i in range(page.chamber_combo.count())]
+    assert labels[:3] == ["全部商会", "本级工商联", "未加入任何商会"]
+
+    page.chamber_combo.setCurrentIndex(labels.index("本级工商联"))
+    assert own in page.model.ids and alone not in page.model.ids
+    assert len(page.model.ids) == active_count(ctx, chamber_scope="federation")
+    page.chamber_combo.setCurrentIndex(labels.index("未加入任何商会"))
+    assert alone in page.model.ids and own in page.model.ids  # a federation seat is no chamber
+    assert len(page.model.ids) == active_count(ctx, chamber_scope="none")
+    in_chambers = active_count(ctx) - active_count(ctx, chamber_scope="none")
+    with ctx.db.session() as s:
+        seated = {m for cid, _ in page.chambers for m in svc.member_ids(s, svc.MemberFilter(chamber_id=cid))}
+    assert in_chambers == len(seated)  # every member is either in some chamber or in none
+
+    # the printed ledger's heading names the choice
+    from chamberdesk.io.pdf.ledger import describe_filter
+
+    with ctx.db.session() as s:
+        assert "商会=未加入任何商会" in describe_filter(s, page.current_filter())
+    # and another page can ask for it
+    page.reset_filters()
+    page.show_target({"chamber_scope": "federation"})
+    assert page.chamber_combo.currentText() == "本级工商联" and own in page.model.ids
+
+
 def test_show_target_applies_a_filter_from_another_page(page, ctx):
-    chamber_id = page.chamber_combo.itemData(2)
+    chamber_id = page.chamber_combo.itemData(first_chamber_row(page) + 1)
     page.show_target({"chamber_id": chamber_id})
     assert page.chamber_combo.currentData() == chamber_id
     assert page.model.rowCount() == active_count(ctx, chamber_id=chamber_id)

@@ -45,12 +45,16 @@ def test_quarterly_activities_two_vs_one_vs_none(db):
             activity(s, c.id, date(2024, q_month + 1, 5))
     res = {r.target: r.item("quarterly_activities") for r in run(db, "wuyou-wuhao", 2024)}
     assert res["甲商会"].status == "pass" and res["甲商会"].value == 2
-    assert res["甲商会"].explanation == "每季度会员活动不少于2次：各季度分别为2、2、2、2次会员活动，达标"
+    assert res["甲商会"].explanation == "活动开展好：每季度会员活动不少于2次：各季度分别为2、2、2、2次会员活动，达标"
+    assert res["甲商会"].value_words == "各季度均为2次"
     assert res["乙商会"].status == "fail" and res["乙商会"].value == 1
-    assert res["乙商会"].explanation.startswith("每季度会员活动不少于2次：第三季度仅1次（7月12日 会员培训）")
+    assert res["乙商会"].explanation.startswith("活动开展好：每季度会员活动不少于2次：第三季度仅1次（7月12日 会员培训）")
+    # the figure names the weakest quarter and every quarter's count, not a bare "1次"
+    assert res["乙商会"].value_words == "最少：第三季度1次。各季度：一季度2次、二季度2次、三季度1次、四季度2次"
     assert res["乙商会"].records[0]["table"] == "activity"
     assert res["丙商会"].status == "fail" and res["丙商会"].value == 0
     assert "第二季度无会员活动" in res["丙商会"].explanation
+    assert res["丙商会"].value_words.startswith("最少：第二季度0次。")
 
 
 def test_unfinished_year_never_passes_without_the_figure(db):

@@ -59,7 +59,7 @@ def test_chambers_missing_conditions_come_from_the_rubrics(tmp_path):
     assert good.id not in by_id
     # one missing rule (活动制度) fails both rubrics, on exactly that item
     assert by_id[no_rule.id].issues == ["siyou", "wuyou-wuhao"]
-    assert by_id[no_rule.id].details == ["四有：建立会议、财务、档案、活动制度", "五有五好：有制度"]
+    assert by_id[no_rule.id].details == ["“四有”：建立会议、财务、档案、活动制度", "“五有五好”：有制度"]
     assert any("缺活动制度" in e for e in by_id[no_rule.id].explanations)
     # an industry chamber is outside 四有: only 五有五好 can fail it
     assert by_id[idle.id].issues == ["wuyou-wuhao"]

@@ -104,7 +104,7 @@ class ActivityForm(RecordForm):
         lay.addWidget(self.evidence)
 
         self.watch(self.category, self.when, self.title, self.participants, self.member_count, self.amount,
-                   self.people, self.items, self.notes)
+                   self.people, self.items, self.notes, self.picker, self.evidence)
         self.new_record()
 
     def picker_widget(self) -> MemberPicker:
@@ -133,6 +133,7 @@ class ActivityForm(RecordForm):
         self.evidence.load(None, None)
         self.errors.reset()
         self.validate()
+        self.mark_clean()
 
     def load(self, record_id: int) -> None:
         try:
@@ -157,6 +158,7 @@ class ActivityForm(RecordForm):
         self.evidence.load("activity", record_id)
         self.errors.reveal_all = True
         self.validate()
+        self.mark_clean()
 
     def data(self) -> dict[str, Any]:
         amount = self.amount.value()

@@ -34,7 +34,8 @@ MAX_RESULTS = 60
 
 def member_label(m) -> str:
     person = m.rep_name or m.legal_rep
-    return f"{m.enterprise_name}（{person}）" if person else m.enterprise_name
+    # a personal member's name is already the person's: "徐静", not "徐静（徐静）"
+    return f"{m.enterprise_name}（{person}）" if person and person != m.enterprise_name else m.enterprise_name
 
 
 def owner_choices(ctx) -> list[tuple[str, int | None]]:

@@ -37,6 +37,7 @@ from chamberdesk.gui.dialogs.chamber_editor import (
 )
 from chamberdesk.gui.dialogs.contact_dialog import MemberPicker, owner_choices
 from chamberdesk.gui.settings import settings
+from chamberdesk.gui.widgets.buttons import ask_save
 from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
 
 PATH_ROLE = Qt.ItemDataRole.UserRole + 10  # a local file waiting to be stored
@@ -67,9 +68,11 @@ class EvidenceBox(QGroupBox):
         self.list.itemDoubleClicked.connect(self.open_item)
         self.add_button = QPushButton("添加凭证…")
         self.add_button.clicked.connect(self.choose_files)
-        self.remove_button = QPushButton("移除未保存")
-        self.remove_button.setToolTip("只能移除尚未保存的文件；已保存的凭证随记录保留")
+        self.remove_button = QPushButton("移除待保存的文件")
+        self.remove_button.setToolTip("从列表中移除选中的、标着“待保存”的文件（不删除原文件）；已保存的凭证随记录保留")
         self.remove_button.clicked.connect(self.remove_pending)
+        self.remove_button.setEnabled(False)
+        self.list.itemSelectionChanged.connect(self._update_remove)
         self.read_only = False
         buttons = QHBoxLayout()
         buttons.addWidget(self.add_button)
@@ -122,6 +125,13 @@ class EvidenceBox(QGroupBox):
                 self.list.takeItem(self.list.row(it))
         self.changed.emit()
 
+    def _pending_selected(self) -> bool:
+        return any(it.data(PATH_ROLE) for it in self.list.selectedItems())
+
+    def _update_remove(self) -> None:
+        """Only a selected file still waiting to be saved can be removed here."""
+        self.remove_button.setEnabled(self._pending_selected() and not self.read_only)
+
     def store_pending(self, session, record_type: str, record_id: int) -> int:
         """Copy the waiting files into the evidence store inside the caller's transaction."""
         paths = self.pending_paths()
@@ -149,7 +159,8 @@ class EvidenceBox(QGroupBox):
     def set_read_only(self, read_only: bool) -> None:
         """Stored files still open with a double-click; nothing can be added (the buttons say why)."""
         self.read_only = read_only
-        guard_edit(self.ctx.db, self.add_button, self.remove_button, enabled=not read_only)
+        guard_edit(self.ctx.db, self.add_button, enabled=not read_only)
+        guard_edit(self.ctx.db, self.remove_button, enabled=not read_only and self._pending_selected())
         self.setAcceptDrops(not read_only)
 
     # drops land here or on the form that hosts the box
@@ -236,14 +247,14 @@ class RecordForm(QWidget):
         self.summary.setObjectName("fieldError")
         self.summary.setWordWrap(True)
         self.save_button = QPushButton("保存")
-        self.save_button.setObjectName("primary")
+        self.save_button.setObjectName("primary")  # highlighted while there is something to save
         # the shared sheet's #primary rule outranks :disabled, so a disabled 保存 would still look live
         self.save_button.setStyleSheet("QPushButton#primary:disabled { background: #e5e9ee; color: #98a2ae;"
                                        " border-color: #d5dbe2; }")
         self.save_button.clicked.connect(self.save)
         self.clear_button = QPushButton("新建")
         self.clear_button.setToolTip("清空表单，录入一条新记录")
-        self.clear_button.clicked.connect(self.new_record)
+        self.clear_button.clicked.connect(self._clear_clicked)
         self.read_only = False
         self.inputs: list[QWidget] = [self.owner]  # what 只读 users may look at but not change
         self.role_note = QLabel()
@@ -264,7 +275,9 @@ class RecordForm(QWidget):
 
     def watch(self, *widgets: QWidget) -> None:
         for w in widgets:
-            for sig in ("textChanged", "currentIndexChanged", "dateChanged", "valueChanged"):
+            # the member picker's and the evidence box's own signals too: they make 保存 worth pressing
+            for sig in ("textChanged", "currentIndexChanged", "dateChanged", "valueChanged", "selection_changed",
+                        "changed"):
                 if hasattr(w, sig):
                     getattr(w, sig).connect(self._timer.start)
 
@@ -320,6 +333,47 @@ class RecordForm(QWidget):
         self.errors.show(errs)
         self.summary.setText("；".join(self.errors.unplaced(errs)))
         guard_edit(self.ctx.db, self.save_button, enabled=not errs)
+        self._highlight_save(not errs and self._snapshot() != getattr(self, "_clean", None))
+
+    def _snapshot(self) -> tuple:
+        return self.data(), self.picker_widget().selected_ids(), self.evidence.pending_paths()
+
+    def has_unsaved(self) -> bool:
+        """Something typed, chosen or attached since the record was shown (or the form was cleared)."""
+        return not self.read_only and getattr(self, "_clean", None) is not None and self._snapshot() != self._clean
+
+    def offer_save(self) -> bool:
+        """Before the form shows something else: 保存 / 不保存 / 取消 when it has unsaved input. False when the
+        clerk cancels or the save fails (the form keeps its input)."""
+        if not self.has_unsaved():
+            return True
+        what = self.title_label.text().split("：", 1)[-1] if self.record_id is not None else "新录入的内容"
+        answer = ask_save(self, "尚未保存", f"“{what}”的修改尚未保存。\n保存吗？选“取消”继续编辑。")
+        if answer == "cancel":
+            return False
+        if answer == "save":
+            return self.save()
+        if self.record_id is not None:  # 不保存: back to the record as stored, or a blank form
+            self.load(self.record_id)
+        else:
+            self.new_record()
+        return True
+
+    def _clear_clicked(self) -> None:
+        if self.offer_save():
+            self.new_record()
+
+    def mark_clean(self) -> None:
+        """The form shows a record as stored (or a fresh one): 保存 stays plain until something is changed."""
+        self._clean = self._snapshot()
+        self._highlight_save(False)
+
+    def _highlight_save(self, on: bool) -> None:
+        name = "primary" if on else ""
+        if self.save_button.objectName() != name:
+            self.save_button.setObjectName(name)
+            self.save_button.style().unpolish(self.save_button)
+            self.save_button.style().polish(self.save_button)
 
     def validate(self) -> bool:
         self._timer.stop()
@@ -439,7 +493,7 @@ class MeetingForm(RecordForm):
         lay.addWidget(self.evidence)
 
         self.watch(self.body, self.when, self.place, self.expected, self.present, self.agenda, self.decisions,
-                   self.minutes)
+                   self.minutes, self.attendees, self.evidence)
         self.new_record()
 
     def picker_widget(self) -> MemberPicker:
@@ -477,6 +531,7 @@ class MeetingForm(RecordForm):
         self.evidence.load(None, None)
         self.errors.reset()
         self.validate()
+        self.mark_clean()
 
     def load(self, record_id: int) -> None:
         try:
@@ -503,6 +558,7 @@ class MeetingForm(RecordForm):
         self.evidence.load("meeting", record_id)
         self.errors.reveal_all = True
         self.validate()
+        self.mark_clean()
 
     def data(self) -> dict[str, Any]:
         return {"chamber_id": self.owner.currentData(), "body": self.body.currentData(),

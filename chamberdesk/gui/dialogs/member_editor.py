@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
-    QScrollArea,
     QStyle,
     QVBoxLayout,
     QWidget,
@@ -50,7 +49,7 @@ from chamberdesk.gui.context import AppContext
 from chamberdesk.gui.widgets.buttons import accept_button, confirm, dialog_buttons
 from chamberdesk.gui.widgets.date_edit import OptionalDateEdit
 from chamberdesk.gui.widgets.forms import FieldWithError, choice_combo, set_combo_value
-from chamberdesk.gui.widgets.layout import resize_to_fit
+from chamberdesk.gui.widgets.layout import resize_to_fit, vertical_scroll
 
 # Personal numbers of a saved member open masked; the full value is fetched (with permission, audited)
 # only when the clerk asks to see or change it (GB/T 35273: de-identify what is shown).
@@ -86,11 +85,12 @@ class MemberEditor(QDialog):
         self.original = self._initial_values()
         self._load(self.original)
         self.validate()
-        resize_to_fit(self, 820, 760)  # the form scrolls, so 保存 stays in sight on a small screen
+        resize_to_fit(self, 1100, 700)  # the form scrolls, so 保存 stays in sight on a small screen
+        self.w["enterprise_name"].setFocus()
 
     # --- building ------------------------------------------------------------------------------
     def _row(self, form: QFormLayout, key: str, label: str, widget: QWidget) -> None:
-        wrapped = FieldWithError(widget)
+        wrapped = FieldWithError(widget, error_width=160)  # narrower messages: room for two columns
         self.fields[key] = wrapped
         form.addRow(self._label(label), wrapped)
         if isinstance(widget, QLineEdit):
@@ -105,6 +105,12 @@ class MemberEditor(QDialog):
         # the same label width in every group, so the fields line up down the whole form
         lab.setMinimumWidth(lab.fontMetrics().horizontalAdvance("统一社会信用代码：") + 4)
         return lab
+
+    def showEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # never narrower than both columns (measured once styled and shown), so neither is cut off at the right
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        self.scroll.setMinimumWidth(self.body.minimumSizeHint().width() + bar + 4)
+        super().showEvent(event)
 
     def _build(self, chamber_id: int | None) -> None:
         self.w: dict[str, QWidget] = {}
@@ -133,7 +139,7 @@ class MemberEditor(QDialog):
             cb = QCheckBox(t)
             cb.toggled.connect(lambda _c: self._changed("tags"))
             self.tag_boxes[t] = cb
-            grid.addWidget(cb, i // 4, i % 4)
+            grid.addWidget(cb, i // 3, i % 3)  # three a row: the form stays narrow enough for two columns
 
         g1 = QGroupBox("企业信息")
         f = QFormLayout(g1)
@@ -185,15 +191,18 @@ class MemberEditor(QDialog):
             hint.setObjectName("muted")
             f.addRow(hint)
 
+        # two columns, so 所属商会 is in sight without scrolling on a laptop screen: the firm and its
+        # representative on the left, joining, leaving and the chambers on the right
         body = QWidget()
-        v = QVBoxLayout(body)
-        for g in (g1, g2, g3, g4):
-            v.addWidget(g)
-        v.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(body)
-        scroll.setFrameShape(QScrollArea.Shape.NoFrame)
+        columns = QHBoxLayout(body)
+        left, right = QVBoxLayout(), QVBoxLayout()
+        for column, groups, stretch in ((left, (g1, g2), 3), (right, (g4, g3), 2)):
+            for g in groups:
+                column.addWidget(g)
+            column.addStretch(1)
+            columns.addLayout(column, stretch)
+        self.body, self.scroll = body, vertical_scroll(body, frame=False)
+        scroll = self.scroll
 
         self.summary = QLabel("")
         self.summary.setObjectName("fieldError")

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QMessageBox,
@@ -101,6 +100,10 @@ class PdfPages:
         if self.backend == "pdfium" and self._doc is not None:
             self._doc.close()
         self._doc = None
+
+
+SENT_TO_PRINTER = ("已发送到打印机。如果没有打印出来，请检查打印机是否开机、有纸，"
+                   "或在 Windows 的“设置 → 打印机和扫描仪”中查看打印队列。")
 
 
 def print_pdf(pages: PdfPages, parent: QWidget | None, title: str = "打印") -> bool:
@@ -194,8 +197,13 @@ class PrintPreviewDialog(QDialog):
         self.scroll = QScrollArea()
         self.scroll.setWidgetResizable(True)
         self.scroll.setWidget(self.image)
+        self.sent_label = QLabel()  # after 打印: that it went, and what to check if nothing comes out
+        self.sent_label.setWordWrap(True)
+        self.sent_label.setStyleSheet("color: #2e7d32;")
+        self.sent_label.hide()
         lay = QVBoxLayout(self)
         lay.addLayout(bar)
+        lay.addWidget(self.sent_label)
         lay.addWidget(self.scroll, 1)
 
         self.prev_btn.clicked.connect(lambda: self.page_spin.setValue(self.page_spin.value() - 1))
@@ -235,16 +243,20 @@ class PrintPreviewDialog(QDialog):
             self._refit.start()
 
     def print_pages(self) -> None:
-        self.printed = print_pdf(self.pages, self, self.windowTitle()) or self.printed
+        if print_pdf(self.pages, self, self.windowTitle()):
+            self.printed = True
+            self.sent_label.setText(SENT_TO_PRINTER)
+            self.sent_label.show()
 
     def save_as(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", self.suggested_name, "PDF 文件 (*.pdf)")
-        if not path:
+        from chamberdesk.gui.widgets.files import ask_save_path, notify_saved
+
+        path = ask_save_path(self, "另存为 PDF", self.suggested_name, "PDF 文件 (*.pdf)", ".pdf")
+        if path is None:
             return
-        if not path.lower().endswith(".pdf"):
-            path += ".pdf"
         shutil.copyfile(self.pdf_path, path)
-        self.saved_to = Path(path)
+        self.saved_to = path
+        self.notice = notify_saved(self.parentWidget() or self, "已保存", path)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override
         self._refit.stop()  # a resize just before closing must not render from the closed document

@@ -30,6 +30,7 @@ from chamberdesk.gui.pages.meetings import (
     FEDERATION,
     YEARS_BACK,
     PeriodFilter,
+    follow_row,
     make_table,
     page_header,
     select_id,
@@ -47,6 +48,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     apply_widths,
     contact_columns,
     coverage_columns,
+    fit_widths_once,
     percent,
 )
 from chamberdesk.gui.style import icon
@@ -93,6 +95,7 @@ class ActivitiesTab(QWidget):
             a.id, a.date, "本级工商联" if a.chamber_id is None else names.get(a.chamber_id, "（已删除商会）"),
             ActivityCategory.parse(a.category).label if ActivityCategory.parse(a.category) else a.category,
             a.title, a.participant_count, a.member_participants, a.amount, a.people_count, a.item_count) for a in rows])
+        fit_widths_once(self.table, self.model.columns)
         hdr = self.table.horizontalHeader()
         self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
         amount = sum(a.amount or 0 for a in rows)
@@ -104,8 +107,7 @@ class ActivitiesTab(QWidget):
             select_id(self.table, self.model, self.form.record_id)
 
     def _row_changed(self, cur, _prev) -> None:
-        if cur.isValid() and cur.data(ID_ROLE) != self.form.record_id:
-            self.form.load(cur.data(ID_ROLE))
+        follow_row(self.table, self.model, self.form, cur)
 
     def print_request(self):
         """The activities the list shows (oldest first, as a record book reads), with the filter stated;
@@ -278,6 +280,7 @@ class ContactsTab(QWidget):
         if text:
             out = [r for r in out if text in r.member or text in r.person or text in r.by_whom]
         self.model.set_rows(out)
+        fit_widths_once(self.table, self.model.columns)
         hdr = self.table.horizontalHeader()
         self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
         visits = sum(1 for r in out if r.way == ContactWay.VISIT.label)
@@ -427,11 +430,19 @@ class Page(QWidget):
         else:
             self.count_label.setText(f"共 {self.contacts.model.rowCount()} 次走访联系")
 
+    def may_leave(self) -> bool:
+        return self.activities.form.offer_save()
+
+    def may_close(self) -> bool:
+        return self.activities.form.offer_save()
+
     def new_record(self) -> None:
         if not can_edit(self.ctx.db):
             self.ctx.status_message.emit(refusal_tip(self.ctx.db))
             return
         if self.current() is self.activities:
+            if not self.activities.form.offer_save():
+                return
             self.activities.table.clearSelection()
             self.activities.form.new_record()
             self.activities.form.category.setFocus()
@@ -465,6 +476,8 @@ class Page(QWidget):
         """{"tab": "contacts", "chamber_id": …, "year": …} or activity filters; an int opens that activity."""
         if isinstance(arg, int):
             self.tabs.setCurrentWidget(self.activities)
+            if not self.activities.form.offer_save():
+                return
             self.activities.form.load(arg)
             self.activities.reload_list()
             select_id(self.activities.table, self.activities.model, arg)

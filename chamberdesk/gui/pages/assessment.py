@@ -7,7 +7,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer, QUrl
+from PySide6.QtCore import QSignalBlocker, Qt, QTimer, QUrl
 from PySide6.QtGui import QBrush, QColor, QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -36,7 +36,8 @@ from chamberdesk import rules
 from chamberdesk.core import assessments, evidence
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.style import ERROR, MUTED, OK, WARN
-from chamberdesk.gui.widgets.buttons import dialog_buttons
+from chamberdesk.gui.widgets.buttons import ask_save, dialog_buttons
+from chamberdesk.gui.widgets.files import ask_save_path, notify_saved
 from chamberdesk.gui.widgets.roles import guard_edit
 
 STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
@@ -118,6 +119,10 @@ class Page(QWidget):
         self.summary.setWordWrap(True)
         self.state_label = QLabel()
         self.state_label.setObjectName("muted")
+        # as wide as its longest text from the start, so the summary beside it does not re-wrap (jump)
+        # when "有未保存的修改" appears
+        self.state_label.setMinimumWidth(self.state_label.fontMetrics().horizontalAdvance("草稿（2026-12-31） · 有未保存的修改") + 4)
+        self.state_label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.save_button = QPushButton("保存草稿")
         self.save_button.clicked.connect(self.save)
         self.final_button = QPushButton("定稿")
@@ -237,10 +242,10 @@ class Page(QWidget):
             return
         if self._dirty and not self.locked:
             # the form is made from what is stored, as every other view reads it
-            Btn = QMessageBox.StandardButton
-            ask = QMessageBox.question(self, "打印考评表", "考评表按已保存的草稿生成，当前的填报和评分尚未保存。\n"
-                                       "先保存为草稿再打印吗？", Btn.Save | Btn.Ignore | Btn.Cancel, Btn.Save)
-            if ask == Btn.Cancel or (ask == Btn.Save and not self.save()):
+            answer = ask_save(self, "打印考评表", "考评表按已保存的内容生成，当前的填报和评分尚未保存。\n"
+                              "“保存并打印”先把它们存为草稿；“按已保存的打印”不含这些修改，修改仍留在本页。",
+                              save="保存并打印", discard="按已保存的打印")
+            if answer == "cancel" or (answer == "save" and not self.save()):
                 return
         key = self._key()
         req = PrintRequest(form="assessment", rubric_id=self.rubric.id, year=year,
@@ -253,25 +258,51 @@ class Page(QWidget):
             self._recalc.stop()
             self.recompute()
 
-    def _offer_save(self, cancellable: bool = False) -> bool:
-        """Before another choice replaces the unsaved 填报/评分: save them as the draft or drop them, as the
-        clerk says. False when the clerk cancels (only offered where it can be undone: closing)."""
+    def _offer_save(self) -> bool:
+        """Before another choice replaces the unsaved 填报/评分 (or the clerk leaves the page): 保存 them as
+        the draft, 不保存 (drop them) or 取消; False when the clerk cancels or the save fails."""
         if not self._dirty or self.locked or self.result is None:
             self._dirty = False
             return True
+        self._flush_recalc()
         res = self.result
-        Btn = QMessageBox.StandardButton
-        ask = QMessageBox.question(self, "考评", f"“{res.target}”{res.year}年考评的填报和评分尚未保存。\n保存为草稿吗？",
-                                   Btn.Save | Btn.Discard | (Btn.Cancel if cancellable else Btn.NoButton), Btn.Save)
-        if ask == Btn.Cancel:
-            return False
-        if ask == Btn.Save and not self.save() and cancellable:
+        answer = ask_save(self, "考评", f"“{res.target}”{res.year}年考评的填报和评分尚未保存。\n"
+                          "保存为草稿吗？选“取消”留在当前对象继续填写。")
+        if answer == "cancel" or (answer == "save" and not self.save()):
             return False
         self._dirty = False
         return True
 
     def may_close(self) -> bool:
-        return self._offer_save(cancellable=True)
+        return self._offer_save()
+
+    def may_leave(self) -> bool:
+        """The sidebar is about to show another page."""
+        return self._offer_save()
+
+    def _confirm_switch(self) -> bool:
+        """The boxes already show a new rubric, year or target while the unsaved inputs belong to the one
+        shown so far: put that one back in the boxes while asking; on 取消 it stays, with the inputs."""
+        if not self._dirty or self.locked or self._shown is None:
+            return True
+        boxes = (self.rubric_box, self.year_box, self.target_box)
+        wanted = [b.currentIndex() for b in boxes]
+        self._set_boxes(self._shown)
+        if not self._offer_save():
+            return False
+        for b, i in zip(boxes, wanted, strict=True):
+            with QSignalBlocker(b):
+                b.setCurrentIndex(i)
+        return True
+
+    def _set_boxes(self, choice: tuple[str, int, int | None]) -> None:
+        rid, year, key = choice
+        for box, data in ((self.rubric_box, rid), (self.year_box, year),
+                          (self.target_box, -1 if key is None else key)):
+            i = box.findData(data)
+            if i >= 0:
+                with QSignalBlocker(box):
+                    box.setCurrentIndex(i)
 
     def _data_changed(self, table: str) -> None:
         # evidence or ledger records changed elsewhere: the results follow, the clerk's unsaved inputs stay
@@ -286,8 +317,8 @@ class Page(QWidget):
         rid = self.rubric_box.currentData()
         if not rid:
             return
-        if self.rubric is not None and rid != self.rubric.id:
-            self._offer_save()
+        if self.rubric is not None and rid != self.rubric.id and not self._confirm_switch():
+            return
         try:
             self.rubric = rules.load_rubric(rid)
         except ChamberDeskError as exc:
@@ -316,8 +347,8 @@ class Page(QWidget):
         year = self.year_box.currentData()
         key = self._key()
         choice = (self.rubric.id, year, key)
-        if choice != self._shown:
-            self._offer_save()  # another target or year: the edits belong to the one shown so far
+        if choice != self._shown and not self._confirm_switch():
+            return  # 取消: the edits stay with the target and year shown so far
         if not self.rubric.applies_to_year(year):
             self._shown, self._dirty, self.inputs = None, False, {}
             self.result = None
@@ -392,7 +423,7 @@ class Page(QWidget):
                     f = cell.font()
                     f.setBold(True)
                     cell.setFont(f)
-                if c == C_LAST and it.id in last and last[it.id].status != it.status:
+                if c == C_LAST and it.id in last:  # coloured like 结果, whether or not it changed
                     cell.setForeground(QBrush(QColor(STATUS_COLOURS[last[it.id].status])))
                 if c in (C_EXPLAIN, C_TITLE, C_GROUP):
                     cell.setToolTip(it.explanation)
@@ -473,6 +504,7 @@ class Page(QWidget):
         else:
             self.inputs[item_id] = value
         self._dirty = True
+        self._show_state()
         self._recalc.start()
 
     def _show_summary(self) -> None:
@@ -494,6 +526,8 @@ class Page(QWidget):
             bits.append(f"<span style='color:{ERROR}'>一票否决：{html.escape('；'.join(res.veto_reasons))}</span>")
         c = res.counts
         bits.append(f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项、不适用{c['not_applicable']}项")
+        # last year and the notes on a line of their own: a narrow window never breaks "上年：…" in two
+        below = []
         if self.last_year is not None:
             lc = self.last_year.counts
             prev = f"上年：达标{lc['pass']}项、未达标{lc['fail']}项"
@@ -501,10 +535,10 @@ class Page(QWidget):
                 prev += f"，得分{rules.show_value(round(self.last_year.score, 2))}"
             if self.last_year.grade:
                 prev += f"，{self.last_year.grade}"
-            bits.append(f"<span style='color:{MUTED}'>{html.escape(prev)}</span>")
-        if res.notes:
-            bits.append(f"<span style='color:{MUTED}'>{html.escape('；'.join(res.notes))}</span>")
-        self.summary.setText(" · ".join(bits))
+            below.append(prev)
+        below += res.notes
+        more = f"<br><span style='color:{MUTED}'>{html.escape('；'.join(below))}</span>" if below else ""
+        self.summary.setText(" · ".join(bits) + more)
 
     def _show_state(self) -> None:
         a = self.assessment
@@ -531,7 +565,9 @@ class Page(QWidget):
         it = res.items[row]
         parts = [f"<p><b>{html.escape(it.title)}</b>　<span style='color:{STATUS_COLOURS[it.status]}'>"
                  f"{it.status_label}</span></p>", f"<p>{html.escape(explanation_only(it))}</p>"]
-        facts = [f"本年：{html.escape(it.value_text())}", f"标准：{html.escape(it.threshold_text())}"]
+        facts = [f"本年：{html.escape(it.value_words or it.value_text())}"]
+        if it.threshold_text():  # a yes/no item's rule already says what is wanted
+            facts.append(f"标准：{html.escape(it.threshold_text())}")
         if it.max_points:
             facts.append(f"得分：{rules.show_value(it.points)} / {rules.show_value(it.max_points)}")
         parts.append("<p>" + "　".join(facts) + "</p>")
@@ -660,7 +696,11 @@ class Page(QWidget):
         self.matrix.clear()
         self.matrix.setColumnCount(len(heads))
         self.matrix.setRowCount(len(rows))
-        self.matrix.setHorizontalHeaderLabels(matrix_headings(heads))
+        shorts: dict[str, str] = {}
+        if results and self.rubric:
+            spec = {it.id: it.short for it in self.rubric.items}
+            shorts = {it.title: spec.get(it.id, "") for it in results[0].items}
+        self.matrix.setHorizontalHeaderLabels(matrix_headings(heads, [shorts.get(h, "") for h in heads[3:]]))
         for c, h in enumerate(heads):
             self.matrix.horizontalHeaderItem(c).setToolTip(h)
         self.matrix.setVerticalHeaderLabels([name for name, _ in rows])
@@ -680,6 +720,8 @@ class Page(QWidget):
                         cell.setToolTip(it.explanation)
                 self.matrix.setItem(r, c, cell)
         self.matrix.resizeColumnsToContents()
+        for c in (1, 2):  # 得分 and 等级 only where the rubric scores or grades
+            self.matrix.setColumnHidden(c, bool(rows) and not any(cells[c] for _name, cells in rows))
 
     def _matrix_open(self, row: int, _col: int) -> None:
         name = self.matrix.verticalHeaderItem(row).text() if self.matrix.verticalHeaderItem(row) else ""
@@ -697,13 +739,17 @@ class Page(QWidget):
             return None
         year = self.year_box.currentData()
         if path is None:
-            path, _ = QFileDialog.getSaveFileName(self, "导出考评一览", f"{self.rubric.title}{year}年考评一览.xlsx",
-                                                  "Excel 工作簿 (*.xlsx)")
-            if not path:
+            from chamberdesk.io.pdf.jobs import safe_filename  # reportlab loads only when asked for
+
+            chosen = ask_save_path(self, "导出考评一览", safe_filename(f"{year}年{self.rubric.title}考评一览") + ".xlsx",
+                                   "Excel 工作簿 (*.xlsx)", ".xlsx")
+            if chosen is None:
                 return None
+            path = str(chosen)
         out = Path(path)
         write_matrix_xlsx(out, f"{self.rubric.title}（{self.rubric.version}）{year}年", heads, rows, results)
         self.ctx.status_message.emit(f"已导出：{out.name}")
+        self.notice = notify_saved(self, "导出完成", out, f"共 {len(rows)} 个对象。")
         return out
 
     # --- the office's own rubric ------------------------------------------------------------------------------
@@ -727,23 +773,21 @@ def short_title(title: str) -> str:
     return head if sep and len(head) <= 8 else title
 
 
-def matrix_headings(heads: list[str]) -> list[str]:
-    """Short, unique column headings after the three summary columns: a short label as it is (有专人),
-    a repeated one numbered (河南: 第一条①, 第一条②, 第二条), a long title numbered with its first words
-    (3 每季度会员活动); the full title is the header's tooltip."""
+def matrix_headings(heads: list[str], shorts: list[str] | None = None) -> list[str]:
+    """Short, unique column headings after the three summary columns: each item's `short` from the rubric
+    (有专人, 制度落实好·账册) where it has one, else the label before "：" when short, else the title;
+    a heading still repeated is numbered (①②); the full title is the header's tooltip."""
     CIRCLED = "①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳"
     items = heads[3:]
-    shorts = [short_title(h) for h in items]
+    given = shorts or [""] * len(items)
+    names = [s or short_title(h) for h, s in zip(items, given, strict=True)]
     seen: dict[str, int] = {}
     out = heads[:3]
-    for n, (full, short) in enumerate(zip(items, shorts, strict=True), start=1):
-        if short != full or len(full) <= 8:
-            if shorts.count(short) > 1:
-                k = seen[short] = seen.get(short, 0) + 1
-                short += CIRCLED[k - 1] if k <= len(CIRCLED) else f"({k})"
-            out.append(short)
-        else:
-            out.append(f"{n} {full[:6].rstrip('（(、，,：')}")
+    for name in names:
+        if names.count(name) > 1:
+            k = seen[name] = seen.get(name, 0) + 1
+            name += CIRCLED[k - 1] if k <= len(CIRCLED) else f"({k})"
+        out.append(name)
     return out
 
 
@@ -819,6 +863,13 @@ class RubricEditor(QDialog):
             ev.setFlags(ev.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             ev.setCheckState(Qt.CheckState.Checked if it.evidence_required else Qt.CheckState.Unchecked)
             self.table.setItem(row, 4, ev)
+        # a few dozen rows: sizing from the content is cheap; long names wrap instead of losing their end
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(True)
+        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self.table.horizontalHeader().sectionResized.connect(lambda *_: self.table.resizeRowsToContents())
         self.error = QLabel()
         self.error.setStyleSheet(f"color:{ERROR}")
         self.error.setWordWrap(True)

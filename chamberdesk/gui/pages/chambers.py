@@ -5,8 +5,9 @@ from __future__ import annotations
 import html
 from datetime import date
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QPoint, Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -47,7 +48,7 @@ from chamberdesk.gui.widgets.roles import guard_edit, refusal_tip
 
 # Which badges the 需关注 filter looks for (text of the badge). Term badges are facts from the term dates;
 # the condition badges come from the rules engine (四有, 五有五好), the same results as 工作台 and 考评.
-ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "siyou": "未达“四有”", "wuyou-wuhao": "未达五有五好"}
+ATTENTION = {"overdue": "已届满未换届", "due": "即将届满", "siyou": "未达“四有”", "wuyou-wuhao": "未达“五有五好”"}
 CONDITION_KEYS = ("siyou", "wuyou-wuhao")
 
 
@@ -115,6 +116,8 @@ class ChamberDetail(QWidget):
             lab.setTextFormat(Qt.TextFormat.RichText)
             lab.setWordWrap(True)
             lab.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            # at the top: a box taller than its text (beside a taller one) leaves no band above it
+            lab.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
             QVBoxLayout(g).addWidget(lab)
             return g, lab
 
@@ -123,6 +126,10 @@ class ChamberDetail(QWidget):
         self.records_box, self.records = group("本年度会议与活动")
         self.coverage_box, self.coverage = group("本年度走访覆盖")
         self.standing_box, self.standing = group("考评情况")
+        # wide enough for "实地走访　15 个，35%（目标 ≥60%）" on one line
+        widest = self.coverage.fontMetrics().horizontalAdvance("实地走访　00 个，00%（目标 ≥20%）") + 36
+        for box in (self.coverage_box, self.officers_box):
+            box.setMinimumWidth(widest)
 
         self.members_button = QPushButton(icon("members"), "查看会员")
         self.meetings_button = QPushButton(icon("meetings"), "查看会议")
@@ -155,9 +162,10 @@ class ChamberDetail(QWidget):
         bl.addWidget(self.badges)
         bl.addWidget(self.term)
         bl.addLayout(links)
-        row = QHBoxLayout()
+        # 负责人 and 走访覆盖 beside 基本情况 where the pane is wide enough, under it where not (see arrange)
+        self.row = row = QBoxLayout(QBoxLayout.Direction.LeftToRight)
         row.addWidget(self.facts_box, 3)
-        right = QVBoxLayout()
+        self.right = right = QVBoxLayout()
         right.addWidget(self.officers_box)
         right.addWidget(self.coverage_box)
         right.addStretch(1)
@@ -170,6 +178,16 @@ class ChamberDetail(QWidget):
         lay.addWidget(self.empty, 1)
         lay.addWidget(self.body)
         self.show_chamber(None)
+
+    def arrange(self, width: int) -> None:
+        """Side by side when `width` (the pane's) holds both columns whole, else one under the other: the
+        detail is never cut off at the right, and the list beside it keeps its room."""
+        gap = self.row.spacing() if self.row.spacing() >= 0 else 6
+        need = self.facts_box.minimumSizeHint().width() + self.coverage_box.minimumWidth() + gap
+        want = QBoxLayout.Direction.LeftToRight if width >= need else QBoxLayout.Direction.TopToBottom
+        if self.row.direction() != want:
+            self.row.setDirection(want)
+            self.right.setDirection(QBoxLayout.Direction.TopToBottom)
 
     def _go(self, page: str, arg) -> None:
         if self.chamber_id is not None:
@@ -309,9 +327,9 @@ STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicabl
 
 
 def rules_short(rubric_id: str) -> str:
-    from chamberdesk.rules import CONDITION_RUBRICS
+    from chamberdesk.rules import condition_name
 
-    return {"siyou": "“四有”"}.get(rubric_id, CONDITION_RUBRICS.get(rubric_id, rubric_id))
+    return condition_name(rubric_id)
 
 
 def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=None) -> list[str]:
@@ -341,7 +359,7 @@ def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=N
             f'<span style="color:#5f6b7a">　达标 {c["pass"]} 项、未达标 {c["fail"]} 项、待填写 {c["needs_input"]} 项'
             f'</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
     if cond is None and not report.errors:
-        out.append('<p style="color:#5f6b7a">本商会不在“四有”、五有五好的考评范围内（或已撤销）。</p>')
+        out.append('<p style="color:#5f6b7a">本商会不在“四有”“五有五好”的考评范围内（或已撤销）。</p>')
     if line and "已定稿" in line:
         out.insert(0, f'<p><b>{html.escape(line)}</b></p>')
     return out
@@ -384,7 +402,7 @@ class Page(QWidget):
         self.attention = QComboBox()
         self.attention.addItem("全部商会", None)
         self.attention.addItem("需关注（有任一提示）", "any")
-        self.attention.addItem("未达基本条件（“四有”或五有五好）", "unmet")
+        self.attention.addItem("未达基本条件（“四有”或“五有五好”）", "unmet")
         for key, text in ATTENTION.items():
             self.attention.addItem(text, key)
         self.show_dissolved = QCheckBox("显示已撤销")
@@ -407,6 +425,7 @@ class Page(QWidget):
         scroll = vertical_scroll(self.detail, frame=False)
         scroll.setMinimumWidth(480)
         self.detail_scroll = scroll
+        scroll.viewport().installEventFilter(self)
         self.splitter = remembered_splitter("chambers", self.table, scroll, sizes=(640, 480))  # room for the badges
 
         lay = QVBoxLayout(self)
@@ -603,6 +622,13 @@ class Page(QWidget):
         self.ctx.data_changed.emit("chamber")
         self.show_target(cid)
         self._guard()
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        # the pane was resized (the splitter moved, the window or the scale changed): the detail arranges
+        # its boxes for the width it has
+        if obj is self.detail_scroll.viewport() and event.type() == QEvent.Type.Resize:
+            self.detail.arrange(event.size().width())
+        return super().eventFilter(obj, event)
 
     def show_target(self, arg) -> None:
         """An int selects that chamber; a dict filters: {"kind": "township"} or {"attention": "overdue"}."""

@@ -100,6 +100,14 @@ def percent_text(v: float | None) -> str:
     return f"{v * 100:+.1f}%"
 
 
+def legend(html_text: str) -> QLabel:
+    lab = QLabel(html_text)
+    lab.setTextFormat(Qt.TextFormat.RichText)
+    lab.setObjectName("muted")
+    lab.setWordWrap(True)
+    return lab
+
+
 class Page(QWidget):
     TITLE = "工作台"
     ICON = "dashboard"
@@ -158,9 +166,16 @@ class Page(QWidget):
             lst.itemClicked.connect(self._item_clicked)
             lst.itemActivated.connect(self._item_clicked)
         terms_box = QGroupBox("换届提醒（90 天内届满或已届满）")
-        QVBoxLayout(terms_box).addWidget(self.terms)
-        issues_box = QGroupBox("未达到基本条件的商会（“四有”、五有五好）")
-        QVBoxLayout(issues_box).addWidget(self.issues)
+        issues_box = QGroupBox("未达到基本条件的商会（“四有”“五有五好”）")
+        # what the colours mean, in words under each list
+        self.terms_legend = legend(f'<span style="color:{ERROR}">■ 红色</span>：已届满未换届　'
+                                   f'<span style="color:{WARN}">■ 橙色</span>：90 天内届满　点击一行查看该商会')
+        self.issues_legend = legend(f'<span style="color:{ERROR}">■ 红色</span>：未达“四有”（基础条件）　'
+                                    f'<span style="color:{TEXT}">■ 黑色</span>：只未达“五有五好”　点击一行查看该商会')
+        for box, lst, key in ((terms_box, self.terms, self.terms_legend), (issues_box, self.issues, self.issues_legend)):
+            v = QVBoxLayout(box)
+            v.addWidget(key)  # above the list: in sight even when the page is scrolled to the charts
+            v.addWidget(lst)
 
         grid = QGridLayout()
         grid.addWidget(self.members_view, 0, 0)
@@ -341,7 +356,7 @@ class Page(QWidget):
                           + "\n".join(i.explanations) + "\n点击查看该商会")
             self.issues.addItem(it)
         if not self.chamber_issues and not self.condition_errors:
-            it = QListWidgetItem("没有商会未达到“四有”或五有五好（待填写的条目不计）")
+            it = QListWidgetItem("没有商会未达到“四有”或“五有五好”（待填写的条目不计）")
             it.setForeground(QColor(OK))
             it.setFlags(Qt.ItemFlag.NoItemFlags)
             self.issues.addItem(it)

@@ -29,6 +29,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     MeetingRow,
     RecordTableModel,
     apply_widths,
+    fit_widths_once,
     meeting_columns,
 )
 from chamberdesk.gui.style import icon
@@ -152,6 +153,21 @@ def select_id(view: QTableView, model: RecordTableModel, record_id: int) -> bool
     return True
 
 
+def follow_row(view: QTableView, model: RecordTableModel, form, cur) -> None:
+    """The clerk picked another row: show it in the form, after asking 保存 / 不保存 / 取消 if the form has
+    unsaved input. While asking, and after 取消, the list shows the row the input belongs to."""
+    if not cur.isValid() or cur.data(ID_ROLE) == form.record_id:
+        return
+    wanted = cur.data(ID_ROLE)
+    if form.has_unsaved():
+        if form.record_id is None or not select_id(view, model, form.record_id):
+            view.selectionModel().clear()  # a new record being typed: no row is its own
+        if form.offer_save():
+            select_id(view, model, wanted)  # comes back here with nothing left unsaved
+        return
+    form.load(wanted)
+
+
 class Page(QWidget):
     TITLE = "会议"
     ICON = "meetings"
@@ -216,6 +232,7 @@ class Page(QWidget):
         if text:
             rows = [m for m in rows if any(text in (v or "") for v in (m.agenda, m.place, m.decisions, m.minutes))]
         self.model.set_rows([self._row(m) for m in rows])
+        fit_widths_once(self.table, self.model.columns)
         hdr = self.table.horizontalHeader()
         self.model.sort(hdr.sortIndicatorSection(), hdr.sortIndicatorOrder())
         self.count_label.setText(f"共 {len(rows)} 次会议")
@@ -231,6 +248,8 @@ class Page(QWidget):
     def new_record(self) -> None:
         if not can_edit(self.ctx.db):
             self.ctx.status_message.emit(refusal_tip(self.ctx.db))
+            return
+        if not self.form.offer_save():
             return
         self.table.clearSelection()
         self.form.new_record()
@@ -308,6 +327,8 @@ class Page(QWidget):
     def show_target(self, arg) -> None:
         """An int opens that meeting; a dict sets the filters (chamber_id, year, quarter, kind)."""
         if isinstance(arg, int):
+            if not self.form.offer_save():
+                return
             self.form.load(arg)
             self.reload_list()
             select_id(self.table, self.model, arg)
@@ -317,10 +338,13 @@ class Page(QWidget):
 
     # --- internals -----------------------------------------------------------------------------
     def _row_changed(self, cur, _prev) -> None:
-        if cur.isValid():
-            rid = cur.data(ID_ROLE)
-            if rid != self.form.record_id:
-                self.form.load(rid)
+        follow_row(self.table, self.model, self.form, cur)
+
+    def may_leave(self) -> bool:
+        return self.form.offer_save()
+
+    def may_close(self) -> bool:
+        return self.form.offer_save()
 
     def _saved(self, rid: int) -> None:
         self.ctx.status_message.emit("会议已保存")

@@ -50,7 +50,7 @@ from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.gui.context import AppContext
 from chamberdesk.gui.dialogs.member_editor import MemberEditor
 from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
-from chamberdesk.gui.qtmodels.member_table import COLUMNS, MemberTableModel
+from chamberdesk.gui.qtmodels.member_table import COLUMN_KEYS, COLUMNS, MemberTableModel
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
 from chamberdesk.gui.widgets.buttons import confirm, dialog_buttons
@@ -61,6 +61,7 @@ from chamberdesk.gui.widgets.undo import UndoStack
 from chamberdesk.gui.workers import run_task
 
 SEARCH_DELAY_MS = 150
+COLUMN_SIGNATURE = ",".join(COLUMN_KEYS)
 FIRST_JOIN_YEAR = 1980
 
 
@@ -265,7 +266,9 @@ class Page(QWidget):
         self.search.setPlaceholderText("搜索企业名称、信用代码、代表人、电话（Ctrl+F）")
         self.search.setClearButtonEnabled(True)
         self.search.addAction(icon("search"), QLineEdit.ActionPosition.LeadingPosition)
-        self.search.setMinimumWidth(260)
+        # the whole hint stays readable: its width plus the search icon and the clear button
+        hint_width = self.search.fontMetrics().horizontalAdvance(self.search.placeholderText())
+        self.search.setMinimumWidth(hint_width + 64)
         self._search_timer = QTimer(self, singleShot=True, interval=SEARCH_DELAY_MS)
         self._search_timer.timeout.connect(self.apply_filters)
         self.search.textChanged.connect(lambda _t: self._search_timer.start())
@@ -325,6 +328,7 @@ class Page(QWidget):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)  # 清河县…有限公司: both ends tell firms apart
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setDefaultSectionSize(28)
         self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
@@ -372,6 +376,11 @@ class Page(QWidget):
         self.chamber_combo.blockSignals(True)
         self.chamber_combo.clear()
         self.chamber_combo.addItem("全部商会", None)
+        for scope, label in svc.CHAMBER_SCOPES.items():
+            self.chamber_combo.addItem(label, scope)
+        self.chamber_combo.setItemData(1, "本级工商联直接发展的会员（在本级工商联任职或入会）", Qt.ItemDataRole.ToolTipRole)
+        self.chamber_combo.setItemData(2, "不在任何商会的会员", Qt.ItemDataRole.ToolTipRole)
+        self.chamber_combo.insertSeparator(self.chamber_combo.count())
         with self.ctx.db.session() as s:
             self.chambers = [(ch.id, ch.name) for ch in list_chambers(s, include_dissolved=False)]
         for cid, name in self.chambers:
@@ -380,8 +389,10 @@ class Page(QWidget):
         self.chamber_combo.blockSignals(False)
 
     def current_filter(self) -> svc.MemberFilter:
+        chamber = self.chamber_combo.currentData()
         return svc.MemberFilter(
-            search=self.search.text().strip(), chamber_id=self.chamber_combo.currentData(),
+            search=self.search.text().strip(), chamber_id=chamber if isinstance(chamber, int) else None,
+            chamber_scope=chamber if isinstance(chamber, str) else None,
             kind=self.kind_combo.currentData(), industry=self.industry_combo.currentData(),
             status=self.status_combo.currentData(), join_year=self.year_combo.currentData(),
             tag=self.tag_combo.currentData(), sort=self.model.flt.sort, descending=self.model.flt.descending)
@@ -450,8 +461,11 @@ class Page(QWidget):
             self.select_ids([arg])
             return
         if isinstance(arg, svc.MemberFilter):
-            arg = {k: getattr(arg, k) for k in ("search", "chamber_id", "kind", "industry", "status", "join_year", "tag")}
+            arg = {k: getattr(arg, k) for k in ("search", "chamber_id", "chamber_scope", "kind", "industry", "status",
+                                                "join_year", "tag")}
         if isinstance(arg, dict):
+            if arg.get("chamber_scope"):  # one box shows both a chamber and 本级工商联 / 未加入任何商会
+                arg = {**arg, "chamber_id": arg["chamber_scope"]}
             combos = {"chamber_id": self.chamber_combo, "kind": self.kind_combo, "industry": self.industry_combo,
                       "status": self.status_combo, "join_year": self.year_combo, "tag": self.tag_combo}
             for key, cb in combos.items():
@@ -593,13 +607,14 @@ class Page(QWidget):
     def save_layout(self) -> None:
         st = settings()
         st.set_value("members/header", self.table.horizontalHeader().saveState())
-        st.set_value("members/header_columns", len(COLUMNS))
+        st.set_value("members/header_columns", COLUMN_SIGNATURE)
         st.set_value("members/splitter", self.splitter.saveState())
 
     def _restore_layout(self) -> None:
         st = settings()
         state = st.bytes_value("members/header")
-        if state is not None and st.int_value("members/header_columns") == len(COLUMNS):
+        # a layout saved for other columns (or another order of them) would put widths on the wrong ones
+        if state is not None and st.str_value("members/header_columns") == COLUMN_SIGNATURE:
             self.table.horizontalHeader().restoreState(state)
         sp = st.bytes_value("members/splitter")
         if sp is not None:

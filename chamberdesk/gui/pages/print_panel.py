@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.periods import report_year_range
+from chamberdesk.gui.widgets.files import ask_folder, ask_save_path, notify_saved, year_name
 from chamberdesk.gui.widgets.roles import guard_unmasked
 from chamberdesk.io.pdf.jobs import FORMS, PER_CHAMBER, PrintRequest, safe_filename
 
@@ -116,6 +116,7 @@ class PrintPanel(QWidget):
         for b in (self.preview_btn, self.print_btn, self.save_btn):
             buttons.addWidget(b)
         self.status = QLabel()
+        self.status.setWordWrap(True)
         lay = QVBoxLayout(self)
         lay.addLayout(form)
         lay.addLayout(buttons)
@@ -238,7 +239,7 @@ class PrintPanel(QWidget):
         elif req.targets:
             label = f"{self.chamber.currentText()}{label}"
         if req.form not in ("ledger", "roster"):
-            label = f"{req.year}年度{label}"
+            label = year_name(req.year, f"年度{label}")
         return safe_filename(label) + ".pdf"
 
     # --- actions -----------------------------------------------------------------------------------
@@ -255,15 +256,11 @@ class PrintPanel(QWidget):
             out = Path(self._tmpdir.name) / self.suggested_name(req)
         elif out is None:
             if req.per_file:
-                folder = QFileDialog.getExistingDirectory(self, "选择保存的文件夹")
-                if not folder:
-                    return
-                out = Path(folder)
+                out = ask_folder(self, "选择保存的文件夹")
             else:
-                path, _ = QFileDialog.getSaveFileName(self, "另存为 PDF", self.suggested_name(req), "PDF 文件 (*.pdf)")
-                if not path:
-                    return
-                out = Path(path if path.lower().endswith(".pdf") else path + ".pdf")
+                out = ask_save_path(self, "另存为 PDF", self.suggested_name(req), "PDF 文件 (*.pdf)", ".pdf")
+            if out is None:
+                return
         self._launch(req, out, action)
 
     def _launch(self, req: PrintRequest, out: Path, action: str) -> None:
@@ -274,6 +271,8 @@ class PrintPanel(QWidget):
             self.finished.emit(files)
             if action == "save":
                 self.ctx.status_message.emit(f"已保存：{out}")
+                many = f"共 {len(files)} 个文件。" if len(files) > 1 else ""
+                self.notice = notify_saved(self, "已保存", out if len(files) > 1 else files[0], many)
             elif action == "preview":
                 self.open_preview(files[0], req)
             elif action == "print":
@@ -286,7 +285,7 @@ class PrintPanel(QWidget):
         self.preview = show_preview(self, path, f"打印预览 — {FORMS[req.form]}", self.suggested_name(req))
 
     def print_file(self, path: Path) -> None:
-        from chamberdesk.gui.dialogs.print_preview import PdfPages, print_pdf
+        from chamberdesk.gui.dialogs.print_preview import SENT_TO_PRINTER, PdfPages, print_pdf
 
         try:
             pages = PdfPages(path)
@@ -294,7 +293,8 @@ class PrintPanel(QWidget):
             QMessageBox.warning(self, "打印", str(exc))
             return
         try:
-            print_pdf(pages, self, path.stem)
+            if print_pdf(pages, self, path.stem):
+                self.status.setText(SENT_TO_PRINTER)
         finally:
             pages.close()
 

@@ -29,9 +29,11 @@ from chamberdesk.core.choices import ChamberKind, label_of
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.periods import report_year_range
 from chamberdesk.gui.pages.print_panel import PrintPanel
+from chamberdesk.gui.widgets.files import ask_save_path, notify_saved, year_name
 from chamberdesk.gui.widgets.roles import guard_edit, guard_unmasked
 from chamberdesk.gui.workers import run_task
 from chamberdesk.io import mappings
+from chamberdesk.io.pdf.jobs import safe_filename
 
 EXPORTS = [  # key, label, needs year, uses chamber, personal data
     ("members", "会员台账（全部在册会员）", False, False, True),
@@ -142,11 +144,10 @@ class Page(QWidget):
         if key == "roster" and not chamber:
             self.ctx.status_message.emit("请先选择商会")
             return
-        name = f"{year}年" if year else ""
-        suggested = f"{chamber or ''}{name}{label.split('（')[0]}.xlsx"
-        fn, _ = QFileDialog.getSaveFileName(self, "导出", suggested, "Excel 工作簿 (*.xlsx)")
+        suggested = safe_filename(f"{chamber or ''}{year_name(year, label.split('（')[0])}") + ".xlsx"
+        fn = ask_save_path(self, "导出", suggested, "Excel 工作簿 (*.xlsx)", ".xlsx")
         if fn:
-            self.run_export(key, fn, year=year, chamber=chamber, unmasked=personal and self.unmasked.isChecked())
+            self.run_export(key, str(fn), year=year, chamber=chamber, unmasked=personal and self.unmasked.isChecked())
 
     def run_export(self, key: str, out: str, *, year: int | None = None, chamber: str | None = None,
                    unmasked: bool = False):
@@ -173,8 +174,11 @@ class Page(QWidget):
                 return ex.export_work_summary(db, out, year)
             raise ChamberDeskError("未知的导出内容")
 
-        self.task = run_task(self, "导出", work, label="正在导出…",
-                             on_done=lambda n: self.ctx.status_message.emit(f"已导出 {n} 行：{Path(out).name}"))
+        def done(n) -> None:
+            self.ctx.status_message.emit(f"已导出 {n} 行：{Path(out).name}")
+            self.notice = notify_saved(self, "导出完成", Path(out), f"共导出 {n} 行。")
+
+        self.task = run_task(self, "导出", work, label="正在导出…", on_done=done)
         return self.task
 
     # --- 上报数据包 ----------------------------------------------------------------------------------
@@ -215,13 +219,20 @@ class Page(QWidget):
 
     def _build_package(self) -> None:
         year = self.pkg_year.value()
-        fn, _ = QFileDialog.getSaveFileName(self, "生成上报数据包", f"{year}年上报数据包.zip", "数据包 (*.zip)")
+        fn = ask_save_path(self, "生成上报数据包", year_name(year, "上报数据包.zip"), "数据包 (*.zip)", ".zip")
         if not fn:
             return
+        self.build_package(year, fn)
+
+    def build_package(self, year: int, fn: Path):
         from chamberdesk.io.package import build_package
 
-        self.task = run_task(self, "生成上报数据包", lambda p: build_package(self.ctx.db, year, fn),
-                             on_done=lambda m: self.ctx.status_message.emit(f"已生成上报数据包：{Path(fn).name}"))
+        def done(_m) -> None:
+            self.ctx.status_message.emit(f"已生成上报数据包：{fn.name}")
+            self.notice = notify_saved(self, "上报数据包已生成", fn, "可将此文件拷贝或发送给上级工商联。")
+
+        self.task = run_task(self, "生成上报数据包", lambda p: build_package(self.ctx.db, year, str(fn)), on_done=done)
+        return self.task
 
     def _load_packages(self) -> None:
         fns, _ = QFileDialog.getOpenFileNames(self, "选择下级上报数据包", "", "数据包 (*.zip)")
@@ -250,14 +261,18 @@ class Page(QWidget):
     def _export_consolidation(self) -> None:
         if self.consolidation is None:
             return
-        fn, _ = QFileDialog.getSaveFileName(self, "导出汇总表", f"{self.consolidation.year}年汇总.xlsx",
-                                            "Excel 工作簿 (*.xlsx)")
+        fn = ask_save_path(self, "导出汇总表", year_name(self.consolidation.year, "汇总.xlsx"),
+                           "Excel 工作簿 (*.xlsx)", ".xlsx")
         if fn:
             from chamberdesk.io.package import write_consolidation
 
             c = self.consolidation
-            self.task = run_task(self, "导出汇总表", lambda p: write_consolidation(c, fn),
-                                 on_done=lambda _r: self.ctx.status_message.emit(f"已导出：{Path(fn).name}"))
+
+            def done(_r) -> None:
+                self.ctx.status_message.emit(f"已导出：{fn.name}")
+                self.notice = notify_saved(self, "导出完成", fn)
+
+            self.task = run_task(self, "导出汇总表", lambda p: write_consolidation(c, str(fn)), on_done=done)
 
     # --- page contract ---------------------------------------------------------------------------
     def show_target(self, arg: object) -> None:

@@ -51,6 +51,7 @@ class Col:
     colour: Callable[[Any], str | None] | None = None  # text colour for the cell
     tooltip: Callable[[Any], str | None] | None = None
     badges: Callable[[Any], list[Badge]] | None = None
+    fit: int | None = None  # fit_widths sizes the column from its content, up to this many pixels
 
 
 def _text(v: Any) -> str:
@@ -146,8 +147,10 @@ class RecordTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             if col.tooltip is not None:
                 return col.tooltip(row)
-            t = _text(col.value(row))
-            return t if len(t) > 20 else None
+            v = col.value(row)
+            t = _text(v)
+            # names and titles may be cut off in a narrow column: hovering shows them whole
+            return t if isinstance(v, str) and len(t) > 6 else None
         return None
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
@@ -317,8 +320,8 @@ def meeting_columns() -> list[Col]:
 
     return [
         Col("date", "日期", lambda r: r.date, width=92),
-        Col("owner", "所属单位", lambda r: r.owner, width=140),
-        Col("body", "会议类型", lambda r: r.body, width=120),
+        Col("owner", "所属单位", lambda r: r.owner, width=100, fit=200),
+        Col("body", "会议类型", lambda r: r.body, width=80, fit=200),
         Col("attendance", "应到/实到", lambda r: "" if r.expected is None and r.present is None else
             f"{r.expected if r.expected is not None else '—'}/{r.present if r.present is not None else '—'}",
             align="center", width=76, colour=attendance_colour),
@@ -329,9 +332,9 @@ def meeting_columns() -> list[Col]:
 def activity_columns() -> list[Col]:
     return [
         Col("date", "日期", lambda r: r.date, width=92),
-        Col("owner", "所属单位", lambda r: r.owner, width=130),
-        Col("category", "类别", lambda r: r.category, width=110),
-        Col("title", "活动名称", lambda r: r.title, width=200, tooltip=lambda r: r.title),
+        Col("owner", "所属单位", lambda r: r.owner, width=100, fit=200),
+        Col("category", "类别", lambda r: r.category, width=80, fit=180),
+        Col("title", "活动名称", lambda r: r.title, width=200, tooltip=lambda r: r.title, fit=340),
         Col("participants", "参加人数", lambda r: r.participants, align="right", width=70),
         Col("amount", "金额（万元）", lambda r: r.amount, align="right", width=90),
         Col("people", "人数", lambda r: r.people, align="right", width=60),
@@ -342,12 +345,12 @@ def activity_columns() -> list[Col]:
 def contact_columns() -> list[Col]:
     return [
         Col("date", "日期", lambda r: r.date, width=96),
-        Col("member", "会员企业", lambda r: r.member, width=220),
+        Col("member", "会员企业", lambda r: r.member, width=160, fit=280),
         Col("person", "代表人", lambda r: r.person, width=80),
         Col("way", "方式", lambda r: r.way, width=80,
             colour=lambda r: "#2e7d32" if r.way == "实地走访" else None),
         Col("by_whom", "联系人", lambda r: r.by_whom, width=80),
-        Col("chamber", "联系单位", lambda r: r.chamber, width=140),
+        Col("chamber", "联系单位", lambda r: r.chamber, width=100, fit=200),
         Col("notes", "备注", lambda r: r.notes, width=200),
     ]
 
@@ -385,3 +388,29 @@ def apply_widths(view, columns: Sequence[Col]) -> None:
     for i, c in enumerate(columns):
         if c.width:
             view.setColumnWidth(i, c.width)
+
+
+FIT_SAMPLE = 200  # rows measured by fit_widths
+
+
+def fit_widths(view, columns: Sequence[Col]) -> None:
+    """Columns marked `fit` as wide as their header and the widest text among the first FIT_SAMPLE rows, at
+    least their declared width and at most `fit`: a sample, so a long list costs no more than a short one."""
+    model = view.model()
+    cells, heads = view.fontMetrics(), view.horizontalHeader().fontMetrics()
+    rows = min(model.rowCount(), FIT_SAMPLE)
+    for c, col in enumerate(columns):
+        if col.fit is None:
+            continue
+        texts = (str(model.index(r, c).data() or "") for r in range(rows))
+        widest = max((cells.horizontalAdvance(t) for t in texts), default=0) + 14  # the cell's padding
+        wanted = max(widest, heads.horizontalAdvance(col.header) + 30, col.width or 0)  # + the sort arrow
+        view.setColumnWidth(c, min(wanted, col.fit))
+
+
+def fit_widths_once(view, columns: Sequence[Col]) -> None:
+    """fit_widths the first time the view has rows; later reloads keep the widths (and the clerk's own)."""
+    if view.property("widthsFitted") or view.model().rowCount() == 0:
+        return
+    fit_widths(view, columns)
+    view.setProperty("widthsFitted", True)

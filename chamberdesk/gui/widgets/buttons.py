@@ -25,7 +25,12 @@ def dialog_buttons(
     ok = QDialogButtonBox.StandardButton.Save if save else QDialogButtonBox.StandardButton.Ok
     box = QDialogButtonBox(ok | QDialogButtonBox.StandardButton.Cancel, dialog)
     box.button(ok).setText(ok_text or ("保存" if save else "确定"))
-    box.button(QDialogButtonBox.StandardButton.Cancel).setText("取消")
+    cancel = box.button(QDialogButtonBox.StandardButton.Cancel)
+    cancel.setText("取消")
+    # Enter is the accept button (once enabled), never 取消, whichever button had the focus last
+    for b in (box.button(ok), cancel):
+        b.setAutoDefault(False)
+    box.button(ok).setDefault(True)
     box.accepted.connect(on_accept or dialog.accept)
     box.rejected.connect(dialog.reject)
     return box
@@ -52,3 +57,16 @@ def confirm(parent: QWidget | None, title: str, text: str, *, yes: str, no: str 
     box.setDefaultButton(box.addButton(no, QMessageBox.ButtonRole.RejectRole))
     box.exec()
     return box.clickedButton() is yes_btn
+
+
+def ask_save(parent: QWidget | None, title: str, text: str, *, save: str = "保存", discard: str = "不保存") -> str:
+    """Unsaved input is about to be left: "save", "discard" or "cancel" (Esc, the window's ×) as the clerk
+    answers; 保存 is the default. The buttons say what they do rather than Qt's 丢弃/忽略."""
+    box = QMessageBox(QMessageBox.Icon.Question, title, text, QMessageBox.StandardButton.NoButton, parent)
+    save_btn = box.addButton(save, QMessageBox.ButtonRole.AcceptRole)
+    discard_btn = box.addButton(discard, QMessageBox.ButtonRole.DestructiveRole)
+    box.setEscapeButton(box.addButton("取消", QMessageBox.ButtonRole.RejectRole))
+    box.setDefaultButton(save_btn)
+    box.exec()
+    clicked = box.clickedButton()
+    return "save" if clicked is save_btn else "discard" if clicked is discard_btn else "cancel"

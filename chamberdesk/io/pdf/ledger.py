@@ -72,6 +72,10 @@ def describe_filter(session: Session, flt: MemberFilter) -> str:
     if flt.chamber_id is not None:
         ch = session.get(Chamber, flt.chamber_id)
         parts.append(f"商会={ch.name if ch else flt.chamber_id}")
+    if flt.chamber_scope:
+        from chamberdesk.core.members import CHAMBER_SCOPES
+
+        parts.append(f"商会={CHAMBER_SCOPES.get(flt.chamber_scope, flt.chamber_scope)}")
     if flt.kind:
         parts.append(f"会员类型={label_of(MemberKind, flt.kind)}")
     if flt.industry:

@@ -334,7 +334,8 @@ class MemberFilter:
             conds.append(or_(*(_position(records.table_of(Member).c.search_text, f) > 0 for f in forms)))
         if self.chamber_id is not None:
             held = seat_held(self.as_of) if self.as_of else col(Membership.end_date).is_(None)
-            conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
+            conds.append(exists().where(and_(col(Membership.member_id) == col(Member.id),
+                                             col(Membership.chamber_id) == self.chamber_id,
                                              held)))
         if self.kind:
             conds.append(Member.kind == self.kind)

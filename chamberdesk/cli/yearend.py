@@ -36,14 +36,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(handler=cmd_tally)
 
 
-def _rubric(args: argparse.Namespace) -> Any:
+def _rubric(args: argparse.Namespace) -> tuple[Any, Any]:
+    """The rubric asked for (default: the year's rubric with a ballot) and its 民主评议 item."""
     from chamberdesk import rules
     from chamberdesk.rules.democratic import democratic_item, year_end_rubric
 
     rubric = rules.load_rubric(args.rubric) if args.rubric else year_end_rubric(args.year)
-    if rubric is None or democratic_item(rubric) is None:
+    item = democratic_item(rubric) if rubric is not None else None
+    if item is None:
         raise ChamberDeskError("该考评细则没有民主评议条目：请用 --rubric 指定带民主评议的细则（如 tongzhou-kaoping）。")
-    return rubric
+    return rubric, item
 
 
 def _parse_tally(args: argparse.Namespace, ballot: Any) -> Any:
@@ -78,13 +80,13 @@ def cmd_tally(args: argparse.Namespace) -> int:
     from chamberdesk.cli import open_db
     from chamberdesk.core import evidence
     from chamberdesk.core.chambers import find_chamber
-    from chamberdesk.rules.democratic import democratic_item, describe, record_tally
+    from chamberdesk.core.records import id_of
+    from chamberdesk.rules.democratic import describe, record_tally
 
-    rubric = _rubric(args)
-    item = democratic_item(rubric)
+    rubric, item = _rubric(args)
     ballot = item.ballot
     if args.list:
-        return _list(args, rubric)
+        return _list(args, rubric, item)
     db = open_db(args, "edit")
     out: list[dict[str, Any]] = []
     problems: list[str] = []
@@ -112,9 +114,9 @@ def cmd_tally(args: argparse.Namespace) -> int:
                 try:
                     with s.begin_nested():  # a chamber that cannot take its tally keeps no files either
                         for f in files:  # the ballots and the tally are the item's evidence
-                            evidence.add_file(db, s, f, record_type="chamber", record_id=ch.id,
+                            evidence.add_file(db, s, f, record_type="chamber", record_id=id_of(ch),
                                               rubric_item=f"{rubric.id}:{item.id}")
-                        res = record_tally(s, rubric, args.year, ch.id, tally)
+                        res = record_tally(s, rubric, args.year, id_of(ch), tally)
                 except ChamberDeskError as exc:
                     if not args.sheet:
                         raise
@@ -139,13 +141,12 @@ def cmd_tally(args: argparse.Namespace) -> int:
     return 1 if problems and not out else 0
 
 
-def _list(args: argparse.Namespace, rubric: Any) -> int:
+def _list(args: argparse.Namespace, rubric: Any, item: Any) -> int:
     from chamberdesk.cli import open_db
     from chamberdesk.core.assessments import stored_inputs
     from chamberdesk.rules.assessments import current_results
-    from chamberdesk.rules.democratic import democratic_item, describe, stored_tally
+    from chamberdesk.rules.democratic import describe, stored_tally
 
-    item = democratic_item(rubric)
     db = open_db(args, "view")
     rows = []
     try:
@@ -164,9 +165,9 @@ def _list(args: argparse.Namespace, rubric: Any) -> int:
         print(json.dumps({"rubric": rubric.id, "year": args.year, "results": rows}, ensure_ascii=False))
         return 0
     for r in rows:
-        dem = "未录入" if r["democratic"] is None else f"{r['democratic']:g}分"
+        score = "未录入" if r["democratic"] is None else f"{r['democratic']:g}分"
         total = "—" if r["total"] is None else f"{r['total']:.2f}"
         flags = "（一票否决）" if r["vetoed"] else (f"（{r['grade']}）" if r["grade"] else "")
-        print(f"{r['chamber']}\t民主评议 {dem}\t综合得分 {total}{flags}{'（已定稿）' if r['finalised'] else ''}"
+        print(f"{r['chamber']}\t民主评议 {score}\t综合得分 {total}{flags}{'（已定稿）' if r['finalised'] else ''}"
               + (f"\t{r['tally']}" if r["tally"] else ""))
     return 0

@@ -72,7 +72,7 @@ def coverage(session: Session, chamber_id: int, year: int) -> Coverage:
     """Of the chamber's members at year end (today for the running year), how many were visited on site /
     contacted that year."""
     end = as_of(year)
-    seated = (select(Membership.member_id).join(Member, Member.id == Membership.member_id)
+    seated = (select(Membership.member_id).join(Member, col(Member.id) == col(Membership.member_id))
               .where(Membership.chamber_id == chamber_id, col(Member.deleted_at).is_(None), seat_held(end), on_roll(end))
               .distinct())
     members = session.exec(select(func.count()).select_from(seated.subquery())).one()

@@ -339,7 +339,8 @@ class MemberFilter:
             conds.append(or_(*(_position(records.table_of(Member).c.search_text, f) > 0 for f in forms)))
         held = seat_held(self.as_of) if self.as_of else col(Membership.end_date).is_(None)
         if self.chamber_id is not None:
-            conds.append(exists().where(and_(Membership.member_id == Member.id, Membership.chamber_id == self.chamber_id,
+            conds.append(exists().where(and_(col(Membership.member_id) == col(Member.id),
+                                             col(Membership.chamber_id) == self.chamber_id,
                                              held)))
         if self.kind:
             conds.append(Member.kind == self.kind)
@@ -363,12 +364,12 @@ class MemberFilter:
                              col(Member.tags).like(f"%,{self.tag}"), col(Member.tags).like(f"%,{self.tag},%")))
         # 本级工商联: a seat in the federation itself; 未加入任何商会: no seat in a live chamber
         if self.chamber_scope == "federation":
-            conds.append(exists().where(and_(Membership.member_id == Member.id, col(Membership.chamber_id).is_(None),
+            conds.append(exists().where(and_(col(Membership.member_id) == col(Member.id), col(Membership.chamber_id).is_(None),
                                              held)))
         elif self.chamber_scope == "none":
             conds.append(~exists().where(and_(
-                Membership.member_id == Member.id, col(Membership.chamber_id).is_not(None), held,
-                exists().where(and_(Chamber.id == Membership.chamber_id, col(Chamber.deleted_at).is_(None))))))
+                col(Membership.member_id) == col(Member.id), col(Membership.chamber_id).is_not(None), held,
+                exists().where(and_(col(Chamber.id) == Membership.chamber_id, col(Chamber.deleted_at).is_(None))))))
         if self.ids is not None:
             conds.append(col(Member.id).in_(self.ids))
         return conds

@@ -96,7 +96,7 @@ def _seats_for(session: Session, ids: list[int], on: date | None = None) -> dict
         return {}
     held = seat_held(on) if on else col(Membership.end_date).is_(None)
     rows = session.exec(select(Membership.member_id, Chamber.name, Membership.position)
-                        .join(Chamber, Chamber.id == Membership.chamber_id)
+                        .join(Chamber, col(Chamber.id) == col(Membership.chamber_id))
                         .where(col(Membership.member_id).in_(ids), held,
                                col(Chamber.deleted_at).is_(None)).order_by(Chamber.name))
     out: dict[int, list[str]] = defaultdict(list)
@@ -153,10 +153,10 @@ def export_members(db: Database, out: Path | str, flt: MemberFilter | None = Non
 
         def flush() -> None:
             nonlocal n
-            seats = _seats_for(s, [m.id for m in batch], flt.as_of)
+            seats = _seats_for(s, [id_of(m) for m in batch], flt.as_of)
             for m in batch:
                 n += 1
-                w.text_row(_member_row(n, m, seats.get(m.id, ""), unmasked, flt.as_of))
+                w.text_row(_member_row(n, m, seats.get(id_of(m), ""), unmasked, flt.as_of))
             batch.clear()
             if progress:
                 progress(n, total)
@@ -184,10 +184,11 @@ def export_roster(db: Database, out: Path | str, chamber: str, *, year: int | No
         if ch is None:
             raise ChamberDeskError(f"找不到商会“{chamber}”")
         order = {p.value: i for i, p in enumerate(Position)}
-        rows = s.exec(select(Member, Membership.position).join(Membership, Membership.member_id == Member.id)
-                      .where(Membership.chamber_id == ch.id, seat_held(day), col(Member.deleted_at).is_(None),
-                             on_roll(day))).all()
-        rows.sort(key=lambda r: (order.get(r[1], 99), r[0].enterprise_name))
+        found = s.exec(select(Member, Membership.position)
+                       .join(Membership, col(Membership.member_id) == col(Member.id))
+                       .where(Membership.chamber_id == ch.id, seat_held(day), col(Member.deleted_at).is_(None),
+                              on_roll(day))).all()
+        rows = sorted(found, key=lambda r: (order.get(r[1], 99), r[0].enterprise_name))
         cols = [("序号", 6), ("企业名称", 34), ("代表人姓名", 10), ("商会职务", 10), ("性别", 5), ("政治面貌", 11),
                 ("联系电话", 15), ("所属行业", 16), ("入会日期", 11)]
         when = periods.as_of_label(year) if year is not None else f"截至{periods.cn_date(day)}"
@@ -234,7 +235,7 @@ def export_chambers(db: Database, out: Path | str, *, year: int | None = None) -
                 elif c == "rules":
                     v = "、".join(label_of(ChamberRule, r) for r in v.split(",") if r) or None
                 vals.append(v)
-            w.row([i, *vals, counts.get(ch.id, 0), TERM_STATUS_LABELS[term_status(ch, day)]])
+            w.row([i, *vals, counts.get(id_of(ch), 0), TERM_STATUS_LABELS[term_status(ch, day)]])
     w.save(out)
     return len(chs)
 
@@ -359,8 +360,8 @@ def yearly_stats(session: Session, year: int, *, with_standing: bool = True
     new = dict(session.exec(select(col(Membership.chamber_id), func.count(func.distinct(Membership.member_id)))
                             .join(Member, col(Member.id) == Membership.member_id)
                             .where(col(Member.deleted_at).is_(None), col(Membership.chamber_id).is_not(None),
-                                   Membership.start_date >= start, Membership.start_date <= end)
-                            .group_by(Membership.chamber_id)).all())
+                                   col(Membership.start_date) >= start, col(Membership.start_date) <= end)
+                            .group_by(col(Membership.chamber_id))).all())
     meet = Counter((cid, b) for cid, b in session.exec(_period(select(Meeting.chamber_id, Meeting.body)
                                                                 .where(col(Meeting.deleted_at).is_(None)), Meeting.date, year)))
     acts = Counter((cid, c) for cid, c in session.exec(_period(select(Activity.chamber_id, Activity.category)
@@ -449,7 +450,7 @@ def member_totals(session: Session, year: int) -> tuple[int, int]:
     start, end = date(year, 1, 1), periods.year_end(year)
     live = col(Member.deleted_at).is_(None)
     new_members = session.exec(select(func.count()).select_from(Member).where(
-        live, Member.join_date >= start, Member.join_date <= end)).one()
+        live, col(Member.join_date) >= start, col(Member.join_date) <= end)).one()
     return new_members, count_on_roll(session, periods.as_of(year))
 
 
@@ -480,9 +481,9 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     ind_ids = [c.id for c in industry]
     seated = [*live, on_roll(day), seat_held(day), col(Membership.chamber_id).in_(ind_ids or [-1])]
     sectors = session.exec(select(func.count(func.distinct(Member.industry))).join(
-        Membership, Membership.member_id == Member.id).where(*seated, col(Member.industry).is_not(None))).one()
+        Membership, col(Membership.member_id) == col(Member.id)).where(*seated, col(Member.industry).is_not(None))).one()
     above = session.exec(select(func.count(func.distinct(Member.id))).join(
-        Membership, Membership.member_id == Member.id).where(
+        Membership, col(Membership.member_id) == col(Member.id)).where(
         *seated, Member.size_class == SizeClass.ABOVE_SCALE.value)).one()
     base = fed.above_scale_enterprises if fed else 0
     cover = f"{above / base:.1%}" if base else "（未填本地规上民营企业户数）"

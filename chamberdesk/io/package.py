@@ -301,13 +301,16 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
                    widths=[5, 28, 12, 9, 10, 7] + [8] * len(kinds) + [9, 9, 9, 9, 10])
     tot = [0] * len(head)
     for i, ct in enumerate(c.counties, 1):
-        row = [i, ct.name, ct.region_code, ct.members, ct.new_members, ct.chambers,
-               *[ct.chambers_by_kind.get(k.value, 0) for k in kinds], ct.chamber_members, ct.meetings, ct.activities,
-               ct.visited / ct.coverage_members if ct.coverage_members else None, ct.overdue_terms]
+        # counts and the coverage share spelled out: left to inference, the ints would be taken for floats
+        row: list[str | int | float | None] = [
+            i, ct.name, ct.region_code, ct.members, ct.new_members, ct.chambers,
+            *[ct.chambers_by_kind.get(k.value, 0) for k in kinds], ct.chamber_members, ct.meetings, ct.activities,
+            ct.visited / ct.coverage_members if ct.coverage_members else None, ct.overdue_terms]
         w.row(row)
         for j in range(3, len(head)):
-            if isinstance(row[j], int):
-                tot[j] += row[j]
+            v = row[j]
+            if isinstance(v, int):  # the coverage ratio is a share, not a count: it is worked out below
+                tot[j] += v
     visited = sum(ct.visited for ct in c.counties)
     cov = sum(ct.coverage_members for ct in c.counties)
     total = ["合计", f"{len(c.counties)}个单位", "", *tot[3:]]
@@ -321,10 +324,10 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
     tot2 = [0] * len(head2)
     for i, k in enumerate([k for k in kinds if k.value in c.by_kind], 1):
         d = c.by_kind[k.value]
-        row2 = [i, k.label, d["chambers"], d["members"], d["new_members"], d["meetings"], d["activities"]]
-        w2.row(row2)
-        for j in range(2, len(head2)):
-            tot2[j] += row2[j]
+        counts = [d["chambers"], d["members"], d["new_members"], d["meetings"], d["activities"]]
+        w2.row([i, k.label, *counts])
+        for j, n in enumerate(counts, 2):
+            tot2[j] += n
     w2.total(["合计", "", *tot2[2:]])
 
     head3 = ["序号", "单位", "商会名称", "商会类型", "会员数", "本年新增会员", "会议（次）", "活动（次）", "走访覆盖率", "换届状态"]

@@ -93,7 +93,8 @@ def wrapped_lines(value: Any, width: float) -> int:
     # Excel draws a width-w column 7w+5 pixels wide and a 10 pt Chinese character 13.3 pixels: about w/2
     # characters, less the cell's padding, fit on a line
     room = max(width - 0.5, 2)
-    return sum(max(1, -(-_units(line) // room)) for line in str(value).split("\n"))
+    # ceiling division; `room` is a float, so the quotient is one too: counted as a whole number of lines
+    return sum(max(1, int(-(-_units(line) // room))) for line in str(value).split("\n"))
 
 
 def lines_height(lines: int) -> float:
@@ -347,7 +348,7 @@ class FormWriter:
         else:
             self._append([self._cell(text, border=False)])
 
-    def _blank(self) -> WriteOnlyCell:
+    def _blank(self) -> Cell:
         return self._cell(None, border=False)
 
     def spread(self, labels: Sequence[str]) -> list[tuple[str, int, int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from chamberdesk import rules
-from chamberdesk.core import assessments
+from chamberdesk.rules import assessments
 
 AWKWARD = ("标准：为是", "填报是", "填报否", "（标准：超过0", "（标准：不少于100%）")
 

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -260,7 +261,7 @@ def binder_canvas(fonts: FontSet) -> type[rl_canvas.Canvas]:
 
         def showPage(self) -> None:  # noqa: N802 - reportlab API
             self._bd_pages.append((dict(self.__dict__), self._bd_binder, self._bd_head))
-            self._startPage()
+            self._startPage()  # type: ignore[attr-defined]  # reportlab's Canvas internals, not in its stubs
 
         def save(self) -> None:
             first: dict[str, int] = {}
@@ -286,7 +287,8 @@ def binder_canvas(fonts: FontSet) -> type[rl_canvas.Canvas]:
                     at = self._bd_anchors.get(key)
                     if at is not None:
                         self.drawRightString(x, y, str(number[at[0]]))
-                n, w, h = number[i], *self._pagesize
+                n = number[i]
+                w, h = self._pagesize  # type: ignore[attr-defined]  # reportlab's Canvas internals, not in its stubs
                 if n > 1:  # the cover carries no number
                     self.drawCentredString(w / 2, 16 * mm, f"第 {n} 页 共 {totals[b]} 页")
                 if n > 2 and head:
@@ -349,8 +351,8 @@ def _rubrics_for(session: Session, chamber_id: int, year: int, rubric_id: str | 
         return got
     from chamberdesk.rules.democratic import year_end_rubric
 
-    r = year_end_rubric()
-    return [r] if r is not None else []
+    fallback = year_end_rubric()
+    return [fallback] if fallback is not None else []
 
 
 def gather(db: Database, session: Session, chamber: Chamber, year: int, rubric_id: str | None, unit: str,
@@ -360,21 +362,21 @@ def gather(db: Database, session: Session, chamber: Chamber, year: int, rubric_i
     cid = chamber.id or 0
     meetings = list(session.exec(select(Meeting).where(Meeting.chamber_id == cid, col(Meeting.deleted_at).is_(None),
                                                        Meeting.date >= start, Meeting.date <= end)
-                                 .order_by(Meeting.date, Meeting.id)))
+                                 .order_by(col(Meeting.date), col(Meeting.id))))
     acts = list(session.exec(select(Activity).where(Activity.chamber_id == cid, col(Activity.deleted_at).is_(None),
                                                     Activity.date >= start, Activity.date <= end)
-                             .order_by(Activity.date, Activity.id)))
+                             .order_by(col(Activity.date), col(Activity.id))))
     rubrics = _rubrics_for(session, cid, year, rubric_id)
     titles = {f"{r.id}:{it.id}": f"{r.title}—{it.rule_text()}" for r in rubrics for it in r.items}
     owners: list[tuple[str, int, Any]] = [("meeting", m.id or 0, m) for m in meetings]
     owners += [("activity", a.id or 0, a) for a in acts]
     links = []
     for kind, rid, rec in owners:
-        q = (select(EvidenceLink, Evidence).join(Evidence, Evidence.id == EvidenceLink.evidence_id)
-             .where(EvidenceLink.record_type == kind, EvidenceLink.record_id == rid).order_by(EvidenceLink.id))
+        q = (select(EvidenceLink, Evidence).join(Evidence, col(Evidence.id) == col(EvidenceLink.evidence_id))
+             .where(EvidenceLink.record_type == kind, EvidenceLink.record_id == rid).order_by(col(EvidenceLink.id)))
         links += [(kind, rid, _owner_label(kind, rec, titles), ev) for _, ev in session.exec(q)]
-    q = (select(EvidenceLink, Evidence).join(Evidence, Evidence.id == EvidenceLink.evidence_id)
-         .where(EvidenceLink.record_type == "chamber", EvidenceLink.record_id == cid).order_by(EvidenceLink.id))
+    q = (select(EvidenceLink, Evidence).join(Evidence, col(Evidence.id) == col(EvidenceLink.evidence_id))
+         .where(EvidenceLink.record_type == "chamber", EvidenceLink.record_id == cid).order_by(col(EvidenceLink.id)))
     links += [("chamber", cid, _owner_label("chamber", link.rubric_item, titles), ev) for link, ev in session.exec(q)]
     entries: list[EvidenceEntry] = []
     by_record: dict[tuple[str, int], list[EvidenceEntry]] = {}
@@ -449,8 +451,8 @@ def _record_table(st: Styles, width: float, pairs: list[tuple[str, Any]]) -> Tab
 
 def _attendees(session: Session, meeting_id: int) -> str:
     names = session.exec(select(Member.rep_name, Member.enterprise_name)
-                         .join(MeetingAttendee, MeetingAttendee.member_id == Member.id)
-                         .where(MeetingAttendee.meeting_id == meeting_id).order_by(Member.id)).all()
+                         .join(MeetingAttendee, col(MeetingAttendee.member_id) == col(Member.id))
+                         .where(MeetingAttendee.meeting_id == meeting_id).order_by(col(Member.id))).all()
     return "、".join(n or e for n, e in names)
 
 
@@ -531,7 +533,7 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
             ("凭证", "、".join(e.filename for e in ev) or "无")])
         story += [CondPageBreak(50 * mm),
                   Mark(f"mt-{m.id}", outline=(f"{m.date.isoformat()} {body}", lv + 1),
-                       tick=lambda m=m: ticker.step(f"{ch.name}：排版 会议 {m.date.isoformat()}")),
+                       tick=partial(ticker.step, f"{ch.name}：排版 会议 {m.date.isoformat()}")),
                   st.p(f"（{i}）{cn_date(m.date)}　{body}", st.section), table]
         story += photo_grid(st, width, ev, figs) + scan_pages(st, width, ev, figs, scan_box)
     if not b.meetings:
@@ -551,7 +553,7 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
             ("凭证", "、".join(e.filename for e in ev) or "无")])
         story += [CondPageBreak(50 * mm),
                   Mark(f"act-{a.id}", outline=(f"{a.date.isoformat()} {a.title}", lv + 1),
-                       tick=lambda a=a: ticker.step(f"{ch.name}：排版 活动 {a.date.isoformat()}")),
+                       tick=partial(ticker.step, f"{ch.name}：排版 活动 {a.date.isoformat()}")),
                   st.p(f"（{i}）{cn_date(a.date)}　{a.title}", st.section), table]
         story += photo_grid(st, width, ev, figs) + scan_pages(st, width, ev, figs, scan_box)
     if not b.activities:

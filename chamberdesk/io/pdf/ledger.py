@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Set as AbstractSet
 from datetime import date
 from typing import Any
 
@@ -23,6 +24,7 @@ from chamberdesk.core.federation import get_federation
 from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members, on_roll, seat_held
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
 from chamberdesk.core.periods import as_of, as_of_label
+from chamberdesk.core.records import id_of
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.io.pdf.layout import (
     FormParagraph,
@@ -120,7 +122,7 @@ def _column_widths(keys: Sequence[str], width: float) -> list[float]:
 
 
 def _table_chunks(st: Styles, header: list[str], rows: Iterator[list[str]], widths: list[float],
-                  numeric: set[int] = frozenset()) -> Iterator[Table]:  # type: ignore[assignment]
+                  numeric: AbstractSet[int] = frozenset()) -> Iterator[Table]:
     cells = _Cells(st, widths)
     head = [FormParagraph(st.fonts.markup(h, st.head.fontName), st.head) for h in header]
     extra = [("ALIGN", (0, 0), (0, -1), "CENTER"), ("FONT", (0, 1), (-1, -1), st.cell.fontName, st.cell.fontSize)]
@@ -142,7 +144,7 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
     fed = get_federation(session)
     unit = fed.name if fed and fed.name else ""
     members = list(iter_members(session, flt))
-    chambers = chamber_names_for(session, [m.id for m in members], flt.as_of) if "chambers" in keys else {}
+    chambers = chamber_names_for(session, [id_of(m) for m in members], flt.as_of) if "chambers" in keys else {}
     widths = _column_widths(keys, width)
     story: list[Flowable] = [
         FormStart("ledger", f"{unit}会员台账"),
@@ -170,7 +172,7 @@ def roster_rows(session: Session, chamber_id: int, *, unmasked: bool, on: date |
     """The chamber's members on day `on` (default today), officers first."""
     on = on or date.today()
     order = {p.value: i for i, p in enumerate(Position)}
-    rows = session.exec(select(Membership, Member).join(Member, Member.id == Membership.member_id)
+    rows = session.exec(select(Membership, Member).join(Member, col(Member.id) == col(Membership.member_id))
                         .where(Membership.chamber_id == chamber_id, seat_held(on),
                                col(Member.deleted_at).is_(None), on_roll(on))).all()
     rows = sorted(rows, key=lambda r: (order.get(r[0].position, 99), r[1].join_date or date.max, r[1].id))

@@ -62,7 +62,10 @@ def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id
     c.choice("industry", Industry)
     c.choice("size_class", SizeClass)
     c.text("leave_reason", max_len=200)
+    c.text("address", max_len=200)
+    c.non_negative("registered_capital", "employee_count")
     c.long_text("notes", max_len=5000)
+    c.custom()
     tags = [t.strip() for t in str(c.data.get("tags") or "").replace("，", ",").replace("、", ",").split(",")]
     tags = [t for t in tags if t]
     unknown = [t for t in tags if t not in MEMBER_TAGS]

@@ -191,7 +191,8 @@ def _score(kind: str, row: list[object]) -> int:
     return len(hits)
 
 
-def detect_header(kind: str, rows: list[list[object]], merged: list | None = None, *, scan: int = 30) -> HeaderGuess | None:
+def detect_header(kind: str, rows: list[list[object]], merged: list | None = None, *, scan: int = 30,
+                  known_names: list[str] | None = None) -> HeaderGuess | None:
     """Find the header among the first rows: the row naming most known columns, plus a second level.
 
     Two-level headers are recognised either way round: a lower row naming columns under a merged
@@ -282,3 +283,26 @@ def row_skip_reason(row: list[object]) -> str | None:
                 return "表尾签字或说明行"
             return None
     return None
+
+
+_KIND_WORDS = {"chambers": ("商会名录", "商会情况", "商会基本", "商会"), "members": ("会员", "花名册", "名册", "企业"),
+               "meetings": ("会议",), "activities": ("活动",), "contacts": ("走访", "联系")}
+
+
+def detect_kind(rows: list[list[object]], sheet_name: str = "") -> tuple[str | None, float]:
+    """The kind of ledger a sheet is, from the fields its header names and words in its name or title
+    (temporary: the recogniser's own version replaces this)."""
+    title = sheet_name + "".join(str(v) for r in rows[:3] for v in r if isinstance(v, str))
+    best: tuple[str | None, float] = (None, 0.0)
+    for kind in KINDS:
+        g = detect_header(kind, rows)
+        if g is None:
+            continue
+        fields = {f for f in g.mapping.values() if f != IGNORE}
+        required = [f.name for f in KINDS[kind] if f.required]
+        if not all(r in fields for r in required):
+            continue
+        score = len(fields) / len(KINDS[kind]) + 0.3 * any(w in title for w in _KIND_WORDS[kind])
+        if score > best[1]:
+            best = (kind, round(score, 3))
+    return best

@@ -24,16 +24,18 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def test_import_json_shape(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     errs = tmp_path / "errors.xlsx"
     rc, out, err = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--errors", str(errs))
     assert rc == 0 and str(errs) in err
     res = json.loads(out)
-    assert list(res) == ["rows", "imported", "updated", "duplicates", "skipped", "rejected", "problems"]
+    assert list(res) == ["rows", "imported", "updated", "duplicates", "skipped", "rejected", "problems", "columns",
+                         "new_chambers"]
     assert res["rows"] == res["imported"] + res["updated"] + res["duplicates"] + res["skipped"] + res["rejected"]
     assert res["rows"] == exp.rows and res["rejected"] == exp.rejected
     p = next(p for p in res["problems"] if "校验位" in p["message"])
-    assert set(p) == {"row", "column", "message"} and p["column"] == "统一社会信用代码"
+    assert set(p) == {"row", "column", "message", "note"} and p["column"] == "统一社会信用代码" and not p["note"]
     assert errs.exists()
     rc, out, _ = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--on-duplicate", "update")
     again = json.loads(out)
@@ -89,6 +91,7 @@ def test_import_backs_up_first_but_a_dry_run_does_not(db, tmp_path: Path, capsys
     from chamberdesk.core.backup import list_backups
 
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     messy.messy_members(path)
     rc, _out, err = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--dry-run")
     assert rc == 0 and list_backups(db.path) == []

@@ -26,6 +26,7 @@ def _members(db) -> list[Member]:
 
 def test_messy_ledger_row_accounting(db, tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     pv = imp.preview_import(db, path, "members")
     assert pv.header.first_row == 2 and pv.header.last_row == 3  # two-level header found under title and unit line
@@ -44,6 +45,7 @@ def test_messy_ledger_row_accounting(db, tmp_path: Path) -> None:
 
 def test_messy_values_are_normalised(db, tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     messy.messy_members(path)
     imp.import_file(db, path, "members")
     by_name = {m.enterprise_name: m for m in _members(db)}
@@ -75,6 +77,7 @@ def test_id_number_stored_as_number_is_rejected_with_reason(db, tmp_path: Path) 
 
 def test_duplicates_against_data_file_skip_and_update(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    messy.add_chamber(db)
     messy.messy_members(path)
     first = imp.import_file(db, path, "members")
     again = imp.import_file(db, path, "members")
@@ -114,6 +117,7 @@ def test_per_row_choices_keep_both_only_when_allowed(db, tmp_path: Path) -> None
 
 def test_dry_run_writes_nothing_and_counts(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     res = imp.import_file(db, path, "members", dry_run=True)
     assert res.balanced() and res.imported == exp.imported
@@ -122,6 +126,7 @@ def test_dry_run_writes_nothing_and_counts(db, tmp_path: Path) -> None:
 
 def test_commit_is_one_transaction_with_one_audit_entry_and_saved_mapping(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    messy.add_chamber(db)
     messy.messy_members(path)
     res = imp.import_file(db, path, "members")
     with db.session() as s:
@@ -161,19 +166,30 @@ def test_members_name_their_chamber_and_position(demo_db, tmp_path: Path) -> Non
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["企业名称", "统一社会信用代码", "所属商会", "职务"])
-    ws.append(["新会员甲", messy.credit_code(90001 % 99999, "130599"), "城关镇商会", "副会长"])
+    ws.append(["新会员甲", messy.credit_code(90001 % 99999, "130599"), "城关镇商会", "常务副会长"])
     ws.append(["新会员乙", None, "城关镇商会（理事）、不存在的商会", None])
     ws.append(["新会员丙", None, "城关镇商会", "大王"])
+    ws.append(["新会员丁", None, "城关镇", "会员单位"])  # the chamber's name without 商会
     wb.save(path)
     res = imp.import_file(demo_db, path, "members")
-    assert (res.imported, res.rejected) == (2, 1)
-    assert any("不存在的商会" in p.message and p.message.startswith("已忽略") for p in res.problems)
+    assert (res.imported, res.rejected) == (2, 2)
+    # an unknown chamber is never dropped silently nor filed elsewhere: the row is refused, saying what to do
+    why = next(p for p in res.problems if p.row == 3)
+    assert "不存在的商会" in why.message and "--create-chambers" in why.message and not why.note
+    assert any(p.row == 4 and "大王" in p.message for p in res.problems)
     with demo_db.session() as s:
         ch = s.exec(select(Chamber).where(Chamber.name == "城关镇商会")).one()
         seats = {m.enterprise_name: st.position for st, m in s.exec(
             select(Membership, Member).join(Member, Member.id == Membership.member_id)
-            .where(Membership.chamber_id == ch.id, Member.enterprise_name.in_(["新会员甲", "新会员乙"])))}
-    assert seats == {"新会员甲": "vice_president", "新会员乙": "director"}
+            .where(Membership.chamber_id == ch.id, Member.enterprise_name.in_(["新会员甲", "新会员丁"])))}
+    assert seats == {"新会员甲": "vice_president", "新会员丁": "member"}
+    # with --create-chambers the unknown chamber is created and the seat goes to it
+    res = imp.import_file(demo_db, path, "members", create_chambers=True)
+    assert res.imported == 1 and res.new_chambers == ["不存在的商会（其他）"]
+    with demo_db.session() as s:
+        created = s.exec(select(Chamber).where(Chamber.name == "不存在的商会")).one()
+        held = s.exec(select(Membership.position).where(Membership.chamber_id == created.id)).all()
+    assert held == ["member"]
 
 
 def test_a_member_imported_as_left_holds_no_open_seat(demo_db, tmp_path: Path) -> None:
@@ -222,7 +238,10 @@ def test_chambers_meetings_activities_contacts(db, tmp_path: Path) -> None:
     ws.append(["", "培训", 45000, "企业家培训班", None])
     wb.save(p)
     res = imp.import_file(db, p, "activities")
-    assert res.imported == 2, res.problems
+    assert (res.imported, res.rejected) == (1, 1)  # a blank owner is never taken for the federation
+    assert "所属单位为空" in res.problems[0].message and "--owner" in res.problems[0].message
+    res = imp.import_file(db, p, "activities", owner="本级")
+    assert (res.imported, res.duplicates) == (1, 1), res.problems
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["企业名称", "统一社会信用代码"])
@@ -236,7 +255,9 @@ def test_chambers_meetings_activities_contacts(db, tmp_path: Path) -> None:
     ws.append(["甲公司", "2023-04-01", "实地走访", "王芳"])
     ws.append(["乙公司", "2023-04-01", "电话", "王芳"])
     wb.save(p)
-    res = imp.import_file(db, p, "contacts")
+    with pytest.raises(ChamberDeskError, match="--owner"):  # no owner column: whose visits are these?
+        imp.import_file(db, p, "contacts")
+    res = imp.import_file(db, p, "contacts", owner="县工商联")
     assert (res.imported, res.rejected) == (1, 1)
     assert "找不到会员" in res.problems[0].message
 
@@ -253,6 +274,7 @@ def test_synonyms(kind: str, text: str, field: str) -> None:
 
 def test_error_workbook_repeats_rejected_rows(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     out = tmp_path / "errors.xlsx"
     imp.import_file(db, path, "members", errors_out=out)
@@ -268,6 +290,7 @@ def test_error_workbook_repeats_rejected_rows(db, tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: cannot write an .xls")
 def test_xls_from_old_wps_imports_the_same(db, tmp_path: Path) -> None:
     src = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(src)
     subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
                    check=True, capture_output=True, timeout=180)

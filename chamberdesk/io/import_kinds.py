@@ -34,7 +34,7 @@ from chamberdesk.core.meetings import update_meeting, validate_meeting
 from chamberdesk.core.members import update_member, validate_member
 from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member, Membership
 from chamberdesk.core.validators import compact_code, to_halfwidth
-from chamberdesk.io import vocabulary as vocab
+from chamberdesk.io import value_words as vocab
 from chamberdesk.io.normalize import (
     cell_text,
     find_word,

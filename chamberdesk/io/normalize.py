@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from chamberdesk.core.choices import Choice
 from chamberdesk.core.validators import to_halfwidth
-from chamberdesk.io import vocabulary
+from chamberdesk.io import value_words as vocabulary
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug ignored: dates before March 1900 are not ledger dates)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")

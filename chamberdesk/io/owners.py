@@ -20,7 +20,7 @@ from chamberdesk.core.choices import ChamberKind, label_of
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.models import Chamber
 from chamberdesk.core.validators import to_halfwidth
-from chamberdesk.io import vocabulary
+from chamberdesk.io import value_words as vocabulary
 
 # What the clerk decided for a name that matches nothing (values of `decisions`; an int is a chamber id).
 CREATE, SKIP, FEDERATION = "create", "skip", "federation"

@@ -216,12 +216,18 @@ def _check_owner(kind: str, guess: HeaderGuess, owner: str | None) -> None:
             "请用 --owner 指定（商会名称，或“本级”表示本级工商联），或在表中加上所属单位列。")
 
 
+def clean_title(text: str) -> str:
+    """A title as one line: line breaks and the spaces offices type between characters go ("企 业\n名称")."""
+    t = " ".join(str(text or "").split())
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", t)
+
+
 def _custom_titles(titles: list[str], width: int) -> dict[int, str]:
     """Per column, the title its values are kept under; untitled or repeated titles get the column's place."""
     out: dict[int, str] = {}
     seen: set[str] = set()
     for c in range(width):
-        t = titles[c].strip() if c < len(titles) and titles[c] else ""
+        t = clean_title(titles[c]) if c < len(titles) and titles[c] else ""
         key = t or f"第{c + 1}列"
         if key in seen:
             key = f"{key}（第{c + 1}列）"
@@ -336,7 +342,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             index.setdefault(kk, {}).setdefault(val, (rid, coexist))
 
     def title(c: int) -> str:
-        return titles[c] if c < len(titles) and titles[c] else f"第{c + 1}列"
+        return clean_title(titles[c]) if c < len(titles) and titles[c] else f"第{c + 1}列"
 
     def custom_key(c: int) -> str:
         if c not in keys:
@@ -346,6 +352,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
     field_title: dict[str, str] = {}
     for c, f in cols:
         field_title.setdefault(f, title(c))
+    handler.titles = field_title
     labels = mappings.labels(kind)
 
     for r, raw in enumerate(rows):
@@ -357,7 +364,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             o.problems.append(Problem(o.sheet_row, "", "重复的表头行"))
             yield o
             continue
-        if why := mappings.row_skip_reason(raw):
+        if why := mappings.row_skip_reason(raw) or _signature_line(raw):
             o.status = SKIPPED
             o.problems.append(Problem(o.sheet_row, "", why))
             yield o
@@ -455,6 +462,18 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             for kk, val, _why in handler.keys(clean):
                 index.setdefault(kk, {}).setdefault(val, o.sheet_row)
         yield o
+
+
+_SIGNATURE = re.compile(r"^(制表|制表人|记录|记录人|审核|审批|统计|经办|经办人|主管|领导|签字|签名|盖章|单位盖章|"
+                        r"主要负责人|分管领导|秘书长签字|会长签字)[:：]")
+
+
+def _signature_line(row: list[object]) -> str | None:
+    """"制表：周春梅", "记录人：" under a table: a signature line, never a record."""
+    first = next((v for v in row if not is_blank(v)), None)
+    if isinstance(first, str) and _SIGNATURE.match(re.sub(r"\s+", "", first)):
+        return "表尾签字或说明行"
+    return None
 
 
 def _has_keys(d: dict[str, Any]) -> bool:

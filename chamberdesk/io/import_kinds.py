@@ -16,8 +16,10 @@ from sqlmodel import Session, col, select
 from chamberdesk.core.activities import update_activity, validate_activity
 from chamberdesk.core.chambers import update_chamber, validate_chamber
 from chamberdesk.core.choices import (
+    MEMBER_TAGS,
     ActivityCategory,
     ChamberKind,
+    ChamberRule,
     ContactWay,
     Industry,
     MeetingBody,
@@ -48,7 +50,7 @@ from chamberdesk.io.normalize import (
     resolve_choice,
     resolve_word,
 )
-from chamberdesk.io.owners import OwnerIndex, name_key
+from chamberdesk.io.owners import OwnerIndex, guess_kind, name_key
 
 Fail = Callable[[str, str], None]
 
@@ -59,14 +61,10 @@ def _choice(enum, aliases: dict[str, str] | None = None) -> Callable[[object], A
 
 PARSERS: dict[str, dict[str, Callable[[object], Any]]] = {
     "members": {
-        "kind": _choice(MemberKind, vocab.MEMBER_KIND), "industry": _choice(Industry),
-        "size_class": _choice(SizeClass, vocab.SIZE_CLASS),
-        "rep_political_status": _choice(PoliticalStatus, vocab.POLITICAL_STATUS),
         "rep_birth_date": parse_date, "join_date": parse_date, "leave_date": parse_date,
         "employee_count": parse_int,
     },
     "chambers": {
-        "kind": _choice(ChamberKind, vocab.CHAMBER_KIND),
         "registered": parse_bool, "has_office": parse_bool, "secretary_fulltime": parse_bool,
         "is_group_member": parse_bool, "inspection_passed": parse_bool,
         "founded_on": parse_date, "term_start": parse_date, "term_end": parse_date,
@@ -82,13 +80,21 @@ PARSERS: dict[str, dict[str, Callable[[object], Any]]] = {
 # money: (stored unit); a column titled with another unit is converted ("年度经费（万元）" 5 → 50,000 元)
 MONEY = {("members", "registered_capital"): "万元", ("chambers", "annual_funds"): "元",
          ("activities", "amount"): "万元"}
-# words inside the office's own wording → our codes; an unknown word becomes `fallback` with the
-# original kept as a custom field and reported (never a refused row); without a fallback it is refused
-WORDED: dict[tuple[str, str], tuple[Any, dict[str, str], str | None]] = {
+# Coded fields in the office's own words → our codes (the value, its label, a word of value_words inside
+# the text). A word that fits nothing is never a refused row: it becomes `fallback` (其他), or the field is
+# left blank ("") — for a required chamber kind, inferred from the name — and in every case the original is
+# kept as a custom field "<title>（原文）" and reported. BOOLISH: 有/无/√/× say own organisation / none.
+BOOLISH = "boolish"
+WORDED: dict[tuple[str, str], tuple[Any, dict[str, str], str]] = {
     ("meetings", "body"): (MeetingBody, vocab.MEETING_BODY_WORDS, MeetingBody.OTHER.value),
     ("activities", "category"): (ActivityCategory, vocab.ACTIVITY_WORDS, ActivityCategory.OTHER.value),
     ("contacts", "way"): (ContactWay, vocab.CONTACT_WAY, ContactWay.OTHER.value),
-    ("chambers", "party_org"): (PartyOrg, vocab.PARTY_ORG, None),
+    ("chambers", "party_org"): (PartyOrg, vocab.PARTY_ORG, BOOLISH),
+    ("chambers", "kind"): (ChamberKind, vocab.CHAMBER_KIND, ""),
+    ("members", "kind"): (MemberKind, vocab.MEMBER_KIND, ""),
+    ("members", "industry"): (Industry, vocab.INDUSTRY_WORDS, ""),
+    ("members", "size_class"): (SizeClass, vocab.SIZE_CLASS, ""),
+    ("members", "rep_political_status"): (PoliticalStatus, vocab.POLITICAL_STATUS, ""),
 }
 # booleans default to False in the tables: a blank cell means "no" there, not "unknown"
 BOOL_DEFAULTS = {"registered", "has_office", "secretary_fulltime", "is_group_member"}
@@ -117,10 +123,20 @@ def worded(kind: str, fld: str, value: object, title: str, custom: dict[str, str
         if text not in (code, label_of(enum, code)):
             custom.setdefault(original_key(title), text)  # "第三届理事会第二次会议" says more than 理事会
         return code
-    if fallback is None:
-        fail(fld, f"“{text}”无法对应（可选：{'、'.join(enum.labels())}），请改写为其中之一")
-        return None
+    if fallback == BOOLISH:
+        try:
+            yes = parse_bool(value)
+        except ValueError:
+            fail(fld, f"“{text}”无法对应（可选：{'、'.join(enum.labels())}），请改写为其中之一")
+            return None
+        code = PartyOrg.OWN.value if yes else PartyOrg.NONE.value
+        custom.setdefault(original_key(title), text)
+        return code
     custom.setdefault(original_key(title), text)
+    if not fallback:
+        note(fld, f"“{text}”无法对应到可选的{title}，该项留空，原文保存在自定义信息“{original_key(title)}”中，"
+                  "可在编辑窗口中补选")
+        return None
     note(fld, f"“{text}”无法对应到已有的{title}，已按“{label_of(enum, fallback)}”导入，原文保存在自定义信息"
               f"“{original_key(title)}”中，可在编辑窗口中改选")
     return fallback
@@ -158,6 +174,16 @@ class Kind:
     def __init__(self, session: Session, owners: OwnerIndex) -> None:
         self.session = session
         self.owners = owners
+        self.titles: dict[str, str] = {}  # field → the sheet's column title (set by the importer)
+
+    def title(self, fld: str, label: str) -> str:
+        return self.titles.get(fld, label)
+
+    def keep(self, data: dict[str, Any], key: str, text: str) -> None:
+        """Keep a value the row cannot hold as a field, as a custom field."""
+        custom = data.setdefault("custom", {})
+        if isinstance(custom, dict):
+            custom.setdefault(key, text)
 
     def finish(self, data: dict[str, Any], extra: dict[str, Any], fail: Fail) -> dict[str, Any]:
         raise NotImplementedError
@@ -207,16 +233,35 @@ class Members(Kind):
             data["credit_code"] = cell_text(code)
         if isinstance(data.get("rep_phone"), float):
             data["rep_phone"] = cell_text(data["rep_phone"])
-        seats = self._seats(extra.pop("chamber", None), extra.pop("position", None), fail, extra)
+        self._tags(data, extra)
+        seats = self._seats(data, extra.pop("chamber", None), extra.pop("position", None), fail, extra)
         clean = _validated(lambda d: validate_member(None, d), data, fail)
         extra["seats"] = seats
         return clean
 
-    def _seats(self, chamber: object, position: object, fail: Fail, extra: dict[str, Any]) -> list[tuple[int | None, str]]:
+    def _tags(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
+        """Tags the ledger knows are kept as tags, others as the original text in a custom field."""
+        text = data.get("tags")
+        if is_blank(text):
+            return
+        parts = [t.strip() for t in re.split(r"[、,，;；/\s]+", to_halfwidth(str(text))) if t.strip()]
+        known = [t for t in parts if t in MEMBER_TAGS]
+        data["tags"] = ",".join(known)
+        if len(known) < len(parts):
+            title = self.title("tags", "标签")
+            self.keep(data, original_key(title), str(text))
+            extra.setdefault("notes", []).append(("tags", f"“{'、'.join(t for t in parts if t not in known)}”不是台账的标签"
+                                                  f"（可选：{'、'.join(MEMBER_TAGS)}），原文保存在自定义信息“{original_key(title)}”中"))
+
+    def _seats(self, data: dict[str, Any], chamber: object, position: object, fail: Fail,
+               extra: dict[str, Any]) -> list[tuple[int | None, str]]:
         """Seats named in the chamber column ("城关镇商会（副会长）、建筑业商会"); the sheet's owner when
-        the column is missing or blank and the clerk named one (a chamber's roster)."""
+        the column is missing or blank and the clerk named one (a chamber's roster). A position word
+        that fits no position seats the member as 会员, with the word kept and reported."""
         if is_blank(chamber):
             if self.owners.default is None:
+                if not is_blank(position):  # a position with no chamber to hold it in: kept, not dropped
+                    self.keep(data, self.title("position", "职务"), cell_text(position))
                 return []
             chamber = self.owners.default
         pos_text = cell_text(position) if not is_blank(position) else ""
@@ -229,8 +274,11 @@ class Members(Kind):
             name, pos = (m[1], m[2]) if m else (part, pos_text or "会员")
             p = position_of(pos)
             if p is None:
-                fail("position", f"“{pos}”不是可选职务（可选：{'、'.join(Position.labels())}），请改写为其中之一")
-                continue
+                key = original_key(self.title("position", "职务"))
+                self.keep(data, key, pos)
+                extra.setdefault("notes", []).append(("position", f"“{pos}”无法对应到可选职务，已按“会员”登记，"
+                                                      f"原文保存在自定义信息“{key}”中"))
+                p = Position.MEMBER.value
             failed = len(extra.get("_failed", ()))
             cid = self.owners.resolve(name, lambda _f, msg: extra.setdefault("_failed", []).append(msg))
             if len(extra.get("_failed", ())) > failed:
@@ -308,10 +356,31 @@ class Chambers(Kind):
             data["has_office"] = True
         if isinstance(data.get("credit_code"), float):
             data["credit_code"] = cell_text(data["credit_code"])
-        if not data.get("kind"):
-            fail("kind", f"必须填写（可选：{'、'.join(ChamberKind.labels())}）")
-            return data
+        self._rules(data, extra)
+        if not data.get("kind") and data.get("name"):
+            data["kind"] = guess_kind(str(data["name"]))
+            extra.setdefault("notes", []).append(("kind", f"商会类型未填写或无法对应，按名称推断为“{label_of(ChamberKind, data['kind'])}”，"
+                                                  "请在“商会”页核对"))
         return _validated(lambda d: validate_chamber(None, d), data, fail)
+
+    def _rules(self, data: dict[str, Any], extra: dict[str, Any]) -> None:
+        """制度 as listed ("会议、财务", "会议制度，财务制度"); words that name no rule are kept as written."""
+        text = data.get("rules")
+        if is_blank(text):
+            return
+        parts = [t.strip() for t in re.split(r"[、,，;；/\s]+", to_halfwidth(str(text))) if t.strip()]
+        got: list[str] = []
+        for part in parts:
+            word = part.removesuffix("制度") or part
+            hit = next((r.value for r in ChamberRule if r.value == part or word in r.label), None)
+            if hit is not None and hit not in got:
+                got.append(hit)
+        data["rules"] = ",".join(got)
+        if len(got) < len(parts):
+            key = original_key(self.title("rules", "制度"))
+            self.keep(data, key, str(text))
+            extra.setdefault("notes", []).append(("rules", f"“{text}”中有无法对应到具体制度的内容，原文保存在自定义信息"
+                                                  f"“{key}”中"))
 
     def keys(self, data):
         out = [("name", name_key(data["name"]), "商会名称相同")]

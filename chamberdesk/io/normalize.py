@@ -193,6 +193,10 @@ def money_parser(stored: str, column_unit: str | None):
     return parse
 
 
+TRUE_WORDS = vocabulary.TRUE_WORDS
+FALSE_WORDS = vocabulary.FALSE_WORDS
+
+
 def parse_bool(value: object) -> bool | None:
     """Yes/no as offices write it: 是/否, 有/无, √/×, 已/未 (also "已登记", "未年检")."""
     if is_blank(value):

@@ -13,8 +13,28 @@ MEMBER_KIND = {"企业": "enterprise", "企业会员": "enterprise", "单位会�
                "个体": "personal"}
 
 SIZE_CLASS = {"规上": "above", "规模以上": "above", "规模以上企业": "above", "规上企业": "above", "限上": "above",
-              "中小企业": "sme", "小微企业": "sme", "中小微": "sme", "小微": "sme", "中型": "sme", "小型": "sme",
-              "微型": "sme", "个体": "individual", "个体户": "individual", "个体工商户": "individual"}
+              "限额以上": "above", "大型": "above", "中小企业": "sme", "小微企业": "sme", "中小微": "sme", "小微": "sme",
+              "中型": "sme", "小型": "sme", "微型": "sme", "规下": "sme", "规模以下": "sme", "限下": "sme",
+              "个体": "individual", "个体户": "individual", "个体工商户": "individual"}
+
+# Industries as offices write them (a trade, not the GB/T 4754 section): words inside the text, longest first.
+INDUSTRY_WORDS = {
+    "农业": "A", "林业": "A", "牧业": "A", "渔业": "A", "种植": "A", "养殖": "A", "农副": "A", "合作社": "A",
+    "苗木": "A", "茶叶": "A", "采矿": "B", "矿业": "B", "石材开采": "B", "制造": "C", "加工": "C", "生产": "C",
+    "机械": "C", "纺织": "C", "服装": "C", "化工": "C", "食品": "C", "医疗器械": "C", "电子": "C", "五金": "C",
+    "家具": "C", "印刷": "C", "包装": "C", "建材": "C", "塑料": "C", "钢": "C", "汽配": "C", "制药": "C",
+    "电力": "D", "燃气": "D", "供水": "D", "热力": "D", "光伏": "D", "新能源": "D", "建筑": "E", "装修": "E",
+    "装饰": "E", "工程": "E", "安装": "E", "批发": "F", "零售": "F", "销售": "F", "商贸": "F", "贸易": "F",
+    "超市": "F", "商场": "F", "商店": "F", "经销": "F", "运输": "G", "物流": "G", "仓储": "G", "快递": "G",
+    "邮政": "G", "货运": "G", "住宿": "H", "酒店": "H", "宾馆": "H", "餐饮": "H", "饭店": "H", "软件": "I",
+    "信息技术": "I", "网络": "I", "互联网": "I", "通信": "I", "电商": "I", "金融": "J", "银行": "J", "保险": "J",
+    "担保": "J", "小贷": "J", "证券": "J", "房地产": "K", "物业": "K", "地产": "K", "租赁": "L", "商务服务": "L",
+    "劳务": "L", "咨询": "L", "广告": "L", "人力资源": "L", "会展": "L", "旅行社": "L", "科研": "M", "技术服务": "M",
+    "检测": "M", "设计": "M", "研发": "M", "环保": "N", "环境": "N", "水利": "N", "园林": "N", "绿化": "N",
+    "家政": "O", "维修": "O", "修理": "O", "美容": "O", "美发": "O", "洗浴": "O", "居民服务": "O", "教育": "P",
+    "学校": "P", "幼儿园": "P", "培训": "P", "卫生": "Q", "医疗": "Q", "医院": "Q", "诊所": "Q", "药店": "F",
+    "养老": "Q", "文化": "R", "体育": "R", "娱乐": "R", "传媒": "R", "影视": "R", "出版": "R", "旅游": "R",
+}
 
 POLITICAL_STATUS = {"党员": "cpc", "中共": "cpc", "中共党员": "cpc", "共产党员": "cpc", "预备党员": "cpc_prob",
                     "中共预备党员": "cpc_prob", "团员": "cyl", "共青团员": "cyl", "民建": "cndca", "民建会员": "cndca",
@@ -44,6 +64,7 @@ PARTY_ORG = {"独立": "own", "单独组建": "own", "独立组建": "own", "独
 # Meeting bodies inside full titles ("第三届理事会第二次会议", "2025年度会员大会", "会长办公会议").
 MEETING_BODY_WORDS = {
     "会员代表大会": "general_assembly", "会员大会": "general_assembly", "代表大会": "general_assembly",
+    "换届": "general_assembly", "选举大会": "general_assembly", "成立大会": "general_assembly",
     "常务理事会": "standing_council", "常务理事": "standing_council", "理事会": "council", "理事": "council",
     "会长办公会": "president_office", "会长会议": "president_office", "会长会": "president_office",
     "会长办公": "president_office", "监事会": "supervisory_board", "监事": "supervisory_board",
@@ -56,7 +77,7 @@ MEETING_BODY_WORDS = {
 # Activity kinds in the offices' own words; a word that contains one of these keys (longest first) maps too.
 ACTIVITY_WORDS = {
     "理论学习": "theory_study", "政治学习": "theory_study", "政治理论": "theory_study", "学习": "theory_study",
-    "党课": "theory_study", "主题教育": "ideals", "理想信念": "ideals", "红色教育": "ideals", "教育实践": "ideals",
+    "党课": "theory_study", "党日": "theory_study", "主题教育": "ideals", "理想信念": "ideals", "红色教育": "ideals", "教育实践": "ideals",
     "宣传": "publicity", "宣讲": "publicity", "培训": "training", "讲座": "training", "研修": "training",
     "调研": "research", "调查": "research", "考察": "research", "提案": "policy_advice", "参政议政": "policy_advice",
     "建言": "policy_advice", "议政": "policy_advice", "光彩": "charity", "公益": "charity", "慈善": "charity",
@@ -87,9 +108,10 @@ POSITION_WORDS = {
 }
 
 # yes/no as typed; a short word starting with one of PREFIX_* counts too ("已登记", "未年检").
-TRUE_WORDS = {"是", "有", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "合格", "通过", "已登记", "专职", "对"}
+TRUE_WORDS = {"是", "有", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "合格", "基本合格", "优秀", "良好", "通过",
+              "已登记", "专职", "对"}
 FALSE_WORDS = {"否", "无", "×", "✗", "✘", "☒", "N", "NO", "FALSE", "0", "不合格", "未通过", "未登记", "兼职",
-               "没有", "错", "-", "/"}
+               "没有", "错"}
 PREFIX_TRUE = ("已", "有", "是")
 PREFIX_FALSE = ("未", "无", "否", "没", "不")
 

@@ -110,14 +110,19 @@ def _best_field(kind: str, text: str) -> tuple[str, float]:
     return name, scores[name].score
 
 
-def _hits(kind: str, row: list[object]) -> dict[str, float]:
-    """Fields the header-like cells of a row name (each field once, its best score)."""
+def _hits(kind: str, row: list[object], *, own: bool = False) -> dict[str, float]:
+    """Fields the header-like cells of a row name (each field once, its best score). With `own`, a
+    title that another kind names clearly better ("入会日期" is a member's, not a meeting's date)
+    does not count."""
     out: dict[str, float] = {}
     for v in row:
         if isinstance(v, str) and 0 < len(v.strip()) <= 30:
             name, sc = _best_field(kind, v)
-            if name and name != IGNORE and sc >= HEADER_HIT:
-                out[name] = max(out.get(name, 0.0), sc)
+            if not name or name == IGNORE or sc < HEADER_HIT:
+                continue
+            if own and any(_best_field(k, v)[1] > sc + 0.1 for k in KINDS if k != kind):
+                continue
+            out[name] = max(out.get(name, 0.0), sc)
     return out
 
 
@@ -143,7 +148,7 @@ def _cells(merged: list | None) -> list[tuple[tuple[int, int], tuple[int, int]]]
 def _header_row(kind: str, rows: list[list[object]], scan: int) -> tuple[int, int]:
     best_row, best = -1, 0
     for i, row in enumerate(rows[:scan]):
-        sc = _score(kind, row)
+        sc = len(_hits(kind, row, own=True))
         if sc > best:
             best_row, best = i, sc
     return best_row, best
@@ -171,7 +176,7 @@ def detect_header(kind: str, rows: list[list[object]], merged: list | None = Non
 
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
     prv = rows[best_row - 1] if best_row > 0 else []
-    if nxt and _score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt):
+    if nxt and _score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt) and _nested(rows[best_row], nxt):
         lower = best_row + 1
     elif prv and (spans_columns(best_row - 1) or _score(kind, prv) >= 1) and _blanks_under_titles(rows[best_row], prv):
         upper = best_row - 1
@@ -259,6 +264,14 @@ def _looks_like_header_row(kind: str, row: list[object]) -> bool:
     filled = [v for v in row if v not in (None, "")]
     return bool(filled) and all(isinstance(v, str) and len(v.strip()) <= 12 for v in filled) and \
         sum(1 for v in filled if _best_field(kind, v)[1] >= HEADER_HIT) * 2 >= len(filled)
+
+
+def _nested(upper: list[object], lower: list[object]) -> bool:
+    # a second header level sits under a group title: the upper row is blank (merged) above some
+    # lower title, or the lower row is blank under some single-level title merged downwards
+    blank = [v in (None, "") or (isinstance(v, str) and not v.strip()) for v in upper]
+    return any(c < len(blank) and blank[c] and v not in (None, "") for c, v in enumerate(lower)) or \
+        _blanks_under_titles(lower, upper)
 
 
 def _blanks_under_titles(row: list[object], above: list[object]) -> bool:

@@ -271,6 +271,8 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
             s = str(n)
             if len(s) == 11 and s.startswith("1"):
                 out.add("phone")
+            elif len(s) >= 15:  # an ID or code typed into a number cell (its last digits may be lost)
+                out.update(("codelike", "id") if ric.is_valid(s) else ("codelike",))
             if n in (0, 1):
                 out.add("bool01")
         return out
@@ -308,7 +310,7 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
             pass
     if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION:
         out.add("chamber")
-    elif len(s) >= 4 and s.endswith(_ORG_END):
+    elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):
         out.add("org")
     if _CJK_NAME.match(s) and "chamber" not in out and "org" not in out:
         out.add("person")
@@ -491,13 +493,14 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             out.reasons[c] = f"“{bottom.core or '无标题'}”是行号，不导入"
             continue
         ts = title_score(kind, t, parts[c])
+        trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
         q = t.quantities | frozenset().union(*(x.quantities for x in parts[c]))
         row: dict[str, tuple[float, str]] = {}
         for f in specs:
             tm = ts.get(f.name)
             vs, sort = value_score(f, p)
             hs = hint_score(f, q)
-            total = (tm.score if tm else 0.0) + 0.5 * vs + hs
+            total = (tm.score if tm else 0.0) + trust * vs + hs
             why = [tm.why] if tm and tm.score >= 0.3 else []
             if hs > 0:
                 why.append("单位/用词相符")

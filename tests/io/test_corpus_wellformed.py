@@ -48,6 +48,29 @@ def data_like_rows(case: Case) -> int:
     return n
 
 
+def test_corpus_size_and_split():
+    dev, holdout = load_cases("dev"), load_cases("holdout")
+    assert len(dev) + len(holdout) >= 50
+    for part in (dev, holdout):
+        assert {c.kind for c in part} == set(KINDS), "every kind is in both parts"
+        assert {c.format for c in part} >= {"xlsx", "csv-gb18030"}
+    assert 0.5 <= len(dev) / (len(dev) + len(holdout)) <= 0.7
+
+
+def header_texts(cases: list[Case]) -> set[str]:
+    out = set()
+    for c in cases:
+        for i in c.header_rows:
+            out |= {re.sub(r"\s+", "", str(v)) for v in c.rows[i] if v not in (None, "")}
+    return out
+
+
+def test_holdout_wording_not_in_dev():
+    # 序号 and 备注 are on nearly every sheet; every other header text of the holdout is new to dev.
+    shared = header_texts(load_cases("dev")) & header_texts(load_cases("holdout"))
+    assert shared <= {"序号", "备注"}, sorted(shared)
+
+
 @pytest.mark.parametrize(("part", "case"), ALL, ids=IDS)
 def test_case_is_well_formed(part, case: Case):
     assert case.kind in KINDS

@@ -174,17 +174,22 @@ def test_members_name_their_chamber_and_position(demo_db, tmp_path: Path) -> Non
     ws.append(["新会员丁", None, "城关镇", "会员单位"])  # the chamber's name without 商会
     wb.save(path)
     res = imp.import_file(demo_db, path, "members")
-    assert (res.imported, res.rejected) == (2, 2)
+    assert (res.imported, res.rejected) == (3, 1)
     # an unknown chamber is never dropped silently nor filed elsewhere: the row is refused, saying what to do
     why = next(p for p in res.problems if p.row == 3)
     assert "不存在的商会" in why.message and "--create-chambers" in why.message and not why.note
-    assert any(p.row == 4 and "大王" in p.message for p in res.problems)
+    # a position word that fits no position seats the member as 会员, the word kept and reported
+    odd = next(p for p in res.problems if p.row == 4)
+    assert odd.note and "大王" in odd.message and "会员" in odd.message
     with demo_db.session() as s:
         ch = s.exec(select(Chamber).where(Chamber.name == "城关镇商会")).one()
         seats = {m.enterprise_name: st.position for st, m in s.exec(
             select(Membership, Member).join(Member, Member.id == Membership.member_id)
             .where(Membership.chamber_id == ch.id, Member.enterprise_name.in_(["新会员甲", "新会员丁"])))}
     assert seats == {"新会员甲": "vice_president", "新会员丁": "member"}
+    with demo_db.session() as s:
+        kept = s.exec(select(Member.custom).where(Member.enterprise_name == "新会员丙")).one()
+    assert json.loads(kept) == {"职务（原文）": "大王"}
     # with --create-chambers the unknown chamber is created and the seat goes to it
     res = imp.import_file(demo_db, path, "members", create_chambers=True)
     assert res.imported == 1 and res.new_chambers == ["不存在的商会（其他）"]
@@ -217,7 +222,10 @@ def test_chambers_meetings_activities_contacts(db, tmp_path: Path) -> None:
     ws.append(["坏商会", "宇宙商会", "2012/5/6", "否", None, None])
     wb.save(p)
     res = imp.import_file(db, p, "chambers")
-    assert (res.imported, res.rejected) == (2, 1) and res.balanced()
+    assert (res.imported, res.rejected) == (3, 0) and res.balanced()
+    # a kind nobody has ("宇宙商会") is never a refused row: inferred from the name, the word kept, both said
+    said = [p.message for p in res.problems if p.row == 4]
+    assert any("宇宙商会" in m for m in said) and any("按名称推断" in m for m in said)
     p = tmp_path / "m.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active

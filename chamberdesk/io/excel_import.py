@@ -696,10 +696,12 @@ def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None 
 
 def _import_rows(s: Session, kind: str, path: Path, sheet: str, header: HeaderGuess, rows: Iterable[list[object]], *,
                  owner: str | None, create_chambers: bool, on_duplicate: str, dry_run: bool,
-                 refused: list[RowOutcome] | None) -> ImportResult:
-    """One sheet's rows classified and written (or counted, in a dry run) inside the caller's transaction."""
+                 refused: list[RowOutcome] | None, owner_choices: dict[str, str | int] | None = None,
+                 unknown: dict[str, int] | None = None) -> ImportResult:
+    """One sheet's rows classified and written (or counted, in a dry run) inside the caller's transaction.
+    `unknown` collects the owner names that matched no chamber (name → rows)."""
     res = ImportResult(sheet=sheet, kind=kind)
-    idx = _owner_index(s, owner, create_chambers, None)
+    idx = _owner_index(s, owner, create_chambers, owner_choices)
     handler = HANDLERS[kind](s, idx)
     writer = _Writer(s, handler, kind, on_duplicate, res, lambda f: _title_of(kind, header, f))
     data_cols: set[int] = set()
@@ -712,6 +714,9 @@ def _import_rows(s: Session, kind: str, path: Path, sheet: str, header: HeaderGu
         if o.status == REJECTED and refused is not None:
             refused.append(_slim(o))
     res.columns = column_fates(kind, header, data_cols)
+    if unknown is not None:
+        for name, n in idx.unknown.items():
+            unknown[name] = unknown.get(name, 0) + n
     if dry_run:
         res.new_chambers = [f"{n}（将新建）" for n in idx.planned.values()]
     else:
@@ -777,6 +782,7 @@ class SheetPlan:
 class WorkbookResult:
     sheets: list[ImportResult] = field(default_factory=list)
     left_out: list[SheetPlan] = field(default_factory=list)  # sheets not imported, each with the reason
+    unknown_owners: dict[str, int] = field(default_factory=dict)  # owner names matching no chamber → rows
 
     def totals(self) -> dict[str, int]:
         keys = ("rows", "imported", "updated", "duplicates", "skipped", "rejected")
@@ -816,7 +822,8 @@ def plan_workbook(path: Path | str, kinds: dict[str, str] | None = None) -> list
 
 def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | None = None,
                     on_duplicate: str = "skip", dry_run: bool = False, owner: str | None = None,
-                    create_chambers: bool = False, before_write: Callable[[], None] | None = None) -> WorkbookResult:
+                    create_chambers: bool = False, owner_choices: dict[str, str | int] | None = None,
+                    before_write: Callable[[], None] | None = None) -> WorkbookResult:
     """Every sheet of a county workbook, in dependency order (chambers, members, meetings, activities,
     contacts) and in one transaction: a later sheet finds the chambers and members of an earlier one.
     A sheet that cannot be imported stops the whole import before anything is written. A dry run
@@ -849,7 +856,8 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
                     started = True
                     out.sheets.append(_import_rows(s, kind, path, p.name, header, rows, owner=owner,
                                                    create_chambers=create_chambers, on_duplicate=on_duplicate,
-                                                   dry_run=False, refused=None))
+                                                   dry_run=False, refused=None, owner_choices=owner_choices,
+                                                   unknown=out.unknown_owners))
                     s.flush()
             if dry_run:
                 s.rollback()

@@ -783,6 +783,7 @@ class WorkbookResult:
     sheets: list[ImportResult] = field(default_factory=list)
     left_out: list[SheetPlan] = field(default_factory=list)  # sheets not imported, each with the reason
     unknown_owners: dict[str, int] = field(default_factory=dict)  # owner names matching no chamber → rows
+    needs_owner: list[str] = field(default_factory=list)  # sheets with no owner column (dry run, owner_gaps)
 
     def totals(self) -> dict[str, int]:
         keys = ("rows", "imported", "updated", "duplicates", "skipped", "rejected")
@@ -823,11 +824,13 @@ def plan_workbook(path: Path | str, kinds: dict[str, str] | None = None) -> list
 def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | None = None,
                     on_duplicate: str = "skip", dry_run: bool = False, owner: str | None = None,
                     create_chambers: bool = False, owner_choices: dict[str, str | int] | None = None,
-                    before_write: Callable[[], None] | None = None) -> WorkbookResult:
+                    before_write: Callable[[], None] | None = None, owner_gaps: bool = False) -> WorkbookResult:
     """Every sheet of a county workbook, in dependency order (chambers, members, meetings, activities,
     contacts) and in one transaction: a later sheet finds the chambers and members of an earlier one.
     A sheet that cannot be imported stops the whole import before anything is written. A dry run
-    writes the same way and rolls everything back, so its counts are those of the real import."""
+    writes the same way and rolls everything back, so its counts are those of the real import; with
+    `owner_gaps` it also goes on past a sheet that has no owner column and lists it in `needs_owner`
+    (the wizard asks the clerk about all of them at once)."""
     path = Path(path)
     plans = plan_workbook(path, kinds)
     out = WorkbookResult(left_out=[p for p in plans if p.kind is None])
@@ -850,6 +853,9 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
                     try:
                         _check_owner(kind, header, owner)
                     except ChamberDeskError as exc:
+                        if dry_run and owner_gaps:
+                            out.needs_owner.append(p.name)
+                            continue
                         raise ChamberDeskError(f"工作表“{p.name}”：{exc}") from None
                     if not started and before_write is not None and not dry_run:
                         before_write()

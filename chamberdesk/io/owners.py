@@ -94,10 +94,15 @@ class OwnerIndex:
         return k
 
     def _stem(self, k: str) -> str:
+        """The distinctive part of a chamber's name: "清河县城关镇商会", "城关商会", "城关镇" → "城关"."""
         s = self._unprefixed(_brackets_out(k))
         for suf in vocabulary.CHAMBER_SUFFIXES:
             if s.endswith(suf) and len(s) > len(suf):
-                return s[: -len(suf)]
+                s = s[: -len(suf)]
+                break
+        for place in ("街道", "镇", "乡"):
+            if s.endswith(place) and len(s) > len(place) + 1:
+                return s[: -len(place)]
         return s
 
     def _fed_form(self, k: str) -> str:

@@ -482,7 +482,8 @@ class ImportWizard(QDialog):
 
     def _fill_owners(self, unknown: dict[str, int], *, missing_column: bool, blanks: int) -> None:
         targets = self._owner_targets()
-        kind_label = "各表" if self.kind_value == WORKBOOK else f"这张{mappings.KIND_LABELS.get(self.kind_value, '')}表"
+        kind_label = f"工作表{getattr(self, 'owners_sheets', '')}" if self.kind_value == WORKBOOK else \
+            f"这张{mappings.KIND_LABELS.get(self.kind_value, '')}表"
         bits = []
         self.default_owner.clear()
         self.default_owner.addItem(CHOOSE_OWNER, None)
@@ -581,22 +582,18 @@ class ImportWizard(QDialog):
 
         def work(progress):
             progress.report(0, 0, "正在逐表检查…")
-            try:
-                return imp.import_workbook(self.ctx.db, path, kinds=kinds, dry_run=True, owner=owner,
-                                           owner_choices=choices, on_duplicate=default), None
-            except ChamberDeskError as exc:
-                if "--owner" not in str(exc) or owner is not None:
-                    raise
-                return None, str(exc)
+            return imp.import_workbook(self.ctx.db, path, kinds=kinds, dry_run=True, owner=owner,
+                                       owner_choices=choices, on_duplicate=default, owner_gaps=True)
 
         self.task = run_task(self, "检查工作簿", work, on_done=self._workbook_previewed, label="正在逐表检查…")
 
-    def _workbook_previewed(self, got) -> None:
-        wres, owner_needed = got
-        blanks = 0 if wres is None or self.owner is not None else sum(
+    def _workbook_previewed(self, wres: imp.WorkbookResult) -> None:
+        blanks = 0 if self.owner is not None else sum(
             1 for r in wres.sheets for p in r.problems if p.message.startswith("所属单位为空"))
-        if owner_needed or (wres is not None and wres.unknown_owners) or (blanks and self.stack.currentIndex() != OWNERS):
-            self._fill_owners(wres.unknown_owners if wres else {}, missing_column=bool(owner_needed), blanks=blanks)
+        if wres.needs_owner or wres.unknown_owners or (blanks and self.stack.currentIndex() != OWNERS):
+            if wres.needs_owner:
+                self.owners_sheets = "、".join(f"“{n}”" for n in wres.needs_owner)
+            self._fill_owners(wres.unknown_owners, missing_column=bool(wres.needs_owner), blanks=blanks)
             return
         self.workbook_result = wres
         t = self.preview_table

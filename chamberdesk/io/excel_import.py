@@ -188,8 +188,9 @@ def resolve_field(kind: str, name: str) -> str | None:
     return mappings.match_header(kind, name)
 
 
-def apply_mapping(kind: str, guess: HeaderGuess, overrides: dict[str, str] | None) -> None:
-    """Titles the clerk (or a saved mapping) assigned win over the recogniser's guess."""
+def apply_mapping(kind: str, guess: HeaderGuess, overrides: dict[str, str] | None,
+                  why: str = "按映射文件的指定") -> None:
+    """Titles the clerk (or a saved mapping) assigned win over the recogniser's guess; `why` becomes the reason."""
     for title, target in (overrides or {}).items():
         fld = resolve_field(kind, target)
         if fld is None:
@@ -197,6 +198,10 @@ def apply_mapping(kind: str, guess: HeaderGuess, overrides: dict[str, str] | Non
                                    f"（可写字段名、中文列名、“自定义信息”或“不导入”）")
         for c, t in enumerate(guess.titles):
             if t == title or mappings.norm_header(t) == mappings.norm_header(title) or t.split("/")[-1] == title:
+                if guess.mapping.get(c) != fld or (fld == CUSTOM and c not in guess.mapping):
+                    reasons = getattr(guess, "reasons", None)
+                    if isinstance(reasons, dict):
+                        reasons[c] = why
                 guess.mapping[c] = fld
 
 
@@ -252,6 +257,8 @@ def column_fates(kind: str, header: HeaderGuess, data_cols: set[int] | None = No
         reason = reasons.get(c, "")
         if f == IGNORE:
             why = reason or ("序号列" if mappings.match_header(kind, title) == IGNORE else "按您的选择不导入")
+            if "保留" in why:  # the recogniser's word from before the clerk's choice
+                why = "按您的选择不导入"
             out.append(ColumnFate(c, title, IGNORED, None, "", why))
         elif f is None or f == CUSTOM:
             out.append(ColumnFate(c, title, KEPT, None, keys[c], reason or "没有对应的字段，保留原列名和内容"))
@@ -275,8 +282,8 @@ def guess_header(kind: str, sh: Sheet, *, saved: dict[str, str] | None = None,
         raise ChamberDeskError(
             f"在工作表“{sh.name}”的前30行中找不到表头（应有“{KINDS[kind][0].label}”等列名）。"
             "请检查是否选错了工作表，或用映射文件指定列。")
-    apply_mapping(kind, guess, saved)
-    apply_mapping(kind, guess, overrides)
+    apply_mapping(kind, guess, saved, "按上次导入时您核对过的对应关系")
+    apply_mapping(kind, guess, overrides, "按映射文件的指定")
     return guess
 
 
@@ -562,8 +569,12 @@ class _Writer:
             res.rejected += 1
             res.problems.extend(o.errors)
             return
+        if (gone := self.handler.place(o)) is not None:
+            res.rejected += 1
+            res.problems.append(Problem(o.sheet_row, self.title_of("chamber"), gone))
+            self.failed.append(o)
+            return
         res.problems.extend(o.problems)  # notes on rows that go in
-        self.handler.place(o)
         if o.status == NEW:
             self.pending.append(o)
             res.imported += 1
@@ -701,7 +712,8 @@ def _import_rows(s: Session, kind: str, path: Path, sheet: str, header: HeaderGu
     """One sheet's rows classified and written (or counted, in a dry run) inside the caller's transaction.
     `unknown` collects the owner names that matched no chamber (name → rows)."""
     res = ImportResult(sheet=sheet, kind=kind)
-    idx = _owner_index(s, owner, create_chambers, owner_choices)
+    # a chamber sheet has no owner; in a workbook it is imported first, so --owner may name one of its chambers
+    idx = _owner_index(s, None if kind == "chambers" else owner, create_chambers, owner_choices)
     handler = HANDLERS[kind](s, idx)
     writer = _Writer(s, handler, kind, on_duplicate, res, lambda f: _title_of(kind, header, f))
     data_cols: set[int] = set()
@@ -813,6 +825,9 @@ def plan_workbook(path: Path | str, kinds: dict[str, str] | None = None) -> list
             plans.append(SheetPlan(name, None, 0.0, "空工作表"))
             continue
         kind, conf = mappings.detect_kind(sh.rows, name)
+        guess = mappings.detect_header(kind, sh.rows, sh.merged) if kind else None
+        if kind is not None and (guess is None or missing_required(kind, guess)):
+            kind = None  # words of a kind in a title, but no table of it under them (a cover or notes sheet)
         if kind is None:
             plans.append(SheetPlan(name, None, conf, "认不出是哪类台账（商会、会员、会议、活动、走访），"
                                                      "可单独导入该表并指定类型"))

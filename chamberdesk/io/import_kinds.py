@@ -202,10 +202,15 @@ class Kind:
     def update(self, rid: int, data: dict[str, Any]) -> None:
         raise NotImplementedError
 
-    def place(self, o: Any) -> None:
-        """Chambers planned by the clerk's choice are created now; placeholders become their ids."""
-        if o.data and (o.data.get("chamber_id") or 0) < 0:
-            o.data["chamber_id"] = self.owners.real_id(self.session, o.data["chamber_id"])
+    def place(self, o: Any) -> str | None:
+        """Just before writing: chambers planned by the clerk's choice are created and placeholders become
+        their ids; an owner deleted since the preview is named (the row is then refused)."""
+        cid = (o.data or {}).get("chamber_id")
+        if cid is not None and cid < 0:
+            o.data["chamber_id"] = self.owners.real_id(self.session, cid)
+        elif cid is not None and cid not in self.owners.names:
+            return "所属商会已被删除或撤销，请重新预览后再导入"
+        return None
 
     def after_insert(self, ids: list[int], outcomes: list[Any]) -> None:
         pass
@@ -312,8 +317,11 @@ class Members(Kind):
 
     def place(self, o):
         seats = o.extra.get("seats") or []
+        if any(cid is not None and cid >= 0 and cid not in self.owners.names for cid, _p in seats):
+            return "所属商会已被删除或撤销，请重新预览后再导入"
         if any((cid or 0) < 0 for cid, _p in seats):
             o.extra["seats"] = [(self.owners.real_id(self.session, cid), p) for cid, p in seats]
+        return None
 
     def update(self, rid, data):
         seats = data.pop("_seats", [])

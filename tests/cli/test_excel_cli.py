@@ -107,3 +107,81 @@ def test_export_to_a_bad_place_is_one_clear_line(db, tmp_path: Path, capsys: pyt
     rc, out, err = _run(capsys, "export", "members", "--db", str(db.path), "--out", str(target))
     assert rc == 2 and out == ""
     assert len(err.strip().splitlines()) == 1 and ("不存在" in err or "是文件夹" in err)
+
+
+# --- the office-sheet corpus and whole workbooks through the command line ------------------------------
+
+from corpus.build import load_cases, write_case, write_workbook  # noqa: E402
+
+CORPUS = {c.kind: c for c in load_cases("dev")}
+
+
+@pytest.mark.parametrize("kind", sorted(CORPUS))
+def test_corpus_sheet_of_each_kind(db, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    case = CORPUS[kind]
+    path = write_case(case, tmp_path)
+    argv = ["import", kind, str(path), "--db", str(db.path), "--json", "--create-chambers"]
+    rc, out, err = _run(capsys, *argv)
+    if rc != 0:  # a sheet with no owner column: the command says which option it needs
+        assert "--owner" in err and err.count("\n") == 1
+        rc, out, err = _run(capsys, *argv, "--owner", "本级")
+    assert rc == 0, err
+    res = json.loads(out)
+    assert res["rows"] == res["imported"] + res["updated"] + res["duplicates"] + res["skipped"] + res["rejected"]
+    cols = {c["column"]: c for c in res["columns"]}
+    assert all(set(c) == {"column", "title", "fate", "field", "label", "reason"} for c in res["columns"])
+    assert all(c["fate"] in ("field", "custom", "ignored") for c in res["columns"])
+    for i, expected in enumerate(case.expected):
+        if expected != "_ignore":
+            letter = openpyxl.utils.get_column_letter(i + 1)
+            assert cols[letter]["fate"] != "ignored", (letter, expected)
+
+
+def test_owner_and_create_chambers_options(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "活动.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["活动名称", "活动形式", "活动日期"])
+    wb.active.append(["政策宣讲", "宣讲", "2024-03-01"])
+    wb.save(path)
+    rc, out, err = _run(capsys, "import", "activities", str(path), "--db", str(db.path), "--json")
+    assert rc == 2 and out == "" and "--owner" in err and err.count("\n") == 1
+    rc, out, err = _run(capsys, "import", "activities", str(path), "--db", str(db.path), "--json", "--owner", "新华商会")
+    assert rc == 2 and "--create-chambers" in err
+    rc, out, err = _run(capsys, "import", "activities", str(path), "--db", str(db.path), "--json", "--owner", "新华商会",
+                        "--create-chambers")
+    assert rc == 0, err
+    res = json.loads(out)
+    assert res["imported"] == 1 and res["new_chambers"] == ["新华商会（其他）"]
+    rc, text, _ = _run(capsys, "import", "activities", str(path), "--db", str(db.path), "--owner", "新华商会")
+    assert rc == 0 and "各列：" in text and "活动形式" in text and "重复 1" in text
+
+
+def test_import_workbook_command(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_workbook(list(CORPUS.values()), tmp_path / "全县台账.xlsx")
+    rc, out, err = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--json", "--dry-run",
+                        "--owner", "本级", "--create-chambers")
+    assert rc == 0, err
+    dry = json.loads(out)
+    assert [s["kind"] for s in dry["sheets"]] == ["chambers", "members", "meetings", "activities", "contacts"]
+    for s in dry["sheets"]:
+        assert s["rows"] == s["imported"] + s["updated"] + s["duplicates"] + s["skipped"] + s["rejected"]
+        assert s["columns"]
+    rc, out, _ = _run(capsys, "info", "--db", str(db.path), "--json")
+    assert json.loads(out)["chambers"] == 0  # a dry run writes nothing
+    rc, out, err = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--json", "--owner", "本级",
+                        "--create-chambers")
+    assert rc == 0 and "导入前已备份" in err
+    done = json.loads(out)
+    assert [s["imported"] for s in done["sheets"]] == [s["imported"] for s in dry["sheets"]]
+    assert done["imported"] == sum(s["imported"] for s in done["sheets"])
+    rc, text, _ = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--dry-run", "--owner", "本级")
+    assert rc == 0 and "工作表“" in text and "（商会）" in text
+
+
+def test_csv_through_the_command(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "系统导出.csv"
+    p.write_bytes(f"企业名称,统一社会信用代码,会费缴纳情况\n清河县甲有限公司,{messy.credit_code(8)},2024年已缴\n".encode("gb18030"))
+    rc, out, err = _run(capsys, "import", "members", str(p), "--db", str(db.path), "--json")
+    assert rc == 0, err
+    res = json.loads(out)
+    assert res["imported"] == 1 and [c["fate"] for c in res["columns"]] == ["field", "field", "custom"]

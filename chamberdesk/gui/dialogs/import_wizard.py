@@ -57,6 +57,7 @@ CODED = {("members", "kind"): ch.MemberKind, ("chambers", "kind"): ch.ChamberKin
          ("activities", "category"): ch.ActivityCategory, ("contacts", "way"): ch.ContactWay}
 FIXED_COLS = ["行号", "状态", "处理"]
 REASON_MIN = 340  # the 说明 column's width before the value columns give way
+CUSTOM_SHOWN = 14  # characters of 自定义信息 shown in a preview cell
 # pages of the stack (the step label shows them in this order)
 CHOOSE, SHEET, MAPPING, PREVIEW, RESULT, OWNERS, SHEETS = range(7)
 STEPS = [(CHOOSE, "选择文件"), (SHEET, "工作表"), (SHEETS, "工作表"), (MAPPING, "列的去向"), (OWNERS, "所属单位"),
@@ -677,6 +678,7 @@ class ImportWizard(QDialog):
         heads = FIXED_COLS + [title for _f, title in key] + ["说明"]
         t.setColumnCount(len(heads))
         t.setHorizontalHeaderLabels(heads)
+        custom_col = len(FIXED_COLS) + [f for f, _t in key].index("custom") if ("custom", "自定义信息") in key else -1
         rows = [o for o in pv.outcomes if not self.only_problems.isChecked() or o.status != imp.NEW or o.problems]
         t.setRowCount(min(len(rows), PREVIEW_LIMIT))
         for r, o in enumerate(rows[:PREVIEW_LIMIT]):
@@ -685,7 +687,9 @@ class ImportWizard(QDialog):
             items = [str(o.sheet_row), imp.STATUS_LABELS[o.status], ""] + \
                 [self.shown_value(o, f) for f, _t in key] + [reason]
             for col, text in enumerate(items):
-                it = QTableWidgetItem(text)
+                # 自定义信息 can be long: one line here, all of it in the tooltip (the rows stay readable)
+                short = text if col != custom_col or len(text) <= CUSTOM_SHOWN else text[:CUSTOM_SHOWN] + "…"
+                it = QTableWidgetItem(short)
                 it.setBackground(colour)
                 if text and col >= len(FIXED_COLS):
                     it.setToolTip(text)

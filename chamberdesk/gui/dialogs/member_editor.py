@@ -218,14 +218,14 @@ class MemberEditor(QDialog):
         row.addWidget(add)
         row.addWidget(remove)
         row.addStretch(1)
+        self.fields["custom"] = FieldWithError(self.custom_table)
         v5.addWidget(hint)
-        v5.addWidget(self.custom_table)
+        v5.addWidget(self.fields["custom"])
         v5.addLayout(row)
-        self.fields["custom"] = FieldWithError(g5)
 
         body = QWidget()
         v = QVBoxLayout(body)
-        for g in (g1, g2, g3, g4, self.fields["custom"]):
+        for g in (g1, g2, g3, g4, g5):
             v.addWidget(g)
         v.addStretch(1)
         scroll = QScrollArea()

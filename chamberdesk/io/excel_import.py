@@ -340,6 +340,9 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
     fielded = {c for c, _f in cols}
     ignored = {c for c, f in header.mapping.items() if f == IGNORE}
     keys = _custom_titles(titles, max(len(titles), 1))
+    # columns whose cells become fields or are ignored; every other column's cells are custom fields
+    taken = [c in fielded or c in ignored for c in range(max([len(titles), *fielded, *ignored], default=0) + 1)]
+    kept_cols = [c for c, t in enumerate(taken) if not t]
     parsers = {c: column_parser(kind, f, titles[c] if c < len(titles) else "") for c, f in cols}
     # key kind → value → the earlier sheet row (an int) or (record id, may coexist) for the data file;
     # one small dict per kind and bare ints keep this, the only structure that grows with the sheet, compact
@@ -348,14 +351,21 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         for kk, val, _why in handler.keys(keydata) if _has_keys(keydata) else []:
             index.setdefault(kk, {}).setdefault(val, (rid, coexist))
 
+    shown = [clean_title(t) if t else f"第{c + 1}列" for c, t in enumerate(titles)]
+
     def title(c: int) -> str:
-        return clean_title(titles[c]) if c < len(titles) and titles[c] else f"第{c + 1}列"
+        return shown[c] if c < len(shown) else f"第{c + 1}列"
 
     def custom_key(c: int) -> str:
         if c not in keys:
             keys.update({k: v for k, v in _custom_titles(titles, c + 1).items() if k not in keys})
         return keys[c]
 
+    # per mapped column, the first characters of its title as compared: a row whose cells do not start like
+    # the titles above them is no repeated header (is_repeated_header compares whole titles, much slower)
+    firsts = {c: {h[0] for part in (titles[c], *titles[c].split("/")) if (h := mappings.norm_header(part))}
+              for c, f in header.mapping.items() if f != IGNORE and c < len(titles) and titles[c]}
+    need = min(2, sum(1 for f in header.mapping.values() if f != IGNORE))
     field_title: dict[str, str] = {}
     for c, f in cols:
         field_title.setdefault(f, title(c))
@@ -366,7 +376,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         if r < header.data_start or all(is_blank(v) for v in raw):
             continue
         o = RowOutcome(sheet_row=r + 1, raw=raw, status=NEW)
-        if mappings.is_repeated_header(kind, raw, header):
+        if _may_be_header(raw, firsts, need) and mappings.is_repeated_header(kind, raw, header):
             o.status = SKIPPED
             o.problems.append(Problem(o.sheet_row, "", "重复的表头行"))
             yield o
@@ -377,8 +387,9 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             yield o
             continue
         custom: dict[str, str] = {}
-        for c, v in enumerate(raw):
-            if c in fielded or c in ignored or is_blank(v):
+        for c in (kept_cols if len(raw) <= len(taken) else [c for c in range(len(raw)) if c >= len(taken) or not taken[c]]):
+            v = raw[c] if c < len(raw) else None
+            if is_blank(v):
                 continue
             custom[custom_key(c)] = cell_text(v)
             if data_cols is not None:
@@ -395,7 +406,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         def note(fld: str, msg: str, o: RowOutcome = o) -> None:
             o.problems.append(Problem(o.sheet_row, field_title.get(fld, labels.get(fld, fld)), msg, note=True))
 
-        for c, v in enumerate(raw):
+        texts = [v for v in raw if isinstance(v, str)]
+        for c, v in enumerate(raw) if texts and has_control_chars("".join(texts)) else ():
             if has_control_chars(v):
                 o.problems.append(Problem(o.sheet_row, title(c), "含有不可见的控制字符（可能来自损坏或被篡改的文件），请检查该单元格"))
         data: dict[str, Any] = {}
@@ -469,6 +481,26 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             for kk, val, _why in handler.keys(clean):
                 index.setdefault(kk, {}).setdefault(val, o.sheet_row)
         yield o
+
+
+def _first_char(s: str) -> str:
+    """The first character as norm_header leaves it (half-width, upper case), without its regex work."""
+    o = ord(s[0])
+    return (chr(o - 0xFEE0) if 0xFF01 <= o <= 0xFF5E else s[0]).upper()
+
+
+def _may_be_header(row: list[object], firsts: dict[int, set[str]], need: int) -> bool:
+    """Cheap test before the title comparison: enough text cells start like the titles above them."""
+    n = 0
+    for c, starts in firsts.items():
+        v = row[c] if c < len(row) else None
+        if isinstance(v, str):
+            s = v.lstrip(" \t\r\n*:：※★\u3000")
+            if s and _first_char(s) in starts:
+                n += 1
+                if n >= need:
+                    return True
+    return False
 
 
 _SIGNATURE = re.compile(r"^(制表|制表人|记录|记录人|审核|审批|统计|经办|经办人|主管|领导|签字|签名|盖章|单位盖章|"

@@ -114,11 +114,17 @@ def column_parser(kind: str, fld: str, title: str) -> Callable[[object], Any] | 
     return PARSERS[kind].get(fld)
 
 
+_WORDS_SEEN: dict[tuple[str, str, str], tuple[str | None, bool]] = {}
+
+
 def worded(kind: str, fld: str, value: object, title: str, custom: dict[str, str], note: Fail, fail: Fail) -> Any:
     """A coded field written in the office's own words (see WORDED)."""
     enum, words, fallback = WORDED[kind, fld]
-    code, understood = resolve_word(enum, value, words)
     text = cell_text(value)
+    hit = _WORDS_SEEN.get((kind, fld, text))
+    if hit is None:  # a column repeats a handful of words over thousands of rows
+        hit = _WORDS_SEEN[kind, fld, text] = resolve_word(enum, text, words)
+    code, understood = hit
     if understood and code is not None:
         if text not in (code, label_of(enum, code)):
             custom.setdefault(original_key(title), text)  # "第三届理事会第二次会议" says more than 理事会

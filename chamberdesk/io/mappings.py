@@ -156,6 +156,11 @@ def _header_row(kind: str, rows: list[list[object]], scan: int) -> tuple[int, in
 
 def detect_header(kind: str, rows: list[list[object]], merged: list | None = None, *, scan: int = 30,
                   known_names: list[str] | set[str] | None = None) -> HeaderGuess | None:
+    return _recognise(kind, rows, merged, scan, known_names)[0]
+
+
+def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: int,
+               known_names: list[str] | set[str] | None) -> tuple[HeaderGuess | None, float]:
     """Find the header among the first rows and decide what every column is.
 
     The header is the row naming most fields, plus a second level: a lower row naming columns under
@@ -166,7 +171,7 @@ def detect_header(kind: str, rows: list[list[object]], merged: list | None = Non
     """
     best_row, best = _header_row(kind, rows, scan)
     if best_row < 0 or best < 2:
-        return None
+        return None, 0.0
     upper, lower = best_row, best_row
     width = max((len(r) for r in rows[: best_row + 3]), default=0)
     horiz = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in _cells(merged) if c1 > c0]
@@ -209,7 +214,8 @@ def detect_header(kind: str, rows: list[list[object]], merged: list | None = Non
         v not in (None, "") for v in columns[c])})
     while titles and not titles[-1] and (len(titles) - 1) not in filled:
         titles.pop()
-    return HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled)
+    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled)
+    return guess, decision.strength
 
 
 def _sample_rows(rows: list[list[object]], start: int, header: list[str]) -> list[list[object]]:
@@ -228,25 +234,26 @@ def _sample_rows(rows: list[list[object]], start: int, header: list[str]) -> lis
     return out
 
 
-def detect_kind(rows: list[list[object]], sheet_name: str = "", *, scan: int = 30) -> tuple[str | None, float]:
-    """Which import kind a sheet holds, from its header and the title rows above it, and the sheet name.
+def detect_kind(rows: list[list[object]], sheet_name: str = "", merged: list | None = None, *,
+                scan: int = 30) -> tuple[str | None, float]:
+    """Which import kind a sheet holds: each kind's columns are recognised (titles and cells), and the
+    words of the title rows above the header and of the sheet name add their weight.
 
-    Returns (kind, confidence 0–1); (None, 0.0) when nothing in the sheet names any kind's columns.
+    Returns (kind, confidence 0–1: how far the best kind is ahead of the next); (None, 0.0) when no
+    kind's header is found.
     """
     v = vocabulary()
     name = normalise_title(sheet_name or "").core
     scores: dict[str, float] = {}
     for kind in KINDS:
-        row, _n = _header_row(kind, rows, scan)
-        if row < 0:
+        guess, strength = _recognise(kind, rows, merged, scan, None)
+        if guess is None:
             scores[kind] = 0.0
             continue
-        hits = _hits(kind, rows[row])
-        if row + 1 < len(rows):
-            for f, sc in _hits(kind, rows[row + 1]).items():
-                hits[f] = max(hits.get(f, 0.0), sc)
-        s = sum(hits.values()) + 0.5 * sum(1 for f in KINDS[kind] if f.required and f.name in hits)
-        above = "".join(normalise_title(str(x)).core for r in rows[:row] for x in r if isinstance(x, str))
+        have = set(guess.mapping.values())
+        # a sheet without a kind's required columns could not be imported as that kind
+        s = strength - 1.5 * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
+        above = "".join(normalise_title(str(x)).core for r in rows[:guess.first_row] for x in r if isinstance(x, str))
         if any(w in above for w in v.kind_words[kind]):
             s += 1.5
         if name and any(w in name or name in w for w in v.kind_words[kind]):

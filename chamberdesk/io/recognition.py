@@ -38,7 +38,9 @@ class FieldSpec:
     required: bool = False
     type: str = "text"  # what the cells hold (see vocabulary.toml)
     keywords: tuple[tuple[str, float], ...] = ()
-    values: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()  # "=word": the whole cell is the word
+    against: tuple[str, ...] = ()  # words in a title that speak against the field
+    code_start: str = ""  # first characters a credit code of this kind starts with (registering authority)
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,10 @@ class Vocabulary:
     units: dict[str, str]  # normalised unit → quantity kind
     hints: dict[str, str]  # word in a title → quantity kind
     kind_words: dict[str, tuple[str, ...]]
+    generic: tuple[str, ...]
+    person_endings: tuple[str, ...]
+    surnames: frozenset[str]
+    compound_surnames: tuple[str, ...]
 
 
 @cache
@@ -61,7 +67,8 @@ def vocabulary() -> Vocabulary:
     for kind in ("members", "chambers", "meetings", "activities", "contacts"):
         kinds[kind] = [
             FieldSpec(f["name"], f["label"], (f["label"], *f.get("synonyms", ())), f.get("required", False),
-                      f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())))
+                      f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())),
+                      tuple(f.get("against", ())), f.get("code_start", ""))
             for f in data[kind]]
     return Vocabulary(
         kinds=kinds, traditional=trad,
@@ -69,6 +76,10 @@ def vocabulary() -> Vocabulary:
         units={_plain(u, trad): q for u, q in data["units"].items()},
         hints={_plain(h, trad): q for h, q in data["hints"].items()},
         kind_words={k: tuple(_plain(w, trad) for w in ws) for k, ws in data["kind_words"].items()},
+        generic=tuple(sorted(norm["generic"], key=len, reverse=True)),
+        person_endings=tuple(norm["person_endings"]),
+        surnames=frozenset("".join(norm["surnames"].split())),
+        compound_surnames=tuple(norm["compound_surnames"]),
     )
 
 
@@ -101,6 +112,8 @@ class Title:
         v = vocabulary()
         found = {v.units[u] for u in self.units if u in v.units}
         found.update(q for w, q in v.hints.items() if w in self.core)
+        if self.core.endswith(v.person_endings) and not self.core.endswith(("人数", "人次")):
+            found.add("person")
         return frozenset(found)
 
 
@@ -149,17 +162,32 @@ def is_ignored_title(text: str) -> bool:
     return normalise_title(text).core in vocabulary().ignored
 
 
+def _distinctive(s: str) -> str:
+    for g in vocabulary().generic:
+        s = s.replace(g, "")
+    return s
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
 def _similarity(t: str, s: str) -> float:
-    """How far title t says synonym s: equal, one containing the other, or shared characters."""
+    """How far title t says synonym s: equal, one containing the other, or shared characters and
+    pairs of characters once the words every title uses (人数, 名称 …) are set aside."""
     if t == s:
         return 1.0
     if len(s) >= 2 and s in t:
-        return 0.6 + 0.3 * len(s) / len(t)
+        if not _distinctive(s):  # "会议" inside "会议结果" says little
+            return 0.3 + 0.3 * len(s) / len(t)
+        return 0.45 + 0.45 * len(s) / len(t)
     if len(t) >= 2 and t in s:
-        return 0.5 + 0.3 * len(t) / len(s)
-    a, b = set(t), set(s)
-    common = len(a & b)
-    return 0.6 * 2 * common / (len(a) + len(b)) if common >= 2 else 0.0
+        return 0.4 + 0.4 * len(t) / len(s)
+    a, b = _distinctive(t), _distinctive(s)
+    if len(set(a) & set(b)) < 2:
+        return 0.0
+    return 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
+                                                     {b[i:i + 2] for i in range(len(b) - 1)})
 
 
 @cache
@@ -194,7 +222,10 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
                 best, best_syn = sim, s
         kws = [k for k, _ in f.keywords if k in core]
         kw = min(0.8, sum(w for k, w in f.keywords if k in core))
-        score = best + (1.0 - best) * kw
+        # key words add to a title that already says the field; on a weak likeness they do not stack
+        score = best + (1.0 - best) * kw if best >= 0.4 else max(best, kw)
+        if any(w in core for w in f.against):
+            score -= 0.4
         if score <= 0:
             continue
         if best == 1.0:
@@ -249,6 +280,7 @@ class Profile:
     share: dict[str, float] = field(default_factory=dict)
     ints_1_to_n: bool = False  # 1, 2, 3 … : row numbers
     words: dict[str, float] = field(default_factory=dict)  # field name → share of cells holding its words
+    code_heads: dict[str, float] = field(default_factory=dict)  # first character → share of valid codes
 
     def __getitem__(self, key: str) -> float:
         return self.share.get(key, 0.0)
@@ -312,11 +344,23 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
         out.add("chamber")
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):
         out.add("org")
-    if _CJK_NAME.match(s) and "chamber" not in out and "org" not in out:
+    if "chamber" not in out and "org" not in out and _is_person(s):
         out.add("person")
     if len(s) >= 6 and _ADDRESS.search(s) and "org" not in out and "chamber" not in out:
         out.add("address")
     return out
+
+
+def _is_person(s: str) -> bool:
+    """A person's name: a common surname and one or two characters (or digits, as in 张1)."""
+    if not _CJK_NAME.match(s):
+        return False
+    v = vocabulary()
+    return (s[0] in v.surnames and len(s) <= 4) or s.startswith(v.compound_surnames) or "·" in s or "•" in s
+
+
+def _has_word(text: str, words: tuple[str, ...]) -> bool:
+    return any(text == w[1:] if w.startswith("=") else w in text for w in words)
 
 
 def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset()) -> Profile:
@@ -334,10 +378,13 @@ def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset())
     if len(nums) == len(vals) and len(vals) >= 2:
         p.ints_1_to_n = [float(x) for x in nums] == [float(i) for i in range(int(nums[0]), int(nums[0]) + len(nums))]
     texts = [_plain(str(v), vocabulary().traditional) for v in vals if isinstance(v, str)]
+    codes = [t[0] for t in texts if len(t) == 18 and uscc.is_valid(t)]
+    for head in codes:
+        p.code_heads[head] = p.code_heads.get(head, 0.0) + 1 / len(codes)
     if texts:
         for f in vocabulary().kinds[kind]:
             if f.values:
-                p.words[f.name] = sum(1 for t in texts if any(w in t for w in f.values)) / len(vals)
+                p.words[f.name] = sum(1 for t in texts if _has_word(t, f.values)) / len(vals)
     return p
 
 
@@ -356,6 +403,8 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
     t = f.type
     if t == "code":
         good, bad, sort = p["code"] + 0.5 * max(0.0, p["codelike"] - p["code"] - p["id"]), 1.0 - p["codelike"], "code"
+        if f.code_start and p.code_heads:  # 5…: a social organisation's code, 9…: an enterprise's
+            bad += 0.5 * sum(share for head, share in p.code_heads.items() if head not in f.code_start)
     elif t == "id":
         good, bad, sort = p["id"] + 0.5 * max(0.0, p["codelike"] - p["id"] - p["code"]), 1.0 - p["codelike"], "id"
     elif t == "phone":
@@ -376,18 +425,22 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
         good, bad, sort = p["person"], p["org"] + p["chamber"] + p["long"] + num + foreign + p["date"], "person"
     elif t == "org":
         good = p["org"] + 0.4 * max(0.0, plain_text - p["org"] - p["person"] - p["address"] - p["chamber"])
-        bad, sort = 0.5 * p["person"] + num + p["date"] + foreign + 0.5 * p["address"], "org"
+        bad = 0.5 * p["person"] + num + p["date"] + foreign + 0.5 * p["address"] + 0.4 * p["chamber"]
+        sort = "org"
     elif t == "chamber":
         good, bad, sort = p["chamber"], p["person"] + num + p["date"] + foreign + 0.5 * p["org"], "chamber"
     elif t == "address":
         good, bad, sort = p["address"], p["person"] + num + p["date"] + foreign, "address"
     elif t in ("choice", "position"):
         good = p.words.get(f.name, 0.0)
-        bad, sort = num + p["date"] + foreign + p["long"] + 0.3 * p["person"], "words"
+        # a few cells in words we do not know are normal; a column of none of them is something else
+        bad = num + p["date"] + foreign + p["long"] + 0.3 * p["person"] + 0.4 * max(0.0, 0.5 - good)
+        sort = "words"
     elif t == "longtext":
         good, bad, sort = 0.6 * p["long"] + 0.2 * plain_text, 0.6 * num + p["date"] + foreign + 0.3 * p["person"], "long"
     else:  # plain text
-        good, bad, sort = 0.3 * plain_text, 0.5 * num + 0.7 * p["date"] + foreign, "text"
+        good = 0.3 * plain_text
+        bad, sort = 0.5 * num + 0.7 * p["date"] + foreign + 0.5 * p["chamber"] + 0.3 * p["person"], "text"
     score = good - 0.8 * bad
     # a column of valid codes (or ID numbers) is that, whatever its title says
     if p["code"] >= 0.6:
@@ -407,8 +460,9 @@ def hint_score(f: FieldSpec, quantities: frozenset[str]) -> float:
         return 0.0
     if f.type in quantities:
         return 0.2
-    if any((q, f.type) in _COMPATIBLE for q in quantities):
-        return -0.25
+    if any((q, f.type) in _COMPATIBLE for q in quantities) or (
+            f.type in ("text", "longtext") and "person" not in quantities):
+        return -0.25  # near kinds of quantity, or a text field (it can hold anything)
     return -0.5
 
 
@@ -469,6 +523,7 @@ class Decision:
     reasons: dict[int, str] = field(default_factory=dict)
     ties: dict[int, list[str]] = field(default_factory=dict)
     unmapped: list[int] = field(default_factory=list)
+    strength: float = 0.0  # the summed scores of the columns mapped: how well the kind fits the sheet
 
 
 def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], columns: list[list[object]],
@@ -486,7 +541,9 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         cells = columns[c] if c < len(columns) else []
         p = profile(kind, cells, known_names)
         if not t.core and not t.units and p.n == 0:
-            continue  # an empty column: nothing to account for
+            out.mapping[c] = IGNORE
+            out.reasons[c] = "空列（没有标题也没有内容），不导入"
+            continue
         bottom = parts[c][-1] if parts[c] else t
         if bottom.core in vocabulary().ignored or (not bottom.core and p.ints_1_to_n and c == 0):
             out.mapping[c] = IGNORE
@@ -560,6 +617,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             reason += f"；与{_tie_words(rivals or others, labels)}接近，请核对"
         out.mapping[c] = name
         out.reasons[c] = f"→{labels[name]}：{reason}"
+        out.strength += s
     out.unmapped.sort()
     return out
 

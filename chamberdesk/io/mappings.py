@@ -170,20 +170,51 @@ def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: i
     for an owner column.
     """
     best_row, best = _header_row(kind, rows, scan)
-    if best_row < 0 or best < 2:
-        return None, 0.0
+    if best_row >= 0 and best >= 2:
+        return _recognise_at(kind, rows, merged, best_row, known_names)
+    # Few titles in words we know: try the header-looking rows that name something, and keep the
+    # first whose columns, read with the cells under them, give every required field.
+    tries = []
+    for i, row in enumerate(rows[:scan]):
+        named = sum(1 for v in row if isinstance(v, str) and 0 < len(v.strip()) <= 30 and _best_field(kind, v)[1] >= 0.4)
+        if named and _header_like(row):
+            tries.append((-named, i))
+    for _named, i in sorted(tries)[:3]:
+        guess, strength = _recognise_at(kind, rows, merged, i, known_names)
+        have = set(guess.mapping.values())
+        if all(f.name in have for f in KINDS[kind] if f.required):
+            return guess, strength
+    return None, 0.0
+
+
+def _header_like(row: list[object]) -> bool:
+    """Short texts only, at least two, none a date or a number: a row of titles."""
+    filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+    if len(filled) < 2 or not all(isinstance(v, str) and len(v.strip()) <= 30 for v in filled):
+        return False
+    return not any(re.fullmatch(r"[\d\s.,/:年月日-]+", str(v)) for v in filled)
+
+
+def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best_row: int,
+                  known_names: list[str] | set[str] | None) -> tuple[HeaderGuess, float]:
     upper, lower = best_row, best_row
     width = max((len(r) for r in rows[: best_row + 3]), default=0)
-    horiz = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in _cells(merged) if c1 > c0]
+    cells = _cells(merged)
+    horiz = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in cells if c1 > c0]
+    # titles merged down from the header row into the next, or from the row above into it: two levels
+    down = any(r0 == best_row and r1 > r0 for (r0, _), (r1, _) in cells)
+    from_above = any(r0 == best_row - 1 and r1 >= best_row for (r0, _), (r1, _) in cells)
 
     def spans_columns(r: int) -> bool:
         return any(r0 <= r <= r1 for (r0, _), (r1, _) in horiz)
 
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
     prv = rows[best_row - 1] if best_row > 0 else []
-    if nxt and _score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt) and _nested(rows[best_row], nxt):
+    if nxt and _nested(rows[best_row], nxt) and (
+            (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt))):
         lower = best_row + 1
-    elif prv and (spans_columns(best_row - 1) or _score(kind, prv) >= 1) and _blanks_under_titles(rows[best_row], prv):
+    elif prv and (spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1) \
+            and _blanks_under_titles(rows[best_row], prv):
         upper = best_row - 1
     top = _texts(rows[upper]) + [""] * width
     bottom = _texts(rows[lower]) + [""] * width

@@ -590,7 +590,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
                 out.ties[c] = near
                 owner = next((cand[k] for k, j in enumerate(chosen) if j >= 0 and names[j] == near[0]), None)
                 who = f"第{owner + 1}列" if owner is not None else "别的列"
-                out.reasons[c] = f"像“{labels[near[0]]}”，但{who}更像，保留为自定义信息"
+                same = owner is not None and abs(scores[owner][near[0]][0] - row[near[0]][0]) < NEAR
+                out.reasons[c] = f"像“{labels[near[0]]}”，但{who}{'一样像，已先用' if same else '更像'}，保留为自定义信息"
             else:
                 best = ranked[0] if ranked else None
                 hint = f"（最接近“{labels[best]}”，得分不够）" if best and row[best][0] > 0.2 else ""
@@ -608,8 +609,9 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
                 out.ties.setdefault(k, [])
                 if name not in out.ties[k]:
                     out.ties[k].append(name)
-            exact = [n for n in rivals if abs(s - row[n][0]) < 1e-9] or \
-                [k for k in others if abs(s - scores[k][name][0]) < 1e-9]
+            # two fields equally good for one column: the clerk chooses (two columns equally good for
+            # one field: the assignment has placed the other elsewhere, and both are reported)
+            exact = [n for n in rivals if abs(s - row[n][0]) < 1e-9]
             if exact:
                 out.unmapped.append(c)
                 out.reasons[c] = f"“{labels[name]}”与{_tie_words(exact, labels)}难分高下，请选择"

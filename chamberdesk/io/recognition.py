@@ -89,6 +89,7 @@ _OPEN, _CLOSE = "([【〔{<《", ")]】〕}>》"
 _BRACKET = re.compile(r"[(\[【〔{<《]([^()\[\]【】〔〕{}<>《》]*)[)\]】〕}>》]")
 _MARKS = re.compile(r"[*※★☆▲△#:;,.、\"'“”‘’_\-—~|/\\?？!！]+")
 _SPACE = re.compile(r"\s+")
+_ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "1、企业名称", "(2)…"
 # units also written without brackets at the end of a title ("金额万元", "面积m2")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
@@ -122,7 +123,9 @@ def normalise_title(text: str) -> Title:
     """Full-width → half-width, traditional → simplified, spaces and line breaks out, required marks
     out, remarks in brackets set apart, units (in brackets, after a slash, or bare at the end) kept."""
     v = vocabulary()
-    s = _plain(str(text), v.traditional)
+    s = _plain(re.sub(r"^[①-⑳]", "", str(text).strip()), v.traditional)
+    while (m := _ENUM.match(s)) and m.end() < len(s):
+        s = s[m.end():]
     units: list[str] = []
     remarks: list[str] = []
 
@@ -262,7 +265,10 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
 # --- cells ----------------------------------------------------------------------------------------
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,3}\d{1,3}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,6}$")
-_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:万元|元|人次|人|次|个|件|名|场|平方米|平米|M2|㎡|万)?$")
+_NUMBER = re.compile(r"^(?:约|共|计|合计)?[-+]?\d+(?:\.\d+)?(?:余|多)?"
+                     r"(?:万元|元|人次|人|次|个|件|名|场|家|户|项|平方米|平米|M2|㎡|万)?$")
+# what a date looks like even where the import would ask for more (no year, a time of day, a range)
+_DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$)")
 _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门市", "工作室", "酒店", "集团", "行", "社", "所", "场",
             "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙")
 _CHAMBER_END = ("商会", "协会", "分会", "联合会", "总会", "工商联", "联谊会", "促进会")
@@ -318,8 +324,9 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
         out.add("num")
         if len(s) < 7:
             return out
-    if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没"):
-        out.add("bool")
+    if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
+            len(s) <= 4 and s[0] in "已未有无是否" and not re.search(r"\d", s)):
+        out.add("bool")  # 是/否, 有/无, 已登记/未登记, 已建立 …
     if s in ("男", "女", "男性", "女性"):
         out.add("gender")
     if len(s) == 18 and _CODE_LIKE.match(s):
@@ -339,7 +346,8 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
             if parse_date(s):
                 out.add("date")
         except ValueError:
-            pass
+            if _DATE_LIKE.match(s):
+                out.add("date")
     if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION:
         out.add("chamber")
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):

@@ -173,18 +173,36 @@ def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: i
     if best_row >= 0 and best >= 2:
         return _recognise_at(kind, rows, merged, best_row, known_names)
     # Few titles in words we know: try the header-looking rows that name something, and keep the
-    # first whose columns, read with the cells under them, give every required field.
+    # first whose columns, read with the cells under them, give every required field — or else the
+    # best, so long as no other kind reads the sheet better (a member sheet is no meeting sheet)
     tries = []
     for i, row in enumerate(rows[:scan]):
         named = sum(1 for v in row if isinstance(v, str) and 0 < len(v.strip()) <= 30 and _best_field(kind, v)[1] >= 0.4)
         if named and _header_like(row):
             tries.append((-named, i))
+    fallback: tuple[HeaderGuess | None, float] = (None, 0.0)
     for _named, i in sorted(tries)[:3]:
         guess, strength = _recognise_at(kind, rows, merged, i, known_names)
-        have = set(guess.mapping.values())
-        if all(f.name in have for f in KINDS[kind] if f.required):
-            return guess, strength
-    return None, 0.0
+        if _fit(kind, guess, strength) > _fit(kind, *fallback):
+            fallback = (guess, strength)
+    guess, strength = fallback
+    if guess is None or not any(f != IGNORE for f in guess.mapping.values()):
+        return None, 0.0
+    fit = _fit(kind, guess, strength)
+    for other in KINDS:
+        row, hits = _header_row(other, rows, scan)
+        if other != kind and row >= 0 and hits >= 2 and _fit(other, *_recognise_at(other, rows, merged, row, None)) > fit:
+            return None, 0.0
+    return guess, strength
+
+
+def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
+    """How well a kind reads a sheet: the scores of its mapped columns, less its required fields missing."""
+    if guess is None:
+        return float("-inf")
+    have = set(guess.mapping.values())
+    # a sheet without a kind's required columns could not be imported as that kind
+    return strength - 1.5 * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
 
 
 def _header_like(row: list[object]) -> bool:
@@ -281,9 +299,7 @@ def detect_kind(rows: list[list[object]], sheet_name: str = "", merged: list | N
         if guess is None:
             scores[kind] = 0.0
             continue
-        have = set(guess.mapping.values())
-        # a sheet without a kind's required columns could not be imported as that kind
-        s = strength - 1.5 * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
+        s = _fit(kind, guess, strength)
         above = "".join(normalise_title(str(x)).core for r in rows[:guess.first_row] for x in r if isinstance(x, str))
         if any(w in above for w in v.kind_words[kind]):
             s += 1.5

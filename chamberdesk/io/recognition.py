@@ -25,7 +25,8 @@ IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
 ACCEPT = 0.5  # a column lands in a field only at this score or above
 NEAR = 0.08  # two scores closer than this are reported as a tie for the clerk to check
 SAMPLE = 60  # data cells looked at per column
-SHARED_TYPES = ("phone",)  # fields several columns may fill (the import takes the first filled cell)
+SHARED_TYPES = ("phone",)
+SELF_EVIDENT = ("code", "id", "phone", "date", "gender", "chamber", "org")  # cells that say what they are  # fields several columns may fill (the import takes the first filled cell)
 
 
 # --- the vocabulary -------------------------------------------------------------------------------
@@ -226,7 +227,7 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
         kws = [k for k, _ in f.keywords if k in core]
         kw = min(0.8, sum(w for k, w in f.keywords if k in core))
         # key words add to a title that already says the field; on a weak likeness they do not stack
-        score = best + (1.0 - best) * kw if best >= 0.4 else max(best, kw)
+        score = best + (1.0 - best) * kw if best >= 0.5 else max(best, kw) + 0.05 * best
         if any(w in core for w in f.against):
             score -= 0.4
         if score <= 0:
@@ -421,7 +422,8 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
         good, bad, sort = p["date"], max(0.0, 1.0 - p["date"]), "date"
     elif t == "bool":
         good = p["bool"] + 0.5 * p["bool01"]
-        bad = 1.5 * max(0.0, num - p["bool01"]) + p["date"] + foreign + 0.5 * p["long"]
+        bad = 1.5 * max(0.0, num - p["bool01"]) + p["date"] + foreign + 0.5 * p["long"] + \
+            0.7 * max(0.0, plain_text - p["bool"])  # words that are no yes/no (县民政局, 独立党支部)
         sort = "bool"
     elif t in ("count", "money", "area"):
         good, bad, sort = num, plain_text + foreign, "num"
@@ -566,6 +568,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             vs, sort = value_score(f, p)
             hs = hint_score(f, q)
             total = (tm.score if tm else 0.0) + trust * vs + hs
+            if (tm.score if tm else 0.0) < 0.2 and f.type not in SELF_EVIDENT:
+                total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
             why = [tm.why] if tm and tm.score >= 0.3 else []
             if hs > 0:
                 why.append("单位/用词相符")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
 from chamberdesk.io.recognition import (
@@ -340,10 +340,21 @@ def is_repeated_header(kind: str, row: list[object], guess: HeaderGuess) -> bool
         if f == IGNORE or c >= len(row):
             continue
         v = row[c]
-        if isinstance(v, str) and v.strip() and c < len(guess.titles) and _same_title(v, guess.titles[c]):
+        if isinstance(v, str) and v.strip() and c < len(guess.titles) and (
+                _same_title(v, guess.titles[c]) or _known_titles(kind).get(norm_header(v)) == f):
             hits += 1
     mapped = sum(1 for f in guess.mapping.values() if f != IGNORE)
     return hits >= 2 or bool(mapped and hits == mapped)
+
+
+@cache
+def _known_titles(kind: str) -> dict[str, str]:
+    """Every label and synonym of a kind, as norm_header writes it: a header printed in our words."""
+    out: dict[str, str] = {}
+    for f in KINDS[kind]:
+        for syn in f.synonyms:
+            out.setdefault(norm_header(syn), f.name)
+    return out
 
 
 @lru_cache(maxsize=4096)

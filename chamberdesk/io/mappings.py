@@ -116,7 +116,7 @@ def _hits(kind: str, row: list[object], *, own: bool = False) -> dict[str, float
     does not count."""
     out: dict[str, float] = {}
     for v in row:
-        if isinstance(v, str) and 0 < len(v.strip()) <= 30:
+        if isinstance(v, str) and 0 < len(v.strip()) <= 60:
             name, sc = _best_field(kind, v)
             if not name or name == IGNORE or sc < HEADER_HIT:
                 continue
@@ -177,7 +177,7 @@ def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: i
     # best, so long as no other kind reads the sheet better (a member sheet is no meeting sheet)
     tries = []
     for i, row in enumerate(rows[:scan]):
-        named = sum(1 for v in row if isinstance(v, str) and 0 < len(v.strip()) <= 30 and _best_field(kind, v)[1] >= 0.4)
+        named = sum(1 for v in row if isinstance(v, str) and 0 < len(v.strip()) <= 60 and _best_field(kind, v)[1] >= 0.4)
         if named and _header_like(row):
             tries.append((-named, i))
     fallback: tuple[HeaderGuess | None, float] = (None, 0.0)
@@ -208,7 +208,7 @@ def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
 def _header_like(row: list[object]) -> bool:
     """Short texts only, at least two, none a date or a number: a row of titles."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
-    if len(filled) < 2 or not all(isinstance(v, str) and len(v.strip()) <= 30 for v in filled):
+    if len(filled) < 2 or not all(isinstance(v, str) and len(v.strip()) <= 60 for v in filled):
         return False
     return not any(re.fullmatch(r"[\d\s.,/:年月日-]+", str(v)) for v in filled)
 

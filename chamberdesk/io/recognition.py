@@ -177,21 +177,27 @@ def _dice(a: set[str], b: set[str]) -> float:
 
 
 def _similarity(t: str, s: str) -> float:
-    """How far title t says synonym s: equal, one containing the other, or shared characters and
-    pairs of characters once the words every title uses (人数, 名称 …) are set aside."""
+    """How far title t says synonym s. One inside the other is strong when what is left over is only
+    common words ("出席" in "出席人数"), weaker when the rest says something of its own ("出席" in
+    "应出席人数", "会长" in "会长电话"); otherwise shared characters and pairs of characters of the
+    parts that are not common words, less when the common words differ ("联系内容" is no "联系单位")."""
     if t == s:
         return 1.0
     if len(s) >= 2 and s in t:
-        if not _distinctive(s):  # "会议" inside "会议结果" says little
-            return 0.3 + 0.3 * len(s) / len(t)
-        return 0.45 + 0.45 * len(s) / len(t)
+        return 0.85 if not _distinctive(t.replace(s, "", 1)) else 0.45 + 0.35 * len(s) / len(t)
     if len(t) >= 2 and t in s:
-        return 0.4 + 0.4 * len(t) / len(s)
+        return 0.8 if not _distinctive(s.replace(t, "", 1)) else 0.3 + 0.3 * len(t) / len(s)
     a, b = _distinctive(t), _distinctive(s)
     if len(set(a) & set(b)) < 2:
         return 0.0
-    return 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
-                                                     {b[i:i + 2] for i in range(len(b) - 1)})
+    sim = 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
+                                                    {b[i:i + 2] for i in range(len(b) - 1)})
+    ga, gb = _common_words(t), _common_words(s)
+    return sim * 0.5 if ga and gb and ga != gb else sim
+
+
+def _common_words(s: str) -> frozenset[str]:
+    return frozenset(g for g in vocabulary().generic if g in s)
 
 
 @cache
@@ -444,7 +450,7 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
     elif t in ("choice", "position"):
         good = p.words.get(f.name, 0.0)
         # a few cells in words we do not know are normal; a column of none of them is something else
-        bad = num + p["date"] + foreign + p["long"] + 0.3 * p["person"] + 0.4 * max(0.0, 0.5 - good)
+        bad = num + p["date"] + foreign + p["long"] + 0.3 * p["person"] + 0.8 * max(0.0, 0.5 - good)
         sort = "words"
     elif t == "longtext":
         good, bad, sort = 0.6 * p["long"] + 0.2 * plain_text, 0.6 * num + p["date"] + foreign + 0.3 * p["person"], "long"

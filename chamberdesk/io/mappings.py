@@ -95,7 +95,7 @@ class HeaderGuess:
 
 
 def _texts(row: list[object]) -> list[str]:
-    return [str(v).strip() if v not in (None, "") else "" for v in row]
+    return [str(v).strip().lstrip("\ufeff") if v not in (None, "") else "" for v in row]
 
 
 @lru_cache(maxsize=16384)
@@ -205,6 +205,14 @@ def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
     return strength - 1.5 * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
 
 
+def _units_row(row: list[object]) -> bool:
+    """A line of units under the titles: 万元, （人）, ㎡ … and nothing else."""
+    filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+    units = vocabulary().units
+    return bool(filled) and all(isinstance(v, str) and (normalise_title(f"x({v.strip('()（）')})").units
+                                                       or normalise_title(v).core in units) for v in filled)
+
+
 def _header_like(row: list[object]) -> bool:
     """Short texts only, at least two, none a date or a number: a row of titles."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
@@ -228,8 +236,9 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
 
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
     prv = rows[best_row - 1] if best_row > 0 else []
-    if nxt and _nested(rows[best_row], nxt) and (
-            (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt))):
+    units_row = bool(nxt) and _units_row(nxt)
+    if nxt and (units_row or _nested(rows[best_row], nxt) and (
+            (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt)))):
         lower = best_row + 1
     elif prv and (spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1) \
             and _blanks_under_titles(rows[best_row], prv):
@@ -248,7 +257,10 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
     parts: list[tuple[Title, ...]] = []
     for c in range(width):
         t, b = (top[c], bottom[c] if lower != upper else "") if c < len(top) else ("", "")
-        if lower != upper and b and t and t != b:
+        if units_row and b and t:
+            title = f"{t}（{b.strip('()（）')}）"  # a line of units under the titles
+            parts.append(())
+        elif lower != upper and b and t and t != b:
             title = f"{t}/{b}"
             parts.append((normalise_title(t), normalise_title(b)))
         else:

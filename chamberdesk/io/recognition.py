@@ -90,6 +90,7 @@ _OPEN, _CLOSE = "([【〔{<《", ")]】〕}>》"
 _BRACKET = re.compile(r"[(\[【〔{<《]([^()\[\]【】〔〕{}<>《》]*)[)\]】〕}>》]")
 _MARKS = re.compile(r"[*※★☆▲△#:;,.、\"'“”‘’_\-—~|/\\?？!！]+")
 _SPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\ufeff\u200b-\u200f\u2060]")  # a BOM left on the first title, zero-width marks
 _ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "1、企业名称", "(2)…"
 # units also written without brackets at the end of a title ("金额万元", "面积m2")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
@@ -97,7 +98,7 @@ _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
 def _plain(text: str, trad: dict[int, str]) -> str:
     """Half-width, simplified, no spaces, upper case: the form every comparison uses."""
-    return _SPACE.sub("", to_halfwidth(text).translate(trad)).upper()
+    return _SPACE.sub("", _INVISIBLE.sub("", to_halfwidth(text)).translate(trad)).upper()
 
 
 @dataclass(frozen=True)
@@ -193,7 +194,7 @@ def _similarity(t: str, s: str) -> float:
     sim = 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
                                                     {b[i:i + 2] for i in range(len(b) - 1)})
     ga, gb = _common_words(t), _common_words(s)
-    return sim * 0.5 if ga and gb and ga != gb else sim
+    return sim * 0.5 if ga != gb else sim
 
 
 def _common_words(s: str) -> frozenset[str]:

@@ -86,6 +86,17 @@ def test_money_in_wan_yuan_and_counts_with_units_are_read_as_numbers() -> None:
     assert g.mapping[3] == "amount" and g.mapping[4] == "people_count"
 
 
+def test_a_line_of_units_under_the_titles_is_read_as_their_units() -> None:
+    g = _guess("members", [
+        ["\ufeff企业名称", "注册资本", "从业人员", "年产值"], [None, "万元", "（人）", "万元"],
+        ["甲有限公司", 500, 45, 3000], ["乙有限公司", 10, 3, 80],
+    ])
+    assert (g.first_row, g.last_row) == (0, 1)
+    assert g.titles == ["企业名称", "注册资本（万元）", "从业人员（人）", "年产值（万元）"]
+    assert g.mapping == {0: "enterprise_name", 1: "registered_capital", 2: "employee_count"}
+    assert g.unmapped == [3]  # 年产值 is no field of ours: kept, not taken for the capital
+
+
 def test_two_columns_never_silently_share_a_field() -> None:
     g = _guess("members", [
         ["企业名称", "负责人", "负责人", "联系电话"],

@@ -160,7 +160,7 @@ def detect_header(kind: str, rows: list[list[object]], merged: list | None = Non
 
 
 def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: int,
-               known_names: list[str] | set[str] | None) -> tuple[HeaderGuess | None, float]:
+               known_names: list[str] | set[str] | None, *, veto: bool = True) -> tuple[HeaderGuess | None, float]:
     """Find the header among the first rows and decide what every column is.
 
     The header is the row naming most fields, plus a second level: a lower row naming columns under
@@ -188,12 +188,24 @@ def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: i
     guess, strength = fallback
     if guess is None or not any(f != IGNORE for f in guess.mapping.values()):
         return None, 0.0
-    fit = _fit(kind, guess, strength)
-    for other in KINDS:
+    fit = _fit(kind, guess, strength) + _words_above(kind, rows, guess.first_row)
+    for other in KINDS if veto else ():
         row, hits = _header_row(other, rows, scan)
-        if other != kind and row >= 0 and hits >= 2 and _fit(other, *_recognise_at(other, rows, merged, row, None)) > fit:
-            return None, 0.0
+        if other != kind and row >= 0 and hits >= 2:
+            theirs, their_strength = _recognise_at(other, rows, merged, row, None)
+            if _fit(other, theirs, their_strength) + _words_above(other, rows, row) > fit:
+                return None, 0.0
     return guess, strength
+
+
+def _words_above(kind: str, rows: list[list[object]], header: int, sheet_name: str = "") -> float:
+    """What the title rows above the header (and the sheet's name) say of the kind: the longer the
+    kind's word found, the more it says ("会员联系服务记录表" is a record of 联系服务, not a member list)."""
+    words = vocabulary().kind_words[kind]
+    above = "".join(normalise_title(str(x)).core for r in rows[:header] for x in r if isinstance(x, str))
+    name = normalise_title(sheet_name).core
+    return min(2.0, 0.4 * max((len(w) for w in words if w in above), default=0)) + \
+        min(2.0, 0.4 * max((len(w) for w in words if name and (w in name or name in w)), default=0))
 
 
 def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
@@ -303,21 +315,13 @@ def detect_kind(rows: list[list[object]], sheet_name: str = "", merged: list | N
     Returns (kind, confidence 0–1: how far the best kind is ahead of the next); (None, 0.0) when no
     kind's header is found.
     """
-    v = vocabulary()
-    name = normalise_title(sheet_name or "").core
     scores: dict[str, float] = {}
     for kind in KINDS:
-        guess, strength = _recognise(kind, rows, merged, scan, None)
+        guess, strength = _recognise(kind, rows, merged, scan, None, veto=False)
         if guess is None:
             scores[kind] = 0.0
             continue
-        s = _fit(kind, guess, strength)
-        above = "".join(normalise_title(str(x)).core for r in rows[:guess.first_row] for x in r if isinstance(x, str))
-        if any(w in above for w in v.kind_words[kind]):
-            s += 1.5
-        if name and any(w in name or name in w for w in v.kind_words[kind]):
-            s += 1.5
-        scores[kind] = s
+        scores[kind] = _fit(kind, guess, strength) + _words_above(kind, rows, guess.first_row, sheet_name)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     (kind, top), (_k2, second) = ranked[0], ranked[1]
     if top <= 0:

@@ -187,7 +187,7 @@ def _similarity(t: str, s: str) -> float:
     if len(s) >= 2 and s in t:
         return 0.85 if not _distinctive(t.replace(s, "", 1)) else 0.45 + 0.35 * len(s) / len(t)
     if len(t) >= 2 and t in s:
-        return 0.8 if not _distinctive(s.replace(t, "", 1)) else 0.3 + 0.3 * len(t) / len(s)
+        return 0.8 if not _distinctive(s.replace(t, "", 1)) else 0.25 + 0.25 * len(t) / len(s)
     a, b = _distinctive(t), _distinctive(s)
     if len(set(a) & set(b)) < 2:
         return 0.0

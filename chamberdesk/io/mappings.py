@@ -326,7 +326,7 @@ def detect_kind(rows: list[list[object]], sheet_name: str = "", merged: list | N
     (kind, top), (_k2, second) = ranked[0], ranked[1]
     if top <= 0:
         return None, 0.0
-    return kind, round((top - second) / top, 3)
+    return kind, round((top - max(second, 0.0)) / top, 3)
 
 
 def _looks_like_header_row(kind: str, row: list[object]) -> bool:

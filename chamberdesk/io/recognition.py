@@ -575,6 +575,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             vs, sort = value_score(f, p)
             hs = hint_score(f, q)
             total = (tm.score if tm else 0.0) + trust * vs + hs
+            if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
+                total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
             if (tm.score if tm else 0.0) < 0.2 and f.type not in SELF_EVIDENT:
                 total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
             why = [tm.why] if tm and tm.score >= 0.3 else []

@@ -42,6 +42,7 @@ class FieldSpec:
     values: tuple[str, ...] = ()  # "=word": the whole cell is the word
     against: tuple[str, ...] = ()  # words in a title that speak against the field
     code_start: str = ""  # first characters a credit code of this kind starts with (registering authority)
+    born: bool = False  # a date of birth (its years are long past)
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,7 @@ def vocabulary() -> Vocabulary:
         kinds[kind] = [
             FieldSpec(f["name"], f["label"], (f["label"], *f.get("synonyms", ())), f.get("required", False),
                       f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())),
-                      tuple(f.get("against", ())), f.get("code_start", ""))
+                      tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False))
             for f in data[kind]]
     return Vocabulary(
         kinds=kinds, traditional=trad,
@@ -185,7 +186,11 @@ def _similarity(t: str, s: str) -> float:
     if t == s:
         return 1.0
     if len(s) >= 2 and s in t:
-        return 0.85 if not _distinctive(t.replace(s, "", 1)) else 0.45 + 0.35 * len(s) / len(t)
+        if not _distinctive(t.replace(s, "", 1)):
+            return 0.85
+        # at the front of a longer title the synonym only qualifies what follows ("会长电话",
+        # "代表人政治面貌", "办公场所面积"): the title is about something else
+        return (0.35 + 0.3 * len(s) / len(t)) if t.startswith(s) else 0.45 + 0.35 * len(s) / len(t)
     if len(t) >= 2 and t in s:
         return 0.8 if not _distinctive(s.replace(t, "", 1)) else 0.25 + 0.25 * len(t) / len(s)
     a, b = _distinctive(t), _distinctive(s)
@@ -295,6 +300,7 @@ class Profile:
     ints_1_to_n: bool = False  # 1, 2, 3 … : row numbers
     words: dict[str, float] = field(default_factory=dict)  # field name → share of cells holding its words
     code_heads: dict[str, float] = field(default_factory=dict)  # first character → share of valid codes
+    median_year: int = 0  # of the cells that are dates (0: none)
 
     def __getitem__(self, key: str) -> float:
         return self.share.get(key, 0.0)
@@ -375,6 +381,16 @@ def _is_person(s: str) -> bool:
     return (s[0] in v.surnames and len(s) <= 4) or s.startswith(v.compound_surnames) or "·" in s or "•" in s
 
 
+def _year(v: object) -> int:
+    """The year of a cell that reads as a full date, else 0."""
+    try:
+        d = parse_date(v) if isinstance(v, (str, datetime, date)) or (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and _SERIAL_DAYS[0] <= v <= _SERIAL_DAYS[1]) else None
+    except ValueError:
+        return 0
+    return d.year if d else 0
+
+
 def _has_word(text: str, words: tuple[str, ...]) -> bool:
     return any(text == w[1:] if w.startswith("=") else w in text for w in words)
 
@@ -393,6 +409,8 @@ def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset())
     nums = [v for v in vals if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if len(nums) == len(vals) and len(vals) >= 2:
         p.ints_1_to_n = [float(x) for x in nums] == [float(i) for i in range(int(nums[0]), int(nums[0]) + len(nums))]
+    years = sorted(y for v in vals if (y := _year(v)))
+    p.median_year = years[len(years) // 2] if years else 0
     texts = [_plain(str(v), vocabulary().traditional) for v in vals if isinstance(v, str)]
     codes = [t[0] for t in texts if len(t) == 18 and uscc.is_valid(t)]
     for head in codes:
@@ -427,6 +445,8 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
         good, bad, sort = p["phone"], max(0.0, 1.0 - p["phone"] - 0.5 * p["num"]), "phone"
     elif t == "date":
         good, bad, sort = p["date"], max(0.0, 1.0 - p["date"]), "date"
+        if p.median_year:  # people are born before 2000; chambers, meetings and members' joining later
+            good += 0.3 if (p.median_year < 1995) == f.born else -0.3
     elif t == "bool":
         good = p["bool"] + 0.5 * p["bool01"]
         bad = 1.5 * max(0.0, num - p["bool01"]) + p["date"] + foreign + 0.5 * p["long"] + \
@@ -464,6 +484,10 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
         score = score + 1.0 if t == "code" else min(score, -0.8)
     if p["id"] >= 0.6:
         score = score + 1.0 if t == "id" else min(score, -0.8)
+    if p["gender"] >= 0.8 and t == "gender":
+        score += 1.0  # 男/女 says what the column is
+    if t in ("choice", "position") and p.words.get(f.name, 0.0) >= 0.7:
+        score += 0.5  # 理论学习, 光彩公益 …: the words of this field and no other
     return max(-1.5, min(1.5, score)), sort
 
 
@@ -577,7 +601,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             total = (tm.score if tm else 0.0) + trust * vs + hs
             if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
                 total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
-            if (tm.score if tm else 0.0) < 0.2 and f.type not in SELF_EVIDENT:
+            evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
+            if (tm.score if tm else 0.0) < 0.2 and not evident:
                 total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
             why = [tm.why] if tm and tm.score >= 0.3 else []
             if hs > 0:

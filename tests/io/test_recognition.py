@@ -118,6 +118,32 @@ def test_mobile_and_landline_side_by_side_both_feed_the_phone_and_say_so() -> No
     assert "先填的一个" in g.reasons[2]
 
 
+@pytest.mark.parametrize(("kind", "rows", "expected"), [
+    ("members", [
+        ["序号", "企业(单位)全称", "统一信用代码", "法人", "联系手机", "企业住所", "注册资本金(万元)", "员工总数",
+         "年产值（万元）", "纳税额（万元）", "入会时间", "会内职务", "备注"],
+        [1, "清河县宏达机械有限公司", CODES[0], "张建国", "13800138000", "城关镇人民路18号", 500, 45, 3000, 120,
+         "2019.5", "副会长", None],
+        [2, "清河县顺风快递服务部", CODES[1], "李红", "13800138001", "南关村3组", 10, 3, 80, 2, "2020.3", "会员", "新入会"],
+        [3, "清河县富康建材有限公司", CODES[2], "王平", "13800138002", "工业园区8号", 1000, 120, 8000, 300, "2018.1", "理事",
+         None]],
+     [IGNORE, "enterprise_name", "credit_code", "legal_rep", "rep_phone", "address", "registered_capital",
+      "employee_count", None, None, "join_date", "position", "notes"]),
+    ("chambers", [
+        ["序号", "商会(协会)名称", "登记机关", "会长", "会长电话", "秘书长", "会员数(家)", "办公地点", "办公面积(平方米)",
+         "是否有独立办公场所", "年度经费(万元)", "党组织形式", "备注"],
+        [1, "城关镇商会", "县民政局", "张三", "13800138000", "李四", 56, "人民路8号", 80, "是", 5, "独立党支部", None],
+        [2, "建筑业商会", "县民政局", "王五", "13800138001", "赵六", 32, "建设路2号", 0, "否", 3, "联合党支部", "无"]],
+     [IGNORE, "name", None, "president_name", None, "secretary_general_name", None, None, "office_area", "has_office",
+      "annual_funds", "party_org", "notes"]),
+])
+def test_another_office_wording_and_its_own_columns(kind: str, rows: list[list[object]], expected: list) -> None:
+    """Titles worded unlike our own, and columns we have no field for (None: kept as custom fields)."""
+    g = _guess(kind, rows)
+    assert [g.mapping.get(c) for c in range(len(expected))] == expected
+    assert g.unmapped == [c for c, e in enumerate(expected) if e is None]
+
+
 def test_every_column_has_a_chinese_reason() -> None:
     g = _guess("meetings", [
         ["序号", "会议名称", "召开时间", "参会人数", "会议地点", "经办人"],

@@ -55,6 +55,7 @@ class Vocabulary:
     kind_words: dict[str, tuple[str, ...]]
     generic: tuple[str, ...]
     person_endings: tuple[str, ...]
+    not_amount_endings: tuple[str, ...]
     surnames: frozenset[str]
     compound_surnames: tuple[str, ...]
 
@@ -80,6 +81,7 @@ def vocabulary() -> Vocabulary:
         kind_words={k: tuple(_plain(w, trad) for w in ws) for k, ws in data["kind_words"].items()},
         generic=tuple(sorted(norm["generic"], key=len, reverse=True)),
         person_endings=tuple(norm["person_endings"]),
+        not_amount_endings=tuple(norm["not_amount_endings"]),
         surnames=frozenset("".join(norm["surnames"].split())),
         compound_surnames=tuple(norm["compound_surnames"]),
     )
@@ -114,6 +116,8 @@ class Title:
     def quantities(self) -> frozenset[str]:
         """Kinds of quantity the title's units and words speak for (area, money, date …)."""
         v = vocabulary()
+        if self.core.endswith(v.not_amount_endings):
+            return frozenset()  # 经费来源 is no sum of money
         found = {v.units[u] for u in self.units if u in v.units}
         found.update(q for w, q in v.hints.items() if w in self.core)
         if self.core.endswith(v.person_endings) and not self.core.endswith(("人数", "人次")):
@@ -601,6 +605,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             total = (tm.score if tm else 0.0) + trust * vs + hs
             if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
                 total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
+            if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
+                total -= 0.4
             evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
             if (tm.score if tm else 0.0) < 0.2 and not evident:
                 total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column

@@ -132,17 +132,26 @@ def _score(kind: str, row: list[object]) -> int:
 
 def _cells(merged: list | None) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Merged ranges as ((r0, c0), (r1, c1)), 0-based; "A1:E1" strings are accepted too."""
-    from openpyxl.utils.cell import range_boundaries
-
     out = []
     for m in merged or []:
         if isinstance(m, str):
-            c0, r0, c1, r1 = range_boundaries(m)
-            out.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1)))
+            (r0, c0), (r1, c1) = (_a1(part) for part in (m.split(":") + [m])[:2])
+            out.append(((r0, c0), (r1, c1)))
         else:
             (r0, c0), (r1, c1) = m
             out.append(((r0, c0), (r1, c1)))
     return out
+
+
+def _a1(ref: str) -> tuple[int, int]:
+    """"C4" → (3, 2): 0-based row and column."""
+    m = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d+)", ref.strip())
+    if not m:
+        raise ValueError(f"“{ref}”不是单元格地址")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
 
 
 def _header_row(kind: str, rows: list[list[object]], scan: int) -> tuple[int, int]:

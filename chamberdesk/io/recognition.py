@@ -332,16 +332,21 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
             if n in (0, 1):
                 out.add("bool01")
         return out
-    s = _plain(str(v), vocabulary().traditional)
+    return set(_text_sorts(str(v), known))
+
+
+@lru_cache(maxsize=32768)
+def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
+    s = _plain(raw, vocabulary().traditional)
     if not s:
-        return set()
+        return frozenset()
     out = {"text"}
     if len(s) >= 20:
         out.add("long")
     if _NUMBER.match(s):
         out.add("num")
         if len(s) < 7:
-            return out
+            return frozenset(out)
     if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
             len(s) <= 4 and s[0] in "已未有无是否" and not re.search(r"\d", s)):
         out.add("bool")  # 是/否, 有/无, 已登记/未登记, 已建立 …
@@ -374,7 +379,7 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
         out.add("person")
     if len(s) >= 6 and _ADDRESS.search(s) and "org" not in out and "chamber" not in out:
         out.add("address")
-    return out
+    return frozenset(out)
 
 
 def _is_person(s: str) -> bool:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
 from chamberdesk.io.recognition import (
@@ -95,7 +95,7 @@ class HeaderGuess:
 
 
 def _texts(row: list[object]) -> list[str]:
-    return [str(v).strip() if v not in (None, "") else "" for v in row]
+    return [str(v).strip().lstrip("\ufeff") if v not in (None, "") else "" for v in row]
 
 
 @lru_cache(maxsize=16384)
@@ -116,7 +116,7 @@ def _hits(kind: str, row: list[object], *, own: bool = False) -> dict[str, float
     does not count."""
     out: dict[str, float] = {}
     for v in row:
-        if isinstance(v, str) and 0 < len(v.strip()) <= 30:
+        if isinstance(v, str) and 0 < len(v.strip()) <= 60:
             name, sc = _best_field(kind, v)
             if not name or name == IGNORE or sc < HEADER_HIT:
                 continue
@@ -132,17 +132,26 @@ def _score(kind: str, row: list[object]) -> int:
 
 def _cells(merged: list | None) -> list[tuple[tuple[int, int], tuple[int, int]]]:
     """Merged ranges as ((r0, c0), (r1, c1)), 0-based; "A1:E1" strings are accepted too."""
-    from openpyxl.utils.cell import range_boundaries
-
     out = []
     for m in merged or []:
         if isinstance(m, str):
-            c0, r0, c1, r1 = range_boundaries(m)
-            out.append(((r0 - 1, c0 - 1), (r1 - 1, c1 - 1)))
+            (r0, c0), (r1, c1) = (_a1(part) for part in (m.split(":") + [m])[:2])
+            out.append(((r0, c0), (r1, c1)))
         else:
             (r0, c0), (r1, c1) = m
             out.append(((r0, c0), (r1, c1)))
     return out
+
+
+def _a1(ref: str) -> tuple[int, int]:
+    """"C4" → (3, 2): 0-based row and column."""
+    m = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d+)", ref.strip())
+    if not m:
+        raise ValueError(f"“{ref}”不是单元格地址")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
 
 
 def _header_row(kind: str, rows: list[list[object]], scan: int) -> tuple[int, int]:
@@ -156,6 +165,11 @@ def _header_row(kind: str, rows: list[list[object]], scan: int) -> tuple[int, in
 
 def detect_header(kind: str, rows: list[list[object]], merged: list | None = None, *, scan: int = 30,
                   known_names: list[str] | set[str] | None = None) -> HeaderGuess | None:
+    return _recognise(kind, rows, merged, scan, known_names)[0]
+
+
+def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: int,
+               known_names: list[str] | set[str] | None, *, veto: bool = True) -> tuple[HeaderGuess | None, float]:
     """Find the header among the first rows and decide what every column is.
 
     The header is the row naming most fields, plus a second level: a lower row naming columns under
@@ -165,20 +179,90 @@ def detect_header(kind: str, rows: list[list[object]], merged: list | None = Non
     for an owner column.
     """
     best_row, best = _header_row(kind, rows, scan)
-    if best_row < 0 or best < 2:
-        return None
+    if best_row >= 0 and best >= 2:
+        return _recognise_at(kind, rows, merged, best_row, known_names)
+    # Few titles in words we know: try the header-looking rows that name something, and keep the
+    # first whose columns, read with the cells under them, give every required field — or else the
+    # best, so long as no other kind reads the sheet better (a member sheet is no meeting sheet)
+    tries = []
+    for i, row in enumerate(rows[:scan]):
+        named = sum(1 for v in row if isinstance(v, str) and 0 < len(v.strip()) <= 60 and _best_field(kind, v)[1] >= 0.4)
+        if named and _header_like(row):
+            tries.append((-named, i))
+    fallback: tuple[HeaderGuess | None, float] = (None, 0.0)
+    for _named, i in sorted(tries)[:3]:
+        guess, strength = _recognise_at(kind, rows, merged, i, known_names)
+        if _fit(kind, guess, strength) > _fit(kind, *fallback):
+            fallback = (guess, strength)
+    guess, strength = fallback
+    if guess is None or not any(f != IGNORE for f in guess.mapping.values()):
+        return None, 0.0
+    fit = _fit(kind, guess, strength) + _words_above(kind, rows, guess.first_row)
+    for other in KINDS if veto else ():
+        row, hits = _header_row(other, rows, scan)
+        if other != kind and row >= 0 and hits >= 2:
+            theirs, their_strength = _recognise_at(other, rows, merged, row, None)
+            if _fit(other, theirs, their_strength) + _words_above(other, rows, row) > fit:
+                return None, 0.0
+    return guess, strength
+
+
+def _words_above(kind: str, rows: list[list[object]], header: int, sheet_name: str = "") -> float:
+    """What the title rows above the header (and the sheet's name) say of the kind: the longer the
+    kind's word found, the more it says ("会员联系服务记录表" is a record of 联系服务, not a member list)."""
+    words = vocabulary().kind_words[kind]
+    above = "".join(normalise_title(str(x)).core for r in rows[:header] for x in r if isinstance(x, str))
+    name = normalise_title(sheet_name).core
+    return min(2.0, 0.4 * max((len(w) for w in words if w in above), default=0)) + \
+        min(2.0, 0.4 * max((len(w) for w in words if name and (w in name or name in w)), default=0))
+
+
+def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
+    """How well a kind reads a sheet: the scores of its mapped columns, less its required fields missing."""
+    if guess is None:
+        return float("-inf")
+    have = set(guess.mapping.values())
+    # a sheet without a kind's required columns could not be imported as that kind
+    return strength - 1.5 * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
+
+
+def _units_row(row: list[object]) -> bool:
+    """A line of units under the titles: 万元, （人）, ㎡ … and nothing else."""
+    filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+    units = vocabulary().units
+    return bool(filled) and all(isinstance(v, str) and (normalise_title(f"x({v.strip('()（）')})").units
+                                                       or normalise_title(v).core in units) for v in filled)
+
+
+def _header_like(row: list[object]) -> bool:
+    """Short texts only, at least two, none a date or a number: a row of titles."""
+    filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+    if len(filled) < 2 or not all(isinstance(v, str) and len(v.strip()) <= 60 for v in filled):
+        return False
+    return not any(re.fullmatch(r"[\d\s.,/:年月日-]+", str(v)) for v in filled)
+
+
+def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best_row: int,
+                  known_names: list[str] | set[str] | None) -> tuple[HeaderGuess, float]:
     upper, lower = best_row, best_row
     width = max((len(r) for r in rows[: best_row + 3]), default=0)
-    horiz = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in _cells(merged) if c1 > c0]
+    cells = _cells(merged)
+    horiz = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in cells if c1 > c0]
+    # titles merged down from the header row into the next, or from the row above into it: two levels
+    down = any(r0 == best_row and r1 > r0 for (r0, _), (r1, _) in cells)
+    from_above = any(r0 == best_row - 1 and r1 >= best_row for (r0, _), (r1, _) in cells)
 
     def spans_columns(r: int) -> bool:
         return any(r0 <= r <= r1 for (r0, _), (r1, _) in horiz)
 
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
     prv = rows[best_row - 1] if best_row > 0 else []
-    if nxt and _score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt) and _nested(rows[best_row], nxt):
+    units_row = bool(nxt) and _units_row(nxt)
+    if nxt and (units_row or _nested(rows[best_row], nxt) and (
+            (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt)))):
         lower = best_row + 1
-    elif prv and (spans_columns(best_row - 1) or _score(kind, prv) >= 1) and _blanks_under_titles(rows[best_row], prv):
+    elif prv and (spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1) \
+            and _blanks_under_titles(rows[best_row], prv):
         upper = best_row - 1
     top = _texts(rows[upper]) + [""] * width
     bottom = _texts(rows[lower]) + [""] * width
@@ -194,7 +278,10 @@ def detect_header(kind: str, rows: list[list[object]], merged: list | None = Non
     parts: list[tuple[Title, ...]] = []
     for c in range(width):
         t, b = (top[c], bottom[c] if lower != upper else "") if c < len(top) else ("", "")
-        if lower != upper and b and t and t != b:
+        if units_row and b and t:
+            title = f"{t}（{b.strip('()（）')}）"  # a line of units under the titles
+            parts.append(())
+        elif lower != upper and b and t and t != b:
             title = f"{t}/{b}"
             parts.append((normalise_title(t), normalise_title(b)))
         else:
@@ -209,7 +296,8 @@ def detect_header(kind: str, rows: list[list[object]], merged: list | None = Non
         v not in (None, "") for v in columns[c])})
     while titles and not titles[-1] and (len(titles) - 1) not in filled:
         titles.pop()
-    return HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled)
+    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled)
+    return guess, decision.strength
 
 
 def _sample_rows(rows: list[list[object]], start: int, header: list[str]) -> list[list[object]]:
@@ -228,35 +316,26 @@ def _sample_rows(rows: list[list[object]], start: int, header: list[str]) -> lis
     return out
 
 
-def detect_kind(rows: list[list[object]], sheet_name: str = "", *, scan: int = 30) -> tuple[str | None, float]:
-    """Which import kind a sheet holds, from its header and the title rows above it, and the sheet name.
+def detect_kind(rows: list[list[object]], sheet_name: str = "", merged: list | None = None, *,
+                scan: int = 30) -> tuple[str | None, float]:
+    """Which import kind a sheet holds: each kind's columns are recognised (titles and cells), and the
+    words of the title rows above the header and of the sheet name add their weight.
 
-    Returns (kind, confidence 0–1); (None, 0.0) when nothing in the sheet names any kind's columns.
+    Returns (kind, confidence 0–1: how far the best kind is ahead of the next); (None, 0.0) when no
+    kind's header is found.
     """
-    v = vocabulary()
-    name = normalise_title(sheet_name or "").core
     scores: dict[str, float] = {}
     for kind in KINDS:
-        row, _n = _header_row(kind, rows, scan)
-        if row < 0:
+        guess, strength = _recognise(kind, rows, merged, scan, None, veto=False)
+        if guess is None:
             scores[kind] = 0.0
             continue
-        hits = _hits(kind, rows[row])
-        if row + 1 < len(rows):
-            for f, sc in _hits(kind, rows[row + 1]).items():
-                hits[f] = max(hits.get(f, 0.0), sc)
-        s = sum(hits.values()) + 0.5 * sum(1 for f in KINDS[kind] if f.required and f.name in hits)
-        above = "".join(normalise_title(str(x)).core for r in rows[:row] for x in r if isinstance(x, str))
-        if any(w in above for w in v.kind_words[kind]):
-            s += 1.5
-        if name and any(w in name or name in w for w in v.kind_words[kind]):
-            s += 1.5
-        scores[kind] = s
+        scores[kind] = _fit(kind, guess, strength) + _words_above(kind, rows, guess.first_row, sheet_name)
     ranked = sorted(scores.items(), key=lambda kv: -kv[1])
     (kind, top), (_k2, second) = ranked[0], ranked[1]
     if top <= 0:
         return None, 0.0
-    return kind, round((top - second) / top, 3)
+    return kind, round((top - max(second, 0.0)) / top, 3)
 
 
 def _looks_like_header_row(kind: str, row: list[object]) -> bool:
@@ -286,10 +365,21 @@ def is_repeated_header(kind: str, row: list[object], guess: HeaderGuess) -> bool
         if f == IGNORE or c >= len(row):
             continue
         v = row[c]
-        if isinstance(v, str) and v.strip() and c < len(guess.titles) and _same_title(v, guess.titles[c]):
+        if isinstance(v, str) and v.strip() and c < len(guess.titles) and (
+                _same_title(v, guess.titles[c]) or _known_titles(kind).get(norm_header(v)) == f):
             hits += 1
     mapped = sum(1 for f in guess.mapping.values() if f != IGNORE)
     return hits >= 2 or bool(mapped and hits == mapped)
+
+
+@cache
+def _known_titles(kind: str) -> dict[str, str]:
+    """Every label and synonym of a kind, as norm_header writes it: a header printed in our words."""
+    out: dict[str, str] = {}
+    for f in KINDS[kind]:
+        for syn in f.synonyms:
+            out.setdefault(norm_header(syn), f.name)
+    return out
 
 
 @lru_cache(maxsize=4096)

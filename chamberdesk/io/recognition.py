@@ -25,7 +25,8 @@ IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
 ACCEPT = 0.5  # a column lands in a field only at this score or above
 NEAR = 0.08  # two scores closer than this are reported as a tie for the clerk to check
 SAMPLE = 60  # data cells looked at per column
-SHARED_TYPES = ("phone",)  # fields several columns may fill (the import takes the first filled cell)
+SHARED_TYPES = ("phone",)
+SELF_EVIDENT = ("code", "id", "phone", "date", "gender", "chamber", "org")  # cells that say what they are  # fields several columns may fill (the import takes the first filled cell)
 
 
 # --- the vocabulary -------------------------------------------------------------------------------
@@ -38,7 +39,10 @@ class FieldSpec:
     required: bool = False
     type: str = "text"  # what the cells hold (see vocabulary.toml)
     keywords: tuple[tuple[str, float], ...] = ()
-    values: tuple[str, ...] = ()
+    values: tuple[str, ...] = ()  # "=word": the whole cell is the word
+    against: tuple[str, ...] = ()  # words in a title that speak against the field
+    code_start: str = ""  # first characters a credit code of this kind starts with (registering authority)
+    born: bool = False  # a date of birth (its years are long past)
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,11 @@ class Vocabulary:
     units: dict[str, str]  # normalised unit → quantity kind
     hints: dict[str, str]  # word in a title → quantity kind
     kind_words: dict[str, tuple[str, ...]]
+    generic: tuple[str, ...]
+    person_endings: tuple[str, ...]
+    not_amount_endings: tuple[str, ...]
+    surnames: frozenset[str]
+    compound_surnames: tuple[str, ...]
 
 
 @cache
@@ -61,7 +70,8 @@ def vocabulary() -> Vocabulary:
     for kind in ("members", "chambers", "meetings", "activities", "contacts"):
         kinds[kind] = [
             FieldSpec(f["name"], f["label"], (f["label"], *f.get("synonyms", ())), f.get("required", False),
-                      f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())))
+                      f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())),
+                      tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False))
             for f in data[kind]]
     return Vocabulary(
         kinds=kinds, traditional=trad,
@@ -69,6 +79,11 @@ def vocabulary() -> Vocabulary:
         units={_plain(u, trad): q for u, q in data["units"].items()},
         hints={_plain(h, trad): q for h, q in data["hints"].items()},
         kind_words={k: tuple(_plain(w, trad) for w in ws) for k, ws in data["kind_words"].items()},
+        generic=tuple(sorted(norm["generic"], key=len, reverse=True)),
+        person_endings=tuple(norm["person_endings"]),
+        not_amount_endings=tuple(norm["not_amount_endings"]),
+        surnames=frozenset("".join(norm["surnames"].split())),
+        compound_surnames=tuple(norm["compound_surnames"]),
     )
 
 
@@ -78,13 +93,15 @@ _OPEN, _CLOSE = "([【〔{<《", ")]】〕}>》"
 _BRACKET = re.compile(r"[(\[【〔{<《]([^()\[\]【】〔〕{}<>《》]*)[)\]】〕}>》]")
 _MARKS = re.compile(r"[*※★☆▲△#:;,.、\"'“”‘’_\-—~|/\\?？!！]+")
 _SPACE = re.compile(r"\s+")
+_INVISIBLE = re.compile("[\ufeff\u200b-\u200f\u2060]")  # a BOM left on the first title, zero-width marks
+_ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "1、企业名称", "(2)…"
 # units also written without brackets at the end of a title ("金额万元", "面积m2")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
 
 def _plain(text: str, trad: dict[int, str]) -> str:
     """Half-width, simplified, no spaces, upper case: the form every comparison uses."""
-    return _SPACE.sub("", to_halfwidth(text).translate(trad)).upper()
+    return _SPACE.sub("", _INVISIBLE.sub("", to_halfwidth(text)).translate(trad)).upper()
 
 
 @dataclass(frozen=True)
@@ -99,8 +116,12 @@ class Title:
     def quantities(self) -> frozenset[str]:
         """Kinds of quantity the title's units and words speak for (area, money, date …)."""
         v = vocabulary()
+        if self.core.endswith(v.not_amount_endings):
+            return frozenset()  # 经费来源 is no sum of money
         found = {v.units[u] for u in self.units if u in v.units}
         found.update(q for w, q in v.hints.items() if w in self.core)
+        if self.core.endswith(v.person_endings) and not self.core.endswith(("人数", "人次")):
+            found.add("person")
         return frozenset(found)
 
 
@@ -109,7 +130,9 @@ def normalise_title(text: str) -> Title:
     """Full-width → half-width, traditional → simplified, spaces and line breaks out, required marks
     out, remarks in brackets set apart, units (in brackets, after a slash, or bare at the end) kept."""
     v = vocabulary()
-    s = _plain(str(text), v.traditional)
+    s = _plain(re.sub(r"^[①-⑳]", "", str(text).strip()), v.traditional)
+    while (m := _ENUM.match(s)) and m.end() < len(s):
+        s = s[m.end():]
     units: list[str] = []
     remarks: list[str] = []
 
@@ -149,17 +172,42 @@ def is_ignored_title(text: str) -> bool:
     return normalise_title(text).core in vocabulary().ignored
 
 
+def _distinctive(s: str) -> str:
+    for g in vocabulary().generic:
+        s = s.replace(g, "")
+    return s
+
+
+def _dice(a: set[str], b: set[str]) -> float:
+    return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
 def _similarity(t: str, s: str) -> float:
-    """How far title t says synonym s: equal, one containing the other, or shared characters."""
+    """How far title t says synonym s. One inside the other is strong when what is left over is only
+    common words ("出席" in "出席人数"), weaker when the rest says something of its own ("出席" in
+    "应出席人数", "会长" in "会长电话"); otherwise shared characters and pairs of characters of the
+    parts that are not common words, less when the common words differ ("联系内容" is no "联系单位")."""
     if t == s:
         return 1.0
     if len(s) >= 2 and s in t:
-        return 0.6 + 0.3 * len(s) / len(t)
+        if not _distinctive(t.replace(s, "", 1)):
+            return 0.85
+        # at the front of a longer title the synonym only qualifies what follows ("会长电话",
+        # "代表人政治面貌", "办公场所面积"): the title is about something else
+        return (0.35 + 0.3 * len(s) / len(t)) if t.startswith(s) else 0.45 + 0.35 * len(s) / len(t)
     if len(t) >= 2 and t in s:
-        return 0.5 + 0.3 * len(t) / len(s)
-    a, b = set(t), set(s)
-    common = len(a & b)
-    return 0.6 * 2 * common / (len(a) + len(b)) if common >= 2 else 0.0
+        return 0.8 if not _distinctive(s.replace(t, "", 1)) else 0.25 + 0.25 * len(t) / len(s)
+    a, b = _distinctive(t), _distinctive(s)
+    if len(set(a) & set(b)) < 2:
+        return 0.0
+    sim = 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
+                                                    {b[i:i + 2] for i in range(len(b) - 1)})
+    ga, gb = _common_words(t), _common_words(s)
+    return sim * 0.5 if ga != gb else sim
+
+
+def _common_words(s: str) -> frozenset[str]:
+    return frozenset(g for g in vocabulary().generic if g in s)
 
 
 @cache
@@ -194,7 +242,10 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
                 best, best_syn = sim, s
         kws = [k for k, _ in f.keywords if k in core]
         kw = min(0.8, sum(w for k, w in f.keywords if k in core))
-        score = best + (1.0 - best) * kw
+        # key words add to a title that already says the field; on a weak likeness they do not stack
+        score = best + (1.0 - best) * kw if best >= 0.5 else max(best, kw) + 0.05 * best
+        if any(w in core for w in f.against):
+            score -= 0.4
         if score <= 0:
             continue
         if best == 1.0:
@@ -231,7 +282,10 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
 # --- cells ----------------------------------------------------------------------------------------
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,3}\d{1,3}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,6}$")
-_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?(?:万元|元|人次|人|次|个|件|名|场|平方米|平米|M2|㎡|万)?$")
+_NUMBER = re.compile(r"^(?:约|共|计|合计)?[-+]?\d+(?:\.\d+)?(?:余|多)?"
+                     r"(?:万元|元|人次|人|次|个|件|名|场|家|户|项|平方米|平米|M2|㎡|万)?$")
+# what a date looks like even where the import would ask for more (no year, a time of day, a range)
+_DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$)")
 _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门市", "工作室", "酒店", "集团", "行", "社", "所", "场",
             "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙")
 _CHAMBER_END = ("商会", "协会", "分会", "联合会", "总会", "工商联", "联谊会", "促进会")
@@ -249,6 +303,8 @@ class Profile:
     share: dict[str, float] = field(default_factory=dict)
     ints_1_to_n: bool = False  # 1, 2, 3 … : row numbers
     words: dict[str, float] = field(default_factory=dict)  # field name → share of cells holding its words
+    code_heads: dict[str, float] = field(default_factory=dict)  # first character → share of valid codes
+    median_year: int = 0  # of the cells that are dates (0: none)
 
     def __getitem__(self, key: str) -> float:
         return self.share.get(key, 0.0)
@@ -276,18 +332,24 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
             if n in (0, 1):
                 out.add("bool01")
         return out
-    s = _plain(str(v), vocabulary().traditional)
+    return set(_text_sorts(str(v), known))
+
+
+@lru_cache(maxsize=32768)
+def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
+    s = _plain(raw, vocabulary().traditional)
     if not s:
-        return set()
+        return frozenset()
     out = {"text"}
     if len(s) >= 20:
         out.add("long")
     if _NUMBER.match(s):
         out.add("num")
         if len(s) < 7:
-            return out
-    if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没"):
-        out.add("bool")
+            return frozenset(out)
+    if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
+            len(s) <= 4 and s[0] in "已未有无是否" and not re.search(r"\d", s)):
+        out.add("bool")  # 是/否, 有/无, 已登记/未登记, 已建立 …
     if s in ("男", "女", "男性", "女性"):
         out.add("gender")
     if len(s) == 18 and _CODE_LIKE.match(s):
@@ -307,16 +369,39 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
             if parse_date(s):
                 out.add("date")
         except ValueError:
-            pass
+            if _DATE_LIKE.match(s):
+                out.add("date")
     if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION:
         out.add("chamber")
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):
         out.add("org")
-    if _CJK_NAME.match(s) and "chamber" not in out and "org" not in out:
+    if "chamber" not in out and "org" not in out and _is_person(s):
         out.add("person")
     if len(s) >= 6 and _ADDRESS.search(s) and "org" not in out and "chamber" not in out:
         out.add("address")
-    return out
+    return frozenset(out)
+
+
+def _is_person(s: str) -> bool:
+    """A person's name: a common surname and one or two characters (or digits, as in 张1)."""
+    if not _CJK_NAME.match(s):
+        return False
+    v = vocabulary()
+    return (s[0] in v.surnames and len(s) <= 4) or s.startswith(v.compound_surnames) or "·" in s or "•" in s
+
+
+def _year(v: object) -> int:
+    """The year of a cell that reads as a full date, else 0."""
+    try:
+        d = parse_date(v) if isinstance(v, (str, datetime, date)) or (
+            isinstance(v, (int, float)) and not isinstance(v, bool) and _SERIAL_DAYS[0] <= v <= _SERIAL_DAYS[1]) else None
+    except ValueError:
+        return 0
+    return d.year if d else 0
+
+
+def _has_word(text: str, words: tuple[str, ...]) -> bool:
+    return any(text == w[1:] if w.startswith("=") else w in text for w in words)
 
 
 def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset()) -> Profile:
@@ -333,11 +418,16 @@ def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset())
     nums = [v for v in vals if isinstance(v, (int, float)) and not isinstance(v, bool)]
     if len(nums) == len(vals) and len(vals) >= 2:
         p.ints_1_to_n = [float(x) for x in nums] == [float(i) for i in range(int(nums[0]), int(nums[0]) + len(nums))]
+    years = sorted(y for v in vals if (y := _year(v)))
+    p.median_year = years[len(years) // 2] if years else 0
     texts = [_plain(str(v), vocabulary().traditional) for v in vals if isinstance(v, str)]
+    codes = [t[0] for t in texts if len(t) == 18 and uscc.is_valid(t)]
+    for head in codes:
+        p.code_heads[head] = p.code_heads.get(head, 0.0) + 1 / len(codes)
     if texts:
         for f in vocabulary().kinds[kind]:
             if f.values:
-                p.words[f.name] = sum(1 for t in texts if any(w in t for w in f.values)) / len(vals)
+                p.words[f.name] = sum(1 for t in texts if _has_word(t, f.values)) / len(vals)
     return p
 
 
@@ -356,15 +446,20 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
     t = f.type
     if t == "code":
         good, bad, sort = p["code"] + 0.5 * max(0.0, p["codelike"] - p["code"] - p["id"]), 1.0 - p["codelike"], "code"
+        if f.code_start and p.code_heads:  # 5…: a social organisation's code, 9…: an enterprise's
+            bad += 0.5 * sum(share for head, share in p.code_heads.items() if head not in f.code_start)
     elif t == "id":
         good, bad, sort = p["id"] + 0.5 * max(0.0, p["codelike"] - p["id"] - p["code"]), 1.0 - p["codelike"], "id"
     elif t == "phone":
         good, bad, sort = p["phone"], max(0.0, 1.0 - p["phone"] - 0.5 * p["num"]), "phone"
     elif t == "date":
         good, bad, sort = p["date"], max(0.0, 1.0 - p["date"]), "date"
+        if p.median_year:  # people are born before 2000; chambers, meetings and members' joining later
+            good += 0.3 if (p.median_year < 1995) == f.born else -0.3
     elif t == "bool":
         good = p["bool"] + 0.5 * p["bool01"]
-        bad = 1.5 * max(0.0, num - p["bool01"]) + p["date"] + foreign + 0.5 * p["long"]
+        bad = 1.5 * max(0.0, num - p["bool01"]) + p["date"] + foreign + 0.5 * p["long"] + \
+            0.7 * max(0.0, plain_text - p["bool"])  # words that are no yes/no (县民政局, 独立党支部)
         sort = "bool"
     elif t in ("count", "money", "area"):
         good, bad, sort = num, plain_text + foreign, "num"
@@ -376,24 +471,32 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
         good, bad, sort = p["person"], p["org"] + p["chamber"] + p["long"] + num + foreign + p["date"], "person"
     elif t == "org":
         good = p["org"] + 0.4 * max(0.0, plain_text - p["org"] - p["person"] - p["address"] - p["chamber"])
-        bad, sort = 0.5 * p["person"] + num + p["date"] + foreign + 0.5 * p["address"], "org"
+        bad = 0.5 * p["person"] + num + p["date"] + foreign + 0.5 * p["address"] + 0.4 * p["chamber"]
+        sort = "org"
     elif t == "chamber":
         good, bad, sort = p["chamber"], p["person"] + num + p["date"] + foreign + 0.5 * p["org"], "chamber"
     elif t == "address":
         good, bad, sort = p["address"], p["person"] + num + p["date"] + foreign, "address"
     elif t in ("choice", "position"):
         good = p.words.get(f.name, 0.0)
-        bad, sort = num + p["date"] + foreign + p["long"] + 0.3 * p["person"], "words"
+        # a few cells in words we do not know are normal; a column of none of them is something else
+        bad = num + p["date"] + foreign + p["long"] + 0.3 * p["person"] + 0.8 * max(0.0, 0.5 - good)
+        sort = "words"
     elif t == "longtext":
         good, bad, sort = 0.6 * p["long"] + 0.2 * plain_text, 0.6 * num + p["date"] + foreign + 0.3 * p["person"], "long"
     else:  # plain text
-        good, bad, sort = 0.3 * plain_text, 0.5 * num + 0.7 * p["date"] + foreign, "text"
+        good = 0.3 * plain_text
+        bad, sort = 0.5 * num + 0.7 * p["date"] + foreign + 0.5 * p["chamber"] + 0.3 * p["person"], "text"
     score = good - 0.8 * bad
     # a column of valid codes (or ID numbers) is that, whatever its title says
     if p["code"] >= 0.6:
         score = score + 1.0 if t == "code" else min(score, -0.8)
     if p["id"] >= 0.6:
         score = score + 1.0 if t == "id" else min(score, -0.8)
+    if p["gender"] >= 0.8 and t == "gender":
+        score += 1.0  # 男/女 says what the column is
+    if t in ("choice", "position") and p.words.get(f.name, 0.0) >= 0.7:
+        score += 0.5  # 理论学习, 光彩公益 …: the words of this field and no other
     return max(-1.5, min(1.5, score)), sort
 
 
@@ -407,8 +510,9 @@ def hint_score(f: FieldSpec, quantities: frozenset[str]) -> float:
         return 0.0
     if f.type in quantities:
         return 0.2
-    if any((q, f.type) in _COMPATIBLE for q in quantities):
-        return -0.25
+    if any((q, f.type) in _COMPATIBLE for q in quantities) or (
+            f.type in ("text", "longtext") and "person" not in quantities):
+        return -0.25  # near kinds of quantity, or a text field (it can hold anything)
     return -0.5
 
 
@@ -469,6 +573,7 @@ class Decision:
     reasons: dict[int, str] = field(default_factory=dict)
     ties: dict[int, list[str]] = field(default_factory=dict)
     unmapped: list[int] = field(default_factory=list)
+    strength: float = 0.0  # the summed scores of the columns mapped: how well the kind fits the sheet
 
 
 def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], columns: list[list[object]],
@@ -486,7 +591,9 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         cells = columns[c] if c < len(columns) else []
         p = profile(kind, cells, known_names)
         if not t.core and not t.units and p.n == 0:
-            continue  # an empty column: nothing to account for
+            out.mapping[c] = IGNORE
+            out.reasons[c] = "空列（没有标题也没有内容），不导入"
+            continue
         bottom = parts[c][-1] if parts[c] else t
         if bottom.core in vocabulary().ignored or (not bottom.core and p.ints_1_to_n and c == 0):
             out.mapping[c] = IGNORE
@@ -501,6 +608,13 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             vs, sort = value_score(f, p)
             hs = hint_score(f, q)
             total = (tm.score if tm else 0.0) + trust * vs + hs
+            if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
+                total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
+            if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
+                total -= 0.4
+            evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
+            if (tm.score if tm else 0.0) < 0.2 and not evident:
+                total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
             why = [tm.why] if tm and tm.score >= 0.3 else []
             if hs > 0:
                 why.append("单位/用词相符")
@@ -522,7 +636,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         if chosen[i] < 0:
             top = ranked[0] if ranked else None
             owner = next((cand[k] for k, j in enumerate(chosen) if j >= 0 and top and names[j] == top), None)
-            if top and owner is not None and row[top][0] >= ACCEPT and by_name[top].type in SHARED_TYPES:
+            said = (title_score(kind, titles[c], parts[c]).get(top) or TitleMatch(0.0, "")).score >= ACCEPT
+            if top and owner is not None and row[top][0] >= ACCEPT and by_name[top].type in SHARED_TYPES and said:
                 # 手机 and 固定电话 side by side: both are the phone; the import takes the first filled one
                 out.mapping[c] = top
                 out.reasons[c] = f"→{labels[top]}：{row[top][1]}；与第{owner + 1}列同为“{labels[top]}”，每行取先填的一个"
@@ -533,7 +648,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
                 out.ties[c] = near
                 owner = next((cand[k] for k, j in enumerate(chosen) if j >= 0 and names[j] == near[0]), None)
                 who = f"第{owner + 1}列" if owner is not None else "别的列"
-                out.reasons[c] = f"像“{labels[near[0]]}”，但{who}更像，保留为自定义信息"
+                same = owner is not None and abs(scores[owner][near[0]][0] - row[near[0]][0]) < NEAR
+                out.reasons[c] = f"像“{labels[near[0]]}”，但{who}{'一样像，已先用' if same else '更像'}，保留为自定义信息"
             else:
                 best = ranked[0] if ranked else None
                 hint = f"（最接近“{labels[best]}”，得分不够）" if best and row[best][0] > 0.2 else ""
@@ -551,8 +667,9 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
                 out.ties.setdefault(k, [])
                 if name not in out.ties[k]:
                     out.ties[k].append(name)
-            exact = [n for n in rivals if abs(s - row[n][0]) < 1e-9] or \
-                [k for k in others if abs(s - scores[k][name][0]) < 1e-9]
+            # two fields equally good for one column: the clerk chooses (two columns equally good for
+            # one field: the assignment has placed the other elsewhere, and both are reported)
+            exact = [n for n in rivals if abs(s - row[n][0]) < 1e-9]
             if exact:
                 out.unmapped.append(c)
                 out.reasons[c] = f"“{labels[name]}”与{_tie_words(exact, labels)}难分高下，请选择"
@@ -560,6 +677,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             reason += f"；与{_tie_words(rivals or others, labels)}接近，请核对"
         out.mapping[c] = name
         out.reasons[c] = f"→{labels[name]}：{reason}"
+        out.strength += s
     out.unmapped.sort()
     return out
 

@@ -40,7 +40,7 @@ def score_case(case: Case) -> Score:
     """Recognise one corpus sheet (its rows as the office typed them) and compare with its answers."""
     out = Score(sheets=1)
     guess = detect_header(case.kind, case.rows, case.merged)
-    kind, _conf = detect_kind(case.rows, case.sheet_name)
+    kind, _conf = detect_kind(case.rows, case.sheet_name, case.merged)
     out.kinds_right = int(kind == case.kind)
     if kind != case.kind:
         out.misses.append(f"{case.name}: 表的种类 {case.kind} → {kind}")

@@ -288,8 +288,13 @@ def test_error_workbook_repeats_rejected_rows(db, tmp_path: Path) -> None:
     exp = messy.messy_members(path)
     out = tmp_path / "errors.xlsx"
     imp.import_file(db, path, "members", errors_out=out)
-    ws = openpyxl.load_workbook(out).active
+    book = openpyxl.load_workbook(out)
+    ws = book["未通过的行"]
     assert ws["A3"].value == "工作表行号" and ws["B3"].value == "原因"
+    # the second sheet says what became of every column of the source sheet
+    fates = {r[1]: r[2] for r in book["各列的去向"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert fates["序号"].startswith("不导入") and fates["会员单位"] == "导入为“企业名称”"
+    assert fates["联系方式/手机"] == "导入为“联系电话”" and len(fates) >= 10
     rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value}
     assert {int(k) for k in rows} == set(exp.rejected_rows)
     # the original cells follow, so the clerk can fix and re-import them

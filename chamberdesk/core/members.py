@@ -46,6 +46,16 @@ from chamberdesk.core.validators import (
     to_halfwidth,
 )
 
+# The searched fields in the order migration 0003's triggers join them (upper-cased, '|' between).
+SEARCH_FIELDS = ("enterprise_name", "credit_code", "rep_name", "legal_rep", "rep_phone", "address", "custom")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def search_text(data: dict[str, Any]) -> str:
+    """member.search_text exactly as the database triggers compute it (SQLite's upper() is ASCII-only),
+    for bulk inserts that fill it themselves instead of having the trigger update every row again."""
+    return "|".join(str(data.get(f) or "") for f in SEARCH_FIELDS).translate(_ASCII_UPPER)
+
 
 def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id: int | None = None) -> dict[str, Any]:
     """Normalise and check a member's fields; raise InvalidInput naming every bad field."""

@@ -19,7 +19,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
@@ -27,6 +27,8 @@ from chamberdesk.core import audit, custom_fields
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError, InvalidInput
 from chamberdesk.core.federation import get_setting, set_setting
+from chamberdesk.core.members import search_text
+from chamberdesk.core.models import Member
 from chamberdesk.core.records import now
 from chamberdesk.io import mappings
 from chamberdesk.io import owners as owners_mod
@@ -581,7 +583,23 @@ class _Writer:
             return
         model = self.handler.model
         rows = [{**o.data, "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
-        ids = list(self.s.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
+        if self.s.get_bind().dialect.name == "sqlite":
+            # SQLite cannot RETURNING in parameter order for a batch, so SQLAlchemy would insert row by row.
+            # Inside this write transaction nobody else inserts, and SQLite gives each new row the largest
+            # rowid plus one (sqlite.org/autoinc.html): the new ids are the ones above the old maximum, in order.
+            before = self.s.execute(select(func.max(model.id))).scalar() or 0
+            if model is Member:
+                # the search text filled here spares the insert trigger an UPDATE of every new row
+                keys = sorted({k for r in rows for k in r})
+                rows = [{**dict.fromkeys(keys), **r, "search_text": search_text(r)} for r in rows]
+                self.s.execute(insert(Member.__table__), rows)
+            else:
+                self.s.execute(insert(model), rows)
+            ids = list(self.s.execute(select(model.id).where(model.id > before).order_by(model.id)).scalars())
+            if len(ids) != len(rows):
+                raise ChamberDeskError("导入时数据文件被同时修改，未写入任何记录。请关闭其他窗口后重新导入。")
+        else:
+            ids = list(self.s.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
         for mid, o in zip(ids, self.pending, strict=True):
             self.new_rows.append(o.sheet_row)
             self.new_ids.append(mid)

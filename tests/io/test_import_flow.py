@@ -12,6 +12,7 @@ import messy
 import openpyxl
 import pytest
 from corpus.build import load_cases, write_case, write_workbook
+from sqlalchemy import text
 from sqlmodel import select
 
 from chamberdesk.core import members
@@ -123,10 +124,10 @@ def test_owner_names_match_loosely_and_the_federation_by_its_words(demo_db, tmp_
         fed = idx.prefixes
         cg = s.exec(select(Chamber.id).where(Chamber.name == "城关镇商会")).one()
     county = fed[0] if fed else ""
-    for text in ("城关镇商会", "城关镇", "城关商会", "城关镇分会", f"{county}城关镇商会", " 城关镇 商会 "):
-        assert idx.match(text)[:2] == ("chamber", cg), text
-    for text in ("本级", "县工商联", "总商会", f"{county}工商联", f"{county}工商业联合会", f"{county}总商会"):
-        assert idx.match(text)[0] == "federation", text
+    for written in ("城关镇商会", "城关镇", "城关商会", "城关镇分会", f"{county}城关镇商会", " 城关镇 商会 "):
+        assert idx.match(written)[:2] == ("chamber", cg), written
+    for written in ("本级", "县工商联", "总商会", f"{county}工商联", f"{county}工商业联合会", f"{county}总商会"):
+        assert idx.match(written)[0] == "federation", written
     assert idx.match("火星商会")[0] == "unknown"
 
 
@@ -323,3 +324,20 @@ def test_no_row_goes_to_a_chamber_deleted_meanwhile(db, tmp_path: Path) -> None:
     assert (res.imported, res.rejected) == (0, 1) and "已被删除" in res.problems[0].message
     with db.session() as s:
         assert s.exec(select(Meeting)).first() is None
+
+
+def test_imported_members_carry_the_search_text_the_triggers_would_write(db, tmp_path: Path) -> None:
+    p = _sheet(tmp_path / "会员.xlsx", ["企业名称", "法人代表", "企业地址", "备忘"],
+               ["清河县abc贸易有限公司", "Zhang San", "ｆｕｌｌ-width 路1号", "Ça va ß"],
+               ["清河县乙有限公司", None, None, None])
+    assert imp.import_file(db, p, "members").imported == 2
+    with db.session() as s:
+        filled = dict(s.exec(text("SELECT id, search_text FROM member")).all())
+    with db.transaction() as s:  # the update trigger recomputes it from the row
+        s.exec(text("UPDATE member SET enterprise_name = enterprise_name"))
+    with db.session() as s:
+        again = dict(s.exec(text("SELECT id, search_text FROM member")).all())
+    assert filled == again and all(filled.values())
+    with db.session() as s:
+        assert members.member_ids(s, members.MemberFilter(search="zhang"))
+        assert members.member_ids(s, members.MemberFilter(search="ça va"))

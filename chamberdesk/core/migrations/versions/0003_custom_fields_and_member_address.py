@@ -3,7 +3,8 @@
 Imported sheets carry columns the app has no field for (企业地址 on nearly every member ledger, and
 whatever an office added): each record table gets a `custom` JSON text column that keeps them under
 their own titles. Members get 企业地址, 注册资本（万元）, 从业人员数 as real fields. The member
-search text (kept by the triggers of 0002) now also covers the address and the custom fields.
+search text (kept by the triggers of 0002) now also covers the address and the custom fields, and on
+SQLite a row inserted with its search text already filled (a bulk import) is not updated again.
 
 Revision ID: 0003
 Revises: 0002
@@ -33,7 +34,9 @@ def _triggers(fields: tuple[str, ...]) -> None:
     if bind.dialect.name == "sqlite":
         op.execute("DROP TRIGGER IF EXISTS member_search_insert")
         op.execute("DROP TRIGGER IF EXISTS member_search_update")
-        op.execute(f"CREATE TRIGGER member_search_insert AFTER INSERT ON member "
+        # a bulk import supplies search_text itself (core.members.search_text): the row is not written twice
+        when = " WHEN NEW.search_text IS NULL" if fields == FIELDS else ""
+        op.execute(f"CREATE TRIGGER member_search_insert AFTER INSERT ON member{when} "
                    f"BEGIN UPDATE member SET search_text = {_expr(fields)} WHERE id = NEW.id; END")
         op.execute(f"CREATE TRIGGER member_search_update AFTER UPDATE OF {', '.join(fields)} ON member "
                    f"BEGIN UPDATE member SET search_text = {_expr(fields)} WHERE id = NEW.id; END")

@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from chamberdesk.core.validators import to_halfwidth
 from chamberdesk.io.recognition import (
     IGNORE,
+    MISSING_REQUIRED,
     SAMPLE,
     FieldSpec,
     Title,
@@ -223,7 +224,7 @@ def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
         return float("-inf")
     have = set(guess.mapping.values())
     # a sheet without a kind's required columns could not be imported as that kind
-    return strength - 1.5 * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
+    return strength - MISSING_REQUIRED * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
 
 
 def _units_row(row: list[object]) -> bool:

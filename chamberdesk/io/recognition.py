@@ -23,6 +23,8 @@ from chamberdesk.io.normalize import FALSE_WORDS, TRUE_WORDS, parse_date
 IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
 
 ACCEPT = 0.5  # a column lands in a field only at this score or above
+REQUIRED_ACCEPT = 0.3  # … or at this one for a required field that no column reached otherwise
+MISSING_REQUIRED = 1.5  # what a required field without a column costs a kind's fit to a sheet
 NEAR = 0.08  # two scores closer than this are reported as a tie for the clerk to check
 SAMPLE = 60  # data cells looked at per column
 SHARED_TYPES = ("phone",)
@@ -678,6 +680,20 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         out.mapping[c] = name
         out.reasons[c] = f"→{labels[name]}：{reason}"
         out.strength += s
+    # a required field no column reached: the likeliest column still free takes it, for the clerk to check
+    taken = set(out.mapping.values())
+    for f in specs:
+        if not f.required or f.name in taken:
+            continue
+        free = [c for c in out.unmapped if scores[c][f.name][0] >= REQUIRED_ACCEPT and c not in out.ties]
+        if free:
+            c = max(free, key=lambda k: scores[k][f.name][0])
+            out.unmapped.remove(c)
+            out.mapping[c] = f.name
+            out.ties[c] = [f.name]
+            why = scores[c][f.name][1] or "综合判断"
+            out.reasons[c] = f"→{labels[f.name]}：{why}；表中没有更像“{labels[f.name]}”的列，请核对"
+            out.strength -= MISSING_REQUIRED  # a guess: the sheet fits this kind no better for it
     out.unmapped.sort()
     return out
 

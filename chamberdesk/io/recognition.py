@@ -286,10 +286,12 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,3}\d{1,3}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,6}$")
 _NUMBER = re.compile(r"^(?:约|共|计|合计)?[-+]?\d+(?:\.\d+)?(?:余|多)?"
                      r"(?:万元|元|人次|人|次|个|件|名|场|家|户|项|平方米|平米|M2|㎡|万)?$")
+_PHONE_IN = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{9,11})(?!\d)")
 # what a date looks like even where the import would ask for more (no year, a time of day, a range)
 _DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$)")
 _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门市", "工作室", "酒店", "集团", "行", "社", "所", "场",
-            "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙")
+            "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙", "户", "铺", "厅",
+            "基地", "联社")
 _CHAMBER_END = ("商会", "协会", "分会", "联合会", "总会", "工商联", "联谊会", "促进会")
 _FEDERATION = ("本级", "本会", "工商联", "县工商联", "总商会")
 _ADDRESS = re.compile(r"(省|市|县|区|镇|乡|村|街道|路|街|号|大道|巷|组|社区|园区|大厦|楼)")
@@ -366,13 +368,16 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
             normalize_phone(s)
             out.add("phone")
         except ValueError:
-            pass
+            if _PHONE_IN.search(s.replace("-", "").replace(" ", "")):
+                out.add("phone")  # two numbers in a cell, or one written 138-0013-8000
         try:
             if parse_date(s):
                 out.add("date")
         except ValueError:
             if _DATE_LIKE.match(s):
                 out.add("date")
+    if "phone" not in out and 20 < len(s) <= 40 and _PHONE_IN.search(s.replace("-", "")):
+        out.add("phone")
     if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION:
         out.add("chamber")
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):

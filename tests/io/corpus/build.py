@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.styles import Alignment
+from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 HERE = Path(__file__).resolve().parent
@@ -78,6 +80,15 @@ def _fill_sheet(ws: Worksheet, case: Case) -> None:
         ws.append(row)
     for rng in case.merged:
         ws.merge_cells(rng)
+    # Widths and centred, wrapped headers as an office leaves them; values are untouched.
+    centre = Alignment(horizontal="center", vertical="center", wrap_text=True)
+    for i in case.header_rows:
+        for cell in ws[i + 1]:
+            cell.alignment = centre
+    for j in range(case.width):
+        texts = [str(r[j]) for r in case.rows[case.header_rows[0] :] if j < len(r) and r[j] is not None]
+        longest = max((max(len(t) for t in s.split("\n")) for s in texts), default=2)
+        ws.column_dimensions[get_column_letter(j + 1)].width = min(3 + 1.6 * longest, 30)
 
 
 def write_case(case: Case, folder: Path) -> Path:

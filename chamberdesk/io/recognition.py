@@ -205,7 +205,10 @@ def _similarity(t: str, s: str) -> float:
     sim = 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
                                                     {b[i:i + 2] for i in range(len(b) - 1)})
     ga, gb = _common_words(t), _common_words(s)
-    return sim * 0.5 if ga != gb else sim
+    if ga != gb:
+        sim *= 0.5
+    # a Chinese title ends in what it is about: "主营业务" is business, "主营行业" an industry
+    return sim if a[-2:] == b[-2:] else sim * 0.6
 
 
 def _common_words(s: str) -> frozenset[str]:

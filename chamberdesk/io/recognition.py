@@ -170,10 +170,6 @@ def normalise_title(text: str) -> Title:
     return Title(s, tuple(units), tuple(r for r in remarks if r))
 
 
-def is_ignored_title(text: str) -> bool:
-    return normalise_title(text).core in vocabulary().ignored
-
-
 def _distinctive(s: str) -> str:
     for g in vocabulary().generic:
         s = s.replace(g, "")
@@ -586,6 +582,39 @@ class Decision:
     strength: float = 0.0  # the summed scores of the columns mapped: how well the kind fits the sheet
 
 
+def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Title, ...],
+                  p: Profile) -> dict[str, tuple[float, str]]:
+    """Each field's score for one column, with the Chinese words that explain it."""
+    ts = title_score(kind, t, parts)
+    trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
+    q = t.quantities | frozenset().union(*(x.quantities for x in parts))
+    row: dict[str, tuple[float, str]] = {}
+    for f in specs:
+        tm = ts.get(f.name)
+        said = tm.score if tm else 0.0
+        vs, sort = value_score(f, p)
+        hs = hint_score(f, q)
+        total = said + trust * vs + hs
+        if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
+            total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
+        if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
+            total -= 0.4
+        evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
+        if said < 0.2 and not evident:
+            total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
+        why = [tm.why] if tm and tm.score >= 0.3 else []
+        if hs > 0:
+            why.append("单位/用词相符")
+        elif hs < 0 and tm:
+            why.append("但单位/用词不符")
+        if vs >= 0.4 and sort:
+            why.append(f"下面多为{_SORT_LABELS.get(sort, sort)}")
+        elif vs <= -0.4 and sort:
+            why.append("但下面的值不像")
+        row[f.name] = (total, "，".join(why))
+    return row
+
+
 def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], columns: list[list[object]],
            known_names: frozenset[str] = frozenset()) -> Decision:
     """Score every column against every field, then take the best assignment over the sheet."""
@@ -609,32 +638,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             out.mapping[c] = IGNORE
             out.reasons[c] = f"“{bottom.core or '无标题'}”是行号，不导入"
             continue
-        ts = title_score(kind, t, parts[c])
-        trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
-        q = t.quantities | frozenset().union(*(x.quantities for x in parts[c]))
-        row: dict[str, tuple[float, str]] = {}
-        for f in specs:
-            tm = ts.get(f.name)
-            vs, sort = value_score(f, p)
-            hs = hint_score(f, q)
-            total = (tm.score if tm else 0.0) + trust * vs + hs
-            if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
-                total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
-            if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
-                total -= 0.4
-            evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
-            if (tm.score if tm else 0.0) < 0.2 and not evident:
-                total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
-            why = [tm.why] if tm and tm.score >= 0.3 else []
-            if hs > 0:
-                why.append("单位/用词相符")
-            elif hs < 0 and tm:
-                why.append("但单位/用词不符")
-            if vs >= 0.4 and sort:
-                why.append(f"下面多为{_SORT_LABELS.get(sort, sort)}")
-            elif vs <= -0.4 and sort:
-                why.append("但下面的值不像")
-            row[f.name] = (total, "，".join(why))
+        row = _score_column(kind, specs, t, parts[c], p)
         scores[c] = row
         cand.append(c)
     names = [f.name for f in specs]
@@ -688,7 +692,14 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         out.mapping[c] = name
         out.reasons[c] = f"→{labels[name]}：{reason}"
         out.strength += s
-    # a required field no column reached: the likeliest column still free takes it, for the clerk to check
+    _fill_required(specs, scores, out)
+    out.unmapped.sort()
+    return out
+
+
+def _fill_required(specs: list[FieldSpec], scores: dict[int, dict[str, tuple[float, str]]], out: Decision) -> None:
+    """A required field no column reached: the likeliest column still free takes it, for the clerk to check."""
+    labels = {f.name: f.label for f in specs}
     taken = set(out.mapping.values())
     for f in specs:
         if not f.required or f.name in taken:
@@ -702,8 +713,6 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             why = scores[c][f.name][1] or "综合判断"
             out.reasons[c] = f"→{labels[f.name]}：{why}；表中没有更像“{labels[f.name]}”的列，请核对"
             out.strength -= MISSING_REQUIRED  # a guess: the sheet fits this kind no better for it
-    out.unmapped.sort()
-    return out
 
 
 def _tie_words(items: list, labels: dict[str, str]) -> str:

@@ -54,6 +54,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="one timing run, dev part only for timing")
     args = ap.parse_args()
+    sys.stdout.reconfigure(errors="replace")  # a GBK console cannot show every character of a sheet
     repeats = 1 if args.quick else 5
     parts = {part: load_cases(part) for part in ("dev", "holdout")}
     for part, cases in parts.items():

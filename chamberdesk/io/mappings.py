@@ -13,6 +13,7 @@ from functools import cache, lru_cache
 from chamberdesk.core.validators import to_halfwidth
 from chamberdesk.io.recognition import (
     IGNORE,
+    MISSING_REQUIRED,
     SAMPLE,
     FieldSpec,
     Title,
@@ -223,7 +224,7 @@ def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
         return float("-inf")
     have = set(guess.mapping.values())
     # a sheet without a kind's required columns could not be imported as that kind
-    return strength - 1.5 * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
+    return strength - MISSING_REQUIRED * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
 
 
 def _units_row(row: list[object]) -> bool:
@@ -365,9 +366,11 @@ def is_repeated_header(kind: str, row: list[object], guess: HeaderGuess) -> bool
         if f == IGNORE or c >= len(row):
             continue
         v = row[c]
-        if isinstance(v, str) and v.strip() and c < len(guess.titles) and (
-                _same_title(v, guess.titles[c]) or _known_titles(kind).get(norm_header(v)) == f):
-            hits += 1
+        # this runs on every row of a large sheet: one normalisation per cell, then set lookups
+        if isinstance(v, str) and 0 < len(v) <= 40 and c < len(guess.titles):
+            n = norm_header(v)
+            if n in _title_forms(guess.titles[c]) or _known_titles(kind).get(n) == f:
+                hits += 1
     mapped = sum(1 for f in guess.mapping.values() if f != IGNORE)
     return hits >= 2 or bool(mapped and hits == mapped)
 
@@ -382,10 +385,11 @@ def _known_titles(kind: str) -> dict[str, str]:
     return out
 
 
-@lru_cache(maxsize=4096)
-def _same_title(cell: str, title: str) -> bool:
-    n = norm_header(cell)
-    return n == norm_header(title) or any(n == norm_header(part) for part in title.split("/"))
+@lru_cache(maxsize=1024)
+def _title_forms(title: str) -> frozenset[str]:
+    """A column's title as norm_header writes it, whole and each level ("联系方式/手机")."""
+    return frozenset(norm_header(part) for part in (title, *title.split("/")))
+
 
 _TOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|总\s*数|累\s*计)")
 _FOOTER = re.compile(r"^(填表人|制表人|填报人|审核人|负责人|单位负责人|统计人|联系人|填表日期|填报日期|制表日期|注[:：]|说明[:：]|备注[:：])")

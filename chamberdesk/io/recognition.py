@@ -23,6 +23,8 @@ from chamberdesk.io.normalize import FALSE_WORDS, TRUE_WORDS, parse_date
 IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
 
 ACCEPT = 0.5  # a column lands in a field only at this score or above
+REQUIRED_ACCEPT = 0.3  # … or at this one for a required field that no column reached otherwise
+MISSING_REQUIRED = 1.5  # what a required field without a column costs a kind's fit to a sheet
 NEAR = 0.08  # two scores closer than this are reported as a tie for the clerk to check
 SAMPLE = 60  # data cells looked at per column
 SHARED_TYPES = ("phone",)
@@ -168,10 +170,6 @@ def normalise_title(text: str) -> Title:
     return Title(s, tuple(units), tuple(r for r in remarks if r))
 
 
-def is_ignored_title(text: str) -> bool:
-    return normalise_title(text).core in vocabulary().ignored
-
-
 def _distinctive(s: str) -> str:
     for g in vocabulary().generic:
         s = s.replace(g, "")
@@ -203,7 +201,10 @@ def _similarity(t: str, s: str) -> float:
     sim = 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
                                                     {b[i:i + 2] for i in range(len(b) - 1)})
     ga, gb = _common_words(t), _common_words(s)
-    return sim * 0.5 if ga != gb else sim
+    if ga != gb:
+        sim *= 0.5
+    # a Chinese title ends in what it is about: "主营业务" is business, "主营行业" an industry
+    return sim if a[-2:] == b[-2:] else sim * 0.6
 
 
 def _common_words(s: str) -> frozenset[str]:
@@ -284,10 +285,12 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,3}\d{1,3}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,6}$")
 _NUMBER = re.compile(r"^(?:约|共|计|合计)?[-+]?\d+(?:\.\d+)?(?:余|多)?"
                      r"(?:万元|元|人次|人|次|个|件|名|场|家|户|项|平方米|平米|M2|㎡|万)?$")
+_PHONE_IN = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{9,11})(?!\d)")
 # what a date looks like even where the import would ask for more (no year, a time of day, a range)
 _DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$)")
 _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门市", "工作室", "酒店", "集团", "行", "社", "所", "场",
-            "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙")
+            "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙", "户", "铺", "厅",
+            "基地", "联社")
 _CHAMBER_END = ("商会", "协会", "分会", "联合会", "总会", "工商联", "联谊会", "促进会")
 _FEDERATION = ("本级", "本会", "工商联", "县工商联", "总商会")
 _ADDRESS = re.compile(r"(省|市|县|区|镇|乡|村|街道|路|街|号|大道|巷|组|社区|园区|大厦|楼)")
@@ -364,13 +367,16 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
             normalize_phone(s)
             out.add("phone")
         except ValueError:
-            pass
+            if _PHONE_IN.search(s.replace("-", "").replace(" ", "")):
+                out.add("phone")  # two numbers in a cell, or one written 138-0013-8000
         try:
             if parse_date(s):
                 out.add("date")
         except ValueError:
             if _DATE_LIKE.match(s):
                 out.add("date")
+    if "phone" not in out and 20 < len(s) <= 40 and _PHONE_IN.search(s.replace("-", "")):
+        out.add("phone")
     if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION:
         out.add("chamber")
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):
@@ -576,6 +582,39 @@ class Decision:
     strength: float = 0.0  # the summed scores of the columns mapped: how well the kind fits the sheet
 
 
+def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Title, ...],
+                  p: Profile) -> dict[str, tuple[float, str]]:
+    """Each field's score for one column, with the Chinese words that explain it."""
+    ts = title_score(kind, t, parts)
+    trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
+    q = t.quantities | frozenset().union(*(x.quantities for x in parts))
+    row: dict[str, tuple[float, str]] = {}
+    for f in specs:
+        tm = ts.get(f.name)
+        said = tm.score if tm else 0.0
+        vs, sort = value_score(f, p)
+        hs = hint_score(f, q)
+        total = said + trust * vs + hs
+        if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
+            total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
+        if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
+            total -= 0.4
+        evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
+        if said < 0.2 and not evident:
+            total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
+        why = [tm.why] if tm and tm.score >= 0.3 else []
+        if hs > 0:
+            why.append("单位/用词相符")
+        elif hs < 0 and tm:
+            why.append("但单位/用词不符")
+        if vs >= 0.4 and sort:
+            why.append(f"下面多为{_SORT_LABELS.get(sort, sort)}")
+        elif vs <= -0.4 and sort:
+            why.append("但下面的值不像")
+        row[f.name] = (total, "，".join(why))
+    return row
+
+
 def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], columns: list[list[object]],
            known_names: frozenset[str] = frozenset()) -> Decision:
     """Score every column against every field, then take the best assignment over the sheet."""
@@ -599,32 +638,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             out.mapping[c] = IGNORE
             out.reasons[c] = f"“{bottom.core or '无标题'}”是行号，不导入"
             continue
-        ts = title_score(kind, t, parts[c])
-        trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
-        q = t.quantities | frozenset().union(*(x.quantities for x in parts[c]))
-        row: dict[str, tuple[float, str]] = {}
-        for f in specs:
-            tm = ts.get(f.name)
-            vs, sort = value_score(f, p)
-            hs = hint_score(f, q)
-            total = (tm.score if tm else 0.0) + trust * vs + hs
-            if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
-                total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
-            if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
-                total -= 0.4
-            evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
-            if (tm.score if tm else 0.0) < 0.2 and not evident:
-                total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
-            why = [tm.why] if tm and tm.score >= 0.3 else []
-            if hs > 0:
-                why.append("单位/用词相符")
-            elif hs < 0 and tm:
-                why.append("但单位/用词不符")
-            if vs >= 0.4 and sort:
-                why.append(f"下面多为{_SORT_LABELS.get(sort, sort)}")
-            elif vs <= -0.4 and sort:
-                why.append("但下面的值不像")
-            row[f.name] = (total, "，".join(why))
+        row = _score_column(kind, specs, t, parts[c], p)
         scores[c] = row
         cand.append(c)
     names = [f.name for f in specs]
@@ -678,8 +692,27 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         out.mapping[c] = name
         out.reasons[c] = f"→{labels[name]}：{reason}"
         out.strength += s
+    _fill_required(specs, scores, out)
     out.unmapped.sort()
     return out
+
+
+def _fill_required(specs: list[FieldSpec], scores: dict[int, dict[str, tuple[float, str]]], out: Decision) -> None:
+    """A required field no column reached: the likeliest column still free takes it, for the clerk to check."""
+    labels = {f.name: f.label for f in specs}
+    taken = set(out.mapping.values())
+    for f in specs:
+        if not f.required or f.name in taken:
+            continue
+        free = [c for c in out.unmapped if scores[c][f.name][0] >= REQUIRED_ACCEPT and c not in out.ties]
+        if free:
+            c = max(free, key=lambda k: scores[k][f.name][0])
+            out.unmapped.remove(c)
+            out.mapping[c] = f.name
+            out.ties[c] = [f.name]
+            why = scores[c][f.name][1] or "综合判断"
+            out.reasons[c] = f"→{labels[f.name]}：{why}；表中没有更像“{labels[f.name]}”的列，请核对"
+            out.strength -= MISSING_REQUIRED  # a guess: the sheet fits this kind no better for it
 
 
 def _tie_words(items: list, labels: dict[str, str]) -> str:

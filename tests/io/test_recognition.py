@@ -144,6 +144,15 @@ def test_another_office_wording_and_its_own_columns(kind: str, rows: list[list[o
     assert g.unmapped == [c for c, e in enumerate(expected) if e is None]
 
 
+def test_a_required_field_takes_the_likeliest_free_column_and_asks_the_clerk() -> None:
+    g = _guess("meetings", [
+        ["召开时间", "事由", "地点", "实到人数"],
+        ["2025-03-08", "理事会", "会议室", 28], ["2025-06-01", "会员大会", "县会堂", 110],
+    ])
+    assert g.mapping[1] == "body"  # 事由 names no field, but its cells are meeting bodies and 会议类型 is required
+    assert g.ties[1] == ["body"] and "请核对" in g.reasons[1]
+
+
 def test_every_column_has_a_chinese_reason() -> None:
     g = _guess("meetings", [
         ["序号", "会议名称", "召开时间", "参会人数", "会议地点", "经办人"],

@@ -96,32 +96,41 @@ def cmd_import(args: argparse.Namespace) -> int:
     finally:
         db.close()
     if errors_out:  # on stderr: with --json, stdout is the JSON object alone
-        print(f"未通过的行（{res.rejected} 行）和各列的去向已写入：{errors_out}", file=sys.stderr)
+        _say(f"未通过的行（{res.rejected} 行）和各列的去向已写入：{errors_out}", sys.stderr)
     if args.json:
-        print(json.dumps(wres.as_dict() if args.kind == "workbook" else res.as_dict(), ensure_ascii=False))
+        # a character the console cannot show goes out as a JSON \u escape: still the same JSON
+        _say(json.dumps(wres.as_dict() if args.kind == "workbook" else res.as_dict(), ensure_ascii=False),
+             errors="backslashreplace")
         return 0
     verb = "检查" if args.dry_run else "导入"
     if args.kind == "workbook":
         for r in wres.sheets:
-            print(f"工作表“{r.sheet}”（{KIND_LABELS[r.kind]}）：")
+            _say(f"工作表“{r.sheet}”（{KIND_LABELS[r.kind]}）：")
             _print_result(r, verb, indent="  ")
         for p in wres.left_out:
-            print(f"工作表“{p.name}”未导入：{p.reason}")
+            _say(f"工作表“{p.name}”未导入：{p.reason}")
     else:
         _print_result(res, verb)
     return 0
 
 
+def _say(text: str, stream=None, errors: str = "replace") -> None:
+    """Print what a sheet brought in (any character) without failing on a GBK console."""
+    stream = stream or sys.stdout
+    enc = getattr(stream, "encoding", None) or "utf-8"
+    print(text.encode(enc, errors).decode(enc), file=stream)
+
+
 def _print_result(res, verb: str, indent: str = "") -> None:
-    print(f"{indent}{verb}完成：共 {res.rows} 行，新增 {res.imported}，更新 {res.updated}，重复 {res.duplicates}，"
-          f"跳过 {res.skipped}，拒绝 {res.rejected}。")
-    print(f"{indent}各列：" + "；".join(f"{c.letter}“{c.title or '（无列名）'}”{c.describe()}" for c in res.columns))
+    _say(f"{indent}{verb}完成：共 {res.rows} 行，新增 {res.imported}，更新 {res.updated}，重复 {res.duplicates}，"
+         f"跳过 {res.skipped}，拒绝 {res.rejected}。")
+    _say(f"{indent}各列：" + "；".join(f"{c.letter}“{c.title or '（无列名）'}”{c.describe()}" for c in res.columns))
     if res.new_chambers:
-        print(f"{indent}新建商会：{'、'.join(res.new_chambers)}（类型按名称推断，请在“商会”页核对）")
+        _say(f"{indent}新建商会：{'、'.join(res.new_chambers)}（类型按名称推断，请在“商会”页核对）")
     for p in res.problems[:50]:
-        print(f"{indent}  第{p.row}行 {p.column}：{p.message}")
+        _say(f"{indent}  第{p.row}行 {p.column}：{p.message}")
     if len(res.problems) > 50:
-        print(f"{indent}  ……另有 {len(res.problems) - 50} 条，请用 --errors 输出到工作簿查看。")
+        _say(f"{indent}  ……另有 {len(res.problems) - 50} 条，请用 --errors 输出到工作簿查看。")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -185,3 +185,18 @@ def test_csv_through_the_command(db, tmp_path: Path, capsys: pytest.CaptureFixtu
     assert rc == 0, err
     res = json.loads(out)
     assert res["imported"] == 1 and [c["fate"] for c in res["columns"]] == ["field", "field", "custom"]
+
+
+def test_import_output_survives_a_gbk_console(db, tmp_path: Path) -> None:
+    """A sheet's own characters (✓ is not in GBK) never crash the report on a Chinese Windows console."""
+    import io
+
+    from chamberdesk.cli import excel as cli_excel
+
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding="gbk")
+    cli_excel._say("达标✓情况", console)
+    cli_excel._say(json.dumps({"title": "达标✓情况"}, ensure_ascii=False), console, errors="backslashreplace")
+    console.flush()
+    lines = raw.getvalue().decode("gbk").splitlines()
+    assert lines[0] == "达标?情况" and json.loads(lines[1]) == {"title": "达标✓情况"}

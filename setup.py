@@ -23,7 +23,9 @@ def data_packages() -> dict[str, list[str]]:
 
 
 # Alembic reads the migration scripts as files (they are not imported as a package)
+# the header vocabulary is read as a file too
 DATA = {"chamberdesk.core.migrations": ["*.py", "*.mako"], "chamberdesk.core.migrations.versions": ["*.py"],
+        "chamberdesk.io": ["*.toml"],
         **data_packages()}
 
 setup(

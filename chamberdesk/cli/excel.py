@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from chamberdesk.cli import checked_year, open_db, output_path
 from chamberdesk.core.errors import ChamberDeskError
-from chamberdesk.io.mappings import KINDS
+from chamberdesk.io.mappings import KIND_LABELS, KINDS
 
 if TYPE_CHECKING:
     from chamberdesk.core.db import Database
@@ -19,15 +19,20 @@ if TYPE_CHECKING:
 def register(sub: argparse._SubParsersAction) -> None:
     from chamberdesk.cli import add_db_argument, year_value
 
-    p = sub.add_parser("import", help="从 Excel/WPS 表格导入会员、商会、会议、活动或走访记录")
-    p.add_argument("kind", choices=list(KINDS), help="导入的内容")
-    p.add_argument("file", help="表格文件（.xlsx、.xls、.ods）")
+    p = sub.add_parser("import", help="从 Excel/WPS/CSV 表格导入商会、会员、会议、活动、走访记录，或整个工作簿")
+    p.add_argument("kind", choices=[*KINDS, "workbook"],
+                   help="导入的内容；workbook：整个工作簿，逐表识别类型，按商会→会员→会议→活动→走访的顺序导入")
+    p.add_argument("file", help="表格文件（.xlsx、.xls、.ods、.et，或 UTF-8/GB18030 编码的 .csv）")
     add_db_argument(p)
     p.add_argument("--sheet", help="工作表名称（默认第一个）")
-    p.add_argument("--mapping", help="列映射文件（JSON：{\"表头文字\": \"字段或中文列名\"}）")
+    p.add_argument("--mapping", help="列映射文件（JSON：{\"表头文字\": \"字段或中文列名\"}，也可写“自定义信息”或“不导入”）")
     p.add_argument("--on-duplicate", choices=["skip", "update"], default="skip", help="重复记录：跳过（默认）或更新已有记录")
+    p.add_argument("--owner", metavar="名称",
+                   help="表中没有所属单位列或该列为空时，记录属于哪个单位（商会名称，或“本级”表示本级工商联）")
+    p.add_argument("--create-chambers", action="store_true",
+                   help="表中写到的商会不在台账中时自动新建（否则这些行被拒绝并说明原因）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    p.add_argument("--errors", metavar="OUT.xlsx", help="把未通过的行写入此工作簿")
+    p.add_argument("--errors", metavar="OUT.xlsx", help="把未通过的行和各列的去向写入此工作簿")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     p.set_defaults(handler=cmd_import)
 
@@ -77,30 +82,60 @@ def _backup_before_import(db: Database) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from chamberdesk.io.excel_import import import_file
+    from chamberdesk.io.excel_import import import_file, import_workbook
 
     mapping = _load_mapping(args.mapping)
     errors_out = str(output_path(args.errors)) if args.errors else None
+    if args.kind == "workbook" and (args.sheet or mapping or errors_out):
+        raise ChamberDeskError("导入整个工作簿时不能用 --sheet、--mapping 或 --errors；需要时请逐表导入。")
     db = open_db(args, "view" if args.dry_run else "edit")
+    backup = (lambda: _backup_before_import(db)) if db.is_sqlite else None
     try:
-        res = import_file(db, args.file, args.kind, sheet=args.sheet, mapping=mapping,
-                          on_duplicate=args.on_duplicate, dry_run=args.dry_run, errors_out=errors_out,
-                          before_write=(lambda: _backup_before_import(db)) if db.is_sqlite else None)
+        if args.kind == "workbook":
+            wres = import_workbook(db, args.file, on_duplicate=args.on_duplicate, dry_run=args.dry_run,
+                                   owner=args.owner, create_chambers=args.create_chambers, before_write=backup)
+        else:
+            res = import_file(db, args.file, args.kind, sheet=args.sheet, mapping=mapping,
+                              on_duplicate=args.on_duplicate, dry_run=args.dry_run, errors_out=errors_out,
+                              before_write=backup, owner=args.owner, create_chambers=args.create_chambers)
     finally:
         db.close()
     if errors_out:  # on stderr: with --json, stdout is the JSON object alone
-        print(f"未通过的行（{res.rejected} 行）已写入：{errors_out}", file=sys.stderr)
+        _say(f"未通过的行（{res.rejected} 行）和各列的去向已写入：{errors_out}", sys.stderr)
     if args.json:
-        print(json.dumps(res.as_dict(), ensure_ascii=False))
+        # a character the console cannot show goes out as a JSON \u escape: still the same JSON
+        _say(json.dumps(wres.as_dict() if args.kind == "workbook" else res.as_dict(), ensure_ascii=False),
+             errors="backslashreplace")
+        return 0
+    verb = "检查" if args.dry_run else "导入"
+    if args.kind == "workbook":
+        for r in wres.sheets:
+            _say(f"工作表“{r.sheet}”（{KIND_LABELS[r.kind]}）：")
+            _print_result(r, verb, indent="  ")
+        for p in wres.left_out:
+            _say(f"工作表“{p.name}”未导入：{p.reason}")
     else:
-        verb = "检查" if args.dry_run else "导入"
-        print(f"{verb}完成：共 {res.rows} 行，新增 {res.imported}，更新 {res.updated}，重复 {res.duplicates}，"
-              f"跳过 {res.skipped}，拒绝 {res.rejected}。")
-        for p in res.problems[:50]:
-            print(f"  第{p.row}行 {p.column}：{p.message}")
-        if len(res.problems) > 50:
-            print(f"  ……另有 {len(res.problems) - 50} 条，请用 --errors 输出到工作簿查看。")
+        _print_result(res, verb)
     return 0
+
+
+def _say(text: str, stream=None, errors: str = "replace") -> None:
+    """Print what a sheet brought in (any character) without failing on a GBK console."""
+    stream = stream or sys.stdout
+    enc = getattr(stream, "encoding", None) or "utf-8"
+    print(text.encode(enc, errors).decode(enc), file=stream)
+
+
+def _print_result(res, verb: str, indent: str = "") -> None:
+    _say(f"{indent}{verb}完成：共 {res.rows} 行，新增 {res.imported}，更新 {res.updated}，重复 {res.duplicates}，"
+         f"跳过 {res.skipped}，拒绝 {res.rejected}。")
+    _say(f"{indent}各列：" + "；".join(f"{c.letter}“{c.title or '（无列名）'}”{c.describe()}" for c in res.columns))
+    if res.new_chambers:
+        _say(f"{indent}新建商会：{'、'.join(res.new_chambers)}（类型按名称推断，请在“商会”页核对）")
+    for p in res.problems[:50]:
+        _say(f"{indent}  第{p.row}行 {p.column}：{p.message}")
+    if len(res.problems) > 50:
+        _say(f"{indent}  ……另有 {len(res.problems) - 50} 条，请用 --errors 输出到工作簿查看。")
 
 
 def cmd_export(args: argparse.Namespace) -> int:

@@ -52,6 +52,7 @@ def validate_activity(data: dict[str, Any]) -> dict[str, Any]:
     c.past_date("date", required=True)
     c.text("title", required=True, max_len=200)
     c.long_text("notes", max_len=20000)
+    c.custom()
     c.non_negative("participant_count", "member_participants", "amount", "people_count", "item_count")
     pc, mp = c.data.get("participant_count"), c.data.get("member_participants")
     if pc is not None and mp is not None and mp > pc:

@@ -39,6 +39,7 @@ def validate_chamber(session: Session | None, data: dict[str, Any], *, exclude_i
     c.text("president_name", max_len=50)
     c.text("secretary_general_name", max_len=50)
     c.long_text("notes", max_len=5000)
+    c.custom()
     rules = [r.strip() for r in str(c.data.get("rules") or "").replace("，", ",").replace("、", ",").split(",") if r.strip()]
     parsed = [ChamberRule.parse(r) for r in rules]
     bad = [r for r, p in zip(rules, parsed, strict=True) if p is None]

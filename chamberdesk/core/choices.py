@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cache
 
 
 class Choice(StrEnum):
@@ -21,15 +22,21 @@ class Choice(StrEnum):
         """Accept a stored value or a Chinese label (as typed in sheets); None when unknown."""
         if text is None:
             return None
-        t = str(text).strip()
-        for m in cls:
-            if t in (m.value, m.label):
-                return m
-        return None
+        return _lookup(cls).get(str(text).strip())
 
     @classmethod
     def labels(cls) -> list[str]:
         return [m.label for m in cls]
+
+
+@cache
+def _lookup(enum: type[Choice]) -> dict[str, Choice]:
+    # value or label → member, the first member winning as a scan in order would (imports parse every cell)
+    out: dict[str, Choice] = {}
+    for m in enum:
+        out.setdefault(m.value, m)
+        out.setdefault(m.label, m)
+    return out
 
 
 def label_of(enum: type[Choice], value: str | None) -> str:

@@ -23,6 +23,7 @@ def validate_contact(data: dict[str, Any]) -> dict[str, Any]:
     c.past_date("date", required=True)
     c.text("by_whom", max_len=50)
     c.long_text("notes", max_len=5000)
+    c.custom()
     if c.data.get("member_id") is None:
         c.fail("member_id", "必须选择会员")
     return c.done()

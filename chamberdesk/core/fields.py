@@ -82,6 +82,15 @@ class Checker:
         except ValueError as exc:
             self.fail(field, str(exc))
 
+    def custom(self, field: str = "custom") -> None:
+        """自定义信息 as JSON text (a dict from an editor or an importer is accepted)."""
+        from chamberdesk.core import custom_fields
+
+        try:
+            self.data[field] = custom_fields.normalise(self.data.get(field))
+        except ValueError as exc:
+            self.fail(field, str(exc))
+
     def non_negative(self, *fields: str) -> None:
         for f in fields:
             v = self.data.get(f)

@@ -29,6 +29,7 @@ def validate_meeting(data: dict[str, Any]) -> dict[str, Any]:
     c.text("place", max_len=200)
     for f in ("agenda", "decisions", "minutes"):
         c.long_text(f, max_len=20000)
+    c.custom()
     c.non_negative("expected_count", "present_count")
     e, p = c.data.get("expected_count"), c.data.get("present_count")
     if e is not None and p is not None and p > e:

@@ -47,6 +47,16 @@ from chamberdesk.core.validators import (
     to_halfwidth,
 )
 
+# The searched fields in the order migration 0003's triggers join them (upper-cased, '|' between).
+SEARCH_FIELDS = ("enterprise_name", "credit_code", "rep_name", "legal_rep", "rep_phone", "address", "custom")
+_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+
+
+def search_text(data: dict[str, Any]) -> str:
+    """member.search_text exactly as the database triggers compute it (SQLite's upper() is ASCII-only),
+    for bulk inserts that fill it themselves instead of having the trigger update every row again."""
+    return "|".join(str(data.get(f) or "") for f in SEARCH_FIELDS).translate(_ASCII_UPPER)
+
 
 def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id: int | None = None) -> dict[str, Any]:
     """Normalise and check a member's fields; raise InvalidInput naming every bad field."""
@@ -63,7 +73,10 @@ def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id
     c.choice("industry", Industry)
     c.choice("size_class", SizeClass)
     c.text("leave_reason", max_len=200)
+    c.text("address", max_len=200)
+    c.non_negative("registered_capital", "employee_count")
     c.long_text("notes", max_len=5000)
+    c.custom()
     tags = [t.strip() for t in str(c.data.get("tags") or "").replace("，", ",").replace("、", ",").split(",")]
     tags = [t for t in tags if t]
     unknown = [t for t in tags if t not in MEMBER_TAGS]

@@ -99,6 +99,7 @@ class ChamberBase(SQLModel):
     is_group_member: bool = False  # 团体会员
     inspection_passed: bool | None = None  # 最近一次年检（年报）合格
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    custom: str | None = Field(default=None, sa_column=Column(Text))  # 自定义信息: JSON {column title: text}
 
 
 # Partial unique indexes: the tables are built by the migrations, which spell the WHERE clause for SQLite
@@ -125,7 +126,7 @@ CHAMBER_LABELS = {
     "parttime_staff": "兼职人员", "annual_funds": "年度经费（元）", "party_org": "党组织",
     "rules": "制度", "president_name": "会长", "secretary_general_name": "秘书长",
     "secretary_fulltime": "秘书长专职", "status": "状态", "dissolved_on": "撤销日期",
-    "is_group_member": "团体会员", "inspection_passed": "年检合格", "notes": "备注",
+    "is_group_member": "团体会员", "inspection_passed": "年检合格", "notes": "备注", "custom": "自定义信息",
 }
 
 
@@ -149,7 +150,12 @@ class MemberBase(SQLModel):
     join_date: date | None = None
     leave_date: date | None = None
     leave_reason: str | None = Field(default=None, max_length=200)
+    address: str | None = Field(default=None, max_length=200)  # 企业地址
+    registered_capital: float | None = None  # 注册资本（万元）
+    employee_count: int | None = None  # 从业人员数
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    # 自定义信息: columns of an imported sheet the app has no field for, as JSON {column title: text}
+    custom: str | None = Field(default=None, sa_column=Column(Text))
 
 
 class Member(MemberBase, Tracked, table=True):
@@ -183,7 +189,8 @@ MEMBER_LABELS = {
     "legal_rep": "法定代表人", "rep_name": "代表人姓名", "rep_gender": "性别",
     "rep_birth_date": "出生日期", "rep_id_number": "身份证号", "rep_political_status": "政治面貌",
     "rep_phone": "联系电话", "industry": "所属行业", "size_class": "企业规模", "tags": "标签",
-    "join_date": "入会日期", "leave_date": "退会日期", "leave_reason": "退会原因", "notes": "备注",
+    "join_date": "入会日期", "leave_date": "退会日期", "leave_reason": "退会原因", "address": "企业地址",
+    "registered_capital": "注册资本（万元）", "employee_count": "从业人员数", "notes": "备注", "custom": "自定义信息",
 }
 
 
@@ -230,6 +237,7 @@ class MeetingBase(SQLModel):
     present_count: int | None = None
     decisions: str | None = Field(default=None, sa_column=Column(Text))
     minutes: str | None = Field(default=None, sa_column=Column(Text))
+    custom: str | None = Field(default=None, sa_column=Column(Text))  # 自定义信息 (JSON)
 
 
 class Meeting(MeetingBase, Tracked, table=True):
@@ -244,6 +252,7 @@ class MeetingCreate(MeetingBase):
 MEETING_LABELS = {
     "chamber_id": "所属单位", "body": "会议类型", "date": "会议日期", "place": "地点", "agenda": "议题",
     "expected_count": "应到人数", "present_count": "实到人数", "decisions": "决议", "minutes": "纪要",
+    "custom": "自定义信息",
 }
 
 
@@ -263,6 +272,7 @@ class ActivityBase(SQLModel):
     people_count: int | None = None  # 人数（如培训人次）
     item_count: int | None = None  # 件数（如解决问题、提案）
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    custom: str | None = Field(default=None, sa_column=Column(Text))  # 自定义信息 (JSON)
 
 
 class Activity(ActivityBase, Tracked, table=True):
@@ -277,7 +287,7 @@ class ActivityCreate(ActivityBase):
 ACTIVITY_LABELS = {
     "chamber_id": "所属单位", "category": "活动类别", "date": "活动日期", "title": "活动名称",
     "participant_count": "参加人数", "member_participants": "会员参加人数", "amount": "金额（万元）",
-    "people_count": "人数", "item_count": "件数", "notes": "备注",
+    "people_count": "人数", "item_count": "件数", "notes": "备注", "custom": "自定义信息",
 }
 
 
@@ -293,6 +303,7 @@ class ContactBase(SQLModel):
     way: str = Field(max_length=20)  # ContactWay
     by_whom: str | None = Field(default=None, max_length=50)
     notes: str | None = Field(default=None, sa_column=Column(Text))
+    custom: str | None = Field(default=None, sa_column=Column(Text))  # 自定义信息 (JSON)
 
 
 class Contact(ContactBase, Tracked, table=True):
@@ -306,7 +317,7 @@ class ContactCreate(ContactBase):
 
 CONTACT_LABELS = {
     "member_id": "会员", "chamber_id": "联系单位", "date": "日期", "way": "方式", "by_whom": "联系人",
-    "notes": "备注",
+    "notes": "备注", "custom": "自定义信息",
 }
 
 

@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from chamberdesk.core import accounts, audit, periods
+from chamberdesk.core import accounts, audit, custom_fields, periods
 from chamberdesk.core.chambers import (
     TERM_STATUS_LABELS,
     chambers_between,
@@ -78,7 +78,19 @@ MEMBER_COLUMNS = [
     ("序号", 6), ("企业名称", 34), ("统一社会信用代码", 22), ("会员类型", 10), ("法定代表人", 10), ("代表人姓名", 10),
     ("性别", 5), ("出生日期", 11), ("身份证号", 21), ("政治面貌", 11), ("联系电话", 15), ("所属行业", 16),
     ("企业规模", 10), ("标签", 16), ("入会日期", 11), ("退会日期", 11), ("退会原因", 12), ("所属商会", 26), ("备注", 20),
+    ("企业地址", 30), ("注册资本（万元）", 10), ("从业人员数", 8),
 ]
+
+
+def custom_titles(session: Session, model: type, *where: Any) -> list[str]:
+    """Every 自定义信息 title the records carry, in first-seen order: each becomes a column of its own."""
+    q = select(model.custom).where(col(model.custom).is_not(None), col(model.deleted_at).is_(None), *where)
+    return custom_fields.titles_in(list(session.exec(q)))
+
+
+def custom_cells(record: Any, titles: list[str]) -> list[Any]:
+    have = custom_fields.load(record.custom)
+    return [have.get(t) for t in titles]
 
 
 def unit_line(session: Session, extra: str = "") -> str:
@@ -121,7 +133,8 @@ def _member_row(i: int, m: Member, seats: str, unmasked: bool, as_of: date | Non
             _GENDER.get(m.rep_gender or ""), m.rep_birth_date, idn, _POL.get(m.rep_political_status or ""),
             phone, _IND.get(m.industry or ""), _SIZE.get(m.size_class or ""),
             m.tags.replace(",", "、") if m.tags else None, m.join_date, m.leave_date if left else None,
-            m.leave_reason if left else None, seats or None, m.notes]
+            m.leave_reason if left else None, seats or None, m.notes, m.address, m.registered_capital,
+            m.employee_count]
 
 
 def _audit_unmasked(db: Database, what: str, out: Path, rows: int) -> None:
@@ -146,8 +159,9 @@ def export_members(db: Database, out: Path | str, flt: MemberFilter | None = Non
         if year is not None:
             extra = "　　".join(x for x in (f"{periods.as_of_label(year)}的{'在册会员' if flt.status == 'active' else '会员'}",
                                            extra) if x)
-        w = FormWriter(title, [c for c, _ in MEMBER_COLUMNS], widths=[wd for _, wd in MEMBER_COLUMNS],
-                       unit_line=unit_line(s, extra))
+        extra_titles = custom_titles(s, Member, *flt.where())
+        w = FormWriter(title, [c for c, _ in MEMBER_COLUMNS] + extra_titles,
+                       widths=[wd for _, wd in MEMBER_COLUMNS] + [16] * len(extra_titles), unit_line=unit_line(s, extra))
         batch: list[Member] = []
         n = 0
 
@@ -156,7 +170,7 @@ def export_members(db: Database, out: Path | str, flt: MemberFilter | None = Non
             seats = _seats_for(s, [id_of(m) for m in batch], flt.as_of)
             for m in batch:
                 n += 1
-                w.text_row(_member_row(n, m, seats.get(id_of(m), ""), unmasked, flt.as_of))
+                w.text_row(_member_row(n, m, seats.get(id_of(m), ""), unmasked, flt.as_of) + custom_cells(m, extra_titles))
             batch.clear()
             if progress:
                 progress(n, total)
@@ -218,7 +232,8 @@ def export_chambers(db: Database, out: Path | str, *, year: int | None = None) -
     with db.session() as s:
         chs = chambers_between(s, day, day) if year is not None else list_chambers(s)
         counts = member_counts(s, day)
-        titles = ["序号"] + [CHAMBER_LABELS[c] for c in CHAMBER_COLUMNS] + ["会员数", "换届状态"]
+        extra_titles = custom_titles(s, Chamber)
+        titles = ["序号"] + [CHAMBER_LABELS[c] for c in CHAMBER_COLUMNS] + ["会员数", "换届状态"] + extra_titles
         fmts: list[str | None] = [None] + [("float" if c in ("office_area", "annual_funds") else
                                            "int" if c.endswith("staff") else None) for c in CHAMBER_COLUMNS] + ["int", None]
         when = periods.as_of_label(year) if year is not None else f"截至{periods.cn_date(day)}"
@@ -235,7 +250,8 @@ def export_chambers(db: Database, out: Path | str, *, year: int | None = None) -
                 elif c == "rules":
                     v = "、".join(label_of(ChamberRule, r) for r in v.split(",") if r) or None
                 vals.append(v)
-            w.row([i, *vals, counts.get(id_of(ch), 0), TERM_STATUS_LABELS[term_status(ch, day)]])
+            w.row([i, *vals, counts.get(id_of(ch), 0), TERM_STATUS_LABELS[term_status(ch, day)],
+                   *custom_cells(ch, extra_titles)])
     w.save(out)
     return len(chs)
 
@@ -270,12 +286,15 @@ def export_meetings(db: Database, out: Path | str, *, year: int | None = None, c
             q = q.where(Meeting.chamber_id == cid)
         rows = list(s.exec(_period(q, Meeting.date, year).order_by(Meeting.date, Meeting.id)))
         owners = _owner_names(s)
-        cols = ["序号", "所属单位", "会议类型", "会议日期", "地点", "议题", "应到人数", "实到人数", "决议", "纪要"]
+        extra_titles = custom_fields.titles_in([m.custom for m in rows])
+        cols = ["序号", "所属单位", "会议类型", "会议日期", "地点", "议题", "应到人数", "实到人数", "决议", "纪要",
+                *extra_titles]
         w = FormWriter(f"{year or ''}{'年' if year else ''}会议记录", cols, unit_line=unit_line(s, chamber or ""),
-                       widths=[6, 22, 18, 11, 16, 36, 8, 8, 30, 30], formats=[None] * 6 + ["int", "int"])
+                       widths=[6, 22, 18, 11, 16, 36, 8, 8, 30, 30] + [16] * len(extra_titles),
+                       formats=[None] * 6 + ["int", "int"])
         for i, m in enumerate(rows, 1):
             w.row([i, owners.get(m.chamber_id, ""), label_of(MeetingBody, m.body), m.date, m.place, m.agenda,
-                   m.expected_count, m.present_count, m.decisions, m.minutes])
+                   m.expected_count, m.present_count, m.decisions, m.minutes, *custom_cells(m, extra_titles)])
     w.save(out)
     return len(rows)
 
@@ -288,14 +307,16 @@ def export_activities(db: Database, out: Path | str, *, year: int | None = None,
             q = q.where(Activity.chamber_id == cid)
         rows = list(s.exec(_period(q, Activity.date, year).order_by(Activity.date, Activity.id)))
         owners = _owner_names(s)
+        extra_titles = custom_fields.titles_in([a.custom for a in rows])
         cols = ["序号", "所属单位", "活动类别", "活动日期", "活动名称", "参加人数", "会员参加人数", "金额（万元）",
-                "培训人次", "件数", "备注"]
+                "培训人次", "件数", "备注", *extra_titles]
         w = FormWriter(f"{year or ''}{'年' if year else ''}活动记录", cols, unit_line=unit_line(s, chamber or ""),
-                       widths=[6, 22, 16, 11, 36, 8, 10, 10, 8, 6, 24],
+                       widths=[6, 22, 16, 11, 36, 8, 10, 10, 8, 6, 24] + [16] * len(extra_titles),
                        formats=[None] * 5 + ["int", "int", "float", "int", "int"])
         for i, a in enumerate(rows, 1):
             w.row([i, owners.get(a.chamber_id, ""), label_of(ActivityCategory, a.category), a.date, a.title,
-                   a.participant_count, a.member_participants, a.amount, a.people_count, a.item_count, a.notes])
+                   a.participant_count, a.member_participants, a.amount, a.people_count, a.item_count, a.notes,
+                   *custom_cells(a, extra_titles)])
     w.save(out)
     return len(rows)
 

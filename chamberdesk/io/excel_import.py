@@ -1,9 +1,11 @@
-"""Importing the ledgers offices keep in Excel/WPS: read, map, normalise, validate, find duplicates, preview, commit.
+"""Importing the ledgers offices keep in Excel/WPS/CSV: read, map, normalise, validate, find duplicates, preview, commit.
 
 Every non-empty row below the header ends in exactly one bucket — imported, updated, duplicate,
-skipped (a repeated header, a total or signature row) or rejected with a reason — so
-`rows == imported + updated + duplicates + skipped + rejected` always holds. Validation is the
-core's (validate_member and friends); this module only turns cells into the values they expect.
+skipped (a repeated header, a total or signature row, a row the clerk left out) or rejected with a
+reason — so `rows == imported + updated + duplicates + skipped + rejected` always holds, per sheet.
+Every column ends in one fate too — a field, kept as a custom field (自定义信息) under its own
+title, or ignored (序号, or by the clerk's choice) — and the result lists them. Validation is the
+core's; `import_kinds` turns cells into the values it expects; `owners` says whose record a row is.
 """
 
 from __future__ import annotations
@@ -17,53 +19,34 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
-from chamberdesk.core import audit
-from chamberdesk.core.activities import update_activity, validate_activity
-from chamberdesk.core.chambers import update_chamber, validate_chamber
-from chamberdesk.core.choices import (
-    ActivityCategory,
-    ChamberKind,
-    ContactWay,
-    Industry,
-    MeetingBody,
-    MemberKind,
-    PartyOrg,
-    PoliticalStatus,
-    Position,
-    SizeClass,
-)
-from chamberdesk.core.contacts import validate_contact
+from chamberdesk.core import audit, custom_fields
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError, InvalidInput
-from chamberdesk.core.federation import get_federation, get_setting, set_setting
-from chamberdesk.core.meetings import update_meeting, validate_meeting
-from chamberdesk.core.members import update_member, validate_member
-from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member, Membership, Tracked
-from chamberdesk.core.records import now, table_of
-from chamberdesk.core.validators import compact_code, to_halfwidth
+from chamberdesk.core.federation import get_setting, set_setting
+from chamberdesk.core.members import search_text
+from chamberdesk.core.models import Member
+from chamberdesk.core.records import now
 from chamberdesk.io import mappings
+from chamberdesk.io import owners as owners_mod
+from chamberdesk.io.import_kinds import HANDLERS, ORDER, WORDED, Kind, column_parser, table_fields, worded
 from chamberdesk.io.mappings import IGNORE, KINDS, HeaderGuess
-from chamberdesk.io.normalize import (
-    cell_text,
-    has_control_chars,
-    is_blank,
-    parse_bool,
-    parse_date,
-    parse_float,
-    parse_int,
-    resolve_choice,
-)
-from chamberdesk.io.sheet_reader import Sheet, SpreadsheetError, read_sheet, stream_sheet
+from chamberdesk.io.normalize import cell_text, has_control_chars, is_blank
+from chamberdesk.io.owners import OwnerIndex, SkipRow
+from chamberdesk.io.sheet_reader import Sheet, SpreadsheetError, read_sheet, sheet_names, stream_sheet
 
 NEW, DUPLICATE, SKIPPED, REJECTED = "new", "duplicate", "skipped", "rejected"
 STATUS_LABELS = {NEW: "新增", DUPLICATE: "重复", SKIPPED: "跳过", REJECTED: "拒绝"}
 CHOICES = ("skip", "update", "keep")
 CHOICE_LABELS = {"skip": "跳过", "update": "更新已有记录", "keep": "两条都保留"}
 BATCH = 2000
+CUSTOM = "_custom"  # a column kept as a custom field (自定义信息) under its own title
+CUSTOM_LABEL = "自定义信息（保留原列名）"
+FIELD, KEPT, IGNORED = "field", "custom", "ignored"
+FATE_LABELS = {FIELD: "导入为字段", KEPT: "保留为自定义信息", IGNORED: "不导入"}
 
 
 @dataclass
@@ -71,9 +54,41 @@ class Problem:
     row: int  # the sheet's row number as Excel shows it
     column: str
     message: str
+    note: bool = False  # True: the row went in, this says what was done with a value
 
     def as_dict(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {"row": self.row, "column": self.column, "message": self.message, "note": self.note}
+
+
+@dataclass
+class ColumnFate:
+    """What became of one column of the sheet."""
+
+    index: int  # 0-based
+    title: str
+    fate: str  # FIELD | KEPT | IGNORED
+    field: str | None = None
+    label: str = ""  # the field's Chinese name, or the custom field's title
+    reason: str = ""
+
+    @property
+    def letter(self) -> str:
+        n, out = self.index + 1, ""
+        while n:
+            n, r = divmod(n - 1, 26)
+            out = chr(65 + r) + out
+        return out
+
+    def describe(self) -> str:
+        if self.fate == FIELD:
+            return f"导入为“{self.label}”"
+        if self.fate == KEPT:
+            return f"保留为自定义信息“{self.label}”"
+        return "不导入" + (f"（{self.reason}）" if self.reason else "")
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"column": self.letter, "title": self.title, "fate": self.fate, "field": self.field,
+                "label": self.label, "reason": self.reason}
 
 
 @dataclass
@@ -96,6 +111,10 @@ class RowOutcome:
     def reason(self) -> str:
         return "；".join(f"{p.column}：{p.message}" if p.column else p.message for p in self.problems)
 
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.note]
+
 
 @dataclass
 class ImportResult:
@@ -106,11 +125,16 @@ class ImportResult:
     skipped: int = 0
     rejected: int = 0
     problems: list[Problem] = field(default_factory=list)
+    columns: list[ColumnFate] = field(default_factory=list)
+    new_chambers: list[str] = field(default_factory=list)  # chambers this import created (name（kind）)
+    sheet: str = ""
+    kind: str = ""
 
     def as_dict(self) -> dict[str, Any]:
         return {"rows": self.rows, "imported": self.imported, "updated": self.updated,
                 "duplicates": self.duplicates, "skipped": self.skipped, "rejected": self.rejected,
-                "problems": [p.as_dict() for p in self.problems]}
+                "problems": [p.as_dict() for p in self.problems], "columns": [c.as_dict() for c in self.columns],
+                "new_chambers": list(self.new_chambers)}
 
     def balanced(self) -> bool:
         return self.rows == self.imported + self.updated + self.duplicates + self.skipped + self.rejected
@@ -125,6 +149,8 @@ class ImportPreview:
     sheet: str
     header: HeaderGuess
     outcomes: list[RowOutcome]
+    columns: list[ColumnFate] = field(default_factory=list)
+    owners: OwnerIndex | None = None  # the owner decisions and the chambers to create
 
     def counts(self) -> dict[str, int]:
         out = {NEW: 0, DUPLICATE: 0, SKIPPED: 0, REJECTED: 0}
@@ -133,388 +159,18 @@ class ImportPreview:
         return out
 
     def title_of(self, fld: str) -> str:
-        for c, f in self.header.mapping.items():
-            if f == fld and c < len(self.header.titles) and self.header.titles[c]:
-                return self.header.titles[c]
-        return mappings.labels(self.kind).get(fld, fld)
+        return _title_of(self.kind, self.header, fld)
 
+    def unknown_owners(self) -> dict[str, int]:
+        """Names in the owner column that match no chamber on file → how many rows name each."""
+        return dict(self.owners.unknown) if self.owners else {}
 
-# --- cells to values -----------------------------------------------------------------------------
 
-def _text(v: object) -> str | None:
-    t = cell_text(v)
-    return t or None
-
-
-def _lossy_number(v: object) -> bool:
-    return isinstance(v, float) and abs(v) >= 1e15
-
-
-def _choice(enum, aliases: dict[str, str] | None = None) -> Callable[[object], Any]:
-    return lambda v: resolve_choice(enum, v, aliases)
-
-
-MEMBER_KIND_ALIASES = {"企业": "enterprise", "团体": "group", "个人": "personal", "商会": "group"}
-SIZE_ALIASES = {"规上": "above", "规模以上": "above", "规模以上企业": "above", "中小企业": "sme", "小微企业": "sme",
-                "中小微": "sme", "小微": "sme", "个体": "individual", "个体户": "individual"}
-POLITICAL_ALIASES = {"党员": "cpc", "中共": "cpc", "预备党员": "cpc_prob", "团员": "cyl", "民建": "cndca",
-                     "民革": "rcck", "民盟": "cdl", "民进": "capd", "农工党": "cpwdp", "致公党": "czgp",
-                     "九三学社": "js", "台盟": "tdsgl", "无党派": "nonpartisan"}
-BODY_ALIASES = {"会员大会": "general_assembly", "会员代表大会": "general_assembly", "理事会议": "council",
-                "常务理事会议": "standing_council", "会长办公会议": "president_office", "监事会议": "supervisory_board",
-                "执委会议": "executive_committee", "常委会议": "standing_committee", "主席办公会议": "chair_office"}
-CATEGORY_ALIASES = {"理论学习": "theory_study", "学习": "theory_study", "光彩事业": "charity", "公益": "charity",
-                    "公益慈善": "charity", "捐赠": "charity", "调研": "research", "提案": "policy_advice",
-                    "维权": "legal", "法律服务": "legal", "联谊": "chamber_exchange", "商会交流": "chamber_exchange",
-                    "政企座谈": "gov_dialogue", "银企对接": "gov_dialogue"}
-WAY_ALIASES = {"走访": "visit", "上门": "visit", "实地": "visit", "现场走访": "visit", "电话联系": "phone",
-               "微信联系": "wechat", "短信": "other"}
-CHAMBER_KIND_ALIASES = {"乡镇": "township", "镇商会": "township", "街道": "subdistrict", "行业": "industry",
-                        "行业协会": "industry", "异地": "nonlocal", "楼宇": "building", "商圈": "building",
-                        "楼宇商会": "building", "商圈商会": "building"}
-PARTY_ALIASES = {"独立": "own", "单独组建": "own", "联合": "joint", "联合组建": "joint", "联络员": "liaison",
-                 "党建指导员": "liaison", "没有": "none"}
-
-PARSERS: dict[str, dict[str, Callable[[object], Any]]] = {
-    "members": {
-        "kind": _choice(MemberKind, MEMBER_KIND_ALIASES), "industry": _choice(Industry),
-        "size_class": _choice(SizeClass, SIZE_ALIASES), "rep_political_status": _choice(PoliticalStatus, POLITICAL_ALIASES),
-        "rep_birth_date": parse_date, "join_date": parse_date, "leave_date": parse_date,
-    },
-    "chambers": {
-        "kind": _choice(ChamberKind, CHAMBER_KIND_ALIASES), "party_org": _choice(PartyOrg, PARTY_ALIASES),
-        "registered": parse_bool, "has_office": parse_bool, "secretary_fulltime": parse_bool,
-        "is_group_member": parse_bool, "inspection_passed": parse_bool,
-        "founded_on": parse_date, "term_start": parse_date, "term_end": parse_date,
-        "office_area": parse_float, "annual_funds": parse_float,
-        "fulltime_staff": parse_int, "parttime_staff": parse_int,
-    },
-    "meetings": {
-        "body": _choice(MeetingBody, BODY_ALIASES), "date": parse_date,
-        "expected_count": parse_int, "present_count": parse_int,
-    },
-    "activities": {
-        "category": _choice(ActivityCategory, CATEGORY_ALIASES), "date": parse_date,
-        "participant_count": parse_int, "member_participants": parse_int, "amount": parse_float,
-        "people_count": parse_int, "item_count": parse_int,
-    },
-    "contacts": {"way": _choice(ContactWay, WAY_ALIASES), "date": parse_date},
-}
-# booleans default to False in the tables: a blank cell means "no" there, not "unknown"
-BOOL_DEFAULTS = {"registered", "has_office", "secretary_fulltime", "is_group_member"}
-
-
-def name_key(name: object) -> str:
-    """Names compared after trimming, half-width and without inner spaces."""
-    return re.sub(r"\s+", "", to_halfwidth(str(name or "")))
-
-
-# --- the kinds -------------------------------------------------------------------------------------
-
-class _Kind:
-    """What differs between members, chambers, meetings, activities and contacts."""
-
-    model: type[Tracked]
-    table: str
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.chambers: dict[str, int] = {name_key(n): i for i, n in session.exec(
-            select(Chamber.id, Chamber.name).where(col(Chamber.deleted_at).is_(None))) if i is not None}
-        fed = get_federation(session)
-        self.federation_names = {"", "本级", "本会", "工商联", "本级工商联", "总商会"} | (
-            {name_key(fed.name)} if fed else set())
-
-    def finish(self, data: dict[str, Any], extra: dict[str, Any], fail: Callable[[str, str], None]) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def keys(self, data: dict[str, Any]) -> list[tuple[str, Any, str]]:
-        """(key kind, value, what to tell the clerk) — a match on any of them is a duplicate."""
-        raise NotImplementedError
-
-    def existing(self) -> list[tuple[int, dict[str, Any], bool]]:
-        """(id, data for keys, may coexist) for every live record."""
-        raise NotImplementedError
-
-    def describe(self, rid: int) -> str:
-        return f"编号 {rid}"
-
-    def update(self, rid: int, data: dict[str, Any]) -> None:
-        raise NotImplementedError
-
-    def after_insert(self, ids: list[int], outcomes: list[RowOutcome]) -> None:
-        pass
-
-    def chamber_id(self, text: object, fail: Callable[[str, str], None], fld: str = "chamber") -> int | None:
-        k = name_key(cell_text(text))
-        if k in self.federation_names:
-            return None
-        if k not in self.chambers:
-            fail(fld, f"找不到商会“{cell_text(text)}”，请先导入或新建该商会")
-            return None
-        return self.chambers[k]
-
-
-def _changes(data: dict[str, Any], given: set[str]) -> dict[str, Any]:
-    # an update never blanks a field the sheet left empty
-    return {k: v for k, v in data.items() if k in given and v not in (None, "")}
-
-
-class _Members(_Kind):
-    model, table = Member, "member"
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self._names: dict[int, str] = {}
-
-    def finish(self, data, extra, fail):
-        data.setdefault("kind", "enterprise")
-        data["kind"] = data.get("kind") or "enterprise"
-        for fld, what in (("rep_id_number", "身份证号"), ("rep_phone", "联系电话")):
-            v = data.get(fld)
-            if isinstance(v, str) and "*" in v:
-                extra.setdefault("notes", []).append((fld, f"{what}已打码（{v}），未导入该项"))
-                data[fld] = None
-        code = data.get("credit_code")
-        if _lossy_number(code):
-            fail("credit_code", "单元格以数字形式保存，后几位已丢失，请将该列设为文本后重新填写")
-            data["credit_code"] = None
-        elif isinstance(code, float):
-            data["credit_code"] = cell_text(code)
-        if isinstance(data.get("rep_phone"), float):
-            data["rep_phone"] = cell_text(data["rep_phone"])
-        seats = self._seats(extra.pop("chamber", None), extra.pop("position", None), fail, extra)
-        try:
-            clean = validate_member(None, data)
-        except InvalidInput as exc:
-            for e in exc.errors:
-                fail(e.field, e.message)
-            return data
-        extra["seats"] = seats
-        return clean
-
-    def _seats(self, chamber: object, position: object, fail, extra) -> list[tuple[int, str]]:
-        if is_blank(chamber):
-            return []
-        pos_text = cell_text(position) if not is_blank(position) else ""
-        out = []
-        for part in re.split(r"[、,，;；\n]+", to_halfwidth(cell_text(chamber))):
-            part = part.strip()
-            if not part:
-                continue
-            m = re.fullmatch(r"(.+?)\s*[(（]\s*(.+?)\s*[)）]", part)
-            name, pos = (m[1], m[2]) if m else (part, pos_text or "会员")
-            p = Position.parse(pos)
-            if p is None:
-                fail("position", f"“{pos}”不是可选职务（可选：{'、'.join(Position.labels())}）")
-                continue
-            k = name_key(name)
-            if k not in self.chambers:
-                extra.setdefault("notes", []).append(
-                    ("chamber", f"商会“{name}”不存在，会员照常导入，未登记其商会职务"))
-                continue
-            out.append((self.chambers[k], p.value))
-        return out
-
-    def keys(self, data):
-        out = []
-        if data.get("credit_code"):
-            out.append(("code", data["credit_code"], "统一社会信用代码相同"))
-        if data.get("rep_id_number"):
-            out.append(("id", data["rep_id_number"], "身份证号相同"))
-        if data.get("enterprise_name"):
-            out.append(("name", name_key(data["enterprise_name"]), "名称相同"))
-        return out
-
-    def existing(self):
-        rows = self.session.exec(select(col(Member.id), Member.enterprise_name, Member.credit_code, Member.rep_id_number,
-                                        Member.leave_date).where(col(Member.deleted_at).is_(None)))  # type: ignore[call-overload]  # sqlmodel types select() for at most 4 columns
-        out = []
-        for mid, name, code, idn, left in rows:
-            self._names[mid] = name
-            out.append((mid, {"enterprise_name": name, "credit_code": code, "rep_id_number": idn}, left is not None))
-        return out
-
-    def describe(self, rid):
-        return f"在册会员“{self._names.get(rid, rid)}”"
-
-    def update(self, rid, data):
-        seats = data.pop("_seats", [])
-        update_member(self.session, rid, data)
-        self._add_seats([(rid, seats)], left={rid: data.get("leave_date")})
-
-    def after_insert(self, ids, outcomes):
-        self._add_seats([(mid, o.extra.get("seats", [])) for mid, o in zip(ids, outcomes, strict=True)],
-                        joined={mid: o.data.get("join_date") for mid, o in zip(ids, outcomes, strict=True)},
-                        left={mid: o.data.get("leave_date") for mid, o in zip(ids, outcomes, strict=True)})
-
-    def _add_seats(self, pairs, joined: dict[int, date | None] | None = None,
-                   left: dict[int, date | None] | None = None) -> None:
-        """Seats named in the sheet; a member who has left gets them closed on the leave date."""
-        rows = []
-        for mid, seats in pairs:
-            have: set[int | None] = set()
-            if joined is None and seats:  # an update: the member may already sit in the chamber
-                have = set(self.session.exec(select(Membership.chamber_id).where(
-                    Membership.member_id == mid, col(Membership.end_date).is_(None))).all())
-            for cid, pos in seats:
-                if cid not in have:
-                    rows.append({"member_id": mid, "chamber_id": cid, "position": pos,
-                                 "start_date": (joined or {}).get(mid) or (None if joined is not None else date.today()),
-                                 "end_date": (left or {}).get(mid)})
-                    have.add(cid)
-        if rows:
-            self.session.execute(insert(Membership), rows)
-
-
-class _Chambers(_Kind):
-    model, table = Chamber, "chamber"
-
-    def finish(self, data, extra, fail):
-        for b in BOOL_DEFAULTS:
-            if data.get(b) is None and b in Chamber.model_fields:
-                data[b] = False
-        if isinstance(data.get("credit_code"), float):
-            data["credit_code"] = cell_text(data["credit_code"])
-        if not data.get("kind"):
-            fail("kind", f"必须填写（可选：{'、'.join(ChamberKind.labels())}）")
-            return data
-        try:
-            return validate_chamber(None, data)
-        except InvalidInput as exc:
-            for e in exc.errors:
-                fail(e.field, e.message)
-            return data
-
-    def keys(self, data):
-        out = [("name", name_key(data["name"]), "商会名称相同")]
-        if data.get("credit_code"):
-            out.append(("code", data["credit_code"], "统一社会信用代码相同"))
-        return out
-
-    def existing(self):
-        self._names = {}
-        out = []
-        for cid, name, code in self.session.exec(select(Chamber.id, Chamber.name, Chamber.credit_code)
-                                                  .where(col(Chamber.deleted_at).is_(None))):
-            self._names[cid] = name
-            out.append((cid, {"name": name, "credit_code": code}, False))
-        return out
-
-    def describe(self, rid):
-        return f"已有商会“{self._names.get(rid, rid)}”"
-
-    def update(self, rid, data):
-        update_chamber(self.session, rid, data)
-
-    def after_insert(self, ids, outcomes):
-        for cid, o in zip(ids, outcomes, strict=True):
-            self.chambers[name_key(o.data["name"])] = cid
-
-
-class _Owned(_Kind):
-    """Meetings and activities: owned by a chamber, or by the federation when the cell is blank."""
-
-    validate: Callable[[dict[str, Any]], dict[str, Any]]
-    updater: Callable[..., Any]
-    key_fields: tuple[str, ...]
-
-    def finish(self, data, extra, fail):
-        data["chamber_id"] = self.chamber_id(extra.pop("chamber", None), fail)
-        try:
-            return type(self).validate(data)
-        except InvalidInput as exc:
-            for e in exc.errors:
-                fail(e.field, e.message)
-            return data
-
-    def keys(self, data):
-        return [("same", tuple(data.get(k) for k in ("chamber_id", *self.key_fields)), "同一单位同日已有相同记录")]
-
-    def existing(self):
-        cols = [getattr(self.model, k) for k in ("id", "chamber_id", *self.key_fields)]
-        return [(r[0], dict(zip(("chamber_id", *self.key_fields), r[1:], strict=True)), True)
-                for r in self.session.exec(select(*cols).where(col(self.model.deleted_at).is_(None)))]
-
-    def update(self, rid, data):
-        type(self).updater(self.session, rid, data)
-
-
-class _Meetings(_Owned):
-    model, table = Meeting, "meeting"
-    validate = staticmethod(validate_meeting)
-    updater = staticmethod(update_meeting)
-    key_fields = ("body", "date")
-
-
-class _Activities(_Owned):
-    model, table = Activity, "activity"
-    validate = staticmethod(validate_activity)
-    updater = staticmethod(update_activity)
-    key_fields = ("date", "title")
-
-
-class _Contacts(_Kind):
-    model, table = Contact, "contact"
-
-    def __init__(self, session: Session) -> None:
-        super().__init__(session)
-        self.by_name: dict[str, list[int]] = {}
-        self.by_code: dict[str, int] = {}
-        for mid, name, code in session.exec(select(col(Member.id), Member.enterprise_name, Member.credit_code)
-                                            .where(col(Member.deleted_at).is_(None))):
-            if mid is None:  # never: read from the table
-                continue
-            self.by_name.setdefault(name_key(name), []).append(mid)
-            if code:
-                self.by_code[code] = mid
-
-    def finish(self, data, extra, fail):
-        code = extra.pop("credit_code", None)
-        name = extra.pop("member", None)
-        mid = None
-        if not is_blank(code):
-            mid = self.by_code.get(compact_code(cell_text(code)))
-        if mid is None and not is_blank(name):
-            hits = self.by_name.get(name_key(cell_text(name)), [])
-            if len(hits) > 1:
-                fail("member", f"有 {len(hits)} 个会员名为“{cell_text(name)}”，请补充统一社会信用代码以区分")
-                return data
-            mid = hits[0] if hits else None
-        if mid is None:
-            fail("member", f"找不到会员“{cell_text(name) or cell_text(code)}”，请先导入该会员")
-            return data
-        data["member_id"] = mid
-        data["chamber_id"] = self.chamber_id(extra.pop("chamber", None), fail)
-        try:
-            return validate_contact(data)
-        except InvalidInput as exc:
-            for e in exc.errors:
-                fail(e.field, e.message)
-            return data
-
-    def keys(self, data):
-        return [("same", (data.get("member_id"), data.get("date"), data.get("way")), "同一会员同日同方式已有记录")]
-
-    def existing(self):
-        return [(r[0], {"member_id": r[1], "date": r[2], "way": r[3]}, True) for r in self.session.exec(
-            select(col(Contact.id), Contact.member_id, Contact.date, Contact.way).where(col(Contact.deleted_at).is_(None)))]  # type: ignore[call-overload]  # sqlmodel's select() overloads reject an id typed int | None
-
-    def update(self, rid, data):
-        from chamberdesk.core import records
-
-        records.apply_update(self.session, records.get_live(self.session, Contact, rid), data,
-                             expected_version=None, validate=validate_contact)
-
-
-HANDLERS: dict[str, type[_Kind]] = {"members": _Members, "chambers": _Chambers, "meetings": _Meetings,
-                                    "activities": _Activities, "contacts": _Contacts}
-# fields that are not columns of the table: the kind's handler consumes them
-PSEUDO = {"chamber", "position", "member"}
-
-
-def _table_fields(kind: str) -> set[str]:
-    return set(HANDLERS[kind].model.model_fields) - {"id", "created_at", "updated_at", "deleted_at", "version"}
+def _title_of(kind: str, header: HeaderGuess, fld: str) -> str:
+    for c, f in header.mapping.items():
+        if f == fld and c < len(header.titles) and header.titles[c]:
+            return header.titles[c]
+    return mappings.labels(kind).get(fld, fld)
 
 
 # --- mapping ---------------------------------------------------------------------------------------
@@ -527,25 +183,90 @@ def resolve_field(kind: str, name: str) -> str | None:
     """A field from what a mapping file or the clerk says: the field name, its label, or a synonym."""
     if name in (IGNORE, "", "忽略", "不导入"):
         return IGNORE
+    if name in (CUSTOM, "自定义", "自定义信息", CUSTOM_LABEL, "保留"):
+        return CUSTOM
     if any(f.name == name for f in KINDS[kind]):
         return name
     return mappings.match_header(kind, name)
 
 
-def apply_mapping(kind: str, guess: HeaderGuess, overrides: dict[str, str] | None) -> None:
-    """Titles the clerk (or a saved mapping) assigned win over the synonyms' guess."""
+def apply_mapping(kind: str, guess: HeaderGuess, overrides: dict[str, str] | None,
+                  why: str = "按映射文件的指定") -> None:
+    """Titles the clerk (or a saved mapping) assigned win over the recogniser's guess; `why` becomes the reason."""
     for title, target in (overrides or {}).items():
         fld = resolve_field(kind, target)
         if fld is None:
-            raise ChamberDeskError(f"映射中的“{target}”不是{mappings.KIND_LABELS[kind]}的字段")
+            raise ChamberDeskError(f"映射中的“{target}”不是{mappings.KIND_LABELS[kind]}的字段"
+                                   f"（可写字段名、中文列名、“自定义信息”或“不导入”）")
         for c, t in enumerate(guess.titles):
             if t == title or mappings.norm_header(t) == mappings.norm_header(title) or t.split("/")[-1] == title:
+                if guess.mapping.get(c) != fld or (fld == CUSTOM and c not in guess.mapping):
+                    reasons = getattr(guess, "reasons", None)
+                    if isinstance(reasons, dict):
+                        reasons[c] = why
                 guess.mapping[c] = fld
 
 
 def missing_required(kind: str, guess: HeaderGuess) -> list[str]:
     have = set(guess.mapping.values())
     return [f.label for f in KINDS[kind] if f.required and f.name not in have]
+
+
+def has_owner_column(kind: str, guess: HeaderGuess) -> bool:
+    return "chamber" in guess.mapping.values() or not HANDLERS[kind].owner_column_required
+
+
+def _check_owner(kind: str, guess: HeaderGuess, owner: str | None) -> None:
+    if owner is None and not has_owner_column(kind, guess):
+        raise ChamberDeskError(
+            f"这张{mappings.KIND_LABELS[kind]}表没有“所属单位/所属商会”列，无法知道每条记录属于哪个单位。"
+            "请用 --owner 指定（商会名称，或“本级”表示本级工商联），或在表中加上所属单位列。")
+
+
+def clean_title(text: str) -> str:
+    """A title as one line: line breaks and the spaces offices type between characters go ("企 业\n名称")."""
+    t = " ".join(str(text or "").split())
+    return re.sub(r"(?<=[^\x00-\x7f]) (?=[^\x00-\x7f])", "", t)
+
+
+def _custom_titles(titles: list[str], width: int) -> dict[int, str]:
+    """Per column, the title its values are kept under; untitled or repeated titles get the column's place."""
+    out: dict[int, str] = {}
+    seen: set[str] = set()
+    for c in range(width):
+        t = clean_title(titles[c]) if c < len(titles) and titles[c] else ""
+        key = t or f"第{c + 1}列"
+        if key in seen:
+            key = f"{key}（第{c + 1}列）"
+        seen.add(key)
+        out[c] = key
+    return out
+
+
+def column_fates(kind: str, header: HeaderGuess, data_cols: set[int] | None = None) -> list[ColumnFate]:
+    """Every column of the sheet and what becomes of it. Untitled columns are listed when they hold data."""
+    titles = header.titles
+    width = max([len(titles), *(c + 1 for c in header.mapping), *((c + 1 for c in data_cols) if data_cols else ())])
+    keys = _custom_titles(titles, width)
+    labels = mappings.labels(kind)
+    reasons = getattr(header, "reasons", None) or {}
+    out = []
+    for c in range(width):
+        title = titles[c] if c < len(titles) else ""
+        f = header.mapping.get(c)
+        if not title and f is None and not (data_cols and c in data_cols):
+            continue
+        reason = reasons.get(c, "")
+        if f == IGNORE:
+            why = reason or ("序号列" if mappings.match_header(kind, title) == IGNORE else "按您的选择不导入")
+            if "保留" in why:  # the recogniser's word from before the clerk's choice
+                why = "按您的选择不导入"
+            out.append(ColumnFate(c, title, IGNORED, None, "", why))
+        elif f is None or f == CUSTOM:
+            out.append(ColumnFate(c, title, KEPT, None, keys[c], reason or "没有对应的字段，保留原列名和内容"))
+        else:
+            out.append(ColumnFate(c, title, FIELD, f, labels.get(f, f), reason))
+    return out
 
 
 # --- preview ---------------------------------------------------------------------------------------
@@ -555,41 +276,76 @@ def load_sheet(path: Path | str, sheet: str | None = None) -> Sheet:
 
 
 def guess_header(kind: str, sh: Sheet, *, saved: dict[str, str] | None = None,
-                 overrides: dict[str, str] | None = None) -> HeaderGuess:
+                 overrides: dict[str, str] | None = None, known_names: Iterable[str] | None = None) -> HeaderGuess:
     if kind not in KINDS:
         raise ChamberDeskError(f"不支持导入“{kind}”（可选：{'、'.join(KINDS)}）")
-    guess = mappings.detect_header(kind, sh.rows, sh.merged)
+    guess = mappings.detect_header(kind, sh.rows, sh.merged, known_names=list(known_names or []))
     if guess is None:
         raise ChamberDeskError(
             f"在工作表“{sh.name}”的前30行中找不到表头（应有“{KINDS[kind][0].label}”等列名）。"
             "请检查是否选错了工作表，或用映射文件指定列。")
-    apply_mapping(kind, guess, saved)
-    apply_mapping(kind, guess, overrides)
+    apply_mapping(kind, guess, saved, "按上次导入时您核对过的对应关系")
+    apply_mapping(kind, guess, overrides, "按映射文件的指定")
     return guess
+
+
+def _owner_index(s: Session, owner: str | None, create_chambers: bool,
+                 decisions: dict[str, str | int] | None) -> OwnerIndex:
+    idx = OwnerIndex.load(s, default=owner, create_all=create_chambers,
+                          decisions={owners_mod.name_key(k): v for k, v in (decisions or {}).items()})
+    if owner is not None:
+        how, _cid, note = idx.match(owner)
+        if how == "ambiguous":
+            raise ChamberDeskError(f"--owner “{owner}”可能是几个商会中的任一个（{note}），请写出商会全称。")
+        if how == "unknown" and not create_chambers and owners_mod.name_key(owner) not in idx.decisions:
+            raise ChamberDeskError(f"找不到商会“{owner}”（--owner）。请写已有商会的名称或“本级”，"
+                                   "或加 --create-chambers 新建该商会。")
+    return idx
+
+
+def known_chamber_names(s: Session) -> list[str]:
+    idx = OwnerIndex.load(s)
+    return list(idx.names.values())
 
 
 def preview_import(db: Database, path: Path | str, kind: str, *, sheet: str | None = None,
                    mapping: dict[str, str] | None = None, loaded: Sheet | None = None,
-                   header: HeaderGuess | None = None) -> ImportPreview:
-    """Read and check the whole sheet without writing anything."""
+                   header: HeaderGuess | None = None, owner: str | None = None,
+                   owner_choices: dict[str, str | int] | None = None, create_chambers: bool = False) -> ImportPreview:
+    """Read and check the whole sheet without writing anything.
+
+    `owner`: whose records the rows are when the sheet has no owner column or a cell is blank;
+    `owner_choices`: the clerk's decision for each owner name that matches no chamber
+    (owners.CREATE, owners.SKIP, owners.FEDERATION or a chamber id)."""
     path = Path(path)
     sh = loaded or load_sheet(path, sheet)
     with db.session() as s:
         if header is None:
-            header = guess_header(kind, sh, saved=get_setting(s, mapping_key(kind)), overrides=mapping)
+            header = guess_header(kind, sh, saved=get_setting(s, mapping_key(kind)), overrides=mapping,
+                                  known_names=known_chamber_names(s))
         missing = missing_required(kind, header)
         if missing:
             raise ChamberDeskError(f"找不到必需的列：{'、'.join(missing)}。请在映射中指定对应的列。")
-        handler = HANDLERS[kind](s)
-        outcomes = list(_classify(kind, sh.rows, header, handler))
-    return ImportPreview(kind, path, sh.name, header, outcomes)
+        idx = _owner_index(s, owner, create_chambers, owner_choices) if owner is not None or has_owner_column(
+            kind, header) else OwnerIndex.load(s, decisions=dict(owner_choices or {}))
+        handler = HANDLERS[kind](s, idx)
+        data_cols: set[int] = set()
+        outcomes = list(_classify(kind, sh.rows, header, handler, data_cols))
+    return ImportPreview(kind, path, sh.name, header, outcomes, column_fates(kind, header, data_cols), idx)
 
 
-def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, handler: _Kind) -> Iterator[RowOutcome]:
-    table_fields = _table_fields(kind)
-    parsers = PARSERS[kind]
+def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, handler: Kind,
+              data_cols: set[int] | None = None) -> Iterator[RowOutcome]:
+    fields_of_table = table_fields(kind)
     titles = header.titles
-    cols = sorted((c, f) for c, f in header.mapping.items() if f != IGNORE)
+    cols = sorted((c, f) for c, f in header.mapping.items() if f not in (IGNORE, CUSTOM))
+    fielded = {c for c, _f in cols}
+    ignored = {c for c, f in header.mapping.items() if f == IGNORE}
+    keys = _custom_titles(titles, max(len(titles), 1))
+    # columns whose cells become fields or are ignored; every other column's cells are custom fields
+    taken = [c in fielded or c in ignored for c in range(max([len(titles), *fielded, *ignored], default=0) + 1)]
+    kept_cols = [c for c, t in enumerate(taken) if not t]
+    parsers = {c: column_parser(kind, f, titles[c] if c < len(titles) else "") for c, f in cols}
     # key kind → value → the earlier sheet row (an int) or (record id, may coexist) for the data file;
     # one small dict per kind and bare ints keep this, the only structure that grows with the sheet, compact
     index: dict[str, dict[Any, int | tuple[int, bool]]] = {}
@@ -597,40 +353,65 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         for kk, val, _why in handler.keys(keydata) if _has_keys(keydata) else []:
             index.setdefault(kk, {}).setdefault(val, (rid, coexist))
 
-    def title(c: int) -> str:
-        return titles[c] if c < len(titles) and titles[c] else f"第{c + 1}列"
+    shown = [clean_title(t) if t else f"第{c + 1}列" for c, t in enumerate(titles)]
 
+    def title(c: int) -> str:
+        return shown[c] if c < len(shown) else f"第{c + 1}列"
+
+    def custom_key(c: int) -> str:
+        if c not in keys:
+            keys.update({k: v for k, v in _custom_titles(titles, c + 1).items() if k not in keys})
+        return keys[c]
+
+    # per mapped column, the first characters of its title as compared: a row whose cells do not start like
+    # the titles above them is no repeated header (is_repeated_header compares whole titles, much slower)
+    firsts = {c: {h[0] for part in (titles[c], *titles[c].split("/")) if (h := mappings.norm_header(part))}
+              for c, f in header.mapping.items() if f != IGNORE and c < len(titles) and titles[c]}
+    need = min(2, sum(1 for f in header.mapping.values() if f != IGNORE))
     field_title: dict[str, str] = {}
     for c, f in cols:
         field_title.setdefault(f, title(c))
+    handler.titles = field_title
     labels = mappings.labels(kind)
 
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
             continue
         o = RowOutcome(sheet_row=r + 1, raw=raw, status=NEW)
-        if mappings.is_repeated_header(kind, raw, header):
+        if _may_be_header(raw, firsts, need) and mappings.is_repeated_header(kind, raw, header):
             o.status = SKIPPED
             o.problems.append(Problem(o.sheet_row, "", "重复的表头行"))
             yield o
             continue
-        if why := mappings.row_skip_reason(raw):
+        if why := mappings.row_skip_reason(raw) or _signature_line(raw):
             o.status = SKIPPED
             o.problems.append(Problem(o.sheet_row, "", why))
             yield o
             continue
-        if all(is_blank(raw[c]) if c < len(raw) else True for c, _ in cols):
+        custom: dict[str, str] = {}
+        for c in (kept_cols if len(raw) <= len(taken) else [c for c in range(len(raw)) if c >= len(taken) or not taken[c]]):
+            v = raw[c] if c < len(raw) else None
+            if is_blank(v):
+                continue
+            custom[custom_key(c)] = cell_text(v)
+            if data_cols is not None:
+                data_cols.add(c)
+        if not custom and all(is_blank(raw[c]) if c < len(raw) else True for c, _ in cols):
             o.status = SKIPPED
-            o.problems.append(Problem(o.sheet_row, "", "映射的列都为空（只有序号或未导入的列）"))
+            o.problems.append(Problem(o.sheet_row, "", "映射的列都为空（只有序号或不导入的列）"))
             yield o
             continue
 
         def fail(fld: str, msg: str, o: RowOutcome = o) -> None:
             o.problems.append(Problem(o.sheet_row, field_title.get(fld, labels.get(fld, fld)), msg))
 
-        bad = [c for c, v in enumerate(raw) if has_control_chars(v)]
-        for c in bad:
-            o.problems.append(Problem(o.sheet_row, title(c), "含有不可见的控制字符（可能来自损坏或被篡改的文件），请检查该单元格"))
+        def note(fld: str, msg: str, o: RowOutcome = o) -> None:
+            o.problems.append(Problem(o.sheet_row, field_title.get(fld, labels.get(fld, fld)), msg, note=True))
+
+        texts = [v for v in raw if isinstance(v, str)]
+        for c, v in enumerate(raw) if texts and has_control_chars("".join(texts)) else ():
+            if has_control_chars(v):
+                o.problems.append(Problem(o.sheet_row, title(c), "含有不可见的控制字符（可能来自损坏或被篡改的文件），请检查该单元格"))
         data: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         given: set[str] = set()
@@ -639,29 +420,46 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             if is_blank(v):
                 continue
             if f in data or f in extra:
-                continue  # two columns for one field (手机, 电话): the first filled one wins
-            if f in parsers:
+                if f in fields_of_table and cell_text(v) != cell_text(data.get(f)):
+                    custom[custom_key(c)] = cell_text(v)  # 手机 and 固定电话 both filled: the second is kept
+                continue
+            if (kind, f) in WORDED:
+                v = worded(kind, f, v, title(c), custom, note, fail)
+                if v is None:
+                    continue
+            elif (p := parsers.get(c)) is not None:
                 try:
-                    v = parsers[f](v)
+                    v = p(v)
                 except ValueError as exc:
                     fail(f, str(exc))
                     continue
-            elif f != "rep_id_number" and not isinstance(v, (date,)) and not (f == "credit_code" and isinstance(v, float)) \
+            elif f != "rep_id_number" and not isinstance(v, date) and not (f == "credit_code" and isinstance(v, float)) \
                     and not (f == "rep_phone" and isinstance(v, float)):
-                v = _text(v)
-            if f in table_fields:
+                v = cell_text(v) or None
+            if f in fields_of_table:
                 data[f] = v
                 given.add(f)
             else:
                 extra[f] = v
-        if o.problems:
+        if o.errors:
             o.status = REJECTED
             yield o
             continue
-        clean = handler.finish(data, extra, fail)
+        if custom:
+            data["custom"] = custom
+            given.add("custom")
+        extra["given_fields"] = given
+        try:
+            clean = handler.finish(data, extra, fail)
+        except SkipRow as exc:
+            o.status = SKIPPED
+            o.problems = [Problem(o.sheet_row, field_title.get("chamber", "所属单位"), str(exc))]
+            yield o
+            continue
         for fld, msg in extra.pop("notes", []):
-            o.problems.append(Problem(o.sheet_row, field_title.get(fld, labels.get(fld, fld)), "已忽略：" + msg))
-        if any(not p.message.startswith("已忽略") for p in o.problems):
+            note(fld, msg)
+        extra.pop("given_fields", None)
+        if o.errors:
             o.status = REJECTED
             yield o
             continue
@@ -687,6 +485,38 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         yield o
 
 
+def _first_char(s: str) -> str:
+    """The first character as norm_header leaves it (half-width, upper case), without its regex work."""
+    o = ord(s[0])
+    return (chr(o - 0xFEE0) if 0xFF01 <= o <= 0xFF5E else s[0]).upper()
+
+
+def _may_be_header(row: list[object], firsts: dict[int, set[str]], need: int) -> bool:
+    """Cheap test before the title comparison: enough text cells start like the titles above them."""
+    n = 0
+    for c, starts in firsts.items():
+        v = row[c] if c < len(row) else None
+        if isinstance(v, str):
+            s = v.lstrip(" \t\r\n*:：※★\u3000")
+            if s and _first_char(s) in starts:
+                n += 1
+                if n >= need:
+                    return True
+    return False
+
+
+_SIGNATURE = re.compile(r"^(制表|制表人|记录|记录人|审核|审批|统计|经办|经办人|主管|领导|签字|签名|盖章|单位盖章|"
+                        r"主要负责人|分管领导|秘书长签字|会长签字)[:：]")
+
+
+def _signature_line(row: list[object]) -> str | None:
+    """"制表：周春梅", "记录人：" under a table: a signature line, never a record."""
+    first = next((v for v in row if not is_blank(v)), None)
+    if isinstance(first, str) and _SIGNATURE.match(re.sub(r"\s+", "", first)):
+        return "表尾签字或说明行"
+    return None
+
+
 def _has_keys(d: dict[str, Any]) -> bool:
     return any(v not in (None, "") for v in d.values())
 
@@ -698,36 +528,46 @@ def commit_import(db: Database, preview: ImportPreview, *, on_duplicate: str = "
     """Write the preview in one transaction; nothing is written if anything fails."""
     if on_duplicate not in CHOICES:
         raise ChamberDeskError(f"重复记录的处理方式应为 {'/'.join(CHOICES)}")
-    res = ImportResult(rows=len(preview.outcomes))
+    res = ImportResult(rows=len(preview.outcomes), columns=list(preview.columns), sheet=preview.sheet,
+                       kind=preview.kind)
     try:
         with db.transaction() as s:
-            handler = HANDLERS[preview.kind](s)
+            idx = OwnerIndex.load(s)
+            if preview.owners is not None:
+                idx.planned = dict(preview.owners.planned)
+            handler = HANDLERS[preview.kind](s, idx)
             handler.existing()
-            _write(s, handler, preview, on_duplicate, res)
+            w = _Writer(s, handler, preview.kind, on_duplicate, res, preview.title_of)
+            for o in preview.outcomes:
+                w.take(o)
+            w.flush()
+            res.new_chambers = list(idx.created)
             if save_mapping:
-                set_setting(s, mapping_key(preview.kind), {
-                    preview.header.titles[c]: f for c, f in preview.header.mapping.items()
-                    if c < len(preview.header.titles) and preview.header.titles[c]})
-            audit.record(s, "create", handler.table, None, after={
-                "导入文件": preview.path.name, "工作表": preview.sheet, "行数": res.rows, "新增": res.imported,
-                "更新": res.updated, "重复": res.duplicates, "跳过": res.skipped, "拒绝": res.rejected})
+                _save_mapping(s, preview.kind, preview.header)
+            _audit(s, handler, preview.path, preview.sheet, res)
     except IntegrityError as exc:
         raise ChamberDeskError("导入时数据文件中的记录已被改变（编号或代码冲突），未写入任何记录。请重新预览后再导入。") from exc
     assert res.balanced()
     return res
 
 
-def _write(s: Session, handler: _Kind, preview: ImportPreview, on_duplicate: str, res: ImportResult) -> None:
-    w = _Writer(s, handler, preview.kind, on_duplicate, res, preview.title_of)
-    for o in preview.outcomes:
-        w.take(o)
-    w.flush()
+def _save_mapping(s: Session, kind: str, header: HeaderGuess) -> None:
+    set_setting(s, mapping_key(kind), {header.titles[c]: f for c, f in header.mapping.items()
+                                       if c < len(header.titles) and header.titles[c]})
+
+
+def _audit(s: Session, handler: Kind, path: Path, sheet: str, res: ImportResult) -> None:
+    after = {"导入文件": path.name, "工作表": sheet, "行数": res.rows, "新增": res.imported, "更新": res.updated,
+             "重复": res.duplicates, "跳过": res.skipped, "拒绝": res.rejected}
+    if res.new_chambers:
+        after["新建商会"] = "、".join(res.new_chambers)
+    audit.record(s, "create", handler.table, None, after=after)
 
 
 class _Writer:
     """Counts each outcome and writes the rows that go in, inserting in batches of BATCH."""
 
-    def __init__(self, s: Session, handler: _Kind, kind: str, on_duplicate: str, res: ImportResult,
+    def __init__(self, s: Session, handler: Kind, kind: str, on_duplicate: str, res: ImportResult,
                  title_of: Callable[[str], str]) -> None:
         self.s, self.handler, self.kind, self.on_duplicate, self.res = s, handler, kind, on_duplicate, res
         self.title_of = title_of
@@ -742,8 +582,24 @@ class _Writer:
         if not self.pending:
             return
         model = self.handler.model
-        rows = [{**(o.data or {}), "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
-        ids = list(self.s.execute(insert(model).returning(table_of(model).c.id, sort_by_parameter_order=True), rows).scalars())
+        rows = [{**o.data, "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
+        if self.s.get_bind().dialect.name == "sqlite":
+            # SQLite cannot RETURNING in parameter order for a batch, so SQLAlchemy would insert row by row.
+            # Inside this write transaction nobody else inserts, and SQLite gives each new row the largest
+            # rowid plus one (sqlite.org/autoinc.html): the new ids are the ones above the old maximum, in order.
+            before = self.s.execute(select(func.max(model.id))).scalar() or 0
+            if model is Member:
+                # the search text filled here spares the insert trigger an UPDATE of every new row
+                keys = sorted({k for r in rows for k in r})
+                rows = [{**dict.fromkeys(keys), **r, "search_text": search_text(r)} for r in rows]
+                self.s.execute(insert(Member.__table__), rows)
+            else:
+                self.s.execute(insert(model), rows)
+            ids = list(self.s.execute(select(model.id).where(model.id > before).order_by(model.id)).scalars())
+            if len(ids) != len(rows):
+                raise ChamberDeskError("导入时数据文件被同时修改，未写入任何记录。请关闭其他窗口后重新导入。")
+        else:
+            ids = list(self.s.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
         for mid, o in zip(ids, self.pending, strict=True):
             self.new_rows.append(o.sheet_row)
             self.new_ids.append(mid)
@@ -761,7 +617,12 @@ class _Writer:
             return
         if o.status == REJECTED:
             res.rejected += 1
-            res.problems.extend(p for p in o.problems if not p.message.startswith("已忽略"))
+            res.problems.extend(o.errors)
+            return
+        if (gone := self.handler.place(o)) is not None:
+            res.rejected += 1
+            res.problems.append(Problem(o.sheet_row, self.title_of("chamber"), gone))
+            self.failed.append(o)
             return
         res.problems.extend(o.problems)  # notes on rows that go in
         if o.status == NEW:
@@ -782,6 +643,10 @@ class _Writer:
                 target = self._new_id(o.dup_row)
             if target is not None:
                 changes = _changes(o.data or {}, o.extra.get("given", set()))
+                if "custom" in changes:  # the sheet's custom fields are added to those the record has
+                    have = self.s.get(self.handler.model, target)
+                    changes["custom"] = {**custom_fields.load(have.custom if have else None),
+                                         **custom_fields.load(changes["custom"])}
                 if self.kind == "members":
                     changes["_seats"] = o.extra.get("seats", [])
                 try:
@@ -799,15 +664,22 @@ class _Writer:
         res.duplicates += 1
 
 
-# --- the error workbook and the one-call import ---------------------------------------------------
+def _changes(data: dict[str, Any], given: set[str]) -> dict[str, Any]:
+    # an update never blanks a field the sheet left empty
+    return {k: v for k, v in data.items() if k in given and v not in (None, "")}
+
+
+# --- the error workbook ----------------------------------------------------------------------------
 
 def write_error_workbook(preview: ImportPreview, out: Path | str, extra_problems: list[Problem] | None = None) -> int:
-    """Repeat every rejected row with its sheet row number and the reason; returns the number of rows."""
-    return _error_workbook(preview.path, preview.sheet, preview.header.titles, preview.outcomes, out, extra_problems)
+    """Repeat every rejected row with its sheet row number and the reason, and list what became of
+    every column; returns the number of rows."""
+    return _error_workbook(preview.path, preview.sheet, preview.header.titles, preview.outcomes, out,
+                           extra_problems, preview.columns)
 
 
 def _error_workbook(path: Path, sheet: str, header_titles: list[str], outcomes: Iterable[RowOutcome],
-                    out: Path | str, extra_problems: list[Problem] | None) -> int:
+                    out: Path | str, extra_problems: list[Problem] | None, columns: list[ColumnFate]) -> int:
     from chamberdesk.io.workbook_style import FormWriter
 
     by_row: dict[int, list[str]] = {}
@@ -815,19 +687,25 @@ def _error_workbook(path: Path, sheet: str, header_titles: list[str], outcomes: 
     for o in outcomes:
         raws[o.sheet_row] = o.raw
         if o.status == REJECTED:
-            by_row.setdefault(o.sheet_row, []).append(o.reason)
+            by_row.setdefault(o.sheet_row, []).append("；".join(
+                f"{p.column}：{p.message}" if p.column else p.message for p in o.errors))
     for p in extra_problems or []:
-        if not p.message.startswith("已忽略") and p.row not in by_row and p.row in raws:
+        if not p.note and p.row not in by_row and p.row in raws:
             by_row.setdefault(p.row, []).append(f"{p.column}：{p.message}")
     titles = list(header_titles)
     width = max([len(titles)] + [len(raws[r]) for r in by_row])
     titles += [""] * (width - len(titles))
     w = FormWriter(f"导入未通过的行（{Path(path).name}）", ["工作表行号", "原因", *titles],
                    unit_line=f"来源：{Path(path).name} · 工作表“{sheet}”",
-                   widths=[10, 40] + [14] * width)
+                   widths=[10, 40] + [14] * width, sheet_name="未通过的行")
     for r in sorted(by_row):
         raw = list(raws[r]) + [""] * (width - len(raws[r]))
         w.row([r, "；".join(by_row[r]), *[_visible(v) if isinstance(v, str) else v for v in raw]])
+    cw = FormWriter(f"各列的去向（{Path(path).name}）", ["列", "表中的列名", "去向", "说明"], wb=w.wb,
+                    unit_line=f"工作表“{sheet}”：每一列导入为字段、保留为自定义信息或不导入", widths=[6, 24, 30, 40],
+                    sheet_name="各列的去向", landscape=False)
+    for c in columns:
+        cw.row([c.letter, c.title or "（无列名）", c.describe(), c.reason])
     w.save(out)
     return len(by_row)
 
@@ -840,52 +718,77 @@ def _visible(text: str) -> str:
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+# --- the one-call import (CLI) -----------------------------------------------------------------------
+
 def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None = None,
                 mapping: dict[str, str] | None = None, on_duplicate: str = "skip", dry_run: bool = False,
-                errors_out: Path | str | None = None, before_write: Callable[[], None] | None = None) -> ImportResult:
+                errors_out: Path | str | None = None, before_write: Callable[[], None] | None = None,
+                owner: str | None = None, create_chambers: bool = False) -> ImportResult:
     """The CLI's import in one streamed pass: each row is read, checked, counted and (unless a dry run)
     written in batches inside one transaction, so memory does not grow with the sheet. Only the
     problems and, for the error workbook, the rejected rows are kept. The GUI wizard previews instead.
-    `before_write` runs once the sheet is recognised and before anything is written (the backup)."""
+    `before_write` runs once the sheet is recognised and before anything is written (the backup).
+    `owner`: whose records rows without an owner are; `create_chambers`: create chambers named in the
+    sheet that are not on file (otherwise those rows are rejected)."""
     if on_duplicate not in CHOICES:
         raise ChamberDeskError(f"重复记录的处理方式应为 {'/'.join(CHOICES)}")
     path = Path(path)
-    res = ImportResult()
     refused: list[RowOutcome] = []
     with stream_sheet(path, sheet) as (head, rows):
         try:
             with (db.session() if dry_run else db.transaction()) as s:
-                header = guess_header(kind, head, saved=get_setting(s, mapping_key(kind)), overrides=mapping)
+                header = guess_header(kind, head, saved=get_setting(s, mapping_key(kind)), overrides=mapping,
+                                      known_names=known_chamber_names(s))
                 missing = missing_required(kind, header)
                 if missing:
                     raise ChamberDeskError(f"找不到必需的列：{'、'.join(missing)}。请在映射中指定对应的列。")
+                _check_owner(kind, header, owner)
                 if before_write is not None and not dry_run:
                     before_write()
-                handler = HANDLERS[kind](s)
-                titles = ImportPreview(kind, path, head.name, header, []).title_of
-                writer = _Writer(s, handler, kind, on_duplicate, res, titles)
-                for o in _classify(kind, rows, header, handler):
-                    res.rows += 1
-                    if dry_run:
-                        _count(o, on_duplicate, res)
-                    else:
-                        writer.take(o)
-                    if o.status == REJECTED and errors_out:
-                        refused.append(_slim(o))
-                if not dry_run:
-                    writer.flush()
-                    refused += [_slim(o) for o in writer.failed] if errors_out else []
-                    set_setting(s, mapping_key(kind), {
-                        header.titles[c]: f for c, f in header.mapping.items()
-                        if c < len(header.titles) and header.titles[c]})
-                    audit.record(s, "create", handler.table, None, after={
-                        "导入文件": path.name, "工作表": head.name, "行数": res.rows, "新增": res.imported,
-                        "更新": res.updated, "重复": res.duplicates, "跳过": res.skipped, "拒绝": res.rejected})
+                res = _import_rows(s, kind, path, head.name, header, rows, owner=owner,
+                                   create_chambers=create_chambers, on_duplicate=on_duplicate, dry_run=dry_run,
+                                   refused=refused if errors_out else None)
         except IntegrityError as exc:
             raise ChamberDeskError("导入时数据文件中的记录已被改变（编号或代码冲突），未写入任何记录。请重新导入。") from exc
-    assert res.balanced()
     if errors_out:
-        _error_workbook(path, head.name, header.titles, refused, errors_out, res.problems)
+        _error_workbook(path, head.name, header.titles, refused, errors_out, res.problems, res.columns)
+    return res
+
+
+def _import_rows(s: Session, kind: str, path: Path, sheet: str, header: HeaderGuess, rows: Iterable[list[object]], *,
+                 owner: str | None, create_chambers: bool, on_duplicate: str, dry_run: bool,
+                 refused: list[RowOutcome] | None, owner_choices: dict[str, str | int] | None = None,
+                 unknown: dict[str, int] | None = None) -> ImportResult:
+    """One sheet's rows classified and written (or counted, in a dry run) inside the caller's transaction.
+    `unknown` collects the owner names that matched no chamber (name → rows)."""
+    res = ImportResult(sheet=sheet, kind=kind)
+    # a chamber sheet has no owner; in a workbook it is imported first, so --owner may name one of its chambers
+    idx = _owner_index(s, None if kind == "chambers" else owner, create_chambers, owner_choices)
+    handler = HANDLERS[kind](s, idx)
+    writer = _Writer(s, handler, kind, on_duplicate, res, lambda f: _title_of(kind, header, f))
+    data_cols: set[int] = set()
+    for o in _classify(kind, rows, header, handler, data_cols):
+        res.rows += 1
+        if dry_run:
+            _count(o, on_duplicate, res)
+        else:
+            writer.take(o)
+        if o.status == REJECTED and refused is not None:
+            refused.append(_slim(o))
+    res.columns = column_fates(kind, header, data_cols)
+    if unknown is not None:
+        for name, n in idx.unknown.items():
+            unknown[name] = unknown.get(name, 0) + n
+    if dry_run:
+        res.new_chambers = [f"{n}（将新建）" for n in idx.planned.values()]
+    else:
+        writer.flush()
+        if refused is not None:
+            refused += [_slim(o) for o in writer.failed]
+        res.new_chambers = list(idx.created)
+        _save_mapping(s, kind, header)
+        _audit(s, handler, path, sheet, res)
+    assert res.balanced()
     return res
 
 
@@ -900,7 +803,7 @@ def _count(o: RowOutcome, on_duplicate: str, res: ImportResult) -> None:
         res.skipped += 1
     elif o.status == REJECTED:
         res.rejected += 1
-        res.problems.extend(p for p in o.problems if not p.message.startswith("已忽略"))
+        res.problems.extend(o.errors)
         return
     elif o.status == NEW:
         res.imported += 1
@@ -918,11 +821,124 @@ def _count(o: RowOutcome, on_duplicate: str, res: ImportResult) -> None:
 
 def dry_run_result(preview: ImportPreview, on_duplicate: str = "skip") -> ImportResult:
     """What a commit would report, as far as can be told without writing."""
-    res = ImportResult(rows=len(preview.outcomes))
+    res = ImportResult(rows=len(preview.outcomes), columns=list(preview.columns), sheet=preview.sheet,
+                       kind=preview.kind)
     for o in preview.outcomes:
         _count(o, on_duplicate, res)
     return res
 
 
-__all__ = ["ImportPreview", "ImportResult", "Problem", "RowOutcome", "SpreadsheetError", "commit_import",
-           "dry_run_result", "import_file", "preview_import", "write_error_workbook"]
+# --- a whole workbook ----------------------------------------------------------------------------------
+
+@dataclass
+class SheetPlan:
+    """One worksheet of a workbook and the kind it was recognised as (None: not imported, with why)."""
+
+    name: str
+    kind: str | None
+    confidence: float = 0.0
+    reason: str = ""
+
+
+@dataclass
+class WorkbookResult:
+    sheets: list[ImportResult] = field(default_factory=list)
+    left_out: list[SheetPlan] = field(default_factory=list)  # sheets not imported, each with the reason
+    unknown_owners: dict[str, int] = field(default_factory=dict)  # owner names matching no chamber → rows
+    needs_owner: list[str] = field(default_factory=list)  # sheets with no owner column (dry run, owner_gaps)
+
+    def totals(self) -> dict[str, int]:
+        keys = ("rows", "imported", "updated", "duplicates", "skipped", "rejected")
+        return {k: sum(getattr(r, k) for r in self.sheets) for k in keys}
+
+    def balanced(self) -> bool:
+        return all(r.balanced() for r in self.sheets)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**self.totals(),
+                "sheets": [{"sheet": r.sheet, "kind": r.kind, **r.as_dict()} for r in self.sheets],
+                "left_out": [{"sheet": p.name, "reason": p.reason} for p in self.left_out]}
+
+
+def plan_workbook(path: Path | str, kinds: dict[str, str] | None = None) -> list[SheetPlan]:
+    """Each visible sheet and its kind, recognised from its headers and name (or as the clerk set it)."""
+    path = Path(path)
+    plans = []
+    for name in sheet_names(path):
+        with stream_sheet(path, name) as (head, _rows):
+            sh = head
+        if kinds and name in kinds:
+            k = kinds[name] or None
+            plans.append(SheetPlan(name, k, 1.0, "" if k else "按您的选择不导入"))
+            continue
+        if not any(any(not is_blank(v) for v in r) for r in sh.rows):
+            plans.append(SheetPlan(name, None, 0.0, "空工作表"))
+            continue
+        kind, conf = mappings.detect_kind(sh.rows, name)
+        guess = mappings.detect_header(kind, sh.rows, sh.merged) if kind else None
+        if kind is not None and (guess is None or missing_required(kind, guess)):
+            kind = None  # words of a kind in a title, but no table of it under them (a cover or notes sheet)
+        if kind is None:
+            plans.append(SheetPlan(name, None, conf, "认不出是哪类台账（商会、会员、会议、活动、走访），"
+                                                     "可单独导入该表并指定类型"))
+        else:
+            plans.append(SheetPlan(name, kind, conf))
+    return plans
+
+
+def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | None = None,
+                    on_duplicate: str = "skip", dry_run: bool = False, owner: str | None = None,
+                    create_chambers: bool = False, owner_choices: dict[str, str | int] | None = None,
+                    before_write: Callable[[], None] | None = None, owner_gaps: bool = False) -> WorkbookResult:
+    """Every sheet of a county workbook, in dependency order (chambers, members, meetings, activities,
+    contacts) and in one transaction: a later sheet finds the chambers and members of an earlier one.
+    A sheet that cannot be imported stops the whole import before anything is written. A dry run
+    writes the same way and rolls everything back, so its counts are those of the real import; with
+    `owner_gaps` it also goes on past a sheet that has no owner column and lists it in `needs_owner`
+    (the wizard asks the clerk about all of them at once)."""
+    path = Path(path)
+    plans = plan_workbook(path, kinds)
+    out = WorkbookResult(left_out=[p for p in plans if p.kind is None])
+    todo = sorted((p for p in plans if p.kind), key=lambda p: ORDER.index(p.kind))
+    if not todo:
+        raise ChamberDeskError(f"“{path.name}”中没有认出可导入的工作表：" +
+                               "；".join(f"“{p.name}”{p.reason}" for p in plans))
+    try:
+        with db.session() as s:
+            started = False
+            for p in todo:
+                with stream_sheet(path, p.name) as (head, rows):
+                    kind = p.kind
+                    header = guess_header(kind, head, saved=get_setting(s, mapping_key(kind)),
+                                          known_names=known_chamber_names(s))
+                    missing = missing_required(kind, header)
+                    if missing:
+                        raise ChamberDeskError(f"工作表“{p.name}”（{mappings.KIND_LABELS[kind]}）找不到必需的列："
+                                               f"{'、'.join(missing)}。请单独导入该表并指定列。")
+                    try:
+                        _check_owner(kind, header, owner)
+                    except ChamberDeskError as exc:
+                        if dry_run and owner_gaps:
+                            out.needs_owner.append(p.name)
+                            continue
+                        raise ChamberDeskError(f"工作表“{p.name}”：{exc}") from None
+                    if not started and before_write is not None and not dry_run:
+                        before_write()
+                    started = True
+                    out.sheets.append(_import_rows(s, kind, path, p.name, header, rows, owner=owner,
+                                                   create_chambers=create_chambers, on_duplicate=on_duplicate,
+                                                   dry_run=False, refused=None, owner_choices=owner_choices,
+                                                   unknown=out.unknown_owners))
+                    s.flush()
+            if dry_run:
+                s.rollback()
+            else:
+                s.commit()
+    except IntegrityError as exc:
+        raise ChamberDeskError("导入时数据文件中的记录已被改变（编号或代码冲突），未写入任何记录。请重新导入。") from exc
+    return out
+
+
+__all__ = ["ColumnFate", "ImportPreview", "ImportResult", "Problem", "RowOutcome", "SpreadsheetError",
+           "WorkbookResult", "commit_import", "dry_run_result", "import_file", "import_workbook", "plan_workbook",
+           "preview_import", "write_error_workbook"]

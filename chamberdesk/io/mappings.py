@@ -1,4 +1,8 @@
-"""What each import kind's columns are called in real sheets, and finding the header row(s) of a sheet."""
+"""The fields of each import kind, and finding a sheet's header and what its columns are.
+
+The recognising itself (scores from titles, units and cells; the assignment over the sheet) is in
+recognition.py; this module keeps the interface the import flow and the wizard use.
+"""
 
 from __future__ import annotations
 
@@ -7,104 +11,27 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
+from chamberdesk.io.recognition import (
+    IGNORE,
+    MISSING_REQUIRED,
+    SAMPLE,
+    FieldSpec,
+    Title,
+    decide,
+    hint_score,
+    normalise_title,
+    title_scores,
+    vocabulary,
+)
 
-IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
+__all__ = ["IGNORE", "KINDS", "KIND_LABELS", "FieldSpec", "HeaderGuess", "detect_header", "detect_kind",
+           "match_header", "norm_header"]
 
-
-@dataclass(frozen=True)
-class FieldSpec:
-    name: str  # model field, or a pseudo field such as "chamber"
-    label: str  # the Chinese column title the app itself writes (exports use it, so round trips map)
-    synonyms: tuple[str, ...] = ()
-    required: bool = False
-
-
-def _f(name: str, label: str, *syn: str, required: bool = False) -> FieldSpec:
-    return FieldSpec(name, label, (label, *syn), required)
-
-
-KINDS: dict[str, list[FieldSpec]] = {
-    "members": [
-        _f("enterprise_name", "企业名称", "单位名称", "会员名称", "会员单位", "企业全称", "单位全称", "公司名称",
-           "会员企业", "企业(单位)名称", "企业/单位名称", "名称", required=True),
-        _f("credit_code", "统一社会信用代码", "信用代码", "社会信用代码", "统一代码", "社会统一信用代码", "营业执照号"),
-        _f("kind", "会员类型", "会员类别", "会员性质"),
-        _f("legal_rep", "法定代表人", "法人代表", "法人", "法定代表", "法人姓名"),
-        _f("rep_name", "代表人姓名", "会员代表", "代表人", "姓名", "负责人", "企业负责人", "联系人", "主要负责人"),
-        _f("rep_gender", "性别"),
-        _f("rep_birth_date", "出生日期", "出生年月", "出生年月日", "生日"),
-        _f("rep_id_number", "身份证号", "身份证号码", "居民身份证号", "居民身份证号码", "公民身份号码", "身份证"),
-        _f("rep_political_status", "政治面貌", "党派"),
-        _f("rep_phone", "联系电话", "手机", "手机号", "手机号码", "电话", "联系方式", "移动电话", "办公电话", "固定电话",
-           "电话号码"),
-        _f("industry", "所属行业", "行业", "行业类别", "行业门类", "所在行业"),
-        _f("size_class", "企业规模", "规模", "规模类型"),
-        _f("tags", "标签", "企业标签", "类别标签"),
-        _f("join_date", "入会日期", "入会时间", "入会年月", "加入时间", "入会年份"),
-        _f("leave_date", "退会日期", "退会时间"),
-        _f("leave_reason", "退会原因"),
-        _f("chamber", "所属商会", "商会", "所在商会", "商会名称", "加入商会"),
-        _f("position", "商会职务", "职务", "会内职务", "担任职务", "现任职务"),
-        _f("notes", "备注", "说明"),
-    ],
-    "chambers": [
-        _f("name", "商会名称", "名称", "商会", "协会名称", "组织名称", "单位名称", required=True),
-        _f("kind", "商会类型", "类型", "类别", "商会类别"),
-        _f("registered", "民政登记", "是否登记", "是否民政登记", "登记情况"),
-        _f("credit_code", "统一社会信用代码", "信用代码", "社会信用代码"),
-        _f("founded_on", "成立日期", "成立时间", "组建时间"),
-        _f("term_start", "本届起始日期", "本届起始", "换届时间", "换届日期", "本届开始"),
-        _f("term_end", "本届届满日期", "届满日期", "届满时间", "任期届满"),
-        _f("has_office", "有办公场所", "办公场所", "是否有办公场所"),
-        _f("office_area", "办公面积（㎡）", "办公面积", "面积", "场所面积"),
-        _f("fulltime_staff", "专职人员", "专职人数", "专职工作人员"),
-        _f("parttime_staff", "兼职人员", "兼职人数", "兼职工作人员"),
-        _f("annual_funds", "年度经费（元）", "年度经费", "经费", "工作经费"),
-        _f("party_org", "党组织", "党组织情况", "党建情况"),
-        _f("rules", "制度", "制度建设", "规章制度"),
-        _f("president_name", "会长", "会长姓名"),
-        _f("secretary_general_name", "秘书长", "秘书长姓名"),
-        _f("secretary_fulltime", "秘书长专职", "秘书长是否专职"),
-        _f("is_group_member", "团体会员", "是否团体会员"),
-        _f("inspection_passed", "年检合格", "年检情况", "年检"),
-        _f("notes", "备注", "说明"),
-    ],
-    "meetings": [
-        _f("chamber", "所属单位", "商会", "商会名称", "召开单位", "单位"),
-        _f("body", "会议类型", "会议名称", "会议", "会议类别", required=True),
-        _f("date", "会议日期", "日期", "召开时间", "时间", "召开日期", required=True),
-        _f("place", "地点", "会议地点", "召开地点"),
-        _f("agenda", "议题", "会议议题", "主要议题", "内容", "会议内容"),
-        _f("expected_count", "应到人数", "应到"),
-        _f("present_count", "实到人数", "实到", "参会人数"),
-        _f("decisions", "决议", "会议决议", "决定事项"),
-        _f("minutes", "纪要", "会议纪要"),
-    ],
-    "activities": [
-        _f("chamber", "所属单位", "商会", "商会名称", "组织单位", "单位"),
-        _f("category", "活动类别", "类别", "活动类型", "类型", required=True),
-        _f("date", "活动日期", "日期", "时间", "活动时间", required=True),
-        _f("title", "活动名称", "名称", "活动主题", "主题", "活动内容", required=True),
-        _f("participant_count", "参加人数", "参与人数", "人数"),
-        _f("member_participants", "会员参加人数", "会员参与人数"),
-        _f("amount", "金额（万元）", "金额", "捐款金额", "金额(万元)", "引资金额"),
-        _f("people_count", "培训人次", "受益人数"),
-        _f("item_count", "件数", "解决问题件数", "提案数"),
-        _f("notes", "备注", "说明", "成效"),
-    ],
-    "contacts": [
-        _f("member", "会员", "企业名称", "会员名称", "会员单位", "走访对象", "联系对象", "单位名称", required=True),
-        _f("credit_code", "统一社会信用代码", "信用代码"),
-        _f("chamber", "联系单位", "商会", "所属商会"),
-        _f("date", "日期", "走访日期", "联系日期", "时间", "走访时间", required=True),
-        _f("way", "方式", "联系方式", "走访方式", required=True),
-        _f("by_whom", "联系人", "走访人", "经办人"),
-        _f("notes", "备注", "内容", "走访内容", "情况记录"),
-    ],
-}
-
+KINDS: dict[str, list[FieldSpec]] = vocabulary().kinds
 KIND_LABELS = {"members": "会员", "chambers": "商会", "meetings": "会议", "activities": "活动", "contacts": "走访联系"}
-IGNORED_HEADERS = ("序号", "编号", "序", "NO", "NO.", "行号")
+
+HEADER_HIT = 0.6  # a cell counts towards "this row is the header" from this title score
+MATCH = 0.75  # match_header names a field from a title alone from this score
 
 
 def norm_header(text: object) -> str:
@@ -112,10 +39,6 @@ def norm_header(text: object) -> str:
     s = to_halfwidth(str(text or ""))
     s = re.sub(r"[\s*:：※★]+", "", s)
     return s.upper()
-
-
-def _strip_brackets(s: str) -> str:
-    return re.sub(r"[(（\[【][^)）\]】]*[)）\]】]", "", s)
 
 
 def spec_for(kind: str, name: str) -> FieldSpec | None:
@@ -126,22 +49,8 @@ def labels(kind: str) -> dict[str, str]:
     return {f.name: f.label for f in KINDS[kind]}
 
 
-@cache
-def _lookup(kind: str) -> tuple[dict[str, str], list[tuple[str, str]]]:
-    exact: dict[str, str] = {}
-    prefixes: list[tuple[str, str]] = []
-    for f in KINDS[kind]:
-        for s in f.synonyms:
-            ns = norm_header(s)
-            exact.setdefault(ns, f.name)
-            if len(ns) >= 2:
-                prefixes.append((ns, f.name))
-    prefixes.sort(key=lambda p: -len(p[0]))  # the longest known title wins
-    return exact, prefixes
-
-
 def match_header(kind: str, text: object) -> str | None:
-    """The field a header text names, or IGNORE, or None."""
+    """The field a header text names by itself (no cells seen), or IGNORE, or None when unsure."""
     if not isinstance(text, str):
         return None
     return _match(kind, text)
@@ -149,74 +58,212 @@ def match_header(kind: str, text: object) -> str | None:
 
 @lru_cache(maxsize=4096)
 def _match(kind: str, text: str) -> str | None:
-    h = norm_header(text)
-    if not h or len(h) > 40:
+    t = normalise_title(text)
+    if not t.core or len(t.core) > 30:
         return None
-    if h in IGNORED_HEADERS:
+    if t.core in vocabulary().ignored:
         return IGNORE
-    exact, prefixes = _lookup(kind)
-    bare = _strip_brackets(h)
-    for candidate in (h, bare):
-        if candidate in exact:
-            return exact[candidate]
-    # "企业名称（全称）", "联系电话（手机）", "入会时间(年月)": a known title plus a remark
-    for ns, name in prefixes:
-        if bare.startswith(ns):
-            return name
-    return None
+    scores = title_scores(kind, t.core)
+    q = t.quantities
+    ranked = sorted(((m.score + hint_score(f, q), f.name) for f in KINDS[kind] if (m := scores.get(f.name))),
+                    reverse=True)
+    if not ranked or ranked[0][0] < MATCH or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1e-9):
+        return None
+    return ranked[0][1]
 
 
 @dataclass
 class HeaderGuess:
-    """Where the header is and what each column means."""
+    """Where the header is, what each column means, and why."""
 
     first_row: int  # 0-based row of the (upper) header
     last_row: int  # 0-based row of the lower header (== first_row for one level)
     titles: list[str]  # per column: the header text as shown to the clerk ("联系方式/手机" for two levels)
     mapping: dict[int, str] = field(default_factory=dict)  # column → field (or IGNORE)
+    reasons: dict[int, str] = field(default_factory=dict)  # column → why (Chinese, one line)
+    ties: dict[int, list[str]] = field(default_factory=dict)  # column → fields too close to call, best first
+    filled: list[int] = field(default_factory=list)  # columns with a title or data below it
 
     @property
     def data_start(self) -> int:
         return self.last_row + 1
 
+    @property
+    def unmapped(self) -> list[int]:
+        """Columns with a title or data that no field took: the import keeps them as custom fields."""
+        seen = set(self.filled) | {c for c, t in enumerate(self.titles) if t}
+        return sorted(c for c in seen if c not in self.mapping)
+
 
 def _texts(row: list[object]) -> list[str]:
-    return [str(v).strip() if v not in (None, "") else "" for v in row]
+    return [str(v).strip().lstrip("\ufeff") if v not in (None, "") else "" for v in row]
+
+
+@lru_cache(maxsize=16384)
+def _best_field(kind: str, text: str) -> tuple[str, float]:
+    t = normalise_title(text)
+    if t.core in vocabulary().ignored:
+        return IGNORE, 1.0
+    scores = title_scores(kind, t.core)
+    if not scores:
+        return "", 0.0
+    name = max(scores, key=lambda n: scores[n].score)
+    return name, scores[name].score
+
+
+def _hits(kind: str, row: list[object], *, own: bool = False) -> dict[str, float]:
+    """Fields the header-like cells of a row name (each field once, its best score). With `own`, a
+    title that another kind names clearly better ("入会日期" is a member's, not a meeting's date)
+    does not count."""
+    out: dict[str, float] = {}
+    for v in row:
+        if isinstance(v, str) and 0 < len(v.strip()) <= 60:
+            name, sc = _best_field(kind, v)
+            if not name or name == IGNORE or sc < HEADER_HIT:
+                continue
+            if own and any(_best_field(k, v)[1] > sc + 0.1 for k in KINDS if k != kind):
+                continue
+            out[name] = max(out.get(name, 0.0), sc)
+    return out
 
 
 def _score(kind: str, row: list[object]) -> int:
-    hits = {match_header(kind, v) for v in row if isinstance(v, str) and v.strip()}
-    hits.discard(None)
-    hits.discard(IGNORE)
-    return len(hits)
+    return len(_hits(kind, row))
 
 
-def detect_header(kind: str, rows: list[list[object]], merged: list | None = None, *, scan: int = 30) -> HeaderGuess | None:
-    """Find the header among the first rows: the row naming most known columns, plus a second level.
+def _cells(merged: list | None) -> list[tuple[tuple[int, int], tuple[int, int]]]:
+    """Merged ranges as ((r0, c0), (r1, c1)), 0-based; "A1:E1" strings are accepted too."""
+    out = []
+    for m in merged or []:
+        if isinstance(m, str):
+            (r0, c0), (r1, c1) = (_a1(part) for part in (m.split(":") + [m])[:2])
+            out.append(((r0, c0), (r1, c1)))
+        else:
+            (r0, c0), (r1, c1) = m
+            out.append(((r0, c0), (r1, c1)))
+    return out
 
-    Two-level headers are recognised either way round: a lower row naming columns under a merged
-    upper title ("联系方式" over "手机"/"电话"), with single-level titles merged downwards.
-    """
+
+def _a1(ref: str) -> tuple[int, int]:
+    """"C4" → (3, 2): 0-based row and column."""
+    m = re.fullmatch(r"\$?([A-Za-z]+)\$?(\d+)", ref.strip())
+    if not m:
+        raise ValueError(f"“{ref}”不是单元格地址")
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + ord(ch) - 64
+    return int(m.group(2)) - 1, col - 1
+
+
+def _header_row(kind: str, rows: list[list[object]], scan: int) -> tuple[int, int]:
     best_row, best = -1, 0
     for i, row in enumerate(rows[:scan]):
-        sc = _score(kind, row)
+        sc = len(_hits(kind, row, own=True))
         if sc > best:
             best_row, best = i, sc
-    if best_row < 0 or best < 2:
-        return None
+    return best_row, best
+
+
+def detect_header(kind: str, rows: list[list[object]], merged: list | None = None, *, scan: int = 30,
+                  known_names: list[str] | set[str] | None = None) -> HeaderGuess | None:
+    return _recognise(kind, rows, merged, scan, known_names)[0]
+
+
+def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: int,
+               known_names: list[str] | set[str] | None, *, veto: bool = True) -> tuple[HeaderGuess | None, float]:
+    """Find the header among the first rows and decide what every column is.
+
+    The header is the row naming most fields, plus a second level: a lower row naming columns under
+    a merged upper title ("联系方式" over "手机"/"电话"), or single-level titles merged downwards.
+    Then each column is scored from its title, unit and the data rows below it (`rows` holds them),
+    and the best assignment over the sheet is taken; `known_names` (chambers on file) are evidence
+    for an owner column.
+    """
+    best_row, best = _header_row(kind, rows, scan)
+    if best_row >= 0 and best >= 2:
+        return _recognise_at(kind, rows, merged, best_row, known_names)
+    # Few titles in words we know: try the header-looking rows that name something, and keep the
+    # first whose columns, read with the cells under them, give every required field — or else the
+    # best, so long as no other kind reads the sheet better (a member sheet is no meeting sheet)
+    tries = []
+    for i, row in enumerate(rows[:scan]):
+        named = sum(1 for v in row if isinstance(v, str) and 0 < len(v.strip()) <= 60 and _best_field(kind, v)[1] >= 0.4)
+        if named and _header_like(row):
+            tries.append((-named, i))
+    fallback: tuple[HeaderGuess | None, float] = (None, 0.0)
+    for _named, i in sorted(tries)[:3]:
+        guess, strength = _recognise_at(kind, rows, merged, i, known_names)
+        if _fit(kind, guess, strength) > _fit(kind, *fallback):
+            fallback = (guess, strength)
+    guess, strength = fallback
+    if guess is None or not any(f != IGNORE for f in guess.mapping.values()):
+        return None, 0.0
+    fit = _fit(kind, guess, strength) + _words_above(kind, rows, guess.first_row)
+    for other in KINDS if veto else ():
+        row, hits = _header_row(other, rows, scan)
+        if other != kind and row >= 0 and hits >= 2:
+            theirs, their_strength = _recognise_at(other, rows, merged, row, None)
+            if _fit(other, theirs, their_strength) + _words_above(other, rows, row) > fit:
+                return None, 0.0
+    return guess, strength
+
+
+def _words_above(kind: str, rows: list[list[object]], header: int, sheet_name: str = "") -> float:
+    """What the title rows above the header (and the sheet's name) say of the kind: the longer the
+    kind's word found, the more it says ("会员联系服务记录表" is a record of 联系服务, not a member list)."""
+    words = vocabulary().kind_words[kind]
+    above = "".join(normalise_title(str(x)).core for r in rows[:header] for x in r if isinstance(x, str))
+    name = normalise_title(sheet_name).core
+    return min(2.0, 0.4 * max((len(w) for w in words if w in above), default=0)) + \
+        min(2.0, 0.4 * max((len(w) for w in words if name and (w in name or name in w)), default=0))
+
+
+def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
+    """How well a kind reads a sheet: the scores of its mapped columns, less its required fields missing."""
+    if guess is None:
+        return float("-inf")
+    have = set(guess.mapping.values())
+    # a sheet without a kind's required columns could not be imported as that kind
+    return strength - MISSING_REQUIRED * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
+
+
+def _units_row(row: list[object]) -> bool:
+    """A line of units under the titles: 万元, （人）, ㎡ … and nothing else."""
+    filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+    units = vocabulary().units
+    return bool(filled) and all(isinstance(v, str) and (normalise_title(f"x({v.strip('()（）')})").units
+                                                       or normalise_title(v).core in units) for v in filled)
+
+
+def _header_like(row: list[object]) -> bool:
+    """Short texts only, at least two, none a date or a number: a row of titles."""
+    filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+    if len(filled) < 2 or not all(isinstance(v, str) and len(v.strip()) <= 60 for v in filled):
+        return False
+    return not any(re.fullmatch(r"[\d\s.,/:年月日-]+", str(v)) for v in filled)
+
+
+def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best_row: int,
+                  known_names: list[str] | set[str] | None) -> tuple[HeaderGuess, float]:
     upper, lower = best_row, best_row
     width = max((len(r) for r in rows[: best_row + 3]), default=0)
-    merged = merged or []
-    horiz = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in merged if c1 > c0]
+    cells = _cells(merged)
+    horiz = [((r0, c0), (r1, c1)) for (r0, c0), (r1, c1) in cells if c1 > c0]
+    # titles merged down from the header row into the next, or from the row above into it: two levels
+    down = any(r0 == best_row and r1 > r0 for (r0, _), (r1, _) in cells)
+    from_above = any(r0 == best_row - 1 and r1 >= best_row for (r0, _), (r1, _) in cells)
 
     def spans_columns(r: int) -> bool:
         return any(r0 <= r <= r1 for (r0, _), (r1, _) in horiz)
 
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
     prv = rows[best_row - 1] if best_row > 0 else []
-    if nxt and _score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt):
+    units_row = bool(nxt) and _units_row(nxt)
+    if nxt and (units_row or _nested(rows[best_row], nxt) and (
+            (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt)))):
         lower = best_row + 1
-    elif prv and (spans_columns(best_row - 1) or _score(kind, prv) >= 1) and _blanks_under_titles(rows[best_row], prv):
+    elif prv and (spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1) \
+            and _blanks_under_titles(rows[best_row], prv):
         upper = best_row - 1
     top = _texts(rows[upper]) + [""] * width
     bottom = _texts(rows[lower]) + [""] * width
@@ -225,28 +272,86 @@ def detect_header(kind: str, rows: list[list[object]], merged: list | None = Non
         if r0 <= upper <= r1:
             for c in range(c0 + 1, min(c1 + 1, width)):
                 top[c] = top[c] or top[c0]
-    titles, mapping = [], {}
+    data = _sample_rows(rows, lower + 1, top if lower == upper else bottom)
+    width = max([width, *(len(r) for r in data)])
+    titles: list[str] = []
+    parsed: list[Title] = []
+    parts: list[tuple[Title, ...]] = []
     for c in range(width):
-        t, b = top[c], bottom[c] if lower != upper else ""
-        if lower != upper and b:
-            m = match_header(kind, b) or (match_header(kind, t) if t and t != b else None)
-            title = f"{t}/{b}" if t and t != b else b
+        t, b = (top[c], bottom[c] if lower != upper else "") if c < len(top) else ("", "")
+        if units_row and b and t:
+            title = f"{t}（{b.strip('()（）')}）"  # a line of units under the titles
+            parts.append(())
+        elif lower != upper and b and t and t != b:
+            title = f"{t}/{b}"
+            parts.append((normalise_title(t), normalise_title(b)))
         else:
-            m = match_header(kind, t) if t else None
-            title = t
+            title = b or t
+            parts.append(())
         titles.append(title)
-        if m:
-            mapping[c] = m
-    while titles and not titles[-1]:
+        parsed.append(normalise_title(title.split("/")[-1]) if parts[-1] else normalise_title(title))
+    columns = [[r[c] if c < len(r) else None for r in data] for c in range(width)]
+    known = frozenset(normalise_title(n).core for n in known_names or ())
+    decision = decide(kind, parsed, parts, columns, known)
+    filled = sorted({c for c in range(width) if titles[c]} | {c for c in range(width) if any(
+        v not in (None, "") for v in columns[c])})
+    while titles and not titles[-1] and (len(titles) - 1) not in filled:
         titles.pop()
-    return HeaderGuess(upper, lower, titles, mapping)
+    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled)
+    return guess, decision.strength
+
+
+def _sample_rows(rows: list[list[object]], start: int, header: list[str]) -> list[list[object]]:
+    """Data rows under the header for evidence: no blank, total, footer or repeated header rows."""
+    head = {norm_header(t) for t in header if t}
+    out = []
+    for raw in rows[start:]:
+        if len(out) >= SAMPLE:
+            break
+        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in raw) or row_skip_reason(raw):
+            continue
+        texts = [norm_header(v) for v in raw if isinstance(v, str) and v.strip()]
+        if texts and sum(1 for x in texts if x in head) * 2 >= len(texts):
+            continue
+        out.append(raw)
+    return out
+
+
+def detect_kind(rows: list[list[object]], sheet_name: str = "", merged: list | None = None, *,
+                scan: int = 30) -> tuple[str | None, float]:
+    """Which import kind a sheet holds: each kind's columns are recognised (titles and cells), and the
+    words of the title rows above the header and of the sheet name add their weight.
+
+    Returns (kind, confidence 0–1: how far the best kind is ahead of the next); (None, 0.0) when no
+    kind's header is found.
+    """
+    scores: dict[str, float] = {}
+    for kind in KINDS:
+        guess, strength = _recognise(kind, rows, merged, scan, None, veto=False)
+        if guess is None:
+            scores[kind] = 0.0
+            continue
+        scores[kind] = _fit(kind, guess, strength) + _words_above(kind, rows, guess.first_row, sheet_name)
+    ranked = sorted(scores.items(), key=lambda kv: -kv[1])
+    (kind, top), (_k2, second) = ranked[0], ranked[1]
+    if top <= 0:
+        return None, 0.0
+    return kind, round((top - max(second, 0.0)) / top, 3)
 
 
 def _looks_like_header_row(kind: str, row: list[object]) -> bool:
     # a data row can also contain a word like "会长"; a header row is all short text, no numbers or dates
     filled = [v for v in row if v not in (None, "")]
     return bool(filled) and all(isinstance(v, str) and len(v.strip()) <= 12 for v in filled) and \
-        sum(1 for v in filled if match_header(kind, v)) * 2 >= len(filled)
+        sum(1 for v in filled if _best_field(kind, v)[1] >= HEADER_HIT) * 2 >= len(filled)
+
+
+def _nested(upper: list[object], lower: list[object]) -> bool:
+    # a second header level sits under a group title: the upper row is blank (merged) above some
+    # lower title, or the lower row is blank under some single-level title merged downwards
+    blank = [v in (None, "") or (isinstance(v, str) and not v.strip()) for v in upper]
+    return any(c < len(blank) and blank[c] and v not in (None, "") for c, v in enumerate(lower)) or \
+        _blanks_under_titles(lower, upper)
 
 
 def _blanks_under_titles(row: list[object], above: list[object]) -> bool:
@@ -261,10 +366,29 @@ def is_repeated_header(kind: str, row: list[object], guess: HeaderGuess) -> bool
         if f == IGNORE or c >= len(row):
             continue
         v = row[c]
-        if isinstance(v, str) and v.strip() and match_header(kind, v) == f:
-            hits += 1
+        # this runs on every row of a large sheet: one normalisation per cell, then set lookups
+        if isinstance(v, str) and 0 < len(v) <= 40 and c < len(guess.titles):
+            n = norm_header(v)
+            if n in _title_forms(guess.titles[c]) or _known_titles(kind).get(n) == f:
+                hits += 1
     mapped = sum(1 for f in guess.mapping.values() if f != IGNORE)
-    return hits >= 2 or (mapped > 0 and hits == mapped)
+    return hits >= 2 or bool(mapped and hits == mapped)
+
+
+@cache
+def _known_titles(kind: str) -> dict[str, str]:
+    """Every label and synonym of a kind, as norm_header writes it: a header printed in our words."""
+    out: dict[str, str] = {}
+    for f in KINDS[kind]:
+        for syn in f.synonyms:
+            out.setdefault(norm_header(syn), f.name)
+    return out
+
+
+@lru_cache(maxsize=1024)
+def _title_forms(title: str) -> frozenset[str]:
+    """A column's title as norm_header writes it, whole and each level ("联系方式/手机")."""
+    return frozenset(norm_header(part) for part in (title, *title.split("/")))
 
 
 _TOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|总\s*数|累\s*计)")

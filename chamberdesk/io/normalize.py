@@ -7,6 +7,7 @@ from datetime import date, datetime, timedelta
 
 from chamberdesk.core.choices import Choice
 from chamberdesk.core.validators import to_halfwidth
+from chamberdesk.io import value_words as vocabulary
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug ignored: dates before March 1900 are not ledger dates)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
@@ -136,7 +137,7 @@ def parse_int(value: object) -> int | None:
         if float(value).is_integer():
             return int(value)
         raise ValueError(f"“{cell_text(value)}”应为整数")
-    s = to_halfwidth(str(value)).strip().rstrip("人次件个场项篇")
+    s = re.sub(r"\s+", "", to_halfwidth(str(value))).rstrip("人次件个场项篇名户家期批位")
     s = s.replace(",", "")
     if re.fullmatch(r"-?\d+", s):
         return int(s)
@@ -152,28 +153,67 @@ def parse_float(value: object) -> float | None:
         raise ValueError("应为数字")
     if isinstance(value, (int, float)):
         return float(value)
-    s = to_halfwidth(str(value)).strip().replace(",", "").rstrip("元万㎡平方米")
+    s = _UNIT_TAIL.sub("", re.sub(r"\s+", "", to_halfwidth(str(value))).replace(",", ""))
     try:
         return float(s)
     except ValueError:
         raise ValueError(f"“{value}”应为数字") from None
 
 
-TRUE_WORDS = {"是", "有", "√", "✓", "Y", "YES", "TRUE", "1", "合格", "已登记", "专职"}
-FALSE_WORDS = {"否", "无", "×", "N", "NO", "FALSE", "0", "不合格", "未登记", "兼职", "没有"}
+_UNIT_TAIL = re.compile(r"(万元|元|万|㎡|平方米|平米|m²|m2|M2|人民币)+$")
+
+
+def money_unit(title: str) -> str | None:
+    """The unit a column title names: "年度经费（万元）" → 万元, "金额(元)" → 元, none → None."""
+    t = to_halfwidth(title or "")
+    if "万元" in t or re.search(r"[(（\[]\s*万\s*[)）\]]", t):
+        return "万元"
+    if re.search(r"元", t):
+        return "元"
+    return None
+
+
+def money_parser(stored: str, column_unit: str | None):
+    """A money cell in the stored unit (元 or 万元): the unit written in the cell wins, then the column's."""
+    factor = {"元": 1.0, "万元": 10_000.0}
+
+    def parse(value: object) -> float | None:
+        v = parse_float(value)
+        if v is None:
+            return None
+        unit = column_unit or stored
+        if isinstance(value, str):
+            t = to_halfwidth(value)
+            if "万" in t:
+                unit = "万元"
+            elif "元" in t:
+                unit = "元"
+        return round(v * factor[unit] / factor[stored], 6)
+
+    return parse
+
+
+TRUE_WORDS = vocabulary.TRUE_WORDS
+FALSE_WORDS = vocabulary.FALSE_WORDS
 
 
 def parse_bool(value: object) -> bool | None:
+    """Yes/no as offices write it: 是/否, 有/无, √/×, 已/未 (also "已登记", "未年检")."""
     if is_blank(value):
         return None
     if isinstance(value, bool):
         return value
-    s = to_halfwidth(cell_text(value)).strip().upper()
-    if s in TRUE_WORDS:
+    s = re.sub(r"\s+", "", to_halfwidth(cell_text(value))).upper()
+    if s in vocabulary.TRUE_WORDS:
         return True
-    if s in FALSE_WORDS:
+    if s in vocabulary.FALSE_WORDS:
         return False
-    raise ValueError(f"“{value}”应为“是”或“否”")
+    if len(s) <= 6 and not any(ch.isdigit() for ch in s):
+        if s.startswith(vocabulary.PREFIX_FALSE):
+            return False
+        if s.startswith(vocabulary.PREFIX_TRUE):
+            return True
+    raise ValueError(f"“{value}”应为“是”或“否”（也可写 有/无、√/×、已/未）")
 
 
 def resolve_choice(enum: type[Choice], value: object, aliases: dict[str, str] | None = None) -> str | None:
@@ -189,7 +229,28 @@ def resolve_choice(enum: type[Choice], value: object, aliases: dict[str, str] | 
     if aliases and text in aliases:
         return aliases[text]
     compact = re.sub(r"\s+", "", text)
+    if aliases and compact in aliases:
+        return aliases[compact]
     hits = [m for m in enum if compact and (compact in m.label or m.label in compact)]
     if len(hits) == 1:
         return hits[0].value
     return text
+
+
+def find_word(text: object, words: dict[str, str]) -> str | None:
+    """The value of the longest word of `words` found inside the text ("第三届理事会第二次会议" → 理事会)."""
+    compact = re.sub(r"\s+", "", to_halfwidth(cell_text(text)))
+    best = max((w for w in words if w in compact), key=len, default=None)
+    return words[best] if best is not None else None
+
+
+def resolve_word(enum: type[Choice], value: object, words: dict[str, str]) -> tuple[str | None, bool]:
+    """(coded value, understood): the value, its label or an exact alias; else the longest known word
+    inside the text. (None, False) when nothing fits — the caller decides what an unknown word becomes."""
+    if is_blank(value):
+        return None, True
+    got = resolve_choice(enum, value, words)
+    if enum.parse(got) is not None:
+        return got, True
+    hit = find_word(value, words)
+    return (hit, True) if hit is not None else (None, False)

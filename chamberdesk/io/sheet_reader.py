@@ -7,6 +7,9 @@ attacks), encrypted OLE containers (password-protected workbooks), and a row lim
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -47,8 +50,14 @@ def _refuse(path: Path, why: str) -> SpreadsheetError:
     return SpreadsheetError(f"“{path.name}”{why}")
 
 
+CSV_SUFFIXES = (".csv",)
+_WPS_SAVE_AS = "请在 WPS 中打开后“另存为” Excel 工作簿（.xlsx）再导入。"
+
+
 def check_file(path: Path) -> str:
-    """The file's kind ('xlsx', 'ods', 'xls') after the safety checks; raises SpreadsheetError."""
+    """The file's kind ('xlsx', 'ods', 'xls', 'csv') after the safety checks; raises SpreadsheetError.
+
+    The kind comes from the bytes, not the name: WPS's .et is usually an .xls or .xlsx inside."""
     if not path.exists():
         raise SpreadsheetError(f"找不到文件“{path}”。")
     if path.is_dir():
@@ -60,13 +69,23 @@ def check_file(path: Path) -> str:
         raise _refuse(path, f"太大（{size // 1024 // 1024} MB），超过 {MAX_FILE_BYTES // 1024 // 1024} MB 的上限，请拆分后导入。")
     with path.open("rb") as fh:
         head = fh.read(8)
+    et = path.suffix.lower() == ".et"
     if head.startswith(_ZIP):
         return _check_zip(path)
     if head == _OLE:
-        return _check_ole(path)
+        try:
+            return _check_ole(path)
+        except SpreadsheetError:
+            if et:
+                raise _refuse(path, "是 WPS 专用格式，无法直接读取，" + _WPS_SAVE_AS) from None
+            raise
+    if path.suffix.lower() in CSV_SUFFIXES:
+        return "csv"
+    if et:
+        raise _refuse(path, "是 WPS 专用格式，无法直接读取，" + _WPS_SAVE_AS)
     if head[:5].lower() in (b"<?xml", b"<html", b"<!doc", b"<tabl") or head[:3] == b"\xef\xbb\xbf":
         raise _refuse(path, "是网页或文本格式（常见于“导出为 Excel”的网页），请用 Excel 或 WPS 打开后另存为 .xlsx 再导入。")
-    raise _refuse(path, "不是 Excel/WPS 表格文件（支持 .xlsx、.xls、.ods），请确认选择了正确的文件。")
+    raise _refuse(path, "不是 Excel/WPS 表格文件（支持 .xlsx、.xls、.ods、.et 和 .csv），请确认选择了正确的文件。")
 
 
 def _check_zip(path: Path) -> str:
@@ -129,9 +148,52 @@ def _open(path: Path):
         raise _refuse(path, f"无法读取，文件可能已损坏（{type(exc).__name__}）。请用 Excel/WPS 打开后另存为 .xlsx 再导入。") from None
 
 
+def _decode(path: Path) -> str:
+    data = path.read_bytes()
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise _refuse(path, "的文字编码无法识别（应为 UTF-8 或 GB18030/GBK），请用 Excel/WPS 打开后另存为 .xlsx 再导入。")
+
+
+_NUMBER = re.compile(r"-?(?:0|[1-9]\d{0,14})(?:\.\d+)?")
+
+
+def _csv_cell(text: str) -> object:
+    # numbers as a spreadsheet would read them; codes with leading zeros or more than 15 digits stay text
+    t = text.strip()
+    if not t:
+        return None
+    if _NUMBER.fullmatch(t):
+        return float(t) if "." in t else int(t)
+    return t
+
+
+def _csv_rows(path: Path, max_rows: int) -> list[list[object]]:
+    """A CSV file as one sheet: UTF-8 (with or without BOM) or GB18030, comma, tab or semicolon separated."""
+    text = _decode(path)
+    if "\x00" in text:
+        raise _refuse(path, "不是文本表格（含有二进制内容），请确认选择了正确的文件。")
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(text[:8192], delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    rows = []
+    for i, r in enumerate(csv.reader(io.StringIO(text, newline=""), dialect)):
+        if i >= max_rows + 50:
+            raise _refuse(path, f"超过单次导入 {max_rows} 行的上限，请拆分后导入。")
+        if len(r) > MAX_COLUMNS:
+            raise _refuse(path, f"有 {len(r)} 列，超过 {MAX_COLUMNS} 列的上限。")
+        rows.append([_csv_cell(v) for v in r])
+    return rows
+
+
 def sheet_names(path: Path) -> list[str]:
-    """Visible worksheets, in workbook order."""
-    check_file(path)
+    """Visible worksheets, in workbook order (a CSV file is one sheet named after the file)."""
+    if check_file(path) == "csv":
+        return [path.stem]
     wb = _open(path)
     try:
         return [m.name for m in wb.sheets_metadata if str(m.visible).endswith("Visible") and "Work" in str(m.typ)] \
@@ -156,7 +218,15 @@ def stream_sheet(path: Path, sheet: str | None = None, *, max_rows: int | None =
     row 0, read as they are consumed so a large import never holds the whole sheet as Python lists.
     With head_rows None the Sheet holds every row and the iterator is empty."""
     max_rows = MAX_ROWS if max_rows is None else max_rows
-    check_file(path)
+    if check_file(path) == "csv":
+        if sheet not in (None, path.stem):
+            raise _refuse(path, f"是 CSV 文件，只有一张表“{path.stem}”。")
+        rows = _csv_rows(path, max_rows)
+        if head_rows is None:
+            yield Sheet(name=path.stem, rows=rows), iter(())
+        else:
+            yield Sheet(name=path.stem, rows=rows[:head_rows]), iter(rows)
+        return
     wb = _open(path)
     try:
         names = list(wb.sheet_names)

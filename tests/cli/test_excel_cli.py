@@ -24,16 +24,18 @@ def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]
 
 def test_import_json_shape(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     errs = tmp_path / "errors.xlsx"
     rc, out, err = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--errors", str(errs))
     assert rc == 0 and str(errs) in err
     res = json.loads(out)
-    assert list(res) == ["rows", "imported", "updated", "duplicates", "skipped", "rejected", "problems"]
+    assert list(res) == ["rows", "imported", "updated", "duplicates", "skipped", "rejected", "problems", "columns",
+                         "new_chambers"]
     assert res["rows"] == res["imported"] + res["updated"] + res["duplicates"] + res["skipped"] + res["rejected"]
     assert res["rows"] == exp.rows and res["rejected"] == exp.rejected
     p = next(p for p in res["problems"] if "校验位" in p["message"])
-    assert set(p) == {"row", "column", "message"} and p["column"] == "统一社会信用代码"
+    assert set(p) == {"row", "column", "message", "note"} and p["column"] == "统一社会信用代码" and not p["note"]
     assert errs.exists()
     rc, out, _ = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--on-duplicate", "update")
     again = json.loads(out)
@@ -89,6 +91,7 @@ def test_import_backs_up_first_but_a_dry_run_does_not(db, tmp_path: Path, capsys
     from chamberdesk.core.backup import list_backups
 
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     messy.messy_members(path)
     rc, _out, err = _run(capsys, "import", "members", str(path), "--db", str(db.path), "--json", "--dry-run")
     assert rc == 0 and list_backups(db.path) == []
@@ -132,3 +135,94 @@ def test_a_bad_year_argument_is_one_line_not_the_usage(demo_path: Path, capsys: 
     assert stop.value.code == 2 and out == "" and err.count("\n") == 1
     assert "年度应为四位数字的年份" in err and "“abc”" in err and "用法：" not in err
     assert "chamberdesk export --help" in err
+# --- the office-sheet corpus and whole workbooks through the command line ------------------------------
+
+from corpus.build import load_cases, write_case, write_workbook  # noqa: E402
+
+CORPUS = {c.kind: c for c in load_cases("dev")}
+
+
+@pytest.mark.parametrize("kind", sorted(CORPUS))
+def test_corpus_sheet_of_each_kind(db, tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+    case = CORPUS[kind]
+    path = write_case(case, tmp_path)
+    argv = ["import", kind, str(path), "--db", str(db.path), "--json", "--create-chambers"]
+    rc, out, err = _run(capsys, *argv)
+    if rc != 0:  # a sheet with no owner column: the command says which option it needs
+        assert "--owner" in err and err.count("\n") == 1
+        rc, out, err = _run(capsys, *argv, "--owner", "本级")
+    assert rc == 0, err
+    res = json.loads(out)
+    assert res["rows"] == res["imported"] + res["updated"] + res["duplicates"] + res["skipped"] + res["rejected"]
+    cols = {c["column"]: c for c in res["columns"]}
+    assert all(set(c) == {"column", "title", "fate", "field", "label", "reason"} for c in res["columns"])
+    assert all(c["fate"] in ("field", "custom", "ignored") for c in res["columns"])
+    for i, expected in enumerate(case.expected):
+        if expected != "_ignore":
+            letter = openpyxl.utils.get_column_letter(i + 1)
+            assert cols[letter]["fate"] != "ignored", (letter, expected)
+
+
+def test_owner_and_create_chambers_options(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "活动.xlsx"
+    wb = openpyxl.Workbook()
+    wb.active.append(["活动名称", "活动形式", "活动日期"])
+    wb.active.append(["政策宣讲", "宣讲", "2024-03-01"])
+    wb.save(path)
+    rc, out, err = _run(capsys, "import", "activities", str(path), "--db", str(db.path), "--json")
+    assert rc == 2 and out == "" and "--owner" in err and err.count("\n") == 1
+    rc, out, err = _run(capsys, "import", "activities", str(path), "--db", str(db.path), "--json", "--owner", "新华商会")
+    assert rc == 2 and "--create-chambers" in err
+    rc, out, err = _run(capsys, "import", "activities", str(path), "--db", str(db.path), "--json", "--owner", "新华商会",
+                        "--create-chambers")
+    assert rc == 0, err
+    res = json.loads(out)
+    assert res["imported"] == 1 and res["new_chambers"] == ["新华商会（其他）"]
+    rc, text, _ = _run(capsys, "import", "activities", str(path), "--db", str(db.path), "--owner", "新华商会")
+    assert rc == 0 and "各列：" in text and "活动形式" in text and "重复 1" in text
+
+
+def test_import_workbook_command(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_workbook(list(CORPUS.values()), tmp_path / "全县台账.xlsx")
+    rc, out, err = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--json", "--dry-run",
+                        "--owner", "本级", "--create-chambers")
+    assert rc == 0, err
+    dry = json.loads(out)
+    assert [s["kind"] for s in dry["sheets"]] == ["chambers", "members", "meetings", "activities", "contacts"]
+    for s in dry["sheets"]:
+        assert s["rows"] == s["imported"] + s["updated"] + s["duplicates"] + s["skipped"] + s["rejected"]
+        assert s["columns"]
+    rc, out, _ = _run(capsys, "info", "--db", str(db.path), "--json")
+    assert json.loads(out)["chambers"] == 0  # a dry run writes nothing
+    rc, out, err = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--json", "--owner", "本级",
+                        "--create-chambers")
+    assert rc == 0 and "导入前已备份" in err
+    done = json.loads(out)
+    assert [s["imported"] for s in done["sheets"]] == [s["imported"] for s in dry["sheets"]]
+    assert done["imported"] == sum(s["imported"] for s in done["sheets"])
+    rc, text, _ = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--dry-run", "--owner", "本级")
+    assert rc == 0 and "工作表“" in text and "（商会）" in text
+
+
+def test_csv_through_the_command(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    p = tmp_path / "系统导出.csv"
+    p.write_bytes(f"企业名称,统一社会信用代码,会费缴纳情况\n清河县甲有限公司,{messy.credit_code(8)},2024年已缴\n".encode("gb18030"))
+    rc, out, err = _run(capsys, "import", "members", str(p), "--db", str(db.path), "--json")
+    assert rc == 0, err
+    res = json.loads(out)
+    assert res["imported"] == 1 and [c["fate"] for c in res["columns"]] == ["field", "field", "custom"]
+
+
+def test_import_output_survives_a_gbk_console(db, tmp_path: Path) -> None:
+    """A sheet's own characters (✓ is not in GBK) never crash the report on a Chinese Windows console."""
+    import io
+
+    from chamberdesk.cli import excel as cli_excel
+
+    raw = io.BytesIO()
+    console = io.TextIOWrapper(raw, encoding="gbk")
+    cli_excel._say("达标✓情况", console)
+    cli_excel._say(json.dumps({"title": "达标✓情况"}, ensure_ascii=False), console, errors="backslashreplace")
+    console.flush()
+    lines = raw.getvalue().decode("gbk").splitlines()
+    assert lines[0] == "达标?情况" and json.loads(lines[1]) == {"title": "达标✓情况"}

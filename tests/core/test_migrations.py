@@ -127,3 +127,18 @@ def test_downgrade_and_upgrade_again_keep_the_search(tmp_path: Path) -> None:
         assert len(_found(db, "嘉禾")) == 1
     finally:
         db.close()
+
+
+def test_address_and_custom_fields_are_searched(db) -> None:
+    with db.transaction() as s:
+        m = members.create_member(s, {"kind": "enterprise", "enterprise_name": "清河县恒达物流有限公司",
+                                      "address": "清河县城关镇建设路18号", "registered_capital": 500,
+                                      "employee_count": 35, "custom": {"经营范围": "冷链运输"},
+                                      "join_date": date(2024, 1, 2)})
+        mid = m.id
+    assert _found(db, "建设路") == [mid]
+    assert _found(db, "冷链") == [mid]
+    with db.transaction() as s:
+        members.update_member(s, mid, {"custom": {"经营范围": "普通货运"}})
+    assert _found(db, "冷链") == []
+    assert _found(db, "普通货运") == [mid]

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
 import openpyxl
 import pytest
+from PySide6.QtCore import Qt
 
 from chamberdesk.core import backup
 from chamberdesk.core.errors import DataFileError
 from chamberdesk.gui import workers
 from chamberdesk.gui.dialogs import import_wizard as iw
+from chamberdesk.io import excel_import as imp
+from chamberdesk.io import mappings
 
 HEAD = ["企业名称", "统一社会信用代码", "代表人姓名", "联系电话", "入会日期", "所属商会"]
 
@@ -153,3 +157,175 @@ def test_preview_reason_is_readable_on_a_laptop_screen(ctx, qtbot, tmp_path: Pat
         lines = -(-fm.horizontalAdvance(text) // (p.columnWidth(col) - 12))
         assert p.rowHeight(r) >= lines * fm.lineSpacing(), (text, p.rowHeight(r))
     assert any("在册会员" in p.item(r, col).text() for r in range(p.rowCount()))
+
+
+# --- the office-sheet corpus through the wizard ------------------------------------------------------
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "io"))
+from corpus.build import load_cases, write_case, write_workbook  # noqa: E402
+
+# one sheet of each kind from the part of the corpus the import was built with
+CORPUS_CASES = {c.kind: c for c in reversed(load_cases("dev"))}
+
+
+def _through_owner_page(wiz, qtbot) -> bool:
+    """Answer the owner page if it is shown: rows without an owner are the federation's, names not on file
+    become new chambers. Returns whether the page was shown."""
+    if wiz.stack.currentIndex() != iw.OWNERS:
+        return False
+    if wiz.default_owner.isVisibleTo(wiz):
+        wiz.default_owner.setCurrentIndex(wiz.default_owner.findData("本级"))
+    wiz.all_new_btn.click()
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.PREVIEW, timeout=15000)
+    return True
+
+
+@pytest.mark.parametrize("kind", sorted(CORPUS_CASES))
+def test_corpus_sheet_of_each_kind_through_the_wizard(ctx, qtbot, tmp_path: Path, kind: str) -> None:
+    case = CORPUS_CASES[kind]
+    path = write_case(case, tmp_path)
+    wiz = iw.ImportWizard(ctx, kind=kind)
+    qtbot.addWidget(wiz)
+    wiz.resize(1366, 768)
+    wiz.show()
+    _to_preview(wiz, qtbot, path, kind=kind)
+    # the mapping page lists every column of the header with its fate; nothing is silently left out
+    t = wiz.mapping_table
+    listed = {t.item(r, 0).data(Qt.ItemDataRole.UserRole): t.cellWidget(r, 2).currentData() for r in range(t.rowCount())}
+    for c, expected in enumerate(case.expected):
+        if expected != "_ignore":
+            assert listed.get(c) not in (None, mappings.IGNORE), (case.name, c, expected)
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() in (iw.OWNERS, iw.PREVIEW), timeout=15000)
+    _through_owner_page(wiz, qtbot)
+    assert wiz.preview_table.rowCount() == len(wiz.preview.outcomes) >= case.data_rows
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.RESULT, timeout=30000)
+    res = wiz.result
+    assert res.balanced() and res.rows == len(wiz.preview.outcomes)
+    assert res.imported + res.rejected + res.duplicates + res.updated >= case.data_rows - res.skipped
+    fates = {c.index: c.fate for c in res.columns}
+    assert all(fates.get(c) != imp.IGNORED for c, e in enumerate(case.expected) if e != "_ignore")
+    if any(c.fate == imp.KEPT for c in res.columns):
+        assert "保留为自定义信息的列" in wiz.result_label.text()
+
+
+def test_activity_sheet_without_owner_asks_the_clerk(ctx, qtbot, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["活动名称", "活动类别", "活动日期", "参加人数"])
+    ws.append(["企业家素质提升培训班", "技能培训", "2024-05-10", 40])
+    ws.append(["迎新春茶话会", "迎新春", "2024-01-20", 60])
+    path = tmp_path / "活动.xlsx"
+    wb.save(path)
+    wiz = iw.ImportWizard(ctx, kind="activities")
+    qtbot.addWidget(wiz)
+    _to_preview(wiz, qtbot, path, kind="activities")
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.OWNERS, timeout=15000)
+    assert "不会替您猜测" in wiz.owners_info.text() and wiz.default_owner.isVisibleTo(wiz)
+    shown: list[str] = []
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(iw.QMessageBox, "warning", lambda parent, title, text: shown.append(text))
+        wiz.next()  # nothing chosen: the wizard says what it needs and stays
+    assert shown and "属于哪个单位" in shown[0] and wiz.stack.currentIndex() == iw.OWNERS
+    wiz.default_owner.setCurrentIndex(wiz.default_owner.findData("城关镇商会"))
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.PREVIEW, timeout=15000)
+    heads = [wiz.preview_table.horizontalHeaderItem(c).text() for c in range(wiz.preview_table.columnCount())]
+    owners = {wiz.preview_table.item(r, heads.index("所属单位")).text() for r in range(wiz.preview_table.rowCount())}
+    assert owners == {"城关镇商会"}
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.RESULT, timeout=15000)
+    assert wiz.result.imported == 2
+    from sqlmodel import select
+
+    from chamberdesk.core.models import Activity, Chamber
+
+    with ctx.db.session() as s:
+        cid = s.exec(select(Chamber.id).where(Chamber.name == "城关镇商会")).one()
+        got = {a.title: (a.chamber_id, a.category, a.custom) for a in s.exec(
+            select(Activity).where(Activity.title.in_(["企业家素质提升培训班", "迎新春茶话会"])))}
+    assert got["企业家素质提升培训班"][:2] == (cid, "training")
+    assert got["迎新春茶话会"][:2] == (cid, "other") and "迎新春" in got["迎新春茶话会"][2]
+
+
+def test_unknown_chambers_created_picked_or_left_out(ctx, qtbot, tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["所属商会", "会议名称", "会议日期"])
+    ws.append(["清河县新能源汽车商会", "第一届理事会第一次会议", "2024-03-01"])
+    ws.append(["城关商会", "2024年度会员大会", "2024-03-02"])  # 城关镇商会 written another way
+    ws.append(["某某协会", "会长办公会议", "2024-03-03"])
+    ws.append(["另一个不存在的商会", "理事会", "2024-03-04"])
+    path = tmp_path / "会议.xlsx"
+    wb.save(path)
+    wiz = iw.ImportWizard(ctx, kind="meetings")
+    qtbot.addWidget(wiz)
+    _to_preview(wiz, qtbot, path, kind="meetings")
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.OWNERS, timeout=15000)
+    t = wiz.unknown_table
+    names = [t.item(r, 0).text() for r in range(t.rowCount())]
+    assert sorted(names) == ["另一个不存在的商会", "某某协会", "清河县新能源汽车商会"]
+    decide = {"清河县新能源汽车商会": iw.own.CREATE, "某某协会": iw.own.SKIP}
+    for r, name in enumerate(names):
+        combo = t.cellWidget(r, 2)
+        if name in decide:
+            combo.setCurrentIndex(combo.findData(decide[name]))
+        else:
+            combo.setCurrentIndex(combo.findText("归入：城关镇商会"))
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.PREVIEW, timeout=15000)
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.RESULT, timeout=15000)
+    res = wiz.result
+    assert (res.rows, res.imported, res.skipped) == (4, 3, 1) and res.balanced()
+    assert res.new_chambers == ["清河县新能源汽车商会（行业商会）"] or res.new_chambers[0].startswith("清河县新能源汽车商会")
+    from sqlmodel import select
+
+    from chamberdesk.core.models import Chamber, Meeting
+
+    with ctx.db.session() as s:
+        owner = {c.id: c.name for c in s.exec(select(Chamber))}
+        got = sorted((str(m.date), owner.get(m.chamber_id), m.body) for m in s.exec(
+            select(Meeting).where(Meeting.date >= date(2024, 3, 1), Meeting.date <= date(2024, 3, 4))))
+    assert ("2024-03-01", "清河县新能源汽车商会", "council") in got
+    assert ("2024-03-02", "城关镇商会", "general_assembly") in got
+    assert ("2024-03-04", "城关镇商会", "council") in got
+    assert not any(d == "2024-03-03" for d, _o, _b in got)  # left out, as chosen
+    assert all(o is not None for _d, o, _b in got)  # nothing filed under the federation
+
+
+def test_a_whole_workbook_through_the_wizard(ctx, qtbot, tmp_path: Path) -> None:
+    cases = [CORPUS_CASES[k] for k in ("contacts", "activities", "members", "meetings", "chambers")]
+    path = write_workbook(cases, tmp_path / "全县台账.xlsx")
+    wiz = iw.ImportWizard(ctx, kind=iw.WORKBOOK)
+    qtbot.addWidget(wiz)
+    wiz.resize(1366, 768)
+    wiz.show()
+    wiz.path.setText(str(path))
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.SHEETS, timeout=15000)
+    t = wiz.sheets_table
+    kinds = {t.item(r, 0).text(): t.cellWidget(r, 1).currentData() for r in range(t.rowCount())}
+    assert sorted(kinds.values()) == sorted(c.kind for c in cases)
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() in (iw.OWNERS, iw.PREVIEW), timeout=30000)
+    if wiz.stack.currentIndex() == iw.OWNERS:
+        if wiz.default_owner.isVisibleTo(wiz):
+            wiz.default_owner.setCurrentIndex(wiz.default_owner.findData("本级"))
+        wiz.all_new_btn.click()
+        wiz.next()
+        qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.PREVIEW, timeout=30000)
+    dry = wiz.workbook_result
+    assert [r.kind for r in dry.sheets] == ["chambers", "members", "meetings", "activities", "contacts"]
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.RESULT, timeout=60000)
+    got = wiz.workbook_result
+    assert got.balanced() and [r.kind for r in got.sheets] == [r.kind for r in dry.sheets]
+    assert [r.imported for r in got.sheets] == [r.imported for r in dry.sheets]  # the dry run told the truth
+    assert all(r.rows >= c.data_rows for r, c in zip(got.sheets, sorted(cases, key=lambda c: imp.ORDER.index(c.kind)),
+                                                      strict=True))
+    assert "导入完成" in wiz.result_label.text()

@@ -152,3 +152,11 @@ def encrypted_like(path: Path) -> None:
     header = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 504
     body = "EncryptionInfo".encode("utf-16-le") + b"\0" * 200 + "EncryptedPackage".encode("utf-16-le")
     path.write_bytes(header + body + b"\0" * 4096)
+
+
+def add_chamber(db, name: str = "城关镇商会", kind: str = "township") -> int:
+    """The chamber messy_members names: members name chambers on file, never unknown ones."""
+    from chamberdesk.core.chambers import create_chamber
+
+    with db.transaction() as s:
+        return create_chamber(s, {"name": name, "kind": kind}).id

@@ -81,7 +81,7 @@ def test_round_trip_into_empty_data_file(demo_db, db, tmp_path: Path) -> None:
     out = tmp_path / "m.xlsx"
     flt = msvc.MemberFilter(status=None)
     n = ex.export_members(demo_db, out, flt, unmasked=True)
-    res = import_file(db, out, "members")
+    res = import_file(db, out, "members", create_chambers=True)  # the chambers the ledger names come along
     assert res.balanced() and res.imported == n and res.rejected == 0, res.problems[:3]
     with demo_db.session() as s:
         before = sorted((tuple(getattr(m, f) for f in FIELDS) for m in msvc.iter_members(s, flt)), key=str)
@@ -93,7 +93,7 @@ def test_round_trip_into_empty_data_file(demo_db, db, tmp_path: Path) -> None:
 def test_masked_round_trip_keeps_members_but_not_personal_numbers(demo_db, db, tmp_path: Path) -> None:
     out = tmp_path / "m.xlsx"
     n = ex.export_members(demo_db, out)
-    res = import_file(db, out, "members")
+    res = import_file(db, out, "members", create_chambers=True)  # the chambers the ledger names come along
     assert res.imported == n and res.rejected == 0
     assert any("已打码" in p.message for p in res.problems)
     with db.session() as s:

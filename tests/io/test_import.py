@@ -26,6 +26,7 @@ def _members(db) -> list[Member]:
 
 def test_messy_ledger_row_accounting(db, tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     pv = imp.preview_import(db, path, "members")
     assert pv.header.first_row == 2 and pv.header.last_row == 3  # two-level header found under title and unit line
@@ -44,6 +45,7 @@ def test_messy_ledger_row_accounting(db, tmp_path: Path) -> None:
 
 def test_messy_values_are_normalised(db, tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     messy.messy_members(path)
     imp.import_file(db, path, "members")
     by_name = {m.enterprise_name: m for m in _members(db)}
@@ -75,6 +77,7 @@ def test_id_number_stored_as_number_is_rejected_with_reason(db, tmp_path: Path) 
 
 def test_duplicates_against_data_file_skip_and_update(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    messy.add_chamber(db)
     messy.messy_members(path)
     first = imp.import_file(db, path, "members")
     again = imp.import_file(db, path, "members")
@@ -114,6 +117,7 @@ def test_per_row_choices_keep_both_only_when_allowed(db, tmp_path: Path) -> None
 
 def test_dry_run_writes_nothing_and_counts(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     res = imp.import_file(db, path, "members", dry_run=True)
     assert res.balanced() and res.imported == exp.imported
@@ -122,6 +126,7 @@ def test_dry_run_writes_nothing_and_counts(db, tmp_path: Path) -> None:
 
 def test_commit_is_one_transaction_with_one_audit_entry_and_saved_mapping(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    messy.add_chamber(db)
     messy.messy_members(path)
     res = imp.import_file(db, path, "members")
     with db.session() as s:
@@ -133,27 +138,29 @@ def test_commit_is_one_transaction_with_one_audit_entry_and_saved_mapping(db, tm
 
 def test_clerk_mapping_and_missing_column(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    # short titles in no list are still read: "单位" names the enterprise, "代码" has valid codes below it
     wb = openpyxl.Workbook()
     wb.active.append(["单位", "代码", "入会"])
     wb.active.append(["甲公司", messy.credit_code(5), "2020-01-01"])
     wb.save(path)
-    with pytest.raises(ChamberDeskError, match="表头"):
-        imp.preview_import(db, path, "members")
-    # one known title is not enough for detection; the clerk names the columns
+    pv = imp.preview_import(db, path, "members")
+    assert pv.header.mapping == {0: "enterprise_name", 1: "credit_code", 2: "join_date"}
+    # a header that names nothing is not guessed at: the clerk names the columns
     wb = openpyxl.Workbook()
-    wb.active.append(["企业名称", "代码", "入会"])
+    wb.active.append(["甲", "乙", "丙"])
     wb.active.append(["甲公司", messy.credit_code(5), "2020-01-01"])
     wb.save(path)
     with pytest.raises(ChamberDeskError, match="表头"):
         imp.preview_import(db, path, "members")
+    # the clerk's mapping wins over the guess
     wb = openpyxl.Workbook()
     wb.active.append(["企业名称", "性别", "代码", "入会"])
     wb.active.append(["甲公司", "男", messy.credit_code(5), "2020-01-01"])
     wb.save(path)
-    res = imp.import_file(db, path, "members", mapping={"代码": "统一社会信用代码", "入会": "join_date"})
+    res = imp.import_file(db, path, "members", mapping={"代码": "统一社会信用代码", "入会": "_ignore"})
     assert res.imported == 1
     m = _members(db)[0]
-    assert m.credit_code == messy.credit_code(5) and m.join_date.year == 2020
+    assert m.credit_code == messy.credit_code(5) and m.join_date is None
 
 
 def test_members_name_their_chamber_and_position(demo_db, tmp_path: Path) -> None:
@@ -161,19 +168,35 @@ def test_members_name_their_chamber_and_position(demo_db, tmp_path: Path) -> Non
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["企业名称", "统一社会信用代码", "所属商会", "职务"])
-    ws.append(["新会员甲", messy.credit_code(90001 % 99999, "130599"), "城关镇商会", "副会长"])
+    ws.append(["新会员甲", messy.credit_code(90001 % 99999, "130599"), "城关镇商会", "常务副会长"])
     ws.append(["新会员乙", None, "城关镇商会（理事）、不存在的商会", None])
     ws.append(["新会员丙", None, "城关镇商会", "大王"])
+    ws.append(["新会员丁", None, "城关镇", "会员单位"])  # the chamber's name without 商会
     wb.save(path)
     res = imp.import_file(demo_db, path, "members")
-    assert (res.imported, res.rejected) == (2, 1)
-    assert any("不存在的商会" in p.message and p.message.startswith("已忽略") for p in res.problems)
+    assert (res.imported, res.rejected) == (3, 1)
+    # an unknown chamber is never dropped silently nor filed elsewhere: the row is refused, saying what to do
+    why = next(p for p in res.problems if p.row == 3)
+    assert "不存在的商会" in why.message and "--create-chambers" in why.message and not why.note
+    # a position word that fits no position seats the member as 会员, the word kept and reported
+    odd = next(p for p in res.problems if p.row == 4)
+    assert odd.note and "大王" in odd.message and "会员" in odd.message
     with demo_db.session() as s:
         ch = s.exec(select(Chamber).where(Chamber.name == "城关镇商会")).one()
         seats = {m.enterprise_name: st.position for st, m in s.exec(
             select(Membership, Member).join(Member, Member.id == Membership.member_id)
-            .where(Membership.chamber_id == ch.id, Member.enterprise_name.in_(["新会员甲", "新会员乙"])))}
-    assert seats == {"新会员甲": "vice_president", "新会员乙": "director"}
+            .where(Membership.chamber_id == ch.id, Member.enterprise_name.in_(["新会员甲", "新会员丁"])))}
+    assert seats == {"新会员甲": "vice_president", "新会员丁": "member"}
+    with demo_db.session() as s:
+        kept = s.exec(select(Member.custom).where(Member.enterprise_name == "新会员丙")).one()
+    assert json.loads(kept) == {"职务（原文）": "大王"}
+    # with --create-chambers the unknown chamber is created and the seat goes to it
+    res = imp.import_file(demo_db, path, "members", create_chambers=True)
+    assert res.imported == 1 and res.new_chambers == ["不存在的商会（其他）"]
+    with demo_db.session() as s:
+        created = s.exec(select(Chamber).where(Chamber.name == "不存在的商会")).one()
+        held = s.exec(select(Membership.position).where(Membership.chamber_id == created.id)).all()
+    assert held == ["member"]
 
 
 def test_a_member_imported_as_left_holds_no_open_seat(demo_db, tmp_path: Path) -> None:
@@ -199,7 +222,10 @@ def test_chambers_meetings_activities_contacts(db, tmp_path: Path) -> None:
     ws.append(["坏商会", "宇宙商会", "2012/5/6", "否", None, None])
     wb.save(p)
     res = imp.import_file(db, p, "chambers")
-    assert (res.imported, res.rejected) == (2, 1) and res.balanced()
+    assert (res.imported, res.rejected) == (3, 0) and res.balanced()
+    # a kind nobody has ("宇宙商会") is never a refused row: inferred from the name, the word kept, both said
+    said = [p.message for p in res.problems if p.row == 4]
+    assert any("宇宙商会" in m for m in said) and any("按名称推断" in m for m in said)
     p = tmp_path / "m.xlsx"
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -222,7 +248,10 @@ def test_chambers_meetings_activities_contacts(db, tmp_path: Path) -> None:
     ws.append(["", "培训", 45000, "企业家培训班", None])
     wb.save(p)
     res = imp.import_file(db, p, "activities")
-    assert res.imported == 2, res.problems
+    assert (res.imported, res.rejected) == (1, 1)  # a blank owner is never taken for the federation
+    assert "所属单位为空" in res.problems[0].message and "--owner" in res.problems[0].message
+    res = imp.import_file(db, p, "activities", owner="本级")
+    assert (res.imported, res.duplicates) == (1, 1), res.problems
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.append(["企业名称", "统一社会信用代码"])
@@ -236,7 +265,9 @@ def test_chambers_meetings_activities_contacts(db, tmp_path: Path) -> None:
     ws.append(["甲公司", "2023-04-01", "实地走访", "王芳"])
     ws.append(["乙公司", "2023-04-01", "电话", "王芳"])
     wb.save(p)
-    res = imp.import_file(db, p, "contacts")
+    with pytest.raises(ChamberDeskError, match="--owner"):  # no owner column: whose visits are these?
+        imp.import_file(db, p, "contacts")
+    res = imp.import_file(db, p, "contacts", owner="县工商联")
     assert (res.imported, res.rejected) == (1, 1)
     assert "找不到会员" in res.problems[0].message
 
@@ -253,11 +284,17 @@ def test_synonyms(kind: str, text: str, field: str) -> None:
 
 def test_error_workbook_repeats_rejected_rows(db, tmp_path: Path) -> None:
     path = tmp_path / "a.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     out = tmp_path / "errors.xlsx"
     imp.import_file(db, path, "members", errors_out=out)
-    ws = openpyxl.load_workbook(out).active
+    book = openpyxl.load_workbook(out)
+    ws = book["未通过的行"]
     assert ws["A3"].value == "工作表行号" and ws["B3"].value == "原因"
+    # the second sheet says what became of every column of the source sheet
+    fates = {r[1]: r[2] for r in book["各列的去向"].iter_rows(min_row=4, values_only=True) if r[0]}
+    assert fates["序号"].startswith("不导入") and fates["会员单位"] == "导入为“企业名称”"
+    assert fates["联系方式/手机"] == "导入为“联系电话”" and len(fates) >= 10
     rows = {ws.cell(r, 1).value: ws.cell(r, 2).value for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value}
     assert {int(k) for k in rows} == set(exp.rejected_rows)
     # the original cells follow, so the clerk can fix and re-import them
@@ -268,6 +305,7 @@ def test_error_workbook_repeats_rejected_rows(db, tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed: cannot write an .xls")
 def test_xls_from_old_wps_imports_the_same(db, tmp_path: Path) -> None:
     src = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(src)
     subprocess.run(["soffice", "--headless", "--convert-to", "xls", "--outdir", str(tmp_path), str(src)],
                    check=True, capture_output=True, timeout=180)

@@ -21,8 +21,10 @@ def _names(db) -> list[str]:
 
 def test_streamed_import_matches_preview_then_commit(db, tmp_path: Path, monkeypatch) -> None:
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     other = open_database(tmp_path / "wizard.db", create=True, user="测试员")
+    messy.add_chamber(other)
     try:
         pv = imp.preview_import(other, path, "members")
         wizard = imp.commit_import(other, pv)
@@ -78,6 +80,7 @@ def test_rows_are_written_in_batches_while_the_sheet_is_still_being_read(db, tmp
 
 def test_streamed_dry_run_and_error_workbook(db, tmp_path: Path) -> None:
     path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
     exp = messy.messy_members(path)
     out = tmp_path / "errors.xlsx"
     res = imp.import_file(db, path, "members", dry_run=True, errors_out=out)

@@ -15,16 +15,20 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QStyle,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from chamberdesk.core import custom_fields
 from chamberdesk.core import members as svc
 from chamberdesk.core.chambers import list_chambers
 from chamberdesk.core.choices import (
@@ -54,7 +58,10 @@ from chamberdesk.gui.widgets.layout import resize_to_fit, vertical_scroll
 # Personal numbers of a saved member open masked; the full value is fetched (with permission, audited)
 # only when the clerk asks to see or change it (GB/T 35273: de-identify what is shown).
 MASKED_FIELDS = {"rep_id_number": mask_id_number, "rep_phone": mask_phone}
-TEXT_FIELDS = ("enterprise_name", "credit_code", "legal_rep", "rep_name", "rep_id_number", "rep_phone", "leave_reason")
+TEXT_FIELDS = ("enterprise_name", "credit_code", "legal_rep", "rep_name", "rep_id_number", "rep_phone", "leave_reason",
+               "address")
+# numbers typed as text: a blank is "unknown", never 0
+NUMBER_FIELDS = {"registered_capital": (float, "数字（万元）"), "employee_count": (int, "整数")}
 COMBO_FIELDS = ("kind", "industry", "size_class", "rep_gender", "rep_political_status")
 DATE_FIELDS = ("rep_birth_date", "join_date", "leave_date")
 NO_SEAT = "none"
@@ -121,6 +128,11 @@ class MemberEditor(QDialog):
         self.w["credit_code"].setMaxLength(30)
         self.w["rep_id_number"].setPlaceholderText("18位居民身份证号")
         self.w["rep_phone"].setPlaceholderText("手机或座机（区号-号码）")
+        self.w["address"].setPlaceholderText("企业地址（营业执照上的住所）")
+        for k in NUMBER_FIELDS:
+            self.w[k] = QLineEdit()
+        self.w["registered_capital"].setPlaceholderText("万元")
+        self.w["employee_count"].setPlaceholderText("人")
         self.w["kind"] = choice_combo(MemberKind, empty=None)
         self.w["industry"] = choice_combo(Industry, show_value=True)
         self.w["size_class"] = choice_combo(SizeClass)
@@ -149,6 +161,9 @@ class MemberEditor(QDialog):
         self._row(f, "legal_rep", "法定代表人", self.w["legal_rep"])
         self._row(f, "industry", "所属行业", self.w["industry"])
         self._row(f, "size_class", "企业规模", self.w["size_class"])
+        self._row(f, "address", "企业地址", self.w["address"])
+        self._row(f, "registered_capital", "注册资本（万元）", self.w["registered_capital"])
+        self._row(f, "employee_count", "从业人员数", self.w["employee_count"])
         self.fields["tags"] = FieldWithError(tags)
         f.addRow(self._label("标签"), self.fields["tags"])
 
@@ -191,12 +206,35 @@ class MemberEditor(QDialog):
             hint.setObjectName("muted")
             f.addRow(hint)
 
+        g5 = QGroupBox("自定义信息")
+        v5 = QVBoxLayout(g5)
+        hint = QLabel("导入的表格中没有对应项目的列，按原列名保存在这里；可以修改、添加或删除。会员台账的查找也会查这些内容。")
+        hint.setObjectName("muted")
+        hint.setWordWrap(True)
+        self.custom_table = QTableWidget(0, 2)
+        self.custom_table.setHorizontalHeaderLabels(["名称", "内容"])
+        self.custom_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.custom_table.verticalHeader().setVisible(False)
+        self.custom_table.setMinimumHeight(110)
+        self.custom_table.itemChanged.connect(lambda _i: self._changed("custom"))
+        add, remove = QPushButton("添加一项"), QPushButton("删除所选")
+        add.clicked.connect(self._add_custom_row)
+        remove.clicked.connect(self._remove_custom_row)
+        row = QHBoxLayout()
+        row.addWidget(add)
+        row.addWidget(remove)
+        row.addStretch(1)
+        self.fields["custom"] = FieldWithError(self.custom_table)
+        v5.addWidget(hint)
+        v5.addWidget(self.fields["custom"])
+        v5.addLayout(row)
+
         # two columns, so 所属商会 is in sight without scrolling on a laptop screen: the firm and its
-        # representative on the left, joining, leaving and the chambers on the right
+        # representative on the left, joining, leaving, the chambers and the imported extras on the right
         body = QWidget()
         columns = QHBoxLayout(body)
         left, right = QVBoxLayout(), QVBoxLayout()
-        for column, groups, stretch in ((left, (g1, g2), 3), (right, (g4, g3), 2)):
+        for column, groups, stretch in ((left, (g1, g2), 3), (right, (g4, g3, g5), 2)):
             for g in groups:
                 column.addWidget(g)
             column.addStretch(1)
@@ -245,11 +283,42 @@ class MemberEditor(QDialog):
             for k in DATE_FIELDS:
                 self.w[k].set_value(values.get(k))  # type: ignore[attr-defined]
             self.notes.setPlainText(values.get("notes") or "")
+            for k in NUMBER_FIELDS:
+                v = values.get(k)
+                self.w[k].setText("" if v is None else (f"{v:g}" if isinstance(v, float) else str(v)))  # type: ignore[attr-defined]
+            self.custom_table.setRowCount(0)
+            for key, text in custom_fields.load(values.get("custom")).items():
+                self._add_custom_row(key, text)
             have = set((values.get("tags") or "").split(","))
             for t, cb in self.tag_boxes.items():
                 cb.setChecked(t in have)
         finally:
             self._filling = False
+
+    def _add_custom_row(self, key: str = "", text: str = "") -> None:
+        t = self.custom_table
+        r = t.rowCount()
+        t.insertRow(r)
+        t.setItem(r, 0, QTableWidgetItem(key if isinstance(key, str) else ""))
+        t.setItem(r, 1, QTableWidgetItem(text))
+        if not key and not self._filling:
+            t.editItem(t.item(r, 0))
+
+    def _remove_custom_row(self) -> None:
+        rows = sorted({i.row() for i in self.custom_table.selectedIndexes()}, reverse=True)
+        for r in rows:
+            self.custom_table.removeRow(r)
+        if rows:
+            self._changed("custom")
+
+    def _custom_values(self) -> dict[str, str]:
+        t = self.custom_table
+        out: dict[str, str] = {}
+        for r in range(t.rowCount()):
+            k, v = t.item(r, 0), t.item(r, 1)
+            if k is not None and k.text().strip():
+                out[k.text().strip()] = v.text() if v is not None else ""
+        return out
 
     def _hide(self, key: str, masked: str) -> None:
         edit: QLineEdit = self.w[key]  # type: ignore[assignment]
@@ -296,6 +365,13 @@ class MemberEditor(QDialog):
             out[k] = self.w[k].value()  # type: ignore[attr-defined]
         out["notes"] = self.notes.toPlainText().strip() or None
         out["tags"] = ",".join(t for t, cb in self.tag_boxes.items() if cb.isChecked())
+        for k, (kind, _what) in NUMBER_FIELDS.items():
+            text = self.w[k].text().strip().replace(",", "")  # type: ignore[attr-defined]
+            try:
+                out[k] = kind(float(text)) if text else None
+            except ValueError:
+                out[k] = text  # validate() names it
+        out["custom"] = custom_fields.dump(self._custom_values())
         return out
 
     def changes(self) -> dict[str, Any]:
@@ -331,12 +407,17 @@ class MemberEditor(QDialog):
 
     def validate(self) -> bool:
         """Check every field with the core's rules (uniqueness included); mark and explain bad ones."""
+        values = self.values()
+        typed = {k: f"应为{what}" for k, (_kind, what) in NUMBER_FIELDS.items() if isinstance(values.get(k), str)}
+        for k in typed:
+            values[k] = None
         try:
             with self.ctx.db.session() as s:
-                svc.validate_member(s, self.values(), exclude_id=self.member_id)
+                svc.validate_member(s, values, exclude_id=self.member_id)
             self.errors = {}
         except InvalidInput as exc:
             self.errors = exc.by_field()
+        self.errors.update(typed)
         self._show_errors()
         return not self.errors
 

@@ -11,6 +11,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from sqlmodel import Session, col, select
 
+from chamberdesk.core import custom_fields
 from chamberdesk.core.choices import (
     Gender,
     Industry,
@@ -63,6 +64,10 @@ def member_value(m: Member, key: str, *, unmasked: bool, chambers: dict[int, str
         return label_of(_CHOICES[key], v)
     if key == "tags":
         return v.replace(",", "、")
+    if key == "custom":  # 自定义信息 kept from imported sheets, as "title：value；…"
+        return "；".join(f"{k}：{t}" for k, t in custom_fields.load(v).items())
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
     if isinstance(v, date):
         return v.isoformat()
     return str(v)

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 from chamberdesk.cli import checked_year, open_db, output_path
 from chamberdesk.core.errors import ChamberDeskError
@@ -14,6 +14,7 @@ from chamberdesk.io.mappings import KIND_LABELS, KINDS
 
 if TYPE_CHECKING:
     from chamberdesk.core.db import Database
+    from chamberdesk.io.excel_import import ImportResult
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -119,14 +120,14 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
-def _say(text: str, stream=None, errors: str = "replace") -> None:
+def _say(text: str, stream: TextIO | None = None, errors: str = "replace") -> None:
     """Print what a sheet brought in (any character) without failing on a GBK console."""
     stream = stream or sys.stdout
     enc = getattr(stream, "encoding", None) or "utf-8"
     print(text.encode(enc, errors).decode(enc), file=stream)
 
 
-def _print_result(res, verb: str, indent: str = "") -> None:
+def _print_result(res: ImportResult, verb: str, indent: str = "") -> None:
     _say(f"{indent}{verb}完成：共 {res.rows} 行，新增 {res.imported}，更新 {res.updated}，重复 {res.duplicates}，"
          f"跳过 {res.skipped}，拒绝 {res.rejected}。")
     _say(f"{indent}各列：" + "；".join(f"{c.letter}“{c.title or '（无列名）'}”{c.describe()}" for c in res.columns))

@@ -65,7 +65,7 @@ from chamberdesk.core.models import (
     Membership,
     PoliticalSeat,
 )
-from chamberdesk.core.records import id_of
+from chamberdesk.core.records import id_of, table_of
 from chamberdesk.core.validators import mask_id_number, mask_phone
 from chamberdesk.io.workbook_style import FormWriter, new_workbook
 
@@ -84,7 +84,8 @@ MEMBER_COLUMNS = [
 
 def custom_titles(session: Session, model: type, *where: Any) -> list[str]:
     """Every 自定义信息 title the records carry, in first-seen order: each becomes a column of its own."""
-    q = select(model.custom).where(col(model.custom).is_not(None), col(model.deleted_at).is_(None), *where)
+    t = table_of(model)
+    q = select(t.c.custom).where(t.c.custom.is_not(None), t.c.deleted_at.is_(None), *where)
     return custom_fields.titles_in(list(session.exec(q)))
 
 

@@ -29,7 +29,7 @@ from chamberdesk.core.errors import ChamberDeskError, InvalidInput
 from chamberdesk.core.federation import get_setting, set_setting
 from chamberdesk.core.members import search_text
 from chamberdesk.core.models import Member
-from chamberdesk.core.records import now
+from chamberdesk.core.records import now, table_of
 from chamberdesk.io import mappings
 from chamberdesk.io import owners as owners_mod
 from chamberdesk.io.import_kinds import HANDLERS, ORDER, WORDED, Kind, column_parser, table_fields, worded
@@ -582,24 +582,26 @@ class _Writer:
         if not self.pending:
             return
         model = self.handler.model
-        rows = [{**o.data, "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
+        rows = [{**(o.data or {}), "created_at": self.stamp, "updated_at": self.stamp, "version": 1} for o in self.pending]
         if self.s.get_bind().dialect.name == "sqlite":
             # SQLite cannot RETURNING in parameter order for a batch, so SQLAlchemy would insert row by row.
             # Inside this write transaction nobody else inserts, and SQLite gives each new row the largest
             # rowid plus one (sqlite.org/autoinc.html): the new ids are the ones above the old maximum, in order.
-            before = self.s.execute(select(func.max(model.id))).scalar() or 0
+            rid = table_of(model).c.id
+            before = self.s.execute(select(func.max(rid))).scalar() or 0
             if model is Member:
                 # the search text filled here spares the insert trigger an UPDATE of every new row
                 keys = sorted({k for r in rows for k in r})
                 rows = [{**dict.fromkeys(keys), **r, "search_text": search_text(r)} for r in rows]
-                self.s.execute(insert(Member.__table__), rows)
+                self.s.execute(insert(table_of(Member)), rows)
             else:
                 self.s.execute(insert(model), rows)
-            ids = list(self.s.execute(select(model.id).where(model.id > before).order_by(model.id)).scalars())
+            ids = list(self.s.execute(select(rid).where(rid > before).order_by(rid)).scalars())
             if len(ids) != len(rows):
                 raise ChamberDeskError("导入时数据文件被同时修改，未写入任何记录。请关闭其他窗口后重新导入。")
         else:
-            ids = list(self.s.execute(insert(model).returning(model.id, sort_by_parameter_order=True), rows).scalars())
+            ids = list(self.s.execute(insert(model).returning(table_of(model).c.id, sort_by_parameter_order=True),
+                                      rows).scalars())
         for mid, o in zip(ids, self.pending, strict=True):
             self.new_rows.append(o.sheet_row)
             self.new_ids.append(mid)
@@ -645,7 +647,7 @@ class _Writer:
                 changes = _changes(o.data or {}, o.extra.get("given", set()))
                 if "custom" in changes:  # the sheet's custom fields are added to those the record has
                     have = self.s.get(self.handler.model, target)
-                    changes["custom"] = {**custom_fields.load(have.custom if have else None),
+                    changes["custom"] = {**custom_fields.load(getattr(have, "custom", None)),
                                          **custom_fields.load(changes["custom"])}
                 if self.kind == "members":
                     changes["_seats"] = o.extra.get("seats", [])
@@ -899,16 +901,15 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
     path = Path(path)
     plans = plan_workbook(path, kinds)
     out = WorkbookResult(left_out=[p for p in plans if p.kind is None])
-    todo = sorted((p for p in plans if p.kind), key=lambda p: ORDER.index(p.kind))
+    todo = sorted(((p, p.kind) for p in plans if p.kind), key=lambda pk: ORDER.index(pk[1]))
     if not todo:
         raise ChamberDeskError(f"“{path.name}”中没有认出可导入的工作表：" +
                                "；".join(f"“{p.name}”{p.reason}" for p in plans))
     try:
         with db.session() as s:
             started = False
-            for p in todo:
+            for p, kind in todo:
                 with stream_sheet(path, p.name) as (head, rows):
-                    kind = p.kind
                     header = guess_header(kind, head, saved=get_setting(s, mapping_key(kind)),
                                           known_names=known_chamber_names(s))
                     missing = missing_required(kind, header)

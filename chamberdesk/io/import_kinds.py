@@ -34,7 +34,8 @@ from chamberdesk.core.contacts import validate_contact
 from chamberdesk.core.errors import InvalidInput
 from chamberdesk.core.meetings import update_meeting, validate_meeting
 from chamberdesk.core.members import update_member, validate_member
-from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member, Membership
+from chamberdesk.core.models import Activity, Chamber, Contact, Meeting, Member, Membership, Tracked
+from chamberdesk.core.records import table_of
 from chamberdesk.core.validators import compact_code, to_halfwidth
 from chamberdesk.io import value_words as vocab
 from chamberdesk.io.normalize import (
@@ -173,7 +174,7 @@ def _validated(validate: Callable[[dict[str, Any]], dict[str, Any]], data: dict[
 class Kind:
     """What differs between members, chambers, meetings, activities and contacts."""
 
-    model: type
+    model: type[Tracked]
     table: str
     owner_column_required = False  # meetings, activities, contacts: whose record each row is
 
@@ -310,8 +311,8 @@ class Members(Kind):
         return out
 
     def existing(self):
-        rows = self.session.exec(select(Member.id, Member.enterprise_name, Member.credit_code, Member.rep_id_number,
-                                        Member.leave_date).where(col(Member.deleted_at).is_(None)))
+        rows = self.session.exec(select(col(Member.id), Member.enterprise_name, Member.credit_code,  # type: ignore[call-overload]  # sqlmodel types select() for at most 4 columns
+                                        Member.rep_id_number, Member.leave_date).where(col(Member.deleted_at).is_(None)))
         out = []
         for mid, name, code, idn, left in rows:
             self._names[mid] = name
@@ -440,7 +441,7 @@ class Owned(Kind):
     def existing(self):
         cols = [getattr(self.model, k) for k in ("id", "chamber_id", *self.key_fields)]
         return [(r[0], dict(zip(("chamber_id", *self.key_fields), r[1:], strict=True)), True)
-                for r in self.session.exec(select(*cols).where(col(self.model.deleted_at).is_(None)))]
+                for r in self.session.exec(select(*cols).where(table_of(self.model).c.deleted_at.is_(None)))]
 
     def update(self, rid, data):
         type(self).updater(self.session, rid, data)
@@ -468,8 +469,10 @@ class Contacts(Kind):
         super().__init__(session, owners)
         self.by_name: dict[str, list[int]] = {}
         self.by_code: dict[str, int] = {}
-        for mid, name, code in session.exec(select(Member.id, Member.enterprise_name, Member.credit_code)
+        for mid, name, code in session.exec(select(col(Member.id), Member.enterprise_name, Member.credit_code)
                                             .where(col(Member.deleted_at).is_(None))):
+            if mid is None:  # never: read from the table
+                continue
             self.by_name.setdefault(name_key(name), []).append(mid)
             if code:
                 self.by_code[code] = mid
@@ -498,7 +501,8 @@ class Contacts(Kind):
 
     def existing(self):
         return [(r[0], {"member_id": r[1], "date": r[2], "way": r[3]}, True) for r in self.session.exec(
-            select(Contact.id, Contact.member_id, Contact.date, Contact.way).where(col(Contact.deleted_at).is_(None)))]
+            select(col(Contact.id), Contact.member_id, Contact.date, Contact.way)  # type: ignore[call-overload]  # sqlmodel's overloads reject a typed column first
+            .where(col(Contact.deleted_at).is_(None)))]
 
     def update(self, rid, data):
         from chamberdesk.core import records

@@ -192,18 +192,18 @@ def _recognise(kind: str, rows: list[list[object]], merged: list | None, scan: i
             tries.append((-named, i))
     fallback: tuple[HeaderGuess | None, float] = (None, 0.0)
     for _named, i in sorted(tries)[:3]:
-        guess, strength = _recognise_at(kind, rows, merged, i, known_names)
-        if _fit(kind, guess, strength) > _fit(kind, *fallback):
-            fallback = (guess, strength)
+        tried, tried_strength = _recognise_at(kind, rows, merged, i, known_names)
+        if _fit(kind, tried, tried_strength) > _fit(kind, *fallback):
+            fallback = (tried, tried_strength)
     guess, strength = fallback
     if guess is None or not any(f != IGNORE for f in guess.mapping.values()):
         return None, 0.0
     fit = _fit(kind, guess, strength) + _words_above(kind, rows, guess.first_row)
     for other in KINDS if veto else ():
-        row, hits = _header_row(other, rows, scan)
-        if other != kind and row >= 0 and hits >= 2:
-            theirs, their_strength = _recognise_at(other, rows, merged, row, None)
-            if _fit(other, theirs, their_strength) + _words_above(other, rows, row) > fit:
+        at, hits = _header_row(other, rows, scan)
+        if other != kind and at >= 0 and hits >= 2:
+            theirs, their_strength = _recognise_at(other, rows, merged, at, None)
+            if _fit(other, theirs, their_strength) + _words_above(other, rows, at) > fit:
                 return None, 0.0
     return guess, strength
 
@@ -304,7 +304,7 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
 def _sample_rows(rows: list[list[object]], start: int, header: list[str]) -> list[list[object]]:
     """Data rows under the header for evidence: no blank, total, footer or repeated header rows."""
     head = {norm_header(t) for t in header if t}
-    out = []
+    out: list[list[object]] = []
     for raw in rows[start:]:
         if len(out) >= SAMPLE:
             break

@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from chamberdesk.core.choices import ChamberKind, label_of
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.models import Chamber
+from chamberdesk.core.records import id_of
 from chamberdesk.core.validators import to_halfwidth
 from chamberdesk.io import value_words as vocabulary
 
@@ -77,8 +78,9 @@ class OwnerIndex:
         idx.federation = {idx._fed_form(w) for w in vocabulary.FEDERATION_WORDS}
         if fed_name:
             idx.federation |= {idx._fed_form(fed_name), fed_name}
-        for cid, name in session.exec(select(Chamber.id, Chamber.name).where(col(Chamber.deleted_at).is_(None))):
-            idx.add(name, cid)
+        for cid, name in session.exec(select(col(Chamber.id), Chamber.name).where(col(Chamber.deleted_at).is_(None))):
+            if cid is not None:  # never: read from the table
+                idx.add(name, cid)
         return idx
 
     def add(self, name: str, cid: int) -> None:
@@ -181,7 +183,7 @@ class OwnerIndex:
             from chamberdesk.core.chambers import create_chamber
 
             ch = create_chamber(session, {"name": name, "kind": guess_kind(name)})
-            self.add(ch.name, ch.id)
-            self.chambers[k] = ch.id
+            self.add(ch.name, id_of(ch))
+            self.chambers[k] = id_of(ch)
             self.created.append(f"{ch.name}（{label_of(ChamberKind, ch.kind)}）")
         return self.chambers[k]

@@ -650,7 +650,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         if chosen[i] < 0:
             top = ranked[0] if ranked else None
             owner = next((cand[k] for k, j in enumerate(chosen) if j >= 0 and top and names[j] == top), None)
-            said = (title_score(kind, titles[c], parts[c]).get(top) or TitleMatch(0.0, "")).score >= ACCEPT
+            said = top is not None and (title_score(kind, titles[c], parts[c]).get(top)
+                                        or TitleMatch(0.0, "")).score >= ACCEPT
             if top and owner is not None and row[top][0] >= ACCEPT and by_name[top].type in SHARED_TYPES and said:
                 # 手机 and 固定电话 side by side: both are the phone; the import takes the first filled one
                 out.mapping[c] = top

@@ -1,9 +1,12 @@
-"""Shared fixtures: a fresh data file per test, and the demo county built once per session."""
+"""Shared fixtures: a fresh data file per test, and the demo county built once per session;
+Windows rules that tests on Linux can enforce; the `wine_limitation` marker."""
 
 from __future__ import annotations
 
+import errno
 import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +14,49 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 from chamberdesk.core.db import Database, open_database  # noqa: E402
+
+# Windows CPython under wine (scripts/dev wintest): wine names itself in ntdll.
+UNDER_WINE = sys.platform == "win32" and hasattr(__import__("ctypes").WinDLL("ntdll"), "wine_get_version")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers", "wine_limitation(reason): cannot run under wine for the named reason (a wine limitation, "
+        "not a Windows one); runs everywhere else")
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        mark = item.get_closest_marker("wine_limitation")
+        if mark is None:
+            continue
+        if not mark.args:
+            raise pytest.UsageError(f"{item.nodeid}: wine_limitation needs the reason")
+        if UNDER_WINE:
+            item.add_marker(pytest.mark.skip(reason=f"wine 的限制：{mark.args[0]}"))
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
+    if UNDER_WINE:
+        left = [r for r in terminalreporter.stats.get("skipped", []) if "wine 的限制" in str(r.longrepr)]
+        terminalreporter.write_line(f"wine 下未运行（wine 的限制，逐条注明原因）：{len(left)} 个测试")
+
+
+@pytest.fixture
+def windows_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Windows refuses to flush a read-only handle (FlushFileBuffers needs write access): so does this."""
+    if sys.platform == "win32":
+        return
+    import fcntl
+
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        if fcntl.fcntl(fd, fcntl.F_GETFL) & os.O_ACCMODE == os.O_RDONLY:
+            raise OSError(errno.EBADF, "Bad file descriptor (Windows: fsync on a read-only handle)")
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
 
 
 @pytest.fixture

@@ -43,6 +43,7 @@ from chamberdesk.core.choices import (
     label_of,
 )
 from chamberdesk.core.contacts import coverage
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_federation
@@ -75,7 +76,7 @@ MEMBER_COLUMNS = [
 def unit_line(session: Session, extra: str = "") -> str:
     fed = get_federation(session)
     name = fed.name if fed else ""
-    bits = [f"填报单位（盖章）：{name}", f"填报日期：{date.today():%Y年%m月%d日}"]
+    bits = [f"填报单位（盖章）：{name}", f"填报日期：{chinese_date(date.today())}"]
     if extra:
         bits.append(extra)
     return "　　".join(bits)

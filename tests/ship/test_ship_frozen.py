@@ -41,7 +41,7 @@ def test_frozen_selfcheck_passes_offscreen(bundle: Path, tmp_path: Path) -> None
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     env.update(QT_QPA_PLATFORM="offscreen", HOME=str(tmp_path), XDG_DATA_HOME=str(tmp_path / "data"),
                XDG_CONFIG_HOME=str(tmp_path / "config"))
-    proc = subprocess.run([str(exe), "selfcheck"], capture_output=True, text=True, timeout=180, env=env,
+    proc = subprocess.run([str(exe), "selfcheck"], capture_output=True, encoding="utf-8", timeout=180, env=env,
                           cwd=tmp_path)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     out = proc.stdout

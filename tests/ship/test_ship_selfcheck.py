@@ -29,7 +29,7 @@ def test_selfcheck_without_gui_passes_every_check(capsys) -> None:
 
 def test_selfcheck_with_gui_in_a_fresh_process() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-m", "chamberdesk", "selfcheck"], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "chamberdesk", "selfcheck"], capture_output=True, encoding="utf-8",
                           env=env, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "[通过] 图形界面" in proc.stdout and "Qt 中文翻译已载入" in proc.stdout

@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from chamberdesk.core.choices import ChamberKind
 from chamberdesk.core.dashboard import ISSUE_LABELS, DashboardFigures, compute_dashboard
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.gui.style import ACCENT, ERROR, MUTED, OK, TEXT, WARN
 
 KIND_COLOURS = ["#3d5a80", "#98c1d9", "#ee6c4d", "#5b8e7d", "#e0a458", "#8d99ae"]
@@ -193,7 +194,7 @@ class Page(QWidget):
         with self.ctx.db.session() as s:
             f = compute_dashboard(s, self.current_year())
         self.figures = f
-        self.subtitle.setText(f"数据截至 {f.ref_date:%Y年%m月%d日}")
+        self.subtitle.setText(f"数据截至 {chinese_date(f.ref_date)}")
         g = f.growth
         colour = OK if (g or 0) >= 0 else ERROR
         self.t_members.set(f"{f.members_now:,}",

@@ -24,6 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.io.pdf.fonts import FontSet, get_fonts
 
 # GB/T 9704-2012: top 37 mm, bottom 35 mm, binding (left) 28 mm, right 26 mm. The footer sits in the bottom margin.
@@ -318,7 +319,7 @@ def build(doc: FormDoc, story: list[Flowable], fonts: FontSet) -> None:
 
 
 def cn_date(d: date | None) -> str:
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
+    return chinese_date(d)
 
 
 def blank_date() -> str:

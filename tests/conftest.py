@@ -59,6 +59,44 @@ def windows_fsync(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(os, "fsync", fsync)
 
 
+def _open_in_this_process(path: str) -> str | None:
+    """A file under `path` (or `path` itself) that this process holds open, as Linux lists them."""
+    root = os.path.realpath(path)
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+        except OSError:
+            continue
+        if target == root or target.startswith(root + os.sep):
+            return target
+    return None
+
+
+@pytest.fixture
+def windows_file_rules(monkeypatch: pytest.MonkeyPatch, windows_fsync: None) -> None:
+    """As on Windows: a file this process still holds open cannot be deleted, renamed or replaced, nor
+    can the folder holding it be removed (PermissionError, WinError 32); and fsync needs a writable handle."""
+    if sys.platform == "win32" or not os.path.isdir("/proc/self/fd"):
+        return
+
+    def guard(real, *checked: int):  # type: ignore[no-untyped-def]
+        def call(*args, **kwargs):  # type: ignore[no-untyped-def]
+            if not kwargs.get("dir_fd") and not kwargs.get("src_dir_fd"):  # rmtree's relative names: checked whole
+                for i in checked:
+                    if i < len(args) and isinstance(args[i], str | bytes | os.PathLike):
+                        held = _open_in_this_process(os.fsdecode(args[i]))
+                        if held:
+                            raise PermissionError(errno.EACCES, "另一个程序正在使用此文件，进程无法访问。", held)
+            return real(*args, **kwargs)
+        return call
+
+    for name in ("remove", "unlink", "rmdir"):
+        monkeypatch.setattr(os, name, guard(getattr(os, name), 0))
+    for name in ("rename", "replace"):
+        monkeypatch.setattr(os, name, guard(getattr(os, name), 0, 1))
+    monkeypatch.setattr(shutil, "rmtree", guard(shutil.rmtree, 0))
+
+
 @pytest.fixture
 def db(tmp_path: Path) -> Database:
     """An empty, migrated data file on disk (real SQLite, WAL and all)."""

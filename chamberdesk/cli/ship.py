@@ -141,14 +141,20 @@ def _check_xlsx(folder: Path) -> str:
     for row in rows:
         ws.append(row)
     wb.save(out)
-    back = [tuple(r) for r in load_workbook(out, read_only=True).active.iter_rows(values_only=True)]
+    # Every reader is closed before the temp folder goes: Windows cannot delete a file still open.
+    book = load_workbook(out, read_only=True)
+    try:
+        back = [tuple(r) for r in book.active.iter_rows(values_only=True)]
+    finally:
+        book.close()
     if back != rows:
         raise ChamberDeskError(f"Excel 读回内容不一致：{back}")
     readers = ["openpyxl"]
     try:
         from python_calamine import CalamineWorkbook
 
-        sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("会员台账").to_python()
+        with CalamineWorkbook.from_path(str(out)) as book:
+            sheet = book.get_sheet_by_name("会员台账").to_python()
         if [tuple(r) for r in sheet] != rows:
             raise ChamberDeskError("Excel（calamine）读回内容不一致")
         readers.append("calamine")
@@ -211,9 +217,12 @@ def _check_preview(pdf: Path) -> str:
     if not pdf.is_file():
         return ""
     pages = PdfPages(pdf)
-    if pages.page_count() < 1 or pages.render(0, 36).isNull():
-        raise ChamberDeskError("打印预览无法显示 PDF（缺少 PDF 渲染组件）")
-    return f"打印预览正常（{pages.backend}）"
+    try:
+        if pages.page_count() < 1 or pages.render(0, 36).isNull():
+            raise ChamberDeskError("打印预览无法显示 PDF（缺少 PDF 渲染组件）")
+        return f"打印预览正常（{pages.backend}）"
+    finally:
+        pages.close()
 
 
 def _open_main_window(folder: Path) -> str:

@@ -168,7 +168,21 @@ def _check_server_driver() -> str:
         import psycopg
     except ImportError:
         return "未安装 PostgreSQL 驱动：只能使用本机数据文件"
-    return f"PostgreSQL 驱动 psycopg {psycopg.__version__}（{psycopg.pq.__impl__}）"
+    return f"PostgreSQL 驱动 psycopg {psycopg.__version__}（{psycopg.pq.__impl__}），{_password_store()}"
+
+
+def _password_store() -> str:
+    """Where a server password would be kept (on Windows: the Credential Manager, via pywin32-ctypes)."""
+    try:
+        import keyring
+        from keyring.backends.fail import Keyring as FailKeyring
+
+        backend = keyring.get_keyring()
+    except Exception:  # noqa: BLE001  any failure means: no keyring here
+        backend = None
+    if backend is None or isinstance(backend, FailKeyring):
+        return "系统钥匙串不可用（连接服务器时每次输入密码）"
+    return f"密码保存于系统钥匙串（{type(backend).__module__}.{type(backend).__name__}）"
 
 
 def _check_gui(folder: Path) -> str:

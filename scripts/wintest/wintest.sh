@@ -21,11 +21,11 @@ export WINEPREFIX=$CACHE/prefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="
 export LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8   # wine derives the ANSI and console code page (936) from it
 export QT_QPA_PLATFORM=offscreen             # without it QApplication.exec() spins in wine with no display
 export CHAMBERDESK_FROZEN_TEST=${CHAMBERDESK_FROZEN_TEST:-1}   # the PyInstaller build is part of the run
-export CHAMBERDESK_PG_TESTS=0                # no PostgreSQL server for the Windows side (see tests/pg)
 DEBS="wine wine64 gcc-mingw-w64-x86-64-win32 locales"
 SECONDS=0
 # pip of the project's Linux environment when there is one (a fresh Debian's python3 may have none)
-if [ -x "$ROOT/.venv/bin/python" ]; then PIP="$ROOT/.venv/bin/python -m pip"; else PIP="python3 -m pip"; fi
+if [ -x "$ROOT/.venv/bin/python" ]; then PY=$ROOT/.venv/bin/python; else PY=python3; fi
+PIP="$PY -m pip"
 
 say() { echo "[wintest $(printf '%4ds' "$SECONDS")] $*"; }
 
@@ -74,7 +74,7 @@ EOF
 
 wheels() {
   local site=$PYDIR/Lib/site-packages
-  local stamp=$site/.installed-$(sha1sum "$ROOT/pyproject.toml" | cut -c1-12)
+  local stamp=$site/.installed-$(cat "$ROOT/pyproject.toml" "$HERE/windows_requirements.py" | sha1sum | cut -c1-12)
   [ -f "$stamp" ] && return
   say "win_amd64 依赖（取自 pyproject.toml 的 dependencies 与 test）"
   rm -rf "$site"; mkdir -p "$site"
@@ -83,12 +83,18 @@ import sys, tomllib
 project = tomllib.load(open(sys.argv[1], "rb"))["project"]
 print("\n".join(project["dependencies"] + project["optional-dependencies"]["test"]))
 EOF
-  # pip evaluates environment markers for this Linux machine, so the Windows-only dependencies are
-  # named here: pywin32-ctypes (keyring's Credential Manager backend, PyInstaller) and colorama (pytest).
-  $PIP install -q --disable-pip-version-check --no-warn-conflicts --platform win_amd64 \
-    --python-version 3.11 --implementation cp --only-binary=:all: --target "$site" \
-    -r "$CACHE/requirements.txt" pywin32-ctypes colorama 2>&1 | grep -v "^WARNING: Location" || true
-  [ -d "$site/PySide6" ] && [ -d "$site/win32ctypes" ] || { echo "Windows 依赖安装失败" >&2; exit 1; }
+  local args=(-q --disable-pip-version-check --no-warn-conflicts --platform win_amd64 --python-version 3.11
+              --implementation cp --only-binary=:all: --upgrade --target "$site")
+  $PIP install "${args[@]}" -r "$CACHE/requirements.txt" 2>&1 | grep -v "^WARNING: Location" || true
+  # pip leaves out Windows-only requirements (markers are evaluated for Linux): add them until none is missing.
+  for _ in 1 2 3; do
+    $PY "$HERE/windows_requirements.py" "$site" > "$CACHE/windows-only.txt"
+    [ -s "$CACHE/windows-only.txt" ] || break
+    say "Windows 专用依赖：$(tr '\n' ' ' < "$CACHE/windows-only.txt")"
+    $PIP install "${args[@]}" -r "$CACHE/windows-only.txt" 2>&1 | grep -v "^WARNING: Location" || true
+  done
+  [ -d "$site/PySide6" ] && [ -d "$site/win32ctypes" ] && [ -f "$site/pefile.py" ] \
+    || { echo "Windows 依赖安装失败" >&2; exit 1; }
   touch "$stamp"
 }
 
@@ -129,16 +135,47 @@ copy_tree() {
   winpath "$SRC" > "$PYDIR/Lib/site-packages/chamberdesk-src.pth"
 }
 
-# line by line, so progress shows as it happens
+# Line by line, so progress shows as it happens. Python's own output into a pipe is in the ANSI code
+# page (936, GBK); chamberdesk writes UTF-8 into pipes (cli.safe_streams).
 GBK_TO_UTF8='import sys
 for line in sys.stdin.buffer:
-    sys.stdout.write(line.decode("gb18030", "replace"))'
+    try:
+        sys.stdout.write(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        sys.stdout.write(line.decode("gb18030", "replace"))'
 
 wpython() {
   # A redirected wine console process fails at start ("init_sys_streams: Invalid handle"): pipe it.
   # Its output is in the Windows code page (936, GBK); shown here as UTF-8.
   PYTHONUNBUFFERED=1 wine "$PYDIR/python.exe" "$@" 2>&1 | python3 -u -c "$GBK_TO_UTF8"
   return "${PIPESTATUS[0]}"
+}
+
+# The PostgreSQL tests: a throwaway server of this machine's PostgreSQL (as `scripts/dev test` starts),
+# reached over TCP by the Windows psycopg.
+PG_ROOT=""
+pg_start() {
+  local bindir
+  bindir=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -1)
+  if [ -z "$bindir" ] || [ ! -x "$bindir/postgres" ]; then
+    export CHAMBERDESK_PG_TESTS=0
+    echo "未找到 PostgreSQL：跳过服务器测试（安装 postgresql 后会自动运行）"
+    return
+  fi
+  local started
+  started=$(cd "$ROOT/tests/pg" && $PY -c 'from pgserver import TempCluster, find_bindir
+c = TempCluster(find_bindir()); c.start(); print(c.port, c.root)')
+  PG_ROOT=${started#* }
+  echo $$ > "$PG_ROOT/owner.pid"   # this script owns it (other test sessions clear servers whose owner is gone)
+  trap pg_stop EXIT
+  export CHAMBERDESK_PG_URL="postgresql://postgres@127.0.0.1:${started%% *}/postgres" CHAMBERDESK_PG_TESTS=1
+}
+pg_stop() {
+  local bindir as_user=()
+  bindir=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
+  [ "$(id -u)" = 0 ] && as_user=(runuser -u postgres --)
+  "${as_user[@]}" "$bindir/pg_ctl" -D "$PG_ROOT/data" -m immediate -w stop >/dev/null 2>&1 || true
+  rm -rf "$PG_ROOT"
 }
 
 debs
@@ -162,6 +199,7 @@ elif [ "${1:-}" = "--python" ]; then
   shift
   wpython "$@" || status=$?
 else
+  [ -z "${CHAMBERDESK_PG_URL:-}" ] && [ "${CHAMBERDESK_PG_TESTS:-}" != 0 ] && pg_start
   wpython -m pytest -p no:cacheprovider "$@" || status=$?
 fi
 say "结束（退出码 $status）"

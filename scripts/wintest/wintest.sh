@@ -19,7 +19,8 @@ SRC=$CACHE/src                        # the copy of the working tree that is tes
 WINUSER="张 三"
 export WINEPREFIX=$CACHE/prefix WINEARCH=win64 WINEDEBUG=-all WINEDLLOVERRIDES="mscoree,mshtml="
 export LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8   # wine derives the ANSI and console code page (936) from it
-export QT_QPA_PLATFORM=offscreen             # without it QApplication.exec() spins in wine with no display
+# Qt runs offscreen (with no display QApplication.exec() spins in wine): wine does not hand QT_*
+# variables on to Windows programs, so tests/conftest.py and the frozen-bundle test set it inside.
 export CHAMBERDESK_FROZEN_TEST=${CHAMBERDESK_FROZEN_TEST:-1}   # the PyInstaller build is part of the run
 DEBS="wine wine64 gcc-mingw-w64-x86-64-win32 locales"
 SECONDS=0

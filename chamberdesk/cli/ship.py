@@ -182,7 +182,8 @@ def _password_store() -> str:
         backend = None
     if backend is None or isinstance(backend, FailKeyring):
         return "系统钥匙串不可用（连接服务器时每次输入密码）"
-    return f"密码保存于系统钥匙串（{type(backend).__module__}.{type(backend).__name__}）"
+    names = [f"{type(b).__module__}.{type(b).__name__}" for b in getattr(backend, "backends", [backend])]
+    return f"密码保存于系统钥匙串（{'、'.join(names)}）"
 
 
 def _check_gui(folder: Path) -> str:

@@ -38,16 +38,6 @@ def _file_argument(argv: list[str]) -> list[str]:
     return argv
 
 
-def _utf8_pipes() -> None:
-    """Output piped into a file or a CI log is written as UTF-8: Python would use the ANSI code page,
-    and an English Windows' cp1252 cannot encode the Chinese the commands print. A console window
-    shows Unicode either way; the window program has no streams at all."""
-    for stream in (sys.stdout, sys.stderr):
-        if stream is not None and hasattr(stream, "reconfigure") and not stream.isatty():
-            stream.reconfigure(encoding="utf-8", errors="replace")
-
-
 if __name__ == "__main__":
     multiprocessing.freeze_support()  # a frozen Windows program must say so before any child process
-    _utf8_pipes()
     sys.exit(main(_file_argument(sys.argv[1:])))

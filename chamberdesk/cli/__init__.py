@@ -194,7 +194,27 @@ def output_path(path: str) -> Path:
     return out
 
 
+def safe_streams() -> None:
+    """Output never crashes on a character the code page lacks (a Chinese Windows' GBK has no ⇄, an
+    English one's cp1252 no Chinese at all): into a pipe or file it is written as UTF-8; a console
+    that cannot show a character shows a replacement mark. UTF-8 streams are left as they are."""
+    for stream in (sys.stdout, sys.stderr):
+        if stream is None or not hasattr(stream, "reconfigure"):
+            continue  # the window program (no console) has no streams
+        if (stream.encoding or "").lower().replace("-", "") == "utf8":
+            continue
+        try:
+            console = stream.isatty()
+        except ValueError:  # closed
+            continue
+        if console:
+            stream.reconfigure(errors="replace")
+        else:
+            stream.reconfigure(encoding="utf-8", errors="replace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    safe_streams()
     argv = list(sys.argv[1:] if argv is None else argv)
     window = _window_only(argv)
     if window is not None:

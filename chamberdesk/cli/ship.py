@@ -158,7 +158,8 @@ def _check_xlsx(folder: Path) -> str:
     try:
         from python_calamine import CalamineWorkbook
 
-        sheet = CalamineWorkbook.from_path(str(out)).get_sheet_by_name("会员台账").to_python()
+        with CalamineWorkbook.from_path(str(out)) as calamine_book:
+            sheet = calamine_book.get_sheet_by_name("会员台账").to_python()
         if [tuple(r) for r in sheet] != rows:
             raise ChamberDeskError("Excel（calamine）读回内容不一致")
         readers.append("calamine")
@@ -172,7 +173,22 @@ def _check_server_driver() -> str:
         import psycopg
     except ImportError:
         return "未安装 PostgreSQL 驱动：只能使用本机数据文件"
-    return f"PostgreSQL 驱动 psycopg {psycopg.__version__}（{psycopg.pq.__impl__}）"
+    return f"PostgreSQL 驱动 psycopg {psycopg.__version__}（{psycopg.pq.__impl__}），{_password_store()}"
+
+
+def _password_store() -> str:
+    """Where a server password would be kept (on Windows: the Credential Manager, via pywin32-ctypes)."""
+    try:
+        import keyring
+        from keyring.backends.fail import Keyring as FailKeyring
+
+        backend = keyring.get_keyring()
+    except Exception:  # noqa: BLE001  any failure means: no keyring here
+        backend = None
+    if backend is None or isinstance(backend, FailKeyring):
+        return "系统钥匙串不可用（连接服务器时每次输入密码）"
+    names = [f"{type(b).__module__}.{type(b).__name__}" for b in getattr(backend, "backends", [backend])]
+    return f"密码保存于系统钥匙串（{'、'.join(names)}）"
 
 
 def _check_gui(folder: Path) -> str:

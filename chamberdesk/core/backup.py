@@ -113,7 +113,8 @@ def backup_dir(db_path: str | Path, policy: BackupPolicy | None = None) -> Path:
 # --- making a backup -----------------------------------------------------------------------------
 
 def _fsync_file(p: Path) -> None:
-    fd = os.open(p, os.O_RDONLY)
+    # Opened for writing: Windows refuses to flush a read-only handle (FlushFileBuffers needs write access).
+    fd = os.open(p, os.O_RDWR | getattr(os, "O_BINARY", 0))
     try:
         os.fsync(fd)
     finally:

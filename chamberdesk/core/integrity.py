@@ -40,9 +40,11 @@ def connect_ro(path: Path) -> sqlite3.Connection:
     try:
         con.execute("PRAGMA schema_version").fetchone()
         return con
-    except sqlite3.OperationalError:
+    except sqlite3.Error as exc:
+        # Closed here, not by the garbage collector: Windows cannot replace a file still open (a
+        # damaged file is about to be restored from a backup).
         con.close()
-        if os.access(Path(path).parent, os.W_OK):
+        if not isinstance(exc, sqlite3.OperationalError) or os.access(Path(path).parent, os.W_OK):
             raise
     # Nobody can write to read-only media, so reading it as immutable is safe.
     return sqlite3.connect(f"{uri}?mode=ro&immutable=1", uri=True)

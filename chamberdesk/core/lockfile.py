@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from pathlib import Path
 
+from chamberdesk.core.dates import chinese_datetime
 from chamberdesk.core.errors import DataFileError
 
 # A lock file that cannot be read and is older than this is the remains of a crash mid-write.
@@ -50,7 +51,7 @@ class LockInfo:
 
     def since_text(self) -> str:
         try:
-            return datetime.fromisoformat(self.since).strftime("%Y年%m月%d日 %H:%M")
+            return chinese_datetime(datetime.fromisoformat(self.since))
         except ValueError:
             return self.since
 

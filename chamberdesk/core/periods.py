@@ -13,16 +13,12 @@ from typing import TYPE_CHECKING
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.models import Activity, Contact, Meeting, Member
 
 if TYPE_CHECKING:
     from chamberdesk.core.db import Database
-
-
-def cn_date(d: date | None) -> str:
-    """2025年12月31日 — written by hand: strftime with 年月日 in the format is unreliable on Windows."""
-    return f"{d.year}年{d.month}月{d.day}日" if d else ""
 
 
 def year_end(year: int) -> date:
@@ -42,7 +38,7 @@ def is_running(year: int, today: date | None = None) -> bool:
 def as_of_label(year: int, today: date | None = None) -> str:
     """截至2025年12月31日, or 截至2026年12月7日（本年度尚未结束） for the year still running."""
     day = as_of(year, today)
-    return f"截至{cn_date(day)}" + ("（本年度尚未结束）" if day < year_end(year) else "")
+    return f"截至{chinese_date(day)}" + ("（本年度尚未结束）" if day < year_end(year) else "")
 
 
 def period_label(year: int, today: date | None = None) -> str:
@@ -95,5 +91,5 @@ def check_year(session: Session, year: int, today: date | None = None) -> int:
     return year
 
 
-__all__ = ["as_of", "as_of_label", "check_year", "cn_date", "first_year", "is_running", "period_label",
+__all__ = ["as_of", "as_of_label", "check_year", "first_year", "is_running", "period_label",
            "report_year_range", "report_years", "year_end"]

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import gc
 import getpass
+import json
+import os
 import sys
+from functools import partial
 from pathlib import Path
 
-from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTranslator
+from PySide6.QtCore import QLibraryInfo, QLocale, Qt, QTimer, QTranslator
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -154,6 +157,22 @@ class Launcher:
             self.show(db)
 
 
+# Install checks (scripts/dev wintest, the Windows CI) start the window program, which has no console:
+# with this set to a file name, the window reports what it shows into that file and quits.
+STARTUP_PROBE = "CHAMBERDESK_STARTUP_PROBE"
+
+
+def _probe_and_quit(path: str, launcher: Launcher, app: QApplication) -> None:
+    from chamberdesk.gui.main_window import PlaceholderPage
+
+    win = launcher.window
+    page = win.current_page()
+    info = {"title": win.windowTitle(), "page": win.current_name(), "page_failed": isinstance(page, PlaceholderPage),
+            "screen_scale": win.devicePixelRatioF()}
+    Path(path).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
+    app.quit()
+
+
 def run(db: str | None = None, package: str | None = None) -> int:
     """Entry point of `chamberdesk` without a subcommand; returns the process exit code.
 
@@ -169,6 +188,8 @@ def run(db: str | None = None, package: str | None = None) -> int:
     launcher.show(database)
     if package:
         launcher.window.navigate("reports", {"packages": [Path(package)]})
+    if os.environ.get(STARTUP_PROBE):
+        QTimer.singleShot(0, partial(_probe_and_quit, os.environ[STARTUP_PROBE], launcher, app))
     code = app.exec()
     # Tear down while Qt is still alive: letting the interpreter's final garbage collection free Qt
     # wrappers after QApplication is gone has crashed the process on exit.

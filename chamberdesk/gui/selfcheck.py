@@ -48,9 +48,12 @@ def _check_preview(pdf: Path) -> str:
     if not pdf.is_file():
         return ""
     pages = PdfPages(pdf)
-    if pages.page_count() < 1 or pages.render(0, 36).isNull():
-        raise ChamberDeskError("打印预览无法显示 PDF（缺少 PDF 渲染组件）")
-    return f"打印预览正常（{pages.backend}）"
+    try:
+        if pages.page_count() < 1 or pages.render(0, 36).isNull():
+            raise ChamberDeskError("打印预览无法显示 PDF（缺少 PDF 渲染组件）")
+        return f"打印预览正常（{pages.backend}）"
+    finally:
+        pages.close()  # the PDF stays open otherwise, and Windows cannot delete the check's folder
 
 
 def _open_main_window(folder: Path) -> str:

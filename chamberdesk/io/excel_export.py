@@ -44,6 +44,7 @@ from chamberdesk.core.choices import (
     label_of,
 )
 from chamberdesk.core.contacts import coverage
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_federation
@@ -97,7 +98,7 @@ def custom_cells(record: Any, titles: list[str]) -> list[Any]:
 def unit_line(session: Session, extra: str = "") -> str:
     fed = get_federation(session)
     name = fed.name if fed else ""
-    bits = [f"填报单位（盖章）：{name}", f"填报日期：{periods.cn_date(date.today())}"]
+    bits = [f"填报单位（盖章）：{name}", f"填报日期：{chinese_date(date.today())}"]
     if extra:
         bits.append(extra)
     return "　　".join(bits)
@@ -206,7 +207,7 @@ def export_roster(db: Database, out: Path | str, chamber: str, *, year: int | No
         rows = sorted(found, key=lambda r: (order.get(r[1], 99), r[0].enterprise_name))
         cols = [("序号", 6), ("企业名称", 34), ("代表人姓名", 10), ("商会职务", 10), ("性别", 5), ("政治面貌", 11),
                 ("联系电话", 15), ("所属行业", 16), ("入会日期", 11)]
-        when = periods.as_of_label(year) if year is not None else f"截至{periods.cn_date(day)}"
+        when = periods.as_of_label(year) if year is not None else f"截至{chinese_date(day)}"
         w = FormWriter(f"{ch.name}会员名册", [c for c, _ in cols], widths=[wd for _, wd in cols],
                        unit_line=unit_line(s, f"商会类型：{label_of(ChamberKind, ch.kind)}　　{when}"))
         for i, (m, pos) in enumerate(rows, 1):
@@ -237,7 +238,7 @@ def export_chambers(db: Database, out: Path | str, *, year: int | None = None) -
         titles = ["序号"] + [CHAMBER_LABELS[c] for c in CHAMBER_COLUMNS] + ["会员数", "换届状态"] + extra_titles
         fmts: list[str | None] = [None] + [("float" if c in ("office_area", "annual_funds") else
                                            "int" if c.endswith("staff") else None) for c in CHAMBER_COLUMNS] + ["int", None]
-        when = periods.as_of_label(year) if year is not None else f"截至{periods.cn_date(day)}"
+        when = periods.as_of_label(year) if year is not None else f"截至{chinese_date(day)}"
         w = FormWriter("商会名录", titles, unit_line=unit_line(s, f"会员数、换届状态{when}"), formats=fmts,
                        widths=[6, 24, 12, 8, 21, 11, 11, 11, 8, 9, 8, 8, 12, 12, 30, 9, 9, 8, 8, 8, 16, 8, 12])
         for i, ch in enumerate(chs, 1):

@@ -21,10 +21,11 @@ from typing import Any
 
 from chamberdesk import __version__
 from chamberdesk.core.choices import ActivityCategory, ChamberKind, MeetingBody, label_of
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.db import SCHEMA_VERSION, Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_federation
-from chamberdesk.core.periods import check_year, cn_date
+from chamberdesk.core.periods import check_year
 
 FORMAT = "chamberdesk-upward-package"
 FORMAT_VERSION = 1
@@ -297,7 +298,7 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
     fmts: list[str | None] = [None, None, None] + ["int"] * (len(head) - 3)
     fmts[head.index("走访覆盖率")] = "pct"
     w = FormWriter(f"{c.year}年度各县（市、区）工商联上报数据汇总", head, wb=wb, sheet_name="按县区汇总", formats=fmts,
-                   unit_line=f"汇总日期：{cn_date(date.today())}　　数据包 {len(c.counties)} 个（只读汇总，数字来自各单位上报）",
+                   unit_line=f"汇总日期：{chinese_date(date.today())}　　数据包 {len(c.counties)} 个（只读汇总，数字来自各单位上报）",
                    widths=[5, 28, 12, 9, 10, 7] + [8] * len(kinds) + [9, 9, 9, 9, 10])
     tot = [0] * len(head)
     for i, ct in enumerate(c.counties, 1):
@@ -320,7 +321,7 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
     head2 = ["序号", "商会类型", "商会数", "会员数", "本年新增会员", "会议（次）", "活动（次）"]
     w2 = FormWriter(f"{c.year}年度按商会类型汇总", head2, wb=wb, sheet_name="按商会类型汇总",
                     formats=[None, None] + ["int"] * 5, widths=[5, 16, 8, 9, 10, 10, 10],
-                    unit_line=f"汇总日期：{cn_date(date.today())}")
+                    unit_line=f"汇总日期：{chinese_date(date.today())}")
     tot2 = [0] * len(head2)
     for i, k in enumerate([k for k in kinds if k.value in c.by_kind], 1):
         d = c.by_kind[k.value]
@@ -335,7 +336,7 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
 
     w3 = FormWriter(f"{c.year}年度商会明细", head3, wb=wb, sheet_name="商会明细",
                     formats=[None, None, None, None, "int", "int", "int", "int", "pct", None],
-                    widths=[5, 26, 26, 12, 8, 10, 9, 9, 10, 12], unit_line=f"汇总日期：{cn_date(date.today())}")
+                    widths=[5, 26, 26, 12, 8, 10, 9, 9, 10, 12], unit_line=f"汇总日期：{chinese_date(date.today())}")
     for i, (county, ch) in enumerate(c.chambers, 1):
         cm = int(ch.get("coverage_members", 0))
         w3.row([i, county, ch.get("name", ""), label_of(ChamberKind, ch.get("kind")), int(ch.get("members", 0)),

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -12,8 +14,42 @@ import pytest
 from chamberdesk.cli import COMMAND_MODULES, main
 
 
-def run(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "chamberdesk", *args], capture_output=True, text=True, timeout=300)
+def run(*args: str, **env: str) -> subprocess.CompletedProcess:
+    # Piped output is UTF-8 whatever the code page (chamberdesk.cli.safe_streams).
+    return subprocess.run([sys.executable, "-m", "chamberdesk", *args], capture_output=True, encoding="utf-8",
+                          timeout=300, env={**os.environ, **env})
+
+
+def test_help_piped_from_a_gbk_code_page_is_utf8() -> None:
+    """A Chinese Windows pipes in code page 936, which has no ⇄ (migrate-data's help): no crash, UTF-8 out."""
+    r = run("--help", PYTHONIOENCODING="gbk")
+    assert r.returncode == 0, r.stderr
+    assert "⇄" in r.stdout and "migrate-data" in r.stdout
+
+
+def test_help_on_a_gbk_console_replaces_what_it_cannot_show(monkeypatch: pytest.MonkeyPatch) -> None:
+    class Console(io.TextIOWrapper):
+        def isatty(self) -> bool:
+            return True
+
+    raw = io.BytesIO()
+    console = Console(raw, encoding="gbk")
+    monkeypatch.setattr(sys, "stdout", console)
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    assert done.value.code == 0
+    console.flush()
+    text = raw.getvalue().decode("gbk")
+    assert "migrate-data" in text and "⇄" not in text and "?" in text
+
+
+def test_the_window_program_has_no_streams(monkeypatch: pytest.MonkeyPatch) -> None:
+    import chamberdesk.cli as cli
+
+    monkeypatch.setattr(sys, "stdout", None)
+    monkeypatch.setattr(sys, "stderr", None)
+    monkeypatch.setattr(cli, "_launch_gui", lambda args: 0)
+    assert main(["--db", "x.db"]) == 0
 
 
 def test_init_demo_then_info_json(tmp_path: Path) -> None:

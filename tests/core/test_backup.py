@@ -43,6 +43,16 @@ def test_backup_of_open_file_includes_uncheckpointed_wal(db):
     assert not list(out.parent.glob("*.part"))
 
 
+def test_backup_flushes_a_writable_handle_as_windows_requires(db, windows_fsync):
+    _add(db, 3)
+    out = backup.make_backup(db, reason="manual")
+    assert _count(out) == 3
+    _add(db, 2, "后加")
+    db.close()
+    kept = backup.restore(out, db.path, now=datetime.now() + timedelta(seconds=1))
+    assert _count(db.path) == 3 and kept is not None and _count(kept) == 5
+
+
 def test_backup_to_named_file_and_configured_folder(db, tmp_path):
     _add(db, 2)
     out = backup.make_backup(db, out=tmp_path / "copy" / "手工备份.db")

@@ -190,7 +190,7 @@ def test_read_only_file_system(tmp_path):
 
 # --- damaged, newer, foreign ---------------------------------------------------------------------
 
-def test_truncated_file_refused_then_restored_from_newest_good_backup(filled):
+def test_truncated_file_refused_then_restored_from_newest_good_backup(filled, windows_file_rules):
     good = backup.make_backup(filled)
     size = filled.stat().st_size
     with open(filled, "r+b") as f:

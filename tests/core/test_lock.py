@@ -38,7 +38,7 @@ def test_second_copy_is_told_who_holds_it(tmp_path):
             lockfile.acquire(data)
         assert ei.value.holder.user == "李会计"
         msg = str(ei.value)
-        assert "李会计" in msg and "2025年05月06日 08:30" in msg and "只读" in msg
+        assert "李会计" in msg and "2025年5月6日 08:30" in msg and "只读" in msg
         assert lockfile.lock_path(data).exists()  # a live holder's lock is never removed
     finally:
         holder.kill()

@@ -8,6 +8,7 @@ import pytest
 
 from chamberdesk.core import periods
 from chamberdesk.core.activities import create_activity
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.members import create_member
 
@@ -22,7 +23,7 @@ def test_a_past_year_is_as_of_31_december_and_the_running_year_as_of_today() -> 
     assert periods.as_of_label(2026, TODAY) == "截至2026年12月7日（本年度尚未结束）"
     assert periods.period_label(2025, TODAY) == "统计期间：2025年1月1日至12月31日"
     assert periods.period_label(2026, TODAY) == "统计期间：2026年1月1日至12月7日（本年度尚未结束）"
-    assert periods.cn_date(date(2023, 6, 1)) == "2023年6月1日" and periods.cn_date(None) == ""
+    assert chinese_date(date(2023, 6, 1)) == "2023年6月1日" and chinese_date(None) == ""
 
 
 def test_years_run_from_the_first_dated_record_to_this_year(db) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from pypdf import PdfReader
 from PySide6.QtPrintSupport import QPrinter
 
@@ -24,6 +25,7 @@ def test_save_roster_for_one_chamber(qtbot, ctx, tmp_path):
     assert "已生成" in panel.status.text()
 
 
+@pytest.mark.wine_limitation("Qt's offscreen platform under wine resolves no font (QFontInfo: no family, pixel size -1), so widget sizes come from placeholder metrics, not from the fonts a Windows PC lays out with")
 def test_preview_pages_and_print_to_pdf_printer(qtbot, ctx, tmp_path):
     panel = PrintPanel(ctx)
     qtbot.addWidget(panel)

@@ -32,6 +32,19 @@ def test_qtpdf_pages_are_white_paper(roster_pdf):
     pages.close()
 
 
+@pytest.mark.parametrize("backend", ["qtpdf", "pdfium"])
+def test_closed_pages_let_go_of_the_file(roster_pdf, monkeypatch, windows_file_rules, backend):
+    """The selfcheck and the print jobs delete the PDF after the preview: Windows refuses while it is open."""
+    if backend == "pdfium":
+        pytest.importorskip("pypdfium2")
+        monkeypatch.setitem(sys.modules, "PySide6.QtPdf", None)
+    pages = PdfPages(roster_pdf)
+    assert pages.backend == backend
+    pages.render(0, 30)
+    pages.close()
+    roster_pdf.unlink()
+
+
 def test_pdfium_pages_are_white_paper(roster_pdf, monkeypatch):
     pytest.importorskip("pypdfium2")
     monkeypatch.setitem(sys.modules, "PySide6.QtPdf", None)  # as on a PySide6 built without QtPdf

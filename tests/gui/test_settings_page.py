@@ -207,7 +207,7 @@ def test_lock_message_read_only(qtbot, held_lock, answer_modal):
     seen = answer_modal("只读方式打开")
     mode, lock = acquire_lock_or_ask(held_lock)
     assert mode == READ_ONLY and lock is None
-    assert "李会计" in seen[0].text() and "2025年05月06日 08:30" in seen[0].text()
+    assert "李会计" in seen[0].text() and "2025年5月6日 08:30" in seen[0].text()
     # a lock on this computer is checked automatically: no "break" button offered
     assert not [b for b in seen[0].buttons() if b.objectName() == "breakLock"]
 

@@ -264,11 +264,12 @@ def test_task_error_without_handler_shows_a_message(qtbot, qapp, monkeypatch):
 
 def test_manual_and_about(window, monkeypatch):
     opened = []
-    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl", lambda url: opened.append(url.toLocalFile()))
+    # Path(): a file URL gives C:/… on Windows, where str(Path) says C:\…
+    monkeypatch.setattr("PySide6.QtGui.QDesktopServices.openUrl", lambda url: opened.append(Path(url.toLocalFile())))
     monkeypatch.setattr(QMessageBox, "information", lambda *a: opened.append("missing"))
     window.open_manual()
     manual = window.manual_path()
-    assert opened == ([str(manual)] if manual.is_file() else ["missing"])
+    assert opened == ([manual] if manual.is_file() else ["missing"])
     assert Path(window.db.path).name in window.file_label.text()
 
 

@@ -37,6 +37,8 @@ def pg_server():
     if os.environ.get("CHAMBERDESK_PG_URL"):
         yield ExternalServer(os.environ["CHAMBERDESK_PG_URL"])
         return
+    if sys.platform == "win32":
+        _unavailable("on Windows the tests need a server named by CHAMBERDESK_PG_URL (postgresql://user:pw@host/db)")
     bindir = find_bindir()
     if bindir is None:
         _unavailable("PostgreSQL server binaries not found under /usr/lib/postgresql/*/bin "

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import importlib.util
-import io
-import sys
 import zipfile
 from pathlib import Path
 
@@ -37,19 +35,6 @@ def test_double_clicked_files(tmp_path: Path, monkeypatch) -> None:
     assert launcher._file_argument(["selfcheck"]) == ["selfcheck"]
     assert launcher._file_argument(["--db", str(data)]) == ["--db", str(data)]
     assert launcher._file_argument([str(tmp_path / "missing.db")]) == [str(tmp_path / "missing.db")]
-
-
-def test_piped_output_is_utf8_whatever_the_code_page(monkeypatch) -> None:
-    """`chamberdesk-cli selfcheck > log.txt` on an English Windows (cp1252) must not die on Chinese."""
-    launcher = _launcher()
-    raw = io.BytesIO()
-    piped = io.TextIOWrapper(raw, encoding="cp1252")
-    monkeypatch.setattr(sys, "stdout", piped)
-    monkeypatch.setattr(sys, "stderr", None)  # the window program (console=False) has no streams
-    launcher._utf8_pipes()
-    sys.stdout.write("自检通过。\n")
-    piped.flush()
-    assert raw.getvalue().decode("utf-8").strip() == "自检通过。"
 
 
 def test_opening_the_window_does_not_load_the_command_modules() -> None:

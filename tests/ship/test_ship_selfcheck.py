@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import shutil
@@ -27,9 +28,20 @@ def test_selfcheck_without_gui_passes_every_check(capsys) -> None:
     assert not out["frozen"]
 
 
+def test_selfcheck_closes_every_file_before_removing_its_folder(windows_file_rules, capsys) -> None:
+    """On Windows the temp folder cannot go while a workbook in it is still open (the frozen selfcheck
+    failed with 文件操作失败（没有权限…）：…selfcheck.xlsx). Closing must not wait for the garbage collector
+    (a read-only workbook sits in a reference cycle), so it is off here."""
+    gc.disable()
+    try:
+        assert main(["selfcheck", "--no-gui"]) == 0, capsys.readouterr()
+    finally:
+        gc.enable()
+
+
 def test_selfcheck_with_gui_in_a_fresh_process() -> None:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
-    proc = subprocess.run([sys.executable, "-m", "chamberdesk", "selfcheck"], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "chamberdesk", "selfcheck"], capture_output=True, encoding="utf-8",
                           env=env, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "[通过] 图形界面" in proc.stdout and "Qt 中文翻译已载入" in proc.stdout

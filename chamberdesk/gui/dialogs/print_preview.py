@@ -97,7 +97,8 @@ class PdfPages:
             return QImage(str(stem) + ".png")
 
     def close(self) -> None:
-        if self.backend == "pdfium" and self._doc is not None:
+        """Lets go of the file (Windows cannot delete or replace a file still open)."""
+        if self._doc is not None and self.backend in ("pdfium", "qtpdf"):
             self._doc.close()
         self._doc = None
 

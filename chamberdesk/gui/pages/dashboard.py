@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from chamberdesk.core.choices import ChamberKind
 from chamberdesk.core.dashboard import DashboardFigures, compute_dashboard
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.gui.style import ACCENT, ERROR, MUTED, OK, TEXT, WARN
 from chamberdesk.rules.standing import ISSUE_LABELS, ChamberIssue, chamber_issues
 
@@ -212,7 +213,7 @@ class Page(QWidget):
             f = compute_dashboard(s, self.current_year())
             self.chamber_issues, self.condition_errors = chamber_issues(s, f.year, date.today())
         self.figures = f
-        self.subtitle.setText(f"数据截至 {f.ref_date:%Y年%m月%d日}")
+        self.subtitle.setText(f"数据截至 {chinese_date(f.ref_date)}")
         g = f.growth
         colour = OK if (g or 0) >= 0 else ERROR
         self.t_members.set(f"{f.members_now:,}",

@@ -52,7 +52,9 @@ class PrintPanel(QWidget):
         self.ctx = ctx
         self.member_filter = None  # the 会员台账 page may hand over its current filter
         self.last_task = None
-        self._tmpdir = tempfile.TemporaryDirectory(prefix="chamberdesk-print-")
+        # ignore_cleanup_errors: a preview still open at exit holds its PDF, which Windows will not
+        # delete then; the file stays in the temp folder instead of an error at exit.
+        self._tmpdir = tempfile.TemporaryDirectory(prefix="chamberdesk-print-", ignore_cleanup_errors=True)
 
         self.form = QComboBox()
         for key, label in FORMS.items():
@@ -309,7 +311,7 @@ _scratch: tempfile.TemporaryDirectory | None = None
 def _scratch_dir() -> Path:
     global _scratch
     if _scratch is None:
-        _scratch = tempfile.TemporaryDirectory(prefix="chamberdesk-print-")
+        _scratch = tempfile.TemporaryDirectory(prefix="chamberdesk-print-", ignore_cleanup_errors=True)  # as above
     return Path(_scratch.name)
 
 

@@ -29,6 +29,7 @@ from sqlmodel import Session, col, select
 
 from chamberdesk.core.choices import ActivityCategory, ContactWay, MeetingBody, label_of
 from chamberdesk.core.contacts import coverage, list_contacts
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.db import Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.evidence import path_of
@@ -48,7 +49,6 @@ from chamberdesk.io.pdf.layout import (
     FormDoc,
     FormStart,
     Styles,
-    cn_date,
     fmt_num,
     grid_style,
     make_styles,
@@ -483,9 +483,9 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
         Spacer(1, 45 * mm), st.p(ch.name, cover_title), Spacer(1, 6 * mm),
         st.p("台账资料汇编", cover_title), Spacer(1, 4 * mm),
         st.p(f"（{year}年度）", st.subtitle), Spacer(1, 70 * mm),
-        st.p(f"汇编范围：{cn_date(date(year, 1, 1))}至{cn_date(end)}", st.subtitle),
+        st.p(f"汇编范围：{chinese_date(date(year, 1, 1))}至{chinese_date(end)}", st.subtitle),
         st.p(f"报送单位：{b.unit}", st.subtitle) if b.unit else Spacer(1, 1),
-        st.p(f"汇编日期：{cn_date(today)}", st.subtitle),
+        st.p(f"汇编日期：{chinese_date(today)}", st.subtitle),
         PageBreak(),
         Mark(f"toc-{cid}", outline=("目录", lv)), st.p("目　录", st.title), Spacer(1, 4 * mm),
     ]
@@ -511,7 +511,7 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
     story += _section(2, b, ticker, lv)
     rows = roster_rows(session, cid, unmasked=False, on=end)
     story += [st.p(f"{ch.name}会员名册", st.title),
-              st.p(f"截至{cn_date(end)}　在册会员 {len(rows)} 名", st.subtitle), Spacer(1, 4 * mm)]
+              st.p(f"截至{chinese_date(end)}　在册会员 {len(rows)} 名", st.subtitle), Spacer(1, 4 * mm)]
     fixed = [9 * mm, 16 * mm, 15 * mm, 0, 9 * mm, 20 * mm, 24 * mm, 21 * mm]
     story += list(_table_chunks(st, ROSTER_COLUMNS, iter(rows), [w or width - sum(fixed) for w in fixed],
                                 {0, 1, 2, 4, 5, 6, 7}))
@@ -527,14 +527,14 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
             if m.expected_count is not None or m.present_count is not None else "未记录"
         ev = b.by_record.get(("meeting", m.id or 0), [])
         table = _record_table(st, width, [
-            ("会议类型", body), ("会议时间", cn_date(m.date)), ("会议地点", m.place or ""), ("出席情况", count),
+            ("会议类型", body), ("会议时间", chinese_date(m.date)), ("会议地点", m.place or ""), ("出席情况", count),
             ("参会人员", _attendees(session, m.id or 0) or "未记录"), ("会议议题", m.agenda or "未记录"),
             ("会议决议", m.decisions or "未记录"), ("会议纪要", m.minutes or "未记录"),
             ("凭证", "、".join(e.filename for e in ev) or "无")])
         story += [CondPageBreak(50 * mm),
                   Mark(f"mt-{m.id}", outline=(f"{m.date.isoformat()} {body}", lv + 1),
                        tick=partial(ticker.step, f"{ch.name}：排版 会议 {m.date.isoformat()}")),
-                  st.p(f"（{i}）{cn_date(m.date)}　{body}", st.section), table]
+                  st.p(f"（{i}）{chinese_date(m.date)}　{body}", st.section), table]
         story += photo_grid(st, width, ev, figs) + scan_pages(st, width, ev, figs, scan_box)
     if not b.meetings:
         story.append(st.p("本年度无会议记录。", st.body))
@@ -548,13 +548,13 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
         if a.member_participants is not None:
             people += f"（会员 {a.member_participants} 人）"
         table = _record_table(st, width, [
-            ("活动名称", a.title), ("活动类别", label_of(ActivityCategory, a.category)), ("活动日期", cn_date(a.date)),
+            ("活动名称", a.title), ("活动类别", label_of(ActivityCategory, a.category)), ("活动日期", chinese_date(a.date)),
             ("参加人数", people), ("成效", _effect(a) or "—"), ("情况说明", a.notes or "—"),
             ("凭证", "、".join(e.filename for e in ev) or "无")])
         story += [CondPageBreak(50 * mm),
                   Mark(f"act-{a.id}", outline=(f"{a.date.isoformat()} {a.title}", lv + 1),
                        tick=partial(ticker.step, f"{ch.name}：排版 活动 {a.date.isoformat()}")),
-                  st.p(f"（{i}）{cn_date(a.date)}　{a.title}", st.section), table]
+                  st.p(f"（{i}）{chinese_date(a.date)}　{a.title}", st.section), table]
         story += photo_grid(st, width, ev, figs) + scan_pages(st, width, ev, figs, scan_box)
     if not b.activities:
         story.append(st.p("本年度无活动记录。", st.body))

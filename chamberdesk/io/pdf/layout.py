@@ -24,7 +24,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from chamberdesk.core.periods import cn_date
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.io.pdf.fonts import FontSet, get_fonts
 
 # GB/T 9704-2012: top 37 mm, bottom 35 mm, binding (left) 28 mm, right 26 mm. The footer sits in the bottom margin.
@@ -331,7 +331,7 @@ def signature_block(st: Styles, width: float, labels: Sequence[str], *, seal: st
     left: Flowable = Spacer(1, 1) if not sign else Table(sign, colWidths=[36 * mm, width * 0.5 - 36 * mm], rowHeights=[12 * mm] * len(sign),
                  style=TableStyle([("FONT", (0, 0), (-1, -1), st.cell.fontName), ("LINEBELOW", (1, 0), (1, -1), 0.6, GRID), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
-    right = Table([[st.p(seal, st.right)], [Spacer(1, 8 * mm)], [st.p(cn_date(when) if when else blank_date(), st.right)]],
+    right = Table([[st.p(seal, st.right)], [Spacer(1, 8 * mm)], [st.p(chinese_date(when) if when else blank_date(), st.right)]],
                   colWidths=[width * 0.45], style=TableStyle([("FONT", (0, 0), (-1, -1), st.cell.fontName), ("RIGHTPADDING", (0, 0), (-1, -1), 6 * mm)]))
     return Table([[left, right]], colWidths=[width * 0.52, width * 0.48],
                  style=TableStyle([("FONT", (0, 0), (-1, -1), st.cell.fontName), ("VALIGN", (0, 0), (-1, -1), "BOTTOM"), ("LEFTPADDING", (0, 0), (-1, -1), 0),

@@ -21,6 +21,7 @@ from chamberdesk.core.choices import (
     SizeClass,
     label_of,
 )
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_members, on_roll, seat_held
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
@@ -32,7 +33,6 @@ from chamberdesk.io.pdf.layout import (
     FormStart,
     KinsokuParagraph,
     Styles,
-    cn_date,
     grid_style,
     signature_block,
 )
@@ -89,7 +89,7 @@ def describe_filter(session: Session, flt: MemberFilter) -> str:
         parts.append(f"行业={label_of(Industry, flt.industry)}")
     if flt.as_of is not None:
         parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部")
-                     + f"（截至{cn_date(flt.as_of)}）")
+                     + f"（截至{chinese_date(flt.as_of)}）")
     else:
         parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部"))
     if flt.join_year:
@@ -154,7 +154,7 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
     story: list[Flowable] = [
         FormStart("ledger", f"{unit}会员台账"),
         st.p(f"{unit}会员台账", st.title),
-        st.p(f"{describe_filter(session, flt)}　共 {len(members)} 条　打印日期：{cn_date(today or date.today())}",
+        st.p(f"{describe_filter(session, flt)}　共 {len(members)} 条　打印日期：{chinese_date(today or date.today())}",
              st.subtitle),
         Spacer(1, 4 * mm),
     ]
@@ -207,7 +207,7 @@ def roster_story(session: Session, st: Styles, width: float, chamber: Chamber, *
     story: list[Flowable] = [
         FormStart(f"roster-{chamber.id}", f"{chamber.name}会员名册", on_form),
         st.p(f"{chamber.name}会员名册", st.title),
-        st.p(f"{as_of_label(year, today) if year is not None else '截至' + cn_date(day)}　在册会员 {len(rows)} 名"
+        st.p(f"{as_of_label(year, today) if year is not None else '截至' + chinese_date(day)}　在册会员 {len(rows)} 名"
              f"（其中负责人 {officers} 名）", st.subtitle),
         Spacer(1, 4 * mm),
     ]

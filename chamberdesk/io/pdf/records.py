@@ -24,12 +24,12 @@ from chamberdesk.core.choices import (
     label_of,
 )
 from chamberdesk.core.contacts import coverage
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.models import Activity, Chamber, Meeting, MeetingAttendee, Member, Membership
 from chamberdesk.io.pdf.layout import (
     FormStart,
     Styles,
-    cn_date,
     fmt_num,
     grid_style,
     kv_table,
@@ -59,7 +59,7 @@ def minutes_story(session: Session, st: Styles, width: float, meeting: Meeting,
     lw = 26 * mm
     rows: list[list[Any]] = [
         [st.p("会议名称", st.head), st.p(f"{owner}{body}", st.cell), "", ""],
-        [st.p("会议时间", st.head), st.p(cn_date(meeting.date), st.cell), st.p("会议地点", st.head),
+        [st.p("会议时间", st.head), st.p(chinese_date(meeting.date), st.cell), st.p("会议地点", st.head),
          st.p(meeting.place or "", st.cell)],
         [st.p("出席情况", st.head), st.p(count, st.cell), st.p("主持人", st.head), ""],
         [st.p("参会人员", st.head), st.p(attendees, st.cell), "", ""],
@@ -149,8 +149,8 @@ def activities_story(session: Session, st: Styles, width: float, acts: list[Acti
         FormStart(f"activities-{heading}", heading, on_form),
         # a long unit name goes on a line of its own rather than pushing the last character of 活动记录 over
         st.ps(f"{unit}\n{heading[len(unit):]}" if heading.startswith(unit) and len(heading) > 22 else heading, st.title),
-        st.p(f"{described}　打印日期：{cn_date(today or date.today())}" if described else
-             f"打印日期：{cn_date(today or date.today())}", st.subtitle),
+        st.p(f"{described}　打印日期：{chinese_date(today or date.today())}" if described else
+             f"打印日期：{chinese_date(today or date.today())}", st.subtitle),
         Spacer(1, 4 * mm),
         activity_table(st, width, acts, owners=owners if len(owners) > 1 else None),
         Spacer(1, 3 * mm),
@@ -192,10 +192,10 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     rules = "、".join(label_of(ChamberRule, r) for r in chamber.rules.split(",") if r) or "无"
     term = ""
     if chamber.term_start or chamber.term_end:
-        term = f"{cn_date(chamber.term_start) or '—'} 至 {cn_date(chamber.term_end) or '—'}"
+        term = f"{chinese_date(chamber.term_start) or '—'} 至 {chinese_date(chamber.term_end) or '—'}"
     basics = [
         ("商会类型", label_of(ChamberKind, chamber.kind)), ("民政登记", "已登记" if chamber.registered else "未登记"),
-        ("成立日期", cn_date(chamber.founded_on)), ("本届任期", term),
+        ("成立日期", chinese_date(chamber.founded_on)), ("本届任期", term),
         ("会长", chamber.president_name or ""),
         ("秘书长", (chamber.secretary_general_name or "") + ("（专职）" if chamber.secretary_fulltime else "")),
         ("办公场所", f"有，{fmt_num(chamber.office_area)}㎡" if chamber.has_office else "无"),

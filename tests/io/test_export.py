@@ -64,6 +64,8 @@ def test_member_export_masks_by_default(demo_db, tmp_path: Path) -> None:
             checked += 1
         if m.rep_phone:
             assert r[10] != m.rep_phone and "*" in r[10]
+        if m.rep_birth_date:
+            assert r[7] == f"{m.rep_birth_date.year}年"  # the year only, no day of birth
     assert checked > 10
     with demo_db.session() as s:
         assert not list(s.exec(select(AuditLog).where(AuditLog.action == "export")))

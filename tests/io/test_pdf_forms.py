@@ -92,7 +92,7 @@ def test_ledger_unmasked_is_audited(demo_db, tmp_path):
         logs = s.exec(select(AuditLog).where(AuditLog.action == "export")).all()
     text = pdf_text(out)
     assert m.rep_phone in text
-    assert "筛选：商会=城关镇商会" in text
+    assert "城关镇商会的在册会员" in text and "筛选" not in text
     assert logs and "会员台账" in logs[-1].after and logs[-1].user == "测试员"
 
 
@@ -380,3 +380,35 @@ def test_activity_record_totals_each_outcome_on_its_own_and_names_the_unit(demo_
     assert fmt_num(invest + donated, 2) not in text  # never added together
     assert text.startswith(f"{fed} {year}年度活动记录") and "单位（盖章）" not in text  # unit on its own line
     assert f"{fed} （盖章）" in text  # the seal line, its two lines run together by the extractor
+
+
+def test_ledger_heading_in_the_clerks_words(demo_db) -> None:
+    from chamberdesk.io.pdf.ledger import describe_filter
+
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+        assert describe_filter(s, MemberFilter()) == "在册会员"
+        assert describe_filter(s, MemberFilter(chamber_id=ch.id, kind="enterprise")) == "城关镇商会的在册企业会员"
+        assert describe_filter(s, MemberFilter(status=None, join_year=2025)) == "2025年入会的全部会员（含已退会）"
+        assert describe_filter(s, MemberFilter(status="left", industry="E", search=" 建 ")) == \
+            "已退会的会员（行业：建筑业；查找“建”）"
+        assert describe_filter(s, MemberFilter(as_of=date(2025, 12, 31))) == "截至2025年12月31日　在册会员"
+
+
+@pytest.mark.parametrize("keys", [
+    ["enterprise_name", "rep_gender", "join_date"],
+    ["enterprise_name", "credit_code", "kind", "legal_rep", "rep_name", "rep_gender", "rep_birth_date",
+     "rep_id_number", "rep_political_status", "rep_phone", "industry", "size_class", "tags", "join_date",
+     "chambers", "notes"],
+])
+def test_ledger_short_headings_stay_on_one_line(keys) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from chamberdesk.io.pdf.ledger import _column_widths
+
+    st = make_styles(get_fonts())
+    widths = _column_widths(st, keys, 780)
+    assert abs(sum(widths) - 780) < 0.01
+    one_line = {0: "序号", 1 + keys.index("rep_gender"): "性别"}
+    for i, head in one_line.items():  # the heading and the grid's padding of 3 pt a side
+        assert widths[i] >= stringWidth(head, st.head.fontName, st.head.fontSize) + 6

@@ -154,6 +154,7 @@ def test_selfcheck_prefilled_and_blank(demo_db, tmp_path, test_rubric):
     assert "全年开展会员活动不少于8次" in bt
     assert "达标" not in bt
     assert "本年度" not in bt  # no computed explanations on the blank sheet
+    assert "自评得分 考评得分" in ft and "自评得分 说明／凭证" in bt  # no column for the assessor's column is not the chamber's
 
 
 def test_extension_b_name_prints_and_extracts(db, tmp_path):
@@ -412,3 +413,31 @@ def test_ledger_short_headings_stay_on_one_line(keys) -> None:
     one_line = {0: "序号", 1 + keys.index("rep_gender"): "性别"}
     for i, head in one_line.items():  # the heading and the grid's padding of 3 pt a side
         assert widths[i] >= stringWidth(head, st.head.fontName, st.head.fontSize) + 6
+
+
+def test_every_shipped_source_reads_as_a_document_title() -> None:
+    from chamberdesk.rules.sources import source_text
+
+    shown = 0
+    for rub in rules.list_rubrics():
+        for src in [rub.source, *(it.source for it in rub.items)]:
+            text = source_text(src)
+            assert ".txt" not in text and not any(c.isascii() and c.isdigit() for c in text[:4]), (rub.id, src, text)
+            shown += bool(text)
+    assert shown > 100
+    assert source_text("000_02884ba88268a9b7.txt 三（三）") == "《通州区工商联关于加强基层商会规范化建设的指导意见》三（三）"
+    assert source_text("002_12fb609d4e43a457.txt 11号 附件 第十九条；10号 二") == (
+        "豫联(组)〔2013〕11号附件《河南省县级工商联建设示范点“五好标准”》第十九条；"
+        "豫联(组)〔2013〕10号《河南省县级工商联“一个设立、五个确保”标准》二")
+
+
+def test_assessment_form_names_the_document_and_repeats_the_group(demo_db, tmp_path) -> None:
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+    out = run(demo_db, PrintRequest(form="assessment", rubric_id="wuyou-wuhao", year=2025, targets=[ch.id]),
+              tmp_path / "a.pdf")[0]
+    pages = [p.extract_text().replace("\n", "") for p in PdfReader(out).pages]
+    assert len(pages) == 2  # 12 items, the conclusion and the signatures on two A4 pages
+    assert "《通州区工商联关于加强基层商会规范化建设的指导意见》" in pages[0] and ".txt" not in "".join(pages)
+    assert "一、考评项目" in pages[0] and "二、考评结论" in pages[1] and "考评人（签字）" in pages[1]
+    assert "五好（续）" in pages[1]  # the group a continued page starts inside is named again

@@ -139,7 +139,11 @@ def show_value(v: Any, ratio: bool = False, unit: str = "") -> str:
     if isinstance(v, bool):
         return "是" if v else "否"
     if isinstance(v, int | float):
-        return pct(v) if ratio else fmt_num(round(float(v), 2)) + unit
+        if ratio:
+            return pct(v)
+        if unit.endswith("元"):  # amounts as the ledgers' own texts write them: 30,000元
+            return f"{round(float(v), 2):,}".removesuffix(".0") + unit
+        return fmt_num(round(float(v), 2)) + unit
     return str(v)
 
 

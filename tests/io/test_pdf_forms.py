@@ -441,3 +441,20 @@ def test_assessment_form_names_the_document_and_repeats_the_group(demo_db, tmp_p
     assert "《通州区工商联关于加强基层商会规范化建设的指导意见》" in pages[0] and ".txt" not in "".join(pages)
     assert "一、考评项目" in pages[0] and "二、考评结论" in pages[1] and "考评人（签字）" in pages[1]
     assert "五好（续）" in pages[1]  # the group a continued page starts inside is named again
+
+
+def test_pending_automatic_item_says_why_in_the_system_column() -> None:
+    from chamberdesk.io.pdf.assessment import reference_text
+    from chamberdesk.rules.engine import ItemResult
+
+    def item(**kw: object) -> ItemResult:
+        base: dict = {"id": "x", "title": "会员发展好", "group": "g", "group_title": "五好", "kind": "check",
+                      "status": "needs_input", "value": 3, "threshold": 5, "op": ">=", "points": 0.0,
+                      "max_points": 0.0, "explanation": "", "source": "", "unit": "家"}
+        return ItemResult(**{**base, **kw})
+
+    assert reference_text(item(explanation="会员发展：已发展3家；年度结束后方可判定"), False) == "3家\n待年末"
+    assert reference_text(item(value=True, unit="", explanation="有场所：有；须附凭证后方可认定达标"), False) \
+        .endswith("\n待凭证")
+    assert reference_text(item(value=None), False) == "待填写"  # nothing from the ledgers: the clerk's to enter
+    assert reference_text(item(status="pass", value=30000.0, unit="元"), False).startswith("30,000元")

@@ -90,7 +90,12 @@ def reference_text(it: Any, scored: bool) -> str:
     if it.status == "not_applicable":
         return "不适用"
     if it.status == "needs_input":
-        return "待填写"
+        if it.value is None or it.from_input or it.kind == "scored":
+            return "待填写"
+        # worked out from the ledgers but not yet decided: the figure so far and what it waits for
+        why = "待年末" if "年度结束后" in it.explanation else "待凭证" if "须附凭证" in it.explanation else "待核实"
+        shown = _yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text()
+        return f"{shown}\n{why}"
     if it.kind == "scored":
         return f"{fmt_num(round(it.points, 2))}\n（已录入）"
     shown = "" if it.value is None else (_yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text())
@@ -188,10 +193,10 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     # a figure or a tick are as narrow as their two-character lines allow
     cols = [("序号", 10), ("考评项目", 14), ("考评内容与标准", 0), ("分值" if scored else "要求", 11 if scored else 13)]
     if reference:
-        cols.append(("系统核算", 15))
+        cols.append(("系统核算", 17))
     # a blank 自查表 is the chamber's own: the assessor's column belongs on the 考评表
     hands = [f"自评\n{word}"] if blank else [f"自评\n{word}", f"考评\n{word}"]
-    cols += [(h, 11) for h in hands] + [("说明／台账依据" if reference else "说明／凭证", 42 if reference else 40)]
+    cols += [(h, 11) for h in hands] + [("说明／台账依据" if reference else "说明／凭证", 40)]
     hdr = [h for h, _ in cols]
     widths = [w * mm for _, w in cols]
     widths[2] = width - sum(widths)

@@ -808,6 +808,10 @@ _FED_FIELDS = {"staff_quota": "编制数", "staff_count": "工作人员数", "of
                "fax_count": "传真机", "phone_count": "办公电话", "copier_count": "复印机", "computer_count": "电脑",
                "printer_count": "打印机", "car_count": "办公用车", "private_enterprises": "本地民营企业户数",
                "above_scale_enterprises": "本地规上民营企业户数"}
+# the unit each figure is counted in, written after it (办公用房面积86㎡, 传真机1台)
+_FED_UNITS = {"staff_quota": "个", "staff_count": "人", "office_area": "㎡", "fax_count": "台", "phone_count": "部",
+              "copier_count": "台", "computer_count": "台", "printer_count": "台", "car_count": "辆",
+              "private_enterprises": "户", "above_scale_enterprises": "户"}
 _FED_FLAGS = {"party_group": "设立工商联党组", "own_account": "设置独立财务账户"}
 
 
@@ -830,7 +834,7 @@ def federation_count(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figur
         raise ValueError(f"field 应为 {'、'.join(_FED_FIELDS)} 之一")
     rec = [{"table": "federation", "id": 0, "label": "本级工商联基本情况"}]
     return _fed_fact(ctx, lambda f: Figure(getattr(f, fld), f"基本情况记载{_FED_FIELDS[fld]}"
-                                           f"{getattr(f, fld):g}", rec))
+                                           f"{getattr(f, fld):g}{_FED_UNITS[fld]}", rec))
 
 
 @metric("federation_flag", "本级工商联基本情况中的是否项", value_type="bool", params={"field": "字段"},

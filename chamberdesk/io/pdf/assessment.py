@@ -162,8 +162,8 @@ class GroupedTable(Table):
 
     groups: dict[int, Any]
 
-    def split(self, availWidth: float, availHeight: float) -> list[Table]:
-        parts = super().split(availWidth, availHeight)
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Any] = super().split(availWidth, availHeight)  # Tables, with their rows in _cellvalues
         if len(parts) != 2:
             return parts
         head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
@@ -325,7 +325,7 @@ def _unit_line(st: Styles, width: float, word: str, target: str, year: int, rubr
     basis = f"{rubric.title}（版本 {rubric.version}）"
     if rubric.source:
         basis += f"，依据{source_text(rubric.source)}"
-    cells = [[st.p(f"{word}：{target}", st.body), st.p(f"考评年度：{year}年", st.body)],
+    cells: list[list[Any]] = [[st.p(f"{word}：{target}", st.body), st.p(f"考评年度：{year}年", st.body)],
              [st.p(f"考评标准：{basis}", st.small), ""]]
     return Table(cells, colWidths=[width * 0.6, width * 0.4],
                  style=grid_style(st, ("GRID", (0, 0), (-1, -1), 0, (1, 1, 1)), ("BOX", (0, 0), (-1, -1), 0, (1, 1, 1)),

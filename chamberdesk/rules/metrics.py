@@ -470,16 +470,32 @@ def new_members(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
                           provisional=not ctx.year_over) for t in ctx.targets}
 
 
-@metric("new_member_ratio", "本年度新发展会员占年初会员总数的比例", ratio=True)
+GROWTH_BASES = {"start": "年初", "end": "年末"}
+
+
+def new_member_share(new: int, start: int, end: int, base: str = "start") -> tuple[float | None, str]:
+    """会员发展 "超过会员总数的10%": the year's new members over the roll at the year's start (the members
+    there were to grow from; base="end" divides by the year-end roll instead). Returns the share and the
+    formula as printed: 本年度新发展6家÷年初会员40家＝15%."""
+    if base not in GROWTH_BASES:
+        raise ValueError(f"base 应为 {'、'.join(GROWTH_BASES)} 之一（start=年初会员数，end=年末会员数）")
+    total = start if base == "start" else end
+    word = GROWTH_BASES[base]
+    if not total:
+        return None, f"{word}会员数为0（本年度新发展{new}家），无法计算比例"
+    return new / total, f"本年度新发展{new}家÷{word}会员{total}家＝{pct(new / total)}"
+
+
+@metric("new_member_ratio", "本年度新发展会员占会员总数的比例（默认以年初会员数为总数）",
+        params={"base": "会员总数取 start（年初，默认）或 end（年末）"}, ratio=True)
 def new_member_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
     out = {}
+    base = params.get("base", "start")
     for t in ctx.targets:
-        start, new = _at_end(ctx, t.key, ctx.year - 1), _members_pass(ctx)[t.key][NEW]
-        if not start:
-            out[t.key] = Figure(None, f"年初会员数为0（本年度新发展{new}家），无法计算比例")
-            continue
-        out[t.key] = Figure(new / start, f"年初会员{start}家，本年度新发展{new}家，占{pct(new / start)}"
-                            + _period_note(ctx), provisional=not ctx.year_over)
+        start, end = _at_end(ctx, t.key, ctx.year - 1), _at_end(ctx, t.key, ctx.year)
+        share, formula = new_member_share(_members_pass(ctx)[t.key][NEW], start, end, base)
+        out[t.key] = Figure(share, formula + ("" if share is None else _period_note(ctx)),
+                            provisional=share is not None and not ctx.year_over)
     return out
 
 

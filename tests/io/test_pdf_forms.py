@@ -458,3 +458,16 @@ def test_pending_automatic_item_says_why_in_the_system_column() -> None:
         .endswith("\n待凭证")
     assert reference_text(item(value=None), False) == "待填写"  # nothing from the ledgers: the clerk's to enter
     assert reference_text(item(status="pass", value=30000.0, unit="元"), False).startswith("30,000元")
+
+
+def test_chamber_year_form_prints_the_rubrics_growth_figure(demo_db, tmp_path) -> None:
+    """新会员占比 on the chamber's year form is the 会员发展 figure the rubric judges, formula and all."""
+    with demo_db.session() as s:
+        ch = find_chamber(s, "东关街道商会")
+        res = rules.evaluate(s, rules.load_rubric("wuyou-wuhao"), 2025, [ch.id], None, as_of=date(2026, 3, 1))
+    import re
+
+    formula = re.search(r"本年度新发展\d+家÷年初会员\d+家＝[\d.]+%", res[0].item("member_growth").explanation)
+    assert formula is not None
+    out = run(demo_db, PrintRequest(form="chamber-year", year=2025, targets=[ch.id]), tmp_path / "y.pdf")[0]
+    assert formula.group(0) in pdf_text(out).replace("\n", "")

@@ -15,6 +15,7 @@ from chamberdesk.core.assessments import verdict_label
 from chamberdesk.core.choices import ChamberKind, ChamberStatus
 from chamberdesk.core.errors import ChamberDeskError, NotFound
 from chamberdesk.core.models import Assessment, Chamber, Evidence, EvidenceLink, Federation
+from chamberdesk.core.periods import cn_date
 from chamberdesk.rules.metrics import METRICS, Ctx, Figure, Target, pct
 from chamberdesk.rules.schema import Item, Rubric, RubricError, fmt_num
 
@@ -138,6 +139,8 @@ def show_value(v: Any, ratio: bool = False, unit: str = "") -> str:
         return "—"
     if isinstance(v, bool):
         return "是" if v else "否"
+    if isinstance(v, date):
+        return cn_date(v)  # 2023年6月1日, as on every form
     if isinstance(v, int | float):
         if ratio:
             return pct(v)

@@ -807,7 +807,7 @@ def chamber_term_renewed(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, F
         ts, te = ch.term_start, ch.term_end
         if te is None:
             return Figure(None, "商会档案未填写本届届满日期")
-        span = f"本届{ts.isoformat() if ts else '（起始日未填）'}至{te.isoformat()}"
+        span = f"本届{periods.cn_date(ts) if ts else '（起始日未填）'}至{periods.cn_date(te)}"
         if ts is not None and ts.year > y:
             return Figure(None, f"{span}，档案只存本届任期，无法判断{y}年是否按时换届")
         if ts is not None and ts.year == y:

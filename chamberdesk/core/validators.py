@@ -225,8 +225,9 @@ def mask_id_number(num: str | None) -> str:
 
 
 def mask_birth_date(born: date | None) -> str:
-    """1975年: the year only, like the ID number whose birth digits are hidden."""
-    return f"{born.year}年" if born else ""
+    """1975年**月**日: the year only, like the ID number whose birth digits are hidden; the stars mark it
+    as masked, so a re-import leaves it out rather than taking it for a date typed to the year."""
+    return f"{born.year}年**月**日" if born else ""
 
 
 def mask_phone(phone: str | None) -> str:

@@ -21,7 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     p = sub.add_parser("init", help="新建数据文件（--demo 填入演示数据）")
     add_db_argument(p)
-    p.add_argument("--demo", action="store_true", help="填入演示县的数据")
+    p.add_argument("--demo", action="store_true", help="填入演示县的数据（同时给出 --name 和 --region-code 则生成另一个演示县，可用于试汇总）")
     p.add_argument("--name", help="本级工商联名称")
     p.add_argument("--region-code", help="行政区划代码（6位）")
     p.set_defaults(handler=cmd_init)
@@ -36,6 +36,9 @@ def cmd_init(args: argparse.Namespace) -> int:
     target = db_target(args)
     if not args.demo and not args.name:
         raise ChamberDeskError("请用 --name 填写本级工商联名称（如 --name 清河县工商业联合会），或用 --demo 生成演示数据。")
+    if args.demo and bool(args.name) != bool(args.region_code):
+        raise ChamberDeskError("另建一个演示县时请同时给出 --name 和 --region-code（如 --name 故城县工商业联合会 --region-code 130523），"
+                               "或两者都不给（清河县）。")
     if args.name:
         from chamberdesk.core.federation import validate_federation
 
@@ -47,7 +50,7 @@ def cmd_init(args: argparse.Namespace) -> int:
         if args.demo:
             from chamberdesk.core.demo import build_demo
 
-            build_demo(db)
+            build_demo(db, name=args.name, region_code=args.region_code)
         elif args.name:
             from chamberdesk.core.federation import save_federation
 

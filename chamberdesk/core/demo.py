@@ -27,6 +27,8 @@ from chamberdesk.core.models import Honour, PoliticalSeat
 from chamberdesk.core.validators import credit_code_check_char, id_check_digit
 
 REGION_CODE = "130534"
+DEMO_NAME = "清河县工商业联合会（总商会）"
+DEMO_REGION_NAME = "河北省邢台市清河县"
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段雷钱汤尹黎易常武乔贺赖龚文"
 GIVEN_M = "伟强磊军洋勇杰涛明超平刚建华国庆志海东春生德永立新宏俊振浩然轩思远斌鹏辉"
 GIVEN_F = "芳娜秀英敏静丽艳娟兰霞桂燕红梅玉萍琳雪慧婷欣怡涵"
@@ -48,19 +50,29 @@ CHAMBERS = [
     ("建筑业商会", ChamberKind.INDUSTRY, set()),
     ("餐饮业商会", ChamberKind.INDUSTRY, {"few_meetings", "shrinking"}),
     ("电子商务协会", ChamberKind.INDUSTRY, set()),
-    ("福州清河商会", ChamberKind.NONLOCAL, {"term_due"}),
-    ("郑州清河商会", ChamberKind.NONLOCAL, set()),
+    ("福州{place}商会", ChamberKind.NONLOCAL, {"term_due"}),
+    ("郑州{place}商会", ChamberKind.NONLOCAL, set()),
     ("万达广场楼宇商会", ChamberKind.BUILDING, {"few_visits"}),
     ("青年企业家创业商圈商会", ChamberKind.OTHER, set()),
 ]
 CHAMBER_INDUSTRY = {"建筑业商会": "E", "餐饮业商会": "H", "电子商务协会": "I"}
 
 
+def demo_place(name: str) -> str:
+    """The county's own name inside the federation's (清河县 in 清河县工商业联合会（总商会）)."""
+    for tail in ("工商业联合会", "工商联", "总商会"):
+        if tail in name:
+            return name[:name.index(tail)] or name
+    return name
+
+
 class _Gen:
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, region_code: str = REGION_CODE, place: str = "清河县") -> None:
         self.r = random.Random(seed)
         self.used_names: set[str] = set()
         self.seq = 0
+        self.region_code = region_code
+        self.place = place
 
     def person(self, female: bool = False) -> str:
         given = GIVEN_F if female else GIVEN_M
@@ -68,26 +80,25 @@ class _Gen:
 
     def credit_code(self) -> str:
         self.seq += 1
-        body = "91" + REGION_CODE + f"MA{self.seq:05d}" + self.r.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") + \
+        body = "91" + self.region_code + f"MA{self.seq:05d}" + self.r.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") + \
             self.r.choice("0123456789")
         return body + credit_code_check_char(body)
 
-    @staticmethod
-    def social_code(idx: int) -> str:
+    def social_code(self, idx: int) -> str:
         """A 社会团体 code (5 = registered with 民政, 1 = 社会团体); fixed, so the seeded draws stay the same."""
-        body = "51" + REGION_CODE + f"MJ{5100000 + idx:07d}"
+        body = "51" + self.region_code + f"MJ{5100000 + idx:07d}"
         return body + credit_code_check_char(body)
 
     def id_number(self, born: date, female: bool) -> str:
         seq = self.r.randrange(0, 999)
         if (seq % 2 == 1) == female:
             seq = (seq + 1) % 1000
-        body = REGION_CODE + born.strftime("%Y%m%d") + f"{seq:03d}"
+        body = self.region_code + born.strftime("%Y%m%d") + f"{seq:03d}"
         return body + id_check_digit(body)
 
     def enterprise(self, industry: str) -> str:
         while True:
-            name = "清河县" + "".join(self.r.sample(WORDS, 2)) + self.r.choice(SUFFIX[industry]) + "有限公司"
+            name = self.place + "".join(self.r.sample(WORDS, 2)) + self.r.choice(SUFFIX[industry]) + "有限公司"
             if name not in self.used_names:
                 self.used_names.add(name)
                 return name
@@ -98,24 +109,31 @@ class _Gen:
         return start + timedelta(days=self.r.randrange((end - start).days + 1))
 
 
-def build_demo(db: Database, *, members_per_chamber: int = 50, seed: int = 2024, today: date | None = None) -> None:
-    """Fill an empty data file with the demo county, in one transaction."""
+def build_demo(db: Database, *, members_per_chamber: int = 50, seed: int = 2024, today: date | None = None,
+               name: str | None = None, region_code: str | None = None) -> None:
+    """Fill an empty data file with the demo county, in one transaction. With a name and a region code,
+    another county of the same shape but its own people, enterprises and figures (the seed follows the
+    code), so two demo files can be consolidated."""
     today = today or date.today()
-    g = _Gen(seed)
+    if region_code and region_code != REGION_CODE:
+        seed += int(region_code)
+    place = demo_place(name or DEMO_NAME)
+    g = _Gen(seed, region_code or REGION_CODE, place)
     years = [today.year - 2, today.year - 1, today.year]
     with db.transaction() as s:
         s.info["user"] = "演示数据"
         federation.set_setting(s, federation.DEMO_SETTING, True)
         federation.save_federation(s, {
-            "name": "清河县工商业联合会（总商会）", "region_code": REGION_CODE, "region_name": "河北省邢台市清河县",
+            "name": name or DEMO_NAME, "region_code": g.region_code, "region_name": DEMO_REGION_NAME if not name else place,
             "staff_quota": 4, "staff_count": 6, "party_group": True, "own_account": True, "office_area": 86.0,
             "fax_count": 1, "phone_count": 3, "copier_count": 1, "computer_count": 4, "printer_count": 3,
             "car_count": 1, "private_enterprises": 2400, "above_scale_enterprises": 180,
         })
         for y in years:
             federation.set_budget(s, y, working_funds=80000 if y != years[0] else 50000, investment_funds=200000)
-        for idx, (name, kind, fails) in enumerate(CHAMBERS):
-            _demo_chamber(s, g, idx, name, kind, fails, years, today, members_per_chamber)
+        short = place.removesuffix("县").removesuffix("市").removesuffix("区") or place
+        for idx, (ch_name, kind, fails) in enumerate(CHAMBERS):
+            _demo_chamber(s, g, idx, ch_name.format(place=short), kind, fails, years, today, members_per_chamber)
         _federation_year(s, g, years, today)
 
 
@@ -197,7 +215,7 @@ def _demo_chamber(s: Session, g: _Gen, idx: int, name: str, kind: ChamberKind, f
             s.add(PoliticalSeat(member_id=m.id, kind=r.choice(["npc", "cppcc"]), level="county",
                                 start_year=today.year - 3, end_year=today.year + 2))
         if i < 2 and r.random() < 0.4:
-            s.add(Honour(member_id=m.id, title="优秀民营企业家", year=years[1], granted_by="清河县人民政府"))
+            s.add(Honour(member_id=m.id, title="优秀民营企业家", year=years[1], granted_by=f"{g.place}人民政府"))
     s.flush()
 
     for y in years:

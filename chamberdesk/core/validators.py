@@ -224,6 +224,12 @@ def mask_id_number(num: str | None) -> str:
     return num[:6] + "*" * (len(num) - 10) + num[-4:]
 
 
+def mask_birth_date(born: date | None) -> str:
+    """1975年**月**日: the year only, like the ID number whose birth digits are hidden; the stars mark it
+    as masked, so a re-import leaves it out rather than taking it for a date typed to the year."""
+    return f"{born.year}年**月**日" if born else ""
+
+
 def mask_phone(phone: str | None) -> str:
     """138****5678; landlines keep the area code and last four."""
     if not phone:

@@ -67,7 +67,7 @@ from chamberdesk.core.models import (
     PoliticalSeat,
 )
 from chamberdesk.core.records import id_of, table_of
-from chamberdesk.core.validators import mask_id_number, mask_phone
+from chamberdesk.core.validators import mask_birth_date, mask_id_number, mask_phone
 from chamberdesk.io.workbook_style import FormWriter, new_workbook
 
 EXPORT_KINDS = {"members": "会员台账", "roster": "商会会员名册", "chambers": "商会名录", "meetings": "会议记录",
@@ -129,10 +129,11 @@ _SIZE = {m.value: m.label for m in SizeClass}
 def _member_row(i: int, m: Member, seats: str, unmasked: bool, as_of: date | None = None) -> list[Any]:
     idn = m.rep_id_number if unmasked else (mask_id_number(m.rep_id_number) or None)
     phone = m.rep_phone if unmasked else (mask_phone(m.rep_phone) or None)
+    born = m.rep_birth_date if unmasked else (mask_birth_date(m.rep_birth_date) or None)
     # on the report's day a member who left later had not left yet
     left = m.leave_date is not None and (as_of is None or m.leave_date <= as_of)
     return [i, m.enterprise_name, m.credit_code, _KIND.get(m.kind, m.kind), m.legal_rep, m.rep_name,
-            _GENDER.get(m.rep_gender or ""), m.rep_birth_date, idn, _POL.get(m.rep_political_status or ""),
+            _GENDER.get(m.rep_gender or ""), born, idn, _POL.get(m.rep_political_status or ""),
             phone, _IND.get(m.industry or ""), _SIZE.get(m.size_class or ""),
             m.tags.replace(",", "、") if m.tags else None, m.join_date, m.leave_date if left else None,
             m.leave_reason if left else None, seats or None, m.notes, m.address, m.registered_capital,
@@ -157,7 +158,7 @@ def export_members(db: Database, out: Path | str, flt: MemberFilter | None = Non
         flt = replace(flt, as_of=periods.as_of(year))
     with db.session() as s:
         total = count_members(s, flt)
-        extra = note or ("" if unmasked else "身份证号、电话已部分隐去")
+        extra = note or ("" if unmasked else "身份证号、电话已部分隐去，出生日期只列年份")
         if year is not None:
             extra = "　　".join(x for x in (f"{periods.as_of_label(year)}的{'在册会员' if flt.status == 'active' else '会员'}",
                                            extra) if x)

@@ -60,9 +60,17 @@ def _choice(enum, aliases: dict[str, str] | None = None) -> Callable[[object], A
     return lambda v: resolve_choice(enum, v, aliases)
 
 
+def _birth_date(value: object) -> Any:
+    """A date of birth; one masked in a county's upward ledger (1975年**月**日) stays as it is, for
+    Members.finish to leave out with a note, like a masked ID number."""
+    if isinstance(value, str) and "*" in value:
+        return value
+    return parse_date(value)
+
+
 PARSERS: dict[str, dict[str, Callable[[object], Any]]] = {
     "members": {
-        "rep_birth_date": parse_date, "join_date": parse_date, "leave_date": parse_date,
+        "rep_birth_date": _birth_date, "join_date": parse_date, "leave_date": parse_date,
         "employee_count": parse_int,
     },
     "chambers": {
@@ -232,7 +240,7 @@ class Members(Kind):
 
     def finish(self, data, extra, fail):
         data["kind"] = data.get("kind") or "enterprise"
-        for fld, what in (("rep_id_number", "身份证号"), ("rep_phone", "联系电话")):
+        for fld, what in (("rep_id_number", "身份证号"), ("rep_phone", "联系电话"), ("rep_birth_date", "出生日期")):
             v = data.get(fld)
             if isinstance(v, str) and "*" in v:
                 extra.setdefault("notes", []).append((fld, f"已忽略：{what}已打码（{v}），未导入该项"))

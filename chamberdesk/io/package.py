@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import zipfile
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.db import SCHEMA_VERSION, Database
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_federation
-from chamberdesk.core.periods import check_year
+from chamberdesk.core.periods import check_year, period_label
 
 FORMAT = "chamberdesk-upward-package"
 FORMAT_VERSION = 1
@@ -218,14 +219,66 @@ class CountyTotals:
 
 
 @dataclass
+class SummaryItem:
+    """One of the 17 南通 items across the counties: each county's figure as reported and their sum."""
+    group: str
+    no: int
+    item: str
+    figures: list[str]  # per county, in the order of Consolidation.counties
+    total: str
+    note: str
+
+
+@dataclass
 class Consolidation:
     year: int
     counties: list[CountyTotals]
     by_kind: dict[str, dict[str, int]]
     chambers: list[tuple[str, dict[str, Any]]]  # (county, chamber figures)
+    work_summary: list[SummaryItem] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
-        return {"year": self.year, "counties": [c.__dict__ for c in self.counties], "by_kind": self.by_kind}
+        return {"year": self.year, "counties": [c.__dict__ for c in self.counties], "by_kind": self.by_kind,
+                "work_summary": [i.__dict__ for i in self.work_summary]}
+
+
+# "新发展 12 个", "金额 513.90 万元", "覆盖率 26.1%": the words before a number, the number, its unit
+_COUNTED = re.compile(r"([^\d；;，,：:]*?)\s*(\d+(?:\.\d+)?)\s*(%|[^\d\s；;，,：:（）()]*)")
+
+
+def sum_figures(figures: list[str]) -> tuple[str, str]:
+    """The counties' texts of one item added up, each count by its words and unit ("行业商会 3 个" with
+    "行业商会 4 个" gives "行业商会 7 个"); shares are not added. Returns (total, note)."""
+    totals: dict[tuple[str, str], float] = {}
+    decimals: dict[tuple[str, str], int] = {}
+    shares = False
+    for text in figures:
+        for label, num, unit in _COUNTED.findall(text or ""):
+            if unit == "%":
+                shares = True
+                continue
+            key = (label.strip(), unit)
+            totals[key] = totals.get(key, 0) + float(num)
+            decimals[key] = max(decimals.get(key, 0), len(num.partition(".")[2]))
+    if not totals:
+        if not any(f.strip() for f in figures):
+            return "", "各单位均未填写（台账未记录此项）"
+        return "", "各单位所报为文字，未能相加，见各单位数据"
+    total = "，".join(f"{label} {v:.{decimals[(label, unit)]}f} {unit}".strip() for (label, unit), v in totals.items())
+    return total, ("覆盖率等比例不相加，见各单位数据" if shares else "各单位数字相加")
+
+
+def _sum_work_summary(packages: list[Package]) -> list[SummaryItem]:
+    by_no: dict[int, SummaryItem] = {}
+    for i, p in enumerate(packages):
+        for entry in p.data.get("work_summary", []):
+            no = int(entry.get("no", 0))
+            item = by_no.setdefault(no, SummaryItem(entry.get("group", ""), no, entry.get("item", ""),
+                                                    [""] * len(packages), "", ""))
+            item.figures[i] = str(entry.get("figure") or "")
+    for item in by_no.values():
+        item.total, item.note = sum_figures(item.figures)
+    return [by_no[n] for n in sorted(by_no)]
 
 
 def _year_end_members(p: Package) -> int:
@@ -276,7 +329,7 @@ def consolidate_packages(packages: list[Package]) -> Consolidation:
             k["activities"] += a
             rows.append((ct.name, ch))
         counties.append(ct)
-    return Consolidation(years.pop(), counties, dict(by_kind), rows)
+    return Consolidation(years.pop(), counties, dict(by_kind), rows, _sum_work_summary(packages))
 
 
 def consolidate(paths: list[Path], out: Path | str | None = None) -> Consolidation:
@@ -317,6 +370,7 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
     total = ["合计", f"{len(c.counties)}个单位", "", *tot[3:]]
     total[head.index("走访覆盖率")] = visited / cov if cov else None
     w.total(total)
+    w.signatures(w.spread(_SIGNING))
 
     head2 = ["序号", "商会类型", "商会数", "会员数", "本年新增会员", "会议（次）", "活动（次）"]
     w2 = FormWriter(f"{c.year}年度按商会类型汇总", head2, wb=wb, sheet_name="按商会类型汇总",
@@ -342,7 +396,24 @@ def write_consolidation(c: Consolidation, out: Path | str) -> None:
         w3.row([i, county, ch.get("name", ""), label_of(ChamberKind, ch.get("kind")), int(ch.get("members", 0)),
                 int(ch.get("new_members", 0)), sum(ch.get("meetings", {}).values()), sum(ch.get("activities", {}).values()),
                 int(ch.get("visited", 0)) / cm if cm else None, TERM_STATUS_LABELS.get(ch.get("term_status", ""), "")])
+
+    names = [ct.name for ct in c.counties]
+    head4 = ["类别", "序号", "项目", "合计", *names, "说明"]
+    w4 = FormWriter(f"{c.year}年度工作基本情况资料汇总", head4, wb=wb, sheet_name="工作基本情况汇总",
+                    formats=[None, "int"], widths=[9, 4, 22, 24, *[20] * len(names), 16], wrap=True,
+                    unit_line=f"{period_label(c.year)}　　汇总日期：{chinese_date(date.today())}")
+    groups: dict[str, list[SummaryItem]] = {}
+    for it in c.work_summary:
+        groups.setdefault(it.group, []).append(it)
+    for items in groups.values():  # each category written once beside its items, as on the county form
+        rows = [w4.row([it.group, it.no, it.item, it.total, *it.figures, it.note]) for it in items]
+        w4.merge_down(0, rows[0], rows[-1])
+    w4.note("说明：合计按各单位所报数据中同名同单位的数字相加；比例不相加；“台账未记录”的项目由各单位手工填写后另行汇总。")
+    w4.signatures(w4.spread(_SIGNING))
     wb.save(str(out))
+
+
+_SIGNING = ("汇总单位（盖章）：", "负责人：", "填表人：", "日期：　　年　　月　　日")
 
 
 # keep the enums referenced for readers of data.json
@@ -350,5 +421,5 @@ DATA_CODES = {"meeting_bodies": {b.value: b.label for b in MeetingBody},
               "activity_categories": {c.value: c.label for c in ActivityCategory},
               "chamber_kinds": {k.value: k.label for k in ChamberKind}}
 
-__all__ = ["Consolidation", "Package", "PackageError", "build_package", "consolidate", "consolidate_packages",
+__all__ = ["Consolidation", "Package", "PackageError", "SummaryItem", "sum_figures", "build_package", "consolidate", "consolidate_packages",
            "read_package", "write_consolidation"]

@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 
 from chamberdesk.core.assessments import verdict_label
 from chamberdesk.core.choices import ChamberKind, ChamberStatus
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.errors import ChamberDeskError, NotFound
 from chamberdesk.core.models import Assessment, Chamber, Evidence, EvidenceLink, Federation
 from chamberdesk.rules.metrics import METRICS, Ctx, Figure, Target, pct
@@ -138,8 +139,14 @@ def show_value(v: Any, ratio: bool = False, unit: str = "") -> str:
         return "—"
     if isinstance(v, bool):
         return "是" if v else "否"
+    if isinstance(v, date):
+        return chinese_date(v)  # 2023年6月1日, as on every form
     if isinstance(v, int | float):
-        return pct(v) if ratio else fmt_num(round(float(v), 2)) + unit
+        if ratio:
+            return pct(v)
+        if unit.endswith("元"):  # amounts as the ledgers' own texts write them: 30,000元
+            return f"{round(float(v), 2):,}".removesuffix(".0") + unit
+        return fmt_num(round(float(v), 2)) + unit
     return str(v)
 
 

@@ -26,6 +26,7 @@ from chamberdesk.core.choices import (
     MeetingBody,
     PartyOrg,
 )
+from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.members import on_roll_sql
 
 QUARTERS = ("第一季度", "第二季度", "第三季度", "第四季度")
@@ -470,16 +471,32 @@ def new_members(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
                           provisional=not ctx.year_over) for t in ctx.targets}
 
 
-@metric("new_member_ratio", "本年度新发展会员占年初会员总数的比例", ratio=True)
+GROWTH_BASES = {"start": "年初", "end": "年末"}
+
+
+def new_member_share(new: int, start: int, end: int, base: str = "start") -> tuple[float | None, str]:
+    """会员发展 "超过会员总数的10%": the year's new members over the roll at the year's start (the members
+    there were to grow from; base="end" divides by the year-end roll instead). Returns the share and the
+    formula as printed: 本年度新发展6家÷年初会员40家＝15%."""
+    if base not in GROWTH_BASES:
+        raise ValueError(f"base 应为 {'、'.join(GROWTH_BASES)} 之一（start=年初会员数，end=年末会员数）")
+    total = start if base == "start" else end
+    word = GROWTH_BASES[base]
+    if not total:
+        return None, f"{word}会员数为0（本年度新发展{new}家），无法计算比例"
+    return new / total, f"本年度新发展{new}家÷{word}会员{total}家＝{pct(new / total)}"
+
+
+@metric("new_member_ratio", "本年度新发展会员占会员总数的比例（默认以年初会员数为总数）",
+        params={"base": "会员总数取 start（年初，默认）或 end（年末）"}, ratio=True)
 def new_member_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
     out = {}
+    base = params.get("base", "start")
     for t in ctx.targets:
-        start, new = _at_end(ctx, t.key, ctx.year - 1), _members_pass(ctx)[t.key][NEW]
-        if not start:
-            out[t.key] = Figure(None, f"年初会员数为0（本年度新发展{new}家），无法计算比例")
-            continue
-        out[t.key] = Figure(new / start, f"年初会员{start}家，本年度新发展{new}家，占{pct(new / start)}"
-                            + _period_note(ctx), provisional=not ctx.year_over)
+        start, end = _at_end(ctx, t.key, ctx.year - 1), _at_end(ctx, t.key, ctx.year)
+        share, formula = new_member_share(_members_pass(ctx)[t.key][NEW], start, end, base)
+        out[t.key] = Figure(share, formula + ("" if share is None else _period_note(ctx)),
+                            provisional=share is not None and not ctx.year_over)
     return out
 
 
@@ -791,7 +808,7 @@ def chamber_term_renewed(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, F
         ts, te = ch.term_start, ch.term_end
         if te is None:
             return Figure(None, "商会档案未填写本届届满日期")
-        span = f"本届{ts.isoformat() if ts else '（起始日未填）'}至{te.isoformat()}"
+        span = f"本届{chinese_date(ts) if ts else '（起始日未填）'}至{chinese_date(te)}"
         if ts is not None and ts.year > y:
             return Figure(None, f"{span}，档案只存本届任期，无法判断{y}年是否按时换届")
         if ts is not None and ts.year == y:
@@ -808,6 +825,10 @@ _FED_FIELDS = {"staff_quota": "编制数", "staff_count": "工作人员数", "of
                "fax_count": "传真机", "phone_count": "办公电话", "copier_count": "复印机", "computer_count": "电脑",
                "printer_count": "打印机", "car_count": "办公用车", "private_enterprises": "本地民营企业户数",
                "above_scale_enterprises": "本地规上民营企业户数"}
+# the unit each figure is counted in, written after it (办公用房面积86㎡, 传真机1台)
+_FED_UNITS = {"staff_quota": "个", "staff_count": "人", "office_area": "㎡", "fax_count": "台", "phone_count": "部",
+              "copier_count": "台", "computer_count": "台", "printer_count": "台", "car_count": "辆",
+              "private_enterprises": "户", "above_scale_enterprises": "户"}
 _FED_FLAGS = {"party_group": "设立工商联党组", "own_account": "设置独立财务账户"}
 
 
@@ -830,7 +851,7 @@ def federation_count(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figur
         raise ValueError(f"field 应为 {'、'.join(_FED_FIELDS)} 之一")
     rec = [{"table": "federation", "id": 0, "label": "本级工商联基本情况"}]
     return _fed_fact(ctx, lambda f: Figure(getattr(f, fld), f"基本情况记载{_FED_FIELDS[fld]}"
-                                           f"{getattr(f, fld):g}", rec))
+                                           f"{getattr(f, fld):g}{_FED_UNITS[fld]}", rec))
 
 
 @metric("federation_flag", "本级工商联基本情况中的是否项", value_type="bool", params={"field": "字段"},

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from sqlmodel import select
 
 from chamberdesk.cli import COMMAND_MODULES, main
 
@@ -73,8 +74,32 @@ def test_init_with_name_and_refuses_to_overwrite(tmp_path: Path, capsys: pytest.
     assert json.loads(capsys.readouterr().out)["members"] == 0
 
 
+def test_init_demo_for_another_county(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    """A second demo county for trying the consolidation: its own name, code, places and people."""
+    db = tmp_path / "gc.db"
+    assert main(["init", "--demo", "--db", str(db), "--name", "故城县工商业联合会", "--region-code", "130523"]) == 0
+    from chamberdesk.core.db import open_database
+    from chamberdesk.core.federation import get_federation
+    from chamberdesk.core.models import Chamber, Member
+
+    d = open_database(str(db))
+    try:
+        with d.session() as s:
+            fed = get_federation(s)
+            assert fed is not None and (fed.name, fed.region_code) == ("故城县工商业联合会", "130523")
+            names = [c.name for c in s.exec(select(Chamber))]
+            members = list(s.exec(select(Member)))
+    finally:
+        d.close()
+    assert "福州故城商会" in names and not any("清河" in n for n in names)
+    assert not any("清河" in m.enterprise_name for m in members)
+    assert all(m.rep_id_number.startswith("130523") for m in members if m.rep_id_number)
+
+
 @pytest.mark.parametrize(("args", "message"), [
     ([], "请用 --name 填写本级工商联名称"),
+    (["--demo", "--name", "故城县工商业联合会"], "同时给出 --name 和 --region-code"),
+    (["--demo", "--region-code", "130523"], "同时给出 --name 和 --region-code"),
     (["--name", "清河县工商联", "--region-code", "999999"], "不是县级行政区划代码"),
     (["--name", "清河县工商联", "--region-code", "13053"], "应为6位数字"),
 ])

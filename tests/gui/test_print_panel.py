@@ -142,7 +142,7 @@ def test_ledger_from_the_members_page_prints_exactly_its_filtered_rows(qtbot, ct
     assert isinstance(dlg, PrintPreviewDialog) and dlg.suggested_name == "会员台账.pdf"
     text = "".join(p.extract_text() for p in PdfReader(dlg.pdf_path).pages)
     dlg.close()
-    assert "筛选：商会=城关镇商会；状态=全部" in text
+    assert "城关镇商会的全部会员（含已退会）" in text
     assert _ledger_rows(text) == len(shown)
     with ctx.db.session() as s:
         names = [members_by_ids(s, shown)[i].enterprise_name for i in shown]
@@ -174,12 +174,12 @@ def test_panel_takes_the_ledger_filter_and_says_so(qtbot, ctx, tmp_path):
     qtbot.addWidget(panel)
     panel.show()
     panel.set_form("ledger")
-    assert panel.filter_label.isVisible() and "状态=在册（全部在册会员）" in panel.filter_label.text()
+    assert panel.filter_label.isVisible() and panel.filter_label.text() == "打印范围：全部在册会员"
     assert not panel.clear_filter_btn.isVisible()
     cid = panel.chamber.itemData(panel.chamber.findText("城关镇商会"))
     flt = MemberFilter(chamber_id=cid, status="active")
     panel.set_member_filter(flt)
-    assert panel.filter_label.text() == "筛选：商会=城关镇商会；状态=在册（会员台账页面的当前筛选）"
+    assert panel.filter_label.text() == "打印范围：城关镇商会的在册会员（会员台账页面的当前筛选）"
     assert panel.clear_filter_btn.isVisible()
     out = tmp_path / "台账.pdf"
     with qtbot.waitSignal(panel.finished, timeout=30000):

@@ -88,7 +88,7 @@ def test_ledger_page_hands_its_filter_to_the_print_tab(qtbot, ctx) -> None:
     panel = page.print_panel
     assert page.tabs.currentWidget() is panel and panel.form.currentData() == "ledger"
     assert panel.request().member_filter is flt
-    assert "筛选：状态=已退会；查找=建" in panel.filter_label.text()
+    assert "已退会的会员（查找“建”）" in panel.filter_label.text()
 
 
 def test_a_package_opened_with_the_program_is_summed_up(qtbot, ctx, tmp_path: Path) -> None:

@@ -64,6 +64,8 @@ def test_member_export_masks_by_default(demo_db, tmp_path: Path) -> None:
             checked += 1
         if m.rep_phone:
             assert r[10] != m.rep_phone and "*" in r[10]
+        if m.rep_birth_date:
+            assert r[7] == f"{m.rep_birth_date.year}年**月**日"  # the year only, no day of birth
     assert checked > 10
     with demo_db.session() as s:
         assert not list(s.exec(select(AuditLog).where(AuditLog.action == "export")))
@@ -97,7 +99,9 @@ def test_masked_round_trip_keeps_members_but_not_personal_numbers(demo_db, db, t
     assert res.imported == n and res.rejected == 0
     assert any("已打码" in p.message for p in res.problems)
     with db.session() as s:
-        assert all(m.rep_id_number is None and m.rep_phone is None for m in s.exec(select(Member)))
+        assert all(m.rep_id_number is None and m.rep_phone is None and m.rep_birth_date is None
+                   for m in s.exec(select(Member)))
+    assert any("出生日期已打码" in p.message for p in res.problems)
 
 
 def test_roster_chambers_meetings_activities(demo_db, tmp_path: Path) -> None:

@@ -127,10 +127,21 @@ def test_consolidate_two_counties(demo_db, demo_path: Path, pkg: Path, tmp_path:
     assert [c.region_code for c in res.counties] == ["130534", "130535"]
     assert sum(k["chambers"] for k in res.by_kind.values()) == 24
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["按县区汇总", "按商会类型汇总", "商会明细"]
+    assert wb.sheetnames == ["按县区汇总", "按商会类型汇总", "商会明细", "工作基本情况汇总"]
     ws = wb["按县区汇总"]
     assert ws["B4"].value.startswith("清河县") and ws["B5"].value == "柳林县工商业联合会"
     assert ws["A6"].value == "合计" and ws["F6"].value == 24
+    assert any(str(c.value or "").startswith("汇总单位（盖章）") for row in ws.iter_rows(min_row=7) for c in row)
+    # the 17 items: item 2 adds both counties' new and year-end members, item 1 (entered by hand) is not invented
+    new, total = res.counties[0].new_members + res.counties[1].new_members, sum(c.members for c in res.counties)
+    item2 = next(i for i in res.work_summary if i.no == 2)
+    assert item2.total == f"新发展 {new} 个，总数 {total} 个"
+    assert len(res.work_summary) == 17 and next(i for i in res.work_summary if i.no == 1).total == ""
+    ws4 = wb["工作基本情况汇总"]
+    assert [ws4.cell(3, c).value for c in range(1, 8)] == ["类别", "序号", "项目", "合计", "清河县工商业联合会（总商会）",
+                                                          "柳林县工商业联合会", "说明"]
+    assert ws4["D5"].value == item2.total
+    assert any(str(c.value or "").startswith("汇总单位（盖章）") for row in ws4.iter_rows(min_row=20) for c in row)
     with pytest.raises(PackageError, match="同一单位"):
         consolidate([pkg, pkg], None)
 

@@ -92,7 +92,7 @@ def test_ledger_unmasked_is_audited(demo_db, tmp_path):
         logs = s.exec(select(AuditLog).where(AuditLog.action == "export")).all()
     text = pdf_text(out)
     assert m.rep_phone in text
-    assert "筛选：商会=城关镇商会" in text
+    assert "城关镇商会的在册会员" in text and "筛选" not in text
     assert logs and "会员台账" in logs[-1].after and logs[-1].user == "测试员"
 
 
@@ -154,6 +154,7 @@ def test_selfcheck_prefilled_and_blank(demo_db, tmp_path, test_rubric):
     assert "全年开展会员活动不少于8次" in bt
     assert "达标" not in bt
     assert "本年度" not in bt  # no computed explanations on the blank sheet
+    assert "自评得分 考评得分" in ft and "自评得分 说明／凭证" in bt  # no column for the assessor's column is not the chamber's
 
 
 def test_extension_b_name_prints_and_extracts(db, tmp_path):
@@ -380,3 +381,93 @@ def test_activity_record_totals_each_outcome_on_its_own_and_names_the_unit(demo_
     assert fmt_num(invest + donated, 2) not in text  # never added together
     assert text.startswith(f"{fed} {year}年度活动记录") and "单位（盖章）" not in text  # unit on its own line
     assert f"{fed} （盖章）" in text  # the seal line, its two lines run together by the extractor
+
+
+def test_ledger_heading_in_the_clerks_words(demo_db) -> None:
+    from chamberdesk.io.pdf.ledger import describe_filter
+
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+        assert describe_filter(s, MemberFilter()) == "在册会员"
+        assert describe_filter(s, MemberFilter(chamber_id=ch.id, kind="enterprise")) == "城关镇商会的在册企业会员"
+        assert describe_filter(s, MemberFilter(status=None, join_year=2025)) == "2025年入会的全部会员（含已退会）"
+        assert describe_filter(s, MemberFilter(status="left", industry="E", search=" 建 ")) == \
+            "已退会的会员（行业：建筑业；查找“建”）"
+        assert describe_filter(s, MemberFilter(as_of=date(2025, 12, 31))) == "截至2025年12月31日　在册会员"
+
+
+@pytest.mark.parametrize("keys", [
+    ["enterprise_name", "rep_gender", "join_date"],
+    ["enterprise_name", "credit_code", "kind", "legal_rep", "rep_name", "rep_gender", "rep_birth_date",
+     "rep_id_number", "rep_political_status", "rep_phone", "industry", "size_class", "tags", "join_date",
+     "chambers", "notes"],
+])
+def test_ledger_short_headings_stay_on_one_line(keys) -> None:
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from chamberdesk.io.pdf.ledger import _column_widths
+
+    st = make_styles(get_fonts())
+    widths = _column_widths(st, keys, 780)
+    assert abs(sum(widths) - 780) < 0.01
+    one_line = {0: "序号", 1 + keys.index("rep_gender"): "性别"}
+    for i, head in one_line.items():  # the heading and the grid's padding of 3 pt a side
+        assert widths[i] >= stringWidth(head, st.head.fontName, st.head.fontSize) + 6
+
+
+def test_every_shipped_source_reads_as_a_document_title() -> None:
+    from chamberdesk.rules.sources import source_text
+
+    shown = 0
+    for rub in rules.list_rubrics():
+        for src in [rub.source, *(it.source for it in rub.items)]:
+            text = source_text(src)
+            assert ".txt" not in text and not any(c.isascii() and c.isdigit() for c in text[:4]), (rub.id, src, text)
+            shown += bool(text)
+    assert shown > 100
+    assert source_text("000_02884ba88268a9b7.txt 三（三）") == "《通州区工商联关于加强基层商会规范化建设的指导意见》三（三）"
+    assert source_text("002_12fb609d4e43a457.txt 11号 附件 第十九条；10号 二") == (
+        "豫联(组)〔2013〕11号附件《河南省县级工商联建设示范点“五好标准”》第十九条；"
+        "豫联(组)〔2013〕10号《河南省县级工商联“一个设立、五个确保”标准》二")
+
+
+def test_assessment_form_names_the_document_and_repeats_the_group(demo_db, tmp_path) -> None:
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+    out = run(demo_db, PrintRequest(form="assessment", rubric_id="wuyou-wuhao", year=2025, targets=[ch.id]),
+              tmp_path / "a.pdf")[0]
+    pages = [p.extract_text().replace("\n", "") for p in PdfReader(out).pages]
+    assert len(pages) == 2  # 12 items, the conclusion and the signatures on two A4 pages
+    assert "《通州区工商联关于加强基层商会规范化建设的指导意见》" in pages[0] and ".txt" not in "".join(pages)
+    assert "一、考评项目" in pages[0] and "二、考评结论" in pages[1] and "考评人（签字）" in pages[1]
+    assert "五好（续）" in pages[1]  # the group a continued page starts inside is named again
+
+
+def test_pending_automatic_item_says_why_in_the_system_column() -> None:
+    from chamberdesk.io.pdf.assessment import reference_text
+    from chamberdesk.rules.engine import ItemResult
+
+    def item(**kw: object) -> ItemResult:
+        base: dict = {"id": "x", "title": "会员发展好", "group": "g", "group_title": "五好", "kind": "check",
+                      "status": "needs_input", "value": 3, "threshold": 5, "op": ">=", "points": 0.0,
+                      "max_points": 0.0, "explanation": "", "source": "", "unit": "家"}
+        return ItemResult(**{**base, **kw})
+
+    assert reference_text(item(explanation="会员发展：已发展3家；年度结束后方可判定"), False) == "3家\n待年末"
+    assert reference_text(item(value=True, unit="", explanation="有场所：有；须附凭证后方可认定达标"), False) \
+        .endswith("\n待凭证")
+    assert reference_text(item(value=None), False) == "待填写"  # nothing from the ledgers: the clerk's to enter
+    assert reference_text(item(status="pass", value=30000.0, unit="元"), False).startswith("30,000元")
+
+
+def test_chamber_year_form_prints_the_rubrics_growth_figure(demo_db, tmp_path) -> None:
+    """新会员占比 on the chamber's year form is the 会员发展 figure the rubric judges, formula and all."""
+    with demo_db.session() as s:
+        ch = find_chamber(s, "东关街道商会")
+        res = rules.evaluate(s, rules.load_rubric("wuyou-wuhao"), 2025, [ch.id], None, as_of=date(2026, 3, 1))
+    import re
+
+    formula = re.search(r"本年度新发展\d+家÷年初会员\d+家＝[\d.]+%", res[0].item("member_growth").explanation)
+    assert formula is not None
+    out = run(demo_db, PrintRequest(form="chamber-year", year=2025, targets=[ch.id]), tmp_path / "y.pdf")[0]
+    assert formula.group(0) in pdf_text(out).replace("\n", "")

@@ -25,7 +25,7 @@ def test_wuyou_growth_must_exceed_ten_percent(db, new, status, ratio):
     it = run(db, "wuyou-wuhao", 2024)[0].item("member_growth")
     assert it.status == status
     assert it.value == pytest.approx(new / 20)
-    assert f"年初会员20家，本年度新发展{new}家，占{ratio}" in it.explanation
+    assert f"本年度新发展{new}家÷年初会员20家＝{ratio}" in it.explanation
 
 
 def test_quarterly_activities_two_vs_one_vs_none(db):
@@ -216,3 +216,13 @@ def test_meeting_records_need_agenda_and_decisions(db):
     it = run(db, "wuyou-wuhao", 2024)[0].item("meeting_records")
     assert it.status == "fail" and it.value == 0.5
     assert "本年度2次会议中1次议题和决议齐全（50%）" in it.explanation
+
+
+def test_growth_share_one_rule_and_its_other_reading() -> None:
+    from chamberdesk.rules.metrics import new_member_share
+
+    assert new_member_share(5, 48, 52) == (pytest.approx(5 / 48), "本年度新发展5家÷年初会员48家＝10.42%")
+    assert new_member_share(5, 48, 50, "end") == (pytest.approx(0.1), "本年度新发展5家÷年末会员50家＝10%")
+    assert new_member_share(3, 0, 3)[0] is None
+    with pytest.raises(ValueError, match="start=年初"):
+        new_member_share(1, 1, 1, "middle")

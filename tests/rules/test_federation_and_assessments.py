@@ -40,7 +40,7 @@ def test_wuge_office_area(db, area, status):
     assert r.target == "测试县工商业联合会"
     it = r.item("office_area")
     assert it.status == status
-    assert it.explanation.startswith(f"办公用房面积不少于60平方米：基本情况记载办公用房面积{area:g}")
+    assert it.explanation.startswith(f"办公用房面积不少于60平方米：基本情况记载办公用房面积{area:g}㎡")
     assert r.passed is (status == "pass")
 
 

@@ -80,7 +80,7 @@ def test_tongzhou_term_overdue_vetoes(db):
         r = rules.evaluate(s, rules.load_rubric("tongzhou-kaoping"), 2024,
                            inputs={"桃源乡商会": tz_inputs(65, 95)["城关镇商会"]}, as_of=AS_OF)[0]
     assert r.item("term_renewed").status == "fail"
-    assert "本届2019-04-01至2024-03-31，届满后未换届" in r.item("term_renewed").explanation
+    assert "本届2019年4月1日至2024年3月31日，届满后未换届" in r.item("term_renewed").explanation
     assert r.vetoed and r.grade is None
 
 

@@ -39,6 +39,7 @@ from chamberdesk.gui.style import ERROR, MUTED, OK, WARN
 from chamberdesk.gui.widgets.buttons import ask_save, dialog_buttons
 from chamberdesk.gui.widgets.files import ask_save_path, notify_saved
 from chamberdesk.gui.widgets.roles import guard_edit
+from chamberdesk.rules.sources import source_text
 
 STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
 STATUS_MARKS = {"pass": "✓", "fail": "✗", "needs_input": "？", "not_applicable": "—"}
@@ -579,7 +580,7 @@ class Page(QWidget):
         elif it.evidence_required:
             parts.append(f"<p style='color:{WARN}'>此项须附凭证：请选中后点“添加凭证…”。</p>")
         if it.source:
-            parts.append(f"<p style='color:{MUTED}'>依据：{html.escape(it.source)}</p>")
+            parts.append(f"<p style='color:{MUTED}'>依据：{html.escape(source_text(it.source))}</p>")
         self.detail.setHtml("".join(parts))
 
     def _open_link(self, url: QUrl) -> None:
@@ -824,7 +825,7 @@ def write_matrix_xlsx(out: Path, title: str, heads: list[str], rows: list[tuple[
     head_row(ws2, ["对象", "分组", "条目", "结果", "说明", "依据"])
     for r in results:
         for it in r.items:
-            ws2.append([r.target, it.group_title, it.title, it.status_label, it.explanation, it.source])
+            ws2.append([r.target, it.group_title, it.title, it.status_label, it.explanation, source_text(it.source)])
     tmp = out.with_name(out.name + ".part")
     wb.save(tmp)
     tmp.replace(out)

@@ -173,8 +173,10 @@ class PrintPanel(QWidget):
 
         with self.ctx.db.session() as s:
             text = describe_filter(s, self.member_filter or MemberFilter())
-        source = "（会员台账页面的当前筛选）" if self.member_filter is not None else "（全部在册会员）"
-        self.filter_label.setText(text + source)
+        if self.member_filter is None:
+            self.filter_label.setText(f"打印范围：全部{text}")
+        else:
+            self.filter_label.setText(f"打印范围：{text}（会员台账页面的当前筛选）")
         self.clear_filter_btn.setVisible(self.member_filter is not None)
 
     def for_federation(self) -> bool:

@@ -22,6 +22,7 @@ from chamberdesk.io.pdf.layout import (
     grid_style,
     signature_block,
 )
+from chamberdesk.rules.sources import source_text
 
 if TYPE_CHECKING:
     from chamberdesk.io.pdf.jobs import PrintRequest
@@ -89,7 +90,12 @@ def reference_text(it: Any, scored: bool) -> str:
     if it.status == "not_applicable":
         return "不适用"
     if it.status == "needs_input":
-        return "待填写"
+        if it.value is None or it.from_input or it.kind == "scored":
+            return "待填写"
+        # worked out from the ledgers but not yet decided: the figure so far and what it waits for
+        why = "待年末" if "年度结束后" in it.explanation else "待凭证" if "须附凭证" in it.explanation else "待核实"
+        shown = _yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text()
+        return f"{shown}\n{why}"
     if it.kind == "scored":
         return f"{fmt_num(round(it.points, 2))}\n（已录入）"
     shown = "" if it.value is None else (_yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text())
@@ -150,6 +156,28 @@ def _fed_name(session: Session) -> str:
     return fed.name if fed and fed.name else "县工商联"
 
 
+class GroupedTable(Table):
+    """The items table: where a page break falls inside a group, the new page's first row names the group
+    again (the label is written once per group, in its first row, so that the table may break at all)."""
+
+    groups: dict[int, Any]
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        parts: list[Any] = super().split(availWidth, availHeight)  # Tables, with their rows in _cellvalues
+        if len(parts) != 2:
+            return parts
+        head = self.repeatRows if isinstance(self.repeatRows, int) else len(self.repeatRows)
+        first = len(parts[0]._cellvalues)  # the original index of the second part's first body row
+        rest = parts[1]
+        label = self.groups.get(first)
+        if label is not None and rest._cellvalues[head][1] == "":
+            rest._cellvalues[head][1] = label
+        grouped = GroupedTable.__new__(GroupedTable)
+        grouped.__dict__.update(rest.__dict__)
+        grouped.groups = {r - first + head: v for r, v in self.groups.items() if r > first}
+        return [parts[0], grouped]
+
+
 def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, year: int,
                      selfcheck: bool = False, blank: bool = False, saved: Assessment | None = None,
                      on_form: Callable[[], None] | None = None, federation_name: str = "") -> list[Flowable]:
@@ -161,18 +189,23 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     # stands beside them as 系统核算 (left out of a blank 自查表, which is filled in from scratch).
     reference = not blank
     word = "得分" if scored else "结果"
-    cols = [("序号", 10), ("考评项目", 17), ("考评内容与标准", 0), ("分值" if scored else "要求", 12 if scored else 17)]
+    # 说明 carries the ledgers' findings, the longest text of a row: it is given the room, the columns of
+    # a figure or a tick are as narrow as their two-character lines allow
+    cols = [("序号", 10), ("考评项目", 14), ("考评内容与标准", 0), ("分值" if scored else "要求", 11 if scored else 13)]
     if reference:
         cols.append(("系统核算", 17))
-    cols += [(f"自评\n{word}", 13), (f"考评\n{word}", 13), ("说明／台账依据" if reference else "说明／凭证", 30)]
+    # a blank 自查表 is the chamber's own: the assessor's column belongs on the 考评表
+    hands = [f"自评\n{word}"] if blank else [f"自评\n{word}", f"考评\n{word}"]
+    cols += [(h, 11) for h in hands] + [("说明／台账依据" if reference else "说明／凭证", 40)]
     hdr = [h for h, _ in cols]
     widths = [w * mm for _, w in cols]
     widths[2] = width - sum(widths)
     c_cap = 3
     c_ref = 4 if reference else None
-    c_hand = len(cols) - 3  # 自评; 考评 follows it
+    c_hand = len(cols) - 1 - len(hands)  # 自评; 考评 follows it
     rows: list[list[Any]] = [[st.ps(h, st.head) for h in hdr]]
-    style_cmds: list[tuple] = [("ALIGN", (0, 1), (0, -1), "CENTER"), ("ALIGN", (c_cap, 1), (c_hand + 1, -1), "CENTER")]
+    style_cmds: list[tuple] = [("ALIGN", (0, 1), (0, -1), "CENTER"),
+                               ("ALIGN", (c_cap, 1), (c_hand + len(hands) - 1, -1), "CENTER")]
     fonts, size = st.fonts, st.cell.fontSize
 
     def plain(text: str, col: int) -> Any:
@@ -186,9 +219,10 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
         cells: list[Any] = [n, head, content, plain(cap, c_cap)]
         if reference:
             cells.append(plain(ref, c_ref or 0))
-        return [*cells, "", "", note]
+        return [*cells, *[""] * len(hands), note]
 
     inner_rules: list[int] = []  # rows whose bottom rule is left out in the 考评项目 column
+    groups_of_row: dict[int, Any] = {}  # a row after its group's first: the label it takes atop a new page
     by_group: dict[str, list[Any]] = {}
     for it in res.items:
         by_group.setdefault(it.group, []).append(it)
@@ -216,6 +250,7 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
         rows[first][1] = st.p(g.title, st.cell_c)
         for r in range(first + 1, len(rows)):
             rows[r][1] = ""
+        groups_of_row.update({r: st.p(f"{g.title}（续）", st.cell_c) for r in range(first + 1, len(rows))})
         for r in range(first, len(rows) - 1):
             inner_rules.append(r)
         if scored:
@@ -227,7 +262,8 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     for r in inner_rules:
         style_cmds.append(("LINEBELOW", (1, r), (1, r), 0.6, colors.white))
     style_cmds.append(("BOX", (0, 0), (-1, -1), 1.2, colors.black))
-    table = Table(rows, colWidths=widths, repeatRows=1, style=grid_style(st, *style_cmds))
+    table = GroupedTable(rows, colWidths=widths, repeatRows=1, style=grid_style(st, *style_cmds))
+    table.groups = groups_of_row
 
     target_word = "被考评单位" if not selfcheck else "填报单位"
     story: list[Flowable] = [
@@ -236,7 +272,7 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
         st.p(f"{year}年度 {res.target} {title}", st.title),
         Spacer(1, 2 * mm),
         _unit_line(st, width, target_word, res.target, year, rubric),
-        Spacer(1, 3 * mm),
+        st.p(f"{cn_index(1)}、{'自查' if selfcheck else '考评'}项目", st.section),
         table,
     ]
     story += _veto_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck)
@@ -284,11 +320,16 @@ def _pass_rule(rubric: Rubric, res: TargetResult, blank: bool) -> str:
 
 
 def _unit_line(st: Styles, width: float, word: str, target: str, year: int, rubric: Rubric) -> Table:
-    cells = [[st.p(f"{word}：{target}", st.body), st.p(f"考评年度：{year}年", st.body),
-              st.p(f"依据：{rubric.title}（版本 {rubric.version}）", st.small)]]
-    return Table(cells, colWidths=[width * 0.42, width * 0.28, width * 0.30],
+    """被考评单位 and 考评年度 on one line; under them the standard and the document it rests on, by title and
+    clause (never the name of a file)."""
+    basis = f"{rubric.title}（版本 {rubric.version}）"
+    if rubric.source:
+        basis += f"，依据{source_text(rubric.source)}"
+    cells: list[list[Any]] = [[st.p(f"{word}：{target}", st.body), st.p(f"考评年度：{year}年", st.body)],
+             [st.p(f"考评标准：{basis}", st.small), ""]]
+    return Table(cells, colWidths=[width * 0.6, width * 0.4],
                  style=grid_style(st, ("GRID", (0, 0), (-1, -1), 0, (1, 1, 1)), ("BOX", (0, 0), (-1, -1), 0, (1, 1, 1)),
-                                  ("LEFTPADDING", (0, 0), (-1, -1), 0), head_rows=0))
+                                  ("SPAN", (0, 1), (1, 1)), ("LEFTPADDING", (0, 0), (-1, -1), 0), head_rows=0))
 
 
 def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, blank: bool,
@@ -312,13 +353,13 @@ def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *
     fixed = [11 * mm, 0, *([] if blank else [22 * mm]), 30 * mm]
     t = Table(rows, colWidths=[w or width - sum(fixed) for w in fixed], repeatRows=1,
               style=grid_style(st, ("ALIGN", (0, 1), (0, -1), "CENTER")))
-    return [CondPageBreak(40 * mm), st.p(f"{cn_index(1)}、一票否决", st.section), t]
+    return [CondPageBreak(40 * mm), st.p(f"{cn_index(2)}、一票否决", st.section), t]
 
 
 def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, blank: bool, selfcheck: bool,
                    saved: Assessment | None) -> list[Flowable]:
     """Totals and grade: the figures the ledgers give as 系统核算, the column people fill in left empty."""
-    n = 2 if rubric.vetoes else 1
+    n = 3 if rubric.vetoes else 2  # after 一、the items (and 二、the vetoes)
     hand = "自评得分" if selfcheck else "考评得分"
 
     def show(v: float | None) -> str:

@@ -27,7 +27,7 @@ from chamberdesk.core.members import MemberFilter, chamber_names_for, iter_membe
 from chamberdesk.core.models import MEMBER_LABELS, Chamber, Member, Membership
 from chamberdesk.core.periods import as_of, as_of_label
 from chamberdesk.core.records import id_of
-from chamberdesk.core.validators import mask_id_number, mask_phone
+from chamberdesk.core.validators import mask_birth_date, mask_id_number, mask_phone
 from chamberdesk.io.pdf.layout import (
     FormParagraph,
     FormStart,
@@ -60,6 +60,8 @@ def member_value(m: Member, key: str, *, unmasked: bool, chambers: dict[int, str
         return v if unmasked else mask_id_number(v)
     if key == "rep_phone":
         return v if unmasked else mask_phone(v)
+    if key == "rep_birth_date" and not unmasked:
+        return mask_birth_date(v)
     if key in _CHOICES:
         return label_of(_CHOICES[key], v)
     if key == "tags":
@@ -74,33 +76,35 @@ def member_value(m: Member, key: str, *, unmasked: bool, chambers: dict[int, str
 
 
 def describe_filter(session: Session, flt: MemberFilter) -> str:
-    """The ledger filter as the printed heading states it: 筛选：商会=城关镇商会；状态=在册."""
-    parts = []
+    """Whom the printed ledger lists, in the clerk's words: 城关镇商会的在册会员, 2025年入会的已退会企业会员
+    （行业：建筑业；查找“建”）, 截至2025年12月31日."""
+    owner = ""
     if flt.chamber_id is not None:
         ch = session.get(Chamber, flt.chamber_id)
-        parts.append(f"商会={ch.name if ch else flt.chamber_id}")
+        owner = ch.name if ch else f"商会（编号{flt.chamber_id}）"
     if flt.chamber_scope:
         from chamberdesk.core.members import CHAMBER_SCOPES
 
-        parts.append(f"商会={CHAMBER_SCOPES.get(flt.chamber_scope, flt.chamber_scope)}")
-    if flt.kind:
-        parts.append(f"会员类型={label_of(MemberKind, flt.kind)}")
+        owner = CHAMBER_SCOPES.get(flt.chamber_scope, flt.chamber_scope)
+    noun = label_of(MemberKind, flt.kind) if flt.kind else "会员"
+    status = {"active": "在册", "left": "已退会的"}.get(flt.status or "", "全部")
+    text = (f"{owner}的" if owner else "") + (f"{flt.join_year}年入会的" if flt.join_year else "") + status + noun
+    if not flt.status:
+        text += "（含已退会）"
+    more = []
     if flt.industry:
-        parts.append(f"行业={label_of(Industry, flt.industry)}")
-    if flt.as_of is not None:
-        parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部")
-                     + f"（截至{chinese_date(flt.as_of)}）")
-    else:
-        parts.append({"active": "状态=在册", "left": "状态=已退会"}.get(flt.status or "", "状态=全部"))
-    if flt.join_year:
-        parts.append(f"入会年度={flt.join_year}")
+        more.append(f"行业：{label_of(Industry, flt.industry)}")
     if flt.tag:
-        parts.append(f"标签={flt.tag}")
+        more.append(f"标签：{flt.tag}")
     if flt.search.strip():
-        parts.append(f"查找={flt.search.strip()}")
+        more.append(f"查找“{flt.search.strip()}”")
     if flt.ids is not None:
-        parts.append(f"指定会员 {len(flt.ids)} 名")
-    return "筛选：" + "；".join(parts)
+        more.append(f"选定的 {len(flt.ids)} 名")
+    if more:
+        text += "（" + "；".join(more) + "）"
+    if flt.as_of is not None:
+        text = f"截至{chinese_date(flt.as_of)}　{text}"
+    return text
 
 
 class _Cells:
@@ -119,11 +123,43 @@ class _Cells:
         return KinsokuParagraph(self.fonts.markup(text, self.font), self.st.cell)
 
 
-def _column_widths(keys: Sequence[str], width: float) -> list[float]:
-    serial = 11 * mm
-    weights = [_WEIGHT.get(k, 1.3) for k in keys]
-    per = (width - serial) / sum(weights)
-    return [serial] + [w * per for w in weights]
+# the widest a value of these columns gets: they are never broken over two lines
+_SAMPLE = {"credit_code": "91130534MA00001G15", "rep_id_number": "130534********7495", "rep_phone": "182****5671",
+           "join_date": "2024-11-11", "leave_date": "2024-11-11", "rep_birth_date": "1989-06-14", "rep_gender": "男"}
+
+
+def _column_widths(st: Styles, keys: Sequence[str], width: float) -> list[float]:
+    """序号 first, then the columns by weight; no column narrower than its two-character heading (序号, 性别)
+    or its fixed-length values (codes, dates, phones) on one line, unless the page cannot hold them all."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    pad = 6 + 1  # the grid's left and right padding, and a point to spare
+
+    def least(text: str, style: Any) -> float:
+        return stringWidth(text, style.fontName, style.fontSize) + pad
+
+    serial = max(least("9999", st.cell), least("序号", st.head))
+
+    def mins_for(floor: float, samples: bool) -> list[float]:
+        heads = [max(floor, least(LEDGER_COLUMNS[k], st.head)) if len(LEDGER_COLUMNS[k]) <= 2 else floor for k in keys]
+        return [serial, *(max(h, least(_SAMPLE[k], st.cell)) if samples and k in _SAMPLE else h
+                          for k, h in zip(keys, heads, strict=True))]
+
+    # codes and dates on one line while every other column keeps four characters a line; else they wrap too
+    mins = mins_for(least("某某某某", st.cell), True)
+    if sum(mins) >= width:
+        mins = mins_for(least("某某", st.cell), False)
+    if sum(mins) >= width:  # too many columns for the page: shrink them all alike
+        return [m * width / sum(mins) for m in mins]
+    weights = [0.0] + [_WEIGHT.get(k, 1.3) for k in keys]
+    fixed = {0}
+    while True:  # columns whose share is below their least width take that width; the rest share what is left
+        room = width - sum(mins[i] for i in fixed)
+        free = sum(w for i, w in enumerate(weights) if i not in fixed)
+        short = [i for i, w in enumerate(weights) if i not in fixed and w * room / free < mins[i]]
+        if not short:
+            return [mins[i] if i in fixed else w * room / free for i, w in enumerate(weights)]
+        fixed.update(short)
 
 
 def _table_chunks(st: Styles, header: list[str], rows: Iterator[list[str]], widths: list[float],
@@ -150,7 +186,7 @@ def ledger_story(session: Session, st: Styles, width: float, flt: MemberFilter, 
     unit = fed.name if fed and fed.name else ""
     members = list(iter_members(session, flt))
     chambers = chamber_names_for(session, [id_of(m) for m in members], flt.as_of) if "chambers" in keys else {}
-    widths = _column_widths(keys, width)
+    widths = _column_widths(st, keys, width)
     story: list[Flowable] = [
         FormStart("ledger", f"{unit}会员台账"),
         st.p(f"{unit}会员台账", st.title),

@@ -35,6 +35,8 @@ from chamberdesk.io.pdf.layout import (
     kv_table,
     signature_block,
 )
+from chamberdesk.rules.engine import show_value
+from chamberdesk.rules.metrics import new_member_share
 
 
 def owner_name(session: Session, chamber_id: int | None) -> str:
@@ -200,7 +202,7 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
         ("秘书长", (chamber.secretary_general_name or "") + ("（专职）" if chamber.secretary_fulltime else "")),
         ("办公场所", f"有，{fmt_num(chamber.office_area)}㎡" if chamber.has_office else "无"),
         ("工作人员", f"专职 {chamber.fulltime_staff} 人，兼职 {chamber.parttime_staff} 人"),
-        ("年度经费", f"{fmt_num(chamber.annual_funds)} 元" if chamber.annual_funds is not None else ""),
+        ("年度经费", show_value(chamber.annual_funds, unit="元") if chamber.annual_funds is not None else ""),
         ("党组织", label_of(PartyOrg, chamber.party_org) if chamber.party_org != "none" else "无"),
         ("年检（年报）", {True: "合格", False: "不合格", None: "未填写"}[chamber.inspection_passed]),
         ("制度建设", rules),
@@ -209,7 +211,7 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     members = [
         ("年初会员", f"{total_start} 名"), ("年末会员" if day == end else f"现有会员（截至{day.month}月{day.day}日）", f"{total_end} 名"),
         ("本年新入会", f"{new} 名"), ("本年退会", f"{left} 名"),
-        ("会员增长率", growth), ("新会员占比", f"{new / total_end * 100:.1f}%" if total_end else ""),
+        ("会员增长率", growth), ("新会员占比", new_member_share(new, total_start, total_end)[1]),
         ("实地走访覆盖", f"{cov.visited} 家（{pct(cov.visited_ratio)}）"),
         ("有效联系覆盖", f"{cov.contacted} 家（{pct(cov.contacted_ratio)}）"),
     ]

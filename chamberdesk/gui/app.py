@@ -191,6 +191,12 @@ def run(db: str | None = None, package: str | None = None) -> int:
     if os.environ.get(STARTUP_PROBE):
         QTimer.singleShot(0, partial(_probe_and_quit, os.environ[STARTUP_PROBE], launcher, app))
     code = app.exec()
+    # A quit that did not come through the window's close (the start-up probe, a Windows log-off) can
+    # leave a background task running, such as reading an opened package: stop it before the data file
+    # and Qt go away, or the process hangs at exit.
+    from chamberdesk.gui import workers
+
+    workers.stop_all()
     # Tear down while Qt is still alive: letting the interpreter's final garbage collection free Qt
     # wrappers after QApplication is gone has crashed the process on exit.
     launcher.window = None

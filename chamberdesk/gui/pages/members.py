@@ -297,8 +297,11 @@ class Page(QWidget):
             cb.currentIndexChanged.connect(self._filters_changed)
         reset = QPushButton("清除条件")
         reset.clicked.connect(self.reset_filters)
+        # the search sits in the title row, whose buttons leave room for it: the six filters alone then fit
+        # the page on a 1366 px laptop at 125 % (with all seven in one row the window outgrew the screen)
+        head.insertSpacing(3, 12)
+        head.insertWidget(4, self.search, 3)
         filters = QHBoxLayout()
-        filters.addWidget(self.search, 3)
         for cb in (self.chamber_combo, self.status_combo, self.kind_combo, self.industry_combo, self.year_combo,
                    self.tag_combo):
             filters.addWidget(cb, 1)

@@ -21,8 +21,8 @@ UNDER_WINE = sys.platform == "win32" and hasattr(__import__("ctypes").WinDLL("nt
 
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
-        "markers", "wine_limitation(reason): cannot run under wine for the named reason (a wine limitation, "
-        "not a Windows one); runs everywhere else")
+        "markers", "wine_limitation(reason): cannot run in the Windows run under wine for the named reason (a "
+        "limitation of wine or of the embeddable Windows CPython it uses, not of Windows); runs everywhere else")
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -33,13 +33,13 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         if not mark.args:
             raise pytest.UsageError(f"{item.nodeid}: wine_limitation needs the reason")
         if UNDER_WINE:
-            item.add_marker(pytest.mark.skip(reason=f"wine 的限制：{mark.args[0]}"))
+            item.add_marker(pytest.mark.skip(reason=f"wine 测试环境的限制：{mark.args[0]}"))
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config) -> None:  # type: ignore[no-untyped-def]
     if UNDER_WINE:
-        left = [r for r in terminalreporter.stats.get("skipped", []) if "wine 的限制" in str(r.longrepr)]
-        terminalreporter.write_line(f"wine 下未运行（wine 的限制，逐条注明原因）：{len(left)} 个测试")
+        left = [r for r in terminalreporter.stats.get("skipped", []) if "wine 测试环境的限制" in str(r.longrepr)]
+        terminalreporter.write_line(f"wine 下未运行（wine 测试环境的限制，逐条注明原因）：{len(left)} 个测试")
 
 
 @pytest.fixture

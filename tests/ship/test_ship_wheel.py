@@ -13,7 +13,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import venv
 import zipfile
 from pathlib import Path
 
@@ -54,6 +53,8 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def installed(wheel: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     env = tmp_path_factory.mktemp("venv") / "env"
+    import venv  # here, not at the top: the embeddable CPython of the Windows run has no venv module
+
     venv.EnvBuilder(with_pip=False).create(env)
     site = Path(subprocess.run([str(_bin(env, "python")), "-c", "import sysconfig; print(sysconfig.get_path('purelib'))"],
                                capture_output=True, text=True, check=True).stdout.strip())

@@ -74,3 +74,19 @@ def test_dashboard_explains_its_colours_and_is_the_first_page(qtbot, styled_app,
     assert "红色" in page.terms_legend.text() and "已届满未换届" in page.terms_legend.text()
     assert "橙色" in page.terms_legend.text() and "90 天内届满" in page.terms_legend.text()
     assert "未达“四有”" in page.issues_legend.text() and "只未达“五有五好”" in page.issues_legend.text()
+
+
+def test_dashboard_axis_labels_are_never_cut(qtbot, styled_app, demo_db):
+    """At 125 % Qt cut "2025年" to "202…" under bars that had room for it: the year and quarter axes show
+    their labels whole, and a chamber kind cut short in the legend shows whole on hover."""
+    from PySide6.QtCharts import QBarCategoryAxis
+
+    from chamberdesk.gui.main_window import MainWindow
+
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    page = win.pages["dashboard"]
+    axes = [a for c in (page.members_chart, page.quarters_chart) for a in c.axes()
+            if isinstance(a, QBarCategoryAxis)]
+    assert len(axes) == 2 and not any(a.truncateLabels() for a in axes)
+    assert page.kinds_chart.legend().showToolTips()

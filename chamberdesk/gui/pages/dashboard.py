@@ -258,6 +258,7 @@ class Page(QWidget):
         c.addSeries(series)
         ax = QBarCategoryAxis()
         ax.append([f"{y}年" for y in years])
+        ax.setTruncateLabels(False)  # at 125 % Qt cut "2025年" to "202…" although the bar has room for it
         ay = QValueAxis()
         ay.setRange(0, max([n for _y, n in f.member_trend] + [1]) * 1.1)
         ay.setLabelFormat("%d")
@@ -288,6 +289,7 @@ class Page(QWidget):
             self.kind_slices[k.value] = sl
         c.addSeries(pie)
         c.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
+        c.legend().setShowToolTips(True)  # a kind cut short in a narrow card shows whole on hover
         c.legend().show()
 
     def _quarters_chart(self, f: DashboardFigures) -> None:
@@ -307,6 +309,7 @@ class Page(QWidget):
         c.addSeries(series)
         ax = QBarCategoryAxis()
         ax.append(["一季度", "二季度", "三季度", "四季度"])
+        ax.setTruncateLabels(False)
         ay = QValueAxis()
         top = max([a + b for a, b in f.activities_by_quarter.values()] + [1])
         ay.setRange(0, top * 1.1)

@@ -125,9 +125,13 @@ _RISK_TAIL = ("多人同时使用或同步软件在程序运行时改写文件�
 
 
 def _windows_drive_is_remote(drive: str) -> bool:
-    import ctypes
+    # under a platform check, so the type check holds on Windows and elsewhere alike
+    if sys.platform == "win32":
+        import ctypes
 
-    return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # type: ignore[attr-defined]  # DRIVE_REMOTE
+        return ctypes.windll.kernel32.GetDriveTypeW(drive + "\\") == 4  # DRIVE_REMOTE
+    else:
+        return False
 
 
 def _mount_for(path: str, mounts_text: str) -> tuple[str, str] | None:

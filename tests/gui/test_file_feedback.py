@@ -3,10 +3,11 @@ dialog in the last folder used (else 文档), and Qt's own dialogs in Chinese.""
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QProcess, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import QAbstractButton, QFileDialog
 
@@ -34,6 +35,8 @@ def test_export_names_the_file_starts_in_documents_then_the_last_folder_and_show
     monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_dialog)
     opened: list[QUrl] = []
     monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url) or True)
+    explorer: list[list[str]] = []  # on Windows the folder opens in Explorer with the file selected
+    monkeypatch.setattr(QProcess, "startDetached", lambda _exe, args: (explorer.append(args) or True, 0))
     page = Page(ctx)
     qtbot.addWidget(page)
     page.export_kind.setCurrentIndex([k for k, *_ in EXPORTS].index("yearly-stats"))
@@ -53,14 +56,17 @@ def test_export_names_the_file_starts_in_documents_then_the_last_folder_and_show
     assert texts == {"打开文件", "打开所在文件夹", "关闭"}
     assert notice.close_button.isDefault()
     notice.folder_button.click()
-    assert opened[-1].toLocalFile() == str(target)
+    if sys.platform == "win32":
+        assert explorer[-1] == [f"/select,{out}"]
+    else:
+        assert Path(opened[-1].toLocalFile()) == target
     qtbot.waitUntil(lambda: not notice.isVisible())
 
     page.export()  # the next save starts where the last one went
     assert Path(asked[1]).parent == target
     qtbot.waitUntil(lambda: page.task.done, timeout=30000)
     page.notice.open_button.click()
-    assert opened[-1].toLocalFile() == str(out)
+    assert Path(opened[-1].toLocalFile()) == out
 
 
 def test_qt_own_dialogs_speak_chinese(qtbot, styled_app):

@@ -220,6 +220,14 @@ class ActivityCategory(Choice):
     OTHER = "other", "其他"
 
 
+class AttendanceStatus(Choice):
+    """A chamber at a federation meeting or activity it was expected at (roll-call)."""
+
+    PRESENT = "present", "出席"
+    LEAVE = "leave", "请假"
+    ABSENT = "absent", "缺席（未请假）"
+
+
 class ContactWay(Choice):
     VISIT = "visit", "实地走访"
     PHONE = "phone", "电话"

@@ -21,8 +21,8 @@ from chamberdesk.core import audit, models  # noqa: F401  (registers every table
 from chamberdesk.core.errors import DataFileError
 
 APPLICATION_ID = 0x43484B44  # "CHKD"
-SCHEMA_VERSION = 3  # bump with every migration; equals the number of the head revision
-HEAD_REVISION = "0003"
+SCHEMA_VERSION = 4  # bump with every migration; equals the number of the head revision
+HEAD_REVISION = "0004"
 _MIGRATIONS = Path(__file__).with_name("migrations")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from pydantic import NaiveDatetime
-from sqlalchemy import Column, Index, Text, UniqueConstraint, text
+from sqlalchemy import CheckConstraint, Column, Index, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 
@@ -321,6 +321,55 @@ CONTACT_LABELS = {
 }
 
 
+class ChamberAttendance(SQLModel, table=True):
+    """Roll-call (点名) of the chambers at one of the federation's own meetings or activities: each row is a
+    chamber that was expected, and whether it came, asked for leave (请假, with the reason) or stayed away
+    without leave. The 通州 veto counts the last kind (000 附件1 二（四）2、四)."""
+
+    __tablename__ = "chamber_attendance"
+    __table_args__ = (
+        UniqueConstraint("meeting_id", "chamber_id", name="uq_attendance_meeting_chamber"),
+        UniqueConstraint("activity_id", "chamber_id", name="uq_attendance_activity_chamber"),
+        CheckConstraint("(meeting_id IS NULL) <> (activity_id IS NULL)", name="ck_attendance_one_event"),
+    )
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int | None = Field(default=None, foreign_key="meeting.id", index=True, ondelete="CASCADE")
+    activity_id: int | None = Field(default=None, foreign_key="activity.id", index=True, ondelete="CASCADE")
+    chamber_id: int = Field(foreign_key="chamber.id", index=True, ondelete="CASCADE")
+    status: str = Field(max_length=10)  # AttendanceStatus
+    reason: str | None = Field(default=None, max_length=200)  # 请假事由, or why an absence was excused later
+
+
+ATTENDANCE_LABELS = {
+    "meeting_id": "会议", "activity_id": "活动", "chamber_id": "商会", "status": "到会情况", "reason": "请假事由",
+}
+
+
+class ChamberYearEnd(SQLModel, table=True):
+    """Where one chamber's year-end assessment stands (000 附件1 三): its 年度基层商会工作情况统计表 received
+    (the date; the file itself as evidence linked to this row), its 自查表 printed, the federation's
+    inspection done (date, by whom, what was seen)."""
+
+    __tablename__ = "chamber_year_end"
+    __table_args__ = (UniqueConstraint("chamber_id", "year", name="uq_year_end_chamber_year"),)
+    id: int | None = Field(default=None, primary_key=True)
+    chamber_id: int = Field(foreign_key="chamber.id", index=True, ondelete="CASCADE")
+    year: int
+    statistics_received_on: date | None = None
+    selfcheck_printed_on: date | None = None
+    inspected_on: date | None = None
+    inspected_by: str | None = Field(default=None, max_length=50)
+    inspection_notes: str | None = Field(default=None, sa_column=Column(Text))
+    version: int = Field(default=1, nullable=False)
+
+
+YEAR_END_LABELS = {
+    "chamber_id": "商会", "year": "年度", "statistics_received_on": "统计表收到日期",
+    "selfcheck_printed_on": "自查表打印日期", "inspected_on": "实地考评日期", "inspected_by": "考评人",
+    "inspection_notes": "考评记录",
+}
+
+
 # --- evidence, assessments, audit, accounts, settings ----------------------------------------------
 
 
@@ -411,6 +460,6 @@ AUDITED_TABLES = {
     "federation": "本级工商联", "federationbudget": "年度预算", "chamber": "商会", "member": "会员",
     "membership": "会员职务", "politicalseat": "政治安排", "honour": "荣誉", "meeting": "会议",
     "meetingattendee": "参会会员", "activity": "活动", "activityparticipant": "活动参与会员",
-    "contact": "走访联系", "evidence": "凭证", "evidencelink": "凭证关联", "assessment": "考评",
+    "contact": "走访联系", "chamber_attendance": "商会到会情况", "chamber_year_end": "年终考评进度", "evidence": "凭证", "evidencelink": "凭证关联", "assessment": "考评",
     "app_user": "用户", "setting": "设置",
 }

@@ -478,6 +478,17 @@ def member_totals(session: Session, year: int) -> tuple[int, int]:
     return new_members, count_on_roll(session, periods.as_of(year))
 
 
+def industry_sectors(session: Session, year: int) -> list[str]:
+    """The industries (行业) the industry chambers' members were in on the report's day: item 3's 涉及行业. A city
+    adds the counties' lists, not their counts: two counties both covering 制造业 cover one industry."""
+    day = periods.as_of(year)
+    ind_ids = [c.id for c in chambers_between(session, day, day) if c.kind == ChamberKind.INDUSTRY.value]
+    return sorted(session.exec(select(Member.industry).distinct().join(
+        Membership, col(Membership.member_id) == col(Member.id)).where(
+        col(Member.deleted_at).is_(None), on_roll(day), seat_held(day), col(Membership.chamber_id).in_(ind_ids or [-1]),
+        col(Member.industry).is_not(None))).all())
+
+
 def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, str, str, str]]:
     """(group, number, item, figure, source or note) for the 17 items; items the ledger cannot know say so."""
     start, end = date(year, 1, 1), periods.year_end(year)
@@ -504,8 +515,7 @@ def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, st
     nonlocal_ = [c for c in chambers if c.kind == ChamberKind.NONLOCAL.value]
     ind_ids = [c.id for c in industry]
     seated = [*live, on_roll(day), seat_held(day), col(Membership.chamber_id).in_(ind_ids or [-1])]
-    sectors = session.exec(select(func.count(func.distinct(Member.industry))).join(
-        Membership, col(Membership.member_id) == col(Member.id)).where(*seated, col(Member.industry).is_not(None))).one()
+    sectors = len(industry_sectors(session, year))
     above = session.exec(select(func.count(func.distinct(Member.id))).join(
         Membership, col(Membership.member_id) == col(Member.id)).where(
         *seated, Member.size_class == SizeClass.ABOVE_SCALE.value)).one()

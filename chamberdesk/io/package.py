@@ -53,7 +53,12 @@ def _manifest_digest(manifest: dict[str, Any]) -> str:
 def package_data(db: Database, year: int) -> dict[str, Any]:
     """The machine-readable copy: federation, per-chamber yearly figures, the 17 figures, counts."""
     from chamberdesk.core.records import record_counts
-    from chamberdesk.io.excel_export import member_totals, work_summary_figures, yearly_stats
+    from chamberdesk.io.excel_export import (
+        industry_sectors,
+        member_totals,
+        work_summary_figures,
+        yearly_stats,
+    )
 
     with db.session() as s:
         fed = get_federation(s)
@@ -61,6 +66,7 @@ def package_data(db: Database, year: int) -> dict[str, Any]:
             raise ChamberDeskError("数据文件中还没有本级工商联的信息，请先在“设置”中填写单位名称和行政区划代码。")
         _titles, rows, _errors = yearly_stats(s, year, with_standing=False)
         figures = work_summary_figures(s, year)
+        sectors = industry_sectors(s, year)
         new_members, total_members = member_totals(s, year)
 
     return {
@@ -75,6 +81,8 @@ def package_data(db: Database, year: int) -> dict[str, Any]:
         "codes": DATA_CODES,
         "chambers": [r.as_json() for r in rows],
         "work_summary": [{"group": g, "no": n, "item": it, "figure": f, "note": src} for g, n, it, f, src in figures],
+        # counted across counties as a union, never added: see sum_figures
+        "distinct": {SECTORS: sectors},
     }
 
 
@@ -246,11 +254,19 @@ class Consolidation:
 _COUNTED = re.compile(r"([^\d；;，,：:]*?)\s*(\d+(?:\.\d+)?)\s*(%|[^\d\s；;，,：:（）()]*)")
 
 
-def sum_figures(figures: list[str]) -> tuple[str, str]:
+# Figures that count distinct things (the industries covered): the city's figure is the size of the union of
+# the counties' lists, which each package carries under data["distinct"]; they are never added.
+SECTORS = "涉及行业"
+
+
+def sum_figures(figures: list[str], distinct: dict[str, list[list[str] | None]] | None = None) -> tuple[str, str]:
     """The counties' texts of one item added up, each count by its words and unit ("行业商会 3 个" with
-    "行业商会 4 个" gives "行业商会 7 个"); shares are not added. Returns (total, note)."""
+    "行业商会 4 个" gives "行业商会 7 个"); shares are not added. A label in `distinct` (its per-county lists,
+    None for a county whose package has none) is counted as the union of the lists. Returns (total, note)."""
+    distinct = distinct or {}
     totals: dict[tuple[str, str], float] = {}
     decimals: dict[tuple[str, str], int] = {}
+    notes: list[str] = []
     shares = False
     for text in figures:
         for label, num, unit in _COUNTED.findall(text or ""):
@@ -260,12 +276,21 @@ def sum_figures(figures: list[str]) -> tuple[str, str]:
             key = (label.strip(), unit)
             totals[key] = totals.get(key, 0) + float(num)
             decimals[key] = max(decimals.get(key, 0), len(num.partition(".")[2]))
+    for (label, unit) in [k for k in totals if k[0] in distinct]:
+        lists = distinct[label]
+        if any(x is None for x in lists):
+            del totals[(label, unit)]
+            notes.append(f"{label}为各单位去重数，有的数据包未附名单，不能相加，见各单位数据")
+        else:
+            totals[(label, unit)] = len({name for x in lists for name in x or []})
+            notes.append(f"{label}按各单位名单去重合并")
     if not totals:
         if not any(f.strip() for f in figures):
             return "", "各单位均未填写（台账未记录此项）"
-        return "", "各单位所报为文字，未能相加，见各单位数据"
+        return "", "；".join(notes) or "各单位所报为文字，未能相加，见各单位数据"
     total = "，".join(f"{label} {v:.{decimals[(label, unit)]}f} {unit}".strip() for (label, unit), v in totals.items())
-    return total, ("覆盖率等比例不相加，见各单位数据" if shares else "各单位数字相加")
+    notes.insert(0, "覆盖率等比例不相加，见各单位数据" if shares else "各单位数字相加")
+    return total, "；".join(notes)
 
 
 def _sum_work_summary(packages: list[Package]) -> list[SummaryItem]:
@@ -276,8 +301,14 @@ def _sum_work_summary(packages: list[Package]) -> list[SummaryItem]:
             item = by_no.setdefault(no, SummaryItem(entry.get("group", ""), no, entry.get("item", ""),
                                                     [""] * len(packages), "", ""))
             item.figures[i] = str(entry.get("figure") or "")
+    distinct: dict[str, list[list[str] | None]] = {}
+    for i, p in enumerate(packages):
+        for label, names in (p.data.get("distinct") or {}).items():
+            distinct.setdefault(label, [None] * len(packages))[i] = list(names)
+    # a package from before the lists were carried still counts a distinct label: it is then not added up
+    distinct.setdefault(SECTORS, [None] * len(packages))
     for item in by_no.values():
-        item.total, item.note = sum_figures(item.figures)
+        item.total, item.note = sum_figures(item.figures, distinct)
     return [by_no[n] for n in sorted(by_no)]
 
 

@@ -170,3 +170,31 @@ def test_consolidation_ignores_counts_of_the_day() -> None:
     del broken.data["members"]["total_at_year_end"]
     with pytest.raises(PackageError, match="年末在册会员数"):
         consolidate_packages([broken])
+
+
+def test_industries_covered_are_a_union_across_counties_not_a_sum() -> None:
+    """Two counties both covering 制造业 cover one industry between them; a package without the list is not added."""
+    from chamberdesk.io.package import Package, consolidate_packages
+
+    def fake(code: str, sectors: list[str] | None) -> Package:
+        figure = f"行业商会 2 个，异地商会 1 个；涉及行业 {len(sectors or ['x', 'y'])} 个；覆盖率 20.0%"
+        data: dict = {"members": {"new": 1, "total_at_year_end": 10}, "chambers": [],
+                      "work_summary": [{"group": "二、组织建设方面", "no": 3, "item": "涉及行业", "figure": figure}]}
+        if sectors is not None:
+            data["distinct"] = {"涉及行业": sectors}
+        return Package(Path(f"{code}.zip"), {"federation": {"name": code, "region_code": code},
+                                             "period": {"year": 2025}}, data)
+
+    res = consolidate_packages([fake("1", ["制造业", "建筑业"]), fake("2", ["制造业", "批发和零售业", "餐饮业"])])
+    item3 = res.work_summary[0]
+    assert item3.total == "行业商会 4 个，异地商会 2 个，涉及行业 4 个"  # 制造业 once: 2 + 3 − 1
+    assert "去重" in item3.note and "比例不相加" in item3.note
+    old = consolidate_packages([fake("1", ["制造业", "建筑业"]), fake("2", None)]).work_summary[0]
+    assert old.total == "行业商会 4 个，异地商会 2 个" and "未附名单" in old.note
+
+
+def test_package_carries_the_industries_it_counts(pkg: Path) -> None:
+    data = read_package(pkg).data
+    item3 = next(i for i in data["work_summary"] if i["no"] == 3)
+    sectors = data["distinct"]["涉及行业"]
+    assert sectors == sorted(set(sectors)) and f"涉及行业 {len(sectors)} 个" in item3["figure"]

@@ -483,10 +483,11 @@ def industry_sectors(session: Session, year: int) -> list[str]:
     adds the counties' lists, not their counts: two counties both covering 制造业 cover one industry."""
     day = periods.as_of(year)
     ind_ids = [c.id for c in chambers_between(session, day, day) if c.kind == ChamberKind.INDUSTRY.value]
-    return sorted(session.exec(select(Member.industry).distinct().join(
+    rows = session.exec(select(Member.industry).distinct().join(
         Membership, col(Membership.member_id) == col(Member.id)).where(
         col(Member.deleted_at).is_(None), on_roll(day), seat_held(day), col(Membership.chamber_id).in_(ind_ids or [-1]),
-        col(Member.industry).is_not(None))).all())
+        col(Member.industry).is_not(None))).all()
+    return sorted(str(r) for r in rows)
 
 
 def work_summary_figures(session: Session, year: int) -> list[tuple[str, int, str, str, str]]:

@@ -308,6 +308,11 @@ def year_roll_calls(session: Session, year: int, *, until: date | None = None,
     """The year's roll-calls by chamber, from 1 January to 31 December (or `until`, e.g. today). The year must
     be one the ledger can report on (core.periods.check_year)."""
     periods.check_year(session, year, today=today)
+    return collect_year(session, year, until=until)
+
+
+def collect_year(session: Session, year: int, *, until: date | None = None) -> YearRollCalls:
+    """year_roll_calls without the check of the year (the rubric engine evaluates any year it is asked)."""
     start, end = date(year, 1, 1), min(periods.year_end(year), until or periods.year_end(year))
     events: dict[tuple[str, int], Event] = {}
     called: set[tuple[str, int]] = set()
@@ -341,5 +346,5 @@ def marks_text(marks: list[Mark], *, reasons: bool = False) -> str:
 
 
 __all__ = ["ABSENT", "KINDS", "LEAVE", "PRESENT", "TRAINING_CATEGORIES", "ChamberYear", "Entry", "Event", "Mark",
-           "RollCall", "Row", "YearRollCalls", "all_present", "check_entries", "expected_chambers", "get_event",
+           "RollCall", "Row", "YearRollCalls", "all_present", "check_entries", "collect_year", "expected_chambers", "get_event",
            "marks_text", "roll_call", "set_roll_call", "write_roll_call", "year_roll_calls"]

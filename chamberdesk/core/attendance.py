@@ -180,7 +180,7 @@ def check_entries(session: Session, ev: Event, entries: list[Entry], *, names: d
     out: list[Entry] = []
     seen: set[int] = set()
     for e in entries:
-        label = names.get(e.chamber_id) or _chamber_name(session, e.chamber_id)
+        label = names.get(e.chamber_id) or chamber_name(session, e.chamber_id)
         key = f"chamber:{e.chamber_id}"
         status = AttendanceStatus.parse(e.status)
         reason = clean_text(e.reason) or ""
@@ -207,7 +207,8 @@ def check_entries(session: Session, ev: Event, entries: list[Entry], *, names: d
     return out
 
 
-def _chamber_name(session: Session, chamber_id: int) -> str:
+def chamber_name(session: Session, chamber_id: int) -> str:
+    """The chamber's name, deleted ones included (a stored mark still names them)."""
     ch = session.get(Chamber, chamber_id)
     return ch.name if ch is not None else f"商会（编号 {chamber_id}）"
 
@@ -346,5 +347,6 @@ def marks_text(marks: list[Mark], *, reasons: bool = False) -> str:
 
 
 __all__ = ["ABSENT", "KINDS", "LEAVE", "PRESENT", "TRAINING_CATEGORIES", "ChamberYear", "Entry", "Event", "Mark",
-           "RollCall", "Row", "YearRollCalls", "all_present", "check_entries", "collect_year", "expected_chambers", "get_event",
+           "RollCall", "Row", "YearRollCalls", "all_present", "chamber_name", "check_entries", "collect_year",
+           "expected_chambers", "get_event",
            "marks_text", "roll_call", "set_roll_call", "write_roll_call", "year_roll_calls"]

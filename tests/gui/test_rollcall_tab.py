@@ -125,3 +125,22 @@ def test_a_chambers_meeting_has_no_roll_call_and_a_reader_sees_it_greyed(qtbot, 
     assert "只读" in box.all_button.toolTip()
     assert not box.table.cellWidget(0, C_STATUS).isEnabled()
     assert not box.table.item(0, C_REASON).flags() & Qt.ItemFlag.ItemIsEditable
+
+
+def test_the_assessment_page_shows_the_absence_veto_and_the_training_warning(qtbot, ctx, monkeypatch, tmp_path):
+    from datetime import date
+
+    from chamberdesk.gui.pages.assessment import Page
+
+    monkeypatch.setattr("chamberdesk.paths.user_rubric_dir", lambda: tmp_path / "rubrics")
+    page = Page(ctx)
+    qtbot.addWidget(page)
+    page.year_box.setCurrentIndex(page.year_box.findData(date.today().year - 1))
+    page.rubric_box.setCurrentIndex(page.rubric_box.findData("tongzhou-kaoping"))
+    page.target_box.setCurrentIndex(page.target_box.findText("桃源乡商会"))
+    it = page.result.item("absences")
+    assert it.status == "fail" and it.value == 3 and "全县商会秘书长业务培训班" in it.explanation
+    assert page.input_widget("absences") is None  # a computed figure: nothing typed over it here
+    text = page.summary.text()
+    assert "一票否决" in text and "无故不参加区工商联组织的会议或活动3次以上" in text
+    assert "撤销警示：全年无故不参加工商联组织的教育培训活动3次" in text

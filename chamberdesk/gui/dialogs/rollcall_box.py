@@ -58,10 +58,18 @@ class RollCallBox(QWidget):
         self.table = QTableWidget(0, 3)
         self.table.setHorizontalHeaderLabels(["商会", "到会情况", "请假事由"])
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.table.setMinimumHeight(8 * (self.fontMetrics().height() + 12))  # eight chambers in sight; the form scrolls
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         head = self.table.horizontalHeader()
         head.setSectionResizeMode(C_NAME, QHeaderView.ResizeMode.Stretch)
-        head.setSectionResizeMode(C_STATUS, QHeaderView.ResizeMode.ResizeToContents)
+        # sized to the widest status: the column's own sizing sees the header, not the combos in its cells
+        sample = QComboBox()
+        for _value, label in STATUSES:
+            sample.addItem(label)
+        head.setSectionResizeMode(C_STATUS, QHeaderView.ResizeMode.Fixed)
+        head.resizeSection(C_STATUS, sample.sizeHint().width() + 8)
+        sample.deleteLater()
         head.setSectionResizeMode(C_REASON, QHeaderView.ResizeMode.Stretch)
         self.table.itemChanged.connect(self._item_changed)
         self.all_button = QPushButton("全部出席")
@@ -121,6 +129,11 @@ class RollCallBox(QWidget):
 
     def _fill(self, rows: list[Row]) -> None:
         self.table.blockSignals(True)
+        for i in range(self.table.rowCount()):
+            old = self.table.cellWidget(i, C_STATUS)
+            if old is not None:
+                old.hide()  # Qt deletes replaced cell widgets later; hidden now, none lingers over the new rows
+        self.table.setRowCount(0)
         self.table.setRowCount(len(rows))
         for i, r in enumerate(rows):
             name = QTableWidgetItem(r.name)

@@ -539,6 +539,7 @@ class Page(QWidget):
             below.append(prev)
         below += res.notes
         more = f"<br><span style='color:{MUTED}'>{html.escape('；'.join(below))}</span>" if below else ""
+        more += "".join(f"<br><b style='color:{WARN}'>{html.escape(w)}</b>" for w in res.warnings)
         self.summary.setText(" · ".join(bits) + more)
 
     def _show_state(self) -> None:

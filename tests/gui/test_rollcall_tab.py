@@ -140,7 +140,23 @@ def test_the_assessment_page_shows_the_absence_veto_and_the_training_warning(qtb
     page.target_box.setCurrentIndex(page.target_box.findText("桃源乡商会"))
     it = page.result.item("absences")
     assert it.status == "fail" and it.value == 3 and "全县商会秘书长业务培训班" in it.explanation
-    assert page.input_widget("absences") is None  # a computed figure: nothing typed over it here
     text = page.summary.text()
     assert "一票否决" in text and "无故不参加区工商联组织的会议或活动3次以上" in text
     assert "撤销警示：全年无故不参加工商联组织的教育培训活动3次" in text
+
+    # the computed veto can be contested only with a reason
+    button = page.input_widget("absences")
+    assert button.text() == "改为认定值…" and button.isEnabled()
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text)))
+    page.ask_override("absences", ("2", ""))
+    assert warned == ["改用认定值须写明理由，未改动。"] and "absences" not in page.inputs
+    page.ask_override("absences", ("2", "9月22日培训事前已书面请假，经主席办公会认定"))
+    qtbot.waitUntil(lambda: page.result.item("absences").value == 2, timeout=3000)
+    it = page.result.item("absences")
+    assert it.status == "pass" and it.from_input and "台账计算为3次" in it.explanation
+    assert "理由：9月22日培训事前已书面请假" in it.explanation
+    assert page.input_widget("absences").text() == "认定：2（修改…）"
+    assert "应在本年度内换届" in page.summary.text()  # its other veto stands
+    page.ask_override("absences", ("", ""))  # cleared: the ledger's figure again
+    qtbot.waitUntil(lambda: page.result.item("absences").value == 3, timeout=3000)

@@ -36,6 +36,7 @@ TRAINING_CATEGORIES = (ActivityCategory.TRAINING.value, ActivityCategory.IDEALS.
 REASON_MAX = 200
 PRESENT, LEAVE, ABSENT = (AttendanceStatus.PRESENT.value, AttendanceStatus.LEAVE.value,
                           AttendanceStatus.ABSENT.value)
+MARK_WORDS = {PRESENT: "出席", LEAVE: "请假", ABSENT: "无故缺席"}  # a mark in a cited record's label
 
 
 @dataclass(frozen=True)
@@ -54,10 +55,11 @@ class Event:
         return f"{chinese_date(self.date)} {self.title}"
 
     def record(self, status: str = "", reason: str = "") -> dict[str, Any]:
-        """The record an explanation cites (the shape rubric results use)."""
-        words = label_of(AttendanceStatus, status) if status else ""
+        """The record an explanation cites (the shape rubric results use), with the chamber's mark there."""
+        words = MARK_WORDS.get(status, "")
         tail = f"（{words}{'：' + reason if reason else ''}）" if words else ""
-        return {"table": self.kind, "id": self.id, "date": self.date.isoformat(), "label": self.label() + tail}
+        return {"table": self.kind, "id": self.id, "date": self.date.isoformat(), "label": self.label() + tail,
+                **({"status": status} if status else {})}
 
 
 @dataclass

@@ -135,7 +135,7 @@ def test_a_year_by_chamber_by_hand(county):
     assert len(yb.absences) == 1 and len(yb.present) == 1
     assert len(yc.present) == 1 and not yc.absences
     assert ya.absences[0].record() == {"table": "meeting", "id": ev["m1"], "date": "2025-03-08",
-                                       "label": "2025年3月8日 执委会（缺席（未请假））"}
+                                       "label": "2025年3月8日 执委会（无故缺席）", "status": "absent"}
     # up to a day: the September roll-call is not yet in
     assert len(attendance.year_roll_calls(s, 2025, until=date(2025, 8, 31), today=TODAY).of(a).absences) == 2
 

@@ -125,4 +125,6 @@ def test_check_json_names_the_dates_of_a_computed_veto(year_of_roll_calls, capsy
     assert item["value"] == 3 and item["status"] == "fail" and not item["from_input"]
     assert [(r["table"], r["date"]) for r in item["records"]] == [
         ("meeting", "2025-03-08"), ("activity", "2025-05-12"), ("activity", "2025-10-20")]
+    assert {r["status"] for r in item["records"]} == {"absent"}
+    assert item["records"][0]["label"] == "2025年3月8日 执委会（无故缺席）"
     assert "2025年3月8日 执委会" in item["explanation"]

@@ -29,6 +29,7 @@ COMMAND_MODULES = {
     "safety": ("backup", "restore", "check-db", "users"),
     "ship": ("selfcheck", "migrate-data"),
     "yearend": ("tally",),
+    "rollcall": ("rollcall",),
 }
 
 

@@ -122,3 +122,9 @@ FEDERATION_WORDS = ("本级", "本会", "本级工商联", "工商联", "县工�
 
 # Endings a chamber's name is written with or without ("城关镇商会" = "城关镇分会" = "城关镇").
 CHAMBER_SUFFIXES = ("同业公会", "联合会", "总会", "商会", "协会", "分会", "公会")
+
+# A chamber's mark in a federation meeting's 签到表 (roll-call import, io/rollcall_sheet.py): one status column.
+ATTENDANCE = {"出席": "present", "到": "present", "已到": "present", "到会": "present", "参加": "present",
+              "签到": "present", "已签到": "present", "√": "present", "✓": "present", "✔": "present", "是": "present",
+              "请假": "leave", "假": "leave", "已请假": "leave", "缺席": "absent", "未到": "absent", "缺": "absent",
+              "无故缺席": "absent", "未参加": "absent", "未签到": "absent", "×": "absent", "✗": "absent", "否": "absent"}

@@ -15,7 +15,8 @@ Public API (stable; the print forms, dashboard and chamber pages build on it):
 federation rubric); else chamber ids or names. `inputs`: the clerk's attested values and the
 assessors' scores, keyed by target name (or chamber id; "本级工商联" for the federation; "*" for all)
 then item id; a value is plain (true / 12 / "2024-03-31") or a table
-{value, evidence: [file names], note, not_applicable}.
+{value, evidence: [file names], note, not_applicable, override}. An automatic item's figure is replaced by
+the value only with `override` = the reason (the explanation shows both); a figure-less one takes a plain value.
 
 Rubric: id, title, version, year_from, year_to, target ("chamber" | "federation"), chamber_kinds,
 groups[].items[], mode ("all_pass" | "points" | "weighted"), parts, bands (best first), vetoes,
@@ -27,7 +28,7 @@ evidence_required, chamber_kinds, source (seed file and clause), guide.
 TargetResult: rubric_id, rubric_version, year, target_type, chamber_id (None = federation),
 target (name), items: list[ItemResult], score, max_score, parts {part id: score}, grade, vetoed,
 veto_reasons, passed (True / False / None = not decidable until inputs are filled), complete,
-valid_until, notes; summary() one Chinese line; to_public() the CLI JSON shape; to_dict()/from_dict().
+valid_until, notes, warnings (beside the verdict, e.g. a 撤销 warning; from the figures); summary() one Chinese line; to_public() the CLI JSON shape; to_dict()/from_dict().
 ItemResult: id, title, group, group_title, kind, status ("pass" | "fail" | "needs_input" |
 "not_applicable"; status_label gives 达标/未达标/待填写/不适用), value, threshold, op, points,
 max_points, explanation (Chinese: rule, figure, threshold, the records behind it), source,

@@ -80,6 +80,7 @@ class TargetResult:
     complete: bool = True
     valid_until: int | None = None
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # beside the verdict, never changing it (a 撤销 warning)
 
     @property
     def counts(self) -> dict[str, int]:
@@ -105,7 +106,7 @@ class TargetResult:
             bits.append(self.grade)
         c = self.counts
         bits.append(f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项")
-        return f"{self.target}：{verdict_label(self.passed)}（{'，'.join(bits)}）"
+        return f"{self.target}：{verdict_label(self.passed)}（{'，'.join(bits)}）" + "".join(f"；{w}" for w in self.warnings)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -114,9 +115,11 @@ class TargetResult:
         """The shape `chamberdesk check --json` prints for one target."""
         return {"target": self.target, "passed": self.passed,
                 "score": None if self.score is None else round(self.score, 2), "grade": self.grade,
-                "vetoed": self.vetoed,
+                "vetoed": self.vetoed, "veto_reasons": self.veto_reasons, "warnings": self.warnings,
+                # records: what a figure was counted from (e.g. each absence's date), the evidence of a computed veto
                 "items": [{"id": it.id, "title": it.title, "status": it.status, "value": json_value(it.value),
-                           "threshold": json_value(it.threshold), "explanation": it.explanation}
+                           "threshold": json_value(it.threshold), "explanation": it.explanation,
+                           "from_input": it.from_input, "records": it.records}
                           for it in self.items]}
 
     @classmethod
@@ -192,6 +195,18 @@ def _unpack(raw: Any) -> tuple[Any, list[str], bool, str]:
     if isinstance(raw, str) and raw.strip() in ("不适用", "n/a", "N/A"):
         return None, [], True, ""
     return raw, [], False, ""
+
+
+def _override_reason(item: Item, raw: Any) -> str | None:
+    """The reason a clerk gave for replacing a figure the ledger computed ({"value": 2, "override": "理由"});
+    None when the input does not override. A value alone never replaces the ledger's figure: the reason is
+    what the 考评表 and the audit show for it."""
+    if not isinstance(raw, dict) or "override" not in raw:
+        return None
+    reason = str(raw.get("override") or "").strip()
+    if not reason:
+        raise ChamberDeskError(f"条目“{item.rule_text()}”（{item.id}）改用认定值须写明理由（override）")
+    return reason
 
 
 def _coerce(item: Item, value: Any, year: int) -> Any:
@@ -371,6 +386,8 @@ def _evaluate_target(rubric: Rubric, year: int, t: Target, figures: dict[str, di
     items = [_evaluate_item(rubric, year, t, it, titles[it.group], figures.get(it.id, {}).get(t.key),
                             inputs.get(it.id), ev.get((t.key, it.id), [])) for it in rubric.items]
     res = TargetResult(rubric.id, rubric.version, year, t.target_type, t.key, t.name, items)
+    res.warnings = [w for it in items if it.kind == "automatic" and it.status != "not_applicable"
+                    for w in getattr(figures.get(it.id, {}).get(t.key), "warnings", [])]
     res.complete = not any(i.status == "needs_input" for i in items)
     _aggregate(rubric, res, hist)
     return res
@@ -440,6 +457,13 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
                 return r
             r.value, r.from_input = v, True
             figure_text = f"台账无此数据（{fig.text}），采用填报值{show_value(v, ratio, unit)}"
+        elif (reason := _override_reason(item, raw)) is not None:
+            v = _coerce(item, value, year)
+            if v is None:
+                raise ChamberDeskError(f"条目“{rule}”（{item.id}）改用认定值时须填写认定的数值")
+            ledger = fig.describe(item.threshold) if fig.describe else fig.text
+            r.value, r.from_input = v, True
+            figure_text = f"台账计算为{show_value(fig.value, ratio, unit)}（{ledger}）；经认定改为{show_value(v, ratio, unit)}（理由：{reason}）"
         else:
             r.value, r.value_words = fig.value, fig.value_words
             provisional = fig.provisional(item.threshold) if callable(fig.provisional) else fig.provisional

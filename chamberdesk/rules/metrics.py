@@ -60,6 +60,8 @@ class Figure:
     describe: Callable[[Any], str] | None = None
     # the figure in words where the bare value misleads (a quarterly minimum of 0 is not "this year: 0")
     value_words: str = ""
+    # what the assessors must be warned of beside the item's verdict (e.g. a 撤销 warning); never a veto
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -926,3 +928,48 @@ def federation_staffing(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Fi
     return _fed_fact(ctx, lambda f: Figure(f.staff_quota >= quota or f.staff_count >= staff,
                                            f"基本情况记载编制数{f.staff_quota}个、工作人员{f.staff_count}人"
                                            f"（标准：编制数不少于{quota}个或工作人员不少于{staff}人）", rec))
+
+
+# --- roll-call at the federation's meetings and activities ----------------------------------------------
+
+
+@metric("chamber_absences", "本年度无故不参加（未请假）区工商联组织的会议、活动的次数", unit="次",
+        params={"training_warning": "无故不参加教育培训活动达到此次数时提示撤销（000 四2），不填则不提示"},
+        targets=("chamber",))
+def chamber_absences(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    """Counted from the roll-calls (core.attendance) up to the day assessed; no roll-call in the year is no
+    figure, never 0: an office that never calls the roll has shown nothing."""
+    from chamberdesk.core import attendance
+
+    warn_at = params.get("training_warning")
+    if warn_at is not None and (not isinstance(warn_at, int) or isinstance(warn_at, bool) or warn_at < 1):
+        raise ValueError("training_warning 应为正整数（次数）")
+    year = ctx.cached("roll_calls", lambda: attendance.collect_year(ctx.session, ctx.year, until=ctx.as_of))
+    out: dict[int | None, Figure] = {}
+    for t in ctx.targets:
+        if t.key is None:
+            out[t.key] = Figure(None, "此指标只适用于商会")
+            continue
+        if not year.recorded:
+            out[t.key] = Figure(None, "本年度没有记录区工商联会议、活动的到会点名，无法计算缺席次数（请在会议、活动的"
+                                      "“到会商会”中点名，或填报次数）")
+            continue
+        cy = year.of(t.key)
+        if not cy.marks:
+            out[t.key] = Figure(0, f"本年度点名{len(year.events)}次，均未列本商会" + _period_note(ctx),
+                                provisional=not ctx.year_over)
+            continue
+        absent, leaves = cy.absences, cy.leaves
+        bits = [f"无故缺席{len(absent)}次：{attendance.marks_text(absent)}" if absent else "无无故缺席"]
+        if leaves:
+            bits.append(f"请假{len(leaves)}次：{attendance.marks_text(leaves, reasons=True)}")
+        bits.append(f"出席{len(cy.present)}次（本年度点名{len(year.events)}次，列本商会{len(cy.marks)}次）")
+        fig = Figure(len(absent), "；".join(bits) + _period_note(ctx), [m.record() for m in absent + leaves],
+                     provisional=not ctx.year_over)
+        trained = cy.training_absences
+        if warn_at is not None and len(trained) >= warn_at:
+            fig.warnings.append(f"撤销警示：全年无故不参加工商联组织的教育培训活动{len(trained)}次"
+                                f"（{attendance.marks_text(trained)}），达到{warn_at}次，按规定应在工商联组织体系中"
+                                "予以撤销，请核实后提请研究")
+        out[t.key] = fig
+    return out

@@ -42,9 +42,11 @@ def test_check_round_trip_on_demo(capsys, demo_path, tmp_path):
     assert (data["rubric"], data["year"]) == ("wuyou-wuhao", 2025)
     assert len(data["results"]) == 12
     for r in data["results"]:
-        assert set(r) == {"target", "passed", "score", "grade", "vetoed", "items", "finalised"}
+        assert set(r) == {"target", "passed", "score", "grade", "vetoed", "veto_reasons", "warnings", "items",
+                          "finalised"}
         for it in r["items"]:
-            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation"}
+            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation", "from_input", "records"}
+            assert all({"table", "id", "label"} <= set(rec) for rec in it["records"])
             assert it["status"] in {"pass", "fail", "needs_input", "not_applicable"}
             assert it["explanation"].startswith(it["title"])
     weak = next(r for r in data["results"] if r["target"] == "桃源乡商会")

@@ -100,7 +100,7 @@ class ActivityForm(RecordForm):
         lay.addLayout(self.header_row())
         lay.addWidget(self.summary)
         lay.addLayout(form)
-        lay.addWidget(part, 1)
+        lay.addWidget(self.people_tabs(part, self.when), 1)
         lay.addWidget(self.evidence)
 
         self.watch(self.category, self.when, self.title, self.participants, self.member_count, self.amount,
@@ -112,6 +112,7 @@ class ActivityForm(RecordForm):
 
     def _owner_changed(self) -> None:
         self.picker.set_chamber(self.owner.currentData())
+        self.roll_owner_changed()
         self._timer.start()
 
     def new_record(self) -> None:
@@ -131,6 +132,7 @@ class ActivityForm(RecordForm):
         self.picker.set_selected([])
         self.picker.search.clear()
         self.evidence.load(None, None)
+        self.rollcall.load(None, self.when.date().toPython(), self.owner.currentData() is None)
         self.errors.reset()
         self.validate()
         self.mark_clean()
@@ -156,6 +158,7 @@ class ActivityForm(RecordForm):
         self.notes.setPlainText(a.notes or "")
         self.picker.set_selected(a.participant_ids)
         self.evidence.load("activity", record_id)
+        self.rollcall.load(record_id, a.date, a.chamber_id is None)
         self.errors.reveal_all = True
         self.validate()
         self.mark_clean()

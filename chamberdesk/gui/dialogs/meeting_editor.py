@@ -22,11 +22,12 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSpinBox,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
-from chamberdesk.core import evidence, meetings
+from chamberdesk.core import attendance, evidence, meetings
 from chamberdesk.core.choices import FEDERATION_BODIES, MeetingBody
 from chamberdesk.core.errors import ChamberDeskError, Conflict, FieldError, InvalidInput, NotFound
 from chamberdesk.gui.dialogs.chamber_editor import (
@@ -36,6 +37,7 @@ from chamberdesk.gui.dialogs.chamber_editor import (
     with_error,
 )
 from chamberdesk.gui.dialogs.contact_dialog import MemberPicker, owner_choices
+from chamberdesk.gui.dialogs.rollcall_box import RollCallBox
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.widgets.buttons import ask_save
 from chamberdesk.gui.widgets.roles import can_edit, guard_edit, refusal_tip
@@ -240,6 +242,8 @@ class RecordForm(QWidget):
         self.reload_owners()
         self.owner.currentIndexChanged.connect(self._owner_changed)
         self.evidence = EvidenceBox(ctx)
+        self.rollcall = RollCallBox(ctx, self.RECORD_TYPE)
+        self.rollcall.changed.connect(self._timer.start)
         self.title_label = QLabel()
         self.title_label.setObjectName("formTitle")
         self.title_label.setStyleSheet("font-weight:600; font-size:12pt;")
@@ -321,6 +325,7 @@ class RecordForm(QWidget):
         set_inputs_read_only(self.inputs, self.read_only)
         picker_read_only(self.picker_widget(), self.read_only)
         self.evidence.set_read_only(self.read_only)
+        self.rollcall.set_read_only(self.read_only)
         guard_edit(self.ctx.db, self.clear_button)
         self.role_note.setText(f"{refusal_tip(self.ctx.db)}，只能查看；双击凭证可打开。")
         self.role_note.setVisible(self.read_only)
@@ -329,6 +334,39 @@ class RecordForm(QWidget):
     def picker_widget(self) -> MemberPicker:
         raise NotImplementedError
 
+    ROLL_TAB = 1
+
+    def people_tabs(self, members_box: QWidget, when: QDateEdit) -> QTabWidget:
+        """参会会员 and 到会商会 (the chambers' roll-call, for the federation's own records) as two tabs."""
+        self.tabs = QTabWidget()
+        self.tabs.addTab(members_box, "参会会员")
+        self.tabs.addTab(self.rollcall, "到会商会")
+        when.dateChanged.connect(lambda d: self.rollcall.set_day(d.toPython()))
+        return self.tabs
+
+    def roll_owner_changed(self) -> None:
+        """Only the federation's own meetings and activities call the chambers' roll."""
+        fed = self.owner.currentData() is None
+        self.rollcall.set_applies(fed, self.record_id)
+        self.tabs.setTabEnabled(self.ROLL_TAB, fed)
+        self.tabs.setTabToolTip(self.ROLL_TAB, "" if fed else "只有区工商联本级的会议、活动记录商会到会情况")
+
+    def check_roll_call(self, data: dict[str, Any]) -> None:
+        if data.get("chamber_id") is not None and self.rollcall.stored:
+            raise InvalidInput([FieldError("chamber_id", "所属单位", "已记录商会到会点名的区工商联记录不能改为商会的；"
+                                           "如确需更改，请先改回本级并在“到会商会”中清除点名后保存")])
+        if data.get("chamber_id") is None:
+            # said while typing, as the service would say it on 保存
+            missing = [r.name for r in self.rollcall.rows() if r.status == attendance.LEAVE and not r.reason]
+            if missing:
+                raise InvalidInput([FieldError("rollcall", "到会商会", f"{'、'.join(missing)}请假须填写事由"
+                                               "（没有事由请记为缺席）")])
+
+    def write_roll_call(self, session, record_id: int, data: dict[str, Any]) -> None:
+        """The marks go with the record, in its transaction (the record's version was claimed by its save)."""
+        if data.get("chamber_id") is None and (self.rollcall.stored or self.rollcall.has_marks()):
+            attendance.write_roll_call(session, self.RECORD_TYPE, record_id, self.rollcall.entries())
+
     def show_errors(self, errs: dict[str, str]) -> None:
         self.errors.show(errs)
         self.summary.setText("；".join(self.errors.unplaced(errs)))
@@ -336,7 +374,8 @@ class RecordForm(QWidget):
         self._highlight_save(not errs and self._snapshot() != getattr(self, "_clean", None))
 
     def _snapshot(self) -> tuple:
-        return self.data(), self.picker_widget().selected_ids(), self.evidence.pending_paths()
+        return (self.data(), self.picker_widget().selected_ids(), self.evidence.pending_paths(),
+                self.rollcall.snapshot())
 
     def has_unsaved(self) -> bool:
         """Something typed, chosen or attached since the record was shown (or the form was cleared)."""
@@ -379,6 +418,7 @@ class RecordForm(QWidget):
         self._timer.stop()
         try:
             self.check(self.data())
+            self.check_roll_call(self.data())
             errs: dict[str, str] = {}
         except InvalidInput as exc:
             errs = exc.by_field()
@@ -409,6 +449,7 @@ class RecordForm(QWidget):
         try:
             with self.ctx.db.transaction() as s:
                 rid = self.write(s, data)
+                self.write_roll_call(s, rid, data)
                 self.evidence.store_pending(s, self.RECORD_TYPE, rid)
         except InvalidInput as exc:
             self.show_errors(exc.by_field())
@@ -489,7 +530,7 @@ class MeetingForm(RecordForm):
         lay.addLayout(self.header_row())
         lay.addWidget(self.summary)
         lay.addLayout(form)
-        lay.addWidget(att, 1)
+        lay.addWidget(self.people_tabs(att, self.when), 1)
         lay.addWidget(self.evidence)
 
         self.watch(self.body, self.when, self.place, self.expected, self.present, self.agenda, self.decisions,
@@ -510,6 +551,7 @@ class MeetingForm(RecordForm):
         self.body.setCurrentIndex(max(i, 0))
         self.body.blockSignals(False)
         self.attendees.set_chamber(owner)
+        self.roll_owner_changed()
         self._timer.start()
 
     def new_record(self) -> None:
@@ -529,6 +571,7 @@ class MeetingForm(RecordForm):
         self.attendees.set_selected([])
         self.attendees.search.clear()
         self.evidence.load(None, None)
+        self.rollcall.load(None, self.when.date().toPython(), self.owner.currentData() is None)
         self.errors.reset()
         self.validate()
         self.mark_clean()
@@ -556,6 +599,7 @@ class MeetingForm(RecordForm):
         self.minutes.setPlainText(m.minutes or "")
         self.attendees.set_selected(m.attendee_ids)
         self.evidence.load("meeting", record_id)
+        self.rollcall.load(record_id, m.date, m.chamber_id is None)
         self.errors.reveal_all = True
         self.validate()
         self.mark_clean()

@@ -460,6 +460,12 @@ class Page(QWidget):
         raw = self.inputs.get(it.id)
         value = raw.get("value") if isinstance(raw, dict) else raw
         na = isinstance(raw, dict) and raw.get("not_applicable")
+        overridden = isinstance(raw, dict) and "override" in raw
+        # a computed figure that decides a one-vote veto can be contested, with the reason written down
+        vetoes = {v.item for v in self.rubric.vetoes} if self.rubric else set()
+        if spec.kind == "automatic" and it.id in vetoes and it.status != "not_applicable" and (
+                overridden or (it.value is not None and not it.from_input)):
+            return self._override_button(it, raw if overridden else None)
         wants = spec.kind in ("attested", "scored") or (spec.kind == "automatic" and (it.from_input or it.value is None))
         if not wants or (spec.kind == "automatic" and it.status == "not_applicable"):
             return None
@@ -484,6 +490,48 @@ class Page(QWidget):
         w.setEnabled(not self.locked)
         w.setObjectName(f"input_{it.id}")
         return w
+
+    def _override_button(self, it: rules.ItemResult, raw: dict | None) -> QWidget:
+        """A figure the ledger computed stays unless the clerk gives another value with the reason (改为认定值…)."""
+        b = QPushButton("改为认定值…" if raw is None else f"认定：{raw.get('value')}（修改…）")
+        b.setToolTip("台账算出的数字须改动时（如事后补办请假），填写认定值并写明理由；说明中同时列出台账数和理由"
+                     if raw is None else f"理由：{raw.get('override')}")
+        b.clicked.connect(lambda _c=False, iid=it.id: self.ask_override(iid))
+        b.setEnabled(not self.locked)
+        b.setObjectName(f"input_{it.id}")
+        return b
+
+    def ask_override(self, item_id: str, answer: tuple[str, str] | None = None) -> None:
+        """Ask for the value and the reason (or take `answer`); an empty value puts the ledger's figure back."""
+        old = self.inputs.get(item_id)
+        old = old if isinstance(old, dict) else {}
+        if answer is None:
+            dlg = QDialog(self)
+            dlg.setWindowTitle("改为认定值")
+            value, reason = QLineEdit(str(old.get("value", ""))), QLineEdit(str(old.get("override", "")))
+            value.setPlaceholderText("认定的数值；清空则恢复台账算出的数")
+            reason.setPlaceholderText("必填：为什么不用台账算出的数")
+            form = QFormLayout(dlg)
+            form.addRow("认定值", value)
+            form.addRow("理由", reason)
+            form.addRow(dialog_buttons(dlg))
+            if dlg.exec() != QDialog.DialogCode.Accepted:
+                return
+            answer = (value.text().strip(), reason.text().strip())
+        value_text, reason_text = answer
+        if value_text and not reason_text:
+            QMessageBox.warning(self, "须写明理由", "改用认定值须写明理由，未改动。")
+            return
+        keep = {"evidence": old["evidence"]} if old.get("evidence") else {}
+        if value_text:
+            self.inputs[item_id] = {**keep, "value": value_text, "override": reason_text}
+        elif keep:
+            self.inputs[item_id] = keep
+        else:
+            self.inputs.pop(item_id, None)
+        self._dirty = True
+        self._show_state()
+        self._recalc.start()
 
     def input_widget(self, item_id: str) -> QWidget | None:
         if self.result is None:
@@ -539,6 +587,7 @@ class Page(QWidget):
             below.append(prev)
         below += res.notes
         more = f"<br><span style='color:{MUTED}'>{html.escape('；'.join(below))}</span>" if below else ""
+        more += "".join(f"<br><b style='color:{WARN}'>{html.escape(w)}</b>" for w in res.warnings)
         self.summary.setText(" · ".join(bits) + more)
 
     def _show_state(self) -> None:

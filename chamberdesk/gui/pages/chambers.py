@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chamberdesk.core import activities, chambers, contacts, meetings, records
+from chamberdesk.core import activities, assessments, chambers, contacts, meetings, records
 from chamberdesk.core.choices import ChamberKind, ChamberRule, ChamberStatus, MeetingBody, PartyOrg
 from chamberdesk.core.dashboard import MIN_ACTIVITIES_PER_QUARTER, elapsed_quarters, quarter_of
 from chamberdesk.core.errors import ChamberDeskError, NotFound
@@ -347,8 +347,7 @@ def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=N
         out.append(f'<p style="color:{ERROR}">{html.escape(str(exc))}</p>')
     cond = report.chambers.get(ch.id)
     for rid, res in (cond.results.items() if cond else ()):
-        verdict = {True: ("已达到", OK), False: ("未达到", ERROR), None: ("尚待填写", WARN)}[res.passed]
-        c = res.counts
+        verdict = {True: ("已达到", OK), False: ("未达到", ERROR), None: (res.verdict(), WARN)}[res.passed]
         items = "".join(
             f'<tr><td style="padding:1px 8px 1px 0; color:{STATUS_COLOURS.get(i.status, MUTED)}; white-space:nowrap">'
             f'{html.escape(i.status_label)}</td><td style="padding:1px 0">{html.escape(i.explanation)}</td></tr>'
@@ -356,8 +355,7 @@ def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=N
         out.append(
             f'<p style="margin-top:4px"><b>{html.escape(report.titles.get(rid, rid))}</b>　'
             f'<span style="color:{verdict[1]}; font-weight:600">{verdict[0]}</span>'
-            f'<span style="color:#5f6b7a">　达标 {c["pass"]} 项、未达标 {c["fail"]} 项、待填写 {c["needs_input"]} 项'
-            f'</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
+            f'<span style="color:#5f6b7a">　{assessments.counts_text(res.counts)}</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
     if cond is None and not report.errors:
         out.append('<p style="color:#5f6b7a">本商会不在“四有”“五有五好”的考评范围内（或已撤销）。</p>')
     if line and "已定稿" in line:

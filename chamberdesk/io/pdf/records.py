@@ -120,7 +120,7 @@ def activity_table(st: Styles, width: float, acts: list[Activity], *, owners: di
     rows: list[list[Any]] = [[st.p(h, st.head) for h in head]]
     for i, a in enumerate(acts, 1):
         who = [st.p(owners.get(a.chamber_id, ""), st.cell_c)] if owners is not None else []
-        rows.append([str(i), a.date.isoformat(), *who, st.p(label_of(ActivityCategory, a.category), st.cell_c),
+        rows.append([str(i), st.p(chinese_date(a.date), st.cell_c), *who, st.p(label_of(ActivityCategory, a.category), st.cell_c),
                      st.p(a.title, st.cell), fmt_num(a.participant_count), st.p(_effect(a), st.cell)])
     if not acts:
         rows.append(["" for _ in head])
@@ -217,7 +217,7 @@ def chamber_year_story(session: Session, st: Styles, width: float, chamber: Cham
     ]
     mrows: list[list[Any]] = [[st.p(h, st.head) for h in ("序号", "日期", "会议类型", "议题", "应到/实到")]]
     for i, m in enumerate(meetings, 1):
-        mrows.append([str(i), m.date.isoformat(), st.p(label_of(MeetingBody, m.body), st.cell_c),
+        mrows.append([str(i), st.p(chinese_date(m.date), st.cell_c), st.p(label_of(MeetingBody, m.body), st.cell_c),
                       st.p((m.agenda or "").replace("\n", "；"), st.cell),
                       f"{fmt_num(m.expected_count)}/{fmt_num(m.present_count)}"])
     if not meetings:

@@ -609,15 +609,16 @@ def export_work_summary(db: Database, out: Path | str, year: int) -> int:
     return len(figs)
 
 
-def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int) -> int:
-    """Assessment results for one rubric and year: one row per target, then each item's status."""
+def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int, *, as_of: date | None = None) -> int:
+    """Assessment results for one rubric and year: one row per target, then each item's status.
+    `as_of`: the day a year still running is judged on (today by default)."""
     from chamberdesk import rules
     from chamberdesk.rules.assessments import current_results
 
     with db.session() as s:
         rub = rules.load_rubric(rubric_id)
         # as the 考评 page shows them: 定稿 results as stored, drafts with their saved inputs
-        current = current_results(s, rub, year)
+        current = current_results(s, rub, year, as_of=as_of)
         items = [it for it in rub.items]
         # each item's full rule as its title (thresholds filled in), wrapped; the columns go over as many
         # A4 pages as they need at 100 %, each page repeating 序号 and 考评对象

@@ -103,3 +103,28 @@ def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db):
     with db.session() as s:
         after = rules.evaluate(s, rules.load_rubric("tongzhou-kaoping"), 2026, None, inputs, as_of=date(2027, 1, 5))[0]
     assert after.item("member_growth").status == "fail" and not after.year_open and after.grade is not None
+
+
+def test_workbook_and_form_say_year_not_over_with_what_is_needed(ledger, tmp_path):
+    import openpyxl
+    from pypdf import PdfReader
+
+    from chamberdesk.io.excel_export import export_assessments
+    from chamberdesk.io.pdf.assessment import assessment_story
+    from chamberdesk.io.pdf.fonts import get_fonts
+    from chamberdesk.io.pdf.layout import FormDoc, build, make_styles
+
+    export_assessments(ledger, tmp_path / "a.xlsx", "wuyou-wuhao", 2026, as_of=TODAY)
+    ws = openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0]
+    cells = [str(c.value) for row in ws.iter_rows() for c in row if c.value is not None]
+    assert "年度未结束（已发展1家，还需2家）" in cells
+    assert "年度未结束（第四季度已有1次，还需1次）" in cells
+
+    rubric = rules.load_rubric("wuyou-wuhao")
+    res = run(ledger, "wuyou-wuhao", 2026)["乙商会"]
+    fonts = get_fonts()
+    doc = FormDoc(str(tmp_path / "a.pdf"), title="考评表", author="")
+    build(doc, assessment_story(make_styles(fonts), doc.body_width, rubric, res, year=2026), fonts)
+    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "a.pdf").pages).replace("\n", "")
+    assert "还需1次年度未结束" in text  # 系统核算: the figure so far, what it still needs, the state
+    assert "第四季度已有1次，还需1次，待年度结束后判定" in text  # the 说明 in full

@@ -101,7 +101,7 @@ def reference_text(it: Any, scored: bool) -> str:
         # quarter at a time) and the state
         shown = _yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text()
         needs = re.findall(r"还需[\d.]+[^\d，；、]?", getattr(it, "progress", "") or "")
-        return "\n".join([shown, *needs[:1], STATUS_LABELS[YEAR_OPEN]])
+        return "\n".join([shown, *(needs if len(needs) == 1 else []), STATUS_LABELS[YEAR_OPEN]])
     if it.status == NEEDS_INPUT:
         if it.value is None or it.from_input or it.kind == "scored":
             return STATUS_LABELS[NEEDS_INPUT]
@@ -248,10 +248,10 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     # a figure or a tick are as narrow as their two-character lines allow
     cols = [("序号", 10), ("考评项目", 14), ("考评内容与标准", 0), ("分值" if scored else "要求", 11 if scored else 13)]
     if reference:
-        cols.append(("系统核算", 20))  # five characters a line: 年度未结束 unbroken
+        cols.append(("系统核算", 21))  # five characters a line: 年度未结束 unbroken
     # a blank 自查表 is the chamber's own: the assessor's column belongs on the 考评表
     hands = [f"自评\n{word}"] if blank else [f"自评\n{word}", f"考评\n{word}"]
-    cols += [(h, 11) for h in hands] + [("说明／台账依据" if reference else "说明／凭证", 37 if reference else 40)]
+    cols += [(h, 11) for h in hands] + [("说明／台账依据" if reference else "说明／凭证", 36 if reference else 40)]
     hdr = [h for h, _ in cols]
     widths = [w * mm for _, w in cols]
     widths[2] = width - sum(widths)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -155,7 +155,11 @@ class Page(QWidget):
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         hh = self.table.horizontalHeader()
-        for c, width in ((C_GROUP, 96), (C_TITLE, 250), (C_KIND, 70), (C_STATUS, 60), (C_LAST, 52), (C_INPUT, 150)):
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        # 结果 holds its longest word (年度未结束, in bold) on one line at any font size
+        status_w = max(60, QFontMetrics(bold).horizontalAdvance(rules.STATUS_LABELS["year_not_over"]) + 16)
+        for c, width in ((C_GROUP, 96), (C_TITLE, 250), (C_KIND, 70), (C_STATUS, status_w), (C_LAST, 52), (C_INPUT, 150)):
             self.table.setColumnWidth(c, width)
         hh.setSectionResizeMode(C_EXPLAIN, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_detail)

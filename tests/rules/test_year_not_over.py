@@ -78,7 +78,23 @@ def test_still_needed_follows_the_rubrics_threshold():
     assert still_needed(3, "<=", 5) is None and still_needed(0, "==", True) is None
 
 
-def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db):
+def form_text(tmp_path, rubric_id, res) -> str:
+    """The 考评表 of one result, as text without spaces or line breaks."""
+    from pypdf import PdfReader
+
+    from chamberdesk.io.pdf.assessment import assessment_story
+    from chamberdesk.io.pdf.fonts import get_fonts
+    from chamberdesk.io.pdf.layout import FormDoc, build, make_styles
+
+    fonts = get_fonts()
+    out = tmp_path / f"{rubric_id}.pdf"
+    doc = FormDoc(str(out), title="考评表", author="")
+    build(doc, assessment_story(make_styles(fonts), doc.body_width, rules.load_rubric(rubric_id), res, year=res.year),
+          fonts)
+    return "".join(p.extract_text() for p in PdfReader(out).pages).replace("\n", "").replace(" ", "")
+
+
+def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db, tmp_path):
     with db.transaction() as s:
         ch = chamber(s, "城关镇商会")
         add_members(s, ch.id, 10, date(2020, 1, 1))
@@ -99,6 +115,19 @@ def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db):
         assert a.grade is None  # the draft does not store the provisional grade as the grade
         with pytest.raises(ChamberDeskError, match="2026年尚未结束，1项须到年底才能判定.*2027年1月1日后定稿"):
             assessments.finalise_assessment(s, a.id)
+    # the workbook takes the saved draft: the verdict and the grade so far, marked
+    import openpyxl
+
+    from chamberdesk.io.excel_export import export_assessments
+
+    export_assessments(db, tmp_path / "t.xlsx", "tongzhou-kaoping", 2026, as_of=TODAY)
+    row = next(r for r in openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[0].iter_rows(values_only=True)
+               if "城关镇商会" in r)
+    assert row[2:7] == (92, "五好商会（暂定）", "年度未结束", "否", "草稿")
+    # the printed form says so too, and marks only the part that waits
+    text = form_text(tmp_path, "tongzhou-kaoping", r)
+    assert "五好商会（暂定），年度未结束，1项待年度结束后判定" in text
+    assert "综合得分92（暂定）" in text and "工作目标考评80%90（暂定）72（暂定）" in text and "民主评议20%10020" in text
     # the same ledger judged after the year: the shortfall is final
     with db.session() as s:
         after = rules.evaluate(s, rules.load_rubric("tongzhou-kaoping"), 2026, None, inputs, as_of=date(2027, 1, 5))[0]
@@ -107,12 +136,8 @@ def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db):
 
 def test_workbook_and_form_say_year_not_over_with_what_is_needed(ledger, tmp_path):
     import openpyxl
-    from pypdf import PdfReader
 
     from chamberdesk.io.excel_export import export_assessments
-    from chamberdesk.io.pdf.assessment import assessment_story
-    from chamberdesk.io.pdf.fonts import get_fonts
-    from chamberdesk.io.pdf.layout import FormDoc, build, make_styles
 
     export_assessments(ledger, tmp_path / "a.xlsx", "wuyou-wuhao", 2026, as_of=TODAY)
     ws = openpyxl.load_workbook(tmp_path / "a.xlsx").worksheets[0]
@@ -120,11 +145,6 @@ def test_workbook_and_form_say_year_not_over_with_what_is_needed(ledger, tmp_pat
     assert "年度未结束（已发展1家，还需2家）" in cells
     assert "年度未结束（第四季度已有1次，还需1次）" in cells
 
-    rubric = rules.load_rubric("wuyou-wuhao")
-    res = run(ledger, "wuyou-wuhao", 2026)["乙商会"]
-    fonts = get_fonts()
-    doc = FormDoc(str(tmp_path / "a.pdf"), title="考评表", author="")
-    build(doc, assessment_story(make_styles(fonts), doc.body_width, rubric, res, year=2026), fonts)
-    text = "".join(p.extract_text() for p in PdfReader(tmp_path / "a.pdf").pages).replace("\n", "")
+    text = form_text(tmp_path, "wuyou-wuhao", run(ledger, "wuyou-wuhao", 2026)["乙商会"])
     assert "还需1次年度未结束" in text  # 系统核算: the figure so far, what it still needs, the state
     assert "第四季度已有1次，还需1次，待年度结束后判定" in text  # the 说明 in full

@@ -41,7 +41,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     chamber_columns,
     percent,
 )
-from chamberdesk.gui.style import ERROR, MUTED, OK, WARN, icon
+from chamberdesk.gui.style import ACCENT, ERROR, MUTED, OK, WARN, icon
 from chamberdesk.gui.widgets.buttons import YES_NO
 from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
 from chamberdesk.gui.widgets.roles import guard_edit, refusal_tip
@@ -311,10 +311,12 @@ class ChamberDetail(QWidget):
         cond = report.chambers.get(ch.id) if report is not None else None
         if cond is None:
             return ""
-        undecided = any(r.passed is None for r in cond.results.values())
+        undecided = [r for r in cond.results.values() if r.passed is None]
         names = "、".join(rules_short(rid) for rid in cond.results)
+        # the clerk's part first; otherwise only the year's end can settle what is left
+        why = "有待填写的条目" if any(not r.complete for r in undecided) else "有年度未结束、待年底判定的条目"
         return (f'<span style="color:{OK}">{names}：暂无未达标项</span>'
-                + (f'<span style="color:{WARN}">（有待填写的条目）</span>' if undecided else ""))
+                + (f'<span style="color:{WARN}">（{why}）</span>' if undecided else ""))
 
     def _standing(self, ch: chambers.ChamberRead, n_members: int, per_q: dict[int, int], done: list[int], acts, mts) -> str:
         """The chamber's 四有 / 五有五好 results from the rules engine: the same verdicts as the badges."""
@@ -323,7 +325,7 @@ class ChamberDetail(QWidget):
 
 
 RUBRICS_SHOWN = ("siyou", "wuyou-wuhao")  # 四有 (basic chambers only) and 五有五好
-STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
+STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, assessments.YEAR_OPEN: ACCENT, "not_applicable": MUTED}
 
 
 def rules_short(rubric_id: str) -> str:

@@ -416,10 +416,10 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
     # with items the year's end settles (and none left to enter), the figures are those so far: 暂定
     provisional = res.complete and res.year_open
 
-    def show(v: float | None) -> str:
+    def show(v: float | None, open_: bool = provisional) -> str:
         if blank or v is None:
             return ""
-        return fmt_num(round(v, 2)) + (f"（{PROVISIONAL}）" if provisional else "")
+        return fmt_num(round(v, 2)) + (f"（{PROVISIONAL}）" if open_ else "")
 
     rows: list[list[Any]] = []
     if rubric.mode == "weighted" and rubric.parts:
@@ -431,7 +431,8 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
             ps = res.parts.get(p.id)
             part_pending = any(i.status == NEEDS_INPUT for g in p.groups for i in res.items if i.group == g)
             got = None if part_pending else ps
-            figures = [] if blank else [show(got), show(None if got is None else got * p.weight)]
+            part_open = provisional and any(i.status == YEAR_OPEN for i in res.items if i.group in p.groups)
+            figures = [] if blank else [show(got, part_open), show(None if got is None else got * p.weight, part_open)]
             rows.append([st.p(p.title, st.cell_c), f"{fmt_num(p.weight * 100)}%", *figures, *[""] * len(hands)])
         total = None if not res.complete else res.score
         rows.append([st.p("综合得分", st.head), "", *([] if blank else ["", show(total)]), *[""] * len(hands)])

@@ -475,3 +475,19 @@ def test_chamber_year_form_prints_the_rubrics_growth_figure(demo_db, tmp_path) -
     assert formula is not None
     out = run(demo_db, PrintRequest(form="chamber-year", year=2025, targets=[ch.id]), tmp_path / "y.pdf")[0]
     assert formula.group(0) in pdf_text(out).replace("\n", "")
+
+
+def test_chamber_year_form_writes_dates_in_chinese(demo_db, tmp_path) -> None:
+    """Meetings and activities on the 年度工作情况 are dated 2025年3月8日 (the year on a line of its own), never ISO."""
+    import re
+
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+        days = sorted(m.date for m in s.exec(select(Meeting).where(Meeting.chamber_id == ch.id)) if m.date.year == 2025)
+    assert days
+    out = run(demo_db, PrintRequest(form="chamber-year", year=2025, targets=[ch.id]), tmp_path / "y.pdf")[0]
+    text = pdf_text(out)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    flat = text.replace("\n", "")
+    for d in days:
+        assert f"{d.year}年{d.month}月{d.day}日" in flat, d

@@ -199,19 +199,20 @@ class EndsWithTail(Flowable):
     table breaks where it must, but its last `keep` rows always go over with the tail, so a page never
     carries the conclusion and signatures alone."""
 
-    def __init__(self, table: Table, tail: list[Flowable], keep: int = 2) -> None:
+    def __init__(self, table: Any, tail: list[Flowable], keep: int = 2) -> None:
         super().__init__()
-        self.table, self.tail, self.keep = table, tail, keep
+        self.table: Any = table  # a Table, or the part of one a split left (its row heights are read)
+        self.tail, self.keep = tail, keep
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
         return availWidth, 0xFFFFFF  # as KeepTogether does: always split, where the choice is made
 
     def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
         kept = KeepTogether(self.tail)
-        kept.canv = self.canv
         _w, table_h = self.table.wrapOn(self.canv, availWidth, availHeight)
-        kept.wrap(availWidth, availHeight)
-        tail_h = kept._H + kept.getSpaceBefore() + 1  # as the frame will measure it after the table
+        # the tail as the frame will measure it after the table: each part with the space around it
+        tail_h = sum(f.wrapOn(self.canv, availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                     for f in self.tail) + 1
         if table_h + tail_h <= availHeight:
             return [self.table, kept]
         heights = list(self.table._rowHeights)

@@ -491,3 +491,19 @@ def test_chamber_year_form_writes_dates_in_chinese(demo_db, tmp_path) -> None:
     flat = text.replace("\n", "")
     for d in days:
         assert f"{d.year}年{d.month}月{d.day}日" in flat, d
+
+
+@pytest.mark.parametrize("rubric_id", ["wuyou-wuhao", "tongzhou-kaoping", "henan-county-wuhao", "wuge-quebao"])
+def test_conclusion_and_signatures_never_stand_alone(demo_db, tmp_path, rubric_id) -> None:
+    """The page that is signed carries the last rows of the items table: 12 items (五有五好) to 30 (五个确保)."""
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+    rubric = rules.load_rubric(rubric_id)
+    out = run(demo_db, PrintRequest(form="assessment", rubric_id=rubric_id, year=2025, targets=[ch.id]),
+              tmp_path / "a.pdf")[0]
+    pages = [p.extract_text().replace("\n", "").replace(" ", "") for p in PdfReader(out).pages]
+    signed = [i for i, p in enumerate(pages) if "考评人（签字）" in p]
+    assert signed == [len(pages) - 1]
+    last_item = rubric.items[-1].rule_text().replace(" ", "")
+    assert last_item[:10] in pages[-1]  # the table's last item is on the signed page
+    assert "序号" in pages[-1]  # ...under the table's repeated header, not as a stray line

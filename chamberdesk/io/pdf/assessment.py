@@ -347,7 +347,7 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     # the conclusion, the opinion and the signatures move as one: a signed and sealed page always
     # carries the result it signs for
     tail: list[Flowable] = [*_veto_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck),
-                            *conclusion, Spacer(1, 4 * mm), opinion, Spacer(1, 6 * mm)]
+                            *conclusion, Spacer(1, 3 * mm), opinion, Spacer(1, 4 * mm)]
     if lead and selfcheck:
         tail.append(st.p(lead, st.body))
     tail.append(sign)

@@ -100,7 +100,7 @@ def reference_text(it: Any, scored: bool) -> str:
         # the year still runs: the figure so far, what it still needs (还需2家; the 说明 has it in full, a
         # quarter at a time) and the state
         shown = _yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text()
-        needs = re.findall(r"还需[\d.]+[^\d，；、]?", getattr(it, "progress", "") or "")
+        needs = re.findall(r"还需[\d.]+[^\d，；、]?", it.progress)
         return "\n".join([shown, *(needs if len(needs) == 1 else []), STATUS_LABELS[YEAR_OPEN]])
     if it.status == NEEDS_INPUT:
         if it.value is None or it.from_input or it.kind == "scored":

@@ -507,3 +507,24 @@ def test_conclusion_and_signatures_never_stand_alone(demo_db, tmp_path, rubric_i
     last_item = rubric.items[-1].rule_text().replace(" ", "")
     assert last_item[:10] in pages[-1]  # the table's last item is on the signed page
     assert "序号" in pages[-1]  # ...under the table's repeated header, not as a stray line
+
+
+def test_continued_group_label_gets_the_room_it_needs() -> None:
+    """On a continuation page the group's name (制度落实好（20分）（续）) is written into a row measured without
+    it: the row grows to hold it rather than the label running up into the header."""
+    from reportlab.lib.units import mm
+
+    from chamberdesk.io.pdf.assessment import GroupedTable
+
+    st = make_styles()
+    label = st.p("制度落实好（20分）（续）", st.cell_c)
+    rows = [["序号", "考评项目", "内容"]] + [[str(i), "", "一行"] for i in range(1, 21)]
+    table = GroupedTable(rows, colWidths=[10 * mm, 14 * mm, 100 * mm], repeatRows=1)
+    table.groups = {r: label for r in range(2, 21)}
+    table.wrap(124 * mm, 1000)
+    first, rest = table.split(124 * mm, sum(table._rowHeights[:8]) + 1)
+    rest.wrap(124 * mm, 1000)
+    cell = rest._cellvalues[1][1]
+    assert label in (cell if isinstance(cell, tuple | list) else [cell])
+    assert rest._rowHeights[1] >= label.wrap(14 * mm - 12, 1000)[1]
+    assert rest._rowHeights[1] > table._rowHeights[8]  # taller than the one-line row it was

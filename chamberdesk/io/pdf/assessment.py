@@ -188,6 +188,10 @@ class GroupedTable(Table):
         label = self.groups.get(first)
         if label is not None and rest._cellvalues[head][1] == "":
             rest._cellvalues[head][1] = label
+            # the split keeps the row heights it measured; the label may need more room than the row had
+            heights = list(rest._argH)
+            heights[head] = None
+            rest._argH = rest._rowHeights = heights
         grouped = GroupedTable.__new__(GroupedTable)
         grouped.__dict__.update(rest.__dict__)
         grouped.groups = {r - first + head: v for r, v in self.groups.items() if r > first}

@@ -628,8 +628,8 @@ def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int,
                        wrap=True, split=True, title_columns=2)
         for i, c in enumerate(current, 1):
             r = c.result
-            # an item the year's end settles says how far it has got: 年度未结束（已发展3家，还需2家）
-            st = {it.id: it.status_label + (f"（{it.progress}）" if it.progress else "") for it in r.items}
+            # an item the year's end settles says how far it has got, under its state: 年度未结束 / 已发展3家，还需2家
+            st = {it.id: it.status_label + (f"\n{it.progress}" if it.progress else "") for it in r.items}
             state = "已定稿" if c.finalised else ("草稿" if c.saved is not None else "未保存")
             w.row([i, r.target, None if r.score is None else round(r.score, 2), r.grade_text() or None, r.verdict(),
                    "；".join(r.veto_reasons) or "否", state, *[st.get(it.id, "") for it in items]])

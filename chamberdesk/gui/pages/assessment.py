@@ -84,7 +84,7 @@ class Page(QWidget):
         this = date.today().year
         for y in range(this, this - YEARS_BACK, -1):
             self.year_box.addItem(f"{y}年", y)
-        # this year, like every other page: the engine leaves what can still be met as 待填写, not 未达标
+        # this year, like every other page: the engine leaves what can still be met as 年度未结束, not 未达标
         self.year_box.setCurrentIndex(0)
         self.target_box = QComboBox()
         self.target_box.setMinimumContentsLength(10)

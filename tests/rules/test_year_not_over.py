@@ -127,6 +127,7 @@ def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db, t
     # the printed form says so too, and marks only the part that waits
     text = form_text(tmp_path, "tongzhou-kaoping", r)
     assert "五好商会（暂定），年度未结束，1项待年度结束后判定" in text
+    assert "本年度工作目标考评结果得分低于75分年度未结束" in text  # the veto on the waiting part is not settled
     assert "综合得分92（暂定）" in text and "工作目标考评80%90（暂定）72（暂定）" in text and "民主评议20%10020" in text
     # the same ledger judged after the year: the shortfall is final
     with db.session() as s:

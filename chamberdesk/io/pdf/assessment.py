@@ -403,7 +403,7 @@ def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *
         else:
             groups = next((p.groups for p in rubric.parts if p.id == v.part), []) if v.part else []
             open_ = {i.status for i in res.items if i.group in groups}
-        found = "存在" if hit else ("待核实" if NEEDS_INPUT in open_ else "待年末" if YEAR_OPEN in open_ else "未发现")
+        found = "存在" if hit else ("待核实" if NEEDS_INPUT in open_ else STATUS_LABELS[YEAR_OPEN] if YEAR_OPEN in open_ else "未发现")
         rows.append([str(i), st.p(v.title, st.cell), *([] if blank else [st.p(found, st.cell_c)]),
                      st.p("□是　□否", st.cell_c)])
     fixed = [11 * mm, 0, *([] if blank else [22 * mm]), 30 * mm]

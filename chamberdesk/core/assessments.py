@@ -77,9 +77,9 @@ def finalise_assessment(session: Session, assessment_id: int, *, assessor: str |
     if a.finalised:
         raise Conflict("该考评已定稿。")
     res = json.loads(a.results or "{}")
-    waiting = [it["title"] for it in res.get("items", []) if it.get("status") == "needs_input"]
-    if waiting:
-        raise ChamberDeskError(f"尚有{len(waiting)}项待填写（如“{waiting[0]}”），填写后才能定稿。")
+    refusal = finalise_refusal(res.get("items", []), a.year)
+    if refusal:
+        raise ChamberDeskError(refusal)
     a.finalised = True
     a.finalised_at = datetime.now().replace(microsecond=0)
     if assessor:
@@ -94,9 +94,46 @@ def stored_inputs(a: Assessment) -> dict[str, Any]:
     return json.loads(a.inputs or "{}")
 
 
-# the verdict of a whole assessment, in every view (page, 考评表, export, check)
+# The words of every view (考评 page, 考评表, export, check) for an item's status and a whole verdict.
+# YEAR_OPEN: an automatic item of the year still running that only the year's end can settle (a count
+# not yet reached, a quarter still to come); NEEDS_INPUT is what the clerk must enter.
+NEEDS_INPUT, YEAR_OPEN = "needs_input", "year_not_over"
+STATUS_LABELS = {"pass": "达标", "fail": "未达标", NEEDS_INPUT: "待填写", YEAR_OPEN: "年度未结束",
+                 "not_applicable": "不适用"}
 VERDICT_LABELS = {True: "通过", False: "未通过", None: "尚待填写"}
+PROVISIONAL = "暂定"
 
 
-def verdict_label(passed: bool | None) -> str:
+def verdict_label(passed: bool | None, year_open: bool = False) -> str:
+    """通过／未通过／尚待填写; 年度未结束 when only items the year's end settles keep it open."""
+    if passed is None and year_open:
+        return STATUS_LABELS[YEAR_OPEN]
     return VERDICT_LABELS[passed]
+
+
+def provisional_label(grade: str) -> str:
+    """A grade reached by the figures so far of a year still running: 良好（暂定）."""
+    return f"{grade}（{PROVISIONAL}）"
+
+
+def counts_text(counts: dict[str, int], *, with_na: bool = False) -> str:
+    """达标9项、未达标1项、待填写0项 (then 年度未结束2项 and 不适用 when there are any, or with_na)."""
+    keys = ["pass", "fail", NEEDS_INPUT] + [YEAR_OPEN] * bool(counts.get(YEAR_OPEN)) + \
+        ["not_applicable"] * (with_na or bool(counts.get("not_applicable")))
+    return "、".join(f"{STATUS_LABELS[k]}{counts.get(k, 0)}项" for k in keys)
+
+
+def finalise_refusal(items: list[dict[str, Any]], year: int) -> str:
+    """Why an assessment cannot be finalised yet, in one line; "" when it can.
+
+    Items still to enter block it, and so do items only the year's end settles: 定稿 locks the result
+    for good, and a year still running would be locked with figures that may yet change.
+    """
+    waiting = [it["title"] for it in items if it.get("status") == NEEDS_INPUT]
+    if waiting:
+        return f"尚有{len(waiting)}项待填写（如“{waiting[0]}”），填写后才能定稿。"
+    open_ = [it["title"] for it in items if it.get("status") == YEAR_OPEN]
+    if open_:
+        return (f"{year}年尚未结束，{len(open_)}项须到年底才能判定（如“{open_[0]}”），请于{year + 1}年1月1日后定稿；"
+                "需要提前报送的，可先保存草稿并打印考评表（结果注明“暂定”）。")
+    return ""

@@ -620,16 +620,16 @@ def export_work_summary(db: Database, out: Path | str, year: int) -> int:
     return len(figs)
 
 
-def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int) -> int:
-    """Assessment results for one rubric and year: one row per target, then each item's status."""
+def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int, *, as_of: date | None = None) -> int:
+    """Assessment results for one rubric and year: one row per target, then each item's status.
+    `as_of`: the day a year still running is judged on (today by default)."""
     from chamberdesk import rules
-    from chamberdesk.core.assessments import verdict_label
     from chamberdesk.rules.assessments import current_results
 
     with db.session() as s:
         rub = rules.load_rubric(rubric_id)
         # as the 考评 page shows them: 定稿 results as stored, drafts with their saved inputs
-        current = current_results(s, rub, year)
+        current = current_results(s, rub, year, as_of=as_of)
         items = [it for it in rub.items]
         # each item's full rule as its title (thresholds filled in), wrapped; the columns go over as many
         # A4 pages as they need at 100 %, each page repeating 序号 and 考评对象
@@ -639,9 +639,10 @@ def export_assessments(db: Database, out: Path | str, rubric_id: str, year: int)
                        wrap=True, split=True, title_columns=2)
         for i, c in enumerate(current, 1):
             r = c.result
-            st = {it.id: it.status_label for it in r.items}
+            # an item the year's end settles says how far it has got, under its state: 年度未结束 / 已发展3家，还需2家
+            st = {it.id: it.status_label + (f"\n{it.progress}" if it.progress else "") for it in r.items}
             state = "已定稿" if c.finalised else ("草稿" if c.saved is not None else "未保存")
-            w.row([i, r.target, None if r.score is None else round(r.score, 2), r.grade, verdict_label(r.passed),
+            w.row([i, r.target, None if r.score is None else round(r.score, 2), r.grade_text() or None, r.verdict(),
                    "；".join(r.veto_reasons) or "否", state, *[st.get(it.id, "") for it in items]])
         # the same results item by item, down the page: what a reader checks against the ledgers, and the
         # readable print when there are many items and few targets (一个设立、五个确保: one target, 30 items)

@@ -27,12 +27,17 @@ evidence_required, chamber_kinds, source (seed file and clause), guide.
 
 TargetResult: rubric_id, rubric_version, year, target_type, chamber_id (None = federation),
 target (name), items: list[ItemResult], score, max_score, parts {part id: score}, grade, vetoed,
-veto_reasons, passed (True / False / None = not decidable until inputs are filled), complete,
-valid_until, notes, warnings (beside the verdict, e.g. a 撤销 warning; from the figures); summary() one Chinese line; to_public() the CLI JSON shape; to_dict()/from_dict().
+veto_reasons, passed (True / False / None = not decidable yet), complete (nothing left to enter),
+year_open (some items wait for the year's end), provisional_grade (the grade the score so far reaches
+while year_open; grade stays None), valid_until, notes, warnings (beside the verdict, e.g. a 撤销 warning; from the figures); verdict() and grade_text() the words every view
+shows (年度未结束, 良好（暂定）); summary() one Chinese line; to_public() the CLI JSON shape; to_dict()/from_dict().
 ItemResult: id, title, group, group_title, kind, status ("pass" | "fail" | "needs_input" |
-"not_applicable"; status_label gives 达标/未达标/待填写/不适用), value, threshold, op, points,
-max_points, explanation (Chinese: rule, figure, threshold, the records behind it), source,
-records [{table, id, date?, label}], evidence [file names], evidence_required, from_input.
+"year_not_over" | "not_applicable"; status_label gives 达标/未达标/待填写/年度未结束/不适用, the words
+of chamberdesk.core.assessments.STATUS_LABELS), value, threshold, op, points, max_points, explanation
+(Chinese: rule, figure, threshold, the records behind it), source, records [{table, id, date?, label}],
+evidence [file names], evidence_required, from_input, progress (year_not_over: 已发展3家，还需2家).
+year_not_over: the year still runs, the item is not met yet and the rest of the year may still meet it
+(a count below its threshold, a quarter not over); met early is pass, a finished quarter short is fail.
 
 Assessments: storing, saving a draft and finalising are chamberdesk.core.assessments; what an assessment
 shows (rules.current_results: finalised as stored, the rest live), rules.assess (evaluate and save one

@@ -11,7 +11,14 @@ from typing import Any
 
 from sqlmodel import Session, col, select
 
-from chamberdesk.core.assessments import verdict_label
+from chamberdesk.core.assessments import (
+    NEEDS_INPUT,
+    STATUS_LABELS,
+    YEAR_OPEN,
+    counts_text,
+    provisional_label,
+    verdict_label,
+)
 from chamberdesk.core.choices import ChamberKind, ChamberStatus
 from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.errors import ChamberDeskError, NotFound
@@ -19,7 +26,6 @@ from chamberdesk.core.models import Assessment, Chamber, Evidence, EvidenceLink,
 from chamberdesk.rules.metrics import METRICS, Ctx, Figure, Target, pct
 from chamberdesk.rules.schema import Item, Rubric, RubricError, fmt_num
 
-STATUS_LABELS = {"pass": "达标", "fail": "未达标", "needs_input": "待填写", "not_applicable": "不适用"}
 FEDERATION_KEYS = ("本级工商联", "federation", "工商联")
 OP_WORDS = {">=": "不少于", ">": "超过", "<=": "不超过", "<": "少于", "==": "为", "!=": "不为"}
 
@@ -31,7 +37,7 @@ class ItemResult:
     group: str
     group_title: str
     kind: str
-    status: str  # pass | fail | needs_input | not_applicable
+    status: str  # pass | fail | needs_input | year_not_over | not_applicable
     value: Any
     threshold: Any
     op: str
@@ -46,6 +52,7 @@ class ItemResult:
     ratio: bool = False
     unit: str = ""
     value_words: str = ""  # the figure in words where a bare number misleads (the weakest quarter, each quarter)
+    progress: str = ""  # year_not_over: the figure so far and what is still needed (已发展3家，还需2家)
 
     @property
     def status_label(self) -> str:
@@ -81,6 +88,9 @@ class TargetResult:
     valid_until: int | None = None
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)  # beside the verdict, never changing it (a 撤销 warning)
+    # some items wait for the year's end: score and provisional_grade are the figures so far (暂定)
+    year_open: bool = False
+    provisional_grade: str | None = None
 
     @property
     def counts(self) -> dict[str, int]:
@@ -104,9 +114,21 @@ class TargetResult:
             bits.append("一票否决：" + "；".join(self.veto_reasons))
         if self.grade:
             bits.append(self.grade)
-        c = self.counts
-        bits.append(f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项")
-        return f"{self.target}：{verdict_label(self.passed)}（{'，'.join(bits)}）" + "".join(f"；{w}" for w in self.warnings)
+        if self.provisional_grade:
+            bits.append(provisional_label(self.provisional_grade))
+        bits.append(counts_text(self.counts))
+        return f"{self.target}：{self.verdict()}（{'，'.join(bits)}）" + "".join(f"；{w}" for w in self.warnings)
+
+    def verdict(self) -> str:
+        """通过／未通过／尚待填写, or 年度未结束 while only the year's end can settle it."""
+        # what the clerk must still enter comes first: 尚待填写 says what to do, 年度未结束 only when to wait
+        return verdict_label(self.passed, self.year_open and self.complete)
+
+    def grade_text(self) -> str:
+        """The grade, or the one the figures so far reach marked 暂定; "" for none."""
+        if self.grade:
+            return self.grade
+        return provisional_label(self.provisional_grade) if self.provisional_grade else ""
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -116,10 +138,11 @@ class TargetResult:
         return {"target": self.target, "passed": self.passed,
                 "score": None if self.score is None else round(self.score, 2), "grade": self.grade,
                 "vetoed": self.vetoed, "veto_reasons": self.veto_reasons, "warnings": self.warnings,
+                "year_open": self.year_open, "provisional_grade": self.provisional_grade,
                 # records: what a figure was counted from (e.g. each absence's date), the evidence of a computed veto
                 "items": [{"id": it.id, "title": it.title, "status": it.status, "value": json_value(it.value),
                            "threshold": json_value(it.threshold), "explanation": it.explanation,
-                           "from_input": it.from_input, "records": it.records}
+                           "from_input": it.from_input, "records": it.records, "progress": it.progress}
                           for it in self.items]}
 
     @classmethod
@@ -388,7 +411,8 @@ def _evaluate_target(rubric: Rubric, year: int, t: Target, figures: dict[str, di
     res = TargetResult(rubric.id, rubric.version, year, t.target_type, t.key, t.name, items)
     res.warnings = [w for it in items if it.kind == "automatic" and it.status != "not_applicable"
                     for w in getattr(figures.get(it.id, {}).get(t.key), "warnings", [])]
-    res.complete = not any(i.status == "needs_input" for i in items)
+    res.complete = not any(i.status == NEEDS_INPUT for i in items)
+    res.year_open = any(i.status == YEAR_OPEN for i in items)
     _aggregate(rubric, res, hist)
     return res
 
@@ -483,8 +507,10 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
         r.threshold = threshold.isoformat()
     ok = compare(r.value, item.op, threshold)
     if provisional and not ((ok and item.op in (">=", ">")) or (not ok and item.op in ("<=", "<"))):
-        r.status = "needs_input"
-        r.explanation = f"{rule}：{figure_text}；年度结束后方可判定"
+        # not reached yet, but the rest of the year may still reach it: neither 未达标 nor the clerk's to fill
+        r.status = YEAR_OPEN
+        r.progress = fig.progress(item.threshold, item.op) if fig is not None and fig.progress else ""
+        r.explanation = f"{rule}：{figure_text}；" + (f"{r.progress}，" if r.progress else "") + "待年度结束后判定"
         return r
     r.status = "pass" if ok else "fail"
     r.points = item.points if ok else 0.0
@@ -527,7 +553,8 @@ def _aggregate(rubric: Rubric, res: TargetResult, hist: dict[int, str | None]) -
                 res.vetoed = True
                 res.veto_reasons.append(v.title)
     if rubric.mode == "all_pass":
-        res.passed = False if has_fail else (True if res.complete else None)
+        # an item the year's end settles keeps the verdict open: it is not met yet
+        res.passed = False if has_fail else (True if res.complete and not res.year_open else None)
         if res.passed and rubric.bands:
             res.grade = rubric.bands[0].grade
     else:
@@ -542,7 +569,7 @@ def _aggregate(rubric: Rubric, res: TargetResult, hist: dict[int, str | None]) -
                 ps = round(sum(i.points for i in its), 6)
                 res.parts[p.id] = ps
                 score += p.weight * ps
-                part_complete = not any(i.status == "needs_input" for i in its)
+                part_complete = not any(i.status in (NEEDS_INPUT, YEAR_OPEN) for i in its)
                 for v in rubric.vetoes:
                     if v.part == p.id and v.below is not None and part_complete and compare(ps, "<", v.below):
                         res.vetoed = True
@@ -555,6 +582,9 @@ def _aggregate(rubric: Rubric, res: TargetResult, hist: dict[int, str | None]) -
         res.score = round(score, 6)
         if res.vetoed:
             res.passed = False
+        elif res.complete and res.year_open:
+            # the grade the score so far reaches, never stored as the grade: the year may still add points
+            res.provisional_grade = _grade(rubric, res, hist)
         elif res.complete:
             res.grade = _grade(rubric, res, hist)
             if rubric.pass_mark is not None:

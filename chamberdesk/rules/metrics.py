@@ -7,6 +7,7 @@ with the number of records, not with one query per chamber.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Callable
@@ -62,6 +63,8 @@ class Figure:
     value_words: str = ""
     # what the assessors must be warned of beside the item's verdict (e.g. a 撤销 warning); never a veto
     warnings: list[str] = field(default_factory=list)
+    # a year still running: (threshold, op) → the figure so far and what is still needed (已发展3家，还需2家)
+    progress: Callable[[Any, str], str] | None = None
 
 
 @dataclass
@@ -159,6 +162,35 @@ def _owner_filter(ctx: Ctx, column: str) -> tuple[str, dict[str, Any]]:
     if ctx.has_federation:
         parts.append(f"{column} IS NULL")
     return "(" + (" OR ".join(parts) or "1=0") + ")", params
+
+
+def still_needed(have: int, op: str, threshold: Any, base: int | None = None, base_grows: bool = False) -> int | None:
+    """How many more `have` needs to meet the rubric's `op threshold`: as a count, or as a share of `base`
+    (which grows with `have` when `base_grows`, as the year-end roll does with each new member).
+    None when more cannot help (a ceiling, a yes/no)."""
+    if op not in (">=", ">") or isinstance(threshold, bool) or not isinstance(threshold, int | float):
+        return None
+    t = float(threshold)
+    if base is None:
+        line = t
+    elif base_grows:
+        if t >= 1:
+            return None
+        line = have + (t * base - have) / (1 - t)  # (have + x) / (base + x) reaches t at x = (t·base − have)/(1 − t)
+    else:
+        line = t * base
+    line = round(line, 9)
+    least = math.ceil(line) if op == ">=" else math.floor(line) + 1
+    return max(0, least - have)
+
+
+def progress_words(done: str, have: int, unit: str, base: int | None = None,
+                   base_grows: bool = False) -> Callable[[Any, str], str]:
+    """The figure so far and what is still needed for the rubric's threshold: 已发展3家，还需2家."""
+    def words(threshold: Any, op: str) -> str:
+        more = still_needed(have, op, threshold, base, base_grows)
+        return f"{done}{have}{unit}" + (f"，还需{more}{unit}" if more else "")
+    return words
 
 
 def _period_note(ctx: Ctx) -> str:
@@ -262,7 +294,8 @@ def _year_count(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: str
         listed = "；".join(r["label"] for r in rs)
         more = " 等" if n > len(rs) else ""
         body = f"本年度{what}{n}次" + (f"（{listed}{more}）" if rs else "") + _period_note(ctx)
-        out[t.key] = Figure(n, body, rs, provisional=not ctx.year_over)
+        verb = "召开" if table == "meeting" else "开展"
+        out[t.key] = Figure(n, body, rs, provisional=not ctx.year_over, progress=progress_words(f"已{verb}{what}", n, "次"))
     return out
 
 
@@ -320,8 +353,17 @@ def _quarter_min(ctx: Ctx, table: str, kind_col: str, kinds: list[str], what: st
             # a finished quarter below the line settles it; otherwise later quarters may still count
             return len(finished) < 4 and not any(per[i] < threshold for i in finished)
 
+        def progress(threshold: Any, op: str, per: list[int] = per, finished: list[int] = finished) -> str:
+            # what each quarter still to come (or still running) needs to reach the per-quarter line
+            words = []
+            for i in range(4):
+                more = None if i in finished else still_needed(per[i], op, threshold)
+                if more:
+                    words.append(f"{QUARTERS[i]}" + (f"已有{per[i]}次，" if per[i] else "") + f"还需{more}次")
+            return "；".join(words)
+
         out[t.key] = Figure(low, "", rs, provisional=provisional, describe=describe,
-                            value_words=quarter_words(per, started, unfinished))
+                            value_words=quarter_words(per, started, unfinished), progress=progress)
     return out
 
 
@@ -463,14 +505,16 @@ def _end_of(ctx: Ctx, year: int) -> date:
 @metric("members_end", "年末会员数", unit="家")
 def members_end(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
     return {t.key: Figure(_at_end(ctx, t.key, ctx.year), f"年末会员{_at_end(ctx, t.key, ctx.year)}家"
-                          + _period_note(ctx), provisional=not ctx.year_over) for t in ctx.targets}
+                          + _period_note(ctx), provisional=not ctx.year_over,
+                          progress=progress_words("现有会员", _at_end(ctx, t.key, ctx.year), "家")) for t in ctx.targets}
 
 
 @metric("new_members", "本年度新发展会员数", unit="家")
 def new_members(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
     mp = _members_pass(ctx)
     return {t.key: Figure(mp[t.key][NEW], f"本年度新发展会员{mp[t.key][NEW]}家" + _period_note(ctx),
-                          provisional=not ctx.year_over) for t in ctx.targets}
+                          provisional=not ctx.year_over, progress=progress_words("已发展", mp[t.key][NEW], "家"))
+            for t in ctx.targets}
 
 
 GROWTH_BASES = {"start": "年初", "end": "年末"}
@@ -496,9 +540,13 @@ def new_member_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figur
     base = params.get("base", "start")
     for t in ctx.targets:
         start, end = _at_end(ctx, t.key, ctx.year - 1), _at_end(ctx, t.key, ctx.year)
-        share, formula = new_member_share(_members_pass(ctx)[t.key][NEW], start, end, base)
+        new = _members_pass(ctx)[t.key][NEW]
+        share, formula = new_member_share(new, start, end, base)
+        # each member still to join adds to the year-end roll too when that is the base
         out[t.key] = Figure(share, formula + ("" if share is None else _period_note(ctx)),
-                            provisional=share is not None and not ctx.year_over)
+                            provisional=share is not None and not ctx.year_over,
+                            progress=progress_words("已发展", new, "家", start if base == "start" else end,
+                                                    base_grows=base == "end"))
     return out
 
 
@@ -517,7 +565,14 @@ def member_growth(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
             continue
         rate = (c[-1] / c[0]) ** (1 / n) - 1
         what = "比上年增长" if n == 1 else f"近{n}年年均增长"
-        out[t.key] = Figure(rate, f"{series}，{what}{pct(rate)}" + _period_note(ctx), provisional=not ctx.year_over)
+
+        def progress(threshold: Any, op: str, c: list[int] = c) -> str:
+            # the growth rate is met when the roll reaches c0·(1 + rate)^n members
+            line = c[0] * (1 + threshold) ** n if isinstance(threshold, int | float) else threshold
+            return progress_words("现有会员", c[-1], "家")(line, op)
+
+        out[t.key] = Figure(rate, f"{series}，{what}{pct(rate)}" + _period_note(ctx), provisional=not ctx.year_over,
+                            progress=progress)
     return out
 
 
@@ -654,7 +709,7 @@ def _coverage(ctx: Ctx) -> dict[int | None, tuple[int, int, int, int]]:
     return ctx.cached("coverage", run)
 
 
-def _coverage_metric(ctx: Ctx, idx: int, what: str) -> dict[int | None, Figure]:
+def _coverage_metric(ctx: Ctx, idx: int, what: str, done: str) -> dict[int | None, Figure]:
     cov = _coverage(ctx)
     out = {}
     for t in ctx.targets:
@@ -664,23 +719,23 @@ def _coverage_metric(ctx: Ctx, idx: int, what: str) -> dict[int | None, Figure]:
             continue
         k = counts[idx]
         out[t.key] = Figure(k / total, f"在册会员{total}家，本年度{what}{k}家，占{pct(k / total)}" + _period_note(ctx),
-                            provisional=not ctx.year_over)
+                            provisional=not ctx.year_over, progress=progress_words(done, k, "家", total))
     return out
 
 
 @metric("visited_ratio", "本年度实地走访会员企业的比例", ratio=True)
 def visited_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
-    return _coverage_metric(ctx, 0, "实地走访")
+    return _coverage_metric(ctx, 0, "实地走访", "已走访")
 
 
 @metric("contacted_ratio", "本年度有效联系会员企业的比例", ratio=True)
 def contacted_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
-    return _coverage_metric(ctx, 1, "有联系记录（走访、电话、微信等）的")
+    return _coverage_metric(ctx, 1, "有联系记录（走访、电话、微信等）的", "已联系")
 
 
 @metric("reachable_ratio", "能联系到的会员企业比例（本年度有联系记录或留有联系电话）", ratio=True)
 def reachable_ratio(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
-    return _coverage_metric(ctx, 2, "能联系到（有联系记录或留有电话）的")
+    return _coverage_metric(ctx, 2, "能联系到（有联系记录或留有电话）的", "能联系到")
 
 
 # --- facts from the chamber and federation records -----------------------------------------------------

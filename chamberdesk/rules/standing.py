@@ -7,6 +7,7 @@ from datetime import date
 
 from sqlmodel import Session, col, select
 
+from chamberdesk.core.assessments import counts_text
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.models import Assessment, Chamber
 from chamberdesk.rules.engine import ItemResult, TargetResult, evaluate, evaluate_many
@@ -34,9 +35,7 @@ def chamber_standing(session: Session, chamber_id: int, year: int, *, rubric_id:
         res = evaluate(session, rubric, year, [chamber_id], as_of=as_of)[0]
     except ChamberDeskError:  # a broken user rubric, a year it does not cover, a chamber outside its kinds
         return None
-    c = res.counts
-    return (f"{year}年{rubric.title}自动核对：达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项"
-            "（未定稿）")
+    return f"{year}年{rubric.title}自动核对：{counts_text(res.counts)}（未定稿）"
 
 
 # The basic conditions every chamber page and the dashboard judge by: rubric id → short name.
@@ -91,7 +90,7 @@ def chamber_conditions(session: Session, year: int, *, as_of: date | None = None
                        rubric_ids: tuple[str, ...] = tuple(CONDITION_RUBRICS)) -> ConditionReport:
     """Every live active chamber against 四有 and 五有五好 in one pass (evaluate_many reads each table once).
 
-    An unfinished year never fails an item that can still be met (the engine leaves it 待填写). A rubric
+    An unfinished year never fails an item that can still be met (the engine leaves it 年度未结束). A rubric
     that cannot be loaded or does not cover the year is reported in `errors`, not raised.
     """
     rubrics: list[Rubric] = []

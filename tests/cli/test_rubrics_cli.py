@@ -42,10 +42,12 @@ def test_check_round_trip_on_demo(capsys, demo_path, tmp_path):
     assert (data["rubric"], data["year"]) == ("wuyou-wuhao", 2025)
     assert len(data["results"]) == 12
     for r in data["results"]:
-        assert set(r) == {"target", "passed", "score", "grade", "vetoed", "veto_reasons", "warnings", "items",
-                          "finalised"}
+        assert set(r) == {"target", "passed", "score", "grade", "vetoed", "veto_reasons", "warnings", "year_open",
+                          "provisional_grade", "items", "finalised"}
+        assert r["year_open"] is False and r["provisional_grade"] is None  # a past year waits for nothing
         for it in r["items"]:
-            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation", "from_input", "records"}
+            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation", "from_input", "records",
+                               "progress"}
             assert all({"table", "id", "label"} <= set(rec) for rec in it["records"])
             assert it["status"] in {"pass", "fail", "needs_input", "not_applicable"}
             assert it["explanation"].startswith(it["title"])
@@ -103,3 +105,32 @@ def test_a_named_chamber_outside_the_rubric_is_an_error_not_a_pass(capsys, demo_
     code, out, _ = run(capsys, "check", "--db", str(demo_path), "--rubric", "siyou", "--year", "2026",
                        "--target", "东关街道商会", "--json")
     assert code == 0 and json.loads(out)["results"][0]["passed"] is False
+
+
+def test_check_json_says_year_not_over_for_the_year_still_running(capsys, tmp_path):
+    from datetime import date
+
+    from chamberdesk.core.db import open_database
+    from tests.rules.conftest import activity, add_members, chamber
+
+    path = tmp_path / "running.db"
+    db = open_database(path, create=True, user="测试员")
+    try:
+        with db.transaction() as s:
+            ch = chamber(s, "甲商会")
+            add_members(s, ch.id, 20, date(2020, 5, 1))
+            add_members(s, ch.id, 1, date(2026, 3, 1))
+            activity(s, ch.id, date(2026, 2, 3))
+    finally:
+        db.close()
+    code, out, _ = run(capsys, "check", "--db", str(path), "--rubric", "wuyou-wuhao", "--year", "2026",
+                       "--as-of", "2026-12-07", "--json")
+    assert code == 0
+    r = json.loads(out)["results"][0]
+    growth = next(i for i in r["items"] if i["id"] == "member_growth")
+    assert growth["status"] == "year_not_over" and growth["progress"] == "已发展1家，还需2家"
+    assert next(i for i in r["items"] if i["id"] == "has_activity")["status"] == "pass"  # met early
+    assert next(i for i in r["items"] if i["id"] == "finance_archived")["status"] == "needs_input"
+    code, out, _ = run(capsys, "check", "--db", str(path), "--rubric", "wuyou-wuhao", "--year", "2026",
+                       "--as-of", "2026-12-07")
+    assert "[年度未结束] 会员发展好" in out and "已发展1家，还需2家" in out

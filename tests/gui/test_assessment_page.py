@@ -340,3 +340,49 @@ def test_the_summary_line_stays_put_when_edits_appear(qtbot, ctx):
     qtbot.wait(50)
     assert page.summary.geometry() == before
     assert "<br>" in page.summary.text() and "上年：" in page.summary.text().split("<br>")[1]
+
+
+def test_year_still_running_shows_year_not_over_and_waits_to_finalise(qtbot, qapp, db, tmp_path, monkeypatch):
+    """Today fixed at 2026-12-07: what only the year's end settles is 年度未结束 with what it still needs."""
+    from functools import partial
+
+    from chamberdesk.gui.context import AppContext
+    from chamberdesk.gui.pages.assessment import STATUS_COLOURS
+    from tests.rules.conftest import activity, add_members, chamber, meeting
+
+    today = date(2026, 12, 7)
+    monkeypatch.setattr(rules, "current_results", partial(rules.current_results, as_of=today))
+    with db.transaction() as s:
+        ch = chamber(s, "甲商会")
+        add_members(s, ch.id, 20, date(2020, 5, 1))
+        add_members(s, ch.id, 1, date(2026, 3, 1))
+        for m in (1, 2, 4, 5, 7, 8, 10, 11):
+            activity(s, ch.id, date(2026, m, 3), "法律讲座", "legal")
+        activity(s, ch.id, date(2026, 6, 3), "公益捐助", "charity")
+        meeting(s, ch.id, "council", date(2026, 3, 15))
+    page = open_page(qtbot, AppContext(db), target="甲商会", year=2026)
+    r = row_of(page, "member_growth")
+    assert page.table.item(r, C_STATUS).text() == "年度未结束"
+    assert page.table.item(r, C_STATUS).foreground().color().name() == STATUS_COLOURS["year_not_over"]
+    assert "已发展1家，还需2家" in page.table.item(r, C_EXPLAIN).text()
+    page.table.selectRow(r)
+    assert "年度未结束：已发展1家，还需2家" in page.detail.toPlainText()
+    assert page.table.item(row_of(page, "has_activity"), C_STATUS).text() == "达标"  # met early: decided
+    assert "年度未结束1项" in page.summary.text()
+
+    central = page.input_widget("archive_central")
+    central.setCurrentIndex(central.findText("是"))
+    page.input_widget("finance_archived").setCurrentIndex(page.input_widget("finance_archived").findText("是"))
+    scan = tmp_path / "账册.pdf"
+    scan.write_bytes(b"%PDF-1.4 test")
+    page.table.selectRow(row_of(page, "finance_archived"))
+    page.add_evidence(str(scan))
+    assert page.result.complete and page.result.year_open and page.result.passed is None
+    assert "年度未结束" in page.summary.text() and "尚待填写" not in page.summary.text()
+    page.resize(1366, 768)
+    page.grab().save(str(tmp_path / "assessment-year-open.png"))
+    told: list[str] = []
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _t, text: told.append(text))
+    page.finalise()
+    assert told and "2026年尚未结束" in told[0] and "2027年1月1日后定稿" in told[0]
+    assert not page.locked

@@ -12,7 +12,7 @@ from reportlab.platypus import Table
 from chamberdesk import rules
 from chamberdesk.core.chambers import find_chamber
 from chamberdesk.core.models import Assessment
-from chamberdesk.io.pdf.assessment import assessment_story, reference_text
+from chamberdesk.io.pdf.assessment import EndsWithTail, assessment_story, reference_text
 from chamberdesk.io.pdf.jobs import PrintRequest, run
 from chamberdesk.io.pdf.layout import FormDoc, make_styles
 
@@ -35,7 +35,8 @@ def cell_text(c) -> str:
 def tables(story) -> list[list[list[str]]]:
     flat = []
     for f in story:
-        flat += getattr(f, "_content", [f])  # inside KeepTogether
+        # the items table closes with the conclusion; other blocks may sit inside a KeepTogether
+        flat += [f.table, *f.tail] if isinstance(f, EndsWithTail) else getattr(f, "_content", [f])
     return [[[cell_text(c) for c in row] for row in t._cellvalues] for t in flat if isinstance(t, Table)]
 
 

@@ -311,7 +311,8 @@ def test_group_subtotals_sum_self_and_assessor_scores(demo_db, tmp_path, test_ru
     # 分值 and 系统核算; 自评 and 考评得分 stay empty for hand entry, so the next row's 序号 follows
     assert after("有活动小计") == ["40", got_text, "4"]
     assert after("民主评议小计")[:2] == ["100", "92"] and after("民主评议小计")[2] != "92"
-    assert after("维权服务好小计")[:2] == ["50", "5"]  # the 评分 is still to come: no subtotal, next row
+    nxt = after("维权服务好小计")  # the 评分 is still to come: no subtotal; the next row, or the page ends there
+    assert nxt[0] == "50" and (nxt[1] == "5" or nxt[1].startswith("第 1 页")), nxt
     assert _group_sum([res.item("service")]) == ""
     assert _group_sum([res.item("service"), res.item("appraisal")]) == "92\n另有待评"
     sc = run(demo_db, PrintRequest(form="selfcheck", rubric_id="print-test", year=2025, targets=[ch.id]),
@@ -453,7 +454,10 @@ def test_pending_automatic_item_says_why_in_the_system_column() -> None:
                       "max_points": 0.0, "explanation": "", "source": "", "unit": "家"}
         return ItemResult(**{**base, **kw})
 
-    assert reference_text(item(explanation="会员发展：已发展3家；年度结束后方可判定"), False) == "3家\n待年末"
+    # the year still running: the figure so far, what the threshold still needs, and the state
+    assert reference_text(item(status="year_not_over", progress="已发展3家，还需2家"), False) == "3家\n还需2家\n年度未结束"
+    assert reference_text(item(status="year_not_over", value=1, unit="次",
+                               progress="第三季度还需1次；第四季度还需2次"), False) == "1次\n年度未结束"  # two quarters: in 说明
     assert reference_text(item(value=True, unit="", explanation="有场所：有；须附凭证后方可认定达标"), False) \
         .endswith("\n待凭证")
     assert reference_text(item(value=None), False) == "待填写"  # nothing from the ledgers: the clerk's to enter
@@ -471,3 +475,56 @@ def test_chamber_year_form_prints_the_rubrics_growth_figure(demo_db, tmp_path) -
     assert formula is not None
     out = run(demo_db, PrintRequest(form="chamber-year", year=2025, targets=[ch.id]), tmp_path / "y.pdf")[0]
     assert formula.group(0) in pdf_text(out).replace("\n", "")
+
+
+def test_chamber_year_form_writes_dates_in_chinese(demo_db, tmp_path) -> None:
+    """Meetings and activities on the 年度工作情况 are dated 2025年3月8日 (the year on a line of its own), never ISO."""
+    import re
+
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+        days = sorted(m.date for m in s.exec(select(Meeting).where(Meeting.chamber_id == ch.id)) if m.date.year == 2025)
+    assert days
+    out = run(demo_db, PrintRequest(form="chamber-year", year=2025, targets=[ch.id]), tmp_path / "y.pdf")[0]
+    text = pdf_text(out)
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", text)
+    flat = text.replace("\n", "")
+    for d in days:
+        assert f"{d.year}年{d.month}月{d.day}日" in flat, d
+
+
+@pytest.mark.parametrize("rubric_id", ["wuyou-wuhao", "tongzhou-kaoping", "henan-county-wuhao", "wuge-quebao"])
+def test_conclusion_and_signatures_never_stand_alone(demo_db, tmp_path, rubric_id) -> None:
+    """The page that is signed carries the last rows of the items table: 12 items (五有五好) to 30 (五个确保)."""
+    with demo_db.session() as s:
+        ch = find_chamber(s, "城关镇商会")
+    rubric = rules.load_rubric(rubric_id)
+    out = run(demo_db, PrintRequest(form="assessment", rubric_id=rubric_id, year=2025, targets=[ch.id]),
+              tmp_path / "a.pdf")[0]
+    pages = [p.extract_text().replace("\n", "").replace(" ", "") for p in PdfReader(out).pages]
+    signed = [i for i, p in enumerate(pages) if "考评人（签字）" in p]
+    assert signed == [len(pages) - 1]
+    last_item = rubric.items[-1].rule_text().replace(" ", "")
+    assert last_item[:10] in pages[-1]  # the table's last item is on the signed page
+    assert "序号" in pages[-1]  # ...under the table's repeated header, not as a stray line
+
+
+def test_continued_group_label_gets_the_room_it_needs() -> None:
+    """On a continuation page the group's name (制度落实好（20分）（续）) is written into a row measured without
+    it: the row grows to hold it rather than the label running up into the header."""
+    from reportlab.lib.units import mm
+
+    from chamberdesk.io.pdf.assessment import GroupedTable
+
+    st = make_styles()
+    label = st.p("制度落实好（20分）（续）", st.cell_c)
+    rows = [["序号", "考评项目", "内容"]] + [[str(i), "", "一行"] for i in range(1, 21)]
+    table = GroupedTable(rows, colWidths=[10 * mm, 14 * mm, 100 * mm], repeatRows=1)
+    table.groups = {r: label for r in range(2, 21)}
+    table.wrap(124 * mm, 1000)
+    first, rest = table.split(124 * mm, sum(table._rowHeights[:8]) + 1)
+    rest.wrap(124 * mm, 1000)
+    cell = rest._cellvalues[1][1]
+    assert label in (cell if isinstance(cell, tuple | list) else [cell])
+    assert rest._rowHeights[1] >= label.wrap(14 * mm - 12, 1000)[1]
+    assert rest._rowHeights[1] > table._rowHeights[8]  # taller than the one-line row it was

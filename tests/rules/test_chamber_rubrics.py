@@ -63,7 +63,7 @@ def test_unfinished_year_never_passes_without_the_figure(db):
         for m in (1, 2, 4, 5):
             activity(s, ch.id, date(2026, m, 3))
     it = run(db, "wuyou-wuhao", 2026, as_of=date(2026, 7, 20))[0].item("quarterly_activities")
-    assert it.status == "needs_input" and "第三季度无会员活动（进行中）" in it.explanation
+    assert it.status == "year_not_over" and "第三季度无会员活动（进行中）" in it.explanation
     with db.transaction() as s:
         activity(s, ch.id, date(2026, 7, 3))
     # a finished quarter below the line settles it even before the year ends
@@ -72,7 +72,7 @@ def test_unfinished_year_never_passes_without_the_figure(db):
         ch2 = chamber(s, "乙商会")
         activity(s, ch2.id, date(2026, 1, 3))
     res = {r.target: r.item("quarterly_activities") for r in run(db, "wuyou-wuhao", 2026, as_of=date(2026, 7, 20))}
-    assert res["甲商会"].status == "needs_input"  # Q4 has not begun, Q3 already at 2
+    assert res["甲商会"].status == "year_not_over"  # Q4 has not begun, Q3 already at 2
     assert res["乙商会"].status == "fail"
 
 

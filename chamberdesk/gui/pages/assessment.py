@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QSignalBlocker, Qt, QTimer, QUrl
-from PySide6.QtGui import QBrush, QColor, QDesktopServices
+from PySide6.QtGui import QBrush, QColor, QDesktopServices, QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -35,14 +35,21 @@ from PySide6.QtWidgets import (
 from chamberdesk import rules
 from chamberdesk.core import assessments, evidence
 from chamberdesk.core.errors import ChamberDeskError
-from chamberdesk.gui.style import ERROR, MUTED, OK, WARN
+from chamberdesk.gui.style import ACCENT, ERROR, MUTED, OK, WARN
 from chamberdesk.gui.widgets.buttons import ask_save, dialog_buttons
 from chamberdesk.gui.widgets.files import ask_save_path, notify_saved
 from chamberdesk.gui.widgets.roles import guard_edit
 from chamberdesk.rules.sources import source_text
 
-STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
-STATUS_MARKS = {"pass": "✓", "fail": "✗", "needs_input": "？", "not_applicable": "—"}
+STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, assessments.YEAR_OPEN: ACCENT, "not_applicable": MUTED}
+STATUS_MARKS = {"pass": "✓", "fail": "✗", "needs_input": "？", assessments.YEAR_OPEN: "…", "not_applicable": "—"}
+
+
+def verdict_colour(res: rules.TargetResult) -> str:
+    """The verdict's colour: decided green or red; open for the clerk amber; waiting for the year's end blue."""
+    if res.passed is None and res.year_open and res.complete:
+        return ACCENT
+    return {True: OK, False: ERROR, None: WARN}[res.passed]
 YEARS_BACK = 6
 COLS = ["分组", "条目", "类别", "结果", "上年", "填报 / 评分", "说明"]
 C_GROUP, C_TITLE, C_KIND, C_STATUS, C_LAST, C_INPUT, C_EXPLAIN = range(7)
@@ -77,7 +84,7 @@ class Page(QWidget):
         this = date.today().year
         for y in range(this, this - YEARS_BACK, -1):
             self.year_box.addItem(f"{y}年", y)
-        # this year, like every other page: the engine leaves what can still be met as 待填写, not 未达标
+        # this year, like every other page: the engine leaves what can still be met as 年度未结束, not 未达标
         self.year_box.setCurrentIndex(0)
         self.target_box = QComboBox()
         self.target_box.setMinimumContentsLength(10)
@@ -148,7 +155,11 @@ class Page(QWidget):
         self.table.setWordWrap(True)
         self.table.verticalHeader().setVisible(False)
         hh = self.table.horizontalHeader()
-        for c, width in ((C_GROUP, 96), (C_TITLE, 250), (C_KIND, 70), (C_STATUS, 60), (C_LAST, 52), (C_INPUT, 150)):
+        bold = QFont(self.table.font())
+        bold.setBold(True)
+        # 结果 holds its longest word (年度未结束, in bold) on one line at any font size
+        status_w = max(60, QFontMetrics(bold).horizontalAdvance(rules.STATUS_LABELS["year_not_over"]) + 16)
+        for c, width in ((C_GROUP, 96), (C_TITLE, 250), (C_KIND, 70), (C_STATUS, status_w), (C_LAST, 52), (C_INPUT, 150)):
             self.table.setColumnWidth(c, width)
         hh.setSectionResizeMode(C_EXPLAIN, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_detail)
@@ -560,21 +571,20 @@ class Page(QWidget):
         res = self.result
         if res is None:
             return
-        colour = {True: OK, False: ERROR, None: WARN}[res.passed]
         bits = [f"<b style='font-size:13pt'>{html.escape(res.target)}</b> {res.year}年 "
-                f"<b style='color:{colour}'>{assessments.verdict_label(res.passed)}</b>"]
+                f"<b style='color:{verdict_colour(res)}'>{res.verdict()}</b>"]
         if res.score is not None:
             bits.append(f"得分 <b>{rules.show_value(round(res.score, 2))}</b>"
                         + (f" / {rules.show_value(res.max_score)}" if res.max_score else ""))
             if res.parts and self.rubric:
                 bits.append("（" + "，".join(f"{p.title}{rules.show_value(res.parts.get(p.id, 0))}分×{int(p.weight * 100)}%"
                                             for p in self.rubric.parts) + "）")
-        if res.grade:
-            bits.append(f"<b style='color:{OK}'>{html.escape(res.grade)}</b>")
+        if res.grade_text():
+            # a grade the figures so far reach is 暂定, in the colour of waiting, never as a final grade
+            bits.append(f"<b style='color:{OK if res.grade else ACCENT}'>{html.escape(res.grade_text())}</b>")
         if res.vetoed:
             bits.append(f"<span style='color:{ERROR}'>一票否决：{html.escape('；'.join(res.veto_reasons))}</span>")
-        c = res.counts
-        bits.append(f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项、不适用{c['not_applicable']}项")
+        bits.append(assessments.counts_text(res.counts, with_na=True))
         # last year and the notes on a line of their own: a narrow window never breaks "上年：…" in two
         below = []
         if self.last_year is not None:
@@ -616,6 +626,8 @@ class Page(QWidget):
         parts = [f"<p><b>{html.escape(it.title)}</b>　<span style='color:{STATUS_COLOURS[it.status]}'>"
                  f"{it.status_label}</span></p>", f"<p>{html.escape(explanation_only(it))}</p>"]
         facts = [f"本年：{html.escape(it.value_words or it.value_text())}"]
+        if it.progress:
+            facts.append(f"<span style='color:{ACCENT}'>年度未结束：{html.escape(it.progress)}</span>")
         if it.threshold_text():  # a yes/no item's rule already says what is wanted
             facts.append(f"标准：{html.escape(it.threshold_text())}")
         if it.max_points:
@@ -680,8 +692,9 @@ class Page(QWidget):
         if self.result is None or self.rubric is None:
             return
         self._flush_recalc()
-        if not self.result.complete:
-            QMessageBox.information(self, "定稿", f"尚有{self.result.counts['needs_input']}项待填写，填写后才能定稿。")
+        refusal = assessments.finalise_refusal(self.result.to_dict()["items"], self.result.year)
+        if refusal:
+            QMessageBox.information(self, "定稿", refusal)
             return
         ask = QMessageBox.question(self, "定稿", f"定稿后“{self.result.target}”{self.result.year}年的考评结果将锁定，"
                                    "不再随台账或细则变化。确定定稿吗？")
@@ -736,9 +749,9 @@ class Page(QWidget):
         heads = ["结论", "得分", "等级"] + [items[c].title for c in cols]
         rows = []
         for r in results:
-            verdict = assessments.verdict_label(r.passed) + ("（否决）" if r.vetoed else "")
+            verdict = r.verdict() + ("（否决）" if r.vetoed else "")
             score = "" if r.score is None else rules.show_value(round(r.score, 2))
-            rows.append((r.target, [verdict, score, r.grade or ""] + [r.items[c].status_label for c in cols]))
+            rows.append((r.target, [verdict, score, r.grade_text()] + [r.items[c].status_label for c in cols]))
         return heads, rows, results
 
     def _fill_matrix(self) -> None:
@@ -762,7 +775,7 @@ class Page(QWidget):
                 if c == 0:
                     st = None
                     cell = QTableWidgetItem(text)
-                    cell.setForeground(QBrush(QColor({True: OK, False: ERROR, None: WARN}[results[r].passed])))
+                    cell.setForeground(QBrush(QColor(verdict_colour(results[r]))))
                 if st:
                     cell.setForeground(QBrush(QColor(STATUS_COLOURS[st])))
                     it = next((i for i in results[r].items if i.status_label == text and i.title == heads[c]), None)

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from chamberdesk.core import activities, chambers, contacts, meetings, records
+from chamberdesk.core import activities, assessments, chambers, contacts, meetings, records
 from chamberdesk.core.choices import ChamberKind, ChamberRule, ChamberStatus, MeetingBody, PartyOrg
 from chamberdesk.core.dashboard import MIN_ACTIVITIES_PER_QUARTER, elapsed_quarters, quarter_of
 from chamberdesk.core.errors import ChamberDeskError, NotFound
@@ -41,7 +41,7 @@ from chamberdesk.gui.qtmodels.record_tables import (
     chamber_columns,
     percent,
 )
-from chamberdesk.gui.style import ERROR, MUTED, OK, WARN, icon
+from chamberdesk.gui.style import ACCENT, ERROR, MUTED, OK, WARN, icon
 from chamberdesk.gui.widgets.buttons import YES_NO
 from chamberdesk.gui.widgets.layout import remembered_splitter, vertical_scroll
 from chamberdesk.gui.widgets.roles import guard_edit, refusal_tip
@@ -311,10 +311,12 @@ class ChamberDetail(QWidget):
         cond = report.chambers.get(ch.id) if report is not None else None
         if cond is None:
             return ""
-        undecided = any(r.passed is None for r in cond.results.values())
+        undecided = [r for r in cond.results.values() if r.passed is None]
         names = "、".join(rules_short(rid) for rid in cond.results)
+        # the clerk's part first; otherwise only the year's end can settle what is left
+        why = "有待填写的条目" if any(not r.complete for r in undecided) else "有年度未结束、待年底判定的条目"
         return (f'<span style="color:{OK}">{names}：暂无未达标项</span>'
-                + (f'<span style="color:{WARN}">（有待填写的条目）</span>' if undecided else ""))
+                + (f'<span style="color:{WARN}">（{why}）</span>' if undecided else ""))
 
     def _standing(self, ch: chambers.ChamberRead, n_members: int, per_q: dict[int, int], done: list[int], acts, mts) -> str:
         """The chamber's 四有 / 五有五好 results from the rules engine: the same verdicts as the badges."""
@@ -323,7 +325,7 @@ class ChamberDetail(QWidget):
 
 
 RUBRICS_SHOWN = ("siyou", "wuyou-wuhao")  # 四有 (basic chambers only) and 五有五好
-STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, "not_applicable": MUTED}
+STATUS_COLOURS = {"pass": OK, "fail": ERROR, "needs_input": WARN, assessments.YEAR_OPEN: ACCENT, "not_applicable": MUTED}
 
 
 def rules_short(rubric_id: str) -> str:
@@ -347,8 +349,7 @@ def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=N
         out.append(f'<p style="color:{ERROR}">{html.escape(str(exc))}</p>')
     cond = report.chambers.get(ch.id)
     for rid, res in (cond.results.items() if cond else ()):
-        verdict = {True: ("已达到", OK), False: ("未达到", ERROR), None: ("尚待填写", WARN)}[res.passed]
-        c = res.counts
+        verdict = {True: ("已达到", OK), False: ("未达到", ERROR), None: (res.verdict(), WARN)}[res.passed]
         items = "".join(
             f'<tr><td style="padding:1px 8px 1px 0; color:{STATUS_COLOURS.get(i.status, MUTED)}; white-space:nowrap">'
             f'{html.escape(i.status_label)}</td><td style="padding:1px 0">{html.escape(i.explanation)}</td></tr>'
@@ -356,8 +357,7 @@ def rubric_verdicts(ctx, ch: Chamber | chambers.ChamberRead, year: int, report=N
         out.append(
             f'<p style="margin-top:4px"><b>{html.escape(report.titles.get(rid, rid))}</b>　'
             f'<span style="color:{verdict[1]}; font-weight:600">{verdict[0]}</span>'
-            f'<span style="color:#5f6b7a">　达标 {c["pass"]} 项、未达标 {c["fail"]} 项、待填写 {c["needs_input"]} 项'
-            f'</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
+            f'<span style="color:#5f6b7a">　{assessments.counts_text(res.counts)}</span></p>' + (f'<table cellspacing="0">{items}</table>' if items else ""))
     if cond is None and not report.errors:
         out.append('<p style="color:#5f6b7a">本商会不在“四有”“五有五好”的考评范围内（或已撤销）。</p>')
     if line and "已定稿" in line:

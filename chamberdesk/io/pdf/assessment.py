@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, Flowable, KeepTogether, Spacer, Table
+from reportlab.platypus import Flowable, KeepTogether, Spacer, Table
 from sqlmodel import Session
 
-from chamberdesk.core.assessments import verdict_label
+from chamberdesk.core.assessments import (
+    NEEDS_INPUT,
+    PROVISIONAL,
+    STATUS_LABELS,
+    YEAR_OPEN,
+    counts_text,
+    verdict_label,
+)
 from chamberdesk.core.federation import get_federation
 from chamberdesk.core.models import Assessment
 from chamberdesk.io.pdf.layout import (
@@ -29,7 +37,6 @@ if TYPE_CHECKING:
     from chamberdesk.rules import Rubric, TargetResult
 
 CN_NUM = "一二三四五六七八九十"
-SELF_LABELS = {"pass": "达标", "fail": "未达标", "needs_input": "待填写", "not_applicable": "不适用"}
 
 
 def cn_index(i: int) -> str:
@@ -89,28 +96,37 @@ def reference_text(it: Any, scored: bool) -> str:
     entered on the 考评 page, marked as entered."""
     if it.status == "not_applicable":
         return "不适用"
-    if it.status == "needs_input":
+    if it.status == YEAR_OPEN:
+        # the year still runs: the figure so far, what it still needs (还需2家; the 说明 has it in full, a
+        # quarter at a time) and the state
+        shown = _yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text()
+        needs = re.findall(r"还需[\d.]+[^\d，；、]?", it.progress)
+        return "\n".join([shown, *(needs if len(needs) == 1 else []), STATUS_LABELS[YEAR_OPEN]])
+    if it.status == NEEDS_INPUT:
         if it.value is None or it.from_input or it.kind == "scored":
-            return "待填写"
+            return STATUS_LABELS[NEEDS_INPUT]
         # worked out from the ledgers but not yet decided: the figure so far and what it waits for
-        why = "待年末" if "年度结束后" in it.explanation else "待凭证" if "须附凭证" in it.explanation else "待核实"
+        why = "待凭证" if "须附凭证" in it.explanation else "待核实"
         shown = _yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text()
         return f"{shown}\n{why}"
     if it.kind == "scored":
         return f"{fmt_num(round(it.points, 2))}\n（已录入）"
     shown = "" if it.value is None else (_yes_no(it, it.value) if isinstance(it.value, bool) else it.value_text())
-    verdict = SELF_LABELS.get(it.status, "")
+    verdict = STATUS_LABELS.get(it.status, "")
     points = f"{fmt_num(round(it.points, 2))}分" if scored and it.max_points else ""
     return "\n".join(x for x in (shown, verdict, points) if x)
 
 
 def _group_sum(its: list[Any]) -> str:
-    """A group's subtotal: the sum when every item is scored, the sum so far marked when some still wait."""
-    done = [i for i in its if i.status != "needs_input"]
+    """A group's subtotal: the sum when every item is scored, the sum so far marked when some still wait
+    (另有待评 for the clerk's, 暂定 for those the year's end settles)."""
+    done = [i for i in its if i.status not in (NEEDS_INPUT, YEAR_OPEN)]
     if not done:
         return ""
     got = fmt_num(round(sum(i.points for i in done), 2))
-    return got if len(done) == len(its) else f"{got}\n另有待评"
+    if len(done) == len(its):
+        return got
+    return f"{got}\n另有待评" if any(i.status == NEEDS_INPUT for i in its) else f"{got}\n（{PROVISIONAL}）"
 
 
 def form_title(rubric_title: str, selfcheck: bool) -> str:
@@ -172,10 +188,54 @@ class GroupedTable(Table):
         label = self.groups.get(first)
         if label is not None and rest._cellvalues[head][1] == "":
             rest._cellvalues[head][1] = label
+            # the split keeps the row heights it measured; the label may need more room than the row had
+            heights = list(rest._argH)
+            heights[head] = None
+            rest._argH = rest._rowHeights = heights
         grouped = GroupedTable.__new__(GroupedTable)
         grouped.__dict__.update(rest.__dict__)
         grouped.groups = {r - first + head: v for r, v in self.groups.items() if r > first}
         return [parts[0], grouped]
+
+
+class EndsWithTail(Flowable):
+    """A table that may run over pages and what must close it (the conclusion and the signatures): the
+    table breaks where it must, but its last `keep` rows always go over with the tail, so a page never
+    carries the conclusion and signatures alone."""
+
+    def __init__(self, table: Any, tail: list[Flowable], keep: int = 2) -> None:
+        super().__init__()
+        self.table: Any = table  # a Table, or the part of one a split left (its row heights are read)
+        self.tail, self.keep = tail, keep
+
+    def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
+        return availWidth, 0xFFFFFF  # as KeepTogether does: always split, where the choice is made
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        kept = KeepTogether(self.tail)
+        _w, table_h = self.table.wrapOn(self.canv, availWidth, availHeight)
+        # the tail as the frame will measure it after the table: each part with the space around it
+        tail_h = sum(f.wrapOn(self.canv, availWidth, availHeight)[1] + f.getSpaceBefore() + f.getSpaceAfter()
+                     for f in self.tail) + 1
+        if table_h + tail_h <= availHeight:
+            return [self.table, kept]
+        heights = list(self.table._rowHeights)
+        head = self.table.repeatRows if isinstance(self.table.repeatRows, int) else len(self.table.repeatRows)
+        frame = getattr(self, "_frame", None)
+        page = getattr(frame, "_aH", availHeight)
+        # fewer closing rows when the tail is so long that they and it would not fit on one page together
+        keep = self.keep
+        while keep > 1 and sum(heights[:head]) + sum(heights[-keep:]) + tail_h > page:
+            keep -= 1
+        stay = len(heights) - keep  # rows that may end this page; the rest go on with the tail
+        at_top = bool(getattr(frame, "_atTop", False))
+        if stay <= head:
+            # only the closing rows are left: with the tail on this page, or on the next one
+            return [self.table, kept] if at_top else []
+        parts = self.table.split(availWidth, min(availHeight, sum(heights[:stay]) + 0.5))
+        if len(parts) != 2:
+            return [self.table, kept] if at_top else []
+        return [parts[0], EndsWithTail(parts[1], self.tail, self.keep)]
 
 
 def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, year: int,
@@ -193,10 +253,10 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
     # a figure or a tick are as narrow as their two-character lines allow
     cols = [("序号", 10), ("考评项目", 14), ("考评内容与标准", 0), ("分值" if scored else "要求", 11 if scored else 13)]
     if reference:
-        cols.append(("系统核算", 17))
+        cols.append(("系统核算", 21))  # five characters a line: 年度未结束 unbroken
     # a blank 自查表 is the chamber's own: the assessor's column belongs on the 考评表
     hands = [f"自评\n{word}"] if blank else [f"自评\n{word}", f"考评\n{word}"]
-    cols += [(h, 11) for h in hands] + [("说明／台账依据" if reference else "说明／凭证", 40)]
+    cols += [(h, 11) for h in hands] + [("说明／台账依据" if reference else "说明／凭证", 36 if reference else 40)]
     hdr = [h for h, _ in cols]
     widths = [w * mm for _, w in cols]
     widths[2] = width - sum(widths)
@@ -273,9 +333,7 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
         Spacer(1, 2 * mm),
         _unit_line(st, width, target_word, res.target, year, rubric),
         st.p(f"{cn_index(1)}、{'自查' if selfcheck else '考评'}项目", st.section),
-        table,
     ]
-    story += _veto_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck)
     conclusion = _total_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck, saved=saved)
     if selfcheck:
         sign = signature_block(st, width, ["填报人", "负责人"], seal=f"{res.target}（盖章）")
@@ -292,11 +350,13 @@ def assessment_story(st: Styles, width: float, rubric: Rubric, res: TargetResult
                                      head_rows=0))
     # the conclusion, the opinion and the signatures move as one: a signed and sealed page always
     # carries the result it signs for
-    tail: list[Flowable] = [*conclusion, Spacer(1, 4 * mm), opinion, Spacer(1, 6 * mm)]
+    tail: list[Flowable] = [*_veto_section(st, width, rubric, res, blank=blank, selfcheck=selfcheck),
+                            *conclusion, Spacer(1, 3 * mm), opinion, Spacer(1, 4 * mm)]
     if lead and selfcheck:
         tail.append(st.p(lead, st.body))
     tail.append(sign)
-    story.append(KeepTogether(tail))
+    # ...and they close the items table: its last rows go over with them when the page is full
+    story.append(EndsWithTail(table, tail))
     return story
 
 
@@ -308,10 +368,7 @@ def _pass_rule(rubric: Rubric, res: TargetResult, blank: bool) -> str:
         rule += "，有一票否决事项的不予通过"
     if blank:
         return rule + "。"
-    c = res.counts
-    counts = f"达标{c['pass']}项、未达标{c['fail']}项、待填写{c['needs_input']}项"
-    if c["not_applicable"]:
-        counts += f"、不适用{c['not_applicable']}项"
+    counts = counts_text(res.counts)
     fails = [it.title.split("：")[0] for it in res.items if it.status == "fail"]
     if fails:
         shown = "；".join(fails[:3]) + ("等" if len(fails) > 3 else "")
@@ -341,19 +398,18 @@ def _veto_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *
     rows: list[list[Any]] = [[st.p(h, st.head) for h in head]]
     for i, v in enumerate(rubric.vetoes, 1):
         hit = any(r == v.title or r.startswith(v.title) for r in res.veto_reasons)
-        pending = False
         if v.item:
-            pending = any(i.id == v.item and i.status == "needs_input" for i in res.items)
-        elif v.part:
-            groups = next((p.groups for p in rubric.parts if p.id == v.part), [])
-            pending = any(i.group in groups and i.status == "needs_input" for i in res.items)
-        found = "存在" if hit else ("待核实" if pending else "未发现")
+            open_ = {i.status for i in res.items if i.id == v.item}
+        else:
+            groups = next((p.groups for p in rubric.parts if p.id == v.part), []) if v.part else []
+            open_ = {i.status for i in res.items if i.group in groups}
+        found = "存在" if hit else ("待核实" if NEEDS_INPUT in open_ else STATUS_LABELS[YEAR_OPEN] if YEAR_OPEN in open_ else "未发现")
         rows.append([str(i), st.p(v.title, st.cell), *([] if blank else [st.p(found, st.cell_c)]),
                      st.p("□是　□否", st.cell_c)])
     fixed = [11 * mm, 0, *([] if blank else [22 * mm]), 30 * mm]
     t = Table(rows, colWidths=[w or width - sum(fixed) for w in fixed], repeatRows=1,
               style=grid_style(st, ("ALIGN", (0, 1), (0, -1), "CENTER")))
-    return [CondPageBreak(40 * mm), st.p(f"{cn_index(2)}、一票否决", st.section), t]
+    return [st.p(f"{cn_index(2)}、一票否决", st.section), t]
 
 
 def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, *, blank: bool, selfcheck: bool,
@@ -362,8 +418,13 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
     n = 3 if rubric.vetoes else 2  # after 一、the items (and 二、the vetoes)
     hand = "自评得分" if selfcheck else "考评得分"
 
-    def show(v: float | None) -> str:
-        return "" if blank or v is None else fmt_num(round(v, 2))
+    # with items the year's end settles (and none left to enter), the figures are those so far: 暂定
+    provisional = res.complete and res.year_open
+
+    def show(v: float | None, open_: bool = provisional) -> str:
+        if blank or v is None:
+            return ""
+        return fmt_num(round(v, 2)) + (f"（{PROVISIONAL}）" if open_ else "")
 
     rows: list[list[Any]] = []
     if rubric.mode == "weighted" and rubric.parts:
@@ -373,9 +434,10 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
         rows.append([st.p(h, st.head) for h in ("项目", "权重", *system, *hands)])
         for p in rubric.parts:
             ps = res.parts.get(p.id)
-            part_pending = any(i.status == "needs_input" for g in p.groups for i in res.items if i.group == g)
+            part_pending = any(i.status == NEEDS_INPUT for g in p.groups for i in res.items if i.group == g)
             got = None if part_pending else ps
-            figures = [] if blank else [show(got), show(None if got is None else got * p.weight)]
+            part_open = provisional and any(i.status == YEAR_OPEN for i in res.items if i.group in p.groups)
+            figures = [] if blank else [show(got, part_open), show(None if got is None else got * p.weight, part_open)]
             rows.append([st.p(p.title, st.cell_c), f"{fmt_num(p.weight * 100)}%", *figures, *[""] * len(hands)])
         total = None if not res.complete else res.score
         rows.append([st.p("综合得分", st.head), "", *([] if blank else ["", show(total)]), *[""] * len(hands)])
@@ -393,6 +455,11 @@ def _total_section(st: Styles, width: float, rubric: Rubric, res: TargetResult, 
         grade = "" if blank or res.passed is None else verdict_label(res.passed)
         if res.grade and res.passed:
             grade += f"（{res.grade}）"
+    if provisional and not blank and res.passed is None:
+        # never a final grade while the year runs: what the figures so far reach, and what it waits for
+        waiting = res.counts[YEAR_OPEN]
+        so_far = res.grade_text() or (f"目前未达等次（{PROVISIONAL}）" if rubric.bands and rubric.mode != "all_pass" else "")
+        grade = "，".join(x for x in (so_far, f"{STATUS_LABELS[YEAR_OPEN]}，{waiting}项待年度结束后判定") if x)
     bands = "；".join(
         b.grade + (f"：{fmt_num(b.min)}分及以上" if b.min is not None else "") +
         (f"、{fmt_num(b.below)}分以下" if b.below is not None else "") for b in rubric.bands)

@@ -47,10 +47,10 @@ def shoot(outdir: Path, tag: str, width: int, height: int, tmp: Path) -> int:
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     from chamberdesk.core.db import open_database
-    from chamberdesk.core.demo import build_demo
     from chamberdesk.gui.app import make_app
     from chamberdesk.gui.context import NAV_PAGES
     from chamberdesk.gui.main_window import MainWindow
+    from chamberdesk.rules.demo import build_demo
 
     app = make_app()
     db = open_database(tmp / "演示县.db", create=True)

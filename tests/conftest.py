@@ -108,7 +108,7 @@ def db(tmp_path: Path) -> Database:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo county, built once: copy it with `demo_db` rather than changing it."""
-    from chamberdesk.core.demo import build_demo
+    from chamberdesk.rules.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     d = open_database(path, create=True)

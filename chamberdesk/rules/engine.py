@@ -116,7 +116,10 @@ class TargetResult:
                 "score": None if self.score is None else round(self.score, 2), "grade": self.grade,
                 "vetoed": self.vetoed,
                 "items": [{"id": it.id, "title": it.title, "status": it.status, "value": json_value(it.value),
-                           "threshold": json_value(it.threshold), "explanation": it.explanation}
+                           "threshold": json_value(it.threshold), "explanation": it.explanation,
+                           # what the figure rests on: ledger records (a received date, meetings) and files
+                           "records": [{k: json_value(v) for k, v in rec.items()} for rec in it.records],
+                           "evidence": it.evidence}
                           for it in self.items]}
 
     @classmethod
@@ -444,6 +447,15 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
             r.value, r.value_words = fig.value, fig.value_words
             provisional = fig.provisional(item.threshold) if callable(fig.provisional) else fig.provisional
             figure_text = fig.describe(item.threshold) if fig.describe else fig.text
+            if isinstance(raw, dict) and raw.get("override"):
+                # the clerk overrules the ledger's figure (a form that came in by other means, an excused
+                # absence): the figure stays in the explanation beside the value decided and the reason
+                v = _coerce(item, value, year)
+                if v is None or not note:
+                    raise ChamberDeskError(f"条目“{rule}”（{item.id}）改判须写明改判后的值（value）和理由（note）")
+                r.value, r.value_words, r.from_input, provisional = v, "", True, False
+                figure_text = f"台账：{figure_text}；经认定改为“{show_value(v, ratio, unit)}”（理由：{note}）"
+                suffix = ""
     else:
         v = _coerce(item, value, year)
         if v is None:

@@ -44,7 +44,7 @@ def test_check_round_trip_on_demo(capsys, demo_path, tmp_path):
     for r in data["results"]:
         assert set(r) == {"target", "passed", "score", "grade", "vetoed", "items", "finalised"}
         for it in r["items"]:
-            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation"}
+            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation", "records", "evidence"}
             assert it["status"] in {"pass", "fail", "needs_input", "not_applicable"}
             assert it["explanation"].startswith(it["title"])
     weak = next(r for r in data["results"] if r["target"] == "桃源乡商会")

@@ -99,6 +99,10 @@ class Page(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_checklist(), "逐项核对")
         self.tabs.addTab(self._build_matrix(), "各商会一览")
+        from chamberdesk.gui.pages.year_end import YearEndTab
+
+        self.year_end = YearEndTab(self)
+        self.tabs.addTab(self.year_end, "年终考评进度")
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
         lay = QVBoxLayout(self)
@@ -134,10 +138,13 @@ class Page(QWidget):
         self.print_button = QPushButton("打印考评表…")
         self.print_button.setToolTip("打印当前细则、年度和对象的考评表（Ctrl+P）")
         self.print_button.clicked.connect(self.print_current)
+        self.tally_button = QPushButton("民主评议计票…")
+        self.tally_button.setToolTip("录入本商会民主评议的各票评分（或各等次票数）和废票，按细则算出民主评议得分")
+        self.tally_button.clicked.connect(lambda: self.enter_tally())
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.state_label)
-        for b in (self.evidence_button, self.save_button, self.final_button, self.print_button):
+        for b in (self.tally_button, self.evidence_button, self.save_button, self.final_button, self.print_button):
             bar.addWidget(b)
 
         self.table = QTableWidget(0, len(COLS))
@@ -372,6 +379,8 @@ class Page(QWidget):
         self.recompute()
         if self.tabs.currentIndex() == 1:
             self.compute_matrix()
+        elif self.tabs.currentWidget() is self.year_end:
+            self.year_end.refresh()
 
     def _last_year(self, s, year: int, key: int | None) -> rules.TargetResult | None:
         if self.rubric is None or not self.rubric.applies_to_year(year):
@@ -555,6 +564,11 @@ class Page(QWidget):
             self.state_label.setText("有未保存的修改" if a is None else self.state_label.text() + " · 有未保存的修改")
         usable = self.result is not None and not locked
         guard_edit(self.ctx.db, self.save_button, self.final_button, self.evidence_button, enabled=usable)
+        # the tally button where the rubric is appraised by ballot (通州 民主评议)
+        from chamberdesk.rules.democratic import democratic_item
+
+        self.tally_button.setVisible(bool(self.rubric is not None and democratic_item(self.rubric) is not None))
+        guard_edit(self.ctx.db, self.tally_button, enabled=usable and self._key() is not None)
         guard_edit(self.ctx.db, self.copy_button)
 
     def _show_detail(self) -> None:
@@ -655,6 +669,35 @@ class Page(QWidget):
     def _tab_changed(self) -> None:
         if self.tabs.currentIndex() == 1:
             self.compute_matrix()
+        elif self.tabs.currentWidget() is self.year_end:
+            self.year_end.refresh()
+
+    # --- the year-end steps ------------------------------------------------------------------------------
+
+    def enter_tally(self) -> bool:
+        """民主评议计票 for the chamber shown: its unsaved 填报 are saved (or dropped) first, since the tally is
+        entered into the stored draft."""
+        from chamberdesk.gui.pages.year_end import TallyDialog
+
+        if self.rubric is None or self._key() is None or not self._offer_save():
+            return False
+        self.tally_dialog = TallyDialog(self.ctx, self.rubric, self.year_box.currentData(), self._key(), self)
+        if self.tally_dialog.exec() != QDialog.DialogCode.Accepted and not self.tally_dialog.entered:
+            return False
+        self.ctx.data_changed.emit("assessment")
+        self._shown = None  # read the draft again, with the tally
+        self.load_target()
+        return True
+
+    def show_target(self, rubric_id: str, chamber_id: int) -> None:
+        """逐项核对 of one chamber under the rubric (from the 年终考评进度)."""
+        i = self.rubric_box.findData(rubric_id)
+        if i >= 0 and i != self.rubric_box.currentIndex():
+            self.rubric_box.setCurrentIndex(i)
+        j = self.target_box.findData(chamber_id)
+        if j >= 0:
+            self.target_box.setCurrentIndex(j)
+        self.tabs.setCurrentIndex(0)
 
     def compute_matrix(self) -> None:
         """Every target × item for the year: finalised assessments as stored, the rest live with draft inputs."""

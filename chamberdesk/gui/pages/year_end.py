@@ -11,7 +11,7 @@ import html
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -341,6 +341,7 @@ class TallyDialog(QDialog):
         self.ballot = self.item.ballot
         self.entered: list[str] = []  # chambers entered from a sheet, even when the dialog is then closed
         self.files: list[Path] = []
+        self.locked = False  # the chamber's assessment is 定稿: its tally shows but cannot change
         self.setWindowTitle(f"{year}年度民主评议计票")
         self.chamber = QComboBox()
         with ctx.db.session() as s:
@@ -380,9 +381,9 @@ class TallyDialog(QDialog):
         row.addWidget(self.files_label, 1)
         row.addWidget(add)
         form.addRow("凭证", row)
-        self.result = QLabel()
-        self.result.setWordWrap(True)
-        self.result.setTextFormat(Qt.TextFormat.RichText)
+        self.score_label = QLabel()
+        self.score_label.setWordWrap(True)
+        self.score_label.setTextFormat(Qt.TextFormat.RichText)
         self.sheet_button = QPushButton("导入计票表…")
         self.sheet_button.setToolTip("每行一个商会：“商会名称”列，各等次票数列或每张选票一列评分，可有“废票”列")
         self.sheet_button.clicked.connect(lambda: self.import_sheet())
@@ -393,7 +394,7 @@ class TallyDialog(QDialog):
         lay = QVBoxLayout(self)
         lay.addWidget(rule)
         lay.addLayout(form)
-        lay.addWidget(self.result)
+        lay.addWidget(self.score_label)
         lay.addWidget(self.done_list)
         lay.addWidget(self.buttons)
         self.chamber.currentIndexChanged.connect(lambda _i: self.load())
@@ -422,11 +423,17 @@ class TallyDialog(QDialog):
         with self.ctx.db.session() as s:
             saved = get_assessment(s, self.rubric.id, self.year, key) if key is not None else None
         t = stored_tally(stored_inputs(saved).get(self.item.id)) if saved is not None else None
+        self.locked = bool(saved is not None and saved.finalised)
+        fields = [*self.levels.values(), self.scores, self.invalid]
+        blockers = [QSignalBlocker(w) for w in fields]  # one score update below, not one per field
         for lv, spin in self.levels.items():
             spin.setValue(t.counts.get(lv, 0) if t else 0)
         self.scores.setText(", ".join(f"{x:g}" for x in t.scores) if t else "")
         self.invalid.setValue(t.invalid if t else 0)
-        self.locked = bool(saved is not None and saved.finalised)
+        for b in blockers:
+            b.unblock()
+        for w in fields:
+            w.setEnabled(not self.locked)
         accept_button(self.buttons).setEnabled(not self.locked)
         self.update_score()
 
@@ -440,12 +447,12 @@ class TallyDialog(QDialog):
         if key is None:
             return
         if self.locked:
-            self.result.setText(f"<span style='color:{WARN}'>该商会{self.year}年考评已定稿，计票结果不能再改。</span>")
+            self.score_label.setText(f"<span style='color:{WARN}'>该商会{self.year}年考评已定稿，计票结果不能再改。</span>")
             return
         try:
             entry = tally_entry(self.ballot, self.tally())
         except ChamberDeskError as exc:
-            self.result.setText(f"<span style='color:{MUTED}'>{html.escape(str(exc))}</span>")
+            self.score_label.setText(f"<span style='color:{MUTED}'>{html.escape(str(exc))}</span>")
             return
         with self.ctx.db.session() as s:
             saved = get_assessment(s, self.rubric.id, self.year, key)
@@ -456,7 +463,7 @@ class TallyDialog(QDialog):
                  if res.complete else f"综合得分待其他{res.counts['needs_input']}项评分后得出")
         if res.vetoed:
             total += f"，<span style='color:{ERROR}'>一票否决：{html.escape('；'.join(res.veto_reasons))}</span>"
-        self.result.setText(f"民主评议得分 <b>{entry['value']:g}</b> 分（{html.escape(entry['note'])}）<br>{total}")
+        self.score_label.setText(f"民主评议得分 <b>{entry['value']:g}</b> 分（{html.escape(entry['note'])}）<br>{total}")
 
     def add_file(self, path: str | None = None) -> None:
         if path is None:

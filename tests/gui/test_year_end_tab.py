@@ -110,15 +110,15 @@ def test_tally_dialog_shows_the_score_and_total_and_saves_as_the_command(qtbot, 
         cid = find_chamber(s, "电子商务协会").id
     dlg = TallyDialog(ctx, rubric, YEAR, cid)
     qtbot.addWidget(dlg)
-    assert dlg.chamber.currentText() == "电子商务协会" and dlg.scores.text() == ""
-    dlg.scores.setText("90, 85.5 78，92")
+    assert dlg.chamber.currentText() == "电子商务协会" and dlg.scores.toPlainText() == ""
+    dlg.scores.setPlainText("90, 85.5 78，92\n")  # commas of either width, spaces, one a line
     dlg.invalid.setValue(2)
     # (90 + 85.5 + 78 + 92) ÷ 4 = 86.375 → 86.38
     assert "民主评议得分 <b>86.38</b>" in dlg.score_label.text()
     assert "综合得分" in dlg.score_label.text()
-    dlg.scores.setText("90, 1o5")
+    dlg.scores.setPlainText("90, 1o5")
     assert "评分应为数字" in dlg.score_label.text()
-    dlg.scores.setText("90, 85.5, 78, 92")
+    dlg.scores.setPlainText("90, 85.5, 78, 92")
     scan = tmp_path / "评议票.pdf"
     scan.write_bytes(b"%PDF-1.4 ballots")
     dlg.add_file(str(scan))
@@ -140,7 +140,7 @@ def test_tally_dialog_shows_the_score_and_total_and_saves_as_the_command(qtbot, 
         done = find_chamber(s, "城关镇商会").id
     locked = TallyDialog(ctx, rubric, YEAR, done)
     qtbot.addWidget(locked)
-    assert locked.scores.text() and not accept_button(locked.buttons).isEnabled() and "已定稿" in locked.score_label.text()
+    assert locked.scores.toPlainText() and not accept_button(locked.buttons).isEnabled() and "已定稿" in locked.score_label.text()
 
 
 def test_tally_sheet_imported_from_the_dialog(qtbot, ctx, tab, tmp_path):
@@ -170,7 +170,7 @@ def test_tally_button_on_the_checklist_page(tab, monkeypatch):
     assert tab.tally_button.isVisibleTo(tab) and tab.tally_button.isEnabled()
 
     def fill(dlg):
-        dlg.scores.setText("88, 92")
+        dlg.scores.setPlainText("88, 92")
         dlg.save()
         return dlg.result()
 

@@ -8,6 +8,7 @@ Everything is read and written through the same services as `chamberdesk yearend
 from __future__ import annotations
 
 import html
+import re
 from pathlib import Path
 from typing import Any
 
@@ -86,8 +87,12 @@ class YearEndTab(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.setWordWrap(True)
         hh = self.table.horizontalHeader()
-        for c, width in ((C_NAME, 170), (C_SELF, 120), (C_STATS, 150), (C_INSPECT, 160), (C_DEM, 80), (C_FINAL, 120)):
-            self.table.setColumnWidth(c, width)
+        # each step on one line at 1366 px: a date (and who), the missing steps wrap in the last column
+        fm = self.table.fontMetrics()
+        for c, sample in ((C_NAME, "青年企业家创业商圈商会"), (C_SELF, "2025年12月31日打印"),
+                          (C_STATS, "2026年12月31日收到（逾期）"), (C_INSPECT, "2025年12月31日　王建国"),
+                          (C_DEM, "100.00分"), (C_FINAL, "2026年12月31日定稿")):
+            self.table.setColumnWidth(c, fm.horizontalAdvance(sample) + 16)
         hh.setSectionResizeMode(C_MISSING, QHeaderView.ResizeMode.Stretch)
         self.table.cellDoubleClicked.connect(self.act)
         lay = QVBoxLayout(self)
@@ -256,6 +261,7 @@ class StepsDialog(QDialog):
         super().__init__(parent)
         self.ctx, self.chamber_id, self.year = ctx, chamber_id, year
         self.setWindowTitle(f"{name} {year}年度年终考评")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("民") * 32)
         self.files: list[Path] = []
         with ctx.db.session() as s:
             row = yearend.find(s, chamber_id, year)
@@ -343,6 +349,7 @@ class TallyDialog(QDialog):
         self.files: list[Path] = []
         self.locked = False  # the chamber's assessment is 定稿: its tally shows but cannot change
         self.setWindowTitle(f"{year}年度民主评议计票")
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("民") * 38)
         self.chamber = QComboBox()
         with ctx.db.session() as s:
             for t in resolve_targets(s, rubric):
@@ -355,7 +362,8 @@ class TallyDialog(QDialog):
         form = QFormLayout()
         form.addRow("被评议商会", self.chamber)
         self.levels: dict[str, QSpinBox] = {}
-        self.scores = QLineEdit()
+        self.scores = QPlainTextEdit()  # a few dozen ballots: several lines, all in view
+        self.scores.setFixedHeight(self.scores.fontMetrics().lineSpacing() * 3 + 12)
         if self.ballot.scale == "rating":
             for lv in self.ballot.levels:
                 spin = QSpinBox()
@@ -366,7 +374,7 @@ class TallyDialog(QDialog):
                 form.addRow(f"{lv.label}（{lv.points:g}分）", spin)
         else:
             self.scores.setPlaceholderText("每张有效票的评分，用逗号或空格隔开，如 95, 88, 90.5")
-            self.scores.textChanged.connect(lambda _t: self.update_score())
+            self.scores.textChanged.connect(self.update_score)
             form.addRow("各票评分", self.scores)
         self.invalid = QSpinBox()
         self.invalid.setRange(0, 9999)
@@ -407,9 +415,10 @@ class TallyDialog(QDialog):
         if self.ballot.scale == "rating":
             t.counts = {k: s.value() for k, s in self.levels.items()}
         else:
-            text = self.scores.text().replace("，", ",").replace("、", ",").replace(" ", ",")
+            # as a clerk types them off the ballots: commas (either width), 、, spaces or one a line
+            parts = re.split(r"[\s,，、；;]+", self.scores.toPlainText())
             try:
-                t.scores = [float(x) for x in text.split(",") if x.strip()]
+                t.scores = [float(x) for x in parts if x]
             except ValueError:
                 raise ChamberDeskError("评分应为数字，用逗号或空格隔开。") from None
         return t
@@ -428,7 +437,7 @@ class TallyDialog(QDialog):
         blockers = [QSignalBlocker(w) for w in fields]  # one score update below, not one per field
         for lv, spin in self.levels.items():
             spin.setValue(t.counts.get(lv, 0) if t else 0)
-        self.scores.setText(", ".join(f"{x:g}" for x in t.scores) if t else "")
+        self.scores.setPlainText(", ".join(f"{x:g}" for x in t.scores) if t else "")
         self.invalid.setValue(t.invalid if t else 0)
         for b in blockers:
             b.unblock()

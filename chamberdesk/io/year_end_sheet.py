@@ -13,7 +13,7 @@ from chamberdesk.io.workbook_style import FormWriter
 from chamberdesk.rules.year_end import STEPS, Checklist, build_checklist
 
 COLUMNS = ["序号", "商会名称", "自查表", "统计表", "实地考评", "考评人", "民主评议得分", "综合得分", "定稿", "尚缺事项"]
-WIDTHS = [5, 22, 14, 17, 14, 10, 9, 9, 14, 40]
+WIDTHS = [5, 22, 18, 22, 15, 9, 8, 8, 18, 40]
 
 
 def checklist_title(cl: Checklist) -> str:

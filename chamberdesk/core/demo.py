@@ -352,19 +352,21 @@ def _demo_photos(db: Database, s: Session, year: int, today: date) -> None:
     names = {n for n, _k, _f in CHAMBERS[:3]}
     ids = {c.id for c in s.exec(select(Chamber).where(col(Chamber.name).in_(names)))}
     start, end = date(year, 1, 1), min(date(year, 12, 31), today)
+    acts = list(s.exec(select(Activity).where(col(Activity.deleted_at).is_(None), col(Activity.chamber_id).in_(ids),
+                                              Activity.date >= start, Activity.date <= end).order_by(col(Activity.id))))
+    meets = list(s.exec(select(Meeting).where(col(Meeting.deleted_at).is_(None), col(Meeting.chamber_id).in_(ids),
+                                              Meeting.body == MeetingBody.COUNCIL.value,
+                                              Meeting.date >= start, Meeting.date <= end).order_by(col(Meeting.id))))
+    owners: list[tuple[str, str, int, date, int]] = [("activity", "活动照片", 2, a.date, a.id or 0) for a in acts]
+    owners += [("meeting", "会议照片", 1, m.date, m.id or 0) for m in meets]
     with tempfile.TemporaryDirectory() as tmp:
         n = 0
-        for model, kind, what in ((Activity, "activity", "活动照片"), (Meeting, "meeting", "会议照片")):
-            rows = s.exec(select(model).where(col(model.deleted_at).is_(None), model.date >= start, model.date <= end,
-                                              col(model.chamber_id).is_not(None)).order_by(col(model.id)))
-            for rec in rows:
-                if rec.chamber_id not in ids or (kind == "meeting" and rec.body != MeetingBody.COUNCIL.value):
-                    continue
-                for k in range(1 if kind == "meeting" else 2):
-                    n += 1
-                    f = Path(tmp) / f"{rec.date.isoformat()}{what}{k + 1}.jpg"
-                    demo_image(f, f"{n}")
-                    evidence.add_file(db, s, f, record_type=kind, record_id=rec.id or 0, note=what)
+        for kind, what, per, day, rid in owners:
+            for k in range(per):
+                n += 1
+                f = Path(tmp) / f"{day.isoformat()}{what}{k + 1}.jpg"
+                demo_image(f, f"{n}")
+                evidence.add_file(db, s, f, record_type=kind, record_id=rid, note=what)
 
 
 def demo_image(path: Path, seed: str, *, form: bool = False) -> None:

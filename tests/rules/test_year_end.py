@@ -209,3 +209,17 @@ def test_checklist_rubric_must_be_a_chamber_rubric_in_force():
     with pytest.raises(ChamberDeskError, match="本级工商联"):
         checklist_rubric(YEAR, "wuge-quebao")
     assert checklist_rubric(YEAR).id == "tongzhou-kaoping"
+
+
+def test_the_binder_holds_the_statistics_form_received(demo_db, tmp_path):
+    from pypdf import PdfReader
+
+    year = date.today().year - 1
+    with demo_db.session() as s:
+        cid = next(r.chamber_id for r in build_checklist(s, year).rows if r.chamber == "城关镇商会")
+        row = yearend.find(s, cid, year)
+        assert [e.filename for e in yearend.statistics_files(s, row)] == [f"城关镇商会{year}年度统计表.jpg"]
+        got = row.statistics_received_on
+    files = run(demo_db, PrintRequest(form="binder", year=year, targets=[cid]), tmp_path / "汇编.pdf")
+    text = "".join(p.extract_text() for p in PdfReader(files[0]).pages).replace("\n", "")
+    assert f"年度基层商会工作情况统计表（{got.year}年{got.month}月{got.day}日收到）" in text

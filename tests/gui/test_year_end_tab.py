@@ -186,3 +186,60 @@ def test_export_from_the_tab(tab, tmp_path):
     ws = load_workbook(out).active
     assert ws["A1"].value.startswith(f"{YEAR}年度基层商会年终考评进度")
     assert ws.max_row >= 3 + 12
+
+
+def test_override_a_computed_veto_with_its_reason(tab, monkeypatch):
+    from chamberdesk.gui.dialogs.override_dialog import OverrideDialog
+
+    tab.rubric_box.setCurrentIndex(tab.rubric_box.findData("tongzhou-kaoping"))
+    tab.target_box.setCurrentIndex(tab.target_box.findText("桃源乡商会"))
+    tab.tabs.setCurrentIndex(0)
+    assert tab.result.item("statistics_filed").status == "fail"
+    answers = iter(["", "统计表已于1月20日当面报送，登记遗漏"])
+
+    def answer(dlg):
+        dlg.value.setCurrentIndex(dlg.value.findData(True))
+        for reason in answers:  # first without a reason: refused with a line saying why
+            dlg.reason.setText(reason)
+            dlg.check()
+            if dlg.entry is not None:
+                break
+            assert "理由" in dlg.error.text()
+        return dlg.result()
+
+    monkeypatch.setattr(OverrideDialog, "exec", answer)
+    assert tab.override_item("statistics_filed")
+    it = tab.result.item("statistics_filed")
+    assert it.status == "pass" and "未收到统计表" in it.explanation and "当面报送" in it.explanation
+    assert "未按要求填写上报年度基层商会工作情况统计表" not in tab.result.veto_reasons
+    assert tab.input_widget("statistics_filed") is None  # changed through 改判 only
+    assert tab.save()
+    with tab.ctx.db.session() as s:
+        cid = find_chamber(s, "桃源乡商会").id
+        kept = stored_inputs(get_assessment(s, "tongzhou-kaoping", YEAR, cid))["statistics_filed"]
+    assert kept == {"value": True, "override": True, "note": "统计表已于1月20日当面报送，登记遗漏"}
+    tab.set_override("statistics_filed", None)
+    assert tab.result.item("statistics_filed").status == "fail"
+
+
+def test_previewed_selfcheck_counts_once_printed_or_saved(qtbot, ctx, tmp_path, monkeypatch):
+    from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
+    from chamberdesk.gui.pages.print_panel import note_printed
+    from chamberdesk.io.pdf.jobs import PrintRequest, run
+
+    with ctx.db.session() as s:
+        cid = find_chamber(s, "东关街道商会").id
+    this_year = date.today().year
+    req = PrintRequest(form="selfcheck", rubric_id="tongzhou-kaoping", year=this_year, targets=[cid],
+                       extra={"preview": True})
+    pdf = run(ctx.db, req, tmp_path / "自查表.pdf")[0]
+    with ctx.db.session() as s:
+        assert yearend.find(s, cid, this_year) is None  # previewed only
+    dlg = PrintPreviewDialog(pdf, "打印预览", suggested_name="自查表.pdf", on_output=lambda: note_printed(ctx, req))
+    qtbot.addWidget(dlg)
+    monkeypatch.setattr("chamberdesk.gui.widgets.files.ask_save_path", lambda *a, **k: tmp_path / "另存.pdf")
+    monkeypatch.setattr("chamberdesk.gui.widgets.files.notify_saved", lambda *a, **k: None)
+    dlg.save_as()
+    with ctx.db.session() as s:
+        assert yearend.find(s, cid, this_year).selfcheck_printed_on == date.today()
+    dlg.done(0)

@@ -159,6 +159,8 @@ class Page(QWidget):
             self.table.setColumnWidth(c, width)
         hh.setSectionResizeMode(C_EXPLAIN, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_detail)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._item_menu)
         # wrapped text needs new heights when the columns change width (the window was resized)
         self._rows_timer = QTimer(self, singleShot=True, interval=60)
         self._rows_timer.timeout.connect(self._compact_rows)
@@ -469,7 +471,9 @@ class Page(QWidget):
         raw = self.inputs.get(it.id)
         value = raw.get("value") if isinstance(raw, dict) else raw
         na = isinstance(raw, dict) and raw.get("not_applicable")
-        wants = spec.kind in ("attested", "scored") or (spec.kind == "automatic" and (it.from_input or it.value is None))
+        overruled = isinstance(raw, dict) and raw.get("override")  # 改判 is changed through its own dialog
+        wants = spec.kind in ("attested", "scored") or (spec.kind == "automatic" and not overruled
+                                                         and (it.from_input or it.value is None))
         if not wants or (spec.kind == "automatic" and it.status == "not_applicable"):
             return None
         if spec.value_type == "bool" and spec.kind != "scored":
@@ -493,6 +497,49 @@ class Page(QWidget):
         w.setEnabled(not self.locked)
         w.setObjectName(f"input_{it.id}")
         return w
+
+    def _item_menu(self, pos) -> None:
+        """Right-click on an item the ledger decides: 改判… (overrule it, with the reason) or 取消改判."""
+        from PySide6.QtWidgets import QMenu
+
+        row = self.table.rowAt(pos.y())
+        if self.result is None or self.rubric is None or self.locked or not (0 <= row < len(self.result.items)):
+            return
+        it = self.result.items[row]
+        spec = next((x for x in self.rubric.items if x.id == it.id), None)
+        raw = self.inputs.get(it.id)
+        overruled = isinstance(raw, dict) and bool(raw.get("override"))
+        if spec is None or spec.kind != "automatic" or (it.value is None and not overruled):
+            return
+        menu = QMenu(self)
+        menu.addAction("改判…", lambda: self.override_item(it.id))
+        if overruled:
+            menu.addAction("取消改判", lambda: self.set_override(it.id, None))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def override_item(self, item_id: str) -> bool:
+        from chamberdesk.gui.dialogs.override_dialog import OverrideDialog
+
+        if self.result is None or self.rubric is None:
+            return False
+        it = self.result.item(item_id)
+        spec = next(x for x in self.rubric.items if x.id == item_id)
+        raw = self.inputs.get(item_id)
+        dlg = OverrideDialog(it, spec.value_type, raw if isinstance(raw, dict) and raw.get("override") else None, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.entry is None:
+            return False
+        self.set_override(item_id, dlg.entry)
+        return True
+
+    def set_override(self, item_id: str, entry: dict[str, Any] | None) -> None:
+        """Overrule the ledger's figure for the item (entry from OverrideDialog), or withdraw it (None)."""
+        if entry is None:
+            self.inputs.pop(item_id, None)
+        else:
+            self.inputs[item_id] = entry
+        self._dirty = True
+        self._show_state()
+        self.recompute()
 
     def input_widget(self, item_id: str) -> QWidget | None:
         if self.result is None:

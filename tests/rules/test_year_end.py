@@ -124,6 +124,8 @@ def test_printing_the_selfcheck_dates_the_step_once(two, tmp_path):
     preview = PrintRequest(form="selfcheck", rubric_id="tongzhou-kaoping", year=2024, targets=[a],
                            extra={"preview": True})
     run(db, preview, tmp_path / "预览.pdf")  # a preview only counts when printed or saved from it
+    other = PrintRequest(form="assessment", rubric_id="wuyou-wuhao", year=2024, targets=[a])
+    run(db, other, tmp_path / "五有五好.pdf")  # not the year-end rubric: not the year-end self-check
     with db.session() as s:
         assert yearend.find(s, a, YEAR).selfcheck_printed_on == date(2025, 12, 3)
         assert yearend.find(s, b, YEAR).selfcheck_printed_on == date(2025, 12, 9)

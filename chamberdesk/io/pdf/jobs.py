@@ -240,17 +240,20 @@ def run(db: Database, req: PrintRequest, out: Path | str, *, progress: Progress 
 
 def note_printed(db: Database, req: PrintRequest) -> int:
     """A chamber's 自查表 or 考评表 for a year went out on paper (or as the PDF sent to it): the year-end
-    checklist's first step is done. Returns how many chambers got their date now."""
+    checklist's first step is done. Only the year-end rubric's forms count (the one with a 民主评议 ballot,
+    which the checklist follows): a 五有五好 考评表 printed in between is not the year-end self-check.
+    Returns how many chambers got their date now."""
     if req.form not in ("assessment", "selfcheck") or not req.year or not req.rubric_id:
         return 0
     from chamberdesk import rules
     from chamberdesk.core.yearend import note_selfcheck_printed
+    from chamberdesk.rules.democratic import democratic_item
 
     try:
         rubric = rules.load_rubric(req.rubric_id)
     except ChamberDeskError:
         return 0  # the print itself said what was wrong with the rubric
-    if rubric.target != "chamber" or req.federation:
+    if rubric.target != "chamber" or req.federation or democratic_item(rubric) is None:
         return 0
     with db.transaction() as s:
         # the chambers printed: those asked for, else every chamber the rubric assesses (as the form lists them)

@@ -41,7 +41,7 @@ def get_or_create(session: Session, chamber_id: int, year: int, *, today: date |
         raise NotFound(f"找不到商会（编号 {chamber_id}）")
     row = find(session, chamber_id, year)
     if row is None:
-        row = ChamberYearEnd(chamber_id=chamber_id, year=year)
+        row = ChamberYearEnd(chamber_id=chamber_id, year=year, version=0)  # each recorded step counts one up
         session.add(row)
         session.flush()
     return row

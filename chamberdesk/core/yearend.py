@@ -15,7 +15,7 @@ from sqlmodel import Session, col, select
 from chamberdesk.core import evidence
 from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.db import Database
-from chamberdesk.core.errors import ChamberDeskError, FieldError, InvalidInput, NotFound
+from chamberdesk.core.errors import ChamberDeskError, Conflict, FieldError, InvalidInput, NotFound
 from chamberdesk.core.models import Chamber, ChamberYearEnd, Evidence
 from chamberdesk.core.periods import check_year
 
@@ -45,6 +45,14 @@ def get_or_create(session: Session, chamber_id: int, year: int, *, today: date |
         session.add(row)
         session.flush()
     return row
+
+
+def check_version(session: Session, chamber_id: int, year: int, expected: int | None) -> None:
+    """A form opened on version `expected` (None: no row yet) saves only if nobody saved the row since."""
+    row = find(session, chamber_id, year)
+    now = row.version if row is not None else None
+    if now != expected and not (expected is None and now == 0):
+        raise Conflict("该商会本年度的年终考评记录已被他人修改，请关闭后重新打开再填写（您填写的内容仍在窗口中）。")
 
 
 def _checked_day(field: str, label: str, day: date | None, year: int, today: date) -> date | None:
@@ -137,5 +145,5 @@ def statistics_due(year: int, month_day: str = "01-31") -> date:
         raise ChamberDeskError(f"报送期限“{month_day}”应写成 \"MM-DD\"（次年的月-日），如 \"01-31\"") from None
 
 
-__all__ = ["RECORD_TYPE", "find", "for_year", "get_or_create", "note_selfcheck_printed", "set_inspection",
+__all__ = ["RECORD_TYPE", "check_version", "find", "for_year", "get_or_create", "note_selfcheck_printed", "set_inspection",
            "set_statistics_received", "statistics_due", "statistics_files"]

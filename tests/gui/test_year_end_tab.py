@@ -94,6 +94,14 @@ def test_steps_dialog_says_what_is_wrong(qtbot, ctx, tmp_path):
     scan.write_bytes(b"\xff\xd8\xff fake")
     dlg.by.setText("李文华")
     dlg.received_on.set_value(date(YEAR + 1, 1, 12))
+    # another clerk saved this chamber's steps meanwhile: this form is refused, its entries stay
+    other = StepsDialog(ctx, cid, "桃源乡商会", YEAR)
+    qtbot.addWidget(other)
+    other.save()
+    assert other.result() == QDialog.DialogCode.Accepted
+    dlg.save()
+    assert "已被他人修改" in dlg.error.text() and dlg.by.text() == "李文华"
+    dlg.version = other.version  # as reopened on the row the other clerk saved
     dlg.add_file(str(scan))
     dlg.save()
     assert dlg.result() == QDialog.DialogCode.Accepted

@@ -266,6 +266,7 @@ class StepsDialog(QDialog):
         with ctx.db.session() as s:
             row = yearend.find(s, chamber_id, year)
             kept = [e.filename for e in yearend.statistics_files(s, row)]
+        self.version = row.version if row is not None else None  # saved only if nobody saved since
         self.received_on = OptionalDateEdit()
         self.file_label = QLabel("、".join(kept) or "（未附）")
         self.file_label.setWordWrap(True)
@@ -317,15 +318,18 @@ class StepsDialog(QDialog):
     def save(self) -> None:
         try:
             with self.ctx.db.transaction() as s:
+                yearend.check_version(s, self.chamber_id, self.year, self.version)
                 files: list[Path | None] = list(self.files) or [None]
                 for f in files:
                     yearend.set_statistics_received(self.ctx.db, s, self.chamber_id, self.year,
                                                     self.received_on.value(), f)
-                yearend.set_inspection(s, self.chamber_id, self.year, self.inspected_on.value(), self.by.text(),
-                                       self.notes.toPlainText())
+                row = yearend.set_inspection(s, self.chamber_id, self.year, self.inspected_on.value(),
+                                             self.by.text(), self.notes.toPlainText())
+                saved_version = row.version
         except ChamberDeskError as exc:
             self.error.setText(str(exc))
             return
+        self.version = saved_version
         self.accept()
 
 

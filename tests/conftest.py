@@ -119,11 +119,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def copy_data_file(src: Path, dest: Path) -> Path:
+    """A data file and its evidence folder beside it (the demo's photos and scans), copied as a clerk's backup is."""
+    shutil.copyfile(src, dest)
+    files = src.with_name(src.stem + "-files")
+    if files.is_dir():
+        shutil.copytree(files, dest.with_name(dest.stem + "-files"))
+    return dest
+
+
 @pytest.fixture
 def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "demo.db"
-    shutil.copyfile(demo_template, dest)
-    return dest
+    return copy_data_file(demo_template, tmp_path / "demo.db")
 
 
 @pytest.fixture

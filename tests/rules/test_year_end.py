@@ -225,3 +225,23 @@ def test_the_binder_holds_the_statistics_form_received(demo_db, tmp_path):
     files = run(demo_db, PrintRequest(form="binder", year=year, targets=[cid]), tmp_path / "汇编.pdf")
     text = "".join(p.extract_text() for p in PdfReader(files[0]).pages).replace("\n", "")
     assert f"年度基层商会工作情况统计表（{got.year}年{got.month}月{got.day}日收到）" in text
+
+
+def test_demo_photos_are_real_jpegs_made_the_same_every_time(demo_db, tmp_path):
+    from PIL import Image
+
+    from chamberdesk.core import evidence
+    from chamberdesk.core.demo import demo_image
+    from chamberdesk.core.models import Evidence
+
+    year = date.today().year - 1
+    with demo_db.session() as s:
+        links = list(s.exec(select(EvidenceLink).where(EvidenceLink.record_type.in_(["activity", "meeting"]))))
+        assert {lk.record_type for lk in links} == {"activity", "meeting"}
+        photo = s.get(Evidence, links[0].evidence_id)
+        with Image.open(evidence.path_of(demo_db, photo)) as img:
+            assert img.format == "JPEG" and img.size == (640, 480)
+        assert photo.filename.startswith(str(year)) and photo.size < 60_000
+    demo_image(tmp_path / "a.jpg", "7")
+    demo_image(tmp_path / "b.jpg", "7")
+    assert (tmp_path / "a.jpg").read_bytes() == (tmp_path / "b.jpg").read_bytes()

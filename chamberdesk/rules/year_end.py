@@ -15,8 +15,8 @@ from sqlmodel import Session
 from chamberdesk.core import yearend
 from chamberdesk.core.dates import chinese_date
 from chamberdesk.core.errors import ChamberDeskError
-from chamberdesk.core.periods import as_of as as_of_day
 from chamberdesk.rules.democratic import democratic_item, describe, stored_tally, year_end_rubric
+from chamberdesk.rules.schema import fmt_num
 
 # the steps in the order the year-end runs (三（一）1—4), as the checklist's columns name them
 STEPS = {"selfcheck": "自查表", "statistics": "统计表", "inspection": "实地考评", "democratic": "民主评议",
@@ -63,7 +63,7 @@ class ChecklistRow:
         if step == "inspection":
             return f"{chinese_date(self.inspected_on)}　{self.inspected_by or ''}".strip() if self.inspected_on else "未考评"
         if step == "democratic":
-            return "未录入" if self.democratic is None else f"{_num(self.democratic)}分"
+            return "未录入" if self.democratic is None else f"{fmt_num(self.democratic)}分"
         if self.state == "已定稿":
             return f"{chinese_date(self.finalised_on)}定稿" if self.finalised_on else "已定稿"
         return self.state
@@ -77,7 +77,6 @@ class ChecklistRow:
 class Checklist:
     year: int
     rubric: Any
-    as_of: date
     rows: list[ChecklistRow]
 
     def done(self, step: str) -> int:
@@ -85,15 +84,9 @@ class Checklist:
 
     def summary(self) -> str:
         """共12个商会：自查表已打印10个，统计表已收到11个，…"""
-        n = len(self.rows)
-        verbs = {"selfcheck": "已打印", "statistics": "已收到", "inspection": "已完成", "democratic": "已录入",
-                 "final": "已"}
-        return f"共{n}个商会：" + "，".join(f"{label}{verbs[k]}{self.done(k)}个" if k != "final" else
-                                        f"已定稿{self.done(k)}个" for k, label in STEPS.items())
-
-
-def _num(v: float) -> str:
-    return f"{v:.2f}".rstrip("0").rstrip(".")
+        done = {"selfcheck": "自查表已打印", "statistics": "统计表已收到", "inspection": "实地考评已完成",
+                "democratic": "民主评议已录入", "final": "已定稿"}
+        return f"共{len(self.rows)}个商会：" + "，".join(f"{words}{self.done(k)}个" for k, words in done.items())
 
 
 def checklist_rubric(year: int, rubric_id: str | None = None) -> Any:
@@ -122,7 +115,6 @@ def build_checklist(session: Session, year: int, rubric: Any | None = None, *, t
 
     rubric = rubric or checklist_rubric(year)
     today = today or date.today()
-    day = as_of_day(year, today)
     due = statistics_due_of(rubric, year)
     item = democratic_item(rubric)
     steps = yearend.for_year(session, year)
@@ -152,7 +144,7 @@ def build_checklist(session: Session, year: int, rubric: Any | None = None, *, t
             row.state = "草稿"
         row.missing = _missing(row, today)
         rows.append(row)
-    return Checklist(year, rubric, day, rows)
+    return Checklist(year, rubric, rows)
 
 
 def _inputs(saved: Any) -> dict[str, Any]:

@@ -50,7 +50,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     y.add_argument("--on", metavar="日期", help="收到或考评的日期，如 2026-01-10")
     y.add_argument("--evidence", metavar="文件", help="统计表文件（扫描件或电子表），作为凭证保存")
     y.add_argument("--by", metavar="考评人", help="实地考评的考评人（驻会领导、包片领导）")
-    y.add_argument("--notes", help="实地考评记录（看了哪些台账、发现的问题）")
+    y.add_argument("--notes", metavar="记录", help="实地考评记录（看了哪些台账、发现的问题）")
     y.add_argument("--out", metavar="文件.xlsx", help="进度表保存位置")
     y.set_defaults(handler=cmd_yearend)
 

@@ -279,11 +279,11 @@ class PrintPanel(QWidget):
                 self.notice = notify_saved(self, "已保存", out if len(files) > 1 else files[0], many)
             elif action == "preview":
                 self.open_preview(files[0], req)
-            elif action == "print":
-                self.print_file(files[0])
+            elif action == "print" and self.print_file(files[0]):
+                note_printed(self.ctx, req)
 
-        if action == "preview":
-            req.extra["preview"] = True  # recorded as printed when printed or saved from the preview
+        if action in ("preview", "print"):
+            req.extra["preview"] = True  # recorded as printed once it reaches the printer or a saved file
         self.last_task = generate(self, self.ctx, req, out, on_done=done,
                                   on_cancel=lambda: self.status.setText("已取消"))
 
@@ -291,17 +291,20 @@ class PrintPanel(QWidget):
         self.preview = show_preview(self, path, f"打印预览 — {FORMS[req.form]}", self.suggested_name(req),
                                     on_output=lambda: note_printed(self.ctx, req))
 
-    def print_file(self, path: Path) -> None:
+    def print_file(self, path: Path) -> bool:
+        """Print through the print dialog; True once sent to the printer."""
         from chamberdesk.gui.dialogs.print_preview import SENT_TO_PRINTER, PdfPages, print_pdf
 
         try:
             pages = PdfPages(path)
         except RuntimeError as exc:
             QMessageBox.warning(self, "打印", str(exc))
-            return
+            return False
         try:
             if print_pdf(pages, self, path.stem):
                 self.status.setText(SENT_TO_PRINTER)
+                return True
+            return False
         finally:
             pages.close()
 

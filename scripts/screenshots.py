@@ -16,6 +16,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 TASKBAR = 48  # logical pixels Windows keeps for the taskbar
@@ -47,10 +48,10 @@ def shoot(outdir: Path, tag: str, width: int, height: int, tmp: Path) -> int:
 
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp / "settings"))
     from chamberdesk.core.db import open_database
-    from chamberdesk.core.demo import build_demo
     from chamberdesk.gui.app import make_app
     from chamberdesk.gui.context import NAV_PAGES
     from chamberdesk.gui.main_window import MainWindow
+    from chamberdesk.rules.demo import build_demo
 
     app = make_app()
     db = open_database(tmp / "演示县.db", create=True)
@@ -86,6 +87,10 @@ def shoot(outdir: Path, tag: str, width: int, height: int, tmp: Path) -> int:
         if name == "assessment":
             page.tabs.setCurrentIndex(1)
             save(win, "assessment-matrix")
+            # the year-end checklist of the demo's past year, which has every step in some state
+            page.year_box.setCurrentIndex(page.year_box.findData(date.today().year - 1))
+            page.tabs.setCurrentWidget(page.year_end)
+            save(win, "assessment-year-end")
             page.tabs.setCurrentIndex(0)
 
     def dialog(name: str, make: Callable[[], QDialog]) -> None:
@@ -113,9 +118,15 @@ def shoot(outdir: Path, tag: str, width: int, height: int, tmp: Path) -> int:
     from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
     from chamberdesk.gui.dialogs.recycle_bin import RecycleBinDialog
     from chamberdesk.gui.pages.assessment import RubricEditor
+    from chamberdesk.gui.pages.year_end import StepsDialog, TallyDialog
     from chamberdesk.gui.widgets.files import FileNotice
     from chamberdesk.io.pdf.jobs import PrintRequest, run
 
+    checklist = win.pages["assessment"].year_end.checklist
+    if checklist is not None:
+        last = checklist.rows[-1]
+        dialog("dialog-year-end-steps", lambda: StepsDialog(win.ctx, last.chamber_id, last.chamber, checklist.year, win))
+        dialog("dialog-tally", lambda: TallyDialog(win.ctx, checklist.rubric, checklist.year, last.chamber_id, win))
     dialog("dialog-import-wizard", lambda: ImportWizard(win.ctx, win))
     dialog("dialog-recycle-bin", lambda: RecycleBinDialog(win.ctx, win))
     dialog("dialog-rubric-editor", lambda: RubricEditor(win.pages["assessment"].rubric, win))

@@ -108,7 +108,7 @@ def db(tmp_path: Path) -> Database:
 @pytest.fixture(scope="session")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The demo county, built once: copy it with `demo_db` rather than changing it."""
-    from chamberdesk.core.demo import build_demo
+    from chamberdesk.rules.demo import build_demo
 
     path = tmp_path_factory.mktemp("demo") / "demo.db"
     d = open_database(path, create=True)
@@ -119,11 +119,18 @@ def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
+def copy_data_file(src: Path, dest: Path) -> Path:
+    """A data file and its evidence folder beside it (the demo's photos and scans), copied as a clerk's backup is."""
+    shutil.copyfile(src, dest)
+    files = src.with_name(src.stem + "-files")
+    if files.is_dir():
+        shutil.copytree(files, dest.with_name(dest.stem + "-files"))
+    return dest
+
+
 @pytest.fixture
 def demo_path(demo_template: Path, tmp_path: Path) -> Path:
-    dest = tmp_path / "demo.db"
-    shutil.copyfile(demo_template, dest)
-    return dest
+    return copy_data_file(demo_template, tmp_path / "demo.db")
 
 
 @pytest.fixture

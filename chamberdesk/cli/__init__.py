@@ -28,7 +28,7 @@ COMMAND_MODULES = {
     "printing": ("print",),
     "safety": ("backup", "restore", "check-db", "users"),
     "ship": ("selfcheck", "migrate-data"),
-    "yearend": ("tally",),
+    "yearend": ("tally", "yearend"),
     "rollcall": ("rollcall",),
 }
 

@@ -48,7 +48,7 @@ def cmd_init(args: argparse.Namespace) -> int:
     db = open_database(target, create=True)
     try:
         if args.demo:
-            from chamberdesk.core.demo import build_demo
+            from chamberdesk.rules.demo import build_demo
 
             build_demo(db, name=args.name, region_code=args.region_code)
         elif args.name:

@@ -6,9 +6,11 @@ empty quarter, no office, few visits) so the assessments have something to find.
 from __future__ import annotations
 
 import random
+import tempfile
 from datetime import date, timedelta
+from pathlib import Path
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from chamberdesk.core import activities, chambers, contacts, federation, meetings, members
 from chamberdesk.core.choices import (
@@ -136,6 +138,8 @@ def build_demo(db: Database, *, members_per_chamber: int = 50, seed: int = 2024,
             _demo_chamber(s, g, idx, ch_name.format(place=short), kind, fails, years, today, members_per_chamber)
         _federation_year(s, g, years, today)
         _federation_roll_calls(s, years[1])
+        _demo_year_end(db, s, years[1], today)
+        _demo_photos(db, s, years[1], today)
 
 
 def _past(d: date, today: date) -> bool:
@@ -346,3 +350,89 @@ def _federation_roll_calls(s: Session, year: int) -> None:
             status, reason = special.get((ch.name, e), (PRESENT, ""))
             entries.append(Entry(id_of(ch), status, reason))
         attendance.write_roll_call(s, e[0], e[1], entries)
+
+
+# --- the past year's year-end steps and evidence photos --------------------------------------------------
+
+INSPECTORS = ("王建国", "李文华")  # the federation's 驻会领导 who inspect, each a 片 of chambers
+STATISTICS_LATE = "餐饮业商会"  # sends its statistics form three weeks after the due day
+STATISTICS_NEVER = "桃源乡商会"  # never sends it: vetoed
+NOT_INSPECTED = "万达广场楼宇商会"
+SELFCHECK_NOT_PRINTED = "青年企业家创业商圈商会"
+
+
+def _demo_year_end(db: Database, s: Session, year: int, today: date) -> None:
+    """The past year's year-end (000 附件1 三（一））: 自查表 printed in early December, statistics forms in by
+    the end of January (one late, one never), inspections in December — one chamber not visited yet."""
+    from chamberdesk.core import yearend
+    from chamberdesk.core.models import Chamber
+
+    r = random.Random(f"year-end {year}")
+    chs = sorted(s.exec(select(Chamber).where(col(Chamber.deleted_at).is_(None))), key=lambda c: c.id or 0)
+    with tempfile.TemporaryDirectory() as tmp:
+        for i, ch in enumerate(chs):
+            cid = ch.id or 0
+            if not ch.name.endswith(SELFCHECK_NOT_PRINTED):
+                yearend.note_selfcheck_printed(s, year, [cid], today=min(date(year, 12, 1), today))
+            if ch.name != STATISTICS_NEVER:
+                got = date(year + 1, 2, 20) if ch.name == STATISTICS_LATE else date(year + 1, 1, 5 + r.randrange(20))
+                if _past(got, today):
+                    scan = None
+                    if i % 3 == 0:  # some offices keep the form they got as a scan
+                        scan = Path(tmp) / f"{ch.name}{year}年度统计表.jpg"
+                        demo_image(scan, f"统计表 {ch.name}", form=True)
+                    yearend.set_statistics_received(db, s, cid, year, got, scan, today=today)
+            if ch.name != NOT_INSPECTED:
+                on = date(year, 12, 8 + r.randrange(18))
+                if _past(on, today):
+                    yearend.set_inspection(s, cid, year, on, INSPECTORS[i % 2],
+                                           "听取年度工作汇报，查看会议记录、活动记录和会员台账。", today=today)
+
+
+def _demo_photos(db: Database, s: Session, year: int, today: date) -> None:
+    """Photos on the past year's meetings and activities of a few chambers, as the binder embeds them:
+    small generated JPEGs, the same on every build."""
+    from chamberdesk.core import evidence
+    from chamberdesk.core.models import Activity, Chamber, Meeting
+
+    names = {n for n, _k, _f in CHAMBERS[:3]}
+    ids = {c.id for c in s.exec(select(Chamber).where(col(Chamber.name).in_(names)))}
+    start, end = date(year, 1, 1), min(date(year, 12, 31), today)
+    acts = list(s.exec(select(Activity).where(col(Activity.deleted_at).is_(None), col(Activity.chamber_id).in_(ids),
+                                              Activity.date >= start, Activity.date <= end).order_by(col(Activity.id))))
+    meets = list(s.exec(select(Meeting).where(col(Meeting.deleted_at).is_(None), col(Meeting.chamber_id).in_(ids),
+                                              Meeting.body == MeetingBody.COUNCIL.value,
+                                              Meeting.date >= start, Meeting.date <= end).order_by(col(Meeting.id))))
+    owners: list[tuple[str, str, int, date, int]] = [("activity", "活动照片", 2, a.date, a.id or 0) for a in acts]
+    owners += [("meeting", "会议照片", 1, m.date, m.id or 0) for m in meets]
+    with tempfile.TemporaryDirectory() as tmp:
+        n = 0
+        for kind, what, per, day, rid in owners:
+            for k in range(per):
+                n += 1
+                f = Path(tmp) / f"{day.isoformat()}{what}{k + 1}.jpg"
+                demo_image(f, f"{n}")
+                evidence.add_file(db, s, f, record_type=kind, record_id=rid, note=what)
+
+
+def demo_image(path: Path, seed: str, *, form: bool = False) -> None:
+    """A small JPEG standing in for a photo (a scene of coloured shapes) or a scanned form (ruled lines)."""
+    from PIL import Image, ImageDraw
+
+    r = random.Random(seed)
+    img = Image.new("RGB", (640, 480), (250, 250, 246) if form else (r.randrange(120, 200), r.randrange(150, 210), 230))
+    d = ImageDraw.Draw(img)
+    if form:
+        for y in range(60, 460, 32):
+            d.line([(40, y), (600, y)], fill=(60, 60, 60), width=2)
+        for x in (40, 200, 420, 600):
+            d.line([(x, 60), (x, 444)], fill=(60, 60, 60), width=2)
+        d.ellipse([470, 360, 590, 470], outline=(200, 30, 30), width=5)  # the seal
+    else:
+        d.rectangle([0, 300, 640, 480], fill=(r.randrange(80, 140), r.randrange(100, 150), 80))  # the floor
+        for _ in range(6):  # people
+            x, h = r.randrange(40, 600), r.randrange(90, 150)
+            d.ellipse([x - 14, 300 - h - 28, x + 14, 300 - h], fill=(230, 190, 160))
+            d.rectangle([x - 20, 300 - h, x + 20, 300], fill=(r.randrange(255), r.randrange(255), r.randrange(255)))
+        d.rectangle([180, 40, 460, 90], fill=(190, 20, 30))  # the banner
+    img.save(path, "JPEG", quality=70)

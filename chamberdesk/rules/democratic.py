@@ -204,3 +204,62 @@ def record_tally(session: Session, rubric: Any, year: int, chamber_id: int, tall
     inputs[item.id] = tally_entry(item.ballot, tally)
     result, _ = assess(session, rubric, year, chamber_id, inputs, as_of=as_of)
     return result
+
+
+@dataclass
+class Entered:
+    """One chamber's tally as entered: its democratic score, the tally in words, and the combined result."""
+
+    chamber: str
+    chamber_id: int
+    democratic: float
+    note: str
+    result: Any  # the TargetResult
+
+
+def enter_tallies(db: Any, session: Session, rubric: Any, year: int, wanted: list[tuple[str, Tally]],
+                  files: list[Any] | None = None, *, from_sheet: bool = False,
+                  as_of: date | None = None) -> tuple[list[Entered], list[str]]:
+    """Enter tallies by chamber name (the `tally` command and the 考评 page share this): each chamber's
+    tally goes into its draft with the files (scanned ballots, the tally sheet) as evidence of the item.
+
+    From a sheet a chamber that is not found or cannot take its tally (定稿, a count that does not fit)
+    is listed in the second value with the reason and the rest go in; otherwise that error is raised.
+    """
+    from pathlib import Path
+
+    from chamberdesk.core import evidence
+    from chamberdesk.core.chambers import find_chamber
+    from chamberdesk.core.errors import NotFound
+    from chamberdesk.core.records import id_of
+
+    item = democratic_item(rubric)
+    if item is None:
+        raise ChamberDeskError(f"考评细则“{rubric.title}”没有民主评议条目（带 ballot 的评分条目）。")
+    paths = [Path(f) for f in files or []]
+    for f in paths:
+        if not f.is_file():
+            raise ChamberDeskError(f"找不到凭证文件：{f}")
+    entered: list[Entered] = []
+    problems: list[str] = []
+    for name, tally in wanted:
+        ch = find_chamber(session, name)
+        if ch is None:
+            if not from_sheet:
+                raise NotFound(f"找不到商会“{name}”")
+            problems.append(f"{name}：找不到该商会，未导入")
+            continue
+        try:
+            with session.begin_nested():  # a chamber that cannot take its tally keeps no files either
+                for f in paths:  # the ballots and the tally are the item's evidence
+                    evidence.add_file(db, session, f, record_type="chamber", record_id=id_of(ch),
+                                      rubric_item=f"{rubric.id}:{item.id}")
+                res = record_tally(session, rubric, year, id_of(ch), tally, as_of=as_of)
+        except ChamberDeskError as exc:
+            if not from_sheet:
+                raise
+            problems.append(f"{name}：{exc}")
+            continue
+        dem = next(it.value for it in res.items if it.id == item.id)
+        entered.append(Entered(ch.name, id_of(ch), dem, describe(item.ballot, tally), res))
+    return entered, problems

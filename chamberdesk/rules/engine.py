@@ -139,10 +139,12 @@ class TargetResult:
                 "score": None if self.score is None else round(self.score, 2), "grade": self.grade,
                 "vetoed": self.vetoed, "veto_reasons": self.veto_reasons, "warnings": self.warnings,
                 "year_open": self.year_open, "provisional_grade": self.provisional_grade,
-                # records: what a figure was counted from (e.g. each absence's date), the evidence of a computed veto
                 "items": [{"id": it.id, "title": it.title, "status": it.status, "value": json_value(it.value),
                            "threshold": json_value(it.threshold), "explanation": it.explanation,
-                           "from_input": it.from_input, "records": it.records, "progress": it.progress}
+                           "from_input": it.from_input, "progress": it.progress,
+                           # what the figure rests on: ledger records (each absence's date, a received date) and files
+                           "records": [{k: json_value(v) for k, v in rec.items()} for rec in it.records],
+                           "evidence": it.evidence}
                           for it in self.items]}
 
     @classmethod
@@ -218,18 +220,6 @@ def _unpack(raw: Any) -> tuple[Any, list[str], bool, str]:
     if isinstance(raw, str) and raw.strip() in ("不适用", "n/a", "N/A"):
         return None, [], True, ""
     return raw, [], False, ""
-
-
-def _override_reason(item: Item, raw: Any) -> str | None:
-    """The reason a clerk gave for replacing a figure the ledger computed ({"value": 2, "override": "理由"});
-    None when the input does not override. A value alone never replaces the ledger's figure: the reason is
-    what the 考评表 and the audit show for it."""
-    if not isinstance(raw, dict) or "override" not in raw:
-        return None
-    reason = str(raw.get("override") or "").strip()
-    if not reason:
-        raise ChamberDeskError(f"条目“{item.rule_text()}”（{item.id}）改用认定值须写明理由（override）")
-    return reason
 
 
 def _coerce(item: Item, value: Any, year: int) -> Any:
@@ -481,17 +471,19 @@ def _evaluate_item(rubric: Rubric, year: int, t: Target, item: Item, group_title
                 return r
             r.value, r.from_input = v, True
             figure_text = f"台账无此数据（{fig.text}），采用填报值{show_value(v, ratio, unit)}"
-        elif (reason := _override_reason(item, raw)) is not None:
-            v = _coerce(item, value, year)
-            if v is None:
-                raise ChamberDeskError(f"条目“{rule}”（{item.id}）改用认定值时须填写认定的数值")
-            ledger = fig.describe(item.threshold) if fig.describe else fig.text
-            r.value, r.from_input = v, True
-            figure_text = f"台账计算为{show_value(fig.value, ratio, unit)}（{ledger}）；经认定改为{show_value(v, ratio, unit)}（理由：{reason}）"
         else:
             r.value, r.value_words = fig.value, fig.value_words
             provisional = fig.provisional(item.threshold) if callable(fig.provisional) else fig.provisional
             figure_text = fig.describe(item.threshold) if fig.describe else fig.text
+            if isinstance(raw, dict) and raw.get("override"):
+                # the clerk overrules the ledger's figure (a form that came in by other means, an excused
+                # absence): the figure stays in the explanation beside the value decided and the reason
+                v = _coerce(item, value, year)
+                if v is None or not note:
+                    raise ChamberDeskError(f"条目“{rule}”（{item.id}）改判须写明改判后的值（value）和理由（note）")
+                r.value, r.value_words, r.from_input, provisional = v, "", True, False
+                figure_text = f"台账：{figure_text}；经认定改为“{show_value(v, ratio, unit)}”（理由：{note}）"
+                suffix = ""
     else:
         v = _coerce(item, value, year)
         if v is None:

@@ -878,6 +878,34 @@ def chamber_term_renewed(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, F
     return _chamber_fact(ctx, f)
 
 
+@metric("statistics_received", "年度基层商会工作情况统计表已按期收到", value_type="bool",
+        params={"due": "报送期限：次年的月-日（\"MM-DD\"），默认 \"01-31\""}, targets=("chamber",))
+def statistics_received(ctx: Ctx, params: dict[str, Any]) -> dict[int | None, Figure]:
+    """The received date recorded per chamber (core.yearend): on time, late, or not received by the due day."""
+    from chamberdesk.core.yearend import for_year, statistics_due
+
+    due = statistics_due(ctx.year, str(params.get("due", "01-31")))
+    rows = for_year(ctx.session, ctx.year)
+
+    def f(ch: Any) -> Figure:
+        row = rows.get(ch.id)
+        got = row.statistics_received_on if row is not None else None
+        limit = f"报送期限{chinese_date(due)}"
+        if got is None:
+            if periods.is_running(ctx.year, ctx.as_of):  # the year's own form cannot exist yet: 年度未结束
+                return Figure(False, "统计表尚未报送", provisional=True,
+                              progress=lambda _t, _op: f"年度结束后报送，{limit}")
+            if ctx.as_of <= due:  # still time: not a failure yet, the clerk records it when it comes
+                return Figure(None, f"统计表尚未收到（{limit}，尚未到期）")
+            return Figure(False, f"未收到统计表（{limit}）")
+        rec = [{"table": "chamber_year_end", "id": row.id, "label": f"统计表{chinese_date(got)}收到",  # type: ignore[union-attr]
+                "date": got.isoformat()}]
+        if got > due:
+            return Figure(False, f"{chinese_date(got)}收到，晚于{limit}", rec)
+        return Figure(True, f"{chinese_date(got)}收到（{limit}）", rec)
+    return _chamber_fact(ctx, f)
+
+
 _FED_FIELDS = {"staff_quota": "编制数", "staff_count": "工作人员数", "office_area": "办公用房面积",
                "fax_count": "传真机", "phone_count": "办公电话", "copier_count": "复印机", "computer_count": "电脑",
                "printer_count": "打印机", "car_count": "办公用车", "private_enterprises": "本地民营企业户数",

@@ -46,8 +46,8 @@ def test_check_round_trip_on_demo(capsys, demo_path, tmp_path):
                           "provisional_grade", "items", "finalised"}
         assert r["year_open"] is False and r["provisional_grade"] is None  # a past year waits for nothing
         for it in r["items"]:
-            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation", "from_input", "records",
-                               "progress"}
+            assert set(it) == {"id", "title", "status", "value", "threshold", "explanation", "from_input", "progress",
+                               "records", "evidence"}
             assert all({"table", "id", "label"} <= set(rec) for rec in it["records"])
             assert it["status"] in {"pass", "fail", "needs_input", "not_applicable"}
             assert it["explanation"].startswith(it["title"])

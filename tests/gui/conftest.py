@@ -82,11 +82,9 @@ def answer_modal():
 
 @pytest.fixture
 def copy_demo(demo_template: Path, tmp_path: Path) -> Callable[[str], Path]:
-    import shutil
+    from tests.conftest import copy_data_file
 
     def make(name: str = "copy.db") -> Path:
-        dest = tmp_path / name
-        shutil.copyfile(demo_template, dest)
-        return dest
+        return copy_data_file(demo_template, tmp_path / name)
 
     return make

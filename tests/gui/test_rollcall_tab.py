@@ -144,19 +144,30 @@ def test_the_assessment_page_shows_the_absence_veto_and_the_training_warning(qtb
     assert "一票否决" in text and "无故不参加区工商联组织的会议或活动3次以上" in text
     assert "撤销警示：全年无故不参加工商联组织的教育培训活动3次" in text
 
-    # the computed veto can be contested only with a reason
+    # the computed veto can be contested (改判) only with a reason, through the one 改判 dialog
     button = page.input_widget("absences")
-    assert button.text() == "改为认定值…" and button.isEnabled()
-    warned: list[str] = []
-    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text)))
-    page.ask_override("absences", ("2", ""))
-    assert warned == ["改用认定值须写明理由，未改动。"] and "absences" not in page.inputs
-    page.ask_override("absences", ("2", "9月22日培训事前已书面请假，经主席办公会认定"))
+    assert button.text() == "改判…" and button.isEnabled()
+    from chamberdesk.gui.dialogs.override_dialog import OverrideDialog
+
+    answers = iter(["", "9月22日培训事前已书面请假，经主席办公会认定"])
+
+    def answer(dlg):
+        dlg.value.setValue(2)
+        for reason in answers:  # first without a reason: refused with a line saying why
+            dlg.reason.setText(reason)
+            dlg.check()
+            if dlg.entry is not None:
+                break
+            assert "理由" in dlg.error.text()
+        return dlg.result()
+
+    monkeypatch.setattr(OverrideDialog, "exec", answer)
+    button.click()
     qtbot.waitUntil(lambda: page.result.item("absences").value == 2, timeout=3000)
     it = page.result.item("absences")
-    assert it.status == "pass" and it.from_input and "台账计算为3次" in it.explanation
+    assert it.status == "pass" and it.from_input and "台账：无故缺席3次" in it.explanation
     assert "理由：9月22日培训事前已书面请假" in it.explanation
-    assert page.input_widget("absences").text() == "认定：2（修改…）"
+    assert page.input_widget("absences").text() == "已改判：2（修改…）"
     assert "应在本年度内换届" in page.summary.text()  # its other veto stands
-    page.ask_override("absences", ("", ""))  # cleared: the ledger's figure again
+    page.set_override("absences", None)  # withdrawn: the ledger's figure again
     qtbot.waitUntil(lambda: page.result.item("absences").value == 3, timeout=3000)

@@ -10,7 +10,7 @@ import pytest
 
 from chamberdesk import rules
 from chamberdesk.cli import main
-from chamberdesk.core import attendance
+from chamberdesk.core import attendance, yearend
 from chamberdesk.core.attendance import ABSENT, LEAVE, PRESENT, Entry
 from chamberdesk.core.errors import ChamberDeskError
 from tests.rules.conftest import AS_OF, activity, chamber, meeting
@@ -47,6 +47,8 @@ def year_of_roll_calls(db):
         }
         for (kind, eid), entries in marks.items():
             attendance.set_roll_call(s, kind, eid, entries, expected_version=None)
+        for cid in ids.values():  # every statistics form in on time: only the absences decide the veto here
+            yearend.set_statistics_received(db, s, cid, YEAR, date(YEAR + 1, 1, 10), today=AS_OF)
     return db, ids
 
 
@@ -81,22 +83,23 @@ def test_the_veto_and_the_warning_by_hand(year_of_roll_calls, tongzhou):
 def test_an_override_needs_its_reason_and_a_bare_value_does_not_replace_the_ledger(year_of_roll_calls, tongzhou):
     db, _ids = year_of_roll_calls
     why = "10月20日联谊会事前电话请假，经主席办公会认定"
-    res = results(db, tongzhou, {"甲商会": {"absences": {"value": 2, "override": why}},
+    res = results(db, tongzhou, {"甲商会": {"absences": {"value": 2, "override": True, "note": why}},
                                  "乙商会": {"absences": 0}})
     a, b = res["甲商会"], res["乙商会"]
     it = a.item("absences")
     assert it.value == 2 and it.from_input and it.status == "pass" and not a.vetoed
-    assert it.explanation.startswith("本年度无故不参加区工商联组织的会议或活动且未请假的次数少于3次：台账计算为3次（无故缺席3次：")
-    assert it.explanation.endswith(f"经认定改为2次（理由：{why}），达标")
+    assert it.explanation.startswith("本年度无故不参加区工商联组织的会议或活动且未请假的次数少于3次：台账：无故缺席3次：")
+    assert it.explanation.endswith(f"经认定改为“2次”（理由：{why}），达标")
     assert b.item("absences").value == 3 and not b.item("absences").from_input and b.vetoed
-    with pytest.raises(ChamberDeskError, match="改用认定值须写明理由"):
-        results(db, tongzhou, {"甲商会": {"absences": {"value": 2, "override": "  "}}})
+    with pytest.raises(ChamberDeskError, match="改判须写明改判后的值（value）和理由（note）"):
+        results(db, tongzhou, {"甲商会": {"absences": {"value": 2, "override": True, "note": ""}}})
 
 
 def test_a_year_without_any_roll_call_is_not_zero_absences(year_of_roll_calls, tongzhou):
     db, _ids = year_of_roll_calls
     with db.transaction() as s:
         meeting(s, None, "standing_committee", date(2024, 6, 1))  # a meeting, but nobody called the roll
+        yearend.set_statistics_received(db, s, _ids["甲"], 2024, date(2025, 1, 10), today=AS_OF)
     res = results(db, tongzhou, year=2024)["甲商会"]
     it = res.item("absences")
     assert it.status == "needs_input" and it.value is None and not res.vetoed and res.passed is None

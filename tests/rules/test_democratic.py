@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from chamberdesk import rules
 from chamberdesk.cli import main
+from chamberdesk.core import yearend
 from chamberdesk.core.assessments import finalise_assessment, get_assessment, stored_inputs
 from chamberdesk.core.errors import ChamberDeskError, Conflict
 from chamberdesk.io.pdf.jobs import PrintRequest, run
@@ -42,7 +43,7 @@ def rating_rubric(tongzhou):
 # + no activities (0 in the weakest quarter) 0 + 服务活动质量 7 + 维权 18 + every meeting has agenda and
 # decisions 5 + 会费账册 not attested 0 + 制度执行 9 + 社会形象 20 = 77
 TARGET_INPUTS = {"member_work": 8, "activity_work": 7, "rights_work": 18, "finance_archived": False,
-                 "rules_work": 9, "image_work": 20, "absences": 0, "statistics_filed": True}
+                 "rules_work": 9, "image_work": 20, "absences": 0}
 TARGET = 77
 
 
@@ -55,6 +56,8 @@ def ledger(db):
         add_members(s, ch.id, 2, date(YEAR, 2, 1))
         meeting(s, ch.id, "council", date(YEAR, 3, 15))
         other = chamber(s, "乙商会", "industry", president_name="李会长")
+        for cid in (ch.id, other.id):  # both statistics forms in by the due day: no veto from them
+            yearend.set_statistics_received(db, s, cid, YEAR, date(YEAR + 1, 1, 10), today=AS_OF)
     return db, ch.id, other.id
 
 
@@ -124,9 +127,9 @@ def test_schema_checks_the_ballot(tongzhou):
     bad = tongzhou.text.replace('scale = "score"\n', 'scale = "rating"\n')
     with pytest.raises(rules.RubricError, match="levels"):
         rules.parse_rubric(bad, "t.toml")
-    moved = tongzhou.text.replace('kind = "attested"\nsource = "000_02884ba88268a9b7.txt 附件1 二（四）3"',
-                                  'kind = "attested"\nsource = "000_02884ba88268a9b7.txt 附件1 二（四）3"\n'
-                                  'ballot = { scale = "score" }')
+    # a ballot on the attested 会费账册 item
+    moved = tongzhou.text.replace('kind = "attested"\nevidence_required = true\n',
+                                  'kind = "attested"\nevidence_required = true\nballot = { scale = "score" }\n')
     assert moved != tongzhou.text
     with pytest.raises(rules.RubricError, match="只有评分"):
         rules.parse_rubric(moved, "t.toml")

@@ -7,7 +7,7 @@ from datetime import date
 import pytest
 
 from chamberdesk import rules
-from chamberdesk.core import assessments
+from chamberdesk.core import assessments, yearend
 from tests.rules.conftest import AS_OF, add_members, chamber, model_year
 
 EVIDENCE = {"value": True, "evidence": ["扫描件.pdf"]}
@@ -20,6 +20,7 @@ def tz_chamber(db):
         ch = chamber(s, "城关镇商会")
         add_members(s, ch.id, 10, date(2020, 1, 1))
         model_year(s, ch.id, 2024, new_members=2)  # 20% new members, 2 activities a quarter
+        yearend.set_statistics_received(db, s, ch.id, 2024, date(2025, 1, 10))  # in by the due day
     return ch.id
 
 
@@ -30,7 +31,7 @@ def tz_inputs(scored: float, democratic: float, **extra):
     for iid, cap in caps:
         out[iid] = min(cap, round(left, 4))
         left = round(left - out[iid], 4)
-    out.update({"democratic": democratic, "finance_archived": EVIDENCE, "absences": 0, "statistics_filed": True})
+    out.update({"democratic": democratic, "finance_archived": EVIDENCE, "absences": 0})
     out.update(extra)
     return {"城关镇商会": out}
 
@@ -62,7 +63,8 @@ def test_tongzhou_combined_score_boundaries(db, target, democratic, combined, ve
 def test_tongzhou_veto_overrides_ninety_five(db):
     r = tz(db, tz_inputs(65, 95))
     assert r.score == pytest.approx(95) and r.grade == "五好商会" and not r.vetoed
-    r = tz(db, tz_inputs(65, 95, statistics_filed=False))
+    # the form came in, but the federation sent it back as filled in wrongly: overruled, with the reason
+    r = tz(db, tz_inputs(65, 95, statistics_filed={"value": False, "override": True, "note": "数据不实，退回重报"}))
     assert r.score == pytest.approx(95)
     assert r.vetoed and r.grade is None and r.passed is False
     assert r.veto_reasons == ["未按要求填写上报年度基层商会工作情况统计表"]

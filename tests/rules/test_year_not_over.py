@@ -103,6 +103,9 @@ def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db, t
     r = run(db, "tongzhou-kaoping", 2026, inputs)["城关镇商会"]
     growth = r.item("member_growth")
     assert growth.status == "year_not_over" and growth.progress == "已发展1家，还需1家"
+    # the year's statistics form cannot have come in yet: waiting for the year's end, not the clerk's to fill
+    stats = r.item("statistics_filed")
+    assert stats.status == "year_not_over" and stats.progress == "年度结束后报送，报送期限2027年1月31日"
     assert r.complete and r.year_open
     assert r.grade is None and r.passed is None  # never a final grade while the year runs
     assert r.provisional_grade == "五好商会" and r.grade_text() == "五好商会（暂定）"
@@ -113,7 +116,7 @@ def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db, t
         res, a = rules.assess(s, rules.load_rubric("tongzhou-kaoping"), 2026, "城关镇商会", inputs["城关镇商会"],
                               as_of=TODAY)
         assert a.grade is None  # the draft does not store the provisional grade as the grade
-        with pytest.raises(ChamberDeskError, match="2026年尚未结束，1项须到年底才能判定.*2027年1月1日后定稿"):
+        with pytest.raises(ChamberDeskError, match="2026年尚未结束，2项须到年底才能判定.*2027年1月1日后定稿"):
             assessments.finalise_assessment(s, a.id)
     # the workbook takes the saved draft: the verdict and the grade so far, marked
     import openpyxl
@@ -126,10 +129,14 @@ def test_a_scored_rubric_gives_a_provisional_grade_and_cannot_be_finalised(db, t
     assert row[2:7] == (92, "五好商会（暂定）", "年度未结束", "否", "草稿")
     # the printed form says so too, and marks only the part that waits
     text = form_text(tmp_path, "tongzhou-kaoping", r)
-    assert "五好商会（暂定），年度未结束，1项待年度结束后判定" in text
+    assert "五好商会（暂定），年度未结束，2项待年度结束后判定" in text
     assert "本年度工作目标考评结果得分低于75分年度未结束" in text  # the veto on the waiting part is not settled
     assert "综合得分92（暂定）" in text and "工作目标考评80%90（暂定）72（暂定）" in text and "民主评议20%10020" in text
-    # the same ledger judged after the year: the shortfall is final
+    # the same ledger judged after the year, its statistics form in: the shortfall is final
+    from chamberdesk.core import yearend
+
+    with db.transaction() as s:
+        yearend.set_statistics_received(db, s, ch.id, 2026, date(2027, 1, 3), today=date(2027, 1, 5))
     with db.session() as s:
         after = rules.evaluate(s, rules.load_rubric("tongzhou-kaoping"), 2026, None, inputs, as_of=date(2027, 1, 5))[0]
     assert after.item("member_growth").status == "fail" and not after.year_open and after.grade is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QRect, QSize, Qt, QTimer
@@ -164,8 +165,9 @@ class PrintPreviewDialog(QDialog):
     """Shows one page at a time (fast even for a 600-page batch) with 打印 and 另存为 PDF."""
 
     def __init__(self, pdf_path: str | Path, title: str = "打印预览", parent: QWidget | None = None,
-                 suggested_name: str = "") -> None:
+                 suggested_name: str = "", on_output: Callable[[], None] | None = None) -> None:
         super().__init__(parent)
+        self.on_output = on_output  # called after each 打印 or 另存为 PDF
         self.setWindowTitle(title)
         resize_to_fit(self, 860, 980)
         self.pdf_path = Path(pdf_path)
@@ -248,6 +250,8 @@ class PrintPreviewDialog(QDialog):
             self.printed = True
             self.sent_label.setText(SENT_TO_PRINTER)
             self.sent_label.show()
+            if self.on_output:
+                self.on_output()
 
     def save_as(self) -> None:
         from chamberdesk.gui.widgets.files import ask_save_path, notify_saved
@@ -257,6 +261,8 @@ class PrintPreviewDialog(QDialog):
             return
         shutil.copyfile(self.pdf_path, path)
         self.saved_to = path
+        if self.on_output:
+            self.on_output()
         self.notice = notify_saved(self.parentWidget() or self, "已保存", path)
 
     def done(self, result: int) -> None:  # noqa: D401 - Qt override

@@ -167,7 +167,7 @@ class WelcomeDialog(QDialog):
             return
 
         def build(progress):
-            from chamberdesk.core.demo import build_demo
+            from chamberdesk.rules.demo import build_demo
 
             progress.report(0, 0, "正在生成演示县的商会、会员、会议和活动…")
             db = open_database(target, create=True)

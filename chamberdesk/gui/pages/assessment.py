@@ -106,6 +106,10 @@ class Page(QWidget):
         self.tabs = QTabWidget()
         self.tabs.addTab(self._build_checklist(), "逐项核对")
         self.tabs.addTab(self._build_matrix(), "各商会一览")
+        from chamberdesk.gui.pages.year_end import YearEndTab
+
+        self.year_end = YearEndTab(self)
+        self.tabs.addTab(self.year_end, "年终考评进度")
         self.tabs.currentChanged.connect(lambda _i: self._tab_changed())
 
         lay = QVBoxLayout(self)
@@ -141,10 +145,13 @@ class Page(QWidget):
         self.print_button = QPushButton("打印考评表…")
         self.print_button.setToolTip("打印当前细则、年度和对象的考评表（Ctrl+P）")
         self.print_button.clicked.connect(self.print_current)
+        self.tally_button = QPushButton("民主评议计票…")
+        self.tally_button.setToolTip("录入本商会民主评议的各票评分（或各等次票数）和废票，按细则算出民主评议得分")
+        self.tally_button.clicked.connect(lambda: self.enter_tally())
         bar = QHBoxLayout()
         bar.addWidget(self.summary, 1)
         bar.addWidget(self.state_label)
-        for b in (self.evidence_button, self.save_button, self.final_button, self.print_button):
+        for b in (self.tally_button, self.evidence_button, self.save_button, self.final_button, self.print_button):
             bar.addWidget(b)
 
         self.table = QTableWidget(0, len(COLS))
@@ -163,6 +170,8 @@ class Page(QWidget):
             self.table.setColumnWidth(c, width)
         hh.setSectionResizeMode(C_EXPLAIN, QHeaderView.ResizeMode.Stretch)
         self.table.itemSelectionChanged.connect(self._show_detail)
+        self.table.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._item_menu)
         # wrapped text needs new heights when the columns change width (the window was resized)
         self._rows_timer = QTimer(self, singleShot=True, interval=60)
         self._rows_timer.timeout.connect(self._compact_rows)
@@ -383,6 +392,8 @@ class Page(QWidget):
         self.recompute()
         if self.tabs.currentIndex() == 1:
             self.compute_matrix()
+        elif self.tabs.currentWidget() is self.year_end:
+            self.year_end.refresh()
 
     def _last_year(self, s, year: int, key: int | None) -> rules.TargetResult | None:
         if self.rubric is None or not self.rubric.applies_to_year(year):
@@ -471,13 +482,14 @@ class Page(QWidget):
         raw = self.inputs.get(it.id)
         value = raw.get("value") if isinstance(raw, dict) else raw
         na = isinstance(raw, dict) and raw.get("not_applicable")
-        overridden = isinstance(raw, dict) and "override" in raw
-        # a computed figure that decides a one-vote veto can be contested, with the reason written down
+        overruled = isinstance(raw, dict) and bool(raw.get("override"))  # 改判 is changed through its own dialog
+        # a computed figure that decides a one-vote veto has its 改判 at hand; other computed items on right-click
         vetoes = {v.item for v in self.rubric.vetoes} if self.rubric else set()
         if spec.kind == "automatic" and it.id in vetoes and it.status != "not_applicable" and (
-                overridden or (it.value is not None and not it.from_input)):
-            return self._override_button(it, raw if overridden else None)
-        wants = spec.kind in ("attested", "scored") or (spec.kind == "automatic" and (it.from_input or it.value is None))
+                overruled or (it.value is not None and not it.from_input)):
+            return self._override_button(it, raw if overruled else None)
+        wants = spec.kind in ("attested", "scored") or (spec.kind == "automatic" and not overruled
+                                                         and (it.from_input or it.value is None))
         if not wants or (spec.kind == "automatic" and it.status == "not_applicable"):
             return None
         if spec.value_type == "bool" and spec.kind != "scored":
@@ -503,46 +515,58 @@ class Page(QWidget):
         return w
 
     def _override_button(self, it: rules.ItemResult, raw: dict | None) -> QWidget:
-        """A figure the ledger computed stays unless the clerk gives another value with the reason (改为认定值…)."""
-        b = QPushButton("改为认定值…" if raw is None else f"认定：{raw.get('value')}（修改…）")
-        b.setToolTip("台账算出的数字须改动时（如事后补办请假），填写认定值并写明理由；说明中同时列出台账数和理由"
-                     if raw is None else f"理由：{raw.get('override')}")
-        b.clicked.connect(lambda _c=False, iid=it.id: self.ask_override(iid))
+        """The ledger's figure stays unless the clerk overrules it with the reason (改判…, the same dialog as the
+        right-click menu)."""
+        b = QPushButton("改判…" if raw is None else f"已改判：{rules.show_value(raw.get('value'))}（修改…）")
+        b.setToolTip("台账算出的结果须改动时（如事后补办请假、统计表当面报送），写明理由后改判；说明中同时列出台账结果和理由"
+                     if raw is None else f"理由：{raw.get('note')}")
+        b.clicked.connect(lambda _c=False, iid=it.id: self.override_item(iid))
         b.setEnabled(not self.locked)
         b.setObjectName(f"input_{it.id}")
         return b
 
-    def ask_override(self, item_id: str, answer: tuple[str, str] | None = None) -> None:
-        """Ask for the value and the reason (or take `answer`); an empty value puts the ledger's figure back."""
-        old = self.inputs.get(item_id)
-        old = old if isinstance(old, dict) else {}
-        if answer is None:
-            dlg = QDialog(self)
-            dlg.setWindowTitle("改为认定值")
-            value, reason = QLineEdit(str(old.get("value", ""))), QLineEdit(str(old.get("override", "")))
-            value.setPlaceholderText("认定的数值；清空则恢复台账算出的数")
-            reason.setPlaceholderText("必填：为什么不用台账算出的数")
-            form = QFormLayout(dlg)
-            form.addRow("认定值", value)
-            form.addRow("理由", reason)
-            form.addRow(dialog_buttons(dlg))
-            if dlg.exec() != QDialog.DialogCode.Accepted:
-                return
-            answer = (value.text().strip(), reason.text().strip())
-        value_text, reason_text = answer
-        if value_text and not reason_text:
-            QMessageBox.warning(self, "须写明理由", "改用认定值须写明理由，未改动。")
+    def _item_menu(self, pos) -> None:
+        """Right-click on an item the ledger decides: 改判… (overrule it, with the reason) or 取消改判."""
+        from PySide6.QtWidgets import QMenu
+
+        row = self.table.rowAt(pos.y())
+        if self.result is None or self.rubric is None or self.locked or not (0 <= row < len(self.result.items)):
             return
-        keep = {"evidence": old["evidence"]} if old.get("evidence") else {}
-        if value_text:
-            self.inputs[item_id] = {**keep, "value": value_text, "override": reason_text}
-        elif keep:
-            self.inputs[item_id] = keep
-        else:
+        it = self.result.items[row]
+        spec = next((x for x in self.rubric.items if x.id == it.id), None)
+        raw = self.inputs.get(it.id)
+        overruled = isinstance(raw, dict) and bool(raw.get("override"))
+        if spec is None or spec.kind != "automatic" or (it.value is None and not overruled):
+            return
+        menu = QMenu(self)
+        menu.addAction("改判…", lambda: self.override_item(it.id))
+        if overruled:
+            menu.addAction("取消改判", lambda: self.set_override(it.id, None))
+        menu.exec(self.table.viewport().mapToGlobal(pos))
+
+    def override_item(self, item_id: str) -> bool:
+        from chamberdesk.gui.dialogs.override_dialog import OverrideDialog
+
+        if self.result is None or self.rubric is None:
+            return False
+        it = self.result.item(item_id)
+        spec = next(x for x in self.rubric.items if x.id == item_id)
+        raw = self.inputs.get(item_id)
+        dlg = OverrideDialog(it, spec.value_type, raw if isinstance(raw, dict) and raw.get("override") else None, self)
+        if dlg.exec() != QDialog.DialogCode.Accepted or dlg.entry is None:
+            return False
+        self.set_override(item_id, dlg.entry)
+        return True
+
+    def set_override(self, item_id: str, entry: dict[str, Any] | None) -> None:
+        """Overrule the ledger's figure for the item (entry from OverrideDialog), or withdraw it (None)."""
+        if entry is None:
             self.inputs.pop(item_id, None)
+        else:
+            self.inputs[item_id] = entry
         self._dirty = True
         self._show_state()
-        self._recalc.start()
+        self.recompute()
 
     def input_widget(self, item_id: str) -> QWidget | None:
         if self.result is None:
@@ -614,6 +638,11 @@ class Page(QWidget):
             self.state_label.setText("有未保存的修改" if a is None else self.state_label.text() + " · 有未保存的修改")
         usable = self.result is not None and not locked
         guard_edit(self.ctx.db, self.save_button, self.final_button, self.evidence_button, enabled=usable)
+        # the tally button where the rubric is appraised by ballot (通州 民主评议)
+        from chamberdesk.rules.democratic import democratic_item
+
+        self.tally_button.setVisible(bool(self.rubric is not None and democratic_item(self.rubric) is not None))
+        guard_edit(self.ctx.db, self.tally_button, enabled=usable and self._key() is not None)
         guard_edit(self.ctx.db, self.copy_button)
 
     def _show_detail(self) -> None:
@@ -717,6 +746,35 @@ class Page(QWidget):
     def _tab_changed(self) -> None:
         if self.tabs.currentIndex() == 1:
             self.compute_matrix()
+        elif self.tabs.currentWidget() is self.year_end:
+            self.year_end.refresh()
+
+    # --- the year-end steps ------------------------------------------------------------------------------
+
+    def enter_tally(self) -> bool:
+        """民主评议计票 for the chamber shown: its unsaved 填报 are saved (or dropped) first, since the tally is
+        entered into the stored draft."""
+        from chamberdesk.gui.pages.year_end import TallyDialog
+
+        if self.rubric is None or self._key() is None or not self._offer_save():
+            return False
+        self.tally_dialog = TallyDialog(self.ctx, self.rubric, self.year_box.currentData(), self._key(), self)
+        if self.tally_dialog.exec() != QDialog.DialogCode.Accepted and not self.tally_dialog.entered:
+            return False
+        self.ctx.data_changed.emit("assessment")
+        self._shown = None  # read the draft again, with the tally
+        self.load_target()
+        return True
+
+    def show_target(self, rubric_id: str, chamber_id: int) -> None:
+        """逐项核对 of one chamber under the rubric (from the 年终考评进度)."""
+        i = self.rubric_box.findData(rubric_id)
+        if i >= 0 and i != self.rubric_box.currentIndex():
+            self.rubric_box.setCurrentIndex(i)
+        j = self.target_box.findData(chamber_id)
+        if j >= 0:
+            self.target_box.setCurrentIndex(j)
+        self.tabs.setCurrentIndex(0)
 
     def compute_matrix(self) -> None:
         """Every target × item for the year: finalised assessments as stored, the rest live with draft inputs."""

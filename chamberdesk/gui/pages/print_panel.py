@@ -279,26 +279,32 @@ class PrintPanel(QWidget):
                 self.notice = notify_saved(self, "已保存", out if len(files) > 1 else files[0], many)
             elif action == "preview":
                 self.open_preview(files[0], req)
-            elif action == "print":
-                self.print_file(files[0])
+            elif action == "print" and self.print_file(files[0]):
+                note_printed(self.ctx, req)
 
+        if action in ("preview", "print"):
+            req.extra["preview"] = True  # recorded as printed once it reaches the printer or a saved file
         self.last_task = generate(self, self.ctx, req, out, on_done=done,
                                   on_cancel=lambda: self.status.setText("已取消"))
 
     def open_preview(self, path: Path, req: PrintRequest) -> None:
-        self.preview = show_preview(self, path, f"打印预览 — {FORMS[req.form]}", self.suggested_name(req))
+        self.preview = show_preview(self, path, f"打印预览 — {FORMS[req.form]}", self.suggested_name(req),
+                                    on_output=lambda: note_printed(self.ctx, req))
 
-    def print_file(self, path: Path) -> None:
+    def print_file(self, path: Path) -> bool:
+        """Print through the print dialog; True once sent to the printer."""
         from chamberdesk.gui.dialogs.print_preview import SENT_TO_PRINTER, PdfPages, print_pdf
 
         try:
             pages = PdfPages(path)
         except RuntimeError as exc:
             QMessageBox.warning(self, "打印", str(exc))
-            return
+            return False
         try:
             if print_pdf(pages, self, path.stem):
                 self.status.setText(SENT_TO_PRINTER)
+                return True
+            return False
         finally:
             pages.close()
 
@@ -339,12 +345,24 @@ def generate(parent: QWidget, ctx, req: PrintRequest, out: Path, *, on_done, on_
                     label=f"正在生成{FORMS[req.form]}…")
 
 
-def show_preview(parent: QWidget, path: Path, title: str, suggested_name: str):
-    """Open the print preview of `path` (non-modal to the code, window-modal to the clerk); None if it cannot."""
+def note_printed(ctx, req: PrintRequest) -> None:
+    """The previewed form was printed or saved: a 自查表/考评表 marks the year-end step done (jobs.note_printed)."""
+    from chamberdesk.io.pdf import jobs
+
+    try:
+        if jobs.note_printed(ctx.db, req):
+            ctx.data_changed.emit("chamber_year_end")
+    except ChamberDeskError as exc:  # the paper is out either way: say why the date was not kept
+        ctx.status_message.emit(f"未能记录自查表打印日期：{exc}")
+
+
+def show_preview(parent: QWidget, path: Path, title: str, suggested_name: str, on_output=None):
+    """Open the print preview of `path` (non-modal to the code, window-modal to the clerk); None if it cannot.
+    `on_output` is called each time the clerk prints it or saves it as PDF."""
     from chamberdesk.gui.dialogs.print_preview import PrintPreviewDialog
 
     try:
-        dlg = PrintPreviewDialog(path, title, parent, suggested_name=suggested_name)
+        dlg = PrintPreviewDialog(path, title, parent, suggested_name=suggested_name, on_output=on_output)
     except RuntimeError as exc:
         QMessageBox.warning(parent, "打印预览", str(exc))
         return None
@@ -360,9 +378,11 @@ def preview_form(parent: QWidget, ctx, req: PrintRequest, name: str):
     stem = safe_filename(name)
     out = Path(tempfile.mkdtemp(dir=_scratch_dir())) / f"{stem}.pdf"
     parent.preview = None
+    req.extra["preview"] = True
 
     def done(files: list[Path]) -> None:
-        parent.preview = show_preview(parent, files[0], f"打印预览 — {name}", f"{stem}.pdf")
+        parent.preview = show_preview(parent, files[0], f"打印预览 — {name}", f"{stem}.pdf",
+                                      on_output=lambda: note_printed(ctx, req))
 
     parent.print_task = generate(parent, ctx, req, out, on_done=done)
     return parent.print_task

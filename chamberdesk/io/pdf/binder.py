@@ -378,6 +378,14 @@ def gather(db: Database, session: Session, chamber: Chamber, year: int, rubric_i
     q = (select(EvidenceLink, Evidence).join(Evidence, col(Evidence.id) == col(EvidenceLink.evidence_id))
          .where(EvidenceLink.record_type == "chamber", EvidenceLink.record_id == cid).order_by(col(EvidenceLink.id)))
     links += [("chamber", cid, _owner_label("chamber", link.rubric_item, titles), ev) for link, ev in session.exec(q)]
+    # the year's statistics form as the federation received it (年终考评进度)
+    from chamberdesk.core import yearend
+
+    ye = yearend.find(session, cid, year)
+    if ye is not None and ye.id is not None:
+        got = f"（{chinese_date(ye.statistics_received_on)}收到）" if ye.statistics_received_on else ""
+        links += [(yearend.RECORD_TYPE, ye.id, f"年度基层商会工作情况统计表{got}", ev)
+                  for ev in yearend.statistics_files(session, ye)]
     entries: list[EvidenceEntry] = []
     by_record: dict[tuple[str, int], list[EvidenceEntry]] = {}
     for n, (kind, rid, owner, ev) in enumerate(links, 1):
@@ -598,7 +606,8 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
                 continue
             story += [f for f in assessment_story(st, width, cur.rubric, cur.result, year=year, selfcheck=True,
                                                   saved=cur.saved) if not isinstance(f, FormStart)]
-    rubric_ev = b.by_record.get(("chamber", cid), [])
+    rubric_ev = [*b.by_record.get(("chamber", cid), []),
+                 *(e for (kind, _rid), es in b.by_record.items() if kind == "chamber_year_end" for e in es)]
     if rubric_ev:
         story += [CondPageBreak(60 * mm), st.p("考评条目凭证", st.section)]
         story += photo_grid(st, width, rubric_ev, figs) + scan_pages(st, width, rubric_ev, figs, scan_box)

@@ -233,4 +233,29 @@ def run(db: Database, req: PrintRequest, out: Path | str, *, progress: Progress 
         with db.transaction() as s:
             audit.record(s, "export", "member", None,
                          after={"打印": FORMS[req.form], "未脱敏": True, "文件": [p.name for p in written]})
+    if not req.extra.get("preview"):  # a preview counts once the clerk prints or saves it (note_printed)
+        note_printed(db, req)
     return written
+
+
+def note_printed(db: Database, req: PrintRequest) -> int:
+    """A chamber's 自查表 or 考评表 for a year went out on paper (or as the PDF sent to it): the year-end
+    checklist's first step is done. Only the year-end rubric's forms count (the one with a 民主评议 ballot,
+    which the checklist follows): a 五有五好 考评表 printed in between is not the year-end self-check.
+    Returns how many chambers got their date now."""
+    if req.form not in ("assessment", "selfcheck") or not req.year or not req.rubric_id:
+        return 0
+    from chamberdesk import rules
+    from chamberdesk.core.yearend import note_selfcheck_printed
+    from chamberdesk.rules.democratic import democratic_item
+
+    try:
+        rubric = rules.load_rubric(req.rubric_id)
+    except ChamberDeskError:
+        return 0  # the print itself said what was wrong with the rubric
+    if rubric.target != "chamber" or req.federation or democratic_item(rubric) is None:
+        return 0
+    with db.transaction() as s:
+        # the chambers printed: those asked for, else every chamber the rubric assesses (as the form lists them)
+        ids = req.targets if req.targets is not None else [t.key for t in rules.resolve_targets(s, rubric)]
+        return note_selfcheck_printed(s, req.year, [i for i in ids if i is not None], today=req.today)

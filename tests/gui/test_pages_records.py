@@ -676,10 +676,12 @@ def test_activity_list_prints_exactly_the_filtered_quarter(qtbot, ctx, told):
     assert "城关镇商会2025年第二季度活动记录" in text
     assert "筛选：单位=城关镇商会；年度=2025年；季度=第二季度" in text
     assert f"共 {len(shown)} 项" in text
+    from chamberdesk.core.dates import chinese_date
+
     for a in shown:
-        assert a.date.isoformat() in text
+        assert chinese_date(a.date) in text
     for a in others:
-        assert a.date.isoformat() not in text
+        assert chinese_date(a.date) not in text
 
     tab.filters.text.setText("没有这样的活动")
     page.print_current()

@@ -54,6 +54,8 @@ class Vocabulary:
     ignored: frozenset[str]
     units: dict[str, str]  # normalised unit → quantity kind
     hints: dict[str, str]  # word in a title → quantity kind
+    heads: tuple[tuple[str, str], ...]  # last word of a title → what the column holds, longest first
+    head_types: dict[str, frozenset[str]]  # … → the field types that can hold it
     kind_words: dict[str, tuple[str, ...]]
     generic: tuple[str, ...]
     person_endings: tuple[str, ...]
@@ -80,6 +82,9 @@ def vocabulary() -> Vocabulary:
         ignored=frozenset(_plain(w, trad) for w in norm["ignored"]),
         units={_plain(u, trad): q for u, q in data["units"].items()},
         hints={_plain(h, trad): q for h, q in data["hints"].items()},
+        heads=tuple(sorted(((_plain(w, trad), k) for w, k in data["heads"]["words"].items()),
+                           key=lambda wk: -len(wk[0]))),
+        head_types={k: frozenset(ts) for k, ts in data["heads"]["types"].items()},
         kind_words={k: tuple(_plain(w, trad) for w in ws) for k, ws in data["kind_words"].items()},
         generic=tuple(sorted(norm["generic"], key=len, reverse=True)),
         person_endings=tuple(norm["person_endings"]),
@@ -125,6 +130,13 @@ class Title:
         if self.core.endswith(v.person_endings) and not self.core.endswith(("人数", "人次")):
             found.add("person")
         return frozenset(found)
+
+
+    @property
+    def head(self) -> str:
+        """What the last word of the title says the column holds: a Chinese title ends in what it is
+        about ("会长电话" is a phone, "秘书长单位" an organisation, "出席率" a ratio); "" when unsaid."""
+        return next((k for w, k in vocabulary().heads if self.core.endswith(w)), "")
 
 
 @lru_cache(maxsize=8192)
@@ -522,6 +534,14 @@ def hint_score(f: FieldSpec, quantities: frozenset[str]) -> float:
     return -0.5
 
 
+def head_score(f: FieldSpec, head: str, exact: bool) -> float:
+    """The title's last word names something the field cannot hold: the rest of the title only qualifies
+    it ("会员代表职务" is no representative, "记录人员" no minutes). An exact synonym stands."""
+    if not head or exact or f.type in vocabulary().head_types.get(head, frozenset()):
+        return 0.0
+    return -0.5
+
+
 # --- the assignment -------------------------------------------------------------------------------
 
 def best_assignment(weights: list[list[float]]) -> list[int]:
@@ -588,12 +608,14 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
     ts = title_score(kind, t, parts)
     trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
     q = t.quantities | frozenset().union(*(x.quantities for x in parts))
+    lower = parts[-1] if parts and parts[-1].core else t
+    head = lower.head
     row: dict[str, tuple[float, str]] = {}
     for f in specs:
         tm = ts.get(f.name)
         said = tm.score if tm else 0.0
         vs, sort = value_score(f, p)
-        hs = hint_score(f, q)
+        hs = hint_score(f, q) + head_score(f, head, said >= 1.0)
         total = said + trust * vs + hs
         if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
             total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)

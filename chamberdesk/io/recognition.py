@@ -236,6 +236,7 @@ def _plain_fields(kind: str) -> list[tuple[FieldSpec, tuple[str, ...], frozenset
 class TitleMatch:
     score: float
     why: str  # Chinese: which synonym or key word spoke
+    against: bool = False  # the title holds a word that speaks against the field
 
 
 @lru_cache(maxsize=16384)
@@ -257,7 +258,8 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
         kw = min(0.8, sum(w for k, w in f.keywords if k in core))
         # key words add to a title that already says the field; on a weak likeness they do not stack
         score = best + (1.0 - best) * kw if best >= 0.5 else max(best, kw) + 0.05 * best
-        if any(w in core for w in f.against):
+        against = any(w in core for w in f.against)
+        if against:
             score -= 0.4
         if score <= 0:
             continue
@@ -269,7 +271,7 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
             why = f"标题含“{'、'.join(kws)}”"
         else:
             why = f"标题与“{best_syn}”有相同的字"
-        out[f.name] = TitleMatch(score, why)
+        out[f.name] = TitleMatch(score, why, against)
     return out
 
 
@@ -284,11 +286,11 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
     for scores, weight in cands:
         for name, m in scores.items():
             if name not in out or m.score * weight > out[name].score:
-                out[name] = TitleMatch(m.score * weight, m.why)
+                out[name] = TitleMatch(m.score * weight, m.why, m.against)
     for remark in title.remarks:  # "联系电话（手机）": the remark is weak evidence
         for name, m in title_scores(kind, remark).items():
             base = out.get(name, TitleMatch(0.0, ""))
-            out[name] = TitleMatch(base.score + 0.15 * m.score, base.why or f"标题备注“{remark}”")
+            out[name] = TitleMatch(base.score + 0.15 * m.score, base.why or f"标题备注“{remark}”", base.against)
     return out
 
 
@@ -339,6 +341,8 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
             out.add("int")
             if _SERIAL_DAYS[0] <= n <= _SERIAL_DAYS[1] or 19000101 <= n <= 21001231:
                 out.add("date")
+            elif 1950 <= n <= 2100:
+                out.add("year")  # 入会年份 2019: a date as offices shorten it, or a count that large
             s = str(n)
             if len(s) == 11 and s.startswith("1"):
                 out.add("phone")
@@ -471,7 +475,8 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
     elif t == "phone":
         good, bad, sort = p["phone"], max(0.0, 1.0 - p["phone"] - 0.5 * p["num"]), "phone"
     elif t == "date":
-        good, bad, sort = p["date"], max(0.0, 1.0 - p["date"]), "date"
+        good = p["date"] + 0.5 * p["year"]
+        bad, sort = max(0.0, 1.0 - p["date"] - p["year"]), "date"
         if p.median_year:  # people are born before 2000; chambers, meetings and members' joining later
             good += 0.3 if (p.median_year < 1995) == f.born else -0.3
     elif t == "bool":
@@ -602,6 +607,17 @@ class Decision:
     strength: float = 0.0  # the summed scores of the columns mapped: how well the kind fits the sheet
 
 
+def _contradicted(ftype: str, p: Profile) -> bool:
+    """Cells that plainly are something a dated or counted field cannot hold (three or more of them)."""
+    if p.n < 3:
+        return False
+    if ftype == "date":
+        return p["num"] - p["date"] - p["year"] >= 0.8
+    if ftype in ("count", "money", "area"):
+        return p["date"] - p["num"] >= 0.8 or p["text"] - p["num"] >= 0.8
+    return False
+
+
 def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Title, ...],
                   p: Profile) -> dict[str, tuple[float, str]]:
     """Each field's score for one column, with the Chinese words that explain it."""
@@ -621,6 +637,12 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
         if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
             total -= 0.4
+        if tm and tm.against:
+            total = min(total, said)  # 企业联系人 is no visitor however name-like its cells: cells cannot undo it
+        if _contradicted(f.type, p) and said < 1.0:
+            total = min(total, ACCEPT - 0.1)  # 入会费 50, 100 …: amounts under a title that starts like a date
+        if f.type == "position" and p.n >= 3 and not p.words.get(f.name) and said < 1.0:
+            total = min(total, ACCEPT - 0.1)  # posts in the enterprise (董事长, 总经理), not in the chamber
         evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
         if said < 0.2 and not evident:
             total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column

@@ -45,6 +45,7 @@ class FieldSpec:
     against: tuple[str, ...] = ()  # words in a title that speak against the field
     code_start: str = ""  # first characters a credit code of this kind starts with (registering authority)
     born: bool = False  # a date of birth (its years are long past)
+    units: tuple[str, ...] = ()  # units in a title that only this field of its kind is counted in ((件), (家))
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,8 @@ def vocabulary() -> Vocabulary:
         kinds[kind] = [
             FieldSpec(f["name"], f["label"], (f["label"], *f.get("synonyms", ())), f.get("required", False),
                       f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())),
-                      tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False))
+                      tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False),
+                      tuple(f.get("units", ())))
             for f in data[kind]]
     return Vocabulary(
         kinds=kinds, traditional=trad,
@@ -542,7 +544,8 @@ def hint_score(f: FieldSpec, quantities: frozenset[str]) -> float:
 def head_score(f: FieldSpec, head: str, exact: bool) -> float:
     """The title's last word names something the field cannot hold: the rest of the title only qualifies
     it ("会员代表职务" is no representative, "记录人员" no minutes). An exact synonym stands."""
-    if not head or exact or f.type in vocabulary().head_types.get(head, frozenset()):
+    types = vocabulary().head_types
+    if not head or exact or head not in types or f.type in types[head]:
         return 0.0
     return -0.5
 
@@ -630,6 +633,10 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
     for f in specs:
         tm = ts.get(f.name)
         said = tm.score if tm else 0.0
+        if f.units and not (tm and tm.against) and set(f.units) & set(t.units):
+            said += 0.3  # "化解纠纷（件）": counted in the unit of this field alone
+            unit = "、".join(sorted(set(f.units) & set(t.units)))
+            tm = TitleMatch(said, f"{tm.why}，" * bool(tm and tm.why) + f"以“{unit}”计")
         vs, sort = value_score(f, p)
         hs = hint_score(f, q) + head_score(f, head, said >= 1.0)
         total = said + trust * vs + hs

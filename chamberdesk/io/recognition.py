@@ -194,6 +194,27 @@ def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
 
 
+@cache
+def _char_weights() -> dict[str, float]:
+    """How much a character tells fields apart: one found in the titles of many fields (人, 会, 员, 名)
+    says little, one found in few (法, 籍, 税) much. Counted over every kind's labels and synonyms."""
+    fields: dict[str, int] = {}
+    for specs in vocabulary().kinds.values():
+        for f in specs:
+            for ch in set("".join(normalise_title(x).core for x in f.synonyms)):
+                fields[ch] = fields.get(ch, 0) + 1
+    return {ch: 1 / math.log2(2 + n) for ch, n in fields.items()}
+
+
+def _weighted_dice(a: set[str], b: set[str]) -> float:
+    """Shared characters, each counted by how much it tells fields apart ("人大代表" shares 人代表 with
+    "法人代表" but not the 法 that makes it one)."""
+    w = _char_weights()
+    weigh = lambda chars: sum(w.get(ch, 1.0) for ch in chars)  # noqa: E731 — a character no title has tells most
+    total = weigh(a) + weigh(b)
+    return 2 * weigh(a & b) / total if total else 0.0
+
+
 def _similarity(t: str, s: str) -> float:
     """How far title t says synonym s. One inside the other is strong when what is left over is only
     common words ("出席" in "出席人数"), weaker when the rest says something of its own ("出席" in
@@ -212,7 +233,7 @@ def _similarity(t: str, s: str) -> float:
     a, b = _distinctive(t), _distinctive(s)
     if len(set(a) & set(b)) < 2:
         return 0.0
-    sim = 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
+    sim = 0.3 * _weighted_dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
                                                     {b[i:i + 2] for i in range(len(b) - 1)})
     ga, gb = _common_words(t), _common_words(s)
     if ga != gb:
@@ -239,6 +260,7 @@ class TitleMatch:
     score: float
     why: str  # Chinese: which synonym or key word spoke
     against: bool = False  # the title holds a word that speaks against the field
+    rank: int = 0  # for a title that is a synonym: its place in the list (the label and common ones first)
 
 
 @lru_cache(maxsize=16384)
@@ -273,7 +295,7 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
             why = f"标题含“{'、'.join(kws)}”"
         else:
             why = f"标题与“{best_syn}”有相同的字"
-        out[f.name] = TitleMatch(score, why, against)
+        out[f.name] = TitleMatch(score, why, against, syns.index(best_syn) if best == 1.0 else 0)
     return out
 
 
@@ -288,11 +310,12 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
     for scores, weight in cands:
         for name, m in scores.items():
             if name not in out or m.score * weight > out[name].score:
-                out[name] = TitleMatch(m.score * weight, m.why, m.against)
+                out[name] = TitleMatch(m.score * weight, m.why, m.against, m.rank)
     for remark in title.remarks:  # "联系电话（手机）": the remark is weak evidence
         for name, m in title_scores(kind, remark).items():
             base = out.get(name, TitleMatch(0.0, ""))
-            out[name] = TitleMatch(base.score + 0.15 * m.score, base.why or f"标题备注“{remark}”", base.against)
+            out[name] = TitleMatch(base.score + 0.15 * m.score, base.why or f"标题备注“{remark}”", base.against,
+                                   base.rank)
     return out
 
 
@@ -693,7 +716,10 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         scores[c] = row
         cand.append(c)
     names = [f.name for f in specs]
-    weights = [[scores[c][n][0] - ACCEPT + 0.01 for n in names] for c in cand]
+    # two columns with titles that are both synonyms of a field: the commoner synonym (earlier in the
+    # list) takes it ("会员代表" before "联系人"); the clerk is still shown the tie
+    ranks = {c: {n: m.rank for n, m in title_score(kind, titles[c], parts[c]).items()} for c in cand}
+    weights = [[scores[c][n][0] - ACCEPT + 0.01 - 0.001 * min(ranks[c].get(n, 0), 30) for n in names] for c in cand]
     chosen = best_assignment(weights)
     for i, c in enumerate(cand):
         row = scores[c]

@@ -238,6 +238,9 @@ def _similarity(t: str, s: str) -> float:
     ga, gb = _common_words(t), _common_words(s)
     if ga != gb:
         sim *= 0.5
+    w = _char_weights()
+    if max(b, key=lambda ch: w.get(ch, 1.0)) not in a:
+        sim *= 0.5  # the synonym's most telling character is missing ("会员数" lacks the 专 of "专职人员数")
     # a Chinese title ends in what it is about: "主营业务" is business, "主营行业" an industry
     return sim if a[-2:] == b[-2:] else sim * 0.6
 

@@ -105,6 +105,7 @@ _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\ufeff\u200b-\u200f\u2060]")  # a BOM left on the first title, zero-width marks
 _ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "1、企业名称", "(2)…"
 # units also written without brackets at the end of a title ("金额万元", "面积m2")
+_QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可否")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
 
@@ -133,6 +134,16 @@ class Title:
             found.add("person")
         return frozenset(found)
 
+
+    @property
+    def question(self) -> bool:
+        """A yes/no question ("是否加入县工商联", "有无纪要", "专职与否"): it asks about its own subject."""
+        return self.core.startswith(_QUESTION_START) or self.core.endswith(("与否", "是否"))
+
+    @property
+    def negated(self) -> bool:
+        """About what is not ("未入会原因", "无办公场所原因", "非会员企业"): never the field it names."""
+        return self.core.startswith(("未", "无", "非", "不")) and not self.core.startswith(("无党派", "不动产"))
 
     @property
     def head(self) -> str:
@@ -246,7 +257,15 @@ def _similarity(t: str, s: str) -> float:
 
 
 def _common_words(s: str) -> frozenset[str]:
-    return frozenset(g for g in vocabulary().generic if g in s)
+    # 是否 and 有无 ask the same: "是否有记录" and "有无记录" differ in no common word
+    return frozenset("是否" if g == "有无" else g for g in vocabulary().generic if g in s)
+
+
+@cache
+def _asks(f: FieldSpec) -> bool:
+    """The field can be answered yes or no: a yes/no field, or one with a question among its synonyms
+    (有无纪要, 是否建立党组织, 是否规上企业)."""
+    return f.type == "bool" or any(normalise_title(s).question for s in f.synonyms)
 
 
 @cache
@@ -329,7 +348,9 @@ _NUMBER = re.compile(r"^(?:约|共|计|合计)?[-+]?\d+(?:\.\d+)?(?:余|多)?"
                      r"(?:万元|元|人次|人|次|个|件|名|场|家|户|项|平方米|平米|M2|㎡|万)?$")
 _PHONE_IN = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{9,11})(?!\d)")
 # what a date looks like even where the import would ask for more (no year, a time of day, a range)
-_DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$)")
+_DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年,，。\s]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$"
+                        r"|\d{2}[-/.]\d{1,2}[-/.]\d{1,2}$|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}$"
+                        r"|(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2}年|(?:19|20)\d{2}年(?:第?[一二三四1-4]季度|[上下]半年))")
 _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门市", "工作室", "酒店", "集团", "行", "社", "所", "场",
             "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙", "户", "铺", "厅",
             "基地", "联社")
@@ -419,6 +440,8 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
         except ValueError:
             if _DATE_LIKE.match(s):
                 out.add("date")
+    if "date" not in out and _DATE_LIKE.match(s) and not s[0].isdigit():
+        out.add("date")  # 二〇二五年三月八日
     if "phone" not in out and 20 < len(s) <= 40 and _PHONE_IN.search(s.replace("-", "")):
         out.add("phone")
     if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION:
@@ -559,7 +582,7 @@ def hint_score(f: FieldSpec, quantities: frozenset[str]) -> float:
     """A unit or a word of quantity in the title agrees with the field's type, or speaks against it."""
     if not quantities:
         return 0.0
-    if f.type in quantities:
+    if f.type in quantities or ("bool" in quantities and _asks(f)):
         return 0.2
     if any((q, f.type) in _COMPATIBLE for q in quantities) or (
             f.type in ("text", "longtext") and "person" not in quantities):
@@ -672,6 +695,10 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             total -= 0.4
         if tm and tm.against:
             total = min(total, said)  # 企业联系人 is no visitor however name-like its cells: cells cannot undo it
+        if said < 1.0 and (t.question and not _asks(f) or t.negated):
+            # "是否法人" asks whether the member is a legal person: no legal representative's name;
+            # "未入会原因" is no joining date
+            total = min(total, ACCEPT - 0.1)
         if _contradicted(f.type, p) and said < 1.0:
             total = min(total, ACCEPT - 0.1)  # 入会费 50, 100 …: amounts under a title that starts like a date
         if f.type == "position" and p.n >= 3 and not p.words.get(f.name) and said < 1.0:

@@ -444,7 +444,8 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
         out.add("date")  # 二〇二五年三月八日
     if "phone" not in out and 20 < len(s) <= 40 and _PHONE_IN.search(s.replace("-", "")):
         out.add("phone")
-    if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION:
+    if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION or (
+            len(s) <= 5 and s.endswith(("镇", "乡", "街道")) and not re.search(r"\d", s)):  # 城关镇: a chamber's short name
         out.add("chamber")
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):
         out.add("org")
@@ -688,6 +689,8 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             tm = TitleMatch(said, f"{tm.why}，" * bool(tm and tm.why) + f"以“{unit}”计")
         vs, sort = value_score(f, p)
         hs = hint_score(f, q) + head_score(f, head, said >= 1.0)
+        if said >= 1.0:
+            hs = max(hs, 0.0)  # a title that is one of the field's synonyms: its words are the field's own
         total = said + trust * vs + hs
         if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
             total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
@@ -701,7 +704,7 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             total = min(total, ACCEPT - 0.1)
         if _contradicted(f.type, p) and said < 1.0:
             total = min(total, ACCEPT - 0.1)  # 入会费 50, 100 …: amounts under a title that starts like a date
-        if f.type == "position" and p.n >= 3 and not p.words.get(f.name) and said < 1.0:
+        if f.type == "position" and p.n >= 3 and not p.words.get(f.name) and not (said >= 1.0 and tm and tm.rank == 0):
             total = min(total, ACCEPT - 0.1)  # posts in the enterprise (董事长, 总经理), not in the chamber
         evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
         if said < 0.2 and not evident:

@@ -661,13 +661,15 @@ class Decision:
 
 
 def _contradicted(ftype: str, p: Profile) -> bool:
-    """Cells that plainly are something a dated or counted field cannot hold (three or more of them)."""
+    """Cells that plainly are something the field cannot hold (three or more of them)."""
     if p.n < 3:
         return False
     if ftype == "date":
         return p["num"] - p["date"] - p["year"] >= 0.8
     if ftype in ("count", "money", "area"):
         return p["date"] - p["num"] >= 0.8 or p["text"] - p["num"] >= 0.8
+    if ftype in ("chamber", "person"):
+        return p["org"] >= 0.8  # enterprises (…公司, …厂) are neither a chamber nor a person
     return False
 
 

@@ -291,7 +291,7 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
             title = b or t
             parts.append(())
         titles.append(title)
-        parsed.append(normalise_title(title.split("/")[-1]) if parts[-1] else normalise_title(title))
+        parsed.append(parts[-1][-1] if parts[-1] else normalise_title(title))  # the lower title ("有/无" whole)
     columns = [[r[c] if c < len(r) else None for r in data] for c in range(width)]
     known = frozenset(normalise_title(n).core for n in known_names or ())
     decision = decide(kind, parsed, parts, columns, known)

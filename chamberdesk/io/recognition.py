@@ -326,8 +326,12 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
     cands: list[tuple[dict[str, TitleMatch], float]] = [(title_scores(kind, title.core), 1.0)]
     if len(parts) == 2:
         upper, lower = parts
-        cands = [(title_scores(kind, lower.core), 1.0), (title_scores(kind, upper.core + lower.core), 0.95),
-                 (title_scores(kind, upper.core), 0.7)]
+        if _distinctive(lower.core):
+            cands = [(title_scores(kind, lower.core), 1.0), (title_scores(kind, upper.core + lower.core), 0.95),
+                     (title_scores(kind, upper.core), 0.7)]
+        else:  # "法定代表人" over "姓名", "办公场所" over "有无": the lower title only says which of the upper
+            cands = [(title_scores(kind, upper.core + lower.core), 1.0), (title_scores(kind, lower.core), 0.9),
+                     (title_scores(kind, upper.core), 0.85)]
     out: dict[str, TitleMatch] = {}
     for scores, weight in cands:
         for name, m in scores.items():

@@ -324,6 +324,7 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
 def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[str, TitleMatch]:
     """Scores from a title, and for a two-level header from its lower part, the whole, and the upper."""
     cands: list[tuple[dict[str, TitleMatch], float]] = [(title_scores(kind, title.core), 1.0)]
+    denied: set[str] = set()
     if len(parts) == 2:
         upper, lower = parts
         if _distinctive(lower.core):
@@ -332,9 +333,13 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
         else:  # "法定代表人" over "姓名", "办公场所" over "有无": the lower title only says which of the upper
             cands = [(title_scores(kind, upper.core + lower.core), 1.0), (title_scores(kind, lower.core), 0.9),
                      (title_scores(kind, upper.core), 0.85)]
+        # the upper title alone cannot speak for a field its lower title speaks against ("参会情况" over "请假")
+        denied = {f.name for f in vocabulary().kinds[kind] if any(w in lower.core for w in f.against)}
     out: dict[str, TitleMatch] = {}
-    for scores, weight in cands:
+    for i, (scores, weight) in enumerate(cands):
         for name, m in scores.items():
+            if i == 2 and name in denied:
+                continue
             if name not in out or m.score * weight > out[name].score:
                 out[name] = TitleMatch(m.score * weight, m.why, m.against, m.rank)
     for remark in title.remarks:  # "联系电话（手机）": the remark is weak evidence

@@ -18,7 +18,7 @@ from chamberdesk.io.recognition import (
     FieldSpec,
     Title,
     decide,
-    head_score,
+    head_denies,
     hint_score,
     normalise_title,
     title_scores,
@@ -66,8 +66,8 @@ def _match(kind: str, text: str) -> str | None:
         return IGNORE
     scores = title_scores(kind, t.core)
     q = t.quantities
-    ranked = sorted(((m.score + hint_score(f, q) + head_score(f, t.head, m.score >= 1.0), f.name)
-                     for f in KINDS[kind] if (m := scores.get(f.name))),
+    ranked = sorted(((m.score + hint_score(f, q), f.name) for f in KINDS[kind]
+                     if (m := scores.get(f.name)) and not head_denies(f, t, m.exact)),
                     reverse=True)
     if not ranked or ranked[0][0] < MATCH or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1e-9):
         return None

@@ -283,6 +283,7 @@ class TitleMatch:
     why: str  # Chinese: which synonym or key word spoke
     against: bool = False  # the title holds a word that speaks against the field
     rank: int = 0  # for a title that is a synonym: its place in the list (the label and common ones first)
+    exact: bool = False  # the title (or its lower and upper part together) is one of the field's synonyms
 
 
 @lru_cache(maxsize=16384)
@@ -317,7 +318,8 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
             why = f"标题含“{'、'.join(kws)}”"
         else:
             why = f"标题与“{best_syn}”有相同的字"
-        out[f.name] = TitleMatch(score, why, against, syns.index(best_syn) if best == 1.0 else 0)
+        out[f.name] = TitleMatch(score, why, against, syns.index(best_syn) if best == 1.0 else 0,
+                                 best == 1.0 and not against)
     return out
 
 
@@ -341,12 +343,12 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
             if i == 2 and name in denied:
                 continue
             if name not in out or m.score * weight > out[name].score:
-                out[name] = TitleMatch(m.score * weight, m.why, m.against, m.rank)
+                out[name] = TitleMatch(m.score * weight, m.why, m.against, m.rank, m.exact and weight == 1.0)
     for remark in title.remarks:  # "联系电话（手机）": the remark is weak evidence
         for name, m in title_scores(kind, remark).items():
             base = out.get(name, TitleMatch(0.0, ""))
             out[name] = TitleMatch(base.score + 0.15 * m.score, base.why or f"标题备注“{remark}”", base.against,
-                                   base.rank)
+                                   base.rank, base.exact)
     return out
 
 
@@ -424,7 +426,7 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
         out.add("long")
     if _NUMBER.match(s):
         out.add("num")
-        if len(s) < 7:
+        if len(s) < 7 and not _DATE_LIKE.match(s):  # 2019.5 is a year and month as often as a number
             return frozenset(out)
     if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
             len(s) <= 4 and s[0] in "已未有无是否" and not re.search(r"\d", s)):
@@ -602,13 +604,13 @@ def hint_score(f: FieldSpec, quantities: frozenset[str]) -> float:
     return -0.5
 
 
-def head_score(f: FieldSpec, head: str, exact: bool) -> float:
+def head_denies(f: FieldSpec, title: Title, exact: bool) -> bool:
     """The title's last word names something the field cannot hold: the rest of the title only qualifies
-    it ("会员代表职务" is no representative, "记录人员" no minutes). An exact synonym stands."""
+    it ("会员代表职务" is no representative, "记录人员" no minutes). An exact synonym stands, and a
+    yes/no question holds yes or no whatever it ends in ("是否县工商联团体会员单位")."""
     types = vocabulary().head_types
-    if not head or exact or head not in types or f.type in types[head]:
-        return 0.0
-    return -0.5
+    head = title.head
+    return bool(head) and not exact and not title.question and head in types and f.type not in types[head]
 
 
 # --- the assignment -------------------------------------------------------------------------------
@@ -691,33 +693,36 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
     trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
     q = t.quantities | frozenset().union(*(x.quantities for x in parts))
     lower = parts[-1] if parts and parts[-1].core else t
-    head = lower.head
     row: dict[str, tuple[float, str]] = {}
     for f in specs:
         tm = ts.get(f.name)
         said = tm.score if tm else 0.0
+        exact = bool(tm and tm.exact)
         if f.units and not (tm and tm.against) and set(f.units) & set(t.units):
             said += 0.3  # "化解纠纷（件）": counted in the unit of this field alone
             unit = "、".join(sorted(set(f.units) & set(t.units)))
             tm = TitleMatch(said, f"{tm.why}，" * bool(tm and tm.why) + f"以“{unit}”计")
         vs, sort = value_score(f, p)
-        hs = hint_score(f, q) + head_score(f, head, said >= 1.0)
+        hs = hint_score(f, q)
+        # the last word names what the field cannot hold: never that field
+        # (unless the title says the field outright: one of its synonyms, or a near one with its key words)
+        total_cap = ACCEPT - 0.1 if head_denies(f, lower, exact or said >= 1.0) else float("inf")
         if said >= 1.0:
-            hs = max(hs, 0.0)  # a title that is one of the field's synonyms: its words are the field's own
-        total = said + trust * vs + hs
+            hs = max(hs, 0.0)  # a title that says the field outright: its words are the field's own
+        total = min(said + trust * vs + hs, total_cap)
         if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
             total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
         if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
             total -= 0.4
         if tm and tm.against:
             total = min(total, said)  # 企业联系人 is no visitor however name-like its cells: cells cannot undo it
-        if said < 1.0 and (t.question and not _asks(f) or t.negated):
+        if not exact and (t.question and not _asks(f) or t.negated):
             # "是否法人" asks whether the member is a legal person: no legal representative's name;
             # "未入会原因" is no joining date
             total = min(total, ACCEPT - 0.1)
-        if _contradicted(f.type, p) and said < 1.0:
+        if _contradicted(f.type, p):
             total = min(total, ACCEPT - 0.1)  # 入会费 50, 100 …: amounts under a title that starts like a date
-        if f.type == "position" and p.n >= 3 and not p.words.get(f.name) and not (said >= 1.0 and tm and tm.rank == 0):
+        if f.type == "position" and p.n >= 3 and not p.words.get(f.name) and not (exact and tm and tm.rank == 0):
             total = min(total, ACCEPT - 0.1)  # posts in the enterprise (董事长, 总经理), not in the chamber
         evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
         if said < 0.2 and not evident:

@@ -691,6 +691,8 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
     """Each field's score for one column, with the Chinese words that explain it."""
     ts = title_score(kind, t, parts)
     trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
+    if p["code"] >= 0.6 or p["id"] >= 0.6:
+        trust = max(trust, 0.45)  # …but two codes with valid check characters are no accident
     q = t.quantities | frozenset().union(*(x.quantities for x in parts))
     lower = parts[-1] if parts and parts[-1].core else t
     row: dict[str, tuple[float, str]] = {}

@@ -681,6 +681,8 @@ def _contradicted(ftype: str, p: Profile) -> bool:
         return p["num"] - p["date"] - p["year"] >= 0.8
     if ftype in ("count", "money", "area"):
         return p["date"] - p["num"] >= 0.8 or p["text"] - p["num"] >= 0.8
+    if ftype in ("id", "phone") and p["code"] >= 0.6 or ftype in ("code", "phone") and p["id"] >= 0.6:
+        return True  # valid credit codes under 证件号码, ID numbers under 证照号码: the check characters decide
     if ftype in ("chamber", "person"):
         return p["org"] >= 0.8  # enterprises (…公司, …厂) are neither a chamber nor a person
     return False

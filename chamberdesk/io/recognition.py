@@ -46,6 +46,7 @@ class FieldSpec:
     code_start: str = ""  # first characters a credit code of this kind starts with (registering authority)
     born: bool = False  # a date of birth (its years are long past)
     units: tuple[str, ...] = ()  # units in a title that only this field of its kind is counted in ((件), (家))
+    closed: bool = False  # the cells are words of a known set (values)
 
 
 @dataclass(frozen=True)
@@ -77,7 +78,7 @@ def vocabulary() -> Vocabulary:
             FieldSpec(f["name"], f["label"], (f["label"], *f.get("synonyms", ())), f.get("required", False),
                       f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())),
                       tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False),
-                      tuple(f.get("units", ())))
+                      tuple(f.get("units", ())), f.get("closed", False))
             for f in data[kind]]
     return Vocabulary(
         kinds=kinds, traditional=trad,
@@ -344,10 +345,13 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
                 continue
             if name not in out or m.score * weight > out[name].score:
                 out[name] = TitleMatch(m.score * weight, m.why, m.against, m.rank, m.exact and weight == 1.0)
-    for remark in title.remarks:  # "联系电话（手机）": the remark is weak evidence
+    # "联系电话（手机）": the remark is weak evidence; but where the title names no field, it says what the
+    # column is ("联系人（秘书长）")
+    weight = 0.15 if any(m.score >= ACCEPT for m in out.values()) else 0.5
+    for remark in title.remarks:
         for name, m in title_scores(kind, remark).items():
             base = out.get(name, TitleMatch(0.0, ""))
-            out[name] = TitleMatch(base.score + 0.15 * m.score, base.why or f"标题备注“{remark}”", base.against,
+            out[name] = TitleMatch(base.score + weight * m.score, base.why or f"标题备注“{remark}”", base.against,
                                    base.rank, base.exact)
     return out
 
@@ -683,6 +687,8 @@ def _contradicted(ftype: str, p: Profile) -> bool:
         return p["date"] - p["num"] >= 0.8 or p["text"] - p["num"] >= 0.8
     if ftype in ("id", "phone") and p["code"] >= 0.6 or ftype in ("code", "phone") and p["id"] >= 0.6:
         return True  # valid credit codes under 证件号码, ID numbers under 证照号码: the check characters decide
+    if ftype == "person" and p["bool"] >= 0.8:
+        return True  # 是/否, 专职/兼职 are no names
     if ftype in ("chamber", "person"):
         return p["org"] >= 0.8  # enterprises (…公司, …厂) are neither a chamber nor a person
     return False
@@ -726,8 +732,10 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             total = min(total, ACCEPT - 0.1)
         if _contradicted(f.type, p):
             total = min(total, ACCEPT - 0.1)  # 入会费 50, 100 …: amounts under a title that starts like a date
-        if f.type == "position" and p.n >= 3 and not p.words.get(f.name) and not (exact and tm and tm.rank == 0):
-            total = min(total, ACCEPT - 0.1)  # posts in the enterprise (董事长, 总经理), not in the chamber
+        if f.closed and p.n >= 3 and not p.words.get(f.name) and not (exact and tm and tm.rank == 0) \
+                and not (_asks(f) and p["bool"] >= 0.5):  # √/× answer 是否建立党组织
+            # 董事长, 总经理 are posts in the enterprise, not in the chamber; 本科, 大专 no kind of member
+            total = min(total, ACCEPT - 0.1)
         evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
         if said < 0.2 and not evident:
             total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column

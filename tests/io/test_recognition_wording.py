@@ -306,3 +306,17 @@ def test_traditional_titles_read_as_simplified() -> None:
              ("繳納會費情況", "缴纳会费情况"), ("結論", "结论"), ("聯絡員", "联络员"), ("會員級別", "会员级别")]
     for trad, simple in pairs:
         assert normalise_title(trad).core == normalise_title(simple).core, trad
+
+
+def test_a_closed_set_field_needs_its_words_in_the_cells() -> None:
+    """Kinds of member, sizes, posts, party organisations are words of a known set: a column of
+    other words (本科, 大专; 董事长, 总经理) is something else, √/× still answer 建立党组织."""
+    assert _landing("members", "经济类型", "schooling", CUSTOM) == CUSTOM
+    assert _landing("members", "会员类别", "schooling", CUSTOM) == CUSTOM
+    assert _landing("chambers", "建立党组织", "tick", "party_org") == "party_org"
+
+
+def test_a_remark_says_what_a_column_is_when_its_title_names_nothing() -> None:
+    assert _landing("chambers", "联系人（秘书长）", "person", "secretary_general_name") == "secretary_general_name"
+    assert _landing("chambers", "秘书长（专/兼职）", "full_part", "secretary_fulltime") == "secretary_fulltime"
+    assert _landing("members", "备注（退会原因等）", "long", "notes") == "notes"

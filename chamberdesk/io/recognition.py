@@ -366,7 +366,7 @@ _NUMBER = re.compile(r"^(?:约|共|计|合计|¥|￥|RMB)?[-+]?\d{1,3}(?:,\d{3})
 _PHONE_IN = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{9,11})(?!\d)")
 # what a date looks like even where the import would ask for more (no year, a time of day, a range)
 _DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年,，。\s]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$"
-                        r"|\d{2}[-/.]\d{1,2}[-/.]\d{1,2}$|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}$"
+                        r"|\d{2}[-/.]\d{1,2}[-/.]\d{1,2}$|\d{2}年\d{1,2}月|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}$"
                         r"|(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2}年|(?:19|20)\d{2}年(?:第?[一二三四1-4]季度|[上下]半年))")
 _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门市", "工作室", "酒店", "集团", "行", "社", "所", "场",
             "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙", "户", "铺", "厅",
@@ -374,6 +374,7 @@ _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门
 _CHAMBER_END = ("商会", "协会", "分会", "联合会", "总会", "工商联", "联谊会", "促进会")
 _FEDERATION = ("本级", "本会", "工商联", "县工商联", "总商会")
 _ADDRESS = re.compile(r"(省|市|县|区|镇|乡|村|街道|路|街|号|大道|巷|组|社区|园区|大厦|楼)")
+_MONTH_DAY = re.compile(r"^(?:[1-9]|1[0-2])\.(?:[1-9]|[12]\d|3[01])$")
 _CODE_LIKE = re.compile(r"^[0-9A-Z]{15,20}$")
 _SERIAL_DAYS = (18264, 73415)  # Excel serials from 1950 to 2100
 
@@ -402,6 +403,8 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
         if isinstance(v, float) and math.isnan(v):
             return set()
         out = {"num"}
+        if isinstance(v, float) and _MONTH_DAY.match(f"{v:g}"):
+            out.add("monthday")
         if float(v).is_integer():
             n = int(v)
             out.add("int")
@@ -430,6 +433,8 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
         out.add("long")
     if _NUMBER.match(s):
         out.add("num")
+        if _MONTH_DAY.match(s):
+            out.add("monthday")  # 3.8 is the eighth of March as often as a number
         if len(s) < 7 and not _DATE_LIKE.match(s):  # 2019.5 is a year and month as often as a number
             return frozenset(out)
     if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
@@ -682,7 +687,7 @@ def _contradicted(ftype: str, p: Profile) -> bool:
     if p.n < 3:
         return False
     if ftype == "date":
-        return p["num"] - p["date"] - p["year"] >= 0.8
+        return p["num"] - p["date"] - p["year"] - p["monthday"] >= 0.8
     if ftype in ("count", "money", "area"):
         return p["date"] - p["num"] >= 0.8 or p["text"] - p["num"] >= 0.8
     if ftype in ("id", "phone") and p["code"] >= 0.6 or ftype in ("code", "phone") and p["id"] >= 0.6:

@@ -716,7 +716,7 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
         if f.units and not (tm and tm.against) and set(f.units) & set(t.units):
             said += 0.3  # "化解纠纷（件）": counted in the unit of this field alone
             unit = "、".join(sorted(set(f.units) & set(t.units)))
-            tm = TitleMatch(said, f"{tm.why}，" * bool(tm and tm.why) + f"以“{unit}”计")
+            tm = TitleMatch(said, (f"{tm.why}，" if tm and tm.why else "") + f"以“{unit}”计")
         vs, sort = value_score(f, p)
         hs = hint_score(f, q)
         # the last word names what the field cannot hold: never that field

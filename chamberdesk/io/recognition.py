@@ -64,6 +64,7 @@ class Vocabulary:
     not_amount_endings: tuple[str, ...]
     surnames: frozenset[str]
     compound_surnames: tuple[str, ...]
+    birth_words: tuple[str, ...]
 
 
 @cache
@@ -94,6 +95,7 @@ def vocabulary() -> Vocabulary:
         not_amount_endings=tuple(norm["not_amount_endings"]),
         surnames=frozenset("".join(norm["surnames"].split())),
         compound_surnames=tuple(norm["compound_surnames"]),
+        birth_words=tuple(norm["birth_words"]),
     )
 
 
@@ -523,7 +525,9 @@ def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset())
     if texts:
         for f in vocabulary().kinds[kind]:
             if f.values:
-                p.words[f.name] = sum(1 for t in texts if _has_word(t, f.values)) / len(vals)
+                # a post is a short word: "第三届理事会第二次会议" holds 理事 but is no post
+                short = 8 if f.type == "position" else 10**6
+                p.words[f.name] = sum(1 for t in texts if len(t) <= short and _has_word(t, f.values)) / len(vals)
     return p
 
 
@@ -692,7 +696,7 @@ def _contradicted(ftype: str, p: Profile) -> bool:
         return p["date"] - p["num"] >= 0.8 or p["text"] - p["num"] >= 0.8
     if ftype in ("id", "phone") and p["code"] >= 0.6 or ftype in ("code", "phone") and p["id"] >= 0.6:
         return True  # valid credit codes under 证件号码, ID numbers under 证照号码: the check characters decide
-    if ftype == "person" and p["bool"] >= 0.8:
+    if ftype in ("person", "chamber", "org") and p["bool"] >= 0.8:
         return True  # 是/否, 专职/兼职 are no names
     if ftype in ("chamber", "person"):
         return p["org"] >= 0.8  # enterprises (…公司, …厂) are neither a chamber nor a person
@@ -731,6 +735,8 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             total -= 0.4
         if tm and tm.against:
             total = min(total, said)  # 企业联系人 is no visitor however name-like its cells: cells cannot undo it
+        if f.type == "date" and not f.born and any(w in t.core for w in vocabulary().birth_words):
+            total = min(total, ACCEPT - 0.1)  # 出生年月 is a date of birth, not when a chamber was founded
         if not exact and (t.question and not _asks(f) or t.negated):
             # "是否法人" asks whether the member is a legal person: no legal representative's name;
             # "未入会原因" is no joining date

@@ -241,7 +241,7 @@ def _similarity(t: str, s: str) -> float:
             return 0.85
         # at the front of a longer title the synonym only qualifies what follows ("会长电话",
         # "代表人政治面貌", "办公场所面积"): the title is about something else
-        return (0.35 + 0.3 * len(s) / len(t)) if t.startswith(s) else 0.45 + 0.35 * len(s) / len(t)
+        return (0.3 + 0.3 * len(s) / len(t)) if t.startswith(s) else 0.45 + 0.35 * len(s) / len(t)
     if len(t) >= 2 and t in s:
         return 0.8 if not _distinctive(s.replace(t, "", 1)) else 0.25 + 0.25 * len(t) / len(s)
     a, b = _distinctive(t), _distinctive(s)

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from stdnum.cn import ric, uscc
 
@@ -24,6 +25,7 @@ IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
 
 ACCEPT = 0.5  # a column lands in a field only at this score or above
 REQUIRED_ACCEPT = 0.3  # … or at this one for a required field that no column reached otherwise
+DENIED = 0.2  # the most a field scores where the title's last word, a question, a negation or the cells rule it out
 MISSING_REQUIRED = 1.5  # what a required field without a column costs a kind's fit to a sheet
 NEAR = 0.08  # two scores closer than this are reported as a tie for the clerk to check
 SAMPLE = 60  # data cells looked at per column
@@ -147,6 +149,11 @@ class Title:
     def negated(self) -> bool:
         """About what is not ("未入会原因", "无办公场所原因", "非会员企业"): never the field it names."""
         return self.core.startswith(("未", "无", "非", "不")) and not self.core.startswith(("无党派", "不动产"))
+
+    @property
+    def head_word(self) -> str:
+        """The last word of the title that says what the column holds ("" when none does)."""
+        return next((w for w, _ in vocabulary().heads if self.core.endswith(w)), "")
 
     @property
     def head(self) -> str:
@@ -703,8 +710,33 @@ def _contradicted(ftype: str, p: Profile) -> bool:
     return False
 
 
+class FieldScore(NamedTuple):
+    total: float
+    why: str  # Chinese: what spoke for (and against) the field
+    ruled_out: str = ""  # Chinese: why the field cannot be this column, whatever else speaks for it
+
+
+def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, said: float) -> str:
+    """Why a field cannot be the column, from its title or cells ("" when nothing rules it out)."""
+    if head_denies(f, lower, exact or said >= 1.0):
+        # the last word names what the field cannot hold, unless the title says the field outright
+        return f"标题末尾的“{lower.head_word}”说的不是它"
+    if f.type == "date" and not f.born and any(w in t.core for w in vocabulary().birth_words):
+        return "标题说的是出生日期"  # 出生年月 is no 成立年月
+    if not exact and t.question and not _asks(f):
+        return "标题问的是“是否”"  # 是否法人 asks whether the member is one, it names no representative
+    if not exact and t.negated:
+        return "标题说的是没有的事"  # 未入会原因 is no joining date
+    if _contradicted(f.type, p):
+        return "但下面的内容不合"  # 入会费 50, 100 … under a title that starts like a date
+    if f.closed and p.n >= 3 and not p.words.get(f.name) and t.core != normalise_title(f.label).core \
+            and not (_asks(f) and p["bool"] >= 0.5):  # √/× answer 是否建立党组织
+        return "下面没有这一项的常见写法"  # 董事长, 总经理 are no chamber posts; 本科, 大专 no kind of member
+    return ""
+
+
 def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Title, ...],
-                  p: Profile) -> dict[str, tuple[float, str]]:
+                  p: Profile) -> dict[str, FieldScore]:
     """Each field's score for one column, with the Chinese words that explain it."""
     ts = title_score(kind, t, parts)
     trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
@@ -712,7 +744,7 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
         trust = max(trust, 0.45)  # …but two codes with valid check characters are no accident
     q = t.quantities | frozenset().union(*(x.quantities for x in parts))
     lower = parts[-1] if parts and parts[-1].core else t
-    row: dict[str, tuple[float, str]] = {}
+    row: dict[str, FieldScore] = {}
     for f in specs:
         tm = ts.get(f.name)
         said = tm.score if tm else 0.0
@@ -723,30 +755,18 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             tm = TitleMatch(said, (f"{tm.why}，" if tm and tm.why else "") + f"以“{unit}”计")
         vs, sort = value_score(f, p)
         hs = hint_score(f, q)
-        # the last word names what the field cannot hold: never that field
-        # (unless the title says the field outright: one of its synonyms, or a near one with its key words)
-        total_cap = ACCEPT - 0.1 if head_denies(f, lower, exact or said >= 1.0) else float("inf")
         if said >= 1.0:
             hs = max(hs, 0.0)  # a title that says the field outright: its words are the field's own
-        total = min(said + trust * vs + hs, total_cap)
+        total = said + trust * vs + hs
         if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
             total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
         if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
             total -= 0.4
         if tm and tm.against:
             total = min(total, said)  # 企业联系人 is no visitor however name-like its cells: cells cannot undo it
-        if f.type == "date" and not f.born and any(w in t.core for w in vocabulary().birth_words):
-            total = min(total, ACCEPT - 0.1)  # 出生年月 is a date of birth, not when a chamber was founded
-        if not exact and (t.question and not _asks(f) or t.negated):
-            # "是否法人" asks whether the member is a legal person: no legal representative's name;
-            # "未入会原因" is no joining date
-            total = min(total, ACCEPT - 0.1)
-        if _contradicted(f.type, p):
-            total = min(total, ACCEPT - 0.1)  # 入会费 50, 100 …: amounts under a title that starts like a date
-        if f.closed and p.n >= 3 and not p.words.get(f.name) and not (exact and tm and tm.rank == 0) \
-                and not (_asks(f) and p["bool"] >= 0.5):  # √/× answer 是否建立党组织
-            # 董事长, 总经理 are posts in the enterprise, not in the chamber; 本科, 大专 no kind of member
-            total = min(total, ACCEPT - 0.1)
+        ruled_out = _ruled_out(f, t, lower, p, exact, said)
+        if ruled_out:
+            total = min(total, DENIED)
         evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
         if said < 0.2 and not evident:
             total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
@@ -759,7 +779,7 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             why.append(f"下面多为{_SORT_LABELS.get(sort, sort)}")
         elif vs <= -0.4 and sort:
             why.append("但下面的值不像")
-        row[f.name] = (total, "，".join(why))
+        row[f.name] = FieldScore(total, "，".join(why), ruled_out)
     return row
 
 
@@ -772,7 +792,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
     out = Decision()
     width = len(titles)
     cand: list[int] = []
-    scores: dict[int, dict[str, tuple[float, str]]] = {}
+    scores: dict[int, dict[str, FieldScore]] = {}
     for c in range(width):
         t = titles[c]
         cells = columns[c] if c < len(columns) else []
@@ -818,8 +838,15 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
                 out.reasons[c] = f"像“{labels[near[0]]}”，但{who}{'一样像，已先用' if same else '更像'}，保留为自定义信息"
             else:
                 best = ranked[0] if ranked else None
-                hint = f"（最接近“{labels[best]}”，得分不够）" if best and row[best][0] > 0.2 else ""
-                out.reasons[c] = f"没有相符的字段，保留为自定义信息{hint}"
+                # the field the title speaks for most, if something rules it out: say what
+                ts = title_score(kind, titles[c], parts[c])
+                ruled = max((n for n in row if row[n].ruled_out and n in ts and ts[n].score >= ACCEPT),
+                            key=lambda n: ts[n].score, default=None)
+                if ruled:
+                    out.reasons[c] = f"像“{labels[ruled]}”，但{row[ruled].ruled_out.removeprefix('但')}，保留为自定义信息"
+                else:
+                    hint = f"（最接近“{labels[best]}”，得分不够）" if best and row[best][0] > 0.2 else ""
+                    out.reasons[c] = f"没有相符的字段，保留为自定义信息{hint}"
             continue
         name = names[chosen[i]]
         s = row[name][0]
@@ -849,7 +876,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
     return out
 
 
-def _fill_required(specs: list[FieldSpec], scores: dict[int, dict[str, tuple[float, str]]], out: Decision) -> None:
+def _fill_required(specs: list[FieldSpec], scores: dict[int, dict[str, FieldScore]], out: Decision) -> None:
     """A required field no column reached: the likeliest column still free takes it, for the clerk to check."""
     labels = {f.name: f.label for f in specs}
     taken = set(out.mapping.values())

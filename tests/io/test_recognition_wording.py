@@ -320,3 +320,18 @@ def test_a_remark_says_what_a_column_is_when_its_title_names_nothing() -> None:
     assert _landing("chambers", "联系人（秘书长）", "person", "secretary_general_name") == "secretary_general_name"
     assert _landing("chambers", "秘书长（专/兼职）", "full_part", "secretary_fulltime") == "secretary_fulltime"
     assert _landing("members", "备注（退会原因等）", "long", "notes") == "notes"
+
+
+@pytest.mark.parametrize(("kind", "title", "cells", "said"), [
+    ("chambers", "会长电话", "phone", "“电话”"),
+    ("members", "是否法人", "yes", "是否"),
+    ("members", "会员代表职务", "job", "常见写法"),
+])
+def test_a_column_kept_custom_says_which_field_it_resembled_and_why_not(kind: str, title: str, cells: str,
+                                                                      said: str) -> None:
+    cols = [*BASE[kind], (title, cells, CUSTOM)]
+    rows = [[c[0] for c in cols]] + [[CELLS[c[1]][i] for c in cols] for i in range(4)]
+    g = detect_header(kind, rows)
+    assert g is not None and len(cols) - 1 in g.unmapped
+    reason = g.reasons[len(cols) - 1]
+    assert reason.startswith("像“") and said in reason and "保留为自定义信息" in reason

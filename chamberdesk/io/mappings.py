@@ -237,6 +237,19 @@ def _units_row(row: list[object]) -> bool:
                                                        or normalise_title(v).core in units) for v in filled)
 
 
+def _grouped_upper(top: list[str], bottom: list[str], horiz: list, upper: int, width: int) -> set[int]:
+    """Columns whose upper title is a group title over several lower ones: merged across columns, or
+    written once with blank cells to its right over filled lower titles (an office that does not merge)."""
+    out: set[int] = set()
+    for (r0, c0), (r1, c1) in horiz:
+        if r0 <= upper <= r1:
+            out.update(range(c0, min(c1 + 1, width)))
+    for c in range(width - 1):
+        if top[c] and not top[c + 1] and bottom[c + 1]:
+            out.add(c)
+    return out
+
+
 def _header_like(row: list[object]) -> bool:
     """Short texts only, at least two, none a date or a number: a row of titles."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
@@ -279,10 +292,14 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
     titles: list[str] = []
     parsed: list[Title] = []
     parts: list[tuple[Title, ...]] = []
+    grouped = _grouped_upper(top, bottom, horiz, upper, width) if lower != upper else set()
     for c in range(width):
         t, b = (top[c], bottom[c] if lower != upper else "") if c < len(top) else ("", "")
         if units_row and b and t:
             title = f"{t}（{b.strip('()（）')}）"  # a line of units under the titles
+            parts.append(())
+        elif lower != upper and b and t and t != b and c not in grouped:
+            title = t + b  # one title wrapped over two cells ("法定" over "代表人"), not a group over its parts
             parts.append(())
         elif lower != upper and b and t and t != b:
             title = f"{t}/{b}"

@@ -335,3 +335,18 @@ def test_a_column_kept_custom_says_which_field_it_resembled_and_why_not(kind: st
     assert g is not None and len(cols) - 1 in g.unmapped
     reason = g.reasons[len(cols) - 1]
     assert reason.startswith("像“") and said in reason and "保留为自定义信息" in reason
+
+
+def test_a_title_wrapped_over_two_cells_reads_whole() -> None:
+    """Offices that do not merge write a long title over two rows ("法定" over "代表人"): one title, not a
+    group over its parts; a group title written once over blank cells still groups the titles below."""
+    rows = [["序号", "企业", "法定", "联系", "注册资本", "联系方式", None],
+            [None, "名称", "代表人", "电话", "(万元)", "手机", "座机"],
+            [1, "清河县宏达机械有限公司", "张建国", "13800138000", 500, "13800138000", "0319-8123456"],
+            [2, "清河县顺风快递服务部", "李红", "13912345678", 10, "13912345678", "0319-8123457"],
+            [3, "清河县富康建材厂", "王平", "15833331111", 1000, "15833331111", "0319-8123458"]]
+    g = detect_header("members", rows)
+    assert g is not None
+    assert g.titles[:5] == ["序号", "企业名称", "法定代表人", "联系电话", "注册资本(万元)"]
+    assert g.mapping[2] == "legal_rep" and g.mapping[4] == "registered_capital"
+    assert g.titles[5] == "联系方式/手机"

@@ -153,13 +153,18 @@ class Title:
     @property
     def head_word(self) -> str:
         """The last word of the title that says what the column holds ("" when none does)."""
-        return next((w for w, _ in vocabulary().heads if self.core.endswith(w)), "")
+        return _head(self.core)[0]
 
     @property
     def head(self) -> str:
         """What the last word of the title says the column holds: a Chinese title ends in what it is
         about ("会长电话" is a phone, "秘书长单位" an organisation, "出席率" a ratio); "" when unsaid."""
-        return next((k for w, k in vocabulary().heads if self.core.endswith(w)), "")
+        return _head(self.core)[1]
+
+
+@lru_cache(maxsize=8192)
+def _head(core: str) -> tuple[str, str]:
+    return next(((w, k) for w, k in vocabulary().heads if core.endswith(w)), ("", ""))
 
 
 @lru_cache(maxsize=8192)
@@ -205,6 +210,7 @@ def normalise_title(text: str) -> Title:
     return Title(s, tuple(units), tuple(r for r in remarks if r))
 
 
+@lru_cache(maxsize=16384)
 def _distinctive(s: str) -> str:
     for g in vocabulary().generic:
         s = s.replace(g, "")
@@ -266,6 +272,7 @@ def _similarity(t: str, s: str) -> float:
     return sim if a[-2:] == b[-2:] else sim * 0.6
 
 
+@lru_cache(maxsize=16384)
 def _common_words(s: str) -> frozenset[str]:
     # 是否 and 有无 ask the same: "是否有记录" and "有无记录" differ in no common word
     return frozenset("是否" if g == "有无" else g for g in vocabulary().generic if g in s)

@@ -539,8 +539,9 @@ def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset())
     if texts:
         for f in vocabulary().kinds[kind]:
             if f.values:
-                # a post is a short word: "第三届理事会第二次会议" holds 理事 but is no post
-                short = 8 if f.type == "position" else 10**6
+                # a closed set's words are short cells: "第三届理事会第二次会议" holds 理事 but is no post,
+                # "清河县市场监督管理局" holds 市场 but is no kind of chamber
+                short = 8 if f.closed else 10**6
                 p.words[f.name] = sum(1 for t in texts if len(t) <= short and _has_word(t, f.values)) / len(vals)
     return p
 
@@ -736,7 +737,7 @@ def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, sa
         return "标题说的是没有的事"  # 未入会原因 is no joining date
     if _contradicted(f.type, p):
         return "但下面的内容不合"  # 入会费 50, 100 … under a title that starts like a date
-    if f.closed and p.n >= 3 and not p.words.get(f.name) and t.core != normalise_title(f.label).core \
+    if f.closed and p.n >= 3 and p.words.get(f.name, 0.0) < 0.4 and t.core != normalise_title(f.label).core \
             and not (_asks(f) and p["bool"] >= 0.5):  # √/× answer 是否建立党组织
         return "下面没有这一项的常见写法"  # 董事长, 总经理 are no chamber posts; 本科, 大专 no kind of member
     return ""

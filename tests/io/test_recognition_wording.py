@@ -63,6 +63,8 @@ CELLS: dict[str, list[object]] = {
     "passed": ["合格", "基本合格", "合格", "不合格"],
     "political": ["中共党员", "群众", "民建会员", "群众"],
     "industry": ["制造业", "批发零售", "餐饮", "建筑业"],
+    "legal_form": ["有限责任公司（自然人投资或控股）", "个体工商户", "有限责任公司（自然人独资）", "股份有限公司（非上市）"],
+    "authority": ["清河县市场监督管理局", "清河县市场监督管理局", "邢台市市场监督管理局", "清河县民政局"],
 }
 # the plain columns each small sheet has beside the one tried (left out when it is the one tried)
 BASE = {
@@ -119,6 +121,8 @@ GATHERED = [
     ("members", "会员代表职务", "job", CUSTOM),
     ("members", "人大代表", "words", CUSTOM),
     ("members", "行次", "count", IGNORE),
+    ("members", "企业类型", "legal_form", CUSTOM),  # a registry export's legal form, no size
+    ("chambers", "登记管理机关", "authority", CUSTOM),
     # chamber statistics tables
     ("chambers", "社会组织名称", "chamber", "name"),
     ("chambers", "是否在民政部门登记", "yes", "registered"),

@@ -18,6 +18,7 @@ from chamberdesk.io.recognition import (
     FieldSpec,
     Title,
     decide,
+    head_denies,
     hint_score,
     normalise_title,
     title_scores,
@@ -65,7 +66,8 @@ def _match(kind: str, text: str) -> str | None:
         return IGNORE
     scores = title_scores(kind, t.core)
     q = t.quantities
-    ranked = sorted(((m.score + hint_score(f, q), f.name) for f in KINDS[kind] if (m := scores.get(f.name))),
+    ranked = sorted(((m.score + hint_score(f, q), f.name) for f in KINDS[kind]
+                     if (m := scores.get(f.name)) and not head_denies(f, t, m.exact)),
                     reverse=True)
     if not ranked or ranked[0][0] < MATCH or (len(ranked) > 1 and ranked[1][0] >= ranked[0][0] - 1e-9):
         return None
@@ -235,6 +237,19 @@ def _units_row(row: list[object]) -> bool:
                                                        or normalise_title(v).core in units) for v in filled)
 
 
+def _grouped_upper(top: list[str], bottom: list[str], horiz: list, upper: int, width: int) -> set[int]:
+    """Columns whose upper title is a group title over several lower ones: merged across columns, or
+    written once with blank cells to its right over filled lower titles (an office that does not merge)."""
+    out: set[int] = set()
+    for (r0, c0), (r1, c1) in horiz:
+        if r0 <= upper <= r1:
+            out.update(range(c0, min(c1 + 1, width)))
+    for c in range(width - 1):
+        if top[c] and not top[c + 1] and bottom[c + 1]:
+            out.add(c)
+    return out
+
+
 def _header_like(row: list[object]) -> bool:
     """Short texts only, at least two, none a date or a number: a row of titles."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
@@ -277,10 +292,14 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
     titles: list[str] = []
     parsed: list[Title] = []
     parts: list[tuple[Title, ...]] = []
+    grouped = _grouped_upper(top, bottom, horiz, upper, width) if lower != upper else set()
     for c in range(width):
         t, b = (top[c], bottom[c] if lower != upper else "") if c < len(top) else ("", "")
         if units_row and b and t:
             title = f"{t}（{b.strip('()（）')}）"  # a line of units under the titles
+            parts.append(())
+        elif lower != upper and b and t and t != b and c not in grouped:
+            title = t + b  # one title wrapped over two cells ("法定" over "代表人"), not a group over its parts
             parts.append(())
         elif lower != upper and b and t and t != b:
             title = f"{t}/{b}"
@@ -289,7 +308,7 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
             title = b or t
             parts.append(())
         titles.append(title)
-        parsed.append(normalise_title(title.split("/")[-1]) if parts[-1] else normalise_title(title))
+        parsed.append(parts[-1][-1] if parts[-1] else normalise_title(title))  # the lower title ("有/无" whole)
     columns = [[r[c] if c < len(r) else None for r in data] for c in range(width)]
     known = frozenset(normalise_title(n).core for n in known_names or ())
     decision = decide(kind, parsed, parts, columns, known)

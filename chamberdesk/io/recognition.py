@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import cache, lru_cache
 from importlib import resources
+from typing import NamedTuple
 
 from stdnum.cn import ric, uscc
 
@@ -24,6 +25,7 @@ IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
 
 ACCEPT = 0.5  # a column lands in a field only at this score or above
 REQUIRED_ACCEPT = 0.3  # … or at this one for a required field that no column reached otherwise
+DENIED = 0.2  # the most a field scores where the title's last word, a question, a negation or the cells rule it out
 MISSING_REQUIRED = 1.5  # what a required field without a column costs a kind's fit to a sheet
 NEAR = 0.08  # two scores closer than this are reported as a tie for the clerk to check
 SAMPLE = 60  # data cells looked at per column
@@ -45,6 +47,8 @@ class FieldSpec:
     against: tuple[str, ...] = ()  # words in a title that speak against the field
     code_start: str = ""  # first characters a credit code of this kind starts with (registering authority)
     born: bool = False  # a date of birth (its years are long past)
+    units: tuple[str, ...] = ()  # units in a title that only this field of its kind is counted in ((件), (家))
+    closed: bool = False  # the cells are words of a known set (values)
 
 
 @dataclass(frozen=True)
@@ -54,12 +58,15 @@ class Vocabulary:
     ignored: frozenset[str]
     units: dict[str, str]  # normalised unit → quantity kind
     hints: dict[str, str]  # word in a title → quantity kind
+    heads: tuple[tuple[str, str], ...]  # last word of a title → what the column holds, longest first
+    head_types: dict[str, frozenset[str]]  # … → the field types that can hold it
     kind_words: dict[str, tuple[str, ...]]
     generic: tuple[str, ...]
     person_endings: tuple[str, ...]
     not_amount_endings: tuple[str, ...]
     surnames: frozenset[str]
     compound_surnames: tuple[str, ...]
+    birth_words: tuple[str, ...]
 
 
 @cache
@@ -73,19 +80,24 @@ def vocabulary() -> Vocabulary:
         kinds[kind] = [
             FieldSpec(f["name"], f["label"], (f["label"], *f.get("synonyms", ())), f.get("required", False),
                       f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())),
-                      tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False))
+                      tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False),
+                      tuple(f.get("units", ())), f.get("closed", False))
             for f in data[kind]]
     return Vocabulary(
         kinds=kinds, traditional=trad,
         ignored=frozenset(_plain(w, trad) for w in norm["ignored"]),
         units={_plain(u, trad): q for u, q in data["units"].items()},
         hints={_plain(h, trad): q for h, q in data["hints"].items()},
+        heads=tuple(sorted(((_plain(w, trad), k) for w, k in data["heads"]["words"].items()),
+                           key=lambda wk: -len(wk[0]))),
+        head_types={k: frozenset(ts) for k, ts in data["heads"]["types"].items()},
         kind_words={k: tuple(_plain(w, trad) for w in ws) for k, ws in data["kind_words"].items()},
         generic=tuple(sorted(norm["generic"], key=len, reverse=True)),
         person_endings=tuple(norm["person_endings"]),
         not_amount_endings=tuple(norm["not_amount_endings"]),
         surnames=frozenset("".join(norm["surnames"].split())),
         compound_surnames=tuple(norm["compound_surnames"]),
+        birth_words=tuple(norm["birth_words"]),
     )
 
 
@@ -98,6 +110,7 @@ _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\ufeff\u200b-\u200f\u2060]")  # a BOM left on the first title, zero-width marks
 _ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "1、企业名称", "(2)…"
 # units also written without brackets at the end of a title ("金额万元", "面积m2")
+_QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可否")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
 
@@ -125,6 +138,33 @@ class Title:
         if self.core.endswith(v.person_endings) and not self.core.endswith(("人数", "人次")):
             found.add("person")
         return frozenset(found)
+
+
+    @property
+    def question(self) -> bool:
+        """A yes/no question ("是否加入县工商联", "有无纪要", "专职与否"): it asks about its own subject."""
+        return self.core.startswith(_QUESTION_START) or self.core.endswith(("与否", "是否"))
+
+    @property
+    def negated(self) -> bool:
+        """About what is not ("未入会原因", "无办公场所原因", "非会员企业"): never the field it names."""
+        return self.core.startswith(("未", "无", "非", "不")) and not self.core.startswith(("无党派", "不动产"))
+
+    @property
+    def head_word(self) -> str:
+        """The last word of the title that says what the column holds ("" when none does)."""
+        return _head(self.core)[0]
+
+    @property
+    def head(self) -> str:
+        """What the last word of the title says the column holds: a Chinese title ends in what it is
+        about ("会长电话" is a phone, "秘书长单位" an organisation, "出席率" a ratio); "" when unsaid."""
+        return _head(self.core)[1]
+
+
+@lru_cache(maxsize=8192)
+def _head(core: str) -> tuple[str, str]:
+    return next(((w, k) for w, k in vocabulary().heads if core.endswith(w)), ("", ""))
 
 
 @lru_cache(maxsize=8192)
@@ -170,6 +210,7 @@ def normalise_title(text: str) -> Title:
     return Title(s, tuple(units), tuple(r for r in remarks if r))
 
 
+@lru_cache(maxsize=16384)
 def _distinctive(s: str) -> str:
     for g in vocabulary().generic:
         s = s.replace(g, "")
@@ -178,6 +219,27 @@ def _distinctive(s: str) -> str:
 
 def _dice(a: set[str], b: set[str]) -> float:
     return 2 * len(a & b) / (len(a) + len(b)) if a and b else 0.0
+
+
+@cache
+def _char_weights() -> dict[str, float]:
+    """How much a character tells fields apart: one found in the titles of many fields (人, 会, 员, 名)
+    says little, one found in few (法, 籍, 税) much. Counted over every kind's labels and synonyms."""
+    fields: dict[str, int] = {}
+    for specs in vocabulary().kinds.values():
+        for f in specs:
+            for ch in set("".join(normalise_title(x).core for x in f.synonyms)):
+                fields[ch] = fields.get(ch, 0) + 1
+    return {ch: 1 / math.log2(2 + n) for ch, n in fields.items()}
+
+
+def _weighted_dice(a: set[str], b: set[str]) -> float:
+    """Shared characters, each counted by how much it tells fields apart ("人大代表" shares 人代表 with
+    "法人代表" but not the 法 that makes it one)."""
+    w = _char_weights()
+    weigh = lambda chars: sum(w.get(ch, 1.0) for ch in chars)  # noqa: E731 — a character no title has tells most
+    total = weigh(a) + weigh(b)
+    return 2 * weigh(a & b) / total if total else 0.0
 
 
 def _similarity(t: str, s: str) -> float:
@@ -192,23 +254,35 @@ def _similarity(t: str, s: str) -> float:
             return 0.85
         # at the front of a longer title the synonym only qualifies what follows ("会长电话",
         # "代表人政治面貌", "办公场所面积"): the title is about something else
-        return (0.35 + 0.3 * len(s) / len(t)) if t.startswith(s) else 0.45 + 0.35 * len(s) / len(t)
+        return (0.3 + 0.3 * len(s) / len(t)) if t.startswith(s) else 0.45 + 0.35 * len(s) / len(t)
     if len(t) >= 2 and t in s:
         return 0.8 if not _distinctive(s.replace(t, "", 1)) else 0.25 + 0.25 * len(t) / len(s)
     a, b = _distinctive(t), _distinctive(s)
     if len(set(a) & set(b)) < 2:
         return 0.0
-    sim = 0.3 * _dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
+    sim = 0.3 * _weighted_dice(set(a), set(b)) + 0.4 * _dice({a[i:i + 2] for i in range(len(a) - 1)},
                                                     {b[i:i + 2] for i in range(len(b) - 1)})
     ga, gb = _common_words(t), _common_words(s)
     if ga != gb:
         sim *= 0.5
+    w = _char_weights()
+    if max(b, key=lambda ch: w.get(ch, 1.0)) not in a:
+        sim *= 0.5  # the synonym's most telling character is missing ("会员数" lacks the 专 of "专职人员数")
     # a Chinese title ends in what it is about: "主营业务" is business, "主营行业" an industry
     return sim if a[-2:] == b[-2:] else sim * 0.6
 
 
+@lru_cache(maxsize=16384)
 def _common_words(s: str) -> frozenset[str]:
-    return frozenset(g for g in vocabulary().generic if g in s)
+    # 是否 and 有无 ask the same: "是否有记录" and "有无记录" differ in no common word
+    return frozenset("是否" if g == "有无" else g for g in vocabulary().generic if g in s)
+
+
+@cache
+def _asks(f: FieldSpec) -> bool:
+    """The field can be answered yes or no: a yes/no field, or one with a question among its synonyms
+    (有无纪要, 是否建立党组织, 是否规上企业)."""
+    return f.type == "bool" or any(normalise_title(s).question for s in f.synonyms)
 
 
 @cache
@@ -224,6 +298,9 @@ def _plain_fields(kind: str) -> list[tuple[FieldSpec, tuple[str, ...], frozenset
 class TitleMatch:
     score: float
     why: str  # Chinese: which synonym or key word spoke
+    against: bool = False  # the title holds a word that speaks against the field
+    rank: int = 0  # for a title that is a synonym: its place in the list (the label and common ones first)
+    exact: bool = False  # the title (or its lower and upper part together) is one of the field's synonyms
 
 
 @lru_cache(maxsize=16384)
@@ -245,7 +322,8 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
         kw = min(0.8, sum(w for k, w in f.keywords if k in core))
         # key words add to a title that already says the field; on a weak likeness they do not stack
         score = best + (1.0 - best) * kw if best >= 0.5 else max(best, kw) + 0.05 * best
-        if any(w in core for w in f.against):
+        against = any(w in core for w in f.against)
+        if against:
             score -= 0.4
         if score <= 0:
             continue
@@ -257,43 +335,62 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
             why = f"标题含“{'、'.join(kws)}”"
         else:
             why = f"标题与“{best_syn}”有相同的字"
-        out[f.name] = TitleMatch(score, why)
+        out[f.name] = TitleMatch(score, why, against, syns.index(best_syn) if best == 1.0 else 0,
+                                 best == 1.0 and not against)
     return out
 
 
 def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[str, TitleMatch]:
     """Scores from a title, and for a two-level header from its lower part, the whole, and the upper."""
     cands: list[tuple[dict[str, TitleMatch], float]] = [(title_scores(kind, title.core), 1.0)]
+    denied: set[str] = set()
     if len(parts) == 2:
         upper, lower = parts
-        cands = [(title_scores(kind, lower.core), 1.0), (title_scores(kind, upper.core + lower.core), 0.95),
-                 (title_scores(kind, upper.core), 0.7)]
+        if _distinctive(lower.core):
+            cands = [(title_scores(kind, lower.core), 1.0), (title_scores(kind, upper.core + lower.core), 0.95),
+                     (title_scores(kind, upper.core), 0.7)]
+        else:  # "法定代表人" over "姓名", "办公场所" over "有无": the lower title only says which of the upper
+            cands = [(title_scores(kind, upper.core + lower.core), 1.0), (title_scores(kind, lower.core), 0.9),
+                     (title_scores(kind, upper.core), 0.85)]
+        # the upper title alone cannot speak for a field its lower title speaks against ("参会情况" over "请假")
+        denied = {f.name for f in vocabulary().kinds[kind] if any(w in lower.core for w in f.against)}
     out: dict[str, TitleMatch] = {}
-    for scores, weight in cands:
+    for i, (scores, weight) in enumerate(cands):
         for name, m in scores.items():
+            if i == 2 and name in denied:
+                continue
             if name not in out or m.score * weight > out[name].score:
-                out[name] = TitleMatch(m.score * weight, m.why)
-    for remark in title.remarks:  # "联系电话（手机）": the remark is weak evidence
+                out[name] = TitleMatch(m.score * weight, m.why, m.against, m.rank, m.exact and weight == 1.0)
+    # "联系电话（手机）": the remark is weak evidence; but where the title names no field, it says what the
+    # column is ("联系人（秘书长）")
+    weight = 0.15 if any(m.score >= ACCEPT for m in out.values()) else 0.5
+    for remark in title.remarks:
         for name, m in title_scores(kind, remark).items():
             base = out.get(name, TitleMatch(0.0, ""))
-            out[name] = TitleMatch(base.score + 0.15 * m.score, base.why or f"标题备注“{remark}”")
+            out[name] = TitleMatch(base.score + weight * m.score, base.why or f"标题备注“{remark}”", base.against,
+                                   base.rank, base.exact)
     return out
 
 
 # --- cells ----------------------------------------------------------------------------------------
 
 _CJK_NAME = re.compile(r"^[\u4e00-\u9fff]{2,4}$|^[\u4e00-\u9fff]{1,3}\d{1,3}$|^[\u4e00-\u9fff]{1,6}[·•][\u4e00-\u9fff]{1,6}$")
-_NUMBER = re.compile(r"^(?:约|共|计|合计)?[-+]?\d+(?:\.\d+)?(?:余|多)?"
-                     r"(?:万元|元|人次|人|次|个|件|名|场|家|户|项|平方米|平米|M2|㎡|万)?$")
+_NUMBER = re.compile(r"^(?:约|共|计|合计|¥|￥|RMB)?[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?(?:余|多)?"  # 50,000
+                     r"(?:万元|千元|亿元|元|万|千|亿)?$"
+                     r"|^(?:约|共|计|合计|¥|￥|RMB)?[-+]?\d+(?:\.\d+)?(?:余|多)?"
+                     r"(?:万元|千元|亿元|元|人次|人|次|个|件|名|场|家|户|项|平方米|平米|平|M2|㎡|万|千|亿)?(?:余|多)?(?:元)?$")
 _PHONE_IN = re.compile(r"(?<!\d)(?:1[3-9]\d{9}|0\d{9,11})(?!\d)")
 # what a date looks like even where the import would ask for more (no year, a time of day, a range)
-_DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$)")
+_DATE_LIKE = re.compile(r"^(?:(?:19|20)\d{2}\s*[-/.年,，。\s]\s*\d{1,2}|\d{1,2}月\d{1,2}日|\d{1,2}[-/]\d{1,2}$"
+                        r"|\d{2}[-/.]\d{1,2}[-/.]\d{1,2}$|\d{2}年\d{1,2}月|\d{1,2}[-/.]\d{1,2}[-/.](?:19|20)\d{2}$"
+                        r"|(?:一九|二[〇○零])[〇○零一二三四五六七八九]{2}年|(?:19|20)\d{2}年(?:第?[一二三四1-4]季度|[上下]半年))")
 _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门市", "工作室", "酒店", "集团", "行", "社", "所", "场",
             "站", "馆", "园", "室", "坊", "院", "超市", "家庭农场", "经营部", "批发部", "有限合伙", "户", "铺", "厅",
             "基地", "联社")
 _CHAMBER_END = ("商会", "协会", "分会", "联合会", "总会", "工商联", "联谊会", "促进会")
 _FEDERATION = ("本级", "本会", "工商联", "县工商联", "总商会")
 _ADDRESS = re.compile(r"(省|市|县|区|镇|乡|村|街道|路|街|号|大道|巷|组|社区|园区|大厦|楼)")
+_MONTH_DAY = re.compile(r"^(?:[1-9]|1[0-2])\.(?:[1-9]|[12]\d|3[01])$")
 _CODE_LIKE = re.compile(r"^[0-9A-Z]{15,20}$")
 _SERIAL_DAYS = (18264, 73415)  # Excel serials from 1950 to 2100
 
@@ -322,11 +419,15 @@ def _cell_sorts(v: object, known: frozenset[str]) -> set[str]:
         if isinstance(v, float) and math.isnan(v):
             return set()
         out = {"num"}
+        if isinstance(v, float) and _MONTH_DAY.match(f"{v:g}"):
+            out.add("monthday")
         if float(v).is_integer():
             n = int(v)
             out.add("int")
             if _SERIAL_DAYS[0] <= n <= _SERIAL_DAYS[1] or 19000101 <= n <= 21001231:
                 out.add("date")
+            elif 1950 <= n <= 2100:
+                out.add("year")  # 入会年份 2019: a date as offices shorten it, or a count that large
             s = str(n)
             if len(s) == 11 and s.startswith("1"):
                 out.add("phone")
@@ -348,7 +449,9 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
         out.add("long")
     if _NUMBER.match(s):
         out.add("num")
-        if len(s) < 7:
+        if _MONTH_DAY.match(s):
+            out.add("monthday")  # 3.8 is the eighth of March as often as a number
+        if len(s) < 7 and not _DATE_LIKE.match(s):  # 2019.5 is a year and month as often as a number
             return frozenset(out)
     if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
             len(s) <= 4 and s[0] in "已未有无是否" and not re.search(r"\d", s)):
@@ -375,9 +478,12 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
         except ValueError:
             if _DATE_LIKE.match(s):
                 out.add("date")
+    if "date" not in out and _DATE_LIKE.match(s) and not s[0].isdigit():
+        out.add("date")  # 二〇二五年三月八日
     if "phone" not in out and 20 < len(s) <= 40 and _PHONE_IN.search(s.replace("-", "")):
         out.add("phone")
-    if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION:
+    if s in known or s.endswith(_CHAMBER_END) or s in _FEDERATION or (
+            len(s) <= 5 and s.endswith(("镇", "乡", "街道")) and not re.search(r"\d", s)):  # 城关镇: a chamber's short name
         out.add("chamber")
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):
         out.add("org")
@@ -433,7 +539,10 @@ def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset())
     if texts:
         for f in vocabulary().kinds[kind]:
             if f.values:
-                p.words[f.name] = sum(1 for t in texts if _has_word(t, f.values)) / len(vals)
+                # a closed set's words are short cells: "第三届理事会第二次会议" holds 理事 but is no post,
+                # "清河县市场监督管理局" holds 市场 but is no kind of chamber
+                short = 8 if f.closed else 10**6
+                p.words[f.name] = sum(1 for t in texts if len(t) <= short and _has_word(t, f.values)) / len(vals)
     return p
 
 
@@ -459,7 +568,8 @@ def value_score(f: FieldSpec, p: Profile) -> tuple[float, str]:
     elif t == "phone":
         good, bad, sort = p["phone"], max(0.0, 1.0 - p["phone"] - 0.5 * p["num"]), "phone"
     elif t == "date":
-        good, bad, sort = p["date"], max(0.0, 1.0 - p["date"]), "date"
+        good = p["date"] + 0.5 * p["year"]
+        bad, sort = max(0.0, 1.0 - p["date"] - p["year"]), "date"
         if p.median_year:  # people are born before 2000; chambers, meetings and members' joining later
             good += 0.3 if (p.median_year < 1995) == f.born else -0.3
     elif t == "bool":
@@ -514,12 +624,21 @@ def hint_score(f: FieldSpec, quantities: frozenset[str]) -> float:
     """A unit or a word of quantity in the title agrees with the field's type, or speaks against it."""
     if not quantities:
         return 0.0
-    if f.type in quantities:
+    if f.type in quantities or ("bool" in quantities and _asks(f)):
         return 0.2
     if any((q, f.type) in _COMPATIBLE for q in quantities) or (
             f.type in ("text", "longtext") and "person" not in quantities):
         return -0.25  # near kinds of quantity, or a text field (it can hold anything)
     return -0.5
+
+
+def head_denies(f: FieldSpec, title: Title, exact: bool) -> bool:
+    """The title's last word names something the field cannot hold: the rest of the title only qualifies
+    it ("会员代表职务" is no representative, "记录人员" no minutes). An exact synonym stands, and a
+    yes/no question holds yes or no whatever it ends in ("是否县工商联团体会员单位")."""
+    types = vocabulary().head_types
+    head = title.head
+    return bool(head) and not exact and not title.question and head in types and f.type not in types[head]
 
 
 # --- the assignment -------------------------------------------------------------------------------
@@ -582,23 +701,80 @@ class Decision:
     strength: float = 0.0  # the summed scores of the columns mapped: how well the kind fits the sheet
 
 
+def _contradicted(ftype: str, p: Profile) -> bool:
+    """Cells that plainly are something the field cannot hold (three or more of them)."""
+    if p.n < 3:
+        return False
+    if ftype == "date":
+        return p["num"] - p["date"] - p["year"] - p["monthday"] >= 0.8
+    if ftype in ("count", "money", "area"):
+        return p["date"] - p["num"] >= 0.8 or p["text"] - p["num"] >= 0.8
+    if ftype in ("id", "phone") and p["code"] >= 0.6 or ftype in ("code", "phone") and p["id"] >= 0.6:
+        return True  # valid credit codes under 证件号码, ID numbers under 证照号码: the check characters decide
+    if ftype in ("person", "chamber", "org") and p["bool"] >= 0.8:
+        return True  # 是/否, 专职/兼职 are no names
+    if ftype in ("chamber", "person"):
+        return p["org"] >= 0.8  # enterprises (…公司, …厂) are neither a chamber nor a person
+    return False
+
+
+class FieldScore(NamedTuple):
+    total: float
+    why: str  # Chinese: what spoke for (and against) the field
+    ruled_out: str = ""  # Chinese: why the field cannot be this column, whatever else speaks for it
+
+
+def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, said: float) -> str:
+    """Why a field cannot be the column, from its title or cells ("" when nothing rules it out)."""
+    if head_denies(f, lower, exact or said >= 1.0):
+        # the last word names what the field cannot hold, unless the title says the field outright
+        return f"标题末尾的“{lower.head_word}”说的不是它"
+    if f.type == "date" and not f.born and any(w in t.core for w in vocabulary().birth_words):
+        return "标题说的是出生日期"  # 出生年月 is no 成立年月
+    if not exact and t.question and not _asks(f):
+        return "标题问的是“是否”"  # 是否法人 asks whether the member is one, it names no representative
+    if not exact and t.negated:
+        return "标题说的是没有的事"  # 未入会原因 is no joining date
+    if _contradicted(f.type, p):
+        return "但下面的内容不合"  # 入会费 50, 100 … under a title that starts like a date
+    if f.closed and p.n >= 3 and p.words.get(f.name, 0.0) < 0.4 and t.core != normalise_title(f.label).core \
+            and not (_asks(f) and p["bool"] >= 0.5):  # √/× answer 是否建立党组织
+        return "下面没有这一项的常见写法"  # 董事长, 总经理 are no chamber posts; 本科, 大专 no kind of member
+    return ""
+
+
 def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Title, ...],
-                  p: Profile) -> dict[str, tuple[float, str]]:
+                  p: Profile) -> dict[str, FieldScore]:
     """Each field's score for one column, with the Chinese words that explain it."""
     ts = title_score(kind, t, parts)
     trust = 0.5 * p.n / (p.n + 2)  # one sample row is weaker evidence than twenty
+    if p["code"] >= 0.6 or p["id"] >= 0.6:
+        trust = max(trust, 0.45)  # …but two codes with valid check characters are no accident
     q = t.quantities | frozenset().union(*(x.quantities for x in parts))
-    row: dict[str, tuple[float, str]] = {}
+    lower = parts[-1] if parts and parts[-1].core else t
+    row: dict[str, FieldScore] = {}
     for f in specs:
         tm = ts.get(f.name)
         said = tm.score if tm else 0.0
+        exact = bool(tm and tm.exact)
+        if f.units and not (tm and tm.against) and set(f.units) & set(t.units):
+            said += 0.3  # "化解纠纷（件）": counted in the unit of this field alone
+            unit = "、".join(sorted(set(f.units) & set(t.units)))
+            tm = TitleMatch(said, (f"{tm.why}，" if tm and tm.why else "") + f"以“{unit}”计")
         vs, sort = value_score(f, p)
         hs = hint_score(f, q)
+        if said >= 1.0:
+            hs = max(hs, 0.0)  # a title that says the field outright: its words are the field's own
         total = said + trust * vs + hs
         if f.type == "bool" and p["num"] - p["bool01"] >= 0.5:
             total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
         if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
             total -= 0.4
+        if tm and tm.against:
+            total = min(total, said)  # 企业联系人 is no visitor however name-like its cells: cells cannot undo it
+        ruled_out = _ruled_out(f, t, lower, p, exact, said)
+        if ruled_out:
+            total = min(total, DENIED)
         evident = f.type in SELF_EVIDENT or p.words.get(f.name, 0.0) >= 0.7
         if said < 0.2 and not evident:
             total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
@@ -611,7 +787,7 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             why.append(f"下面多为{_SORT_LABELS.get(sort, sort)}")
         elif vs <= -0.4 and sort:
             why.append("但下面的值不像")
-        row[f.name] = (total, "，".join(why))
+        row[f.name] = FieldScore(total, "，".join(why), ruled_out)
     return row
 
 
@@ -624,7 +800,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
     out = Decision()
     width = len(titles)
     cand: list[int] = []
-    scores: dict[int, dict[str, tuple[float, str]]] = {}
+    scores: dict[int, dict[str, FieldScore]] = {}
     for c in range(width):
         t = titles[c]
         cells = columns[c] if c < len(columns) else []
@@ -642,7 +818,10 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
         scores[c] = row
         cand.append(c)
     names = [f.name for f in specs]
-    weights = [[scores[c][n][0] - ACCEPT + 0.01 for n in names] for c in cand]
+    # two columns with titles that are both synonyms of a field: the commoner synonym (earlier in the
+    # list) takes it ("会员代表" before "联系人"); the clerk is still shown the tie
+    ranks = {c: {n: m.rank for n, m in title_score(kind, titles[c], parts[c]).items()} for c in cand}
+    weights = [[scores[c][n][0] - ACCEPT + 0.01 - 0.001 * min(ranks[c].get(n, 0), 30) for n in names] for c in cand]
     chosen = best_assignment(weights)
     for i, c in enumerate(cand):
         row = scores[c]
@@ -667,8 +846,15 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
                 out.reasons[c] = f"像“{labels[near[0]]}”，但{who}{'一样像，已先用' if same else '更像'}，保留为自定义信息"
             else:
                 best = ranked[0] if ranked else None
-                hint = f"（最接近“{labels[best]}”，得分不够）" if best and row[best][0] > 0.2 else ""
-                out.reasons[c] = f"没有相符的字段，保留为自定义信息{hint}"
+                # the field the title speaks for most, if something rules it out: say what
+                ts = title_score(kind, titles[c], parts[c])
+                ruled = max((n for n in row if row[n].ruled_out and n in ts and ts[n].score >= ACCEPT),
+                            key=lambda n: ts[n].score, default=None)
+                if ruled:
+                    out.reasons[c] = f"像“{labels[ruled]}”，但{row[ruled].ruled_out.removeprefix('但')}，保留为自定义信息"
+                else:
+                    hint = f"（最接近“{labels[best]}”，得分不够）" if best and row[best][0] > 0.2 else ""
+                    out.reasons[c] = f"没有相符的字段，保留为自定义信息{hint}"
             continue
         name = names[chosen[i]]
         s = row[name][0]
@@ -698,7 +884,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
     return out
 
 
-def _fill_required(specs: list[FieldSpec], scores: dict[int, dict[str, tuple[float, str]]], out: Decision) -> None:
+def _fill_required(specs: list[FieldSpec], scores: dict[int, dict[str, FieldScore]], out: Decision) -> None:
     """A required field no column reached: the likeliest column still free takes it, for the clerk to check."""
     labels = {f.name: f.label for f in specs}
     taken = set(out.mapping.values())

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 
 import openpyxl
 import pytest
@@ -54,14 +55,17 @@ def test_corpus_size_and_split():
     for part in (dev, holdout):
         assert {c.kind for c in part} == set(KINDS), "every kind is in both parts"
         assert {c.format for c in part} >= {"xlsx", "csv-gb18030"}
-    assert 0.5 <= len(dev) / (len(dev) + len(holdout)) <= 0.7
+    # The first split was about 60 / 40; a second holdout batch, written later from outside sources (see
+    # README), tipped it towards the holdout. Each part keeps at least 30 % of the sheets.
+    assert 0.3 <= len(dev) / (len(dev) + len(holdout)) <= 0.7
 
 
 def header_texts(cases: list[Case]) -> set[str]:
+    """Header cells without white space, full-width forms folded (（万元） and (万元) are one wording)."""
     out = set()
     for c in cases:
         for i in c.header_rows:
-            out |= {re.sub(r"\s+", "", str(v)) for v in c.rows[i] if v not in (None, "")}
+            out |= {unicodedata.normalize("NFKC", re.sub(r"\s+", "", str(v))) for v in c.rows[i] if v not in (None, "")}
     return out
 
 

@@ -1,0 +1,356 @@
+"""Column recognition on wording gathered outside the corpus, and the general rules that carry it.
+
+The titles below come from other offices' forms (member registration forms and rosters, registry
+exports, chamber statistics tables, minutes templates, activity and visit ledgers), written the ways
+those forms write them: formal, abbreviated, with units or remarks in brackets, in traditional
+characters. Each is tried in a small sheet whose other columns are plain, with cells of the sort the
+column holds, so what is tested is the title, its unit and its cells. The rules (a title's last word,
+yes/no questions, negations, cells that contradict a field, likeness weighted by telling characters)
+are then checked over the whole vocabulary, not on chosen examples only.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from stdnum.cn import uscc
+
+from chamberdesk.io.mappings import IGNORE, detect_header
+from chamberdesk.io.recognition import normalise_title, vocabulary
+
+CUSTOM = "_custom"
+
+
+def _code(i: int, head: str = "91") -> str:
+    body = f"{head}130534MA{i:07d}"[:17]
+    return body + uscc.calc_check_digit(body)
+
+
+CELLS: dict[str, list[object]] = {
+    "org": ["清河县宏达机械有限公司", "清河县顺风快递服务部", "清河县富康建材厂", "清河县老街饭店"],
+    "person": ["张建国", "李红", "王平", "赵丽"],
+    "phone": ["13800138000", "13912345678", "0319-8123456", "15833331111"],
+    "date": ["2025.3.8", "2025年4月2日", "2025/5/6", "2025-06-01"],
+    "month": ["2019.5", "2020.3", "2018.1", "2021.12"],
+    "born": ["1975.06", "1968.3", "1980.11", "1972.1"],
+    "code": [_code(i) for i in range(1, 5)],
+    "count": [25, 30, 12, 8],
+    "money": [50, 100, 5, 20],
+    "area": [80, 120, 0, 60],
+    "yes": ["是", "否", "是", "是"],
+    "have": ["有", "无", "有", "有"],
+    "tick": ["√", "×", "√", "√"],
+    "words": ["学习两会精神", "座谈交流", "走访慰问", "融资对接"],
+    "long": ["会议研究了换届筹备工作并形成决议，由秘书处负责落实", "听取了秘书长年度工作报告，审议通过财务报告",
+             "讨论会费收缴标准，决定维持不变并加强催缴", "部署全年活动计划和会员发展任务"],
+    "address": ["城关镇人民路18号", "南关村3组", "工业园区纬二路8号", "清河县建设大街66号"],
+    "chamber": ["城关镇商会", "建筑业商会", "南关镇商会", "县工商联"],
+    "short_chamber": ["城关镇", "建筑业", "本级", "南关"],
+    "post": ["副会长", "会员", "理事", "常务理事"],
+    "job": ["董事长", "总经理", "经理", "店长"],
+    "email": ["hd@163.com", "sf@qq.com", "fk@126.com", "lj@qq.com"],
+    "postcode": ["054800", "054800", "054801", "054800"],
+    "schooling": ["本科", "大专", "高中", "研究生"],
+    "scope": ["机械加工、销售", "快递收派", "建材批发零售", "中餐服务"],
+    "body": ["第三届理事会第二次会议", "2025年度会员大会", "会长办公会议", "四届一次执委会议"],
+    "place": ["商会会议室", "县会堂", "工商联三楼", "城关镇政府"],
+    "category": ["理论学习", "光彩公益", "政企座谈", "技能培训"],
+    "way": ["上门走访", "电话", "微信", "座谈"],
+    "party": ["独立党支部", "联合党支部", "联络员", "无"],
+    "percent": ["80%", "75%", "90%", "100%"],
+    "full_part": ["专职", "兼职", "专职", "兼职"],
+    "passed": ["合格", "基本合格", "合格", "不合格"],
+    "political": ["中共党员", "群众", "民建会员", "群众"],
+    "industry": ["制造业", "批发零售", "餐饮", "建筑业"],
+    "legal_form": ["有限责任公司（自然人投资或控股）", "个体工商户", "有限责任公司（自然人独资）", "股份有限公司（非上市）"],
+    "authority": ["清河县市场监督管理局", "清河县市场监督管理局", "邢台市市场监督管理局", "清河县民政局"],
+}
+# the plain columns each small sheet has beside the one tried (left out when it is the one tried)
+BASE = {
+    "members": [("企业名称", "org", "enterprise_name"), ("联系电话", "phone", "rep_phone")],
+    "chambers": [("商会名称", "chamber", "name"), ("会长", "person", "president_name")],
+    "meetings": [("会议类型", "body", "body"), ("会议日期", "date", "date")],
+    "activities": [("活动类别", "category", "category"), ("活动日期", "date", "date"), ("活动名称", "words", "title")],
+    "contacts": [("会员", "org", "member"), ("日期", "date", "date"), ("方式", "way", "way")],
+}
+
+
+def _landing(kind: str, title: str, cells: str, expected: object) -> str:
+    cols = [b for b in BASE[kind] if b[2] != expected] + [(title, cells, expected)]
+    rows = [[c[0] for c in cols]] + [[CELLS[c[1]][i] for c in cols] for i in range(4)]
+    g = detect_header(kind, rows)
+    assert g is not None
+    c = len(cols) - 1
+    return g.mapping.get(c, CUSTOM if c in g.unmapped else "（丢失）")
+
+
+GATHERED = [
+    # member registration forms, rosters and registry exports
+    ("members", "单位详细名称", "org", "enterprise_name"),
+    ("members", "中文名称", "org", "enterprise_name"),
+    ("members", "市场主体名称", "org", "enterprise_name"),
+    ("members", "营业执照注册号", "code", "credit_code"),
+    ("members", "组织机构代码", "code", "credit_code"),
+    ("members", "法定代表人姓名", "person", "legal_rep"),
+    ("members", "业主姓名", "person", "legal_rep"),
+    ("members", "入会代表人", "person", "rep_name"),
+    ("members", "政治面目", "political", "rep_political_status"),
+    ("members", "固话", "phone", "rep_phone"),
+    ("members", "行业类别", "industry", "industry"),
+    ("members", "加入商会时间", "month", "join_date"),
+    ("members", "在会职务", "post", "position"),
+    ("members", "会员级别", "post", "position"),
+    ("members", "工商注册地址", "address", "address"),
+    ("members", "住址", "address", "address"),
+    ("members", "企业注册资本(万元)", "money", "registered_capital"),
+    ("members", "认缴出资额（万元）", "money", "registered_capital"),
+    ("members", "在职人数", "count", "employee_count"),
+    ("members", "企业员工人数(人)", "count", "employee_count"),
+    ("members", "其它", "long", "notes"),
+    ("members", "企業名稱", "org", "enterprise_name"),
+    ("members", "註冊資本(萬元)", "money", "registered_capital"),
+    ("members", "繳費情況", "have", CUSTOM),
+    ("members", "文化程度", "schooling", CUSTOM),
+    ("members", "主要经营范围", "scope", CUSTOM),
+    ("members", "邮政编码", "postcode", CUSTOM),
+    ("members", "电子邮箱", "email", CUSTOM),
+    ("members", "营业收入（万元）", "money", CUSTOM),
+    ("members", "工商登记日期", "date", CUSTOM),
+    ("members", "入会费", "money", CUSTOM),
+    ("members", "会员代表职务", "job", CUSTOM),
+    ("members", "人大代表", "words", CUSTOM),
+    ("members", "行次", "count", IGNORE),
+    ("members", "企业类型", "legal_form", CUSTOM),  # a registry export's legal form, no size
+    ("chambers", "登记管理机关", "authority", CUSTOM),
+    # chamber statistics tables
+    ("chambers", "社会组织名称", "chamber", "name"),
+    ("chambers", "是否在民政部门登记", "yes", "registered"),
+    ("chambers", "是否为工商联团体会员", "yes", "is_group_member"),
+    ("chambers", "社会组织登记证号", "code", "credit_code"),
+    ("chambers", "组建时间", "month", "founded_on"),
+    ("chambers", "任期起", "month", "term_start"),
+    ("chambers", "任期止", "month", "term_end"),
+    ("chambers", "下次换届时间", "month", "term_end"),
+    ("chambers", "有无固定办公场所", "have", "has_office"),
+    ("chambers", "办公用房面积(㎡)", "area", "office_area"),
+    ("chambers", "面积(m²)", "area", "office_area"),
+    ("chambers", "专职工作人员（人）", "count", "fulltime_staff"),
+    ("chambers", "兼职工作人员数", "count", "parttime_staff"),
+    ("chambers", "年经费收入（元）", "money", "annual_funds"),
+    ("chambers", "党组织设置", "party", "party_org"),
+    ("chambers", "建章立制", "words", "rules"),
+    ("chambers", "秘书长专兼职", "full_part", "secretary_fulltime"),
+    ("chambers", "年检(合格/不合格)", "passed", "inspection_passed"),
+    ("chambers", "會長姓名", "person", "president_name"),
+    ("chambers", "会员数(家)", "count", CUSTOM),
+    ("chambers", "会长电话", "phone", CUSTOM),
+    ("chambers", "秘书长单位", "org", CUSTOM),
+    ("chambers", "会员覆盖率(%)", "percent", CUSTOM),
+    ("chambers", "经费来源", "words", CUSTOM),
+    ("chambers", "党组织书记", "person", CUSTOM),
+    ("chambers", "未登记原因", "words", CUSTOM),
+    # minutes templates and meeting ledgers
+    ("meetings", "召开会议单位", "chamber", "chamber"),
+    ("meetings", "所属单位", "short_chamber", "chamber"),
+    ("meetings", "会议性质", "body", "body"),
+    ("meetings", "开会时间", "date", "date"),
+    ("meetings", "会议场所", "place", "place"),
+    ("meetings", "审议事项", "long", "agenda"),
+    ("meetings", "应参加人数", "count", "expected_count"),
+    ("meetings", "与会人数", "count", "present_count"),
+    ("meetings", "通过事项", "long", "decisions"),
+    ("meetings", "是否有会议记录", "yes", "minutes"),
+    ("meetings", "缺会人数", "count", CUSTOM),
+    ("meetings", "出席率", "percent", CUSTOM),
+    ("meetings", "记录员", "person", CUSTOM),
+    ("meetings", "纪要编号", "postcode", CUSTOM),
+    ("meetings", "列席人", "person", CUSTOM),
+    # activity ledgers
+    ("activities", "主办方", "chamber", "chamber"),
+    ("activities", "项目类别", "category", "category"),
+    ("activities", "举行日期", "date", "date"),
+    ("activities", "题目", "words", "title"),
+    ("activities", "参与人员数", "count", "participant_count"),
+    ("activities", "参与企业（家）", "count", "member_participants"),
+    ("activities", "捐资（万元）", "money", "amount"),
+    ("activities", "受训人数", "count", "people_count"),
+    ("activities", "化解纠纷(件)", "count", "item_count"),
+    ("activities", "取得成效", "long", "notes"),
+    ("activities", "協辦單位", "org", CUSTOM),
+    ("activities", "举办地点", "place", CUSTOM),
+    # visit ledgers
+    ("contacts", "包联对象", "org", "member"),
+    ("contacts", "被走访单位", "org", "member"),
+    ("contacts", "企业代码", "code", "credit_code"),
+    ("contacts", "回访方式", "way", "way"),
+    ("contacts", "包联人", "person", "by_whom"),
+    ("contacts", "联络员", "person", "by_whom"),
+    ("contacts", "存在困难", "long", "notes"),
+    ("contacts", "意见建议", "long", "notes"),
+    ("contacts", "走访事由", "long", "notes"),
+    ("contacts", "受访人", "person", CUSTOM),
+    ("contacts", "企业联系人", "person", CUSTOM),
+    ("contacts", "是否办结", "yes", CUSTOM),
+]
+
+
+@pytest.mark.parametrize(("kind", "title", "cells", "expected"), GATHERED,
+                         ids=[f"{k}-{t}" for k, t, _, _ in GATHERED])
+def test_wording_gathered_from_other_offices(kind: str, title: str, cells: str, expected: str) -> None:
+    assert _landing(kind, title, cells, expected) == expected
+
+
+# --- the corpus's known hard columns, in general form -------------------------------------------------
+
+def test_a_yes_no_question_about_joining_the_federation_is_no_registration() -> None:
+    assert _landing("chambers", "是否加入县工商联", "yes", "is_group_member") == "is_group_member"
+
+
+def test_a_post_in_the_enterprise_is_no_chamber_post() -> None:
+    for title in ("单位职务", "企业职务", "本单位职务", "行政职务"):
+        assert _landing("members", title, "job", CUSTOM) == CUSTOM, title
+    # the cells decide a bare 职务: posts in the enterprise stay custom, chamber posts land
+    assert _landing("members", "职务", "job", CUSTOM) == CUSTOM
+    assert _landing("members", "职务", "post", "position") == "position"
+
+
+def test_an_absent_count_is_not_the_expected_count() -> None:
+    for title in ("缺席人数", "缺会人数", "请假人数", "未到人数", "缺席(人)"):
+        assert _landing("meetings", title, "count", CUSTOM) == CUSTOM, title
+
+
+def test_main_business_is_kept_custom() -> None:
+    for title in ("主营业务", "主營業務", "主营产品", "业务范围", "经营范围"):
+        assert _landing("members", title, "scope", CUSTOM) == CUSTOM, title
+
+
+# --- rules over the whole vocabulary ------------------------------------------------------------------
+
+def _fields(kind: str, types: tuple[str, ...]) -> list[tuple[str, str]]:
+    return [(f.name, s) for f in vocabulary().kinds[kind] if f.type in types for s in f.synonyms
+            if 2 <= len(normalise_title(s).core) <= 6 and not normalise_title(s).question]
+
+
+PERSONS = _fields("chambers", ("person",)) + _fields("members", ("person",))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(PERSONS), st.sampled_from(["电话", "手机", "单位", "职务", "签名"]))
+def test_the_last_word_of_a_title_says_what_the_column_holds(person: tuple[str, str], head: str) -> None:
+    """A person's title followed by another word (会长电话, 法人代表单位) is about that word."""
+    name, synonym = person
+    kind = "members" if name in {f.name for f in vocabulary().kinds["members"]} else "chambers"
+    cells = {"电话": "phone", "手机": "phone", "单位": "org", "职务": "job", "签名": "person"}[head]
+    assert _landing(kind, synonym + head, cells, CUSTOM) != name
+
+
+NOT_YES_NO = [(k, f.name, s) for k in ("members", "chambers") for f in vocabulary().kinds[k]
+              if f.type not in ("bool",) and not any(normalise_title(x).question for x in f.synonyms)
+              for s in f.synonyms if 2 <= len(normalise_title(s).core) <= 5]
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.sampled_from(NOT_YES_NO), st.sampled_from(["是否", "有无"]), st.sampled_from(["yes", "have", "tick"]))
+def test_a_yes_no_question_never_lands_in_a_field_that_is_no_yes_no(field: tuple[str, str, str], ask: str,
+                                                                     cells: str) -> None:
+    kind, name, synonym = field
+    assert _landing(kind, ask + synonym, cells, CUSTOM) != name
+
+
+DATED = [(k, f.name, s) for k in ("members", "chambers") for f in vocabulary().kinds[k]
+         if f.type in ("date", "bool") for s in f.synonyms if 2 <= len(normalise_title(s).core) <= 5
+         and not normalise_title(s).question]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.sampled_from(DATED), st.sampled_from(["未", "无", "非"]))
+def test_a_title_about_what_is_not_never_names_the_field(field: tuple[str, str, str], negation: str) -> None:
+    kind, name, synonym = field
+    assert _landing(kind, negation + synonym + "原因", "words", CUSTOM) != name
+
+
+@pytest.mark.parametrize(("kind", "title", "cells", "field"), [
+    ("members", "入会时间", "money", "join_date"),
+    ("chambers", "成立时间", "count", "founded_on"),
+    ("chambers", "办公面积", "date", "office_area"),
+    ("activities", "参加人数", "words", "participant_count"),
+    ("activities", "所属商会", "org", "chamber"),
+])
+def test_cells_that_plainly_contradict_a_field_keep_it_away(kind: str, title: str, cells: str, field: str) -> None:
+    assert _landing(kind, title, cells, CUSTOM) != field
+
+
+def test_likeness_by_shared_characters_weighs_the_telling_ones() -> None:
+    """人大代表 shares 人、代、表 with 法人代表 but not the 法 that makes a legal representative."""
+    assert _landing("members", "人大代表", "words", CUSTOM) == CUSTOM
+    assert _landing("chambers", "会员数", "count", CUSTOM) == CUSTOM  # 员数 is no 专职人员数
+
+
+def test_a_unit_only_one_field_is_counted_in_speaks_for_it() -> None:
+    assert _landing("activities", "调解(件)", "count", "item_count") == "item_count"
+    assert _landing("activities", "参加会员(家)", "count", "member_participants") == "member_participants"
+
+
+def test_an_upper_title_names_whose_name_a_lower_common_word_is() -> None:
+    rows = [["序号", "企业名称", "法定代表人", None, "办公场所", None],
+            [None, None, "姓名", "手机", "有/无", "面积"],
+            [1, "清河县宏达机械有限公司", "张建国", "13800138000", "有", 80],
+            [2, "清河县富康建材厂", "李红", "13912345678", "无", 0],
+            [3, "清河县老街饭店", "王平", "15833331111", "有", 60]]
+    merged = ["A1:A2", "B1:B2", "C1:D1", "E1:F1"]
+    g = detect_header("members", rows, merged)
+    assert g is not None
+    assert g.mapping[2] == "legal_rep" and g.mapping[3] == "rep_phone"
+    assert g.titles[4] == "办公场所/有/无"  # the lower title's slash is its own, not a level
+
+
+def test_traditional_titles_read_as_simplified() -> None:
+    pairs = [("無辦公場所原因", "无办公场所原因"), ("舉辦單位", "举办单位"), ("歸屬商會", "归属商会"),
+             ("繳納會費情況", "缴纳会费情况"), ("結論", "结论"), ("聯絡員", "联络员"), ("會員級別", "会员级别")]
+    for trad, simple in pairs:
+        assert normalise_title(trad).core == normalise_title(simple).core, trad
+
+
+def test_a_closed_set_field_needs_its_words_in_the_cells() -> None:
+    """Kinds of member, sizes, posts, party organisations are words of a known set: a column of
+    other words (本科, 大专; 董事长, 总经理) is something else, √/× still answer 建立党组织."""
+    assert _landing("members", "经济类型", "schooling", CUSTOM) == CUSTOM
+    assert _landing("members", "会员类别", "schooling", CUSTOM) == CUSTOM
+    assert _landing("chambers", "建立党组织", "tick", "party_org") == "party_org"
+
+
+def test_a_remark_says_what_a_column_is_when_its_title_names_nothing() -> None:
+    assert _landing("chambers", "联系人（秘书长）", "person", "secretary_general_name") == "secretary_general_name"
+    assert _landing("chambers", "秘书长（专/兼职）", "full_part", "secretary_fulltime") == "secretary_fulltime"
+    assert _landing("members", "备注（退会原因等）", "long", "notes") == "notes"
+
+
+@pytest.mark.parametrize(("kind", "title", "cells", "said"), [
+    ("chambers", "会长电话", "phone", "“电话”"),
+    ("members", "是否法人", "yes", "是否"),
+    ("members", "会员代表职务", "job", "常见写法"),
+])
+def test_a_column_kept_custom_says_which_field_it_resembled_and_why_not(kind: str, title: str, cells: str,
+                                                                      said: str) -> None:
+    cols = [*BASE[kind], (title, cells, CUSTOM)]
+    rows = [[c[0] for c in cols]] + [[CELLS[c[1]][i] for c in cols] for i in range(4)]
+    g = detect_header(kind, rows)
+    assert g is not None and len(cols) - 1 in g.unmapped
+    reason = g.reasons[len(cols) - 1]
+    assert reason.startswith("像“") and said in reason and "保留为自定义信息" in reason
+
+
+def test_a_title_wrapped_over_two_cells_reads_whole() -> None:
+    """Offices that do not merge write a long title over two rows ("法定" over "代表人"): one title, not a
+    group over its parts; a group title written once over blank cells still groups the titles below."""
+    rows = [["序号", "企业", "法定", "联系", "注册资本", "联系方式", None],
+            [None, "名称", "代表人", "电话", "(万元)", "手机", "座机"],
+            [1, "清河县宏达机械有限公司", "张建国", "13800138000", 500, "13800138000", "0319-8123456"],
+            [2, "清河县顺风快递服务部", "李红", "13912345678", 10, "13912345678", "0319-8123457"],
+            [3, "清河县富康建材厂", "王平", "15833331111", 1000, "15833331111", "0319-8123458"]]
+    g = detect_header("members", rows)
+    assert g is not None
+    assert g.titles[:5] == ["序号", "企业名称", "法定代表人", "联系电话", "注册资本(万元)"]
+    assert g.mapping[2] == "legal_rep" and g.mapping[4] == "registered_capital"
+    assert g.titles[5] == "联系方式/手机"

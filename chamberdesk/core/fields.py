@@ -18,6 +18,7 @@ class Checker:
         self.data = dict(data)
         self.labels = labels
         self.errors: list[FieldError] = []
+        self._today: date | None = None
 
     def fail(self, field: str, message: str) -> None:
         self.errors.append(FieldError(field, self.labels.get(field, field), message))
@@ -77,8 +78,10 @@ class Checker:
         if not isinstance(v, date):
             self.fail(field, "不是有效日期")
             return
+        if self._today is None:  # once per record, not once per date field
+            self._today = date.today()
         try:
-            check_not_future(v)
+            check_not_future(v, today=self._today)
         except ValueError as exc:
             self.fail(field, str(exc))
 

@@ -365,14 +365,22 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
 
     # per mapped column, the first characters of its title as compared: a row whose cells do not start like
     # the titles above them is no repeated header (is_repeated_header compares whole titles, much slower)
-    firsts = {c: {h[0] for part in (titles[c], *titles[c].split("/")) if (h := mappings.norm_header(part))}
-              for c, f in header.mapping.items() if f != IGNORE and c < len(titles) and titles[c]}
+    firsts = [(c, {h[0] for part in (titles[c], *titles[c].split("/")) if (h := mappings.norm_header(part))})
+              for c, f in header.mapping.items() if f != IGNORE and c < len(titles) and titles[c]]
     need = min(2, sum(1 for f in header.mapping.values() if f != IGNORE))
     field_title: dict[str, str] = {}
     for c, f in cols:
         field_title.setdefault(f, title(c))
     handler.titles = field_title
     labels = mappings.labels(kind)
+    # how each mapped column's cells become values, decided once rather than per cell: in the office's
+    # words, by the column's parser, or as text — except values whose type says more than their text
+    # (a date; a code or phone number Excel stored as a number, for finish() to judge; an ID number always)
+    plan = []
+    for c, f in cols:
+        keep_types: type | tuple[type, ...] = object if f == "rep_id_number" else \
+            (date, float) if f in ("credit_code", "rep_phone") else date
+        plan.append((c, f, (kind, f) in WORDED, parsers.get(c), keep_types, f in fields_of_table, title(c)))
 
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
@@ -408,35 +416,36 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         def note(fld: str, msg: str, o: RowOutcome = o) -> None:
             o.problems.append(Problem(o.sheet_row, field_title.get(fld, labels.get(fld, fld)), msg, note=True))
 
-        texts = [v for v in raw if isinstance(v, str)]
-        for c, v in enumerate(raw) if texts and has_control_chars("".join(texts)) else ():
+        texts = "".join([v for v in raw if isinstance(v, str)])
+        # a printable text has no control character: the regex runs only on rows with line breaks or worse
+        for c, v in enumerate(raw) if not texts.isprintable() and has_control_chars(texts) else ():
             if has_control_chars(v):
                 o.problems.append(Problem(o.sheet_row, title(c), "含有不可见的控制字符（可能来自损坏或被篡改的文件），请检查该单元格"))
         data: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         given: set[str] = set()
-        for c, f in cols:
-            v = raw[c] if c < len(raw) else None
-            if is_blank(v):
+        width = len(raw)
+        for c, f, is_worded, p, keep_types, in_table, col_title in plan:
+            v = raw[c] if c < width else None
+            if v is None or (isinstance(v, str) and not v.strip()):
                 continue
             if f in data or f in extra:
-                if f in fields_of_table and cell_text(v) != cell_text(data.get(f)):
+                if in_table and cell_text(v) != cell_text(data.get(f)):
                     custom[custom_key(c)] = cell_text(v)  # 手机 and 固定电话 both filled: the second is kept
                 continue
-            if (kind, f) in WORDED:
-                v = worded(kind, f, v, title(c), custom, note, fail)
+            if is_worded:
+                v = worded(kind, f, v, col_title, custom, note, fail)
                 if v is None:
                     continue
-            elif (p := parsers.get(c)) is not None:
+            elif p is not None:
                 try:
                     v = p(v)
                 except ValueError as exc:
                     fail(f, str(exc))
                     continue
-            elif f != "rep_id_number" and not isinstance(v, date) and not (f == "credit_code" and isinstance(v, float)) \
-                    and not (f == "rep_phone" and isinstance(v, float)):
+            elif not isinstance(v, keep_types):
                 v = cell_text(v) or None
-            if f in fields_of_table:
+            if in_table:
                 data[f] = v
                 given.add(f)
             else:
@@ -465,7 +474,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             continue
         o.data, o.extra = clean, extra
         o.extra["given"] = given
-        for kk, val, why in handler.keys(clean):
+        row_keys = handler.keys(clean)
+        for kk, val, why in row_keys:
             hit = index.get(kk, {}).get(val)
             if hit is None:
                 continue
@@ -480,7 +490,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             break
         if o.status == NEW or (o.status == DUPLICATE and o.keep_allowed):
             # a row kept beside its twin still claims its keys for the rows after it
-            for kk, val, _why in handler.keys(clean):
+            for kk, val, _why in row_keys:
                 index.setdefault(kk, {}).setdefault(val, o.sheet_row)
         yield o
 
@@ -491,14 +501,27 @@ def _first_char(s: str) -> str:
     return (chr(o - 0xFEE0) if 0xFF01 <= o <= 0xFF5E else s[0]).upper()
 
 
-def _may_be_header(row: list[object], firsts: dict[int, set[str]], need: int) -> bool:
+_FIRST_CHARS: dict[str, str] = {}  # a cell's first character → as _first_char leaves it
+_HEADER_LEAD = " \t\r\n*:：※★\u3000"
+
+
+def _may_be_header(row: list[object], firsts: list[tuple[int, set[str]]], need: int) -> bool:
     """Cheap test before the title comparison: enough text cells start like the titles above them."""
     n = 0
-    for c, starts in firsts.items():
-        v = row[c] if c < len(row) else None
-        if isinstance(v, str):
-            s = v.lstrip(" \t\r\n*:：※★\u3000")
-            if s and _first_char(s) in starts:
+    width = len(row)
+    for c, starts in firsts:
+        v = row[c] if c < width else None
+        if isinstance(v, str) and v:
+            ch = v[0]
+            if ch in _HEADER_LEAD:
+                v = v.lstrip(_HEADER_LEAD)
+                if not v:
+                    continue
+                ch = v[0]
+            first = _FIRST_CHARS.get(ch)
+            if first is None:
+                first = _FIRST_CHARS[ch] = _first_char(ch)
+            if first in starts:
                 n += 1
                 if n >= need:
                     return True
@@ -564,6 +587,41 @@ def _audit(s: Session, handler: Kind, path: Path, sheet: str, res: ImportResult)
     audit.record(s, "create", handler.table, None, after=after)
 
 
+def _insert_many(s: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """One INSERT run as a single executemany of plain tuples: SQLAlchemy's insert() spends as long again
+    building and processing a parameter dict per row. Values go through the column types' own bind
+    processors (dates and times stored as SQLAlchemy stores them), and a column a row leaves out gets the
+    column's default, as insert() would give it."""
+    tbl = table_of(model)
+    conn = s.connection()
+    dialect = conn.dialect
+    given = dict.fromkeys(k for r in rows for k in r)
+    cols = [c for c in tbl.c if c.name in given or (c.default is not None and c.default.is_scalar)]
+    unknown = set(given) - {c.name for c in cols}
+    if unknown:
+        raise ChamberDeskError(f"内部错误：{tbl.name} 表没有列 {'、'.join(sorted(unknown))}")
+    defaults = [c.default.arg if c.default is not None and c.default.is_scalar else None for c in cols]
+    procs = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
+    names = [c.name for c in cols]
+    # dates, times and numbers repeat down a sheet (the import's own stamp on every row): each distinct
+    # value is converted once
+    seen: list[dict[Any, Any]] = [{} for _ in cols]
+    params = []
+    for r in rows:
+        vals = [r.get(k, d) for k, d in zip(names, defaults, strict=True)]
+        for i, p in enumerate(procs):
+            v = vals[i]
+            if p is not None and v is not None:
+                got = seen[i].get(v)
+                if got is None:
+                    got = seen[i][v] = p(v)
+                vals[i] = got
+        params.append(tuple(vals))
+    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    conn.exec_driver_sql(f"INSERT INTO {dialect.identifier_preparer.format_table(tbl)} ({quoted}) "
+                         f"VALUES ({', '.join(['?'] * len(names))})", params)
+
+
 class _Writer:
     """Counts each outcome and writes the rows that go in, inserting in batches of BATCH."""
 
@@ -591,11 +649,9 @@ class _Writer:
             before = self.s.execute(select(func.max(rid))).scalar() or 0
             if model is Member:
                 # the search text filled here spares the insert trigger an UPDATE of every new row
-                keys = sorted({k for r in rows for k in r})
-                rows = [{**dict.fromkeys(keys), **r, "search_text": search_text(r)} for r in rows]
-                self.s.execute(insert(table_of(Member)), rows)
-            else:
-                self.s.execute(insert(model), rows)
+                for r in rows:
+                    r["search_text"] = search_text(r)
+            _insert_many(self.s, model, rows)
             ids = list(self.s.execute(select(rid).where(rid > before).order_by(rid)).scalars())
             if len(ids) != len(rows):
                 raise ChamberDeskError("导入时数据文件被同时修改，未写入任何记录。请关闭其他窗口后重新导入。")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
+from operator import mul
 
 from stdnum.cn import ric
 
@@ -108,9 +109,11 @@ _CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
 def credit_code_check_char(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters (ValueError for another alphabet)."""
+    if len(first17) != 17:
+        raise ValueError(f"应为17位，现为{len(first17)}位")
     try:
-        total = sum(_USCC_VALUE[ch] * w for ch, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    except (KeyError, ValueError) as exc:
+        total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), _USCC_WEIGHTS))
+    except KeyError as exc:
         raise ValueError("含有不允许的字符") from exc
     return _USCC_ALPHABET[(31 - total) % 31]
 

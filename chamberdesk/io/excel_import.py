@@ -60,6 +60,9 @@ class Problem:
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message, "note": self.note}
 
+    def describe(self) -> str:
+        return f"{self.column}：{self.message}" if self.column else self.message
+
 
 @dataclass
 class ColumnFate:
@@ -110,7 +113,7 @@ class RowOutcome:
 
     @property
     def reason(self) -> str:
-        return "；".join(f"{p.column}：{p.message}" if p.column else p.message for p in self.problems)
+        return "；".join(p.describe() for p in self.problems)
 
     @property
     def errors(self) -> list[Problem]:
@@ -761,34 +764,97 @@ def write_error_workbook(preview: ImportPreview, out: Path | str, extra_problems
 
 def _error_workbook(path: Path, sheet: str, header_titles: list[str], outcomes: Iterable[RowOutcome],
                     out: Path | str, extra_problems: list[Problem] | None, columns: list[ColumnFate]) -> int:
+    w, n = _rejected_sheet(None, path, sheet, header_titles, outcomes, extra_problems, "未通过的行")
+    _columns_sheet(w.wb, path, [(sheet, columns)], "各列的去向")
+    w.save(out)
+    return n
+
+
+def _rejected_sheet(wb: Any, path: Path, sheet: str, header_titles: list[str], outcomes: Iterable[RowOutcome],
+                    extra_problems: list[Problem] | None, sheet_name: str) -> tuple[Any, int]:
+    """A sheet repeating each rejected row of one source sheet with its row number and the reason.
+    `extra_problems`: refusals found while writing (a row refused then is among `outcomes` as well)."""
     from chamberdesk.io.workbook_style import FormWriter
 
-    by_row: dict[int, list[str]] = {}
+    rows = refusals(outcomes, extra_problems)
+    titles = list(header_titles)
+    width = max([len(titles)] + [len(raw) for _r, raw, _ps in rows])
+    titles += [""] * (width - len(titles))
+    w = FormWriter(f"导入未通过的行（{Path(path).name}）", ["工作表行号", "原因", *titles], wb=wb,
+                   unit_line=f"来源：{Path(path).name} · 工作表“{sheet}”",
+                   widths=[10, 40] + [14] * width, sheet_name=sheet_name)
+    for r, raw, problems in rows:
+        raw = list(raw) + [""] * (width - len(raw))
+        w.row([r, "；".join(p.describe() for p in problems), *[_visible(v) if isinstance(v, str) else v for v in raw]])
+    return w, len(rows)
+
+
+def refusals(outcomes: Iterable[RowOutcome], extra_problems: list[Problem] | None = None,
+             ) -> list[tuple[int, list[object], list[Problem]]]:
+    """Each refused row once, in sheet order: its row number, its cells and why (each reason names its
+    column). `extra_problems`: refusals found while writing, for rows among `outcomes` not yet refused."""
+    by_row: dict[int, list[Problem]] = {}
     raws: dict[int, list[object]] = {}
     for o in outcomes:
         raws[o.sheet_row] = o.raw
         if o.status == REJECTED:
-            by_row.setdefault(o.sheet_row, []).append("；".join(
-                f"{p.column}：{p.message}" if p.column else p.message for p in o.errors))
+            by_row.setdefault(o.sheet_row, []).extend(o.errors)
     for p in extra_problems or []:
         if not p.note and p.row not in by_row and p.row in raws:
-            by_row.setdefault(p.row, []).append(f"{p.column}：{p.message}")
-    titles = list(header_titles)
-    width = max([len(titles)] + [len(raws[r]) for r in by_row])
-    titles += [""] * (width - len(titles))
-    w = FormWriter(f"导入未通过的行（{Path(path).name}）", ["工作表行号", "原因", *titles],
-                   unit_line=f"来源：{Path(path).name} · 工作表“{sheet}”",
-                   widths=[10, 40] + [14] * width, sheet_name="未通过的行")
-    for r in sorted(by_row):
-        raw = list(raws[r]) + [""] * (width - len(raws[r]))
-        w.row([r, "；".join(by_row[r]), *[_visible(v) if isinstance(v, str) else v for v in raw]])
-    cw = FormWriter(f"各列的去向（{Path(path).name}）", ["列", "表中的列名", "去向", "说明"], wb=w.wb,
-                    unit_line=f"工作表“{sheet}”：每一列导入为字段、保留为自定义信息或不导入", widths=[6, 24, 30, 40],
-                    sheet_name="各列的去向", landscape=False)
-    for c in columns:
-        cw.row([c.letter, c.title or "（无列名）", c.describe(), c.reason])
-    w.save(out)
-    return len(by_row)
+            by_row.setdefault(p.row, []).append(p)
+    return [(r, raws[r], by_row[r]) for r in sorted(by_row)]
+
+
+def _columns_sheet(wb: Any, path: Path, sheets: list[tuple[str, list[ColumnFate]]], sheet_name: str) -> None:
+    """What became of every column; with several source sheets, a 工作表 column says whose column it is."""
+    from chamberdesk.io.workbook_style import FormWriter
+
+    several = len(sheets) > 1
+    heads = ["列", "表中的列名", "去向", "说明"]
+    unit = (f"工作表“{sheets[0][0]}”" if sheets and not several else "各工作表") + "：每一列导入为字段、保留为自定义信息或不导入"
+    cw = FormWriter(f"各列的去向（{Path(path).name}）", ["工作表", *heads] if several else heads, wb=wb,
+                    unit_line=unit, widths=([16] if several else []) + [6, 24, 30, 40], sheet_name=sheet_name,
+                    landscape=False)
+    for name, columns in sheets:
+        for c in columns:
+            cw.row([*([name] if several else []), c.letter, c.title or "（无列名）", c.describe(), c.reason])
+
+
+def write_workbook_errors(path: Path | str, wres: WorkbookResult, out: Path | str) -> int:
+    """A whole workbook's error workbook: per imported source sheet, its rejected rows with the reason (a sheet
+    of the same name), then what became of every column of every sheet. Returns the number of rows."""
+    from chamberdesk.io.workbook_style import close_sheets, new_workbook
+
+    path = Path(path)
+    wb = new_workbook()
+    used: set[str] = {"各列的去向"}
+    total = 0
+    last = None
+    try:
+        for r in wres.sheets:
+            name = _unique_sheet_name(r.sheet, used)
+            last, n = _rejected_sheet(wb, path, r.sheet, wres.titles.get(r.sheet, []), wres.refused.get(r.sheet, []),
+                                      r.problems, name)
+            total += n
+        _columns_sheet(wb, path, [(r.sheet, r.columns) for r in wres.sheets], "各列的去向")
+    except BaseException:
+        close_sheets(wb)
+        raise
+    if last is None:
+        raise ChamberDeskError("没有导入任何工作表，无未通过的行可保存。")
+    last.save(out)
+    return total
+
+
+def _unique_sheet_name(name: str, used: set[str]) -> str:
+    """A worksheet name Excel accepts (31 characters, none of []:*?/\\), unlike every other one here."""
+    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in name).strip("'")[:31] or "工作表"
+    cand, n = base, 2
+    while cand.lower() in {u.lower() for u in used}:
+        suffix = f"（{n}）"
+        cand, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(cand)
+    return cand
 
 
 def _visible(text: str) -> str:
@@ -927,6 +993,10 @@ class WorkbookResult:
     left_out: list[SheetPlan] = field(default_factory=list)  # sheets not imported, each with the reason
     unknown_owners: dict[str, int] = field(default_factory=dict)  # owner names matching no chamber → rows
     needs_owner: list[str] = field(default_factory=list)  # sheets with no owner column (dry run, owner_gaps)
+    # per imported sheet, the rows refused (their cells and reasons, for the preview and the error workbook)
+    # and the header's titles
+    refused: dict[str, list[RowOutcome]] = field(default_factory=dict)
+    titles: dict[str, list[str]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         keys = ("rows", "imported", "updated", "duplicates", "skipped", "rejected")
@@ -934,6 +1004,11 @@ class WorkbookResult:
 
     def balanced(self) -> bool:
         return all(r.balanced() for r in self.sheets)
+
+    def refused_rows(self, sheet: str) -> list[tuple[int, list[object], list[Problem]]]:
+        """The rows of one imported sheet that were (or would be) refused, as `refusals` gives them."""
+        res = next((r for r in self.sheets if r.sheet == sheet), None)
+        return refusals(self.refused.get(sheet, []), res.problems if res else None)
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.totals(),
@@ -1005,9 +1080,11 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
                     if not started and before_write is not None and not dry_run:
                         before_write()
                     started = True
+                    refused = out.refused[p.name] = []
+                    out.titles[p.name] = list(header.titles)
                     out.sheets.append(_import_rows(s, kind, path, p.name, header, rows, owner=owner,
                                                    create_chambers=create_chambers, on_duplicate=on_duplicate,
-                                                   dry_run=False, refused=None, owner_choices=owner_choices,
+                                                   dry_run=False, refused=refused, owner_choices=owner_choices,
                                                    unknown=out.unknown_owners))
                     s.flush()
             if dry_run:
@@ -1021,4 +1098,4 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
 
 __all__ = ["ColumnFate", "ImportPreview", "ImportResult", "Problem", "RowOutcome", "SpreadsheetError",
            "WorkbookResult", "commit_import", "dry_run_result", "import_file", "import_workbook", "plan_workbook",
-           "preview_import", "write_error_workbook"]
+           "preview_import", "write_error_workbook", "write_workbook_errors"]

@@ -224,6 +224,8 @@ GENDER_WORDS = {"男": "M", "女": "F", "M": "M", "F": "F", "男性": "M", "女�
 
 
 def normalize_gender(value: object) -> str:
+    if isinstance(value, str) and value in GENDER_WORDS:  # 男/女 as typed: nothing to convert
+        return GENDER_WORDS[value]
     s = to_halfwidth(str(value)).strip().upper()
     if s in GENDER_WORDS:
         return GENDER_WORDS[s]

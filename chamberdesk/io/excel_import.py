@@ -607,20 +607,16 @@ def _insert_many(s: Session, model: type, rows: list[dict[str, Any]]) -> None:
     defaults = [c.default.arg if c.default is not None and c.default.is_scalar else None for c in cols]
     procs = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
     names = [c.name for c in cols]
-    # dates, times and numbers repeat down a sheet (the import's own stamp on every row): each distinct
-    # value is converted once
-    seen: list[dict[Any, Any]] = [{} for _ in cols]
-    params = []
-    for r in rows:
-        vals = [r.get(k, d) for k, d in zip(names, defaults, strict=True)]
-        for i, p in enumerate(procs):
-            v = vals[i]
-            if p is not None and v is not None:
-                got = seen[i].get(v)
-                if got is None:
-                    got = seen[i][v] = p(v)
-                vals[i] = got
-        params.append(tuple(vals))
+    # built column by column; dates, times and numbers repeat down a sheet (the import's own stamp on every
+    # row), so each distinct value is converted once
+    columns = []
+    for k, d, p in zip(names, defaults, procs, strict=True):
+        values = [r.get(k, d) for r in rows]
+        if p is not None:
+            seen: dict[Any, Any] = {}
+            values = [v if v is None else seen[v] if v in seen else seen.setdefault(v, p(v)) for v in values]
+        columns.append(values)
+    params = list(zip(*columns, strict=True))
     quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
     conn.exec_driver_sql(f"INSERT INTO {dialect.identifier_preparer.format_table(tbl)} ({quoted}) "
                          f"VALUES ({', '.join(['?'] * len(names))})", params)

@@ -22,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from sqlmodel import Session
 
 from chamberdesk.core import audit, custom_fields
@@ -600,11 +601,12 @@ def _insert_many(s: Session, model: type, rows: list[dict[str, Any]]) -> None:
     conn = s.connection()
     dialect = conn.dialect
     given = dict.fromkeys(k for r in rows for k in r)
-    cols = [c for c in tbl.c if c.name in given or (c.default is not None and c.default.is_scalar)]
+    cols = [c for c in tbl.c if c.name in given or isinstance(c.default, ScalarElementColumnDefault)]
     unknown = set(given) - {c.name for c in cols}
-    if unknown:
-        raise ChamberDeskError(f"内部错误：{tbl.name} 表没有列 {'、'.join(sorted(unknown))}")
-    defaults = [c.default.arg if c.default is not None and c.default.is_scalar else None for c in cols]
+    if unknown:  # never silently leave a value out
+        raise ChamberDeskError(f"内部错误：{tbl.name} 表没有列 {'、'.join(sorted(unknown))}，未写入任何记录。"
+                               "请把这条信息告知维护人员。")
+    defaults = [c.default.arg if isinstance(c.default, ScalarElementColumnDefault) else None for c in cols]
     procs = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
     names = [c.name for c in cols]
     # built column by column; dates, times and numbers repeat down a sheet (the import's own stamp on every

@@ -33,7 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--create-chambers", action="store_true",
                    help="表中写到的商会不在台账中时自动新建（否则这些行被拒绝并说明原因）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    p.add_argument("--errors", metavar="OUT.xlsx", help="把未通过的行和各列的去向写入此工作簿")
+    p.add_argument("--errors", metavar="OUT.xlsx",
+                   help="把未通过的行和各列的去向写入此工作簿（整个工作簿导入时每张来源表一页）")
     p.add_argument("--json", action="store_true", help="以 JSON 输出结果")
     p.set_defaults(handler=cmd_import)
 
@@ -83,12 +84,12 @@ def _backup_before_import(db: Database) -> None:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from chamberdesk.io.excel_import import import_file, import_workbook
+    from chamberdesk.io.excel_import import import_file, import_workbook, write_workbook_errors
 
     mapping = _load_mapping(args.mapping)
     errors_out = str(output_path(args.errors)) if args.errors else None
-    if args.kind == "workbook" and (args.sheet or mapping or errors_out):
-        raise ChamberDeskError("导入整个工作簿时不能用 --sheet、--mapping 或 --errors；需要时请逐表导入。")
+    if args.kind == "workbook" and (args.sheet or mapping):
+        raise ChamberDeskError("导入整个工作簿时不能用 --sheet 或 --mapping；需要时请逐表导入。")
     db = open_db(args, "view" if args.dry_run else "edit")
     backup = (lambda: _backup_before_import(db)) if db.is_sqlite else None
     try:
@@ -101,7 +102,10 @@ def cmd_import(args: argparse.Namespace) -> int:
                               before_write=backup, owner=args.owner, create_chambers=args.create_chambers)
     finally:
         db.close()
-    if errors_out:  # on stderr: with --json, stdout is the JSON object alone
+    if errors_out and args.kind == "workbook":
+        n = write_workbook_errors(args.file, wres, errors_out)
+        _say(f"未通过的行（{len(wres.sheets)} 张表共 {n} 行，每张表一页）和各列的去向已写入：{errors_out}", sys.stderr)
+    elif errors_out:  # on stderr: with --json, stdout is the JSON object alone
         _say(f"未通过的行（{res.rejected} 行）和各列的去向已写入：{errors_out}", sys.stderr)
     if args.json:
         # a character the console cannot show goes out as a JSON \u escape: still the same JSON

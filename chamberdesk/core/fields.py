@@ -4,11 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from functools import cache
 from typing import Any
 
 from chamberdesk.core.choices import Choice
 from chamberdesk.core.errors import FieldError, InvalidInput
 from chamberdesk.core.validators import check_not_future, clean_multiline, clean_text, normalize_org_name
+
+
+@cache
+def _codes(enum: type[Choice]) -> dict[str, str]:
+    """Value or label → the stored value, as Choice.parse finds the member (every imported row asks)."""
+    return {text: m.value for m in enum for text in (m.value, m.label) if enum.parse(text) is m}
 
 
 class Checker:
@@ -18,6 +25,7 @@ class Checker:
         self.data = dict(data)
         self.labels = labels
         self.errors: list[FieldError] = []
+        self._today: date | None = None
 
     def fail(self, field: str, message: str) -> None:
         self.errors.append(FieldError(field, self.labels.get(field, field), message))
@@ -52,11 +60,11 @@ class Checker:
                 self.fail(field, "必须选择")
             self.data[field] = None
             return
-        m = enum.parse(v)
-        if m is None:
+        code = _codes(enum).get(str(v).strip())
+        if code is None:
             self.fail(field, f"“{v}”不是可选项（可选：{'、'.join(enum.labels())}）")
         else:
-            self.data[field] = m.value
+            self.data[field] = code
 
     def normalised(self, field: str, fn: Callable[[Any], Any]) -> None:
         v = self.data.get(field)
@@ -77,8 +85,10 @@ class Checker:
         if not isinstance(v, date):
             self.fail(field, "不是有效日期")
             return
+        if self._today is None:  # once per record, not once per date field
+            self._today = date.today()
         try:
-            check_not_future(v)
+            check_not_future(v, today=self._today)
         except ValueError as exc:
             self.fail(field, str(exc))
 

@@ -14,6 +14,7 @@ import re
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,6 +22,7 @@ from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.sql.schema import ScalarElementColumnDefault
 from sqlmodel import Session
 
 from chamberdesk.core import audit, custom_fields
@@ -58,6 +60,9 @@ class Problem:
 
     def as_dict(self) -> dict[str, Any]:
         return {"row": self.row, "column": self.column, "message": self.message, "note": self.note}
+
+    def describe(self) -> str:
+        return f"{self.column}：{self.message}" if self.column else self.message
 
 
 @dataclass
@@ -109,7 +114,7 @@ class RowOutcome:
 
     @property
     def reason(self) -> str:
-        return "；".join(f"{p.column}：{p.message}" if p.column else p.message for p in self.problems)
+        return "；".join(p.describe() for p in self.problems)
 
     @property
     def errors(self) -> list[Problem]:
@@ -365,14 +370,22 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
 
     # per mapped column, the first characters of its title as compared: a row whose cells do not start like
     # the titles above them is no repeated header (is_repeated_header compares whole titles, much slower)
-    firsts = {c: {h[0] for part in (titles[c], *titles[c].split("/")) if (h := mappings.norm_header(part))}
-              for c, f in header.mapping.items() if f != IGNORE and c < len(titles) and titles[c]}
+    firsts = [(c, {h[0] for part in (titles[c], *titles[c].split("/")) if (h := mappings.norm_header(part))})
+              for c, f in header.mapping.items() if f != IGNORE and c < len(titles) and titles[c]]
     need = min(2, sum(1 for f in header.mapping.values() if f != IGNORE))
     field_title: dict[str, str] = {}
     for c, f in cols:
         field_title.setdefault(f, title(c))
     handler.titles = field_title
     labels = mappings.labels(kind)
+    # how each mapped column's cells become values, decided once rather than per cell: in the office's
+    # words, by the column's parser, or as text — except values whose type says more than their text
+    # (a date; a code or phone number Excel stored as a number, for finish() to judge; an ID number always)
+    plan = []
+    for c, f in cols:
+        keep_types: type | tuple[type, ...] = object if f == "rep_id_number" else \
+            (date, float) if f in ("credit_code", "rep_phone") else date
+        plan.append((c, f, (kind, f) in WORDED, parsers.get(c), keep_types, f in fields_of_table, title(c)))
 
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
@@ -408,35 +421,36 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         def note(fld: str, msg: str, o: RowOutcome = o) -> None:
             o.problems.append(Problem(o.sheet_row, field_title.get(fld, labels.get(fld, fld)), msg, note=True))
 
-        texts = [v for v in raw if isinstance(v, str)]
-        for c, v in enumerate(raw) if texts and has_control_chars("".join(texts)) else ():
+        texts = "".join([v for v in raw if isinstance(v, str)])
+        # a printable text has no control character: the regex runs only on rows with line breaks or worse
+        for c, v in enumerate(raw) if not texts.isprintable() and has_control_chars(texts) else ():
             if has_control_chars(v):
                 o.problems.append(Problem(o.sheet_row, title(c), "含有不可见的控制字符（可能来自损坏或被篡改的文件），请检查该单元格"))
         data: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         given: set[str] = set()
-        for c, f in cols:
-            v = raw[c] if c < len(raw) else None
-            if is_blank(v):
+        width = len(raw)
+        for c, f, is_worded, p, keep_types, in_table, col_title in plan:
+            v = raw[c] if c < width else None
+            if v is None or (isinstance(v, str) and not v.strip()):
                 continue
             if f in data or f in extra:
-                if f in fields_of_table and cell_text(v) != cell_text(data.get(f)):
+                if in_table and cell_text(v) != cell_text(data.get(f)):
                     custom[custom_key(c)] = cell_text(v)  # 手机 and 固定电话 both filled: the second is kept
                 continue
-            if (kind, f) in WORDED:
-                v = worded(kind, f, v, title(c), custom, note, fail)
+            if is_worded:
+                v = worded(kind, f, v, col_title, custom, note, fail)
                 if v is None:
                     continue
-            elif (p := parsers.get(c)) is not None:
+            elif p is not None:
                 try:
                     v = p(v)
                 except ValueError as exc:
                     fail(f, str(exc))
                     continue
-            elif f != "rep_id_number" and not isinstance(v, date) and not (f == "credit_code" and isinstance(v, float)) \
-                    and not (f == "rep_phone" and isinstance(v, float)):
-                v = cell_text(v) or None
-            if f in fields_of_table:
+            elif not isinstance(v, keep_types):
+                v = (v.strip() if isinstance(v, str) else cell_text(v)) or None  # cell_text, its common case inlined
+            if in_table:
                 data[f] = v
                 given.add(f)
             else:
@@ -465,7 +479,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             continue
         o.data, o.extra = clean, extra
         o.extra["given"] = given
-        for kk, val, why in handler.keys(clean):
+        row_keys = handler.keys(clean)
+        for kk, val, why in row_keys:
             hit = index.get(kk, {}).get(val)
             if hit is None:
                 continue
@@ -480,7 +495,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             break
         if o.status == NEW or (o.status == DUPLICATE and o.keep_allowed):
             # a row kept beside its twin still claims its keys for the rows after it
-            for kk, val, _why in handler.keys(clean):
+            for kk, val, _why in row_keys:
                 index.setdefault(kk, {}).setdefault(val, o.sheet_row)
         yield o
 
@@ -491,14 +506,27 @@ def _first_char(s: str) -> str:
     return (chr(o - 0xFEE0) if 0xFF01 <= o <= 0xFF5E else s[0]).upper()
 
 
-def _may_be_header(row: list[object], firsts: dict[int, set[str]], need: int) -> bool:
+_FIRST_CHARS: dict[str, str] = {}  # a cell's first character → as _first_char leaves it
+_HEADER_LEAD = " \t\r\n*:：※★\u3000"
+
+
+def _may_be_header(row: list[object], firsts: list[tuple[int, set[str]]], need: int) -> bool:
     """Cheap test before the title comparison: enough text cells start like the titles above them."""
     n = 0
-    for c, starts in firsts.items():
-        v = row[c] if c < len(row) else None
-        if isinstance(v, str):
-            s = v.lstrip(" \t\r\n*:：※★\u3000")
-            if s and _first_char(s) in starts:
+    width = len(row)
+    for c, starts in firsts:
+        v = row[c] if c < width else None
+        if isinstance(v, str) and v:
+            ch = v[0]
+            if ch in _HEADER_LEAD:
+                v = v.lstrip(_HEADER_LEAD)
+                if not v:
+                    continue
+                ch = v[0]
+            first = _FIRST_CHARS.get(ch)
+            if first is None:
+                first = _FIRST_CHARS[ch] = _first_char(ch)
+            if first in starts:
                 n += 1
                 if n >= need:
                     return True
@@ -564,6 +592,57 @@ def _audit(s: Session, handler: Kind, path: Path, sheet: str, res: ImportResult)
     audit.record(s, "create", handler.table, None, after=after)
 
 
+def _insert_many(s: Session, model: type, rows: list[dict[str, Any]]) -> None:
+    """One INSERT run as a single executemany of plain tuples: SQLAlchemy's insert() spends as long again
+    building and processing a parameter dict per row. Values go through the column types' own bind
+    processors (dates and times stored as SQLAlchemy stores them), and a column a row leaves out gets the
+    column's default, as insert() would give it."""
+    tbl = table_of(model)
+    conn = s.connection()
+    dialect = conn.dialect
+    given = dict.fromkeys(k for r in rows for k in r)
+    cols = [c for c in tbl.c if c.name in given or isinstance(c.default, ScalarElementColumnDefault)]
+    unknown = set(given) - {c.name for c in cols}
+    if unknown:  # never silently leave a value out
+        raise ChamberDeskError(f"内部错误：{tbl.name} 表没有列 {'、'.join(sorted(unknown))}，未写入任何记录。"
+                               "请把这条信息告知维护人员。")
+    defaults = [c.default.arg if isinstance(c.default, ScalarElementColumnDefault) else None for c in cols]
+    procs = [c.type.dialect_impl(dialect).bind_processor(dialect) for c in cols]
+    names = [c.name for c in cols]
+    # built column by column; dates, times and numbers repeat down a sheet (the import's own stamp on every
+    # row), so each distinct value is converted once
+    columns = []
+    for k, d, p in zip(names, defaults, procs, strict=True):
+        values = [r.get(k, d) for r in rows]
+        if p is not None:
+            seen: dict[Any, Any] = {}
+            values = [v if v is None else seen[v] if v in seen else seen.setdefault(v, p(v)) for v in values]
+        columns.append(values)
+    params = list(zip(*columns, strict=True))
+    quoted = ", ".join(dialect.identifier_preparer.quote(n) for n in names)
+    conn.exec_driver_sql(f"INSERT INTO {dialect.identifier_preparer.format_table(tbl)} ({quoted}) "
+                         f"VALUES ({', '.join(['?'] * len(names))})", params)
+
+
+@contextmanager
+def _trigger_set_aside(s: Session, name: str) -> Iterator[None]:
+    """An SQLite trigger dropped for a bulk insert that does its work itself, and created again from its
+    own stored text, both inside the caller's write transaction (which nobody else can write in, and
+    whose rollback brings it back too). member_search_insert only fills a missing search text, yet merely
+    having an AFTER INSERT trigger makes SQLite prepare every inserted row for it: about a third of the
+    insert's time."""
+    conn = s.connection()
+    sql = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).scalar()
+    if sql is None:
+        yield
+        return
+    conn.exec_driver_sql(f'DROP TRIGGER "{name}"')
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(sql)
+
+
 class _Writer:
     """Counts each outcome and writes the rows that go in, inserting in batches of BATCH."""
 
@@ -591,11 +670,12 @@ class _Writer:
             before = self.s.execute(select(func.max(rid))).scalar() or 0
             if model is Member:
                 # the search text filled here spares the insert trigger an UPDATE of every new row
-                keys = sorted({k for r in rows for k in r})
-                rows = [{**dict.fromkeys(keys), **r, "search_text": search_text(r)} for r in rows]
-                self.s.execute(insert(table_of(Member)), rows)
+                for r in rows:
+                    r["search_text"] = search_text(r)
+                with _trigger_set_aside(self.s, "member_search_insert"):
+                    _insert_many(self.s, model, rows)
             else:
-                self.s.execute(insert(model), rows)
+                _insert_many(self.s, model, rows)
             ids = list(self.s.execute(select(rid).where(rid > before).order_by(rid)).scalars())
             if len(ids) != len(rows):
                 raise ChamberDeskError("导入时数据文件被同时修改，未写入任何记录。请关闭其他窗口后重新导入。")
@@ -682,34 +762,97 @@ def write_error_workbook(preview: ImportPreview, out: Path | str, extra_problems
 
 def _error_workbook(path: Path, sheet: str, header_titles: list[str], outcomes: Iterable[RowOutcome],
                     out: Path | str, extra_problems: list[Problem] | None, columns: list[ColumnFate]) -> int:
+    w, n = _rejected_sheet(None, path, sheet, header_titles, outcomes, extra_problems, "未通过的行")
+    _columns_sheet(w.wb, path, [(sheet, columns)], "各列的去向")
+    w.save(out)
+    return n
+
+
+def _rejected_sheet(wb: Any, path: Path, sheet: str, header_titles: list[str], outcomes: Iterable[RowOutcome],
+                    extra_problems: list[Problem] | None, sheet_name: str) -> tuple[Any, int]:
+    """A sheet repeating each rejected row of one source sheet with its row number and the reason.
+    `extra_problems`: refusals found while writing (a row refused then is among `outcomes` as well)."""
     from chamberdesk.io.workbook_style import FormWriter
 
-    by_row: dict[int, list[str]] = {}
+    rows = refusals(outcomes, extra_problems)
+    titles = list(header_titles)
+    width = max([len(titles)] + [len(raw) for _r, raw, _ps in rows])
+    titles += [""] * (width - len(titles))
+    w = FormWriter(f"导入未通过的行（{Path(path).name}）", ["工作表行号", "原因", *titles], wb=wb,
+                   unit_line=f"来源：{Path(path).name} · 工作表“{sheet}”",
+                   widths=[10, 40] + [14] * width, sheet_name=sheet_name)
+    for r, raw, problems in rows:
+        raw = list(raw) + [""] * (width - len(raw))
+        w.row([r, "；".join(p.describe() for p in problems), *[_visible(v) if isinstance(v, str) else v for v in raw]])
+    return w, len(rows)
+
+
+def refusals(outcomes: Iterable[RowOutcome], extra_problems: list[Problem] | None = None,
+             ) -> list[tuple[int, list[object], list[Problem]]]:
+    """Each refused row once, in sheet order: its row number, its cells and why (each reason names its
+    column). `extra_problems`: refusals found while writing, for rows among `outcomes` not yet refused."""
+    by_row: dict[int, list[Problem]] = {}
     raws: dict[int, list[object]] = {}
     for o in outcomes:
         raws[o.sheet_row] = o.raw
         if o.status == REJECTED:
-            by_row.setdefault(o.sheet_row, []).append("；".join(
-                f"{p.column}：{p.message}" if p.column else p.message for p in o.errors))
+            by_row.setdefault(o.sheet_row, []).extend(o.errors)
     for p in extra_problems or []:
         if not p.note and p.row not in by_row and p.row in raws:
-            by_row.setdefault(p.row, []).append(f"{p.column}：{p.message}")
-    titles = list(header_titles)
-    width = max([len(titles)] + [len(raws[r]) for r in by_row])
-    titles += [""] * (width - len(titles))
-    w = FormWriter(f"导入未通过的行（{Path(path).name}）", ["工作表行号", "原因", *titles],
-                   unit_line=f"来源：{Path(path).name} · 工作表“{sheet}”",
-                   widths=[10, 40] + [14] * width, sheet_name="未通过的行")
-    for r in sorted(by_row):
-        raw = list(raws[r]) + [""] * (width - len(raws[r]))
-        w.row([r, "；".join(by_row[r]), *[_visible(v) if isinstance(v, str) else v for v in raw]])
-    cw = FormWriter(f"各列的去向（{Path(path).name}）", ["列", "表中的列名", "去向", "说明"], wb=w.wb,
-                    unit_line=f"工作表“{sheet}”：每一列导入为字段、保留为自定义信息或不导入", widths=[6, 24, 30, 40],
-                    sheet_name="各列的去向", landscape=False)
-    for c in columns:
-        cw.row([c.letter, c.title or "（无列名）", c.describe(), c.reason])
-    w.save(out)
-    return len(by_row)
+            by_row.setdefault(p.row, []).append(p)
+    return [(r, raws[r], by_row[r]) for r in sorted(by_row)]
+
+
+def _columns_sheet(wb: Any, path: Path, sheets: list[tuple[str, list[ColumnFate]]], sheet_name: str) -> None:
+    """What became of every column; with several source sheets, a 工作表 column says whose column it is."""
+    from chamberdesk.io.workbook_style import FormWriter
+
+    several = len(sheets) > 1
+    heads = ["列", "表中的列名", "去向", "说明"]
+    unit = (f"工作表“{sheets[0][0]}”" if sheets and not several else "各工作表") + "：每一列导入为字段、保留为自定义信息或不导入"
+    cw = FormWriter(f"各列的去向（{Path(path).name}）", ["工作表", *heads] if several else heads, wb=wb,
+                    unit_line=unit, widths=([16] if several else []) + [6, 24, 30, 40], sheet_name=sheet_name,
+                    landscape=False)
+    for name, columns in sheets:
+        for c in columns:
+            cw.row([*([name] if several else []), c.letter, c.title or "（无列名）", c.describe(), c.reason])
+
+
+def write_workbook_errors(path: Path | str, wres: WorkbookResult, out: Path | str) -> int:
+    """A whole workbook's error workbook: per imported source sheet, its rejected rows with the reason (a sheet
+    of the same name), then what became of every column of every sheet. Returns the number of rows."""
+    from chamberdesk.io.workbook_style import close_sheets, new_workbook
+
+    path = Path(path)
+    wb = new_workbook()
+    used: set[str] = {"各列的去向"}
+    total = 0
+    last = None
+    try:
+        for r in wres.sheets:
+            name = _unique_sheet_name(r.sheet, used)
+            last, n = _rejected_sheet(wb, path, r.sheet, wres.titles.get(r.sheet, []), wres.refused.get(r.sheet, []),
+                                      r.problems, name)
+            total += n
+        _columns_sheet(wb, path, [(r.sheet, r.columns) for r in wres.sheets], "各列的去向")
+    except BaseException:
+        close_sheets(wb)
+        raise
+    if last is None:
+        raise ChamberDeskError("没有导入任何工作表，无未通过的行可保存。")
+    last.save(out)
+    return total
+
+
+def _unique_sheet_name(name: str, used: set[str]) -> str:
+    """A worksheet name Excel accepts (31 characters, none of []:*?/\\), unlike every other one here."""
+    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in name).strip("'")[:31] or "工作表"
+    cand, n = base, 2
+    while cand.lower() in {u.lower() for u in used}:
+        suffix = f"（{n}）"
+        cand, n = base[:31 - len(suffix)] + suffix, n + 1
+    used.add(cand)
+    return cand
 
 
 def _visible(text: str) -> str:
@@ -848,6 +991,10 @@ class WorkbookResult:
     left_out: list[SheetPlan] = field(default_factory=list)  # sheets not imported, each with the reason
     unknown_owners: dict[str, int] = field(default_factory=dict)  # owner names matching no chamber → rows
     needs_owner: list[str] = field(default_factory=list)  # sheets with no owner column (dry run, owner_gaps)
+    # per imported sheet, the rows refused (their cells and reasons, for the preview and the error workbook)
+    # and the header's titles
+    refused: dict[str, list[RowOutcome]] = field(default_factory=dict)
+    titles: dict[str, list[str]] = field(default_factory=dict)
 
     def totals(self) -> dict[str, int]:
         keys = ("rows", "imported", "updated", "duplicates", "skipped", "rejected")
@@ -855,6 +1002,11 @@ class WorkbookResult:
 
     def balanced(self) -> bool:
         return all(r.balanced() for r in self.sheets)
+
+    def refused_rows(self, sheet: str) -> list[tuple[int, list[object], list[Problem]]]:
+        """The rows of one imported sheet that were (or would be) refused, as `refusals` gives them."""
+        res = next((r for r in self.sheets if r.sheet == sheet), None)
+        return refusals(self.refused.get(sheet, []), res.problems if res else None)
 
     def as_dict(self) -> dict[str, Any]:
         return {**self.totals(),
@@ -926,9 +1078,11 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
                     if not started and before_write is not None and not dry_run:
                         before_write()
                     started = True
+                    refused = out.refused[p.name] = []
+                    out.titles[p.name] = list(header.titles)
                     out.sheets.append(_import_rows(s, kind, path, p.name, header, rows, owner=owner,
                                                    create_chambers=create_chambers, on_duplicate=on_duplicate,
-                                                   dry_run=False, refused=None, owner_choices=owner_choices,
+                                                   dry_run=False, refused=refused, owner_choices=owner_choices,
                                                    unknown=out.unknown_owners))
                     s.flush()
             if dry_run:
@@ -942,4 +1096,4 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
 
 __all__ = ["ColumnFate", "ImportPreview", "ImportResult", "Problem", "RowOutcome", "SpreadsheetError",
            "WorkbookResult", "commit_import", "dry_run_result", "import_file", "import_workbook", "plan_workbook",
-           "preview_import", "write_error_workbook"]
+           "preview_import", "write_error_workbook", "write_workbook_errors"]

@@ -123,7 +123,8 @@ def column_parser(kind: str, fld: str, title: str) -> Callable[[object], Any] | 
     return PARSERS[kind].get(fld)
 
 
-_WORDS_SEEN: dict[tuple[str, str, str], tuple[str | None, bool]] = {}
+# (kind, field, text) → (code, understood, the text is the code or its label)
+_WORDS_SEEN: dict[tuple[str, str, str], tuple[str | None, bool, bool]] = {}
 
 
 def worded(kind: str, fld: str, value: object, title: str, custom: dict[str, str], note: Fail, fail: Fail) -> Any:
@@ -132,10 +133,12 @@ def worded(kind: str, fld: str, value: object, title: str, custom: dict[str, str
     text = cell_text(value)
     hit = _WORDS_SEEN.get((kind, fld, text))
     if hit is None:  # a column repeats a handful of words over thousands of rows
-        hit = _WORDS_SEEN[kind, fld, text] = resolve_word(enum, text, words)
-    code, understood = hit
+        code, understood = resolve_word(enum, text, words)
+        hit = _WORDS_SEEN[kind, fld, text] = (code, understood,
+                                              code is not None and text in (code, label_of(enum, code)))
+    code, understood, plain = hit
     if understood and code is not None:
-        if text not in (code, label_of(enum, code)):
+        if not plain:
             custom.setdefault(original_key(title), text)  # "第三届理事会第二次会议" says more than 理事会
         return code
     if fallback == BOOLISH:

@@ -226,3 +226,44 @@ def test_import_output_survives_a_gbk_console(db, tmp_path: Path) -> None:
     console.flush()
     lines = raw.getvalue().decode("gbk").splitlines()
     assert lines[0] == "达标?情况" and json.loads(lines[1]) == {"title": "达标✓情况"}
+
+
+def test_import_workbook_writes_an_error_workbook(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = messy.county_workbook(tmp_path / "县台账.xlsx")
+    out_path = tmp_path / "未通过.xlsx"
+    rc, out, err = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--json",
+                        "--errors", str(out_path))
+    assert rc == 0, err
+    assert "2 张表共 2 行" in err and str(out_path) in err
+    res = json.loads(out)
+    by_sheet = {s["sheet"]: s for s in res["sheets"]}
+    for s in res["sheets"]:
+        assert s["rows"] == s["imported"] + s["updated"] + s["duplicates"] + s["skipped"] + s["rejected"]
+    assert (by_sheet["会员名单"]["rows"], by_sheet["会员名单"]["imported"], by_sheet["会员名单"]["skipped"],
+            by_sheet["会员名单"]["rejected"]) == (4, 2, 1, 1)
+    assert (by_sheet["活动记录"]["imported"], by_sheet["活动记录"]["rejected"]) == (1, 1)
+    book = openpyxl.load_workbook(out_path, read_only=True)
+    try:
+        assert book.sheetnames == ["会员名单", "活动记录", "各列的去向"]
+        members = [r for r in book["会员名单"].iter_rows(min_row=4, values_only=True) if r[0] is not None]
+        activities = [r for r in book["活动记录"].iter_rows(min_row=4, values_only=True) if r[0] is not None]
+        columns = [r for r in book["各列的去向"].iter_rows(min_row=4, values_only=True) if r[0] is not None]
+        heads = next(book["会员名单"].iter_rows(min_row=3, max_row=3, values_only=True))
+    finally:
+        book.close()
+    assert heads[:3] == ("工作表行号", "原因", "序号")
+    assert len(members) == 1 and members[0][0] == 4 and members[0][1].startswith("统一社会信用代码：")
+    assert members[0][3] == "清河县乙有限公司"  # the row's own cells, under the sheet's titles
+    assert len(activities) == 1 and activities[0][0] == 3 and activities[0][1].startswith("活动日期：")
+    assert {(r[0], r[2]) for r in columns} >= {("会员名单", "企业地址"), ("活动记录", "活动形式")}
+    assert len(columns) == 10  # every column of both sheets
+    # a dry run (the clerk checking first) gives the error workbook too
+    rc, _out, err = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--dry-run",
+                         "--errors", str(tmp_path / "again.xlsx"))
+    assert rc == 0 and (tmp_path / "again.xlsx").exists() and "2 张表共 2 行" in err
+
+
+def test_import_workbook_still_refuses_sheet_and_mapping(db, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = messy.county_workbook(tmp_path / "县台账.xlsx")
+    rc, out, err = _run(capsys, "import", "workbook", str(path), "--db", str(db.path), "--sheet", "会员名单")
+    assert rc == 2 and out == "" and "--sheet" in err

@@ -225,3 +225,49 @@ def test_org_name_leaves_ascii_names_single_spaces_alone(words: list[str]) -> No
 ])
 def test_org_name_examples(raw: str, expected: str | None) -> None:
     assert v.normalize_org_name(raw) == expected
+
+
+# The validators' fast paths (taken by the cells most sheets hold) must give what the general rule gives.
+
+@given(uscc_body)
+def test_credit_code_check_char_agrees_with_python_stdnum(body: str) -> None:
+    from stdnum.cn import uscc
+
+    assert v.credit_code_check_char(body) == uscc.calc_check_digit(body)
+
+
+def test_credit_code_check_char_refuses_another_alphabet() -> None:
+    with pytest.raises(ValueError, match="不允许"):
+        v.credit_code_check_char("9111000060003734I")
+
+
+_CONTROL_REF = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]"
+_WS_REF = r"[\s\u3000\u00a0\u200b\ufeff]+"
+texts = st.text(st.sampled_from("ab清河 \t\n\r\u3000\u00a0\u200b\ufeff\x01\x7f\x1c\x85-_.·Ａａ１ "), max_size=12)
+
+
+@given(texts)
+def test_clean_text_fast_path_agrees_with_the_rule(s: str) -> None:
+    import re
+
+    expected = re.sub(_WS_REF, " ", re.sub(_CONTROL_REF, "", s)).strip() or None
+    assert v.clean_text(s) == expected
+
+
+@given(texts)
+def test_compact_code_fast_path_agrees_with_the_rule(s: str) -> None:
+    import re
+
+    assert v.compact_code(s) == re.sub(r"[\s\-_.·]+", "", unicodedata.normalize("NFKC", s)).upper()
+
+
+@given(st.from_regex(r"1[0-9]{10}", fullmatch=True))
+def test_phone_fast_path_agrees_with_the_rule(s: str) -> None:
+    # an 11-digit number typed plainly may take the fast path; the spaced form takes the general rule
+    try:
+        expected = v.normalize_phone(" " + s[:3] + " " + s[3:] + " ")
+    except ValueError:
+        with pytest.raises(ValueError):
+            v.normalize_phone(s)
+        return
+    assert v.normalize_phone(s) == expected == s

@@ -329,3 +329,58 @@ def test_a_whole_workbook_through_the_wizard(ctx, qtbot, tmp_path: Path) -> None
     assert all(r.rows >= c.data_rows for r, c in zip(got.sheets, sorted(cases, key=lambda c: imp.ORDER.index(c.kind)),
                                                       strict=True))
     assert "导入完成" in wiz.result_label.text()
+
+
+def test_workbook_preview_shows_each_sheets_refused_rows_and_saves_them(ctx, qtbot, tmp_path: Path, monkeypatch) -> None:
+    import messy
+
+    path = messy.county_workbook(tmp_path / "县台账.xlsx")
+    wiz = iw.ImportWizard(ctx, kind=iw.WORKBOOK)
+    qtbot.addWidget(wiz)
+    wiz.resize(1366, 768)
+    wiz.show()
+    wiz.path.setText(str(path))
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.SHEETS, timeout=15000)
+    t = wiz.sheets_table
+    assert {t.item(r, 0).text(): t.cellWidget(r, 1).currentData() for r in range(t.rowCount())} == {
+        "会员名单": "members", "活动记录": "activities"}
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.PREVIEW, timeout=30000)
+    # per sheet, how its rows will land: every row accounted for
+    p = wiz.preview_table
+    heads = [p.horizontalHeaderItem(c).text() for c in range(p.columnCount())]
+    counts = {p.item(r, 0).text(): {h: p.item(r, heads.index(h)).text() for h in ("行数", "新增", "跳过", "拒绝")}
+              for r in range(p.rowCount())}
+    assert counts["会员名单"] == {"行数": "4", "新增": "2", "跳过": "1", "拒绝": "1"}
+    assert counts["活动记录"]["新增"] == "1" and counts["活动记录"]["拒绝"] == "1"
+    assert all(r.balanced() for r in wiz.workbook_result.sheets)
+    # the refused rows of the first sheet with any are shown, with the column and the reason
+    r = wiz.refused_table
+    assert wiz.refused_table.isVisibleTo(wiz) and "会员名单" in wiz.refused_label.text()
+    shown = [[r.item(i, c).text() for c in range(r.columnCount())] for i in range(r.rowCount())]
+    assert len(shown) == 1 and shown[0][:2] == ["4", "统一社会信用代码"] and "校验位" in shown[0][2]
+    assert "清河县乙有限公司" in shown[0][3]
+    p.setCurrentCell(next(i for i in range(p.rowCount()) if p.item(i, 0).text() == "活动记录"), 0)
+    shown = [[r.item(i, c).text() for c in range(r.columnCount())] for i in range(r.rowCount())]
+    assert len(shown) == 1 and shown[0][:2] == ["3", "活动日期"] and "不存在" in shown[0][2]
+    assert "活动记录" in wiz.refused_label.text()
+
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.RESULT, timeout=60000)
+    got = wiz.workbook_result
+    assert got.balanced() and [(x.sheet, x.imported, x.rejected) for x in got.sheets] == [
+        ("会员名单", 2, 1), ("活动记录", 1, 1)]
+    assert wiz.errors_btn.isVisibleTo(wiz)
+    out = tmp_path / "未通过的行.xlsx"
+    monkeypatch.setattr(iw.QFileDialog, "getSaveFileName", lambda *_a, **_k: (str(out), ""))
+    wiz.errors_btn.click()
+    book = openpyxl.load_workbook(out, read_only=True)
+    try:
+        assert book.sheetnames == ["会员名单", "活动记录", "各列的去向"]
+        refused = {name: [(row[0], row[1]) for row in book[name].iter_rows(min_row=4, values_only=True) if row[0]]
+                   for name in ("会员名单", "活动记录")}
+    finally:
+        book.close()
+    assert [n for n, _why in refused["会员名单"]] == [4] and refused["会员名单"][0][1].startswith("统一社会信用代码：")
+    assert [n for n, _why in refused["活动记录"]] == [3] and refused["活动记录"][0][1].startswith("活动日期：")

@@ -160,3 +160,26 @@ def add_chamber(db, name: str = "城关镇商会", kind: str = "township") -> in
 
     with db.transaction() as s:
         return create_chamber(s, {"name": name, "kind": kind}).id
+
+
+def county_workbook(path: Path) -> Path:
+    """A county's workbook of two sheets, each with one bad row: a member ledger (a title row, a wrong
+    credit code on sheet row 4, a 合计 row) and the federation's activities (a date that does not exist
+    on sheet row 3)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "会员名单"
+    ws.append(["会员名单"])
+    ws.append(["序号", "企业名称", "统一社会信用代码", "入会日期", "企业地址"])
+    ws.append([1, "清河县甲有限公司", credit_code(1), "2020-03-01", "城关镇"])
+    ws.append([2, "清河县乙有限公司", credit_code(2)[:-1] + ("0" if credit_code(2)[-1] != "0" else "1"), "2021-05-01",
+               "城关镇"])
+    ws.append([3, "清河县丙有限公司", credit_code(3), "2022-01-01", None])
+    ws.append(["合计", None, None, None, None])
+    ws = wb.create_sheet("活动记录")
+    ws.append(["所属商会", "活动名称", "活动形式", "活动日期", "参加人数"])
+    ws.append(["本级", "政策宣讲会", "宣讲", "2024-03-01", "25人"])
+    ws.append(["本级", "企业调研", "调研", "2024-13-45", 10])
+    wb.save(path)
+    wb.close()
+    return path

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import messy
 import openpyxl
+import pytest
 from sqlmodel import select
 
 from chamberdesk.core.db import open_database
@@ -89,3 +90,41 @@ def test_streamed_dry_run_and_error_workbook(db, tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(out).active
     rows = {int(ws.cell(r, 1).value) for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value}
     assert rows == set(exp.rejected_rows)
+
+
+def test_bulk_insert_keeps_the_search_trigger_and_fills_what_it_would(db, tmp_path: Path) -> None:
+    # the member insert trigger is set aside during the bulk insert: it must be back exactly, and every row's
+    # search text must be what the database's own triggers compute
+    path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
+    messy.messy_members(path)
+    trigger_sql = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'member' ORDER BY name"
+    with db.session() as s:
+        before = s.connection().exec_driver_sql(trigger_sql).all()
+    res = imp.import_file(db, path, "members")
+    assert res.imported > 0
+    with db.transaction() as s:
+        conn = s.connection()
+        assert conn.exec_driver_sql(trigger_sql).all() == before
+        assert any(name == "member_search_insert" for name, _sql in before)
+        ours = dict(conn.exec_driver_sql("SELECT id, search_text FROM member").all())
+        conn.exec_driver_sql("UPDATE member SET enterprise_name = enterprise_name")  # the update trigger recomputes
+        theirs = dict(conn.exec_driver_sql("SELECT id, search_text FROM member").all())
+    assert ours == theirs and all(ours.values())
+
+
+def test_a_failed_bulk_import_leaves_the_search_trigger_in_place(db, tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "台账.xlsx"
+    messy.add_chamber(db)
+    messy.messy_members(path)
+
+    def broken(*_a, **_k):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(imp, "_insert_many", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        imp.import_file(db, path, "members")
+    with db.session() as s:
+        names = s.connection().exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'member'").scalars().all()
+        assert "member_search_insert" in names and s.exec(select(Member)).first() is None

@@ -56,6 +56,8 @@ KEY_FIELDS = {
 CODED = {("members", "kind"): ch.MemberKind, ("chambers", "kind"): ch.ChamberKind, ("meetings", "body"): ch.MeetingBody,
          ("activities", "category"): ch.ActivityCategory, ("contacts", "way"): ch.ContactWay}
 FIXED_COLS = ["行号", "状态", "处理"]
+REFUSED_COLS = ["行号", "列", "原因", "该行内容"]
+REFUSED_CELLS = 60  # characters of a refused row's cells shown; all of them in the tooltip
 REASON_MIN = 340  # the 说明 column's width before the value columns give way
 CUSTOM_SHOWN = 14  # characters of 自定义信息 shown in a preview cell
 # pages of the stack (the step label shows them in this order)
@@ -234,8 +236,21 @@ class ImportWizard(QDialog):
         self._rewrap.setInterval(50)
         self._rewrap.timeout.connect(self._fit_rows)
         self.preview_table.horizontalHeader().sectionResized.connect(lambda *_a: self._rewrap.start())
+        # a whole workbook: the rows each sheet would refuse, for the sheet chosen in the table above
+        self.refused_label = QLabel()
+        self.refused_label.setWordWrap(True)
+        self.refused_table = QTableWidget(0, len(REFUSED_COLS))
+        self.refused_table.setHorizontalHeaderLabels(REFUSED_COLS)
+        self.refused_table.setWordWrap(True)
+        self.refused_table.verticalHeader().setVisible(False)
+        self.refused_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.preview_table.currentCellChanged.connect(lambda row, *_a: self._show_refused(row))
         lay.addLayout(top)
         lay.addWidget(self.preview_table, 1)
+        lay.addWidget(self.refused_label)
+        lay.addWidget(self.refused_table, 2)
+        self.refused_label.setVisible(False)
+        self.refused_table.setVisible(False)
         return w
 
     def _page_result(self) -> QWidget:
@@ -607,9 +622,9 @@ class ImportWizard(QDialog):
             t.insertRow(i)
             kept = [c.title for c in r.columns if c.fate == imp.KEPT]
             note = "；".join(x for x in (
+                f"{r.rejected} 行未通过，选中该行可在下方查看" if r.rejected else "",
                 f"保留为自定义信息：{'、'.join(kept)}" if kept else "",
-                f"新建商会：{'、'.join(r.new_chambers)}" if r.new_chambers else "",
-                "；".join(f"第{p.row}行 {p.column}：{p.message}" for p in r.problems if not p.note)[:400]) if x)
+                f"新建商会：{'、'.join(r.new_chambers)}" if r.new_chambers else "") if x)
             for col, text in enumerate([r.sheet, mappings.KIND_LABELS[r.kind], r.rows, r.imported, r.updated,
                                         r.duplicates, r.skipped, r.rejected, note]):
                 it = QTableWidgetItem(str(text))
@@ -626,8 +641,54 @@ class ImportWizard(QDialog):
                                   "确认无误后点“导入”，全部在一次操作中写入。")
         self.only_problems.setVisible(False)
         t.resizeColumnsToContents()
+        for c in range(2, len(heads) - 1):  # the counts: wide enough to read at a glance
+            t.setColumnWidth(c, max(t.columnWidth(c), 56))
         t.horizontalHeader().setSectionResizeMode(len(heads) - 1, QHeaderView.ResizeMode.Stretch)
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        # the summary as tall as its rows (up to a third of the page): the refused rows below get the rest
+        t.resizeRowsToContents()
+        rows_h = sum(t.rowHeight(i) for i in range(t.rowCount())) + t.horizontalHeader().height() + 2 * t.frameWidth() + 4
+        t.setMaximumHeight(max(90, min(rows_h, self.height() // 3)))
+        self.refused_label.setVisible(True)
+        self.refused_table.setVisible(True)
+        # the first sheet with refused rows is shown first: that is what the clerk has to look at
+        first = next((i for i, r in enumerate(wres.sheets) if r.rejected), 0)
+        t.setCurrentCell(first, 0)
+        self._show_refused(first)
         self._show(PREVIEW)
+
+    def _show_refused(self, row: int) -> None:
+        """The refused rows of the sheet on `row` of the workbook summary: row number, column, reason, cells."""
+        wres = self.workbook_result
+        t = self.refused_table
+        t.setRowCount(0)
+        if self.kind_value != WORKBOOK or wres is None or not 0 <= row < len(wres.sheets):
+            self.refused_label.setText("")
+            return
+        r = wres.sheets[row]
+        refused = wres.refused_rows(r.sheet)
+        if not refused:
+            self.refused_label.setText(f"工作表“{r.sheet}”：没有未通过的行。")
+            return
+        self.refused_label.setText(f"工作表“{r.sheet}”未通过的 {len(refused)} 行（不会导入；改正原表后可再导入这些行，"
+                                   "导入后也可保存为工作簿）：")
+        lines = [(n, p, cells) for n, cells, problems in refused[:PREVIEW_LIMIT] for p in problems]
+        t.setRowCount(len(lines))
+        colour = QBrush(QColor(STATUS_COLOURS[imp.REJECTED]))
+        for i, (n, p, cells) in enumerate(lines):
+            text = " | ".join(cell_text(v) for v in cells if v not in (None, ""))
+            shown = text if len(text) <= REFUSED_CELLS else text[:REFUSED_CELLS] + "…"
+            for col, (value, tip) in enumerate([(str(n), ""), (p.column, ""), (p.message, p.message), (shown, text)]):
+                it = QTableWidgetItem(value)
+                it.setBackground(colour)
+                if tip:
+                    it.setToolTip(tip)
+                t.setItem(i, col, it)
+        t.resizeColumnsToContents()
+        t.setColumnWidth(2, min(max(t.columnWidth(2), 200), 420))
+        t.horizontalHeader().setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        if t.rowCount() <= 500:
+            t.resizeRowsToContents()
 
     # --- preview (one sheet) ------------------------------------------------------------------------
     def preview_columns(self) -> list[tuple[str, str]]:
@@ -672,7 +733,11 @@ class ImportWizard(QDialog):
         if pv is None or self.kind_value == WORKBOOK:
             return
         self.only_problems.setVisible(True)
+        self.refused_label.setVisible(False)
+        self.refused_table.setVisible(False)
         t = self.preview_table
+        t.setMaximumHeight(16777215)  # QWIDGETSIZE_MAX: the workbook summary may have capped it
+        t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         t.setRowCount(0)
         key = self.preview_columns()
         heads = FIXED_COLS + [title for _f, title in key] + ["说明"]
@@ -788,7 +853,8 @@ class ImportWizard(QDialog):
             lines += "".join(f"<li>“{html.escape(p.name)}”未导入：{html.escape(p.reason)}</li>" for p in res.left_out)
             head = f"<p>导入完成：{len(res.sheets)} 张表共 {tot['rows']} 行</p><ul>{lines}</ul>"
             created = [c for r in res.sheets for c in r.new_chambers]
-            self.errors_btn.setVisible(False)
+            self.errors_btn.setVisible(tot["rejected"] > 0 or any(c.fate == imp.KEPT for r in res.sheets
+                                                                  for c in r.columns))
             imported, updated = tot["imported"], tot["updated"]
         else:
             self.result = res
@@ -812,10 +878,20 @@ class ImportWizard(QDialog):
         self._show(RESULT)
 
     def _save_errors(self) -> None:
-        if self.preview is None:
+        workbook = self.kind_value == WORKBOOK and self.workbook_result is not None
+        if not workbook and self.preview is None:
             return
-        default = str(Path(self.preview.path).with_name(Path(self.preview.path).stem + "-未通过的行.xlsx"))
+        source = Path(self.path.text().strip()) if workbook else Path(self.preview.path)
+        default = str(source.with_name(source.stem + "-未通过的行.xlsx"))
         fn, _ = QFileDialog.getSaveFileName(self, "保存未通过的行和各列的去向", default, "Excel 工作簿 (*.xlsx)")
-        if fn:
-            imp.write_error_workbook(self.preview, fn, self.result.problems if self.result else None)
-            self.ctx.status_message.emit(f"已保存：{fn}")
+        if not fn:
+            return
+        try:
+            if workbook:
+                imp.write_workbook_errors(source, self.workbook_result, fn)
+            else:
+                imp.write_error_workbook(self.preview, fn, self.result.problems if self.result else None)
+        except (ChamberDeskError, OSError) as exc:
+            QMessageBox.warning(self, "保存未通过的行", f"没有保存成功：{exc}\n请换一个文件夹或文件名再试（文件若已在 Excel/WPS 中打开，请先关闭）。")
+            return
+        self.ctx.status_message.emit(f"已保存：{fn}")

@@ -1,11 +1,13 @@
 """Benchmark: column recognition on the import corpus — how many columns land right, and how fast.
 
-Run: python bench/bench_recognition.py [--quick]. Prints, for the dev part and the holdout part
-separately, the share of columns mapped right, the data columns silently dropped (a column holding
+Run: python bench/bench_recognition.py [--quick] [--dev-only]. Prints, for the dev part and the holdout
+part separately, the share of columns mapped right, the data columns silently dropped (a column holding
 data that ends ignored, or a sheet whose header is not found) and the sheets whose kind was told
-right. Misses are listed for dev only: the holdout part is for measuring, never for tuning, so only
-its totals are printed. Then the time per sheet of reading an .xlsx and recognising it, beside a bare
-openpyxl read-only read of the same file (best of 5 runs each; --quick: 1 run, dev only).
+right; the holdout also per batch (tests/io/corpus/holdout_batches.toml: each batch by another author).
+Misses are listed for dev only: the holdout part is for measuring, never for tuning, so only its totals
+are printed, and whoever works on the recogniser runs --dev-only. Then the time per sheet of reading an
+.xlsx and recognising it, beside a bare openpyxl read-only read of the same file (best of 5 runs each;
+--quick: 1 run, dev only).
 """
 
 from __future__ import annotations
@@ -15,9 +17,11 @@ import gc
 import sys
 import tempfile
 import time
+import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests" / "io"))
+CORPUS = Path(__file__).resolve().parent.parent / "tests" / "io" / "corpus"
 
 import openpyxl  # noqa: E402
 from corpus.build import load_cases, write_case  # noqa: E402
@@ -50,13 +54,24 @@ def best_of(fn, repeats: int) -> float:
     return best
 
 
+def holdout_batches(cases: list) -> list[tuple[str, list]]:
+    """The holdout cases grouped by the batch they came in; a sheet in no batch is an error, not skipped."""
+    listed = tomllib.loads((CORPUS / "holdout_batches.toml").read_text(encoding="utf-8"))["batch"]
+    by_name = {c.name: c for c in cases}
+    unlisted = set(by_name) - {n for b in listed for n in b["sheets"]}
+    if unlisted:
+        raise SystemExit(f"holdout sheets in no batch of holdout_batches.toml: {sorted(unlisted)}")
+    return [(b["name"], [by_name[n] for n in b["sheets"]]) for b in listed]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="one timing run, dev part only for timing")
+    ap.add_argument("--dev-only", action="store_true", help="score and time the dev part only (for tuning)")
     args = ap.parse_args()
     sys.stdout.reconfigure(errors="replace")  # a GBK console cannot show every character of a sheet
     repeats = 1 if args.quick else 5
-    parts = {part: load_cases(part) for part in ("dev", "holdout")}
+    parts = {part: load_cases(part) for part in (("dev",) if args.dev_only else ("dev", "holdout"))}
     for part, cases in parts.items():
         s = score_cases(cases)
         print(f"{part}: {s.right}/{s.columns} columns right ({s.share:.1%}), "
@@ -64,7 +79,12 @@ def main() -> None:
         if part == "dev":
             for miss in s.misses:
                 print("   ", miss)
-    timed = [c for part in (("dev",) if args.quick else ("dev", "holdout")) for c in parts[part]
+        else:
+            for name, batch in holdout_batches(cases):
+                b = score_cases(batch)
+                print(f"  {name} ({b.sheets} sheets): {b.right}/{b.columns} columns right ({b.share:.1%}), "
+                      f"{b.dropped} dropped")
+    timed = [c for part in (("dev",) if args.quick or args.dev_only else ("dev", "holdout")) for c in parts[part]
              if c.format == "xlsx"]
     ours_total = bare_total = 0.0
     with tempfile.TemporaryDirectory() as tmp:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from pathlib import Path
 
 import openpyxl
 import pytest
@@ -169,3 +170,14 @@ def test_workbook_of_several_cases(tmp_path):
             ]
     finally:
         wb.close()
+
+
+def test_every_holdout_sheet_is_in_exactly_one_batch() -> None:
+    """The bench scores the holdout per batch (each by another author): a sheet in no batch would go unscored."""
+    import tomllib
+
+    corpus = Path(__file__).parent / "corpus"
+    batches = tomllib.loads((corpus / "holdout_batches.toml").read_text(encoding="utf-8"))["batch"]
+    listed = [n for b in batches for n in b["sheets"]]
+    assert len(listed) == len(set(listed))
+    assert set(listed) == {p.stem for p in (corpus / "holdout").glob("*.json")}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -52,6 +53,29 @@ def test_the_window_stays_on_a_1366_laptop_screen_at_150_percent(qtbot, window):
         qtbot.wait(10)  # the page's layout requests run
         assert window.width() <= 911 and window.height() <= 464, (name, window.size())
     assert window.minimumSizeHint().width() <= 911 and window.minimumSizeHint().height() <= 464
+
+
+def test_a_data_file_deep_in_chinese_folders_does_not_widen_the_window(qtbot, styled_app, demo_path, tmp_path):
+    """The status bar names the data file. On a 1366 × 768 laptop at 150 % (911 logical pixels) a deep path
+    was cut off at the window's edge, file name first; it is now shortened in the middle, the file name
+    in sight, and whole in the label's text and tooltip. The window stays within the screen."""
+    folder = tmp_path / ("清河县工商业联合会（总商会）办公室台账资料" * 3) / "二〇二六年度 商会台账 数据文件（请勿删除）"
+    folder.mkdir(parents=True)
+    deep = folder / "清河县工商业联合会商会台账.db"
+    shutil.copyfile(demo_path, deep)
+    w = MainWindow(open_database(deep))
+    qtbot.addWidget(w)
+    w.resize(911, 464)
+    w.show()
+    qtbot.wait(10)
+    assert w.statusBar().fontMetrics().horizontalAdvance(w.file_label.text()) > 911  # longer than the screen
+    assert w.width() <= 911 and w.minimumSizeHint().width() <= 911, w.size()
+    assert str(deep) in w.file_label.text() and w.file_label.toolTip() == str(deep)
+    label = w.file_label
+    assert label.mapTo(w, label.rect().topRight()).x() < w.width()  # the label ends inside the window
+    shown = label.shown_text()
+    assert shown.endswith(deep.name) and "…" in shown
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
 
 
 def test_every_navigation_page_opens_without_crashing(window):

@@ -163,12 +163,23 @@ STARTUP_PROBE = "CHAMBERDESK_STARTUP_PROBE"
 
 
 def _probe_and_quit(path: str, launcher: Launcher, app: QApplication) -> None:
+    """Report once the page's background work has reached the window, then quit.
+
+    Quitting earlier hung the frozen `--open-package` start under wine now and then: QApplication.quit()
+    closes the windows first, and the main window, finding the package still being summed up, asked
+    "任务进行中，是否取消并退出？" in a dialog nobody sees (offscreen) — the event loop never ended."""
+    from chamberdesk.gui import workers
     from chamberdesk.gui.main_window import PlaceholderPage
 
+    if workers.unfinished_tasks():
+        QTimer.singleShot(50, partial(_probe_and_quit, path, launcher, app))
+        return
     win = launcher.window
     page = win.current_page()
     info = {"title": win.windowTitle(), "page": win.current_name(), "page_failed": isinstance(page, PlaceholderPage),
             "screen_scale": win.devicePixelRatioF()}
+    if (table := getattr(page, "cons_table", None)) is not None:
+        info["packages_shown"] = table.rowCount()  # the 上报数据包 summary of an --open-package start
     Path(path).write_text(json.dumps(info, ensure_ascii=False), encoding="utf-8")
     app.quit()
 
@@ -191,9 +202,8 @@ def run(db: str | None = None, package: str | None = None) -> int:
     if os.environ.get(STARTUP_PROBE):
         QTimer.singleShot(0, partial(_probe_and_quit, os.environ[STARTUP_PROBE], launcher, app))
     code = app.exec()
-    # A quit that did not come through the window's close (the start-up probe, a Windows log-off) can
-    # leave a background task running, such as reading an opened package: stop it before the data file
-    # and Qt go away, or the process hangs at exit.
+    # A loop ended without the window's close (a Windows log-off) can leave a background task running,
+    # such as reading an opened package: stop it before the data file and Qt go away.
     from chamberdesk.gui import workers
 
     workers.stop_all()

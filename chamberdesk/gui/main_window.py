@@ -7,14 +7,16 @@ import traceback
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt, QTimer, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDesktopServices, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QFileDialog,
+    QFrame,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QMainWindow,
     QMessageBox,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QVBoxLayout,
@@ -68,6 +70,27 @@ class PlaceholderPage(QWidget):
         pass
 
 
+class PathLabel(QLabel):
+    """The data file in the status bar, shortened in the middle (…) when the window is narrow: a plain label
+    cut a deep folder's path off at the window's edge, file name first (a laptop at 150 % has 911 logical
+    pixels). text() and the tooltip keep the whole path."""
+
+    MIN_WIDTH = 160
+
+    def minimumSizeHint(self) -> QSize:
+        hint = super().minimumSizeHint()
+        return QSize(min(hint.width(), self.MIN_WIDTH), hint.height())
+
+    def shown_text(self) -> str:
+        return self.fontMetrics().elidedText(self.text(), Qt.TextElideMode.ElideMiddle, self.contentsRect().width())
+
+    def paintEvent(self, _event) -> None:
+        painter = QPainter(self)
+        painter.setPen(self.palette().color(QPalette.ColorRole.WindowText))
+        painter.drawText(self.contentsRect(), int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                         self.shown_text())
+
+
 class MainWindow(QMainWindow):
     """Pages are imported and built the first time they are shown; hidden pages refresh when shown again."""
 
@@ -78,6 +101,7 @@ class MainWindow(QMainWindow):
         self.ctx = AppContext(db, self)
         self.db = db
         self.pages: dict[str, QWidget] = {}
+        self._holders: dict[str, QScrollArea] = {}  # each page sits in the stack inside one of these
         self._stale: set[str] = set()
         self._switching = False
 
@@ -100,7 +124,7 @@ class MainWindow(QMainWindow):
         self.splitter.setSizes([170, 1100])
         self.setCentralWidget(self.splitter)
 
-        self.file_label = QLabel()
+        self.file_label = PathLabel()
         self.count_label = QLabel()
         self.user_label = QLabel()
         self.user_label.setObjectName("currentUser")
@@ -138,7 +162,15 @@ class MainWindow(QMainWindow):
             detail = "".join(traceback.format_exception_only(type(exc), exc)).strip()
             widget = PlaceholderPage(title, detail, self.stack)
         self.pages[name] = widget
-        self.stack.addWidget(widget)
+        # A page wider or taller than the screen scrolls inside the window instead of pushing the window
+        # past the screen's edge: a 1366 × 768 laptop at 150 % leaves 911 × 464 logical pixels, less
+        # than the widest pages need, and a window forced wider hides its right-hand buttons off-screen.
+        holder = QScrollArea()
+        holder.setWidgetResizable(True)
+        holder.setFrameShape(QFrame.Shape.NoFrame)
+        holder.setWidget(widget)
+        self._holders[name] = holder
+        self.stack.addWidget(holder)
         item = self.nav.item(NAV_PAGES.index(name)) if name in NAV_PAGES else None
         if item is not None:
             item.setText(title)
@@ -148,12 +180,11 @@ class MainWindow(QMainWindow):
         return widget
 
     def current_page(self) -> QWidget | None:
-        w = self.stack.currentWidget()
-        return w
+        return self.pages.get(self.current_name())
 
     def current_name(self) -> str:
-        for name, w in self.pages.items():
-            if w is self.stack.currentWidget():
+        for name, holder in self._holders.items():
+            if holder is self.stack.currentWidget():
                 return name
         return ""
 
@@ -162,7 +193,7 @@ class MainWindow(QMainWindow):
         if name not in NAV_PAGES:
             self.statusBar().showMessage(f"没有名为“{name}”的页面", 4000)
             return
-        current = self.stack.currentWidget()
+        current = self.current_page()
         leave = getattr(current, "may_leave", None)
         if current is not None and name != self.current_name() and leave is not None and not leave():
             name = self.current_name()  # the clerk stays (取消): the sidebar goes back to this page
@@ -171,7 +202,7 @@ class MainWindow(QMainWindow):
         self.nav.blockSignals(True)
         self.nav.setCurrentRow(NAV_PAGES.index(name))
         self.nav.blockSignals(False)
-        self.stack.setCurrentWidget(w)
+        self.stack.setCurrentWidget(self._holders[name])
         if name in self._stale:
             self._stale.discard(name)
             self._call(w, "refresh")
@@ -202,7 +233,7 @@ class MainWindow(QMainWindow):
     def _on_data_changed(self, table: str) -> None:
         if table in ("", "app_user"):  # accounts switched on or off, users changed in 设置
             self.update_user()
-        current = self.stack.currentWidget()
+        current = self.current_page()
         for name, w in self.pages.items():
             if w is not current:
                 self._stale.add(name)

@@ -30,7 +30,7 @@ API
       `min_duration_ms`, so quick tasks do not flash a dialog.
   Task: `.done` (bool), `.result`, `.error`, `.cancel()`, `.finished` signal (emitted on the GUI thread
   after the callbacks), `.wait(timeout_ms)` for tests and shutdown.
-  running_tasks() -> list[Task]; stop_all(timeout_ms) -> bool: cancels every task, drops their callbacks
+  running_tasks() -> list[Task]; unfinished_tasks() -> list[Task] (callbacks not yet run); stop_all(timeout_ms) -> bool: cancels every task, drops their callbacks
   and waits until their threads have left `fn` — the main window calls it before closing the database.
 """
 
@@ -218,6 +218,11 @@ class Task(QObject):
             self._event.set()
             _ACTIVE.discard(self)
             self.finished.emit()
+
+
+def unfinished_tasks() -> list[Task]:
+    """Tasks whose result has not reached the window yet (their thread may be done, their callback not)."""
+    return list(_ACTIVE)
 
 
 def running_tasks() -> list[Task]:

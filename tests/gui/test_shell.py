@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -42,11 +43,46 @@ def test_the_window_fits_a_1366_laptop_at_125_percent(window):
         assert window.nav.width() + page.minimumSizeHint().width() <= 1366 / 1.25, name
 
 
+def test_the_window_stays_on_a_1366_laptop_screen_at_150_percent(qtbot, window):
+    """At 150 % a 1366 × 768 laptop leaves 911 × 464 logical pixels for a maximised window. Pages that need
+    more (the ledger's toolbar, the 设置 form) scroll inside the window: the window itself never grows past
+    the screen, which would put its right-hand buttons and the bottom of the page under the screen's edge."""
+    window.resize(911, 464)
+    for i, name in enumerate(NAV_PAGES):
+        window.nav.setCurrentRow(i)
+        qtbot.wait(10)  # the page's layout requests run
+        assert window.width() <= 911 and window.height() <= 464, (name, window.size())
+    assert window.minimumSizeHint().width() <= 911 and window.minimumSizeHint().height() <= 464
+
+
+def test_a_data_file_deep_in_chinese_folders_does_not_widen_the_window(qtbot, styled_app, demo_path, tmp_path):
+    """The status bar names the data file. On a 1366 × 768 laptop at 150 % (911 logical pixels) a deep path
+    was cut off at the window's edge, file name first; it is now shortened in the middle, the file name
+    in sight, and whole in the label's text and tooltip. The window stays within the screen."""
+    folder = tmp_path / ("清河县工商业联合会（总商会）办公室台账资料" * 3) / "二〇二六年度 商会台账 数据文件（请勿删除）"
+    folder.mkdir(parents=True)
+    deep = folder / "清河县工商业联合会商会台账.db"
+    shutil.copyfile(demo_path, deep)
+    w = MainWindow(open_database(deep))
+    qtbot.addWidget(w)
+    w.resize(911, 464)
+    w.show()
+    qtbot.wait(10)
+    assert w.statusBar().fontMetrics().horizontalAdvance(w.file_label.text()) > 911  # longer than the screen
+    assert w.width() <= 911 and w.minimumSizeHint().width() <= 911, w.size()
+    assert str(deep) in w.file_label.text() and w.file_label.toolTip() == str(deep)
+    label = w.file_label
+    assert label.mapTo(w, label.rect().topRight()).x() < w.width()  # the label ends inside the window
+    shown = label.shown_text()
+    assert shown.endswith(deep.name) and "…" in shown
+    assert label.fontMetrics().horizontalAdvance(shown) <= label.contentsRect().width()
+
+
 def test_every_navigation_page_opens_without_crashing(window):
     for i, name in enumerate(NAV_PAGES):
         window.nav.setCurrentRow(i)
-        page = window.stack.currentWidget()
-        assert page is window.pages[name]
+        page = window.current_page()
+        assert page is window.pages[name] and window.current_name() == name
         assert window.nav.item(i).text()
         if isinstance(page, PlaceholderPage):  # someone else's page not landed yet: a clear message
             assert "暂时无法使用" in page.findChildren(type(window.file_label))[0].text()
@@ -91,7 +127,7 @@ def test_navigate_passes_the_argument_to_the_page(window):
         expected = svc.count_members(s, svc.MemberFilter(chamber_id=chamber_id))
     window.ctx.navigate.emit("members", {"chamber_id": chamber_id})
     page = window.pages["members"]
-    assert window.stack.currentWidget() is page
+    assert window.current_page() is page
     assert page.model.rowCount() == expected
 
 
@@ -114,7 +150,7 @@ def test_a_page_that_fails_to_import_shows_a_placeholder(window, monkeypatch):
     monkeypatch.setitem(sys.modules, "chamberdesk.gui.pages.settings", None)  # import raises ImportError
     window.pages.pop("settings", None)
     window.navigate("settings")
-    page = window.stack.currentWidget()
+    page = window.current_page()
     assert isinstance(page, PlaceholderPage) and "ModuleNotFoundError" in page.error
 
 
@@ -131,7 +167,7 @@ def test_a_page_that_raises_while_being_built_shows_a_placeholder(window, monkey
     monkeypatch.setitem(sys.modules, "chamberdesk.gui.pages.reports", broken)
     window.pages.pop("reports", None)
     window.navigate("reports")
-    page = window.stack.currentWidget()
+    page = window.current_page()
     assert isinstance(page, PlaceholderPage) and "页面出错" in page.error
     window.navigate("members")  # the rest of the window carries on
     assert window.current_name() == "members"

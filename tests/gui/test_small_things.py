@@ -78,7 +78,7 @@ def test_dashboard_explains_its_colours_and_is_the_first_page(qtbot, styled_app,
 
 def test_dashboard_axis_labels_are_never_cut(qtbot, styled_app, demo_db):
     """At 125 % Qt cut "2025年" to "202…" under bars that had room for it: the year and quarter axes show
-    their labels whole, and a chamber kind cut short in the legend shows whole on hover."""
+    their labels whole."""
     from PySide6.QtCharts import QBarCategoryAxis
 
     from chamberdesk.gui.main_window import MainWindow
@@ -89,4 +89,32 @@ def test_dashboard_axis_labels_are_never_cut(qtbot, styled_app, demo_db):
     axes = [a for c in (page.members_chart, page.quarters_chart) for a in c.axes()
             if isinstance(a, QBarCategoryAxis)]
     assert len(axes) == 2 and not any(a.truncateLabels() for a in axes)
-    assert page.kinds_chart.legend().showToolTips()
+
+
+def test_dashboard_kind_legend_names_every_kind_whole_on_a_narrow_window(qtbot, styled_app, demo_db):
+    """A 1366 × 768 laptop at 150 % leaves a window 911 logical pixels wide: Qt's legend beside the pie cut
+    "楼宇商圈商会" to "楼宇商圈…". The legend under the pie lays every kind out at its full width, and a
+    click on one opens that kind, as a click on its slice does."""
+    from chamberdesk.gui.main_window import MainWindow
+
+    win = MainWindow(demo_db)
+    qtbot.addWidget(win)
+    win.resize(911, 464)
+    win.show()
+    qtbot.waitExposed(win)
+    page = win.pages["dashboard"]
+    entries = page.kinds_legend.entries
+    slices = list(page.kind_slices.items())
+    assert len(entries) == len(slices) and any("楼宇商圈商会" in e.text() for e in entries)
+    assert not page.kinds_chart.legend().isVisible()
+    card = page.kinds_legend
+    # once the page's posted layout requests have run, every entry has the width its whole text needs
+    qtbot.waitUntil(lambda: all(e.isVisible() and e.width() >= e.sizeHint().width() for e in entries), timeout=3000)
+    for entry, (_kind, sl) in zip(entries, slices, strict=True):
+        assert sl.label() in entry.text()
+        assert card.rect().contains(entry.geometry()), entry.text()
+    kind, sl = next((k, s) for k, s in slices if k == "building")
+    entry = entries[[k for k, _s in slices].index(kind)]
+    with qtbot.waitSignal(page.ctx.navigate, timeout=1000) as sig:
+        qtbot.mouseClick(entry, Qt.MouseButton.LeftButton)
+    assert sig.args == ["chambers", {"kind": "building"}]

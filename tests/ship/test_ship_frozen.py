@@ -64,9 +64,10 @@ def test_frozen_selfcheck_passes_offscreen(bundle: Path, tmp_path: Path) -> None
         assert "keyring.backends.Windows.WinVaultKeyring" in out, out
 
 
-def test_frozen_window_opens_a_data_file_in_a_chinese_folder(bundle: Path, tmp_path: Path) -> None:
-    """The window program (no console) starts on a data file whose path has Chinese characters and spaces;
-    the frozen CLI writes an upward package into the same folder."""
+def test_frozen_window_opens_a_data_file_and_a_package_in_a_chinese_folder(bundle: Path, tmp_path: Path) -> None:
+    """The window program (no console) starts on a data file and an upward package whose paths have
+    Chinese characters and spaces, as a double-click on a clerk's PC hands them over, shows the package
+    summed up, and quits."""
     env = _env(tmp_path)
     folder = tmp_path / "张 三" / "台账 资料"
     folder.mkdir(parents=True)
@@ -78,19 +79,18 @@ def test_frozen_window_opens_a_data_file_in_a_chinese_folder(bundle: Path, tmp_p
         assert done.returncode == 0, done.stdout + done.stderr
     started = time.monotonic()
     # No pipes: the window program has no console, and a process it starts (wine's desktop) would keep
-    # a pipe open after it has quit. What it shows comes back in the probe file.
-    # Only the data file: quitting at once while the reports page still reads an --open-package package
-    # still hangs at exit under wine now and then (the probe written, the process never ending), although
-    # gui.app.run now stops background tasks first and the same start passes on Linux. Open question.
-    window = subprocess.run([_program(bundle, "ChamberDesk"), "--db", str(db)],
+    # a pipe open after it has quit. What it shows comes back in the probe file, written once the
+    # package has been summed up (gui.app._probe_and_quit).
+    window = subprocess.run([_program(bundle, "ChamberDesk"), "--db", str(db), "--open-package", str(pkg)],
                             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             timeout=300, env={**env, "CHAMBERDESK_STARTUP_PROBE": str(probe)}, cwd=tmp_path)
     seconds = time.monotonic() - started
     assert window.returncode == 0
     shown = json.loads(probe.read_text(encoding="utf-8"))
-    assert shown["page"] and not shown["page_failed"], shown
+    assert shown["page"] == "reports" and not shown["page_failed"], shown
+    assert shown["packages_shown"] == 1, shown
     assert "演示 县" in shown["title"], shown
-    print(f"frozen window: started and quit in {seconds:.1f} s")  # noqa: T201
+    print(f"frozen window: started, showed the package and quit in {seconds:.1f} s")  # noqa: T201
 
 
 def test_bundle_holds_only_what_the_program_uses(bundle: Path) -> None:

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +40,7 @@ from chamberdesk.rules.standing import ISSUE_LABELS, ChamberIssue, chamber_issue
 KIND_COLOURS = ["#3d5a80", "#98c1d9", "#ee6c4d", "#5b8e7d", "#e0a458", "#8d99ae"]
 FED_COLOUR, CHAMBER_COLOUR = "#e0a458", "#3d5a80"
 TARGET_ROLE = Qt.ItemDataRole.UserRole + 1  # (page, arg) a list item leads to
+CHART_MIN_HEIGHT = 250
 
 
 class Tile(QFrame):
@@ -89,7 +91,11 @@ def make_chart(title: str) -> tuple[QChart, QChartView]:
     chart.legend().setAlignment(Qt.AlignmentFlag.AlignBottom)
     view = QChartView(chart)
     view.setRenderHint(QPainter.RenderHint.Antialiasing)
-    view.setMinimumHeight(250)
+    view.setMinimumHeight(CHART_MIN_HEIGHT)
+    # A chart view's size hint is its scene, which follows the view's own size: a layout asking for
+    # preferred sizes (the scrolled page does) would keep whatever size it once had. Charts get their
+    # minimum and an equal share of the room left.
+    view.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
     view.setCursor(Qt.CursorShape.PointingHandCursor)
     view.setStyleSheet("background: transparent;")
     return chart, view
@@ -107,6 +113,84 @@ def legend(html_text: str) -> QLabel:
     lab.setObjectName("muted")
     lab.setWordWrap(True)
     return lab
+
+
+class LegendEntry(QLabel):
+    """One kind in the pie's legend: colour, whole name, count. A click opens that kind; hovering lifts
+    its slice."""
+
+    clicked = Signal()
+    hovered = Signal(bool)
+
+    def __init__(self, colour: str, text: str, parent: QWidget | None = None) -> None:
+        super().__init__(f'<span style="color:{colour}">■</span> {text}', parent)
+        self.setTextFormat(Qt.TextFormat.RichText)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        # never narrower than its text (a rich-text label would let the layout squeeze and clip it)
+        self.setSizePolicy(QSizePolicy.Policy.Minimum, QSizePolicy.Policy.Fixed)
+
+    def mouseReleaseEvent(self, e) -> None:
+        if e.button() == Qt.MouseButton.LeftButton:
+            self.clicked.emit()
+        super().mouseReleaseEvent(e)
+
+    def enterEvent(self, e) -> None:
+        self.hovered.emit(True)
+        super().enterEvent(e)
+
+    def leaveEvent(self, e) -> None:
+        self.hovered.emit(False)
+        super().leaveEvent(e)
+
+
+class KindLegend(QWidget):
+    """The pie's legend under it, two kinds to a row, every name whole: Qt's own legend beside the pie
+    cut "楼宇商圈商会" to "楼宇商圈…" in the narrow card of a 1366 × 768 laptop at 125 %, and under the pie
+    it cut every name away. Its entries never elide, so a card too narrow widens the page instead."""
+
+    COLUMNS = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.grid = QGridLayout(self)
+        self.grid.setContentsMargins(12, 0, 12, 10)
+        self.grid.setHorizontalSpacing(16)
+        self.grid.setVerticalSpacing(2)
+        self.entries: list[LegendEntry] = []
+
+    def clear(self) -> None:
+        for e in self.entries:
+            self.grid.removeWidget(e)
+            e.deleteLater()
+        self.entries = []
+
+    def add(self, colour: str, text: str) -> LegendEntry:
+        e = LegendEntry(colour, text, self)
+        i = len(self.entries)
+        self.grid.addWidget(e, i // self.COLUMNS, i % self.COLUMNS)
+        self.entries.append(e)
+        return e
+
+
+def chart_card(view: QChartView, below: QWidget) -> QWidget:
+    """A chart with widgets under it on one white card, drawn where and as the chart draws its own
+    background, so the card lines up with the charts beside it."""
+    chart = view.chart()
+    chart.setBackgroundVisible(False)
+    inset = chart.layout().getContentsMargins()  # the chart's background sits this far inside its view
+    chart.layout().setContentsMargins(0, 0, 0, 0)
+    card = QFrame()
+    card.setObjectName("chartCard")
+    card.setStyleSheet("QFrame#chartCard { background: white; border-radius: 8px; }")
+    lay = QVBoxLayout(card)
+    lay.setContentsMargins(0, 0, 0, 0)
+    lay.setSpacing(0)
+    lay.addWidget(view, 1)
+    lay.addWidget(below)
+    holder = QWidget()
+    QVBoxLayout(holder).setContentsMargins(*(round(m) for m in inset))
+    holder.layout().addWidget(card)
+    return holder
 
 
 class Page(QWidget):
@@ -156,6 +240,8 @@ class Page(QWidget):
         self.quarters_chart, self.quarters_view = make_chart("各季度活动次数")
         self.members_view.setToolTip("点击柱子查看该年入会的会员")
         self.kinds_view.setToolTip("点击扇区查看该类商会")
+        self.kinds_legend = KindLegend()
+        self.kinds_legend.setToolTip("点击查看该类商会")
         self.quarters_view.setToolTip("点击柱子查看该季度的活动")
 
         self.terms = QListWidget()
@@ -180,10 +266,13 @@ class Page(QWidget):
 
         grid = QGridLayout()
         grid.addWidget(self.members_view, 0, 0)
-        grid.addWidget(self.kinds_view, 0, 1)
+        self.kinds_card = chart_card(self.kinds_view, self.kinds_legend)
+        grid.addWidget(self.kinds_card, 0, 1)
         grid.addWidget(self.quarters_view, 0, 2)
         grid.addWidget(terms_box, 1, 0)
         grid.addWidget(issues_box, 1, 1, 1, 2)
+        for col in range(3):
+            grid.setColumnStretch(col, 1)
         grid.setRowStretch(0, 3)
         grid.setRowStretch(1, 2)
 
@@ -277,20 +366,27 @@ class Page(QWidget):
         pie = QPieSeries()
         pie.setHoleSize(0.35)
         self.kind_slices = {}
+        self.kinds_legend.clear()
         for i, k in enumerate(ChamberKind):
             n = f.chambers_by_kind.get(k.value, 0)
             if not n:
                 continue
+            colour = KIND_COLOURS[i % len(KIND_COLOURS)]
             sl = pie.append(f"{k.label} {n}", n)
-            sl.setColor(QColor(KIND_COLOURS[i % len(KIND_COLOURS)]))
+            sl.setColor(QColor(colour))
             sl.setLabelVisible(False)
-            sl.clicked.connect(lambda kind=k.value: self.go("chambers", {"kind": kind}))
-            sl.hovered.connect(lambda on, s=sl: s.setExploded(on))
+            entry = self.kinds_legend.add(colour, sl.label())
+            for signal in (sl.clicked, entry.clicked):
+                signal.connect(lambda kind=k.value: self.go("chambers", {"kind": kind}))
+            for hover in (sl.hovered, entry.hovered):
+                hover.connect(lambda on, s=sl: s.setExploded(on))
             self.kind_slices[k.value] = sl
         c.addSeries(pie)
-        c.legend().setAlignment(Qt.AlignmentFlag.AlignRight)
-        c.legend().setShowToolTips(True)  # a kind cut short in a narrow card shows whole on hover
-        c.legend().show()
+        c.legend().hide()  # KindLegend under the chart names the kinds
+        # the card as a whole (pie and legend) asks no more height than the charts beside it
+        m = self.kinds_card.layout().contentsMargins()
+        rest = CHART_MIN_HEIGHT - self.kinds_legend.sizeHint().height() - m.top() - m.bottom()
+        self.kinds_view.setMinimumHeight(max(CHART_MIN_HEIGHT // 2, rest))
 
     def _quarters_chart(self, f: DashboardFigures) -> None:
         c = self.quarters_chart

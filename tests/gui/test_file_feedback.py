@@ -57,7 +57,7 @@ def test_export_names_the_file_starts_in_documents_then_the_last_folder_and_show
     assert notice.close_button.isDefault()
     notice.folder_button.click()
     if sys.platform == "win32":
-        assert explorer[-1] == [f"/select,{out}"]
+        assert explorer[-1] == ["/select,", str(out)]
     else:
         assert Path(opened[-1].toLocalFile()) == target
     qtbot.waitUntil(lambda: not notice.isVisible())

@@ -61,7 +61,9 @@ def open_file(path: Path) -> bool:
 def open_folder(path: Path) -> bool:
     """The folder holding `path`, with the file selected where the system can (Windows Explorer)."""
     if sys.platform == "win32" and path.exists():
-        return QProcess.startDetached("explorer.exe", [f"/select,{path}"])[0]
+        # two arguments, as Explorer takes them: Qt quotes a path with a space (C:\Users\张 三) on its own,
+        # where one "/select,<path>" argument would be quoted whole and Explorer would not select the file
+        return QProcess.startDetached("explorer.exe", ["/select,", str(path)])[0]
     return QDesktopServices.openUrl(QUrl.fromLocalFile(str(path if path.is_dir() else path.parent)))
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QBoxLayout,
     QCheckBox,
     QComboBox,
     QDialog,
@@ -85,6 +86,7 @@ class MemberEditor(QDialog):
         self.touched: set[str] = set()
         self.show_all_errors = False
         self._filling = False
+        self._two_columns: int | None = None  # measured when first shown
         self.setWindowTitle("新增会员" if member_id is None else "编辑会员")
         self.fields: dict[str, FieldWithError] = {}
         self.hidden: set[str] = set()  # masked personal fields not revealed yet
@@ -114,10 +116,38 @@ class MemberEditor(QDialog):
         return lab
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt override
-        # never narrower than both columns (measured once styled and shown), so neither is cut off at the right
-        bar = self.scroll.verticalScrollBar().sizeHint().width()
-        self.scroll.setMinimumWidth(self.body.minimumSizeHint().width() + bar + 4)
+        # the widths two columns and one column need, measured once styled and shown: never narrower than one
+        # column, so nothing is cut off at the right, and two columns only where they fit
+        bar = self.scroll.verticalScrollBar().sizeHint().width() + 4
+        widths = []
+        for direction in (QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom):
+            self.columns.setDirection(direction)
+            widths.append(self.body.minimumSizeHint().width() + bar)
+        self._two_columns, one_column = widths
+        self.scroll.setMinimumWidth(one_column)
+        # opened wide enough for two columns (所属商会 in sight) where the screen has room for them
+        m = self.layout().contentsMargins()
+        want = self._two_columns + m.left() + m.right()
+        screen = self.screen()
+        if screen is not None and self.width() < want <= screen.availableGeometry().width() - 20:
+            self.resize(want, self.height())
+        self._reflow(self.width())
         super().showEvent(event)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._reflow(event.size().width())
+
+    def _reflow(self, width: int) -> None:
+        """Two columns side by side where the dialog is wide enough; one column that scrolls where it is not
+        (a 1366×768 laptop at 125 % or 150 % has 1093 or 911 pixels)."""
+        if self._two_columns is None:
+            return
+        m = self.layout().contentsMargins()
+        wide = width - m.left() - m.right() >= self._two_columns
+        direction = QBoxLayout.Direction.LeftToRight if wide else QBoxLayout.Direction.TopToBottom
+        if self.columns.direction() != direction:
+            self.columns.setDirection(direction)
 
     def _build(self, chamber_id: int | None) -> None:
         self.w: dict[str, QWidget] = {}
@@ -232,7 +262,7 @@ class MemberEditor(QDialog):
         # two columns, so 所属商会 is in sight without scrolling on a laptop screen: the firm and its
         # representative on the left, joining, leaving, the chambers and the imported extras on the right
         body = QWidget()
-        columns = QHBoxLayout(body)
+        columns = self.columns = QBoxLayout(QBoxLayout.Direction.LeftToRight, body)
         left, right = QVBoxLayout(), QVBoxLayout()
         for column, groups, stretch in ((left, (g1, g2), 3), (right, (g4, g3, g5), 2)):
             for g in groups:

@@ -137,6 +137,7 @@ def test_preview_reason_is_readable_on_a_laptop_screen(ctx, qtbot, tmp_path: Pat
                              ["清河县试导入乙有限公司", "", "李二", "12345", "2024/3/6", ""]])
     wiz = iw.ImportWizard(ctx, kind="members")
     qtbot.addWidget(wiz)
+    wiz.resize(1180, 660)  # the size it opens at on a 1366×768 screen (the test screen is smaller)
     wiz.show()
     _to_preview(wiz, qtbot, path)
     wiz.next()
@@ -384,3 +385,14 @@ def test_workbook_preview_shows_each_sheets_refused_rows_and_saves_them(ctx, qtb
         book.close()
     assert [n for n, _why in refused["会员名单"]] == [4] and refused["会员名单"][0][1].startswith("统一社会信用代码：")
     assert [n for n, _why in refused["活动记录"]] == [3] and refused["活动记录"][0][1].startswith("活动日期：")
+
+
+def test_wizard_opens_within_a_small_screen(ctx, qtbot) -> None:
+    """A 1366×768 laptop at 125 % leaves 1093×614: the wizard opens within the screen, not past its edges."""
+    wiz = iw.ImportWizard(ctx, kind="members")
+    qtbot.addWidget(wiz)
+    avail = wiz.screen().availableGeometry()
+    assert avail.width() < 1180  # the test screen is smaller than the wizard's own size
+    wiz.show()
+    qtbot.waitExposed(wiz)
+    assert wiz.frameGeometry().width() <= avail.width() and wiz.height() <= avail.height()

@@ -35,6 +35,7 @@ from chamberdesk.core import backup, custom_fields
 from chamberdesk.core import choices as ch
 from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.core.federation import get_setting
+from chamberdesk.gui.widgets.layout import resize_to_fit
 from chamberdesk.gui.workers import run_task
 from chamberdesk.io import excel_import as imp
 from chamberdesk.io import mappings
@@ -88,7 +89,8 @@ class ImportWizard(QDialog):
         super().__init__(parent)
         self.ctx = ctx
         self.setWindowTitle("导入表格")
-        self.resize(1180, 660)  # fits a 1366×768 screen with room for the preview's columns
+        # room for the preview's columns on a 1366×768 screen; smaller where the screen is (125 %/150 % scaling)
+        resize_to_fit(self, 1180, 660)
         self.sheet = None
         self.header = None
         self.preview: imp.ImportPreview | None = None

@@ -29,6 +29,7 @@ from chamberdesk.gui.context import NAV_PAGES, AppContext
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.style import icon
 from chamberdesk.gui.widgets.buttons import confirm
+from chamberdesk.gui.widgets.layout import resize_to_fit
 from chamberdesk.paths import bundle_root
 
 # Titles shown even when a page module cannot be imported.
@@ -143,7 +144,7 @@ class MainWindow(QMainWindow):
         self._update_title()
         self.update_counts()
         self.update_user()
-        self.resize(1280, 800)
+        resize_to_fit(self, 1280, 800)  # a first start on a small or scaled screen opens within it
         self._restore_layout()
         start = settings().str_value("window/page", "dashboard")  # a first-time user starts on 工作台
         self.navigate(start if start in NAV_PAGES else NAV_PAGES[0])

@@ -38,6 +38,7 @@ from chamberdesk.core.errors import ChamberDeskError
 from chamberdesk.gui.style import ACCENT, ERROR, MUTED, OK, WARN
 from chamberdesk.gui.widgets.buttons import ask_save, dialog_buttons
 from chamberdesk.gui.widgets.files import ask_save_path, notify_saved
+from chamberdesk.gui.widgets.layout import resize_to_fit
 from chamberdesk.gui.widgets.roles import guard_edit
 from chamberdesk.rules.sources import source_text
 
@@ -959,7 +960,7 @@ class RubricEditor(QDialog):
     def __init__(self, rubric: rules.Rubric, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"复制为本单位细则：{rubric.title}")
-        self.resize(900, 600)
+        resize_to_fit(self, 900, 600)  # within a 150 % laptop screen (911×512)
         self.src = rubric
         self.saved: rules.Rubric | None = None
         self.new_id = QLineEdit(f"{rubric.id}-local" if not rubric.user else rubric.id)

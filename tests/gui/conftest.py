@@ -88,3 +88,21 @@ def copy_demo(demo_template: Path, tmp_path: Path) -> Callable[[str], Path]:
         return copy_data_file(demo_template, tmp_path / name)
 
     return make
+
+
+def answer_override(monkeypatch, value: Callable[[QWidget], None], reason: str) -> None:
+    """The next 改判 dialog is answered: first 确定 without a reason (refused with a line saying why), then
+    `value(dialog)` sets the decided value and `reason` is given."""
+    from chamberdesk.gui.dialogs.override_dialog import OverrideDialog
+
+    def answer(dlg: OverrideDialog) -> int:
+        value(dlg)
+        dlg.reason.setText("")
+        dlg.check()
+        assert dlg.entry is None and "理由" in dlg.error.text()
+        dlg.reason.setText(reason)
+        dlg.check()
+        assert dlg.entry is not None
+        return dlg.result()
+
+    monkeypatch.setattr(OverrideDialog, "exec", answer)

@@ -147,21 +147,9 @@ def test_the_assessment_page_shows_the_absence_veto_and_the_training_warning(qtb
     # the computed veto can be contested (改判) only with a reason, through the one 改判 dialog
     button = page.input_widget("absences")
     assert button.text() == "改判…" and button.isEnabled()
-    from chamberdesk.gui.dialogs.override_dialog import OverrideDialog
+    from tests.gui.conftest import answer_override
 
-    answers = iter(["", "9月22日培训事前已书面请假，经主席办公会认定"])
-
-    def answer(dlg):
-        dlg.value.setValue(2)
-        for reason in answers:  # first without a reason: refused with a line saying why
-            dlg.reason.setText(reason)
-            dlg.check()
-            if dlg.entry is not None:
-                break
-            assert "理由" in dlg.error.text()
-        return dlg.result()
-
-    monkeypatch.setattr(OverrideDialog, "exec", answer)
+    answer_override(monkeypatch, lambda dlg: dlg.value.setValue(2), "9月22日培训事前已书面请假，经主席办公会认定")
     button.click()
     qtbot.waitUntil(lambda: page.result.item("absences").value == 2, timeout=3000)
     it = page.result.item("absences")

@@ -197,25 +197,14 @@ def test_export_from_the_tab(tab, tmp_path):
 
 
 def test_override_a_computed_veto_with_its_reason(tab, monkeypatch):
-    from chamberdesk.gui.dialogs.override_dialog import OverrideDialog
+    from tests.gui.conftest import answer_override
 
     tab.rubric_box.setCurrentIndex(tab.rubric_box.findData("tongzhou-kaoping"))
     tab.target_box.setCurrentIndex(tab.target_box.findText("桃源乡商会"))
     tab.tabs.setCurrentIndex(0)
     assert tab.result.item("statistics_filed").status == "fail"
-    answers = iter(["", "统计表已于1月20日当面报送，登记遗漏"])
-
-    def answer(dlg):
-        dlg.value.setCurrentIndex(dlg.value.findData(True))
-        for reason in answers:  # first without a reason: refused with a line saying why
-            dlg.reason.setText(reason)
-            dlg.check()
-            if dlg.entry is not None:
-                break
-            assert "理由" in dlg.error.text()
-        return dlg.result()
-
-    monkeypatch.setattr(OverrideDialog, "exec", answer)
+    answer_override(monkeypatch, lambda dlg: dlg.value.setCurrentIndex(dlg.value.findData(True)),
+                    "统计表已于1月20日当面报送，登记遗漏")
     assert tab.override_item("statistics_filed")
     it = tab.result.item("statistics_filed")
     assert it.status == "pass" and "未收到统计表" in it.explanation and "当面报送" in it.explanation

@@ -43,6 +43,11 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# a span of days ("2025.3.8-3.9", "2025年3月8日至9日", "2025/3/8~2025/3/10"): a full first day, then the last
+_RANGE = re.compile(r"^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?)\s*(?:[-—–~～]+|至|到)\s*"
+                    r"(?:\d{4}\s*[-/.年]\s*)?(?:\d{1,2}\s*[-/.月]\s*)?\d{1,2}\s*[日号]?$")
+
+
 def _ymd(y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
@@ -123,6 +128,8 @@ def parse_date(value: object) -> date | None:
     if re.fullmatch(r"[0-9]{5}", s) and 10000 <= int(s) <= 73415:
         # a date serial whose cell lost its date format and came out as text (WPS, CSV round trips)
         return _EXCEL_EPOCH + timedelta(days=int(s))
+    if m := _RANGE.match(s):
+        return parse_date(m[1])  # an event over several days is dated by its first day
     if re.fullmatch(r"\d{4}\s*年?", s):
         raise ValueError(f"只有年份“{s}”，请填写到月（如 {s.rstrip('年')}年5月）")
     raise ValueError(f"“{s}”不是可识别的日期（可写作 2019-05-01、2019年5月1日、2019/5/1、20190501、2019.5）")

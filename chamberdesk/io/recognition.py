@@ -146,7 +146,9 @@ class Title:
     @property
     def question(self) -> bool:
         """A yes/no question ("是否加入县工商联", "有无纪要", "专职与否"): it asks about its own subject."""
-        return self.core.startswith(_QUESTION_START) or self.core.endswith(("与否", "是否"))
+        # … or with the question word after its subject ("秘书长是否专职", "专职人员是否到位")
+        return self.core.startswith(_QUESTION_START) or self.core.endswith("与否") or any(
+            q in self.core for q in ("是否", "有无"))
 
     @property
     def negated(self) -> bool:

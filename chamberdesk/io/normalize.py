@@ -144,8 +144,7 @@ def parse_int(value: object) -> int | None:
         if float(value).is_integer():
             return int(value)
         raise ValueError(f"“{cell_text(value)}”应为整数")
-    s = re.sub(r"\s+", "", to_halfwidth(str(value))).rstrip("人次件个场项篇名户家期批位")
-    s = s.replace(",", "")
+    s = _COUNT_TAIL.sub("", _bare(value))
     if re.fullmatch(r"-?\d+", s):
         return int(s)
     if re.fullmatch(r"-?\d+\.0+", s):
@@ -160,14 +159,23 @@ def parse_float(value: object) -> float | None:
         raise ValueError("应为数字")
     if isinstance(value, (int, float)):
         return float(value)
-    s = _UNIT_TAIL.sub("", re.sub(r"\s+", "", to_halfwidth(str(value))).replace(",", ""))
+    s = _UNIT_TAIL.sub("", _bare(value))
     try:
         return float(s)
     except ValueError:
         raise ValueError(f"“{value}”应为数字") from None
 
 
-_UNIT_TAIL = re.compile(r"(万元|元|万|㎡|平方米|平米|m²|m2|M2|人民币)+$")
+# a number as offices write it in a cell: "约20人", "共计5000元", "¥5000", "300余人", "3万余元", "50人左右" —
+# the same shapes the recogniser counts as numbers, so a column taken for a count is also read as one
+_NUMBER_HEAD = re.compile(r"^(?:大约|约|共计|合计|总计|共|计|¥|￥|RMB)+")
+_UNIT_TAIL = re.compile(r"(亿元|万元|元|亿|万|㎡|平方米|平米|m²|m2|M2|人民币|余|多|左右)+$")
+_COUNT_TAIL = re.compile(r"(?:[人次件个场项篇名户家期批位余多]|左右)+$")
+
+
+def _bare(value: object) -> str:
+    """A cell's text without spaces, thousands separators and the words around its number."""
+    return _NUMBER_HEAD.sub("", re.sub(r"\s+", "", to_halfwidth(str(value))).replace(",", ""))
 
 
 def money_unit(title: str) -> str | None:
@@ -182,7 +190,7 @@ def money_unit(title: str) -> str | None:
 
 def money_parser(stored: str, column_unit: str | None):
     """A money cell in the stored unit (元 or 万元): the unit written in the cell wins, then the column's."""
-    factor = {"元": 1.0, "万元": 10_000.0}
+    factor = {"元": 1.0, "万元": 10_000.0, "亿元": 100_000_000.0}
 
     def parse(value: object) -> float | None:
         v = parse_float(value)
@@ -191,7 +199,9 @@ def money_parser(stored: str, column_unit: str | None):
         unit = column_unit or stored
         if isinstance(value, str):
             t = to_halfwidth(value)
-            if "万" in t:
+            if "亿" in t:
+                unit = "亿元"
+            elif "万" in t:
                 unit = "万元"
             elif "元" in t:
                 unit = "元"

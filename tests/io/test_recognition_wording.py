@@ -511,3 +511,16 @@ def test_cells_written_with_their_units_and_spans_of_days() -> None:
     assert g is not None
     assert [g.mapping.get(c) for c in range(8)] == [IGNORE, "title", "date", "chamber", "participant_count",
                                                     "member_participants", "amount", "category"]
+
+
+def test_a_line_of_english_titles_under_the_chinese_ones_is_part_of_the_header() -> None:
+    rows = [["序号", "企业名称", "统一社会信用代码", "法定代表人", "联系电话", "备注"],
+            ["No.", "Company Name", "Credit Code", "Legal Representative", "Tel.", "Remarks"],
+            [1, "清河县宏达机械有限公司", _code(1), "张建国", "13800138000", "无"],
+            [2, "清河县富康建材厂", _code(2), "李红", "13912345678", "已退会"],
+            [3, "清河县老街饭店", _code(3), "王平", "15833331111", "会费未缴"]]
+    g = detect_header("members", rows)
+    assert g is not None and (g.first_row, g.data_start) == (0, 2)
+    assert g.titles == ["序号", "企业名称", "统一社会信用代码", "法定代表人", "联系电话", "备注"]
+    assert [g.mapping.get(c) for c in range(6)] == [IGNORE, "enterprise_name", "credit_code", "legal_rep",
+                                                    "rep_phone", "notes"]

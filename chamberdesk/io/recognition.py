@@ -108,7 +108,7 @@ _BRACKET = re.compile(r"[(\[【〔{<《]([^()\[\]【】〔〕{}<>《》]*)[)\]�
 _MARKS = re.compile(r"[*※★☆▲△#:;,.、\"'“”‘’_\-—~|/\\?？!！]+")
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\ufeff\u200b-\u200f\u2060]")  # a BOM left on the first title, zero-width marks
-_ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "1、企业名称", "(2)…"
+_ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}[、.])(?=\D)")  # "1、企业名称", "(2)…", "一.…"
 # units also written without brackets at the end of a title ("金额万元", "面积m2")
 # an English or pinyin sub-title after the Chinese one ("企业名称 Company Name", "法定代表人\nLegal Representative"):
 # the Chinese says it, the Latin letters would only dilute the likeness
@@ -177,7 +177,8 @@ def normalise_title(text: str) -> Title:
     """Full-width → half-width, traditional → simplified, spaces and line breaks out, required marks
     out, remarks in brackets set apart, units (in brackets, after a slash, or bare at the end) kept."""
     v = vocabulary()
-    s = _plain(re.sub(r"^[①-⑳]", "", str(text).strip()), v.traditional)
+    # "①企业名称", "01 企业名称": a number set apart by a space is a numbering, not part of the title
+    s = _plain(re.sub(r"^(?:[①-⑳]|\d{1,2}\s+(?=\D))", "", str(text).strip()), v.traditional)
     while (m := _ENUM.match(s)) and m.end() < len(s):
         s = s[m.end():]
     units: list[str] = []
@@ -754,6 +755,8 @@ def _contradicted(ftype: str, p: Profile) -> bool:
         return p["bool"] + p["bool01"] <= 0.2 and p["text"] - p["num"] >= 0.8
     if ftype in ("person", "chamber", "org") and p["bool"] >= 0.8:
         return True  # 是/否, 专职/兼职 are no names
+    if ftype == "chamber" and p["person"] >= 0.8:
+        return True  # 组织者 张建国, 李红 …: the person who organised it, not the owning chamber
     if ftype in ("chamber", "person"):
         return p["org"] >= 0.8  # enterprises (…公司, …厂) are neither a chamber nor a person
     return False

@@ -431,6 +431,8 @@ def test_a_yes_no_field_needs_yes_no_cells(title: str) -> None:
 def test_who_organised_an_event_owns_it(kind: str, title: str) -> None:
     assert _landing(kind, title, "chamber", "chamber") == "chamber"
     assert _landing(kind, title, "short_chamber", "chamber") == "chamber"
+    # persons under the same title organised it for someone: no owning chamber named
+    assert _landing(kind, title, "person", CUSTOM) == CUSTOM
 
 
 @pytest.mark.parametrize("title", ["单位职务", "企业职务", "單位職務", "本企业职务", "公司职务"])
@@ -524,3 +526,15 @@ def test_a_line_of_english_titles_under_the_chinese_ones_is_part_of_the_header()
     assert g.titles == ["序号", "企业名称", "统一社会信用代码", "法定代表人", "联系电话", "备注"]
     assert [g.mapping.get(c) for c in range(6)] == [IGNORE, "enterprise_name", "credit_code", "legal_rep",
                                                     "rep_phone", "notes"]
+
+
+@pytest.mark.parametrize("title", ["一、企业名称", "一.企业名称", "（一）企业名称", "(1)企业名称", "1、企业名称", "1.企业名称",
+                                   "01 企业名称", "①企业名称", "*企业名称", "企业名称*", "★企业名称", "企业名称（必填）",
+                                   "企业名称：", "企業名稱"])
+def test_numbering_and_required_marks_are_not_part_of_a_title(title: str) -> None:
+    assert normalise_title(title).core == "企业名称"
+
+
+def test_a_number_that_belongs_to_the_title_stays() -> None:
+    assert normalise_title("3年内营收").core == "3年内营收"
+    assert normalise_title("2025年会费").core == "2025年会费"

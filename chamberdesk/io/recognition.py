@@ -146,9 +146,7 @@ class Title:
     @property
     def question(self) -> bool:
         """A yes/no question ("是否加入县工商联", "有无纪要", "专职与否"): it asks about its own subject."""
-        # … or with the question word after its subject ("秘书长是否专职", "专职人员是否到位")
-        return self.core.startswith(_QUESTION_START) or self.core.endswith("与否") or any(
-            q in self.core for q in ("是否", "有无"))
+        return _is_question(self.core)
 
     @property
     def negated(self) -> bool:
@@ -165,6 +163,12 @@ class Title:
         """What the last word of the title says the column holds: a Chinese title ends in what it is
         about ("会长电话" is a phone, "秘书长单位" an organisation, "出席率" a ratio); "" when unsaid."""
         return _head(self.core)[1]
+
+
+@lru_cache(maxsize=8192)
+def _is_question(core: str) -> bool:
+    # … or with the question word after its subject ("秘书长是否专职", "专职人员是否到位")
+    return core.startswith(_QUESTION_START) or core.endswith("与否") or "是否" in core or "有无" in core
 
 
 @lru_cache(maxsize=8192)

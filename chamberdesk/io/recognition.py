@@ -181,8 +181,7 @@ def normalise_title(text: str) -> Title:
     """Full-width → half-width, traditional → simplified, spaces and line breaks out, required marks
     out, remarks in brackets set apart, units (in brackets, after a slash, or bare at the end) kept."""
     v = vocabulary()
-    # "①企业名称", "01 企业名称": a number set apart by a space is a numbering, not part of the title
-    s = _plain(re.sub(r"^(?:[①-⑳]|\d{1,2}\s+(?=\D))", "", str(text).strip()), v.traditional)
+    s = _plain(re.sub(r"^[①-⑳]", "", str(text).strip()), v.traditional)
     while (m := _ENUM.match(s)) and m.end() < len(s):
         s = s[m.end():]
     units: list[str] = []
@@ -821,7 +820,7 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
         if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
             total -= 0.4
         if tm and tm.against:
-            total = min(total, said)  # 企业联系人 is no visitor however name-like its cells: cells cannot undo it
+            total = min(total, said, ACCEPT - 0.05)  # 企业联系人 is no visitor, 应参加人数 no count of who took part: whatever the cells
         ruled_out = _ruled_out(f, t, lower, p, exact, said)
         if ruled_out:
             total = min(total, DENIED)

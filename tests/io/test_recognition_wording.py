@@ -457,6 +457,7 @@ def test_a_post_in_the_chamber_lands_in_position(title: str) -> None:
     ("members", "（一）企业名称", "org", "enterprise_name"),
     ("members", "1.会员名称", "org", "enterprise_name"),
     ("members", "1、法定代表人", "person", "legal_rep"),
+    ("members", "01 企业名称", "org", "enterprise_name"),
     ("members", "企业名称*", "org", "enterprise_name"),
     ("members", "*统一社会信用代码", "code", "credit_code"),
     ("members", "企业名称（必填）", "org", "enterprise_name"),
@@ -529,7 +530,7 @@ def test_a_line_of_english_titles_under_the_chinese_ones_is_part_of_the_header()
 
 
 @pytest.mark.parametrize("title", ["一、企业名称", "一.企业名称", "（一）企业名称", "(1)企业名称", "1、企业名称", "1.企业名称",
-                                   "01 企业名称", "①企业名称", "*企业名称", "企业名称*", "★企业名称", "企业名称（必填）",
+                                   "①企业名称", "*企业名称", "企业名称*", "★企业名称", "企业名称（必填）",
                                    "企业名称：", "企業名稱"])
 def test_numbering_and_required_marks_are_not_part_of_a_title(title: str) -> None:
     assert normalise_title(title).core == "企业名称"
@@ -538,3 +539,10 @@ def test_numbering_and_required_marks_are_not_part_of_a_title(title: str) -> Non
 def test_a_number_that_belongs_to_the_title_stays() -> None:
     assert normalise_title("3年内营收").core == "3年内营收"
     assert normalise_title("2025年会费").core == "2025年会费"
+
+
+@pytest.mark.parametrize(("title", "cells"), [("邀请企业数", "count"), ("邀请企业（家）", "homes"), ("计划参加人数", "count"),
+                                              ("应参加人数", "people"), ("预计参与人数", "count"), ("缺席人数", "count")])
+def test_who_was_asked_or_expected_is_not_who_took_part(title: str, cells: str) -> None:
+    """An activity's 邀请/计划/应参 figures are no count of who took part, however number-like the cells."""
+    assert _landing("activities", title, cells, CUSTOM) == CUSTOM

@@ -244,6 +244,22 @@ GATHERED = [
     ("contacts", "组织单位", "chamber", "chamber"),
     ("contacts", "走访日期", "span", "date"),
     ("contacts", "走訪企業", "org", "member"),
+    ("contacts", "走訪方式", "way", "way"),
+    ("meetings", "會議時間", "span", "date"),
+    ("meetings", "出席人數", "count", "present_count"),
+    ("meetings", "是否有會議紀要", "yes", "minutes"),
+    ("chambers", "辦公場所面積(平方米)", "area", "office_area"),
+    ("chambers", "專職秘書長", "full_part", "secretary_fulltime"),
+    ("chambers", "年檢結果", "passed", "inspection_passed"),
+    ("chambers", "年检状态", "status", CUSTOM),
+    ("chambers", "是否按期换届", "yes", CUSTOM),
+    ("members", "會員名稱 Member Name", "org", "enterprise_name"),
+    ("activities", "參會企業（家）", "homes", "member_participants"),
+    ("activities", "座谈主题", "words", "title"),
+    ("activities", "收集问题（件）", "count", "item_count"),
+    ("activities", "責任單位", "chamber", CUSTOM),
+    ("contacts", "挂点领导", "person", "by_whom"),
+    ("contacts", "服务专员", "person", "by_whom"),
 ]
 
 

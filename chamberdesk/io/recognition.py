@@ -19,7 +19,7 @@ from typing import NamedTuple
 from stdnum.cn import ric, uscc
 
 from chamberdesk.core.validators import normalize_phone, to_halfwidth
-from chamberdesk.io.normalize import FALSE_WORDS, TRUE_WORDS, parse_date
+from chamberdesk.io.normalize import FALSE_WORDS, TRUE_WORDS, parse_bool, parse_date
 
 IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
 
@@ -497,6 +497,11 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
     if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
             len(s) <= 4 and s[0] in "已未有无是否" and not re.search(r"\d", s)):
         out.add("bool")  # 是/否, 有/无, 已登记/未登记, 已建立 …
+    try:
+        if parse_bool(s) is not None:
+            out.add("yesno")  # what the import reads as yes or no ("有(租赁)", "没有建立" too)
+    except ValueError:
+        pass
     if s in ("男", "女", "男性", "女性"):
         out.add("gender")
     if len(s) == 18 and _CODE_LIKE.match(s):
@@ -755,7 +760,7 @@ def _contradicted(ftype: str, p: Profile) -> bool:
     if ftype == "bool":
         # a yes/no field is answered yes or no (是/否, 有/无, √/×, 已/未, 专职/兼职, 合格): status words
         # (存续, 在业, 注销) or names are something else
-        return p["bool"] + p["bool01"] <= 0.2 and p["text"] - p["num"] >= 0.8
+        return p["yesno"] + p["bool01"] <= 0.2 and p["text"] - p["num"] >= 0.8
     if ftype in ("person", "chamber", "org") and p["bool"] >= 0.8:
         return True  # 是/否, 专职/兼职 are no names
     if ftype == "chamber" and p["person"] >= 0.8:

@@ -66,6 +66,7 @@ CELLS: dict[str, list[object]] = {
     "legal_form": ["有限责任公司（自然人投资或控股）", "个体工商户", "有限责任公司（自然人独资）", "股份有限公司（非上市）"],
     "authority": ["清河县市场监督管理局", "清河县市场监督管理局", "邢台市市场监督管理局", "清河县民政局"],
     "status": ["存续", "在业", "注销", "存续"],  # a registry's status words: no yes/no
+    "rent": ["有（租赁）", "无", "有（自有）", "没有"],  # yes/no with a word on how
     "times": ["3次", "2次", "5次", "1次"],
     "people": ["25人", "30人", "12人", "8人"],
     "about": ["300余人", "50多人", "约20人", "12人"],
@@ -440,6 +441,11 @@ def test_a_yes_no_field_needs_yes_no_cells(title: str) -> None:
     """Status words (存续, 在业, 注销) answer no yes/no question, even under the field's own title."""
     assert _landing("chambers", title, "status", CUSTOM) == CUSTOM
     assert _landing("chambers", title, "yes", "registered") == "registered"
+
+
+@pytest.mark.parametrize("title", ["办公场所", "有无办公场所", "是否有办公用房"])
+def test_yes_no_with_a_word_on_how_is_still_yes_no(title: str) -> None:
+    assert _landing("chambers", title, "rent", "has_office") == "has_office"
 
 
 @pytest.mark.parametrize("title", ["组织单位", "组织者", "承办单位", "牵头单位", "主办单位", "組織單位"])

@@ -237,6 +237,15 @@ def _units_row(row: list[object]) -> bool:
                                                        or normalise_title(v).core in units) for v in filled)
 
 
+_LATIN_TITLE = re.compile(r"[A-Za-z][A-Za-z .,&'/()\-]*")
+
+
+def _latin_row(row: list[object]) -> bool:
+    """A line of English (or pinyin) titles under the Chinese ones: "Company Name", "Tel.", "No."."""
+    filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+    return len(filled) >= 2 and all(isinstance(v, str) and _LATIN_TITLE.fullmatch(v.strip()) for v in filled)
+
+
 def _grouped_upper(top: list[str], bottom: list[str], horiz: list, upper: int, width: int) -> set[int]:
     """Columns whose upper title is a group title over several lower ones: merged across columns, or
     written once with blank cells to its right over filled lower titles (an office that does not merge)."""
@@ -274,7 +283,8 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
     prv = rows[best_row - 1] if best_row > 0 else []
     units_row = bool(nxt) and _units_row(nxt)
-    if nxt and (units_row or _nested(rows[best_row], nxt) and (
+    latin_row = bool(nxt) and not units_row and _latin_row(nxt)
+    if nxt and (units_row or latin_row or _nested(rows[best_row], nxt) and (
             (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt)))):
         lower = best_row + 1
     elif prv and (spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1) \
@@ -297,6 +307,9 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         t, b = (top[c], bottom[c] if lower != upper else "") if c < len(top) else ("", "")
         if units_row and b and t:
             title = f"{t}（{b.strip('()（）')}）"  # a line of units under the titles
+            parts.append(())
+        elif latin_row:
+            title = t or b  # the Chinese title says it; the English line under it only translates
             parts.append(())
         elif lower != upper and b and t and t != b and c not in grouped:
             title = t + b  # one title wrapped over two cells ("法定" over "代表人"), not a group over its parts

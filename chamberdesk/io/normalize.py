@@ -43,6 +43,11 @@ def cell_text(value: object) -> str:
     return str(value).strip()
 
 
+# a span of days ("2025.3.8-3.9", "2025年3月8日至9日", "2025/3/8~2025/3/10"): a full first day, then the last
+_RANGE = re.compile(r"^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?)\s*(?:[-—–~～]+|至|到)\s*"
+                    r"(?:\d{4}\s*[-/.年]\s*)?(?:\d{1,2}\s*[-/.月]\s*)?\d{1,2}\s*[日号]?$")
+
+
 def _ymd(y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
@@ -123,6 +128,8 @@ def parse_date(value: object) -> date | None:
     if re.fullmatch(r"[0-9]{5}", s) and 10000 <= int(s) <= 73415:
         # a date serial whose cell lost its date format and came out as text (WPS, CSV round trips)
         return _EXCEL_EPOCH + timedelta(days=int(s))
+    if m := _RANGE.match(s):
+        return parse_date(m[1])  # an event over several days is dated by its first day
     if re.fullmatch(r"\d{4}\s*年?", s):
         raise ValueError(f"只有年份“{s}”，请填写到月（如 {s.rstrip('年')}年5月）")
     raise ValueError(f"“{s}”不是可识别的日期（可写作 2019-05-01、2019年5月1日、2019/5/1、20190501、2019.5）")
@@ -137,8 +144,7 @@ def parse_int(value: object) -> int | None:
         if float(value).is_integer():
             return int(value)
         raise ValueError(f"“{cell_text(value)}”应为整数")
-    s = re.sub(r"\s+", "", to_halfwidth(str(value))).rstrip("人次件个场项篇名户家期批位")
-    s = s.replace(",", "")
+    s = _COUNT_TAIL.sub("", _bare(value))
     if re.fullmatch(r"-?\d+", s):
         return int(s)
     if re.fullmatch(r"-?\d+\.0+", s):
@@ -153,14 +159,23 @@ def parse_float(value: object) -> float | None:
         raise ValueError("应为数字")
     if isinstance(value, (int, float)):
         return float(value)
-    s = _UNIT_TAIL.sub("", re.sub(r"\s+", "", to_halfwidth(str(value))).replace(",", ""))
+    s = _UNIT_TAIL.sub("", _bare(value))
     try:
         return float(s)
     except ValueError:
         raise ValueError(f"“{value}”应为数字") from None
 
 
-_UNIT_TAIL = re.compile(r"(万元|元|万|㎡|平方米|平米|m²|m2|M2|人民币)+$")
+# a number as offices write it in a cell: "约20人", "共计5000元", "¥5000", "300余人", "3万余元", "50人左右" —
+# the same shapes the recogniser counts as numbers, so a column taken for a count is also read as one
+_NUMBER_HEAD = re.compile(r"^(?:大约|约|共计|合计|总计|共|计|¥|￥|RMB)+")
+_UNIT_TAIL = re.compile(r"(亿元|万元|元|亿|万|㎡|平方米|平米|m²|m2|M2|人民币|余|多|左右)+$")
+_COUNT_TAIL = re.compile(r"(?:[人次件个场项篇名户家期批位余多]|左右)+$")
+
+
+def _bare(value: object) -> str:
+    """A cell's text without spaces, thousands separators and the words around its number."""
+    return _NUMBER_HEAD.sub("", re.sub(r"\s+", "", to_halfwidth(str(value))).replace(",", ""))
 
 
 def money_unit(title: str) -> str | None:
@@ -175,7 +190,7 @@ def money_unit(title: str) -> str | None:
 
 def money_parser(stored: str, column_unit: str | None):
     """A money cell in the stored unit (元 or 万元): the unit written in the cell wins, then the column's."""
-    factor = {"元": 1.0, "万元": 10_000.0}
+    factor = {"元": 1.0, "万元": 10_000.0, "亿元": 100_000_000.0}
 
     def parse(value: object) -> float | None:
         v = parse_float(value)
@@ -184,7 +199,9 @@ def money_parser(stored: str, column_unit: str | None):
         unit = column_unit or stored
         if isinstance(value, str):
             t = to_halfwidth(value)
-            if "万" in t:
+            if "亿" in t:
+                unit = "亿元"
+            elif "万" in t:
                 unit = "万元"
             elif "元" in t:
                 unit = "元"

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from stdnum.cn import ric, uscc
 
 from chamberdesk.core.validators import normalize_phone, to_halfwidth
-from chamberdesk.io.normalize import FALSE_WORDS, TRUE_WORDS, parse_date
+from chamberdesk.io.normalize import FALSE_WORDS, TRUE_WORDS, parse_bool, parse_date
 
 IGNORE = "_ignore"  # a column read but not imported (序号, 编号)
 
@@ -108,8 +108,11 @@ _BRACKET = re.compile(r"[(\[【〔{<《]([^()\[\]【】〔〕{}<>《》]*)[)\]�
 _MARKS = re.compile(r"[*※★☆▲△#:;,.、\"'“”‘’_\-—~|/\\?？!！]+")
 _SPACE = re.compile(r"\s+")
 _INVISIBLE = re.compile("[\ufeff\u200b-\u200f\u2060]")  # a BOM left on the first title, zero-width marks
-_ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|[一二三四五六七八九十]{1,2}、)(?=\D)")  # "1、企业名称", "(2)…"
+_ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|\([一二三四五六七八九十]{1,2}\)|[一二三四五六七八九十]{1,2}[、.])(?=\D)")  # "1、企业名称", "(2)…", "一.…"
 # units also written without brackets at the end of a title ("金额万元", "面积m2")
+# an English or pinyin sub-title after the Chinese one ("企业名称 Company Name", "法定代表人\nLegal Representative"):
+# the Chinese says it, the Latin letters would only dilute the likeness
+_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][A-Z.&'/\-]{2,}$")
 _QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可否")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
@@ -143,7 +146,7 @@ class Title:
     @property
     def question(self) -> bool:
         """A yes/no question ("是否加入县工商联", "有无纪要", "专职与否"): it asks about its own subject."""
-        return self.core.startswith(_QUESTION_START) or self.core.endswith(("与否", "是否"))
+        return _is_question(self.core)
 
     @property
     def negated(self) -> bool:
@@ -160,6 +163,12 @@ class Title:
         """What the last word of the title says the column holds: a Chinese title ends in what it is
         about ("会长电话" is a phone, "秘书长单位" an organisation, "出席率" a ratio); "" when unsaid."""
         return _head(self.core)[1]
+
+
+@lru_cache(maxsize=8192)
+def _is_question(core: str) -> bool:
+    # … or with the question word after its subject ("秘书长是否专职", "专职人员是否到位")
+    return core.startswith(_QUESTION_START) or core.endswith("与否") or "是否" in core or "有无" in core
 
 
 @lru_cache(maxsize=8192)
@@ -199,6 +208,8 @@ def normalise_title(text: str) -> Title:
         units.append(m.group(1))
         s = s[: m.start()]
     s = _MARKS.sub("", s)
+    if (m := _LATIN_TAIL.search(s)) and m.group() not in v.units:
+        s = s[: m.start()]
     stripped = True
     while stripped:
         stripped = False
@@ -283,6 +294,36 @@ def _asks(f: FieldSpec) -> bool:
     """The field can be answered yes or no: a yes/no field, or one with a question among its synonyms
     (有无纪要, 是否建立党组织, 是否规上企业)."""
     return f.type == "bool" or any(normalise_title(s).question for s in f.synonyms)
+
+
+@cache
+def _subject(f: FieldSpec) -> str:
+    """What every one of a field's titles is about ("秘书长" in 秘书长专职, 秘书长是否专职, 专职秘书长):
+    the longest run of two or more characters all its titles share, less the question words; "" when
+    they share none (民政登记, 是否注册 and 登记情况 ask about registration in different words)."""
+    cores = [c for c in dict.fromkeys(normalise_title(x).core for x in f.synonyms) if c]
+    if len(cores) < 2:
+        return ""
+    first = min(cores, key=len)
+    for size in range(len(first), 1, -1):
+        for i in range(len(first) - size + 1):
+            run = first[i:i + size]
+            if all(run in c for c in cores) and not any(q in run for q in (*_QUESTION_START, "与否")):
+                return run
+    return ""
+
+
+def _other_subject(f: FieldSpec, question: str) -> str:
+    """The subject a yes/no question names when it is not the field's ("专职人员" in 是否有专职人员, for
+    秘书长专职); "" when it names the field's subject or none of its own (是否专职 beside 秘书长)."""
+    subject = _subject(f)
+    if not subject or set(subject) & set(question):
+        return ""
+    rest = question
+    for q in (*_QUESTION_START, "与否", "有"):
+        rest = rest.replace(q, "")
+    own = set("".join(normalise_title(x).core for x in f.synonyms))
+    return rest if set(rest) - own else ""
 
 
 @cache
@@ -456,6 +497,11 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
     if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
             len(s) <= 4 and s[0] in "已未有无是否" and not re.search(r"\d", s)):
         out.add("bool")  # 是/否, 有/无, 已登记/未登记, 已建立 …
+    try:
+        if parse_bool(s) is not None:
+            out.add("yesno")  # what the import reads as yes or no ("有(租赁)", "没有建立" too)
+    except ValueError:
+        pass
     if s in ("男", "女", "男性", "女性"):
         out.add("gender")
     if len(s) == 18 and _CODE_LIKE.match(s):
@@ -711,8 +757,14 @@ def _contradicted(ftype: str, p: Profile) -> bool:
         return p["date"] - p["num"] >= 0.8 or p["text"] - p["num"] >= 0.8
     if ftype in ("id", "phone") and p["code"] >= 0.6 or ftype in ("code", "phone") and p["id"] >= 0.6:
         return True  # valid credit codes under 证件号码, ID numbers under 证照号码: the check characters decide
+    if ftype == "bool":
+        # a yes/no field is answered yes or no (是/否, 有/无, √/×, 已/未, 专职/兼职, 合格): status words
+        # (存续, 在业, 注销) or names are something else
+        return p["yesno"] + p["bool01"] <= 0.2 and p["text"] - p["num"] >= 0.8
     if ftype in ("person", "chamber", "org") and p["bool"] >= 0.8:
         return True  # 是/否, 专职/兼职 are no names
+    if ftype == "chamber" and p["person"] >= 0.8:
+        return True  # 组织者 张建国, 李红 …: the person who organised it, not the owning chamber
     if ftype in ("chamber", "person"):
         return p["org"] >= 0.8  # enterprises (…公司, …厂) are neither a chamber nor a person
     return False
@@ -733,6 +785,8 @@ def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, sa
         return "标题说的是出生日期"  # 出生年月 is no 成立年月
     if not exact and t.question and not _asks(f):
         return "标题问的是“是否”"  # 是否法人 asks whether the member is one, it names no representative
+    if not exact and t.question and (other := _other_subject(f, t.core)):
+        return f"标题问的是“{other}”"  # 是否有专职人员 asks about staff, not whether the 秘书长 is full-time
     if not exact and t.negated:
         return "标题说的是没有的事"  # 未入会原因 is no joining date
     if _contradicted(f.type, p):
@@ -771,7 +825,7 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
         if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
             total -= 0.4
         if tm and tm.against:
-            total = min(total, said)  # 企业联系人 is no visitor however name-like its cells: cells cannot undo it
+            total = min(total, said, ACCEPT - 0.05)  # 企业联系人 is no visitor, 应参加人数 no count of who took part: whatever the cells
         ruled_out = _ruled_out(f, t, lower, p, exact, said)
         if ruled_out:
             total = min(total, DENIED)

@@ -65,6 +65,15 @@ CELLS: dict[str, list[object]] = {
     "industry": ["制造业", "批发零售", "餐饮", "建筑业"],
     "legal_form": ["有限责任公司（自然人投资或控股）", "个体工商户", "有限责任公司（自然人独资）", "股份有限公司（非上市）"],
     "authority": ["清河县市场监督管理局", "清河县市场监督管理局", "邢台市市场监督管理局", "清河县民政局"],
+    "status": ["存续", "在业", "注销", "存续"],  # a registry's status words: no yes/no
+    "rent": ["有（租赁）", "无", "有（自有）", "没有"],  # yes/no with a word on how
+    "times": ["3次", "2次", "5次", "1次"],
+    "people": ["25人", "30人", "12人", "8人"],
+    "about": ["300余人", "50多人", "约20人", "12人"],
+    "homes": ["25家", "30家", "12家", "8家"],
+    "wan": ["5万元", "10万元", "2万元", "0.5万元"],
+    "span": ["2025.3.8-3.9", "2025.4.2-4.3", "2025.5.6", "2025年6月1日至2日"],
+    "supervisor": ["县工商联", "县工商联", "县民政局", "直接登记"],
 }
 # the plain columns each small sheet has beside the one tried (left out when it is the one tried)
 BASE = {
@@ -192,6 +201,66 @@ GATHERED = [
     ("contacts", "受访人", "person", CUSTOM),
     ("contacts", "企业联系人", "person", CUSTOM),
     ("contacts", "是否办结", "yes", CUSTOM),
+    # a third gathering: registration and annual-report forms of social organisations (社会团体年度工作报告书:
+    # 专职工作人员, 统一信用代码, 业务主管单位, 单位会员数), member registers in traditional characters (公司名稱,
+    # 聯絡電話, 入會日期, 住所, 職稱), census forms (单位负责人, 移动电话), activity summaries (主办单位/承办单位,
+    # 参与人数 "300余人", 参与对象), sign-in sheets and visit ledgers; cells with their units and spans of days
+    ("members", "公司名稱", "org", "enterprise_name"),
+    ("members", "聯絡電話", "phone", "rep_phone"),
+    ("members", "移动电话", "phone", "rep_phone"),
+    ("members", "入會日期", "month", "join_date"),
+    ("members", "入會年月", "month", "join_date"),
+    ("members", "住所", "address", "address"),
+    ("members", "單位負責人", "person", "rep_name"),
+    ("members", "職稱", "job", CUSTOM),
+    ("members", "注册资本金（万元）", "money", "registered_capital"),
+    ("members", "注册资本", "wan", "registered_capital"),
+    ("members", "从业人数", "people", "employee_count"),
+    ("members", "登记状态", "status", CUSTOM),
+    ("members", "经营状态", "status", CUSTOM),
+    ("chambers", "社团名称", "chamber", "name"),
+    ("chambers", "社會團體名稱", "chamber", "name"),
+    ("chambers", "统一信用代码", "code", "credit_code"),
+    ("chambers", "專職工作人員", "count", "fulltime_staff"),
+    ("chambers", "专职工作人员", "people", "fulltime_staff"),
+    ("chambers", "年度经费", "wan", "annual_funds"),
+    ("chambers", "单位会员数", "homes", CUSTOM),
+    ("chambers", "业务主管单位", "supervisor", CUSTOM),
+    ("chambers", "开展活动次数", "times", CUSTOM),
+    ("chambers", "是否有办公用房", "have", "has_office"),
+    ("meetings", "牽頭單位", "chamber", "chamber"),
+    ("meetings", "承辦單位", "chamber", "chamber"),
+    ("meetings", "组织者", "short_chamber", "chamber"),
+    ("meetings", "会议时间", "span", "date"),
+    ("meetings", "参会人数", "people", "present_count"),
+    ("activities", "組織單位", "chamber", "chamber"),
+    ("activities", "组织者", "short_chamber", "chamber"),
+    ("activities", "牵头单位", "chamber", "chamber"),
+    ("activities", "主办单位", "chamber", "chamber"),
+    ("activities", "参与人数", "about", "participant_count"),
+    ("activities", "参与企业", "homes", "member_participants"),
+    ("activities", "活動日期", "span", "date"),
+    ("activities", "捐款金额", "wan", "amount"),
+    ("activities", "参与对象", "words", CUSTOM),
+    ("contacts", "组织单位", "chamber", "chamber"),
+    ("contacts", "走访日期", "span", "date"),
+    ("contacts", "走訪企業", "org", "member"),
+    ("contacts", "走訪方式", "way", "way"),
+    ("meetings", "會議時間", "span", "date"),
+    ("meetings", "出席人數", "count", "present_count"),
+    ("meetings", "是否有會議紀要", "yes", "minutes"),
+    ("chambers", "辦公場所面積(平方米)", "area", "office_area"),
+    ("chambers", "專職秘書長", "full_part", "secretary_fulltime"),
+    ("chambers", "年檢結果", "passed", "inspection_passed"),
+    ("chambers", "年检状态", "status", CUSTOM),
+    ("chambers", "是否按期换届", "yes", CUSTOM),
+    ("members", "會員名稱 Member Name", "org", "enterprise_name"),
+    ("activities", "參會企業（家）", "homes", "member_participants"),
+    ("activities", "座谈主题", "words", "title"),
+    ("activities", "收集问题（件）", "count", "item_count"),
+    ("activities", "責任單位", "chamber", CUSTOM),
+    ("contacts", "挂点领导", "person", "by_whom"),
+    ("contacts", "服务专员", "person", "by_whom"),
 ]
 
 
@@ -354,3 +423,148 @@ def test_a_title_wrapped_over_two_cells_reads_whole() -> None:
     assert g.titles[:5] == ["序号", "企业名称", "法定代表人", "联系电话", "注册资本(万元)"]
     assert g.mapping[2] == "legal_rep" and g.mapping[4] == "registered_capital"
     assert g.titles[5] == "联系方式/手机"
+
+
+# --- the round after: whose question, what answers a yes/no, how titles are dressed ------------------
+
+def test_a_yes_no_question_about_another_subject_is_not_the_field() -> None:
+    """A question asks about its subject: 是否有专职人员 asks about staff, not whether the secretary-general
+    is full-time; a question with no subject of its own (是否专职) still answers the field beside it."""
+    for title in ("是否有专职人员", "是否配备专职工作人员", "有无专职人员", "專職人員是否到位"):
+        assert _landing("chambers", title, "yes", CUSTOM) == CUSTOM, title
+    for title in ("秘书长是否专职", "是否專職", "秘書長專兼職"):
+        assert _landing("chambers", title, "full_part", "secretary_fulltime") == "secretary_fulltime", title
+
+
+@pytest.mark.parametrize("title", ["登记状态", "登記狀態", "登记情况", "民政登记"])
+def test_a_yes_no_field_needs_yes_no_cells(title: str) -> None:
+    """Status words (存续, 在业, 注销) answer no yes/no question, even under the field's own title."""
+    assert _landing("chambers", title, "status", CUSTOM) == CUSTOM
+    assert _landing("chambers", title, "yes", "registered") == "registered"
+
+
+@pytest.mark.parametrize("title", ["办公场所", "有无办公场所", "是否有办公用房"])
+def test_yes_no_with_a_word_on_how_is_still_yes_no(title: str) -> None:
+    assert _landing("chambers", title, "rent", "has_office") == "has_office"
+
+
+@pytest.mark.parametrize("title", ["组织单位", "组织者", "承办单位", "牵头单位", "主办单位", "組織單位"])
+@pytest.mark.parametrize("kind", ["meetings", "activities"])
+def test_who_organised_an_event_owns_it(kind: str, title: str) -> None:
+    assert _landing(kind, title, "chamber", "chamber") == "chamber"
+    assert _landing(kind, title, "short_chamber", "chamber") == "chamber"
+    # persons under the same title organised it for someone: no owning chamber named
+    assert _landing(kind, title, "person", CUSTOM) == CUSTOM
+
+
+@pytest.mark.parametrize("title", ["单位职务", "企业职务", "單位職務", "本企业职务", "公司职务"])
+def test_a_post_in_ones_own_enterprise_stays_custom_whatever_the_cells(title: str) -> None:
+    assert _landing("members", title, "post", CUSTOM) == CUSTOM
+    assert _landing("members", title, "job", CUSTOM) == CUSTOM
+
+
+@pytest.mark.parametrize("title", ["商会职务", "会内职务", "商會職務", "在商会职务"])
+def test_a_post_in_the_chamber_lands_in_position(title: str) -> None:
+    assert _landing("members", title, "post", "position") == "position"
+
+
+@pytest.mark.parametrize(("kind", "title", "cells", "field"), [
+    ("members", "企业名称 Company Name", "org", "enterprise_name"),
+    ("members", "法定代表人\nLegal Representative", "person", "legal_rep"),
+    ("members", "统一社会信用代码 Unified Social Credit Code", "code", "credit_code"),
+    ("members", "联系电话 Tel", "phone", "rep_phone"),
+    ("members", "企业名称 qiyemingcheng", "org", "enterprise_name"),
+    ("chambers", "商会名称 Name of Chamber", "chamber", "name"),
+    ("members", "一、企业名称", "org", "enterprise_name"),
+    ("members", "（一）企业名称", "org", "enterprise_name"),
+    ("members", "1.会员名称", "org", "enterprise_name"),
+    ("members", "1、法定代表人", "person", "legal_rep"),
+    ("members", "01 企业名称", "org", "enterprise_name"),
+    ("members", "企业名称*", "org", "enterprise_name"),
+    ("members", "*统一社会信用代码", "code", "credit_code"),
+    ("members", "企业名称（必填）", "org", "enterprise_name"),
+    ("members", "企业名称：", "org", "enterprise_name"),
+    ("chambers", "二、成立时间（必填）", "month", "founded_on"),
+])
+def test_a_title_dressed_with_numbers_marks_or_a_latin_sub_title_reads_as_its_chinese(
+        kind: str, title: str, cells: str, field: str) -> None:
+    assert _landing(kind, title, cells, field) == field
+
+
+@pytest.mark.parametrize("title", ["企业名称 Company Name", "法定代表人\nLegal Representative", "住所 zhusuo"])
+def test_a_latin_sub_title_is_left_out_of_the_title(title: str) -> None:
+    assert normalise_title(title).core == normalise_title(title.split()[0]).core
+
+
+def test_a_latin_unit_or_a_latin_name_stays() -> None:
+    assert normalise_title("面积M2").units == ("M2",)
+    assert normalise_title("微信/QQ").core == "微信QQ"
+    assert normalise_title("QQ号").core == "QQ号"
+
+
+@pytest.mark.parametrize("kind", ["members", "chambers", "activities", "contacts"])
+def test_a_remark_column_lands_in_notes(kind: str) -> None:
+    assert _landing(kind, "备注", "long", "notes") == "notes"
+    assert _landing(kind, "備註", "long", "notes") == "notes"
+
+
+def test_a_meeting_remark_is_kept_custom() -> None:
+    # meetings have no notes field: the remark is kept, never dropped
+    assert _landing("meetings", "备注", "long", CUSTOM) == CUSTOM
+
+
+def test_a_category_over_the_titles_leaves_them_their_fields() -> None:
+    """基本信息 / 联系方式 / 商会任职情况 over the real titles name no field themselves."""
+    rows = [["序号", "基本信息", None, None, "联系方式", None, "商会任职情况", None, "备注"],
+            [None, "企业名称", "统一社会信用代码", "单位职务", "手机", "固定电话", "商会职务", "入会时间", None],
+            [1, "清河县宏达机械有限公司", _code(1), "董事长", "13800138000", "0319-8123456", "副会长", "2019.5", "无"],
+            [2, "清河县富康建材厂", _code(2), "总经理", "13912345678", "0319-8123457", "理事", "2020.3", "已退会"],
+            [3, "清河县老街饭店", _code(3), "经理", "15833331111", "0319-8123458", "会员", "2018.1", "会费未缴"]]
+    g = detect_header("members", rows, ["A1:A2", "B1:D1", "E1:F1", "G1:H1", "I1:I2"])
+    assert g is not None and (g.first_row, g.last_row) == (0, 1)
+    got = [g.mapping.get(c, CUSTOM if c in g.unmapped else "（丢失）") for c in range(9)]
+    assert got == [IGNORE, "enterprise_name", "credit_code", CUSTOM, "rep_phone", "rep_phone", "position",
+                   "join_date", "notes"]
+
+
+def test_cells_written_with_their_units_and_spans_of_days() -> None:
+    rows = [["序号", "活动名称", "活动时间", "组织单位", "参加人数", "参与企业", "捐款金额", "活动形式"],
+            [1, "学习两会精神", "2025.3.8-3.9", "城关镇商会", "25人", "12家", "5万元", "理论学习"],
+            [2, "走访慰问", "2025.4.2", "建筑业商会", "30余人", "8家", "0.5万元", "光彩公益"],
+            [3, "座谈交流", "2025年5月6日至7日", "南关镇商会", "约12人", "5家", "1万元", "政企座谈"]]
+    g = detect_header("activities", rows)
+    assert g is not None
+    assert [g.mapping.get(c) for c in range(8)] == [IGNORE, "title", "date", "chamber", "participant_count",
+                                                    "member_participants", "amount", "category"]
+
+
+def test_a_line_of_english_titles_under_the_chinese_ones_is_part_of_the_header() -> None:
+    rows = [["序号", "企业名称", "统一社会信用代码", "法定代表人", "联系电话", "备注"],
+            ["No.", "Company Name", "Credit Code", "Legal Representative", "Tel.", "Remarks"],
+            [1, "清河县宏达机械有限公司", _code(1), "张建国", "13800138000", "无"],
+            [2, "清河县富康建材厂", _code(2), "李红", "13912345678", "已退会"],
+            [3, "清河县老街饭店", _code(3), "王平", "15833331111", "会费未缴"]]
+    g = detect_header("members", rows)
+    assert g is not None and (g.first_row, g.data_start) == (0, 2)
+    assert g.titles == ["序号", "企业名称", "统一社会信用代码", "法定代表人", "联系电话", "备注"]
+    assert [g.mapping.get(c) for c in range(6)] == [IGNORE, "enterprise_name", "credit_code", "legal_rep",
+                                                    "rep_phone", "notes"]
+
+
+@pytest.mark.parametrize("title", ["一、企业名称", "一.企业名称", "（一）企业名称", "(1)企业名称", "1、企业名称", "1.企业名称",
+                                   "①企业名称", "*企业名称", "企业名称*", "★企业名称", "企业名称（必填）",
+                                   "企业名称：", "企業名稱"])
+def test_numbering_and_required_marks_are_not_part_of_a_title(title: str) -> None:
+    assert normalise_title(title).core == "企业名称"
+
+
+def test_a_number_that_belongs_to_the_title_stays() -> None:
+    assert normalise_title("3年内营收").core == "3年内营收"
+    assert normalise_title("2025年会费").core == "2025年会费"
+
+
+@pytest.mark.parametrize(("title", "cells"), [("邀请企业数", "count"), ("邀请企业（家）", "homes"), ("计划参加人数", "count"),
+                                              ("应参加人数", "people"), ("预计参与人数", "count"), ("缺席人数", "count")])
+def test_who_was_asked_or_expected_is_not_who_took_part(title: str, cells: str) -> None:
+    """An activity's 邀请/计划/应参 figures are no count of who took part, however number-like the cells."""
+    assert _landing("activities", title, cells, CUSTOM) == CUSTOM

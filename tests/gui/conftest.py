@@ -106,3 +106,7 @@ def answer_override(monkeypatch, value: Callable[[QWidget], None], reason: str) 
         return dlg.result()
 
     monkeypatch.setattr(OverrideDialog, "exec", answer)
+
+
+# The reason a test of pixel widths is marked wine_limitation (the Windows run under wine counts and prints them)
+WINE_NO_FONT = "Qt's offscreen platform under wine resolves no font (QFontInfo: no family, pixel size -1), so widget sizes come from placeholder metrics, not from the fonts a Windows PC lays out with"

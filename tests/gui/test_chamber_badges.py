@@ -6,9 +6,10 @@ import pytest
 from PySide6.QtGui import QFontMetrics
 
 from chamberdesk.gui.qtmodels.record_tables import BADGES_ROLE, BadgeDelegate
+from tests.gui.conftest import WINE_NO_FONT
 
 
-@pytest.mark.wine_limitation("Qt's offscreen platform under wine resolves no font (QFontInfo: no family, pixel size -1), so widget sizes come from placeholder metrics, not from the fonts a Windows PC lays out with")
+@pytest.mark.wine_limitation(WINE_NO_FONT)
 def test_badges_fit_their_column_and_the_pane(qtbot, ctx, styled_app):
     from chamberdesk.gui.main_window import MainWindow
 

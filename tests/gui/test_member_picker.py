@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 
+from tests.gui.conftest import WINE_NO_FONT
+
 
 def _page(qtbot, ctx, which: str):
     if which == "meetings":
@@ -20,11 +22,7 @@ def _page(qtbot, ctx, which: str):
     return p, form.picker_widget()
 
 
-# Under wine the activities page's narrower lists lay the names out without wrapping.
-_WINE_NO_FONT = "Qt's offscreen platform under wine resolves no font (QFontInfo: no family, pixel size -1), so widget sizes come from placeholder metrics, not from the fonts a Windows PC lays out with"
-
-
-@pytest.mark.parametrize("which", ["meetings", pytest.param("activities", marks=pytest.mark.wine_limitation(_WINE_NO_FONT))])
+@pytest.mark.parametrize("which", ["meetings", pytest.param("activities", marks=pytest.mark.wine_limitation(WINE_NO_FONT))])
 def test_chosen_and_found_names_are_whole(qtbot, ctx, which):
     _p, picker = _page(qtbot, ctx, which)
     picker.search.setText("清河县")

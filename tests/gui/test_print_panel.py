@@ -8,6 +8,7 @@ from PySide6.QtPrintSupport import QPrinter
 
 from chamberdesk.gui.dialogs.print_preview import PdfPages, PrintPreviewDialog, paint_to_printer
 from chamberdesk.gui.pages.print_panel import PrintPanel
+from tests.gui.conftest import WINE_NO_FONT
 
 
 def test_save_roster_for_one_chamber(qtbot, ctx, tmp_path):
@@ -25,7 +26,7 @@ def test_save_roster_for_one_chamber(qtbot, ctx, tmp_path):
     assert "已生成" in panel.status.text()
 
 
-@pytest.mark.wine_limitation("Qt's offscreen platform under wine resolves no font (QFontInfo: no family, pixel size -1), so widget sizes come from placeholder metrics, not from the fonts a Windows PC lays out with")
+@pytest.mark.wine_limitation(WINE_NO_FONT)
 def test_preview_pages_and_print_to_pdf_printer(qtbot, ctx, tmp_path):
     panel = PrintPanel(ctx)
     qtbot.addWidget(panel)

@@ -22,6 +22,7 @@ from chamberdesk.gui.dialogs.welcome import WelcomeDialog
 from chamberdesk.gui.main_window import MainWindow, PlaceholderPage
 from chamberdesk.gui.settings import settings
 from chamberdesk.gui.workers import run_task
+from tests.gui.conftest import WINE_NO_FONT
 
 
 @pytest.fixture
@@ -33,7 +34,7 @@ def window(qtbot, styled_app, demo_path):
     return w
 
 
-@pytest.mark.wine_limitation("Qt's offscreen platform under wine resolves no font (QFontInfo: no family, pixel size -1), so widget sizes come from placeholder metrics, not from the fonts a Windows PC lays out with")
+@pytest.mark.wine_limitation(WINE_NO_FONT)
 def test_the_window_fits_a_1366_laptop_at_125_percent(window):
     """1366 px at 125 % scaling leaves 1093 logical pixels: the sidebar and no page's minimum may together
     be wider (the ledger's search and six filters in one row once made the window run off the screen)."""

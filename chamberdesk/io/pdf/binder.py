@@ -526,6 +526,17 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
     if not rows:
         story.append(st.p("该日无在册会员。", st.body))
 
+    def record(kind: str, rid: int, day: date, no: int, heading: str, pairs: list[tuple[str, Any]]) -> list[Any]:
+        """One meeting or activity: its heading kept with its table, a bookmark, then its photos and scans."""
+        ev = b.by_record.get((kind, rid), [])
+        what = "会议" if kind == "meeting" else "活动"
+        return [CondPageBreak(50 * mm),
+                Mark(f"{'mt' if kind == 'meeting' else 'act'}-{rid}", outline=(f"{day.isoformat()} {heading}", lv + 1),
+                     tick=partial(ticker.step, f"{ch.name}：排版 {what} {day.isoformat()}")),
+                st.p(f"（{no}）{chinese_date(day)}　{heading}", st.section),
+                _record_table(st, width, [*pairs, ("凭证", "、".join(e.filename for e in ev) or "无")]),
+                *photo_grid(st, width, ev, figs), *scan_pages(st, width, ev, figs, scan_box)]
+
     # 三、会议记录
     story += _section(3, b, ticker, lv)
     story.append(st.p(f"{year}年度会议记录（共 {len(b.meetings)} 次）", st.title))
@@ -533,17 +544,10 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
         body = label_of(MeetingBody, m.body)
         count = f"应到 {fmt_num(m.expected_count)} 人，实到 {fmt_num(m.present_count)} 人" \
             if m.expected_count is not None or m.present_count is not None else "未记录"
-        ev = b.by_record.get(("meeting", m.id or 0), [])
-        table = _record_table(st, width, [
+        story += record("meeting", m.id or 0, m.date, i, body, [
             ("会议类型", body), ("会议时间", chinese_date(m.date)), ("会议地点", m.place or ""), ("出席情况", count),
             ("参会人员", _attendees(session, m.id or 0) or "未记录"), ("会议议题", m.agenda or "未记录"),
-            ("会议决议", m.decisions or "未记录"), ("会议纪要", m.minutes or "未记录"),
-            ("凭证", "、".join(e.filename for e in ev) or "无")])
-        story += [CondPageBreak(50 * mm),
-                  Mark(f"mt-{m.id}", outline=(f"{m.date.isoformat()} {body}", lv + 1),
-                       tick=partial(ticker.step, f"{ch.name}：排版 会议 {m.date.isoformat()}")),
-                  st.p(f"（{i}）{chinese_date(m.date)}　{body}", st.section), table]
-        story += photo_grid(st, width, ev, figs) + scan_pages(st, width, ev, figs, scan_box)
+            ("会议决议", m.decisions or "未记录"), ("会议纪要", m.minutes or "未记录")])
     if not b.meetings:
         story.append(st.p("本年度无会议记录。", st.body))
 
@@ -551,19 +555,12 @@ def binder_story(session: Session, st: Styles, width: float, b: Binder, ticker: 
     story += _section(4, b, ticker, lv)
     story.append(st.p(f"{year}年度活动记录（共 {len(b.activities)} 次）", st.title))
     for i, a in enumerate(b.activities, 1):
-        ev = b.by_record.get(("activity", a.id or 0), [])
         people = f"{fmt_num(a.participant_count)} 人" if a.participant_count is not None else "未记录"
         if a.member_participants is not None:
             people += f"（会员 {a.member_participants} 人）"
-        table = _record_table(st, width, [
+        story += record("activity", a.id or 0, a.date, i, a.title, [
             ("活动名称", a.title), ("活动类别", label_of(ActivityCategory, a.category)), ("活动日期", chinese_date(a.date)),
-            ("参加人数", people), ("成效", _effect(a) or "—"), ("情况说明", a.notes or "—"),
-            ("凭证", "、".join(e.filename for e in ev) or "无")])
-        story += [CondPageBreak(50 * mm),
-                  Mark(f"act-{a.id}", outline=(f"{a.date.isoformat()} {a.title}", lv + 1),
-                       tick=partial(ticker.step, f"{ch.name}：排版 活动 {a.date.isoformat()}")),
-                  st.p(f"（{i}）{chinese_date(a.date)}　{a.title}", st.section), table]
-        story += photo_grid(st, width, ev, figs) + scan_pages(st, width, ev, figs, scan_box)
+            ("参加人数", people), ("成效", _effect(a) or "—"), ("情况说明", a.notes or "—")])
     if not b.activities:
         story.append(st.p("本年度无活动记录。", st.body))
 

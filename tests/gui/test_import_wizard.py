@@ -300,9 +300,8 @@ def test_unknown_chambers_created_picked_or_left_out(ctx, qtbot, tmp_path: Path)
     assert all(o is not None for _d, o, _b in got)  # nothing filed under the federation
 
 
-def test_a_whole_workbook_through_the_wizard(ctx, qtbot, tmp_path: Path) -> None:
-    cases = [CORPUS_CASES[k] for k in ("contacts", "activities", "members", "meetings", "chambers")]
-    path = write_workbook(cases, tmp_path / "全县台账.xlsx")
+def _workbook_wizard(ctx, qtbot, path: Path) -> iw.ImportWizard:
+    """The wizard in whole-workbook mode, on its sheets page for `path`."""
     wiz = iw.ImportWizard(ctx, kind=iw.WORKBOOK)
     qtbot.addWidget(wiz)
     wiz.resize(1366, 768)
@@ -310,6 +309,13 @@ def test_a_whole_workbook_through_the_wizard(ctx, qtbot, tmp_path: Path) -> None
     wiz.path.setText(str(path))
     wiz.next()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.SHEETS, timeout=15000)
+    return wiz
+
+
+def test_a_whole_workbook_through_the_wizard(ctx, qtbot, tmp_path: Path) -> None:
+    cases = [CORPUS_CASES[k] for k in ("contacts", "activities", "members", "meetings", "chambers")]
+    path = write_workbook(cases, tmp_path / "全县台账.xlsx")
+    wiz = _workbook_wizard(ctx, qtbot, path)
     t = wiz.sheets_table
     kinds = {t.item(r, 0).text(): t.cellWidget(r, 1).currentData() for r in range(t.rowCount())}
     assert sorted(kinds.values()) == sorted(c.kind for c in cases)
@@ -337,13 +343,7 @@ def test_workbook_preview_shows_each_sheets_refused_rows_and_saves_them(ctx, qtb
     import messy
 
     path = messy.county_workbook(tmp_path / "县台账.xlsx")
-    wiz = iw.ImportWizard(ctx, kind=iw.WORKBOOK)
-    qtbot.addWidget(wiz)
-    wiz.resize(1366, 768)
-    wiz.show()
-    wiz.path.setText(str(path))
-    wiz.next()
-    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.SHEETS, timeout=15000)
+    wiz = _workbook_wizard(ctx, qtbot, path)
     t = wiz.sheets_table
     assert {t.item(r, 0).text(): t.cellWidget(r, 1).currentData() for r in range(t.rowCount())} == {
         "会员名单": "members", "活动记录": "activities"}

@@ -393,8 +393,10 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
         else:  # "法定代表人" over "姓名", "办公场所" over "有无": the lower title only says which of the upper
             cands = [(title_scores(kind, upper.core + lower.core), 1.0), (title_scores(kind, lower.core), 0.9),
                      (title_scores(kind, upper.core), 0.85)]
-        # the upper title alone cannot speak for a field its lower title speaks against ("参会情况" over "请假")
-        denied = {f.name for f in vocabulary().kinds[kind] if any(w in lower.core for w in f.against)}
+        # the upper title alone cannot speak for a field its lower title speaks against ("参会情况" over "请假"),
+        # nor for the person or body it groups when the lower title names something of theirs ("出资人" over 民族)
+        denied = {f.name for f in vocabulary().kinds[kind] if any(w in lower.core for w in f.against)
+                  or (f.type in ("person", "org", "chamber") and _distinctive(lower.core))}
     out: dict[str, TitleMatch] = {}
     for i, (scores, weight) in enumerate(cands):
         for name, m in scores.items():

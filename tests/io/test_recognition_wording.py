@@ -131,6 +131,13 @@ GATHERED = [
     ("members", "人大代表", "words", CUSTOM),
     ("members", "行次", "count", IGNORE),
     ("members", "企业类型", "legal_form", CUSTOM),  # a registry export's legal form, no size
+    ("members", "項次", "count", IGNORE),
+    ("members", "產業別", "industry", "industry"),
+    ("members", "所属产业", "industry", "industry"),
+    ("members", "对接人", "person", "rep_name"),
+    ("members", "企业联络人", "person", "rep_name"),
+    ("activities", "签到人数", "count", "participant_count"),
+    ("meetings", "签到人数", "people", "present_count"),
     ("chambers", "登记管理机关", "authority", CUSTOM),
     # chamber statistics tables
     ("chambers", "社会组织名称", "chamber", "name"),
@@ -448,7 +455,8 @@ def test_yes_no_with_a_word_on_how_is_still_yes_no(title: str) -> None:
     assert _landing("chambers", title, "rent", "has_office") == "has_office"
 
 
-@pytest.mark.parametrize("title", ["组织单位", "组织者", "承办单位", "牵头单位", "主办单位", "組織單位"])
+@pytest.mark.parametrize("title", ["组织单位", "组织者", "承办单位", "牵头单位", "主办单位", "組織單位", "主办部门",
+                                   "承办部门"])
 @pytest.mark.parametrize("kind", ["meetings", "activities"])
 def test_who_organised_an_event_owns_it(kind: str, title: str) -> None:
     assert _landing(kind, title, "chamber", "chamber") == "chamber"
@@ -564,7 +572,23 @@ def test_a_number_that_belongs_to_the_title_stays() -> None:
 
 
 @pytest.mark.parametrize(("title", "cells"), [("邀请企业数", "count"), ("邀请企业（家）", "homes"), ("计划参加人数", "count"),
-                                              ("应参加人数", "people"), ("预计参与人数", "count"), ("缺席人数", "count")])
+                                              ("应参加人数", "people"), ("预计参与人数", "count"), ("缺席人数", "count"),
+                                              ("报名人数", "count"), ("報名人數", "people")])
 def test_who_was_asked_or_expected_is_not_who_took_part(title: str, cells: str) -> None:
     """An activity's 邀请/计划/应参 figures are no count of who took part, however number-like the cells."""
     assert _landing("activities", title, cells, CUSTOM) == CUSTOM
+
+
+def test_an_upper_title_naming_a_person_leaves_the_lower_titles_what_they_name() -> None:
+    """"出资人（负责人）" over 姓名/民族/文化程度/政治面目: only the name column is the person; the others say
+    something of that person (民族, 文化程度 have no field; 政治面目 is the political status)."""
+    rows = [["序号", "单位全称", "出资人（负责人）", None, None, None],
+            [None, None, "姓名", "民族", "文化程度", "政治面目"],
+            [1, "清河县宏达机械有限公司", "张建国", "汉族", "本科", "中共党员"],
+            [2, "清河县富康建材厂", "李红", "回族", "大专", "群众"],
+            [3, "清河县老街饭店", "王平", "汉族", "高中", "群众"]]
+    g = detect_header("members", rows, ["A1:A2", "B1:B2", "C1:F1"])
+    assert g is not None
+    assert g.mapping[2] in ("rep_name", "legal_rep")
+    assert g.mapping[5] == "rep_political_status"
+    assert {3, 4} <= set(g.unmapped)

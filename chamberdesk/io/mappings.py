@@ -259,6 +259,15 @@ def _grouped_upper(top: list[str], bottom: list[str], horiz: list, upper: int, w
     return out
 
 
+def _group_titles(row: list[object], r: int, horiz: list, width: int) -> bool:
+    """Group titles over every column of the header ("走访对象" over 企业名称/联系人, "走访情况" over
+    时间/方式): two or more short titles, one at least merged across some columns but not the whole sheet
+    (that is the sheet's title), none a "填报单位：…" line."""
+    filled = [str(v) for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
+    return len(filled) >= 2 and _header_like(row) and not any(":" in v or "：" in v for v in filled) \
+        and any(r0 <= r <= r1 and c1 - c0 + 1 < width for (r0, c0), (r1, c1) in horiz)
+
+
 def _header_like(row: list[object]) -> bool:
     """Short texts only, at least two, none a date or a number: a row of titles."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
@@ -287,8 +296,8 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
     if nxt and (units_row or latin_row or _nested(rows[best_row], nxt) and (
             (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt)))):
         lower = best_row + 1
-    elif prv and (spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1) \
-            and _blanks_under_titles(rows[best_row], prv):
+    elif prv and ((spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1)
+                  and _blanks_under_titles(rows[best_row], prv) or _group_titles(prv, best_row - 1, horiz, width)):
         upper = best_row - 1
     top = _texts(rows[upper]) + [""] * width
     bottom = _texts(rows[lower]) + [""] * width

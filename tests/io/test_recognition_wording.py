@@ -592,3 +592,28 @@ def test_an_upper_title_naming_a_person_leaves_the_lower_titles_what_they_name()
     assert g.mapping[2] in ("rep_name", "legal_rep")
     assert g.mapping[5] == "rep_political_status"
     assert {3, 4} <= set(g.unmapped)
+
+
+def test_group_titles_over_every_column_are_the_upper_header_level() -> None:
+    """"走访对象" over 企业名称/联系人/电话 and "走访情况" over 时间/方式/人员/内容, merged, with no column
+    left single-level: the row is the upper level, and it says whose each lower title is — the contact
+    under 走访对象 is the enterprise's own, not who visited."""
+    rows = [["XX县工商联走访企业登记表"] + [None] * 6,
+            ["走访对象", None, None, "走访情况", None, None, None],
+            ["企业名称", "联系人", "电话", "时间", "方式", "人员", "内容"],
+            ["清河县宏达机械有限公司", "张建国", "13800138000", "2025.3.8", "上门走访", "王平", "了解用工需求"],
+            ["清河县富康建材厂", "李红", "13912345678", "2025.4.2", "电话", "赵丽", "融资难"],
+            ["清河县老街饭店", "孙伟", "15833331111", "2025.5.6", "座谈", "王平", "房租上涨"]]
+    g = detect_header("contacts", rows, ["A1:G1", "A2:C2", "D2:G2"])
+    assert g is not None and (g.first_row, g.last_row) == (1, 2)
+    assert g.mapping[0] == "member" and g.mapping[5] == "by_whom" and g.mapping[3] == "date"
+    assert 1 in g.unmapped
+
+
+def test_a_sheet_title_merged_across_the_whole_width_is_no_header_level() -> None:
+    rows = [["XX县工商联会员企业花名册", None, None],
+            ["企业名称", "法定代表人", "联系电话"],
+            ["清河县宏达机械有限公司", "张建国", "13800138000"],
+            ["清河县富康建材厂", "李红", "13912345678"]]
+    g = detect_header("members", rows, ["A1:C1"])
+    assert g is not None and (g.first_row, g.last_row) == (1, 1)

@@ -408,9 +408,9 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
         # the upper title says whose the lower one is: "联系人" under "走访对象" is the enterprise's contact,
         # no visitor — unless the lower title holds a word of the field's own ("商会职务" under "企业情况")
         for f in vocabulary().kinds[kind]:
-            m = out.get(f.name)
-            if m and any(w in parts[0].core for w in f.against) and not any(k in parts[1].core for k, _ in f.keywords):
-                out[f.name] = TitleMatch(m.score - 0.4, m.why, True, m.rank, False)
+            whose = out.get(f.name)
+            if whose and any(w in parts[0].core for w in f.against) and not any(k in parts[1].core for k, _ in f.keywords):
+                out[f.name] = TitleMatch(whose.score - 0.4, whose.why, True, whose.rank, False)
     # "联系电话（手机）": the remark is weak evidence; but where the title names no field, it says what the
     # column is ("联系人（秘书长）")
     weight = 0.15 if any(m.score >= ACCEPT for m in out.values()) else 0.5

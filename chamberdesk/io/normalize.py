@@ -48,6 +48,30 @@ _RANGE = re.compile(r"^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日�
                     r"(?:\d{4}\s*[-/.年]\s*)?(?:\d{1,2}\s*[-/.月]\s*)?\d{1,2}\s*[日号]?$")
 
 
+# a full date followed by a time of day ("上午", "14:30", "9:00-11:30", "9时30分"), which the ledger does not keep
+_TIME_OF_DAY = re.compile(r"^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?)\s*"
+                          r"((?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*(?:\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\d{2})?"
+                          r"(?:\s*[-—–~～至]\s*\d{1,2}\s*[:：]\s*\d{2})?|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分|半)?)?)$")
+_YMD_SHORT = re.compile(r"^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})$")
+_PART_OF_YEAR = re.compile(r"^(\d{4})\s*年\s*(第?[1-4一二三四]季度|[上下]半年|\d{1,2}月[上中下]旬)$")
+_QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
+_CN_DIGITS = {"〇": 0, "○": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+_CN_NUMBER = re.compile(r"[〇○零一二三四五六七八九十]+(?=[年月日号])")
+
+
+def _arabic(s: str) -> str:
+    """Chinese numerals before 年/月/日 as digits: 二〇二五年三月二十八日 → 2025年3月28日."""
+    def one(m: re.Match[str]) -> str:
+        w = m.group()
+        if "十" not in w:
+            return "".join(str(_CN_DIGITS[ch]) for ch in w)
+        tens, _, units = w.partition("十")
+        if len(tens) > 1 or len(units) > 1:
+            return w  # not a day or month number
+        return str((_CN_DIGITS[tens] if tens else 1) * 10 + (_CN_DIGITS[units] if units else 0))
+    return _CN_NUMBER.sub(one, s)
+
+
 def _ymd(y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
@@ -130,6 +154,27 @@ def parse_date(value: object) -> date | None:
         return _EXCEL_EPOCH + timedelta(days=int(s))
     if m := _RANGE.match(s):
         return parse_date(m[1])  # an event over several days is dated by its first day
+    if (m := _TIME_OF_DAY.match(s)) and m[2]:
+        return parse_date(m[1])  # the ledger keeps the day, not the hour ("2025年3月8日上午9:30")
+    if (plain := _arabic(s)) != s:
+        return parse_date(plain)  # 二〇二五年三月八日
+    if m := _YMD_SHORT.match(s):
+        # "25.3.8", "75.6.12": a two-digit year is of this century unless that would be in the future
+        yy = int(m[1])
+        y = 2000 + yy if 2000 + yy <= date.today().year + 1 else 1900 + yy
+        return _ymd(y, int(m[2]), int(m[3]))
+    if m := _PART_OF_YEAR.match(s):
+        # a quarter, half year or part of a month as some ledgers date their records: its first day
+        y, rest = int(m[1]), m[2]
+        _check_year(y)
+        if q := _QUARTERS.get(rest.removeprefix("第").removesuffix("季度")):
+            return _ymd(y, 3 * q - 2, 1)
+        if rest in ("上半年", "下半年"):
+            return _ymd(y, 1 if rest == "上半年" else 7, 1)
+        if mm := re.fullmatch(r"(\d{1,2})月(上|中|下)旬", rest):
+            return _ymd(y, int(mm[1]), {"上": 1, "中": 11, "下": 21}[mm[2]])
+    if re.fullmatch(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?", s):
+        raise ValueError(f"“{s}”没有年份，请写上年份（如 2025年{s}）")
     if re.fullmatch(r"\d{4}\s*年?", s):
         raise ValueError(f"只有年份“{s}”，请填写到月（如 {s.rstrip('年')}年5月）")
     raise ValueError(f"“{s}”不是可识别的日期（可写作 2019-05-01、2019年5月1日、2019/5/1、20190501、2019.5）")

@@ -109,7 +109,7 @@ POSITION_WORDS = {
 
 # yes/no as typed; a short word starting with one of PREFIX_* counts too ("已登记", "未年检").
 TRUE_WORDS = {"是", "有", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1", "合格", "基本合格", "优秀", "良好", "通过",
-              "已登记", "专职", "对"}
+              "已登记", "专职", "对", "健全", "具备", "齐全", "完善", "到位"}
 FALSE_WORDS = {"否", "无", "×", "✗", "✘", "☒", "N", "NO", "FALSE", "0", "不合格", "未通过", "未登记", "兼职",
                "没有", "错"}
 PREFIX_TRUE = ("已", "有", "是")

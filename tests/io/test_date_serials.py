@@ -1,5 +1,6 @@
 """Excel date serials, as numbers or as text that lost its date format, read as the dates they are;
-spans of days typed in one cell read as their first day."""
+spans of days typed in one cell read as their first day; dates with a time of day, in Chinese numerals,
+with a two-digit year, or as a quarter or part of a month, as some ledgers write them."""
 
 from __future__ import annotations
 
@@ -37,5 +38,51 @@ def test_a_span_of_days_is_dated_by_its_first_day(cell: str) -> None:
 
 @pytest.mark.parametrize("cell", ["3.8-3.9", "2025.3.8-", "2025.3.8-下午"])
 def test_a_span_without_a_full_first_day_is_not_guessed(cell: str) -> None:
+    with pytest.raises(ValueError, match="不是可识别的日期"):
+        parse_date(cell)
+
+
+@pytest.mark.parametrize("cell", ["2025年3月8日上午", "2025年3月8日 上午9:30", "2025/3/8 9:00-11:00", "2025.3.8 9时30分",
+                                  "2025-03-08 14:30", "2025年3月8日 下午2点半"])
+def test_a_time_of_day_after_the_date_is_left_out(cell: str) -> None:
+    assert parse_date(cell) == date(2025, 3, 8)
+
+
+_CN = "〇一二三四五六七八九"
+
+
+def _in_chinese(d: date) -> str:
+    def small(n: int) -> str:
+        return ("" if n < 20 else _CN[n // 10]) + ("十" if n >= 10 else "") + (_CN[n % 10] if n % 10 else "")
+    return "".join(_CN[int(ch)] for ch in str(d.year)) + f"年{small(d.month)}月{small(d.day)}日"
+
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2100, 12, 31)))
+def test_a_date_in_chinese_numerals_reads_as_itself(d: date) -> None:
+    assert parse_date(_in_chinese(d)) == d
+    assert parse_date(_in_chinese(d).replace("〇", "○")) == d
+
+
+@pytest.mark.parametrize(("cell", "day"), [("25.3.8", date(2025, 3, 8)), ("75.6.12", date(1975, 6, 12)),
+                                           ("99/1/2", date(1999, 1, 2))])
+def test_a_two_digit_year_is_the_latest_that_is_not_in_the_future(cell: str, day: date) -> None:
+    assert parse_date(cell) == day
+
+
+@pytest.mark.parametrize(("cell", "day"), [("2025年第三季度", date(2025, 7, 1)), ("2025年4季度", date(2025, 10, 1)),
+                                           ("2025年上半年", date(2025, 1, 1)), ("2025年下半年", date(2025, 7, 1)),
+                                           ("2025年3月中旬", date(2025, 3, 11)), ("2025年3月下旬", date(2025, 3, 21))])
+def test_a_quarter_or_part_of_a_month_is_dated_by_its_first_day(cell: str, day: date) -> None:
+    assert parse_date(cell) == day
+
+
+def test_a_day_without_its_year_asks_for_the_year() -> None:
+    with pytest.raises(ValueError, match="没有年份"):
+        parse_date("3月8日")
+
+
+@pytest.mark.parametrize("cell", ["2025年3月8日 县会堂", "2025.3.8（商会会议室）"])
+def test_a_date_with_other_words_is_not_cut_short(cell: str) -> None:
+    # a place written after the date would be lost if the date alone were kept: the row is refused instead
     with pytest.raises(ValueError, match="不是可识别的日期"):
         parse_date(cell)

@@ -49,6 +49,9 @@ class FieldSpec:
     born: bool = False  # a date of birth (its years are long past)
     units: tuple[str, ...] = ()  # units in a title that only this field of its kind is counted in ((件), (家))
     closed: bool = False  # the cells are words of a known set (values)
+    # words against the field unless the cells are what the field holds ("责任单位" over chamber names is the owner, over
+    # government offices another party)
+    against_unless_cells: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -81,7 +84,7 @@ def vocabulary() -> Vocabulary:
             FieldSpec(f["name"], f["label"], (f["label"], *f.get("synonyms", ())), f.get("required", False),
                       f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())),
                       tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False),
-                      tuple(f.get("units", ())), f.get("closed", False))
+                      tuple(f.get("units", ())), f.get("closed", False), tuple(f.get("against_unless_cells", ())))
             for f in data[kind]]
     return Vocabulary(
         kinds=kinds, traditional=trad,
@@ -112,7 +115,7 @@ _ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|\([一二三四五六七八�
 # units also written without brackets at the end of a title ("金额万元", "面积m2")
 # an English or pinyin sub-title after the Chinese one ("企业名称 Company Name", "法定代表人\nLegal Representative"):
 # the Chinese says it, the Latin letters would only dilute the likeness
-_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])[A-Z][A-Z.&'/\-]{2,}$")
+_LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:[A-Z][A-Z.&'/\-]{2,}|NO)$")  # "序 No." too
 _QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可否")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
@@ -342,6 +345,7 @@ class TitleMatch:
     against: bool = False  # the title holds a word that speaks against the field
     rank: int = 0  # for a title that is a synonym: its place in the list (the label and common ones first)
     exact: bool = False  # the title (or its lower and upper part together) is one of the field's synonyms
+    unless_cells: bool = False  # the title holds a word against the field, unless the cells are the field's
 
 
 @lru_cache(maxsize=16384)
@@ -377,7 +381,8 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
         else:
             why = f"标题与“{best_syn}”有相同的字"
         out[f.name] = TitleMatch(score, why, against, syns.index(best_syn) if best == 1.0 else 0,
-                                 best == 1.0 and not against)
+                                 best == 1.0 and not against,
+                                 not against and any(w in core for w in f.against_unless_cells))
     return out
 
 
@@ -403,7 +408,8 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
             if i == 2 and name in denied:
                 continue
             if name not in out or m.score * weight > out[name].score:
-                out[name] = TitleMatch(m.score * weight, m.why, m.against, m.rank, m.exact and weight == 1.0)
+                out[name] = TitleMatch(m.score * weight, m.why, m.against, m.rank, m.exact and weight == 1.0,
+                                       m.unless_cells)
     if len(parts) == 2:
         # the upper title says whose the lower one is: "联系人" under "走访对象" is the enterprise's contact,
         # no visitor — unless the lower title holds a word of the field's own ("商会职务" under "企业情况")
@@ -418,7 +424,7 @@ def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[
         for name, m in title_scores(kind, remark).items():
             base = out.get(name, TitleMatch(0.0, ""))
             out[name] = TitleMatch(base.score + weight * m.score, base.why or f"标题备注“{remark}”", base.against,
-                                   base.rank, base.exact)
+                                   base.rank, base.exact, base.unless_cells)
     return out
 
 
@@ -833,7 +839,7 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
         if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
             total -= 0.4
-        if tm and tm.against:
+        if tm and (tm.against or tm.unless_cells and p[f.type] < 0.6):
             total = min(total, said, ACCEPT - 0.05)  # 企业联系人 is no visitor, 应参加人数 no count of who took part: whatever the cells
         ruled_out = _ruled_out(f, t, lower, p, exact, said)
         if ruled_out:
@@ -873,7 +879,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             out.reasons[c] = "空列（没有标题也没有内容），不导入"
             continue
         bottom = parts[c][-1] if parts[c] else t
-        if bottom.core in vocabulary().ignored or (not bottom.core and p.ints_1_to_n and c == 0):
+        if bottom.core in vocabulary().ignored or bottom.core.endswith(("序号", "流水号")) or (
+                not bottom.core and p.ints_1_to_n and c == 0):
             out.mapping[c] = IGNORE
             out.reasons[c] = f"“{bottom.core or '无标题'}”是行号，不导入"
             continue

@@ -265,7 +265,36 @@ GATHERED = [
     ("activities", "參會企業（家）", "homes", "member_participants"),
     ("activities", "座谈主题", "words", "title"),
     ("activities", "收集问题（件）", "count", "item_count"),
-    ("activities", "責任單位", "chamber", CUSTOM),
+    # "责任单位" names the owner where the cells are chambers, another party where they are government offices
+    ("activities", "責任單位", "chamber", "chamber"),
+    ("activities", "责任单位", "authority", CUSTOM),
+    ("contacts", "包联单位", "chamber", "chamber"),
+    ("contacts", "包联单位", "authority", CUSTOM),
+    ("activities", "责任商会", "chamber", "chamber"),
+    ("meetings", "会议召集方", "chamber", "chamber"),
+    ("activities", "所屬公會", "chamber", "chamber"),
+    # a record's entry or export time is no date of what it records
+    ("meetings", "填报时间", "date", CUSTOM),
+    ("chambers", "数据更新时间", "date", CUSTOM),
+    ("members", "录入日期", "date", CUSTOM),
+    # leaving the chamber, in other words
+    ("members", "注销会籍日期", "date", "leave_date"),
+    ("members", "注销会籍原因", "words", "leave_reason"),
+    ("members", "法人代表人姓名", "person", "legal_rep"),
+    ("members", "營業處所", "address", "address"),
+    ("members", "僱用人數", "count", "employee_count"),
+    ("members", "流水序号", "count", IGNORE),
+    ("members", "序 No.", "count", IGNORE),
+    ("chambers", "首次登记时间", "date", "founded_on"),
+    ("chambers", "全职人员", "count", "fulltime_staff"),
+    ("meetings", "议决情况", "long", "decisions"),
+    ("meetings", "举办场地", "place", "place"),
+    ("meetings", "会议简介", "long", "agenda"),
+    ("activities", "实到学员", "count", ["participant_count", "people_count"]),
+    ("activities", "备忘", "long", "notes"),
+    ("contacts", "拜訪對象", "org", "member"),
+    ("contacts", "聯繫管道", "way", "way"),
+    ("contacts", "拜訪人員", "person", "by_whom"),
     ("contacts", "挂点领导", "person", "by_whom"),
     ("contacts", "服务专员", "person", "by_whom"),
 ]
@@ -273,8 +302,9 @@ GATHERED = [
 
 @pytest.mark.parametrize(("kind", "title", "cells", "expected"), GATHERED,
                          ids=[f"{k}-{t}" for k, t, _, _ in GATHERED])
-def test_wording_gathered_from_other_offices(kind: str, title: str, cells: str, expected: str) -> None:
-    assert _landing(kind, title, cells, expected) == expected
+def test_wording_gathered_from_other_offices(kind: str, title: str, cells: str, expected: str | list[str]) -> None:
+    accepted = expected if isinstance(expected, list) else [expected]  # a list: either reading is a clerk's
+    assert _landing(kind, title, cells, accepted[0]) in accepted
 
 
 # --- the corpus's known hard columns, in general form -------------------------------------------------

@@ -60,8 +60,11 @@ def test_preview_shows_understood_values_and_commit_backs_up_first(ctx, qtbot, s
     assert combo.currentText() == "统一社会信用代码"
     assert t.columnWidth(2) >= combo.fontMetrics().horizontalAdvance("统一社会信用代码") + 20
     assert t.columnWidth(2) >= combo.sizeHint().width()
+    assert "所属单位（如需）" in wiz.step_label.text()
     wiz.next()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == 3, timeout=10000)
+    # a member sheet with no owner to settle went straight to the preview: the step bar says no owners step
+    assert "所属单位" not in wiz.step_label.text() and "4 预览" in wiz.step_label.text().replace("<b>", "")
     p = wiz.preview_table
     heads = [p.horizontalHeaderItem(c).text() for c in range(p.columnCount())]
     for h in ("企业名称", "统一社会信用代码", "代表人姓名", "联系电话", "入会日期", "说明"):
@@ -226,6 +229,7 @@ def test_activity_sheet_without_owner_asks_the_clerk(ctx, qtbot, tmp_path: Path)
     _to_preview(wiz, qtbot, path, kind="activities")
     wiz.next()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.OWNERS, timeout=15000)
+    assert "<b>4 所属单位</b>" in wiz.step_label.text()
     assert "不会替您猜测" in wiz.owners_info.text() and wiz.default_owner.isVisibleTo(wiz)
     shown: list[str] = []
     with pytest.MonkeyPatch.context() as mp:
@@ -235,6 +239,7 @@ def test_activity_sheet_without_owner_asks_the_clerk(ctx, qtbot, tmp_path: Path)
     wiz.default_owner.setCurrentIndex(wiz.default_owner.findData("城关镇商会"))
     wiz.next()
     qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.PREVIEW, timeout=15000)
+    assert "4 所属单位" in wiz.step_label.text() and "<b>5 预览</b>" in wiz.step_label.text()
     heads = [wiz.preview_table.horizontalHeaderItem(c).text() for c in range(wiz.preview_table.columnCount())]
     owners = {wiz.preview_table.item(r, heads.index("所属单位")).text() for r in range(wiz.preview_table.rowCount())}
     assert owners == {"城关镇商会"}

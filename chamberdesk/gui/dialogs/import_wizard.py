@@ -274,8 +274,12 @@ class ImportWizard(QDialog):
             self._history.append(i)
         self.stack.setCurrentIndex(i)
         workbook = self.kind_value == WORKBOOK
-        steps = [(p, n) for p, n in STEPS if not (workbook and p in (SHEET, MAPPING)) and not (
-            not workbook and p == SHEETS)]
+        # the owners step comes only when a sheet does not say whose its records are: said as "如需" until
+        # the preview shows whether it came
+        past = i in (PREVIEW, RESULT) and OWNERS not in self._history
+        steps = [(p, n if p != OWNERS or i == OWNERS or OWNERS in self._history else f"{n}（如需）")
+                 for p, n in STEPS if not (workbook and p in (SHEET, MAPPING)) and not (
+                     not workbook and p == SHEETS) and not (p == OWNERS and past)]
         self.step_label.setText(" › ".join(f"<b>{j + 1} {n}</b>" if p == i else f"{j + 1} {n}"
                                            for j, (p, n) in enumerate(steps)))
         self.back_btn.setEnabled(i not in (CHOOSE, RESULT))

@@ -70,6 +70,7 @@ class Vocabulary:
     surnames: frozenset[str]
     compound_surnames: tuple[str, ...]
     birth_words: tuple[str, ...]
+    english: tuple[tuple[tuple[str, ...], str], ...]  # English phrase (its words) → Chinese, longest first
 
 
 @cache
@@ -101,6 +102,7 @@ def vocabulary() -> Vocabulary:
         surnames=frozenset("".join(norm["surnames"].split())),
         compound_surnames=tuple(norm["compound_surnames"]),
         birth_words=tuple(norm["birth_words"]),
+        english=tuple(sorted(((tuple(k.split()), v) for k, v in data["english"].items()), key=lambda kv: -len(kv[0]))),
     )
 
 
@@ -179,11 +181,39 @@ def _head(core: str) -> tuple[str, str]:
     return next(((w, k) for w, k in vocabulary().heads if core.endswith(w)), ("", ""))
 
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
+_LATIN_WORDS = re.compile(r"[A-Z]+|\d+")
+
+
+def _english(text: str) -> str:
+    """A title in English alone, as the Chinese its words stand for ("Contact Person" → 联系人,
+    "JoinDate" → 入会日期); what is in brackets (a unit, a remark) is left as it is."""
+    def words(seg: str) -> str:
+        ws = _LATIN_WORDS.findall(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", seg).upper())
+        out, i = [], 0
+        while i < len(ws):
+            for phrase, zh in vocabulary().english:
+                if tuple(ws[i:i + len(phrase)]) == phrase:
+                    out.append(zh)
+                    i += len(phrase)
+                    break
+            else:
+                out.append(ws[i])
+                i += 1
+        return "".join(out)
+    parts = re.split(r"(\([^()]*\))", to_halfwidth(text))
+    return "".join(part if k % 2 else words(part) for k, part in enumerate(parts))
+
+
 @lru_cache(maxsize=8192)
 def normalise_title(text: str) -> Title:
     """Full-width → half-width, traditional → simplified, spaces and line breaks out, required marks
-    out, remarks in brackets set apart, units (in brackets, after a slash, or bare at the end) kept."""
+    out, remarks in brackets set apart, units (in brackets, after a slash, or bare at the end) kept;
+    a title in English alone read as the Chinese its words stand for."""
     v = vocabulary()
+    text = str(text)
+    if not _CJK.search(text) and re.search(r"[A-Za-z]{2}", text) and _plain(text, {}).strip(".") not in v.ignored:
+        text = _english(text)  # "No." stays a row number
     s = _plain(re.sub(r"^[①-⑳]", "", str(text).strip()), v.traditional)
     while (m := _ENUM.match(s)) and m.end() < len(s):
         s = s[m.end():]

@@ -647,3 +647,17 @@ def test_a_sheet_title_merged_across_the_whole_width_is_no_header_level() -> Non
             ["清河县富康建材厂", "李红", "13912345678"]]
     g = detect_header("members", rows, ["A1:C1"])
     assert g is not None and (g.first_row, g.last_row) == (1, 1)
+
+
+@pytest.mark.parametrize(("kind", "title", "cells", "field"), [
+    ("members", "Company Name", "org", "enterprise_name"), ("members", "Legal Representative", "person", "legal_rep"),
+    ("members", "Mobile", "phone", "rep_phone"), ("members", "JoinDate", "date", "join_date"),
+    ("members", "Registered Capital (RMB 10k)", "money", "registered_capital"), ("members", "No. of Employees", "count", "employee_count"),
+    ("members", "Contact Person", "person", "rep_name"), ("members", "Remarks", "long", "notes"),
+    ("members", "E-mail", "email", CUSTOM), ("members", "No.", "count", IGNORE),
+    ("meetings", "Venue", "place", "place"), ("meetings", "Agenda", "long", "agenda"),
+    ("activities", "Participants", "count", "participant_count"), ("contacts", "Visitor", "person", "by_whom"),
+])
+def test_a_title_in_english_alone_reads_as_the_chinese_it_stands_for(kind: str, title: str, cells: str, field: str) -> None:
+    """System exports and bilingual sheets of chambers with members from Hong Kong, Macao and abroad."""
+    assert _landing(kind, title, cells, field) == field

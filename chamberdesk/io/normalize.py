@@ -72,6 +72,23 @@ def _arabic(s: str) -> str:
     return _CN_NUMBER.sub(one, s)
 
 
+# a full date, then words of something else ("2025年3月8日 县会堂", "2025.3.8（商会会议室）")
+_DAY_THEN_WORDS = re.compile(r"^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?)[\s,，、;；:：(（-]*(.+)$")
+
+
+def _has_words(s: str) -> bool:
+    return re.search(r"[\u3400-\u9fffA-Za-z]", s) is not None
+
+
+class DateWithWords(ValueError):
+    """A cell holding a date and something more ("2025年3月8日 县会堂"): not a date for a check, but the
+    import may take the day and keep the whole cell where the clerk can see it."""
+
+    def __init__(self, text: str, day: date, rest: str) -> None:
+        super().__init__(f"“{text}”不是可识别的日期：日期后还写了“{rest}”")
+        self.day, self.rest = day, rest
+
+
 def _ymd(y: int, m: int, d: int) -> date:
     try:
         return date(y, m, d)
@@ -173,6 +190,8 @@ def parse_date(value: object) -> date | None:
             return _ymd(y, 1 if rest == "上半年" else 7, 1)
         if mm := re.fullmatch(r"(\d{1,2})月(上|中|下)旬", rest):
             return _ymd(y, int(mm[1]), {"上": 1, "中": 11, "下": 21}[mm[2]])
+    if (m := _DAY_THEN_WORDS.match(s)) and _has_words(m[2]):
+        raise DateWithWords(s, parse_date(m[1]), m[2].strip("()（） "))
     if re.fullmatch(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?", s):
         raise ValueError(f"“{s}”没有年份，请写上年份（如 2025年{s}）")
     if re.fullmatch(r"\d{4}\s*年?", s):

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chamberdesk.io.normalize import parse_date
+from chamberdesk.io.normalize import DateWithWords, parse_date
 
 
 @pytest.mark.parametrize("cell", [43500, 43500.0, "43500", "４３５００", " 43500 "])
@@ -81,8 +81,11 @@ def test_a_day_without_its_year_asks_for_the_year() -> None:
         parse_date("3月8日")
 
 
-@pytest.mark.parametrize("cell", ["2025年3月8日 县会堂", "2025.3.8（商会会议室）"])
-def test_a_date_with_other_words_is_not_cut_short(cell: str) -> None:
-    # a place written after the date would be lost if the date alone were kept: the row is refused instead
-    with pytest.raises(ValueError, match="不是可识别的日期"):
+@pytest.mark.parametrize(("cell", "rest"), [("2025年3月8日 县会堂", "县会堂"), ("2025.3.8（商会会议室）", "商会会议室"),
+                                           ("2025/3/8 14:00 会议室", "14:00 会议室")])
+def test_a_date_with_other_words_is_no_date_but_says_its_day_and_the_rest(cell: str, rest: str) -> None:
+    # a place written after the date would be lost if the date alone were taken for the date: a check
+    # refuses the cell; the import takes the day and keeps the whole cell (see test_import_flow)
+    with pytest.raises(DateWithWords, match="不是可识别的日期") as caught:
         parse_date(cell)
+    assert (caught.value.day, caught.value.rest) == (date(2025, 3, 8), rest)

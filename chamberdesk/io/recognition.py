@@ -826,7 +826,8 @@ def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, sa
     if head_denies(f, lower, exact or said >= 1.0):
         # the last word names what the field cannot hold, unless the title says the field outright
         return f"标题末尾的“{lower.head_word}”说的不是它"
-    if f.type == "date" and not f.born and any(w in t.core for w in vocabulary().birth_words):
+    if f.type == "date" and not f.born and any(w in t.core.replace("发生", "").replace("产生", "")
+                                                for w in vocabulary().birth_words):  # 发生日期 is no 生日
         return "标题说的是出生日期"  # 出生年月 is no 成立年月
     if not exact and t.question and not _asks(f):
         return "标题问的是“是否”"  # 是否法人 asks whether the member is one, it names no representative

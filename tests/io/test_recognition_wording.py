@@ -74,6 +74,7 @@ CELLS: dict[str, list[object]] = {
     "wan": ["5万元", "10万元", "2万元", "0.5万元"],
     "span": ["2025.3.8-3.9", "2025.4.2-4.3", "2025.5.6", "2025年6月1日至2日"],
     "supervisor": ["县工商联", "县工商联", "县民政局", "直接登记"],
+    "minutes_ref": ["纪要〔2025〕1号", "纪要〔2025〕2号", "纪要〔2025〕3号", "纪要〔2025〕4号"],
 }
 # the plain columns each small sheet has beside the one tried (left out when it is the one tried)
 BASE = {
@@ -295,6 +296,22 @@ GATHERED = [
     ("contacts", "拜訪對象", "org", "member"),
     ("contacts", "聯繫管道", "way", "way"),
     ("contacts", "拜訪人員", "person", "by_whom"),
+    # when an event began, happened or was held; when the register or the system took it down is no event date
+    ("activities", "活动起始日", "date", "date"),
+    ("meetings", "召开日", "date", "date"),
+    ("contacts", "走访发生日期", "date", "date"),
+    ("meetings", "登记入簿日期", "date", CUSTOM),
+    ("activities", "创建时间", "date", CUSTOM),
+    ("chambers", "证书有效期限至", "date", CUSTOM),
+    ("chambers", "创建时间", "date", "founded_on"),
+    ("activities", "出席人数", "count", "participant_count"),
+    ("activities", "其中会员企业人员", "count", "member_participants"),
+    ("meetings", "应邀人数", "count", "expected_count"),
+    ("activities", "应邀人数", "count", CUSTOM),
+    ("members", "東主", "person", ["legal_rep", "rep_name"]),
+    ("meetings", "纪要归档编号", "minutes_ref", "minutes"),
+    ("chambers", "Term From", "date", "term_start"),
+    ("chambers", "Term To", "date", "term_end"),
     ("contacts", "挂点领导", "person", "by_whom"),
     ("contacts", "服务专员", "person", "by_whom"),
 ]

@@ -190,8 +190,8 @@ def parse_date(value: object) -> date | None:
             return _ymd(y, 1 if rest == "上半年" else 7, 1)
         if mm := re.fullmatch(r"(\d{1,2})月(上|中|下)旬", rest):
             return _ymd(y, int(mm[1]), {"上": 1, "中": 11, "下": 21}[mm[2]])
-    if (m := _DAY_THEN_WORDS.match(s)) and _has_words(m[2]):
-        raise DateWithWords(s, parse_date(m[1]), m[2].strip("()（） "))
+    if (m := _DAY_THEN_WORDS.match(s)) and _has_words(m[2]) and (day := parse_date(m[1])):
+        raise DateWithWords(s, day, m[2].strip("()（） "))
     if re.fullmatch(r"\d{1,2}\s*月\s*\d{1,2}\s*[日号]?", s):
         raise ValueError(f"“{s}”没有年份，请写上年份（如 2025年{s}）")
     if re.fullmatch(r"\d{4}\s*年?", s):
@@ -233,7 +233,7 @@ def parse_float(value: object) -> float | None:
 # a number as offices write it in a cell: "约20人", "共计5000元", "¥5000", "300余人", "3万余元", "50人左右" —
 # the same shapes the recogniser counts as numbers, so a column taken for a count is also read as one
 _NUMBER_HEAD = re.compile(r"^(?:大约|约|共计|合计|总计|共|计|¥|￥|RMB)+")
-_UNIT_TAIL = re.compile(r"(亿元|万元|元|亿|万|㎡|平方米|平米|m²|m2|M2|人民币|余|多|左右)+$")
+_UNIT_TAIL = re.compile(r"(亿元|万元|元|亿|万|㎡|平方米|平米|平方|平|m²|m2|M2|人民币|余|多|左右)+$")
 _COUNT_TAIL = re.compile(r"(?:[人次件个场项篇名户家期批位余多]|左右)+$")
 
 

@@ -71,6 +71,7 @@ class Vocabulary:
     compound_surnames: tuple[str, ...]
     birth_words: tuple[str, ...]
     english: tuple[tuple[tuple[str, ...], str], ...]  # English phrase (its words) → Chinese, longest first
+    colloquial: tuple[tuple[str, str], ...]  # hand-typed word → the plain title word, longest first
 
 
 @cache
@@ -103,6 +104,7 @@ def vocabulary() -> Vocabulary:
         compound_surnames=tuple(norm["compound_surnames"]),
         birth_words=tuple(norm["birth_words"]),
         english=tuple(sorted(((tuple(k.split()), v) for k, v in data["english"].items()), key=lambda kv: -len(kv[0]))),
+        colloquial=tuple(sorted(((_plain(k, trad), v) for k, v in data["colloquial"].items()), key=lambda kv: -len(kv[0]))),
     )
 
 
@@ -119,6 +121,7 @@ _ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|\([一二三四五六七八�
 # the Chinese says it, the Latin letters would only dilute the likeness
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:[A-Z][A-Z.&'/\-]{2,}|NO)$")  # "序 No." too
 _QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可否")
+_BOTH = re.compile(r"^(.{2,}?)(?:及|以及|暨|和)(.{2,})$")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
 
@@ -215,6 +218,9 @@ def normalise_title(text: str) -> Title:
     if not _CJK.search(text) and re.search(r"[A-Za-z]{2}", text) and _plain(text, {}).strip(".") not in v.ignored:
         text = _english(text)  # "No." stays a row number
     s = _plain(re.sub(r"^[①-⑳]", "", str(text).strip()), v.traditional)
+    if any(w in s for w, _ in v.colloquial):
+        for w, plain in v.colloquial:
+            s = s.replace(w, plain)
     while (m := _ENUM.match(s)) and m.end() < len(s):
         s = s[m.end():]
     units: list[str] = []
@@ -241,6 +247,10 @@ def normalise_title(text: str) -> Title:
         units.append(m.group(1))
         s = s[: m.start()]
     s = _MARKS.sub("", s)
+    if m := _BOTH.match(s):
+        # "秘书长及电话", "时间及地点": the column holds the first thing named, with the second beside it
+        s = m[1]
+        remarks.append(m[2])
     if (m := _LATIN_TAIL.search(s)) and m.group() not in v.units:
         s = s[: m.start()]
     stripped = True

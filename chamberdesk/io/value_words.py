@@ -15,7 +15,8 @@ MEMBER_KIND = {"企业": "enterprise", "企业会员": "enterprise", "单位会�
 SIZE_CLASS = {"规上": "above", "规模以上": "above", "规模以上企业": "above", "规上企业": "above", "限上": "above",
               "限额以上": "above", "大型": "above", "中小企业": "sme", "小微企业": "sme", "中小微": "sme", "小微": "sme",
               "中型": "sme", "小型": "sme", "微型": "sme", "规下": "sme", "规模以下": "sme", "限下": "sme",
-              "个体": "individual", "个体户": "individual", "个体工商户": "individual"}
+              "个体": "individual", "个体户": "individual", "个体工商户": "individual",
+              "大": "above", "中": "sme", "小": "sme", "微": "sme"}  # a 规模（大中小微） column's one-character answers
 
 # Industries as offices write them (a trade, not the GB/T 4754 section): words inside the text, longest first.
 INDUSTRY_WORDS = {
@@ -47,7 +48,8 @@ CHAMBER_KIND = {"乡镇": "township", "镇商会": "township", "乡镇商会": "
                 "基层分会": "township", "街道": "subdistrict", "街道商会": "subdistrict", "行业": "industry",
                 "行业商会": "industry", "行业协会": "industry", "同业公会": "industry", "协会": "industry",
                 "异地": "nonlocal", "异地商会": "nonlocal", "楼宇": "building", "商圈": "building",
-                "楼宇商会": "building", "商圈商会": "building", "园区商会": "building"}
+                "楼宇商会": "building", "商圈商会": "building", "园区商会": "building", "镇": "township", "乡": "township",
+                "乡镇（街道）": "township"}
 
 # A new chamber named only in a sheet (`--create-chambers`): its kind from words in the name, first hit wins.
 CHAMBER_KIND_BY_NAME = (("街道", "subdistrict"), ("楼宇", "building"), ("商圈", "building"), ("园区", "building"),

@@ -38,3 +38,8 @@ def test_a_bare_number_takes_the_columns_unit() -> None:
     assert money_parser("元", "万元")(5) == 50_000
     assert money_parser("元", "万元")("5") == 50_000
     assert parse_float("80㎡") == 80.0
+
+
+@pytest.mark.parametrize(("cell", "area"), [("约80平", 80.0), ("120平方", 120.0), ("60平米", 60.0), ("45㎡", 45.0)])
+def test_an_area_with_its_unit_as_typed_reads_as_its_number(cell: str, area: float) -> None:
+    assert parse_float(cell) == area

@@ -56,9 +56,11 @@ def test_corpus_size_and_split():
     for part in (dev, holdout):
         assert {c.kind for c in part} == set(KINDS), "every kind is in both parts"
         assert {c.format for c in part} >= {"xlsx", "csv-gb18030"}
-    # The first split was about 60 / 40; a second holdout batch, written later from outside sources (see
-    # README), tipped it towards the holdout. Each part keeps at least 30 % of the sheets.
-    assert 0.3 <= len(dev) / (len(dev) + len(holdout)) <= 0.7
+    # The first split was about 60 / 40; holdout batches and dev sheets by later authors (see README) moved
+    # it both ways. The holdout is scored batch by batch (each batch whole, see below), and keeps at least a
+    # quarter of the sheets; dev at least 30 %.
+    share = len(dev) / (len(dev) + len(holdout))
+    assert share >= 0.3 and 1 - share >= 0.25
 
 
 def header_texts(cases: list[Case]) -> set[str]:
@@ -181,3 +183,7 @@ def test_every_holdout_sheet_is_in_exactly_one_batch() -> None:
     listed = [n for b in batches for n in b["sheets"]]
     assert len(listed) == len(set(listed))
     assert set(listed) == {p.stem for p in (corpus / "holdout").glob("*.json")}
+    # each batch is a whole measurement on its own: every kind, and enough sheets to mean something
+    by_name = {c.name: c for c in load_cases("holdout")}
+    for b in batches:
+        assert len(b["sheets"]) >= 20 and {by_name[n].kind for n in b["sheets"]} == set(KINDS), b["name"]

@@ -74,6 +74,9 @@ CELLS: dict[str, list[object]] = {
     "wan": ["5万元", "10万元", "2万元", "0.5万元"],
     "span": ["2025.3.8-3.9", "2025.4.2-4.3", "2025.5.6", "2025年6月1日至2日"],
     "supervisor": ["县工商联", "县工商联", "县民政局", "直接登记"],
+    "idnum": ["130534197506120017", "13053419680301002X", "130534198011110010", "130534197201010013"],
+    "kind_short": ["镇", "镇", "行业", "异地"],
+    "size_short": ["中", "微", "小", "大"],
     "minutes_ref": ["纪要〔2025〕1号", "纪要〔2025〕2号", "纪要〔2025〕3号", "纪要〔2025〕4号"],
 }
 # the plain columns each small sheet has beside the one tried (left out when it is the one tried)
@@ -312,6 +315,26 @@ GATHERED = [
     ("meetings", "纪要归档编号", "minutes_ref", "minutes"),
     ("chambers", "Term From", "date", "term_start"),
     ("chambers", "Term To", "date", "term_end"),
+    # hand-typed sheets: colloquial question words and common misspellings
+    ("meetings", "该来几人", "count", "expected_count"),
+    ("meetings", "来了几人", "count", "present_count"),
+    ("meetings", "在哪开", "place", "place"),
+    ("meetings", "讲了啥", "long", "agenda"),
+    ("meetings", "定了啥", "long", "decisions"),
+    ("activities", "去了多少人", "count", "participant_count"),
+    ("activities", "钱数（元）", "money", "amount"),
+    ("members", "身分证号码", "idnum", "rep_id_number"),
+    ("members", "联糸电话", "phone", "rep_phone"),
+    ("chambers", "专职几人", "count", "fulltime_staff"),
+    ("chambers", "会所（有/无）", "have", "has_office"),
+    ("contacts", "经手人", "person", "by_whom"),
+    # two things in one title: the column holds the first, the second beside it
+    ("chambers", "秘书长及电话", "person", "secretary_general_name"),
+    ("chambers", "会长及手机", "person", "president_name"),
+    ("meetings", "时间地点", "date", "date"),
+    ("activities", "活动名称及内容", "words", "title"),
+    ("chambers", "属哪类", "kind_short", "kind"),
+    ("members", "规模（大中小微）", "size_short", "size_class"),
     ("contacts", "挂点领导", "person", "by_whom"),
     ("contacts", "服务专员", "person", "by_whom"),
 ]

@@ -34,9 +34,18 @@ from chamberdesk.core.models import Member
 from chamberdesk.core.records import now, table_of
 from chamberdesk.io import mappings
 from chamberdesk.io import owners as owners_mod
-from chamberdesk.io.import_kinds import HANDLERS, ORDER, WORDED, Kind, column_parser, table_fields, worded
+from chamberdesk.io.import_kinds import (
+    HANDLERS,
+    ORDER,
+    WORDED,
+    Kind,
+    column_parser,
+    original_key,
+    table_fields,
+    worded,
+)
 from chamberdesk.io.mappings import IGNORE, KINDS, HeaderGuess
-from chamberdesk.io.normalize import cell_text, has_control_chars, is_blank
+from chamberdesk.io.normalize import DateWithWords, cell_text, has_control_chars, is_blank
 from chamberdesk.io.owners import OwnerIndex, SkipRow
 from chamberdesk.io.sheet_reader import Sheet, SpreadsheetError, read_sheet, sheet_names, stream_sheet
 
@@ -445,6 +454,12 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             elif p is not None:
                 try:
                     v = p(v)
+                except DateWithWords as exc:
+                    # "2025年3月8日 县会堂": the day is taken, the whole cell kept where the clerk sees it
+                    key = original_key(col_title)
+                    custom.setdefault(key, cell_text(v))
+                    note(f, f"“{cell_text(v)}”按 {exc.day.isoformat()} 导入，其后的“{exc.rest}”连同整格原文保存在自定义信息“{key}”中")
+                    v = exc.day
                 except ValueError as exc:
                     fail(f, str(exc))
                     continue

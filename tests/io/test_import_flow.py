@@ -209,6 +209,25 @@ def test_values_as_offices_write_them(db, tmp_path: Path) -> None:
         assert s.exec(select(Chamber.has_office).where(Chamber.name == "街道商会甲")).one() is False
 
 
+def test_a_date_written_with_its_place_imports_the_day_and_keeps_the_cell(db, tmp_path: Path) -> None:
+    p = _sheet(tmp_path / "活动.xlsx", ["活动名称", "活动类别", "时间地点"],
+               ["助学捐款", "光彩公益", "2025年3月8日 县会堂"],
+               ["迎新春联欢", "文艺汇演", "2025.1.20（商会会议室）"],
+               ["企业家培训", "技能培训", "2025年4月2日上午9:30"],
+               ["座谈会", "政企座谈", "3月8日"])
+    res = imp.import_file(db, p, "activities", owner="本级")
+    assert (res.imported, res.rejected) == (3, 1) and res.balanced(), res.problems
+    assert next(c for c in res.columns if c.title == "时间地点").field == "date"
+    with db.session() as s:
+        got = {a.title: (a.date, json.loads(a.custom or "{}").get("时间地点（原文）")) for a in s.exec(select(Activity))}
+    assert got["助学捐款"] == (date(2025, 3, 8), "2025年3月8日 县会堂")
+    assert got["迎新春联欢"] == (date(2025, 1, 20), "2025.1.20（商会会议室）")
+    assert got["企业家培训"] == (date(2025, 4, 2), None)  # a time of day is no place: nothing to keep
+    said = {x.row: x.message for x in res.problems}
+    assert "县会堂" in said[2] and "时间地点（原文）" in said[2]
+    assert "没有年份" in said[5]  # the clerk is told to add the year
+
+
 def test_activity_money_and_counts_in_the_units_of_the_title(db, tmp_path: Path) -> None:
     p = _sheet(tmp_path / "活动.xlsx", ["活动名称", "活动形式", "活动日期", "参加人数", "捐款金额（元）"],
                ["助学捐款", "光彩公益", "2024-06-01", "25人", 150000],

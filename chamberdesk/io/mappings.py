@@ -233,8 +233,13 @@ def _units_row(row: list[object]) -> bool:
     """A line of units under the titles: 万元, （人）, ㎡ … and nothing else."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
     units = vocabulary().units
-    return bool(filled) and all(isinstance(v, str) and (normalise_title(f"x({v.strip('()（）')})").units
-                                                       or normalise_title(v).core in units) for v in filled)
+    return bool(filled) and all(isinstance(v, str) and (_only_unit(v) or normalise_title(v).core in units) for v in filled)
+
+
+def _only_unit(v: str) -> bool:
+    # "（万元）", "人" — not "帮扶资金投入（万元）", a title with its unit
+    t = normalise_title(f"x({v.strip().strip('()（）')})")
+    return bool(t.units) and t.core == "X" and not t.remarks
 
 
 _LATIN_TITLE = re.compile(r"[A-Za-z][A-Za-z .,&'/()\-]*")
@@ -382,8 +387,10 @@ def detect_kind(rows: list[list[object]], sheet_name: str = "", merged: list | N
 
 def _looks_like_header_row(kind: str, row: list[object]) -> bool:
     # a data row can also contain a word like "会长"; a header row is all short text, no numbers or dates
+    # (a CSV gives them as text: "128", "2023-03-08")
     filled = [v for v in row if v not in (None, "")]
     return bool(filled) and all(isinstance(v, str) and len(v.strip()) <= 12 for v in filled) and \
+        not any(re.fullmatch(r"[\d\s.,/:年月日-]+", str(v)) for v in filled) and \
         sum(1 for v in filled if _best_field(kind, v)[1] >= HEADER_HIT) * 2 >= len(filled)
 
 

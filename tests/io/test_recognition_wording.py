@@ -701,3 +701,25 @@ def test_a_sheet_title_merged_across_the_whole_width_is_no_header_level() -> Non
 def test_a_title_in_english_alone_reads_as_the_chinese_it_stands_for(kind: str, title: str, cells: str, field: str) -> None:
     """System exports and bilingual sheets of chambers with members from Hong Kong, Macao and abroad."""
     assert _landing(kind, title, cells, field) == field
+
+
+def test_a_lower_row_of_titles_with_units_is_a_header_level_not_a_line_of_units() -> None:
+    """"帮扶成效" over 帮扶资金投入（万元）/受益户（户）: each lower cell is a title with its unit, not a unit."""
+    rows = [["序号", "组织推动商会", "结对帮扶项目", "帮扶方式", "结对签约时间", "帮扶成效", None, None],
+            [None, None, None, None, None, "帮扶资金投入（万元）", "受益户（户）", "带动就业（人）"],
+            [1, "城关镇商会", "羊绒分梳扶贫车间", "产业帮扶", "2025.3.10", 45, 38, 26],
+            [2, "建筑业商会", "村集体光伏项目", "产业帮扶", "2025.3.10", 60, 112, 0],
+            [3, "城关镇商会", "助学", "结对帮扶", "2025.4.2", 5, 12, 0]]
+    g = detect_header("activities", rows, ["A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:E2", "F1:H1"])
+    assert g is not None and (g.first_row, g.last_row) == (0, 1)
+    assert g.mapping[5] == "amount" and g.mapping[3] == "category"
+
+
+def test_a_data_row_of_a_csv_is_no_second_header_level() -> None:
+    """A CSV gives every cell as text ("128", "2023-03-08"): a blank cell in the first data row does not
+    make it a lower header level."""
+    rows = [["组织名称", "活动分类", "举办时间", "活动标题", "参与人数", "金额(元)"],
+            ["城关镇商会", "文体活动", "2023-03-08", "会员企业职工趣味运动会", "128", None],
+            ["建筑业商会", "商会交流", "2023-04-12", "与兄弟商会交流座谈", "108", "5000"]]
+    g = detect_header("activities", rows)
+    assert g is not None and (g.first_row, g.last_row) == (0, 0)

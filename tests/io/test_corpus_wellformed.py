@@ -58,9 +58,9 @@ def test_corpus_size_and_split():
         assert {c.format for c in part} >= {"xlsx", "csv-gb18030"}
     # The first split was about 60 / 40; holdout batches and dev sheets by later authors (see README) moved
     # it both ways. The holdout is scored batch by batch (each batch whole, see below), and keeps at least a
-    # quarter of the sheets; dev at least 30 %.
+    # fifth of the sheets; dev at least 30 %.
     share = len(dev) / (len(dev) + len(holdout))
-    assert share >= 0.3 and 1 - share >= 0.25
+    assert share >= 0.3 and 1 - share >= 0.2
 
 
 def header_texts(cases: list[Case]) -> set[str]:

@@ -121,6 +121,7 @@ _ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|\([一二三四五六七八�
 # the Chinese says it, the Latin letters would only dilute the likeness
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:[A-Z][A-Z.&'/\-]{2,}|NO)$")  # "序 No." too
 _QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可否")
+_YES_NO_REMARKS = ("是否", "有无", "√×", "已未", "YN", "是不是")  # "（是/否）" after a title: answered yes or no
 _BOTH = re.compile(r"^(.{2,}?)(?:及|以及|暨|和)(.{2,})$")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
@@ -153,8 +154,9 @@ class Title:
 
     @property
     def question(self) -> bool:
-        """A yes/no question ("是否加入县工商联", "有无纪要", "专职与否"): it asks about its own subject."""
-        return _is_question(self.core)
+        """A yes/no question ("是否加入县工商联", "有无纪要", "专职与否", "团体会员单位（是/否）"): it asks about
+        its own subject."""
+        return _is_question(self.core) or any(r.startswith(_YES_NO_REMARKS) for r in self.remarks)
 
     @property
     def negated(self) -> bool:
@@ -247,6 +249,8 @@ def normalise_title(text: str) -> Title:
         units.append(m.group(1))
         s = s[: m.start()]
     s = _MARKS.sub("", s)
+    if len(s) > 3:
+        s = s.replace("的", "")  # "党的组织", "形成的意见": the 的 says nothing
     if m := _BOTH.match(s):
         # "秘书长及电话", "时间及地点": the column holds the first thing named, with the second beside it
         s = m[1]
@@ -921,6 +925,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             continue
         bottom = parts[c][-1] if parts[c] else t
         if bottom.core in vocabulary().ignored or bottom.core.endswith(("序号", "流水号")) or (
+                len(bottom.core) <= 4 and bottom.core.endswith("序")) or (
                 not bottom.core and p.ints_1_to_n and c == 0):
             out.mapping[c] = IGNORE
             out.reasons[c] = f"“{bottom.core or '无标题'}”是行号，不导入"

@@ -335,6 +335,14 @@ GATHERED = [
     ("activities", "活动名称及内容", "words", "title"),
     ("chambers", "属哪类", "kind_short", "kind"),
     ("members", "规模（大中小微）", "size_short", "size_class"),
+    # a remark that says how it is answered makes the title a yes/no question
+    ("chambers", "县工商联团体会员单位（是/否）", "yes", "is_group_member"),
+    ("chambers", "换届（是否按期）", "yes", CUSTOM),
+    ("chambers", "党组织成立时间", "date", CUSTOM),
+    ("chambers", "党的组织（已建/联建/未建）", "party", "party_org"),
+    ("chambers", "专职/兼职", "full_part", "secretary_fulltime"),
+    ("members", "所在乡镇（街道）", "short_chamber", CUSTOM),
+    ("members", "名单序", "count", IGNORE),
     ("contacts", "挂点领导", "person", "by_whom"),
     ("contacts", "服务专员", "person", "by_whom"),
 ]

@@ -11,7 +11,7 @@ from chamberdesk.io import value_words as vocabulary
 
 _EXCEL_EPOCH = date(1899, 12, 30)  # serial 1 = 1900-01-01 (Excel's 1900 leap-year bug ignored: dates before March 1900 are not ledger dates)
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_YMD_SEP = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
+_YMD_SEP = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*[日号]?(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?$")
 _YM_SEP = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _COMPACT_YM = re.compile(r"^(\d{4})(\d{2})$")
@@ -48,10 +48,12 @@ _RANGE = re.compile(r"^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日�
                     r"(?:\d{4}\s*[-/.年]\s*)?(?:\d{1,2}\s*[-/.月]\s*)?\d{1,2}\s*[日号]?$")
 
 
-# a full date followed by a time of day ("上午", "14:30", "9:00-11:30", "9时30分"), which the ledger does not keep
+# a full date followed by its weekday or a time of day ("（周六）", "上午", "14:30", "9:00-11:30", "9时30分"),
+# which the ledger does not keep
 _TIME_OF_DAY = re.compile(r"^(\d{4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*[日号]?)\s*"
-                          r"((?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*(?:\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\d{2})?"
+                          r"((?:[(（]?(?:周|星期|礼拜)[一二三四五六日天][)）]?)?\s*(?:上午|下午|中午|晚上|早上|傍晚|全天)?\s*(?:\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\d{2})?"
                           r"(?:\s*[-—–~～至]\s*\d{1,2}\s*[:：]\s*\d{2})?|\d{1,2}\s*[时点](?:\s*\d{1,2}\s*分|半)?)?)$")
+_DMY = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.]((?:19|20)\d{2})$")  # 8/3/2025: day first (Hong Kong) or month first
 _YMD_SHORT = re.compile(r"^(\d{2})[-/.](\d{1,2})[-/.](\d{1,2})$")
 _PART_OF_YEAR = re.compile(r"^(\d{4})\s*年\s*(第?[1-4一二三四]季度|[上下]半年|\d{1,2}月[上中下]旬)$")
 _QUARTERS = {"1": 1, "2": 2, "3": 3, "4": 4, "一": 1, "二": 2, "三": 3, "四": 4}
@@ -175,6 +177,11 @@ def parse_date(value: object) -> date | None:
         return parse_date(m[1])  # the ledger keeps the day, not the hour ("2025年3月8日上午9:30")
     if (plain := _arabic(s)) != s:
         return parse_date(plain)  # 二〇二五年三月八日
+    if m := _DMY.match(s):
+        a, b, y = int(m[1]), int(m[2]), int(m[3])
+        if a <= 12 and b <= 12 and a != b:
+            raise ValueError(f"“{s}”分不清是{b}月{a}日还是{a}月{b}日，请写成年在前的 {y}-{b:02d}-{a:02d} 或 {y}-{a:02d}-{b:02d}")
+        return _ymd(y, b, a) if a > 12 or a == b else _ymd(y, a, b)
     if m := _YMD_SHORT.match(s):
         # "25.3.8", "75.6.12": a two-digit year is of this century unless that would be in the future
         yy = int(m[1])

@@ -89,3 +89,17 @@ def test_a_date_with_other_words_is_no_date_but_says_its_day_and_the_rest(cell: 
     with pytest.raises(DateWithWords, match="不是可识别的日期") as caught:
         parse_date(cell)
     assert (caught.value.day, caught.value.rest) == (date(2025, 3, 8), rest)
+
+
+@pytest.mark.parametrize(("cell", "day"), [("25/03/2025", date(2025, 3, 25)), ("03/25/2025", date(2025, 3, 25)),
+                                           ("3/3/2025", date(2025, 3, 3)), ("2025年3月8号", date(2025, 3, 8)),
+                                           ("2025年3月8日(周六)", date(2025, 3, 8)),
+                                           ("2025年3月8日 星期六 上午", date(2025, 3, 8))])
+def test_a_year_last_date_is_read_when_it_can_only_be_one_day(cell: str, day: date) -> None:
+    assert parse_date(cell) == day
+
+
+def test_a_year_last_date_that_could_be_two_days_asks_for_the_year_first() -> None:
+    # 8/3/2025 is 8 March in Hong Kong and 3 August in an American export: never guessed
+    with pytest.raises(ValueError, match="分不清是3月8日还是8月3日"):
+        parse_date("8/3/2025")

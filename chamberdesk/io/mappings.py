@@ -273,6 +273,23 @@ def _group_titles(row: list[object], r: int, horiz: list, width: int) -> bool:
         and any(r0 <= r <= r1 and c1 - c0 + 1 < width for (r0, c0), (r1, c1) in horiz)
 
 
+def _wrapped(kind: str, top: list[object], bottom: list[object]) -> bool:
+    """Titles typed over two rows without merging ("包联" over "干部", "會議" over "地點"): the lower row holds
+    short texts only, and read together two columns at least name a field clearly better than either row
+    alone (a first data row under full titles never does: "企业名称" says more than "企业名称宏达公司")."""
+    if not _header_like(bottom):
+        return False
+    t, b = _texts(top), _texts(bottom)
+    better, gain = 0, 0.0
+    for c in range(min(len(t), len(b))):
+        if t[c] and b[c]:
+            joined = _best_field(kind, t[c] + b[c])[1]
+            alone = max(_best_field(kind, t[c])[1], _best_field(kind, b[c])[1])
+            if joined > alone + 0.1:
+                better, gain = better + 1, gain + joined - alone
+    return better >= 2 and gain >= 0.5
+
+
 def _header_like(row: list[object]) -> bool:
     """Short texts only, at least two, none a date or a number: a row of titles."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
@@ -303,6 +320,10 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         lower = best_row + 1
     elif prv and ((spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1)
                   and _blanks_under_titles(rows[best_row], prv) or _group_titles(prv, best_row - 1, horiz, width)):
+        upper = best_row - 1
+    elif nxt and _wrapped(kind, rows[best_row], nxt):
+        lower = best_row + 1
+    elif prv and _wrapped(kind, prv, rows[best_row]):
         upper = best_row - 1
     top = _texts(rows[upper]) + [""] * width
     bottom = _texts(rows[lower]) + [""] * width

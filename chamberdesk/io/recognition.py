@@ -220,9 +220,9 @@ def normalise_title(text: str) -> Title:
     if not _CJK.search(text) and re.search(r"[A-Za-z]{2}", text) and _plain(text, {}).strip(".") not in v.ignored:
         text = _english(text)  # "No." stays a row number
     s = _plain(re.sub(r"^[①-⑳]", "", str(text).strip()), v.traditional)
-    if any(w in s for w, _ in v.colloquial):
-        for w, plain in v.colloquial:
-            s = s.replace(w, plain)
+    if any(w.lstrip("=") in s for w, _ in v.colloquial):
+        for w, plain in v.colloquial:  # "=地方": the whole title only (地方商会 stays)
+            s = (plain if s == w[1:] else s) if w.startswith("=") else s.replace(w, plain)
     while (m := _ENUM.match(s)) and m.end() < len(s):
         s = s[m.end():]
     units: list[str] = []

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
+from chamberdesk.io.normalize import cell_text, decode, is_blank, parse_legend
 from chamberdesk.io.recognition import (
     IGNORE,
     MISSING_REQUIRED,
@@ -85,6 +86,7 @@ class HeaderGuess:
     reasons: dict[int, str] = field(default_factory=dict)  # column → why (Chinese, one line)
     ties: dict[int, list[str]] = field(default_factory=dict)  # column → fields too close to call, best first
     filled: list[int] = field(default_factory=list)  # columns with a title or data below it
+    legends: dict[int, dict[str, str]] = field(default_factory=dict)  # coded column → code → word (1 → 乡镇)
 
     @property
     def data_start(self) -> int:
@@ -215,8 +217,11 @@ def _words_above(kind: str, rows: list[list[object]], header: int, sheet_name: s
     kind's word found, the more it says ("会员联系服务记录表" is a record of 联系服务, not a member list)."""
     words = vocabulary().kind_words[kind]
     above = "".join(normalise_title(str(x)).core for r in rows[:header] for x in r if isinstance(x, str))
+    # a word inside another kind's longer word found there says nothing ("会员企业" in "走访会员企业登记簿")
+    longer = [o for k, ws in vocabulary().kind_words.items() if k != kind for o in ws if o in above]
+    said = [w for w in words if w in above and not any(w in o and len(o) > len(w) for o in longer)]
     name = normalise_title(sheet_name).core
-    return min(2.0, 0.4 * max((len(w) for w in words if w in above), default=0)) + \
+    return min(2.0, 0.4 * max((len(w) for w in said), default=0)) + \
         min(2.0, 0.4 * max((len(w) for w in words if name and (w in name or name in w)), default=0))
 
 
@@ -234,6 +239,18 @@ def _units_row(row: list[object]) -> bool:
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
     units = vocabulary().units
     return bool(filled) and all(isinstance(v, str) and (_only_unit(v) or normalise_title(v).core in units) for v in filled)
+
+
+_COLUMN_NUMBER = re.compile(r"[甲乙丙丁戊己庚辛壬癸A-Z]|\d{1,2}|栏[号次]|计量单位|单位")
+
+
+def _column_numbers_row(row: list[object]) -> bool:
+    """The line of column numbers statistics forms print under the titles (甲, 乙, 1, 2, 3 … or A, B, 1, 2 …),
+    with at least three of them running on: part of the header, never a data row."""
+    filled = [cell_text(v).strip() for v in row if not is_blank(v)]
+    nums = [int(v) for v in filled if v.isdigit()]
+    return len(filled) >= 3 and all(_COLUMN_NUMBER.fullmatch(v) for v in filled) and len(nums) >= 3 and \
+        nums == list(range(nums[0], nums[0] + len(nums)))
 
 
 def _only_unit(v: str) -> bool:
@@ -313,9 +330,10 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
 
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
     prv = rows[best_row - 1] if best_row > 0 else []
-    units_row = bool(nxt) and _units_row(nxt)
+    numbers_row = bool(nxt) and _column_numbers_row(nxt)
+    units_row = bool(nxt) and not numbers_row and _units_row(nxt)
     latin_row = bool(nxt) and not units_row and _latin_row(nxt)
-    if nxt and (units_row or latin_row or _nested(rows[best_row], nxt) and (
+    if nxt and (units_row or latin_row or numbers_row or _nested(rows[best_row], nxt) and (
             (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt)))):
         lower = best_row + 1
     elif prv and ((spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1)
@@ -343,8 +361,8 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         if units_row and b and t:
             title = f"{t}（{b.strip('()（）')}）"  # a line of units under the titles
             parts.append(())
-        elif latin_row:
-            title = t or b  # the Chinese title says it; the English line under it only translates
+        elif latin_row or numbers_row:
+            title = t or b  # the Chinese title says it; the line under it only translates or numbers it
             parts.append(())
         elif lower != upper and b and t and t != b and c not in grouped:
             title = t + b  # one title wrapped over two cells ("法定" over "代表人"), not a group over its parts
@@ -358,14 +376,42 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         titles.append(title)
         parsed.append(parts[-1][-1] if parts[-1] else normalise_title(title))  # the lower title ("有/无" whole)
     columns = [[r[c] if c < len(r) else None for r in data] for c in range(width)]
+    legends = _legends(rows, upper, lower, titles)
+    for c, legend in legends.items():
+        columns[c] = [decode(v, legend) for v in columns[c]]  # the recogniser sees 乡镇, not 1
     known = frozenset(normalise_title(n).core for n in known_names or ())
     decision = decide(kind, parsed, parts, columns, known)
     filled = sorted({c for c in range(width) if titles[c]} | {c for c in range(width) if any(
         v not in (None, "") for v in columns[c])})
     while titles and not titles[-1] and (len(titles) - 1) not in filled:
         titles.pop()
-    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled)
+    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled, legends)
     return guess, decision.strength
+
+
+def _legends(rows: list[list[object]], upper: int, lower: int, titles: list[str]) -> dict[int, dict[str, str]]:
+    """What the codes of coded columns stand for, where the form says it: in the title's brackets ("商会类别
+    （1乡镇 2街道）"), in the line of units under it ("是=1 否=0"), or in a note above or below the table
+    ("说明：商会组织形式 1=乡镇 2=街道；…", each part naming its column)."""
+    out: dict[int, dict[str, str]] = {}
+    notes = []  # (what a note's part is about, its legend): "党组织设置方式代码：1=单独组建 2=联合组建"
+    for i, r in enumerate(rows):
+        for v in r if not upper <= i <= lower else ():
+            if isinstance(v, str) and len(v) > 6 and re.search(r"\d", v):
+                for seg in re.split(r"[；;。\n]", v):
+                    seg = re.sub(r"^\s*\d{1,2}\s*[.．、]\s*", "", seg)  # "1．组织类别代码：…" numbers the note
+                    about = [x for x in re.split(r"[:：]", re.split(r"\d", seg, maxsplit=1)[0]) if x.strip()]
+                    if about and (legend := parse_legend(seg)):
+                        notes.append((normalise_title(about[-1]).core.removesuffix("代码"), legend))
+    for c, title in enumerate(titles):
+        if not title:
+            continue
+        core = normalise_title(title).core.removesuffix("代码")
+        legend = parse_legend(title) or next(
+            (lg for about, lg in notes if len(about) >= 2 and len(core) >= 2 and (about in core or core in about)), {})
+        if legend:
+            out[c] = legend
+    return out
 
 
 def _sample_rows(rows: list[list[object]], start: int, header: list[str]) -> list[list[object]]:

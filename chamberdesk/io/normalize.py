@@ -249,6 +249,31 @@ def _bare(value: object) -> str:
     return _NUMBER_HEAD.sub("", re.sub(r"\s+", "", to_halfwidth(str(value))).replace(",", ""))
 
 
+# what the codes of a coded column stand for, as forms print it beside the title, under it or in a note:
+# "1乡镇 2街道 3行业", "1=是 2=否", "是=1 否=0", "1.男 2.女"
+_CODE_WORD = re.compile(r"(\d{1,2})\s*[=＝:：.、]?\s*([^\d\s,，;；、。=＝:：()（）]{1,12})")
+_WORD_CODE = re.compile(r"([^\d\s,，;；、。=＝:：()（）]{1,12}?)\s*[=＝]\s*(\d{1,2})(?!\d)")
+
+
+def parse_legend(text: str) -> dict[str, str]:
+    """Code → word from a legend; {} unless at least two codes are explained."""
+    s = to_halfwidth(text)
+    pairs = [(m[2], m[1]) for m in _WORD_CODE.finditer(s)]
+    if len(pairs) < 2:
+        pairs = [(m[1], m[2]) for m in _CODE_WORD.finditer(s)]
+    legend = {str(int(code)): word for code, word in pairs if re.search(r"[\u3400-\u9fffA-Za-z]", word)}
+    # codes number the choices from 0 or 1 on ("2025年3月8日" explains nothing)
+    return legend if len(legend) >= 2 and min(int(c) for c in legend) <= 1 else {}
+
+
+def decode(value: object, legend: dict[str, str]) -> object:
+    """A coded cell as the word its legend gives (1 → 乡镇); anything else as it is."""
+    if value is None or isinstance(value, bool) or not legend:
+        return value
+    key = cell_text(value).strip()
+    return legend.get(str(int(key)) if key.isdigit() else key, value)
+
+
 def money_unit(title: str) -> str | None:
     """The unit a column title names: "年度经费（万元）" → 万元, "金额(元)" → 元, none → None."""
     t = to_halfwidth(title or "")
@@ -296,7 +321,7 @@ def parse_bool(value: object) -> bool | None:
         return True
     if s in vocabulary.FALSE_WORDS:
         return False
-    if len(s) <= 6 and not any(ch.isdigit() for ch in s):
+    if len(s) <= 10 and not any(ch.isdigit() for ch in s):  # "已在民政部门登记"
         if s.startswith(vocabulary.PREFIX_FALSE):
             return False
         if s.startswith(vocabulary.PREFIX_TRUE):

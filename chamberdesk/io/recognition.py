@@ -490,6 +490,7 @@ _ORG_END = ("公司", "厂", "店", "部", "中心", "合作社", "商行", "门
 _CHAMBER_END = ("商会", "协会", "分会", "联合会", "总会", "工商联", "联谊会", "促进会")
 _FEDERATION = ("本级", "本会", "工商联", "县工商联", "总商会")
 _ADDRESS = re.compile(r"(省|市|县|区|镇|乡|村|街道|路|街|号|大道|巷|组|社区|园区|大厦|楼)")
+_YEAR_MONTH = re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])")
 _MONTH_DAY = re.compile(r"^(?:[1-9]|1[0-2])\.(?:[1-9]|[12]\d|3[01])$")
 _CODE_LIKE = re.compile(r"^[0-9A-Z]{15,20}$")
 _SERIAL_DAYS = (18264, 73415)  # Excel serials from 1950 to 2100
@@ -551,6 +552,8 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
         out.add("num")
         if _MONTH_DAY.match(s):
             out.add("monthday")  # 3.8 is the eighth of March as often as a number
+        if _YEAR_MONTH.fullmatch(s):
+            out.add("date")  # 198212: a year and month in six digits
         if len(s) < 7 and not _DATE_LIKE.match(s):  # 2019.5 is a year and month as often as a number
             return frozenset(out)
     if s in TRUE_WORDS or s in FALSE_WORDS or s in ("已", "未", "✔", "✘", "X", "有的", "没") or (
@@ -924,7 +927,8 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             out.reasons[c] = "空列（没有标题也没有内容），不导入"
             continue
         bottom = parts[c][-1] if parts[c] else t
-        if bottom.core in vocabulary().ignored or bottom.core.endswith(("序号", "流水号")) or (
+        if bottom.core in vocabulary().ignored or bottom.core.endswith(("序号", "流水号", "行次", "行号", "序次号")) or (
+                len(bottom.core) <= 6 and ("行次" in bottom.core or "行号" in bottom.core)) or (
                 len(bottom.core) <= 4 and bottom.core.endswith("序")) or (
                 not bottom.core and p.ints_1_to_n and c == 0):
             out.mapping[c] = IGNORE

@@ -7,6 +7,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from chamberdesk.core import custom_fields
 from chamberdesk.core.choices import Choice
 from chamberdesk.core.errors import FieldError, InvalidInput
 from chamberdesk.core.validators import check_not_future, clean_multiline, clean_text, normalize_org_name
@@ -94,8 +95,6 @@ class Checker:
 
     def custom(self, field: str = "custom") -> None:
         """自定义信息 as JSON text (a dict from an editor or an importer is accepted)."""
-        from chamberdesk.core import custom_fields
-
         try:
             self.data[field] = custom_fields.normalise(self.data.get(field))
         except ValueError as exc:

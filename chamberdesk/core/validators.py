@@ -58,7 +58,12 @@ def clean_multiline(value: object) -> str | None:
     """
     if value is None:
         return None
-    s = _BREAK.sub("\n", str(value))
+    s = str(value)
+    if s.isprintable():
+        # one line, no control character, tab or odd space (none of them is printable): only the
+        # trailing spaces go, as the general rule below would remove them
+        return s.rstrip() or None
+    s = _BREAK.sub("\n", s)
     s = _CONTROL.sub("", s)
     lines = [_LINE_SPACE.sub(" ", line).rstrip() for line in s.split("\n")]
     s = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -382,10 +383,13 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
     # words, by the column's parser, or as text — except values whose type says more than their text
     # (a date; a code or phone number Excel stored as a number, for finish() to judge; an ID number always)
     plan = []
+    # a field two columns map to (手机 and 固定电话): only then can a row already hold it
+    twice = {f for f, n in Counter(f for _c, f in cols).items() if n > 1}
     for c, f in cols:
         keep_types: type | tuple[type, ...] = object if f == "rep_id_number" else \
             (date, float) if f in ("credit_code", "rep_phone") else date
-        plan.append((c, f, (kind, f) in WORDED, parsers.get(c), keep_types, f in fields_of_table, title(c)))
+        plan.append((c, f, (kind, f) in WORDED, parsers.get(c), keep_types, f in fields_of_table, title(c),
+                     f in twice))
 
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
@@ -428,13 +432,12 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
                 o.problems.append(Problem(o.sheet_row, title(c), "含有不可见的控制字符（可能来自损坏或被篡改的文件），请检查该单元格"))
         data: dict[str, Any] = {}
         extra: dict[str, Any] = {}
-        given: set[str] = set()
         width = len(raw)
-        for c, f, is_worded, p, keep_types, in_table, col_title in plan:
+        for c, f, is_worded, p, keep_types, in_table, col_title, mapped_twice in plan:
             v = raw[c] if c < width else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            if f in data or f in extra:
+            if mapped_twice and (f in data or f in extra):
                 if in_table and cell_text(v) != cell_text(data.get(f)):
                     custom[custom_key(c)] = cell_text(v)  # 手机 and 固定电话 both filled: the second is kept
                 continue
@@ -452,7 +455,6 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
                 v = (v.strip() if isinstance(v, str) else cell_text(v)) or None  # cell_text, its common case inlined
             if in_table:
                 data[f] = v
-                given.add(f)
             else:
                 extra[f] = v
         if o.errors:
@@ -461,7 +463,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             continue
         if custom:
             data["custom"] = custom
-            given.add("custom")
+        given = set(data)  # the fields the sheet gave this row a value for
         extra["given_fields"] = given
         try:
             clean = handler.finish(data, extra, fail)
@@ -600,7 +602,7 @@ def _insert_many(s: Session, model: type, rows: list[dict[str, Any]]) -> None:
     tbl = table_of(model)
     conn = s.connection()
     dialect = conn.dialect
-    given = dict.fromkeys(k for r in rows for k in r)
+    given = set().union(*rows)
     cols = [c for c in tbl.c if c.name in given or isinstance(c.default, ScalarElementColumnDefault)]
     unknown = set(given) - {c.name for c in cols}
     if unknown:  # never silently leave a value out

@@ -97,7 +97,7 @@ class ColumnFate:
                 "label": self.label, "reason": self.reason}
 
 
-@dataclass
+@dataclass(slots=True)  # one per sheet row: no per-instance dict
 class RowOutcome:
     """One non-empty sheet row and what the import will do with it."""
 
@@ -388,8 +388,9 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
     for c, f in cols:
         keep_types: type | tuple[type, ...] = object if f == "rep_id_number" else \
             (date, float) if f in ("credit_code", "rep_phone") else date
-        plan.append((c, f, (kind, f) in WORDED, parsers.get(c), keep_types, f in fields_of_table, title(c),
-                     f in twice))
+        # a worded column's plain words (codes or labels) → their codes, so most cells need no call
+        plain: dict[str, str] | None = {} if (kind, f) in WORDED else None
+        plan.append((c, f, plain, parsers.get(c), keep_types, f in fields_of_table, title(c), f in twice))
 
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
@@ -433,7 +434,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         data: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         width = len(raw)
-        for c, f, is_worded, p, keep_types, in_table, col_title, mapped_twice in plan:
+        for c, f, plain, p, keep_types, in_table, col_title, mapped_twice in plan:
             v = raw[c] if c < width else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
@@ -441,8 +442,9 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
                 if in_table and cell_text(v) != cell_text(data.get(f)):
                     custom[custom_key(c)] = cell_text(v)  # 手机 and 固定电话 both filled: the second is kept
                 continue
-            if is_worded:
-                v = worded(kind, f, v, col_title, custom, note, fail)
+            if plain is not None:
+                code = plain.get(v) if isinstance(v, str) else None
+                v = code if code is not None else worded(kind, f, v, col_title, custom, note, fail, plain)
                 if v is None:
                     continue
             elif p is not None:

@@ -28,6 +28,12 @@ class Checker:
         self.errors: list[FieldError] = []
         self._today: date | None = None
 
+    def today(self) -> date:
+        """Today, read once per record, not once per date field."""
+        if self._today is None:
+            self._today = date.today()
+        return self._today
+
     def fail(self, field: str, message: str) -> None:
         self.errors.append(FieldError(field, self.labels.get(field, field), message))
 
@@ -86,10 +92,8 @@ class Checker:
         if not isinstance(v, date):
             self.fail(field, "不是有效日期")
             return
-        if self._today is None:  # once per record, not once per date field
-            self._today = date.today()
         try:
-            check_not_future(v, today=self._today)
+            check_not_future(v, today=self.today())
         except ValueError as exc:
             self.fail(field, str(exc))
 

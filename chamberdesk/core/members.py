@@ -69,7 +69,7 @@ def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id
     c.text("legal_rep", max_len=50)
     c.text("rep_name", max_len=50)
     c.normalised("rep_gender", normalize_gender)
-    c.normalised("rep_id_number", normalize_id_number)
+    c.normalised("rep_id_number", lambda v: normalize_id_number(v, today=c.today()))
     c.choice("rep_political_status", PoliticalStatus)
     c.normalised("rep_phone", normalize_phone)
     c.choice("industry", Industry)

@@ -459,7 +459,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
                 data[f] = v
             else:
                 extra[f] = v
-        if o.errors:
+        if o.problems and o.errors:
             o.status = REJECTED
             yield o
             continue
@@ -477,7 +477,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         for fld, msg in extra.pop("notes", []):
             note(fld, msg)
         extra.pop("given_fields", None)
-        if o.errors:
+        if o.problems and o.errors:
             o.status = REJECTED
             yield o
             continue
@@ -485,7 +485,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         o.extra["given"] = given
         row_keys = handler.keys(clean)
         for kk, val, why in row_keys:
-            hit = index.get(kk, {}).get(val)
+            seen = index.get(kk)
+            hit = seen.get(val) if seen is not None else None
             if hit is None:
                 continue
             o.status = DUPLICATE

@@ -95,7 +95,7 @@ def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id
 def _tags(c: Checker) -> str:
     """The tags as stored: known ones, each once, comma-separated; an unknown one fails."""
     given = c.data.get("tags")
-    if given is None or given == "":  # most records
+    if not given:  # most records
         return ""
     tags = [t.strip() for t in str(given).replace("，", ",").replace("、", ",").split(",")]
     tags = [t for t in tags if t]

@@ -36,6 +36,8 @@ def dump(fields: dict[str, Any] | None) -> str | None:
 
 def normalise(value: object) -> str | None:
     """Raise ValueError (Chinese) for a value that cannot be kept; return the stored text."""
+    if value is None:  # most records: nothing to decode or encode
+        return None
     fields = load(value) if not isinstance(value, str) or value.strip().startswith("{") else None
     if fields is None:
         raise ValueError("自定义信息应为“列名: 内容”的对应关系")

@@ -7,6 +7,7 @@ from datetime import date
 from functools import cache
 from typing import Any
 
+from chamberdesk.core import custom_fields
 from chamberdesk.core.choices import Choice
 from chamberdesk.core.errors import FieldError, InvalidInput
 from chamberdesk.core.validators import check_not_future, clean_multiline, clean_text, normalize_org_name
@@ -26,6 +27,12 @@ class Checker:
         self.labels = labels
         self.errors: list[FieldError] = []
         self._today: date | None = None
+
+    def today(self) -> date:
+        """Today, read once per record, not once per date field."""
+        if self._today is None:
+            self._today = date.today()
+        return self._today
 
     def fail(self, field: str, message: str) -> None:
         self.errors.append(FieldError(field, self.labels.get(field, field), message))
@@ -85,17 +92,13 @@ class Checker:
         if not isinstance(v, date):
             self.fail(field, "不是有效日期")
             return
-        if self._today is None:  # once per record, not once per date field
-            self._today = date.today()
         try:
-            check_not_future(v, today=self._today)
+            check_not_future(v, today=self.today())
         except ValueError as exc:
             self.fail(field, str(exc))
 
     def custom(self, field: str = "custom") -> None:
         """自定义信息 as JSON text (a dict from an editor or an importer is accepted)."""
-        from chamberdesk.core import custom_fields
-
         try:
             self.data[field] = custom_fields.normalise(self.data.get(field))
         except ValueError as exc:

@@ -49,13 +49,15 @@ from chamberdesk.core.validators import (
 
 # The searched fields in the order migration 0003's triggers join them (upper-cased, '|' between).
 SEARCH_FIELDS = ("enterprise_name", "credit_code", "rep_name", "legal_rep", "rep_phone", "address", "custom")
-_ASCII_UPPER = str.maketrans("abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")
 
 
 def search_text(data: dict[str, Any]) -> str:
-    """member.search_text exactly as the database triggers compute it (SQLite's upper() is ASCII-only),
-    for bulk inserts that fill it themselves instead of having the trigger update every row again."""
-    return "|".join(str(data.get(f) or "") for f in SEARCH_FIELDS).translate(_ASCII_UPPER)
+    """member.search_text exactly as the database triggers compute it, for bulk inserts that fill it
+    themselves instead of having the trigger update every row again. SQLite's upper() changes a-z only,
+    as bytes.upper() does: in UTF-8 every byte of a non-ASCII character is above 0x7F, so none is touched
+    (and this is far faster than str.translate over Chinese text)."""
+    text = "|".join([str(data.get(f) or "") for f in SEARCH_FIELDS])
+    return text.encode("utf-8", "surrogatepass").upper().decode("utf-8", "surrogatepass")
 
 
 def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id: int | None = None) -> dict[str, Any]:
@@ -67,7 +69,7 @@ def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id
     c.text("legal_rep", max_len=50)
     c.text("rep_name", max_len=50)
     c.normalised("rep_gender", normalize_gender)
-    c.normalised("rep_id_number", normalize_id_number)
+    c.normalised("rep_id_number", lambda v: normalize_id_number(v, today=c.today()))
     c.choice("rep_political_status", PoliticalStatus)
     c.normalised("rep_phone", normalize_phone)
     c.choice("industry", Industry)
@@ -77,12 +79,7 @@ def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id
     c.non_negative("registered_capital", "employee_count")
     c.long_text("notes", max_len=5000)
     c.custom()
-    tags = [t.strip() for t in str(c.data.get("tags") or "").replace("，", ",").replace("、", ",").split(",")]
-    tags = [t for t in tags if t]
-    unknown = [t for t in tags if t not in MEMBER_TAGS]
-    if unknown:
-        c.fail("tags", f"未知标签：{'、'.join(unknown)}")
-    c.data["tags"] = ",".join(dict.fromkeys(tags))
+    c.data["tags"] = _tags(c)
     c.past_date("rep_birth_date")
     c.past_date("join_date")
     c.past_date("leave_date")
@@ -93,6 +90,19 @@ def validate_member(session: Session | None, data: dict[str, Any], *, exclude_id
     if session is not None and c.data.get("leave_date") is None:
         _check_unique(session, c, exclude_id)
     return c.done()
+
+
+def _tags(c: Checker) -> str:
+    """The tags as stored: known ones, each once, comma-separated; an unknown one fails."""
+    given = c.data.get("tags")
+    if not given:  # most records
+        return ""
+    tags = [t.strip() for t in str(given).replace("，", ",").replace("、", ",").split(",")]
+    tags = [t for t in tags if t]
+    unknown = [t for t in tags if t not in MEMBER_TAGS]
+    if unknown:
+        c.fail("tags", f"未知标签：{'、'.join(unknown)}")
+    return ",".join(dict.fromkeys(tags))
 
 
 def _check_unique(session: Session, c: Checker, exclude_id: int | None) -> None:

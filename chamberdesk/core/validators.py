@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import unicodedata
 from datetime import date
-from operator import mul
 
 from stdnum.cn import ric
 
@@ -58,7 +57,12 @@ def clean_multiline(value: object) -> str | None:
     """
     if value is None:
         return None
-    s = _BREAK.sub("\n", str(value))
+    s = str(value)
+    if s.isprintable():
+        # one line, no control character, tab or odd space (none of them is printable): only the
+        # trailing spaces go, as the general rule below would remove them
+        return s.rstrip() or None
+    s = _BREAK.sub("\n", s)
     s = _CONTROL.sub("", s)
     lines = [_LINE_SPACE.sub(" ", line).rstrip() for line in s.split("\n")]
     s = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
@@ -98,12 +102,14 @@ def compact_code(value: object) -> str:
     return _CODE_SEPARATORS.sub("", to_halfwidth(s)).upper()
 
 
-# GB 32100-2015: the code's alphabet (no I, O, Z, S, V) and the weights of the first 17 characters.
-# python-stdnum's uscc.calc_check_digit does the same sum but cleans the number again on every call,
-# which an import of 20,000 members feels; tests check this against it.
+# GB 32100-2015: the code's alphabet (no I, O, Z, S, V); the first 17 characters' values are weighted
+# 1, 3, 9, 27, 19 … (3**i mod 31). python-stdnum's uscc.calc_check_digit does the same sum but cleans the
+# number again on every call, which an import of 20,000 members feels; tests check this against it.
 _USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_VALUE = {ch: i for i, ch in enumerate(_USCC_ALPHABET)}
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# each character → the digit of its value in base 34: as 34 ≡ 3 (mod 31), the weighted sum is, mod 31, the
+# reversed body read as one base-34 number (the trick python-stdnum's ric uses for ID numbers, base 13)
+_USCC_AS_DIGITS = str.maketrans(_USCC_ALPHABET, "0123456789ABCDEFGHIJKLMNOPQRSTU")
+_USCC_BODY = re.compile(r"[0-9A-HJ-NPQRTUWXY]{17}")
 _CREDIT_CODE = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 
 
@@ -111,11 +117,10 @@ def credit_code_check_char(first17: str) -> str:
     """The GB 32100-2015 check character for the first 17 characters (ValueError for another alphabet)."""
     if len(first17) != 17:
         raise ValueError(f"应为17位，现为{len(first17)}位")
-    try:
-        total = sum(map(mul, map(_USCC_VALUE.__getitem__, first17), _USCC_WEIGHTS))
-    except KeyError as exc:
-        raise ValueError("含有不允许的字符") from exc
-    return _USCC_ALPHABET[(31 - total) % 31]
+    if not _USCC_BODY.fullmatch(first17):
+        raise ValueError("含有不允许的字符")
+    total = int(first17.translate(_USCC_AS_DIGITS)[::-1], 34)
+    return _USCC_ALPHABET[-total % 31]
 
 
 def normalize_credit_code(value: object) -> str:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -105,7 +106,7 @@ class ColumnFate:
                 "label": self.label, "reason": self.reason}
 
 
-@dataclass
+@dataclass(slots=True)  # one per sheet row: no per-instance dict
 class RowOutcome:
     """One non-empty sheet row and what the import will do with it."""
 
@@ -391,10 +392,14 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
     # words, by the column's parser, or as text — except values whose type says more than their text
     # (a date; a code or phone number Excel stored as a number, for finish() to judge; an ID number always)
     plan = []
+    # a field two columns map to (手机 and 固定电话): only then can a row already hold it
+    twice = {f for f, n in Counter(f for _c, f in cols).items() if n > 1}
     for c, f in cols:
         keep_types: type | tuple[type, ...] = object if f == "rep_id_number" else \
             (date, float) if f in ("credit_code", "rep_phone") else date
-        plan.append((c, f, (kind, f) in WORDED, parsers.get(c), keep_types, f in fields_of_table, title(c)))
+        # a worded column's plain words (codes or labels) → their codes, so most cells need no call
+        plain: dict[str, str] | None = {} if (kind, f) in WORDED else None
+        plan.append((c, f, plain, parsers.get(c), keep_types, f in fields_of_table, title(c), f in twice))
 
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
@@ -437,18 +442,18 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
                 o.problems.append(Problem(o.sheet_row, title(c), "含有不可见的控制字符（可能来自损坏或被篡改的文件），请检查该单元格"))
         data: dict[str, Any] = {}
         extra: dict[str, Any] = {}
-        given: set[str] = set()
         width = len(raw)
-        for c, f, is_worded, p, keep_types, in_table, col_title in plan:
+        for c, f, plain, p, keep_types, in_table, col_title, mapped_twice in plan:
             v = raw[c] if c < width else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
-            if f in data or f in extra:
+            if mapped_twice and (f in data or f in extra):
                 if in_table and cell_text(v) != cell_text(data.get(f)):
                     custom[custom_key(c)] = cell_text(v)  # 手机 and 固定电话 both filled: the second is kept
                 continue
-            if is_worded:
-                v = worded(kind, f, v, col_title, custom, note, fail)
+            if plain is not None:
+                code = plain.get(v) if isinstance(v, str) else None
+                v = code if code is not None else worded(kind, f, v, col_title, custom, note, fail, plain)
                 if v is None:
                     continue
             elif p is not None:
@@ -467,16 +472,15 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
                 v = (v.strip() if isinstance(v, str) else cell_text(v)) or None  # cell_text, its common case inlined
             if in_table:
                 data[f] = v
-                given.add(f)
             else:
                 extra[f] = v
-        if o.errors:
+        if o.problems and o.errors:
             o.status = REJECTED
             yield o
             continue
         if custom:
             data["custom"] = custom
-            given.add("custom")
+        given = set(data)  # the fields the sheet gave this row a value for
         extra["given_fields"] = given
         try:
             clean = handler.finish(data, extra, fail)
@@ -488,7 +492,7 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         for fld, msg in extra.pop("notes", []):
             note(fld, msg)
         extra.pop("given_fields", None)
-        if o.errors:
+        if o.problems and o.errors:
             o.status = REJECTED
             yield o
             continue
@@ -496,7 +500,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         o.extra["given"] = given
         row_keys = handler.keys(clean)
         for kk, val, why in row_keys:
-            hit = index.get(kk, {}).get(val)
+            seen = index.get(kk)
+            hit = seen.get(val) if seen is not None else None
             if hit is None:
                 continue
             o.status = DUPLICATE
@@ -615,7 +620,7 @@ def _insert_many(s: Session, model: type, rows: list[dict[str, Any]]) -> None:
     tbl = table_of(model)
     conn = s.connection()
     dialect = conn.dialect
-    given = dict.fromkeys(k for r in rows for k in r)
+    given = set().union(*rows)
     cols = [c for c in tbl.c if c.name in given or isinstance(c.default, ScalarElementColumnDefault)]
     unknown = set(given) - {c.name for c in cols}
     if unknown:  # never silently leave a value out

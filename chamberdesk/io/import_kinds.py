@@ -127,8 +127,10 @@ def column_parser(kind: str, fld: str, title: str) -> Callable[[object], Any] | 
 _WORDS_SEEN: dict[tuple[str, str, str], tuple[str | None, bool, bool]] = {}
 
 
-def worded(kind: str, fld: str, value: object, title: str, custom: dict[str, str], note: Fail, fail: Fail) -> Any:
-    """A coded field written in the office's own words (see WORDED)."""
+def worded(kind: str, fld: str, value: object, title: str, custom: dict[str, str], note: Fail, fail: Fail,
+           plain_seen: dict[str, str] | None = None) -> Any:
+    """A coded field written in the office's own words (see WORDED). `plain_seen`, one per column: text cells
+    that are a code or its label (nothing to keep or report) → the code, for the caller to look up first."""
     enum, words, fallback = WORDED[kind, fld]
     text = cell_text(value)
     hit = _WORDS_SEEN.get((kind, fld, text))
@@ -138,6 +140,8 @@ def worded(kind: str, fld: str, value: object, title: str, custom: dict[str, str
                                               code is not None and text in (code, label_of(enum, code)))
     code, understood, plain = hit
     if understood and code is not None:
+        if plain and plain_seen is not None and isinstance(value, str):
+            plain_seen[value] = code
         if not plain:
             custom.setdefault(original_key(title), text)  # "第三届理事会第二次会议" says more than 理事会
         return code
@@ -334,7 +338,9 @@ class Members(Kind):
         return f"在册会员“{self._names.get(rid, rid)}”"
 
     def place(self, o):
-        seats = o.extra.get("seats") or []
+        seats = o.extra.get("seats")
+        if not seats:  # a ledger without a chamber column
+            return None
         if any(cid is not None and cid >= 0 and cid not in self.owners.names for cid, _p in seats):
             return "所属商会已被删除或撤销，请重新预览后再导入"
         if any((cid or 0) < 0 for cid, _p in seats):
@@ -347,6 +353,8 @@ class Members(Kind):
         self._add_seats([(rid, seats)], left={rid: data.get("leave_date")})
 
     def after_insert(self, ids, outcomes):
+        if not any(o.extra.get("seats") for o in outcomes):  # a ledger without a chamber column
+            return
         self._add_seats([(mid, o.extra.get("seats", [])) for mid, o in zip(ids, outcomes, strict=True)],
                         joined={mid: o.data.get("join_date") for mid, o in zip(ids, outcomes, strict=True)},
                         left={mid: o.data.get("leave_date") for mid, o in zip(ids, outcomes, strict=True)})

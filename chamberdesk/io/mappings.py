@@ -514,7 +514,7 @@ def row_skip_reason(row: list[object]) -> str | None:
     """合计/小计 rows and the signature lines under a table: counted as skipped, never imported."""
     for v in row[:6]:
         if isinstance(v, str) and v.strip():
-            s = re.sub(r"\s+", "", to_halfwidth(v))
+            s = "".join(to_halfwidth(v).split())  # as re.sub(r"\s+", "", …), faster: every row asks
             if _TOTAL.match(s):
                 return "合计/小计行"
             if _FOOTER.match(s):

@@ -32,8 +32,9 @@ class SkipRow(Exception):
 
 
 def name_key(name: object) -> str:
-    """Names compared after trimming, half-width and without inner spaces."""
-    return re.sub(r"\s+", "", to_halfwidth(str(name or "")))
+    """Names compared after trimming, half-width and without inner spaces (str.split() splits at just
+    the characters the regex \\s matches, faster: every imported row's name is keyed)."""
+    return "".join(to_halfwidth(str(name or "")).split())
 
 
 def _brackets_out(s: str) -> str:

@@ -267,4 +267,7 @@ def _rows(ws) -> Iterator[list[object]]:
     # iter_rows yields every row from the sheet's first, but columns from its first used column
     pad = [""] * ws.start[1] if ws.height else []
     for row in ws.iter_rows():
-        yield pad + list(row) if pad else list(row)
+        if pad:
+            yield pad + list(row)
+        else:  # python-calamine gives each row as a new list: no copy needed
+            yield row if isinstance(row, list) else list(row)

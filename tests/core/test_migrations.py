@@ -8,6 +8,8 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import create_engine, insert, text
 from sqlmodel import select
 
@@ -76,6 +78,20 @@ def test_search_text_follows_every_kind_of_write(db) -> None:
         s.execute(insert(Member), [{"kind": "personal", "enterprise_name": f"个体户{i}", "rep_name": "赵敏",
                                     "tags": "", "version": 1} for i in range(3)])
     assert len(_found(db, "赵敏")) == 3
+
+
+@given(st.lists(st.text(max_size=12) | st.none(), min_size=len(members.SEARCH_FIELDS),
+                max_size=len(members.SEARCH_FIELDS)))
+def test_search_text_upper_cases_as_sqlite_does(values: list[str | None]) -> None:
+    # bulk imports fill search_text themselves: it must be what the triggers' upper() gives (a-z only;
+    # ß, é, ａ and Greek keep their case)
+    con = sqlite3.connect(":memory:")
+    try:
+        joined = "|".join(v or "" for v in values)
+        expected = con.execute("SELECT upper(?)", (joined,)).fetchone()[0]
+    finally:
+        con.close()
+    assert members.search_text(dict(zip(members.SEARCH_FIELDS, values, strict=True))) == expected
 
 
 def test_search_treats_percent_and_underscore_as_text(db) -> None:

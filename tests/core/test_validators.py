@@ -172,6 +172,12 @@ def test_clean_multiline_is_idempotent_on_any_text(s: str) -> None:
     assert out is None or v.clean_multiline(out) == out
 
 
+@given(st.text(st.characters(blacklist_categories=("Cs",)), max_size=40).filter(str.isprintable))
+def test_clean_multiline_fast_path_agrees_with_the_rule(s: str) -> None:
+    # a printable text takes the fast path; the same text with a line break after it takes the general rule
+    assert v.clean_multiline(s) == v.clean_multiline(s + "\n")
+
+
 def test_clean_multiline_examples() -> None:
     assert v.clean_multiline("第一条\n第二条") == "第一条\n第二条"
     assert v.clean_multiline("\r\n 一、开幕  \r\n\r\n\r\n\r\n二、审议\t\r\r三\x07、散会 \n\n") == " 一、开幕\n\n二、审议\n\n三、散会"

@@ -360,3 +360,18 @@ def test_imported_members_carry_the_search_text_the_triggers_would_write(db, tmp
     with db.session() as s:
         assert members.member_ids(s, members.MemberFilter(search="zhang"))
         assert members.member_ids(s, members.MemberFilter(search="ça va"))
+
+
+def test_a_coded_column_keeps_each_row_s_own_wording_however_often_a_word_repeats(db, tmp_path: Path) -> None:
+    # plain words (a code's label) are looked up per column once seen; other words still keep their text
+    path = _sheet(tmp_path / "coded.xlsx", ["企业名称", "政治面貌"], ["清河县甲公司", "群众"], ["清河县乙公司", "党员"],
+                  ["清河县丙公司", "群众"], ["清河县丁公司", "党员"], ["清河县戊公司", "群众"])
+    res = imp.import_file(db, path, "members")
+    assert res.imported == 5 and res.balanced()
+    with db.session() as s:
+        got = {m.enterprise_name: (m.rep_political_status, json.loads(m.custom) if m.custom else {})
+               for m in s.exec(select(Member))}
+    plain, worded = got["清河县甲公司"][0], got["清河县乙公司"][0]
+    assert plain != worded
+    assert got["清河县甲公司"] == got["清河县丙公司"] == got["清河县戊公司"] == (plain, {})
+    assert got["清河县乙公司"] == got["清河县丁公司"] == (worded, {"政治面貌（原文）": "党员"})

@@ -46,7 +46,7 @@ from chamberdesk.io.import_kinds import (
     worded,
 )
 from chamberdesk.io.mappings import IGNORE, KINDS, HeaderGuess
-from chamberdesk.io.normalize import DateWithWords, cell_text, has_control_chars, is_blank
+from chamberdesk.io.normalize import DateWithWords, cell_text, decode, has_control_chars, is_blank
 from chamberdesk.io.owners import OwnerIndex, SkipRow
 from chamberdesk.io.sheet_reader import Sheet, SpreadsheetError, read_sheet, sheet_names, stream_sheet
 
@@ -399,7 +399,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             (date, float) if f in ("credit_code", "rep_phone") else date
         # a worded column's plain words (codes or labels) → their codes, so most cells need no call
         plain: dict[str, str] | None = {} if (kind, f) in WORDED else None
-        plan.append((c, f, plain, parsers.get(c), keep_types, f in fields_of_table, title(c), f in twice))
+        plan.append((c, f, plain, parsers.get(c), keep_types, f in fields_of_table, title(c), f in twice,
+                     header.legends.get(c)))
 
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
@@ -443,10 +444,12 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         data: dict[str, Any] = {}
         extra: dict[str, Any] = {}
         width = len(raw)
-        for c, f, plain, p, keep_types, in_table, col_title, mapped_twice in plan:
+        for c, f, plain, p, keep_types, in_table, col_title, mapped_twice, legend in plan:
             v = raw[c] if c < width else None
             if v is None or (isinstance(v, str) and not v.strip()):
                 continue
+            if legend:
+                v = decode(v, legend)  # 1 → 乡镇, as the form's own legend says
             if mapped_twice and (f in data or f in extra):
                 if in_table and cell_text(v) != cell_text(data.get(f)):
                     custom[custom_key(c)] = cell_text(v)  # 手机 and 固定电话 both filled: the second is kept

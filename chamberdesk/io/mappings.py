@@ -381,6 +381,10 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         columns[c] = [decode(v, legend) for v in columns[c]]  # the recogniser sees 乡镇, not 1
     known = frozenset(normalise_title(n).core for n in known_names or ())
     decision = decide(kind, parsed, parts, columns, known)
+    for c, legend in legends.items():
+        if c in decision.mapping and decision.mapping[c] != IGNORE:
+            said = " ".join(f"{k}={w}" for k, w in list(legend.items())[:4]) + (" …" if len(legend) > 4 else "")
+            decision.reasons[c] += f"；代码按表中的说明换成文字（{said}）"
     filled = sorted({c for c in range(width) if titles[c]} | {c for c in range(width) if any(
         v not in (None, "") for v in columns[c])})
     while titles and not titles[-1] and (len(titles) - 1) not in filled:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from chamberdesk.io.normalize import money_parser, parse_float, parse_int
+from chamberdesk.io.normalize import decode, money_parser, parse_float, parse_int, parse_legend
 
 
 @pytest.mark.parametrize(("cell", "n"), [("25人", 25), ("3次", 3), ("12家", 12), ("300余人", 300), ("50多人", 50),
@@ -43,3 +43,18 @@ def test_a_bare_number_takes_the_columns_unit() -> None:
 @pytest.mark.parametrize(("cell", "area"), [("约80平", 80.0), ("120平方", 120.0), ("60平米", 60.0), ("45㎡", 45.0)])
 def test_an_area_with_its_unit_as_typed_reads_as_its_number(cell: str, area: float) -> None:
     assert parse_float(cell) == area
+
+
+@pytest.mark.parametrize(("text", "legend"), [
+    ("1乡镇 2街道 3行业 4异地", {"1": "乡镇", "2": "街道", "3": "行业", "4": "异地"}),
+    ("是=1 否=0", {"1": "是", "0": "否"}), ("（1是，2否）", {"1": "是", "2": "否"}), ("1.男 2.女", {"1": "男", "2": "女"}),
+    ("政治面貌 01中共党员 02中共预备党员 13群众", {"1": "中共党员", "2": "中共预备党员", "13": "群众"}),
+    ("2025年3月8日", {}), ("会员 25 人", {}), ("第9栏=第10栏+第11栏", {}),
+])
+def test_a_legend_says_what_each_code_stands_for(text: str, legend: dict[str, str]) -> None:
+    assert parse_legend(text) == legend
+
+
+def test_a_coded_cell_reads_as_its_word_and_anything_else_as_it_is() -> None:
+    legend = {"1": "乡镇", "2": "街道"}
+    assert [decode(v, legend) for v in (1, "1", "01", 1.0, "乡镇", 7, None)] == ["乡镇", "乡镇", "乡镇", "乡镇", "乡镇", 7, None]

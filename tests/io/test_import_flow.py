@@ -375,3 +375,25 @@ def test_a_coded_column_keeps_each_row_s_own_wording_however_often_a_word_repeat
     assert plain != worded
     assert got["清河县甲公司"] == got["清河县丙公司"] == got["清河县戊公司"] == (plain, {})
     assert got["清河县乙公司"] == got["清河县丁公司"] == (worded, {"政治面貌（原文）": "党员"})
+
+
+def test_a_statistics_form_answered_in_codes_imports_the_words_its_legend_gives(db, tmp_path: Path) -> None:
+    """An upward form: column numbers under the titles, codes explained in a title, in the line of units
+    and in a note under the table; the codes become the words they stand for."""
+    p = _sheet(tmp_path / "商会年报.xlsx",
+               ["基层商会组织建设情况统计表"],
+               ["行次", "商会组织名称（全称）", "商会类别（1乡镇 2街道 3行业 4异地）", "是否在民政部门登记（是=1 否=0）",
+                "党组织设置方式代码", "会长姓名", "统一社会信用代码"],
+               ["甲", "乙", 1, 2, 3, 4, 5],
+               [1, "清河县城关镇商会", 1, 1, 1, "张建国", "51130534MJ0000012P"],
+               [2, "清河县建筑业商会", 3, 0, 4, "李红", None],
+               ["说明：党组织设置方式代码：1=单独组建 2=联合组建 3=党建指导员 4=尚未建立。"])
+    res = imp.import_file(db, p, "chambers")
+    assert (res.imported, res.rejected) == (2, 0) and res.balanced(), res.problems
+    fate = {c.title: c for c in res.columns}
+    assert fate["商会类别（1乡镇 2街道 3行业 4异地）"].field == "kind"
+    assert "代码按表中的说明换成文字" in fate["党组织设置方式代码"].reason
+    with db.session() as s:
+        got = {c.name: (c.kind, c.registered, c.party_org) for c in s.exec(select(Chamber))
+               if c.name in ("清河县城关镇商会", "清河县建筑业商会")}
+    assert got == {"清河县城关镇商会": ("township", True, "own"), "清河县建筑业商会": ("industry", False, "none")}

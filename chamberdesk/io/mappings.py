@@ -238,6 +238,8 @@ def _units_row(row: list[object]) -> bool:
     """A line of units under the titles: 万元, （人）, ㎡ … and nothing else."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
     units = vocabulary().units
+    if filled and isinstance(filled[0], str) and normalise_title(filled[0]).core in ("计量单位", "单位", "计算单位"):
+        return True  # a statistics form's 计量单位 line: ㎡, 人, 万元, 代码, 是=1 否=0 …
     return bool(filled) and all(isinstance(v, str) and (_only_unit(v) or normalise_title(v).core in units) for v in filled)
 
 
@@ -359,7 +361,9 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
     for c in range(width):
         t, b = (top[c], bottom[c] if lower != upper else "") if c < len(top) else ("", "")
         if units_row and b and t:
-            title = f"{t}（{b.strip('()（）')}）"  # a line of units under the titles
+            unit = b.strip("()（）")
+            # a line of units under the titles (its first cell may say so: 计量单位)
+            title = f"{t}（{unit}）" if unit and normalise_title(unit).core not in ("计量单位", "单位", "计算单位") else t
             parts.append(())
         elif latin_row or numbers_row:
             title = t or b  # the Chinese title says it; the line under it only translates or numbers it

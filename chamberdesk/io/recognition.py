@@ -216,13 +216,10 @@ def normalise_title(text: str) -> Title:
     out, remarks in brackets set apart, units (in brackets, after a slash, or bare at the end) kept;
     a title in English alone read as the Chinese its words stand for."""
     v = vocabulary()
-    text = str(text)
+    text = to_halfwidth(re.sub(r"^[①-⑳]", "", str(text).strip()))  # before ① is read as 1
     if not _CJK.search(text) and re.search(r"[A-Za-z]{2}", text) and _plain(text, {}).strip(".") not in v.ignored:
         text = _english(text)  # "No." stays a row number
-    s = _plain(re.sub(r"^[①-⑳]", "", str(text).strip()), v.traditional)
-    if any(w.lstrip("=") in s for w, _ in v.colloquial):
-        for w, plain in v.colloquial:  # "=地方": the whole title only (地方商会 stays)
-            s = (plain if s == w[1:] else s) if w.startswith("=") else s.replace(w, plain)
+    s = _plain(text, v.traditional)
     while (m := _ENUM.match(s)) and m.end() < len(s):
         s = s[m.end():]
     units: list[str] = []
@@ -249,6 +246,9 @@ def normalise_title(text: str) -> Title:
         units.append(m.group(1))
         s = s[: m.start()]
     s = _MARKS.sub("", s)
+    if any(w.lstrip("=") in s for w, _ in v.colloquial):
+        for w, plain in v.colloquial:  # "=地方": the whole title only (地方商会 stays)
+            s = (plain if s == w[1:] else s) if w.startswith("=") else s.replace(w, plain)
     if len(s) > 3:
         s = s.replace("的", "")  # "党的组织", "形成的意见": the 的 says nothing
     if m := _BOTH.match(s):
@@ -887,6 +887,8 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             total = -1.0  # a column of numbers is never a yes/no (办公场所 over 80, 120 …)
         if f.type in ("count", "money", "area") and t.core.endswith(vocabulary().not_amount_endings):
             total -= 0.4
+        if f.type in ("count", "money", "area") and (t.core.endswith("代码") or "代码" in t.remarks):
+            total -= 0.6  # "项目归类（代码）": numbers that name a choice, no amount
         if tm and (tm.against or tm.unless_cells and p[f.type] < 0.6):
             total = min(total, said, ACCEPT - 0.05)  # 企业联系人 is no visitor, 应参加人数 no count of who took part: whatever the cells
         ruled_out = _ruled_out(f, t, lower, p, exact, said)

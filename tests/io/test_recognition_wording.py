@@ -731,3 +731,17 @@ def test_a_data_row_of_a_csv_is_no_second_header_level() -> None:
             ["建筑业商会", "商会交流", "2023-04-12", "与兄弟商会交流座谈", "108", "5000"]]
     g = detect_header("activities", rows)
     assert g is not None and (g.first_row, g.last_row) == (0, 0)
+
+
+def test_a_statistics_forms_line_of_units_is_part_of_the_header_and_explains_its_codes() -> None:
+    rows = [["表号：QL-GSL-02", None, None, None, "统计时点：2025年12月31日"],
+            ["单位详细名称", "会所使用面积", "全年经费总收入", "项目归类", "是否为县工商联团体会员"],
+            ["计量单位", "㎡", "万元", "代码", "是=1 否=0"],
+            ["清河县城关镇商会", 90, 2, 1, 1],
+            ["清河县建筑业商会", 0, 10.8, 2, 0],
+            ["清河县湖南商会", 60, 5, 1, 1]]
+    g = detect_header("chambers", rows)
+    assert g is not None and (g.first_row, g.last_row) == (1, 2)
+    assert g.mapping[1] == "office_area" and g.mapping[2] == "annual_funds" and g.mapping[4] == "is_group_member"
+    assert 3 in g.unmapped  # codes with no legend: kept as they are, never counted as an amount
+    assert g.legends[4] == {"1": "是", "0": "否"}

@@ -595,7 +595,10 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
         out.add("chamber")
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):
         out.add("org")
-    if "chamber" not in out and "org" not in out and _is_person(s):
+    # a name, with a remark or a phone number beside it ("宋斌(兼职)", "张三13800138000"), or names ("张三、李四")
+    bare = re.sub(r"\([^)]*\)|[-\d]{7,}", "", s).strip(":")
+    if "chamber" not in out and "org" not in out and bare and (
+            _is_person(bare) or all(_is_person(x) for x in re.split(r"[、,/;]", bare) if x)):
         out.add("person")
     if len(s) >= 6 and _ADDRESS.search(s) and "org" not in out and "chamber" not in out:
         out.add("address")
@@ -827,6 +830,8 @@ def _contradicted(ftype: str, p: Profile) -> bool:
         return True  # 是/否, 专职/兼职 are no names
     if ftype == "chamber" and p["person"] >= 0.8:
         return True  # 组织者 张建国, 李红 …: the person who organised it, not the owning chamber
+    if ftype == "person" and p["person"] <= 0.2 and p["text"] - p["num"] >= 0.8:
+        return True  # 人大代表 over 是/否 or 学习两会精神 …: no names
     if ftype in ("chamber", "person"):
         return p["org"] >= 0.8  # enterprises (…公司, …厂) are neither a chamber nor a person
     return False

@@ -14,6 +14,7 @@ from chamberdesk.io.normalize import parse_bool
     ("是", True), ("否", False), ("√", True), ("×", False), ("有（租赁）", True), ("无固定场所", False),
     ("已建", True), ("未建", False), ("健全", True), ("不健全", False), ("具备", True), ("不具备", False),
     ("齐全", True), ("不齐全", False), ("到位", True), ("未到位", False), ("合格", True), ("不合格", False),
+    ("专", True), ("兼", False), ("驻会", True), ("不驻会", False), ("已在民政部门登记", True),
 ])
 def test_office_yes_no_words(cell: str, answer: bool) -> None:
     assert parse_bool(cell) is answer

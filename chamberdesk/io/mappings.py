@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
@@ -159,9 +160,22 @@ def _a1(ref: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, col - 1
 
 
+# a cell holding a value, typed or as text (a CSV gives everything as text): a number, a date, a code or phone number
+_VALUE_TEXT = re.compile(r"[-+]?\d+(?:\.\d+)?|\d{4}\s*[-./年]\s*\d{1,2}(?:\s*[-./月]\s*\d{1,2}\s*日?)?|\w*\d{6,}\w*")
+
+
+def _data_like(row: list[object]) -> bool:
+    """A row holding values, not titles: two or more numbers, dates, codes or phone numbers. A data row with
+    words like 理事单位 in it is never taken for the header (the rows above it would be lost)."""
+    return sum(1 for v in row if not isinstance(v, bool) and (
+        isinstance(v, (int, float, date)) or isinstance(v, str) and _VALUE_TEXT.fullmatch(v.strip()) is not None)) >= 2
+
+
 def _header_row(kind: str, rows: list[list[object]], scan: int) -> tuple[int, int]:
     best_row, best = -1, 0
     for i, row in enumerate(rows[:scan]):
+        if _data_like(row):
+            continue
         sc = len(_hits(kind, row, own=True))
         if sc > best:
             best_row, best = i, sc

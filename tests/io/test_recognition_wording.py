@@ -760,3 +760,19 @@ def test_a_statistics_forms_line_of_units_is_part_of_the_header_and_explains_its
     assert g.mapping[1] == "office_area" and g.mapping[2] == "annual_funds" and g.mapping[4] == "is_group_member"
     assert 3 in g.unmapped  # codes with no legend: kept as they are, never counted as an amount
     assert g.legends[4] == {"1": "是", "0": "否"}
+
+
+def test_a_data_row_with_title_like_words_is_never_taken_for_the_header() -> None:
+    """A CSV gives every cell as text; a data row naming 理事单位, 副会长单位 … still holds dates, codes and
+    phone numbers, so it is no header (taking it would lose the rows above it)."""
+    from chamberdesk.io.mappings import _data_like
+
+    assert _data_like(["SXGSL-2025-001", "清河县宏达机械有限公司", "理事单位", "2025-3-8", "13800138000"])
+    assert _data_like(["1", "城关镇商会", "25"]) and not _data_like(["序号", "企业名称", "入会时间（2025年）"])
+    rows = [["会员证发放登记簿"], [],
+            ["证书编号", "会员单位", "会员级别", "发证日期", "领证人"],
+            ["SXGSL-2025-001", "清河县宏达机械有限公司", "理事单位", "2025-3-8", "张建国"],
+            ["SXGSL-2025-002", "清河县富康建材厂", "副会长单位", "2025-3-9", "李红"],
+            ["SXGSL-2025-003", "清河县老街饭店", "会员单位", "2025-3-10", "王平"]]
+    g = detect_header("members", rows)
+    assert g is not None and g.first_row == 2

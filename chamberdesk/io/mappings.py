@@ -248,11 +248,14 @@ def _fit(kind: str, guess: HeaderGuess | None, strength: float) -> float:
     return strength - MISSING_REQUIRED * sum(1 for f in KINDS[kind] if f.required and f.name not in have)
 
 
+_UNITS_LABELS = ("计量单位", "单位", "计算单位")  # what a statistics form's line of units says first
+
+
 def _units_row(row: list[object]) -> bool:
     """A line of units under the titles: 万元, （人）, ㎡ … and nothing else."""
     filled = [v for v in row if v not in (None, "") and not (isinstance(v, str) and not v.strip())]
     units = vocabulary().units
-    if filled and isinstance(filled[0], str) and normalise_title(filled[0]).core in ("计量单位", "单位", "计算单位"):
+    if filled and isinstance(filled[0], str) and normalise_title(filled[0]).core in _UNITS_LABELS:
         return True  # a statistics form's 计量单位 line: ㎡, 人, 万元, 代码, 是=1 否=0 …
     return bool(filled) and all(isinstance(v, str) and (_only_unit(v) or normalise_title(v).core in units) for v in filled)
 
@@ -377,7 +380,7 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         if units_row and b and t:
             unit = b.strip("()（）")
             # a line of units under the titles (its first cell may say so: 计量单位)
-            title = f"{t}（{unit}）" if unit and normalise_title(unit).core not in ("计量单位", "单位", "计算单位") else t
+            title = f"{t}（{unit}）" if unit and normalise_title(unit).core not in _UNITS_LABELS else t
             parts.append(())
         elif latin_row or numbers_row:
             title = t or b  # the Chinese title says it; the line under it only translates or numbers it
@@ -418,7 +421,8 @@ def _legends(rows: list[list[object]], upper: int, lower: int, titles: list[str]
     out: dict[int, dict[str, str]] = {}
     notes = []  # (what a note's part is about, its legend): "党组织设置方式代码：1=单独组建 2=联合组建"
     for i, r in enumerate(rows):
-        for v in r if not upper <= i <= lower else ():
+        # notes are the lines above the header and the one- or two-cell lines under the data, not data rows
+        for v in r if i < upper or i > lower and sum(1 for x in r if not is_blank(x)) <= 2 else ():
             if isinstance(v, str) and len(v) > 6 and re.search(r"\d", v):
                 for seg in re.split(r"[；;。\n]", v):
                     seg = re.sub(r"^\s*\d{1,2}\s*[.．、]\s*", "", seg)  # "1．组织类别代码：…" numbers the note

@@ -261,7 +261,7 @@ def parse_legend(text: str) -> dict[str, str]:
     pairs = [(m[2], m[1]) for m in _WORD_CODE.finditer(s)]
     if len(pairs) < 2:
         pairs = [(m[1], m[2]) for m in _CODE_WORD.finditer(s)]
-    legend = {str(int(code)): word for code, word in pairs if re.search(r"[\u3400-\u9fffA-Za-z]", word)}
+    legend = {str(int(code)): word for code, word in pairs if _has_words(word)}
     # codes number the choices from 0 or 1 on ("2025年3月8日" explains nothing)
     return legend if len(legend) >= 2 and min(int(c) for c in legend) <= 1 else {}
 

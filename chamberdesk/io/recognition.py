@@ -934,10 +934,7 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
             out.reasons[c] = "空列（没有标题也没有内容），不导入"
             continue
         bottom = parts[c][-1] if parts[c] else t
-        if bottom.core in vocabulary().ignored or bottom.core.endswith(("序号", "流水号", "行次", "行号", "序次号")) or (
-                len(bottom.core) <= 6 and ("行次" in bottom.core or "行号" in bottom.core)) or (
-                len(bottom.core) <= 4 and bottom.core.endswith("序")) or (
-                not bottom.core and p.ints_1_to_n and c == 0):
+        if _row_numbers(bottom.core) or (not bottom.core and p.ints_1_to_n and c == 0):
             out.mapping[c] = IGNORE
             out.reasons[c] = f"“{bottom.core or '无标题'}”是行号，不导入"
             continue
@@ -1009,6 +1006,12 @@ def decide(kind: str, titles: list[Title], parts: list[tuple[Title, ...]], colum
     _fill_required(specs, scores, out)
     out.unmapped.sort()
     return out
+
+
+def _row_numbers(core: str) -> bool:
+    """A title of row numbers: 序号, 流水序号, 行次编号, 名单序 …"""
+    return core in vocabulary().ignored or core.endswith(("序号", "流水号", "行次", "行号", "序次号")) or (
+        len(core) <= 6 and ("行次" in core or "行号" in core)) or (len(core) <= 4 and core.endswith("序"))
 
 
 def _fill_required(specs: list[FieldSpec], scores: dict[int, dict[str, FieldScore]], out: Decision) -> None:

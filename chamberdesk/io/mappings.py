@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
-from chamberdesk.io.normalize import cell_text, decode, is_blank, parse_legend
+from chamberdesk.io.normalize import STANDARD_LEGENDS, cell_text, decode, is_blank, parse_legend
 from chamberdesk.io.recognition import (
     IGNORE,
     MISSING_REQUIRED,
@@ -278,7 +278,7 @@ def _only_unit(v: str) -> bool:
     return bool(t.units) and t.core == "X" and not t.remarks
 
 
-_LATIN_TITLE = re.compile(r"[A-Za-z][A-Za-z .,&'/()\-]*")
+_LATIN_TITLE = re.compile(r"[A-Za-z][A-Za-z0-9_ .,&'/()\-]*")  # field codes too: ORG_NAME
 
 
 def _latin_row(row: list[object]) -> bool:
@@ -397,7 +397,7 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         titles.append(title)
         parsed.append(parts[-1][-1] if parts[-1] else normalise_title(title))  # the lower title ("有/无" whole)
     columns = [[r[c] if c < len(r) else None for r in data] for c in range(width)]
-    legends = _legends(rows, upper, lower, titles)
+    legends = _legends(kind, rows, upper, lower, titles)
     for c, legend in legends.items():
         columns[c] = [decode(v, legend) for v in columns[c]]  # the recogniser sees 乡镇, not 1
     known = frozenset(normalise_title(n).core for n in known_names or ())
@@ -414,10 +414,12 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
     return guess, decision.strength
 
 
-def _legends(rows: list[list[object]], upper: int, lower: int, titles: list[str]) -> dict[int, dict[str, str]]:
+def _legends(kind: str, rows: list[list[object]], upper: int, lower: int,
+             titles: list[str]) -> dict[int, dict[str, str]]:
     """What the codes of coded columns stand for, where the form says it: in the title's brackets ("商会类别
     （1乡镇 2街道）"), in the line of units under it ("是=1 否=0"), or in a note above or below the table
-    ("说明：商会组织形式 1=乡镇 2=街道；…", each part naming its column)."""
+    ("说明：商会组织形式 1=乡镇 2=街道；…", each part naming its column, in the same or other words:
+    "活动类型代码" explains the column "活动种类代码"); else a national standard's codes ("性别代码")."""
     out: dict[int, dict[str, str]] = {}
     notes = []  # (what a note's part is about, its legend): "党组织设置方式代码：1=单独组建 2=联合组建"
     for i, r in enumerate(rows):
@@ -425,16 +427,28 @@ def _legends(rows: list[list[object]], upper: int, lower: int, titles: list[str]
         for v in r if i < upper or i > lower and sum(1 for x in r if not is_blank(x)) <= 2 else ():
             if isinstance(v, str) and len(v) > 6 and re.search(r"\d", v):
                 for seg in re.split(r"[；;。\n]", v):
-                    seg = re.sub(r"^\s*\d{1,2}\s*[.．、]\s*", "", seg)  # "1．组织类别代码：…" numbers the note
+                    # "1．组织类别代码：…", "填报说明：1．组织类别代码：…": the number only counts the note's parts
+                    seg = re.sub(r"(^|[:：])\s*\d{1,2}\s*[.．、]\s*", r"\1", seg)
                     about = [x for x in re.split(r"[:：]", re.split(r"\d", seg, maxsplit=1)[0]) if x.strip()]
                     if about and (legend := parse_legend(seg)):
                         notes.append((normalise_title(about[-1]).core.removesuffix("代码"), legend))
+
+    def same(about: str, core: str) -> bool:
+        if len(about) < 2 or len(core) < 2:
+            return False
+        if about in core or core in about:
+            return True
+        a, b = _best_field(kind, about), _best_field(kind, core)
+        return a[0] not in ("", IGNORE) and a[0] == b[0] and min(a[1], b[1]) >= HEADER_HIT
+
     for c, title in enumerate(titles):
         if not title:
             continue
-        core = normalise_title(title).core.removesuffix("代码")
-        legend = parse_legend(title) or next(
-            (lg for about, lg in notes if len(about) >= 2 and len(core) >= 2 and (about in core or core in about)), {})
+        t = normalise_title(title)
+        core = t.core.removesuffix("代码")
+        coded = core != t.core or "代码" in t.remarks or "代码" in t.units
+        legend = parse_legend(title) or next((lg for about, lg in notes if same(about, core)), {}) or (
+            STANDARD_LEGENDS.get(core, {}) if coded else {})
         if legend:
             out[c] = legend
     return out

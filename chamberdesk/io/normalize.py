@@ -266,6 +266,16 @@ def parse_legend(text: str) -> dict[str, str]:
     return legend if len(legend) >= 2 and min(int(c) for c in legend) <= 1 else {}
 
 
+# Codes fixed by national standards, for a title that says it holds codes ("性别代码", "政治面貌（代码）") and
+# explains them nowhere: GB/T 2261.1-2003 (sex) and GB/T 4762-1984 (political status).
+STANDARD_LEGENDS: dict[str, dict[str, str]] = {
+    "性别": {"1": "男", "2": "女"},
+    "政治面貌": {"1": "中共党员", "2": "中共预备党员", "3": "共青团员", "4": "民革党员", "5": "民盟盟员", "6": "民建会员",
+             "7": "民进会员", "8": "农工党党员", "9": "致公党党员", "10": "九三学社社员", "11": "台盟盟员",
+             "12": "无党派人士", "13": "群众"},
+}
+
+
 def decode(value: object, legend: dict[str, str]) -> object:
     """A coded cell as the word its legend gives (1 → 乡镇); anything else as it is."""
     if value is None or isinstance(value, bool) or not legend:

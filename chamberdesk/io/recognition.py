@@ -52,6 +52,7 @@ class FieldSpec:
     # words against the field unless the cells are what the field holds ("责任单位" over chamber names is the owner, over
     # government offices another party)
     against_unless_cells: tuple[str, ...] = ()
+    not_units: tuple[str, ...] = ()  # units the field is never counted in: a number of people is no 件数
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def vocabulary() -> Vocabulary:
             FieldSpec(f["name"], f["label"], (f["label"], *f.get("synonyms", ())), f.get("required", False),
                       f.get("type", "text"), tuple(f.get("keywords", {}).items()), tuple(f.get("values", ())),
                       tuple(f.get("against", ())), f.get("code_start", ""), f.get("born", False),
-                      tuple(f.get("units", ())), f.get("closed", False), tuple(f.get("against_unless_cells", ())))
+                      tuple(f.get("units", ())), f.get("closed", False), tuple(f.get("against_unless_cells", ())),
+                      tuple(f.get("not_units", ())))
             for f in data[kind]]
     return Vocabulary(
         kinds=kinds, traditional=trad,
@@ -122,7 +124,7 @@ _ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|\([一二三四五六七八�
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:[A-Z][A-Z.&'/\-]{2,}|NO)$")  # "序 No." too
 _QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可否")
 _YES_NO_REMARKS = ("是否", "有无", "√×", "已未", "YN", "是不是")  # "（是/否）" after a title: answered yes or no
-_BOTH = re.compile(r"^(.{2,}?)(?:及|以及|暨|和)(.{2,})$")
+_BOTH = re.compile(r"^(.{2,}?)(?:及|以及|暨|和)(.{2,4})$")  # "法人和其他组织统一社会信用代码" names one thing
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
 
@@ -161,7 +163,7 @@ class Title:
     @property
     def negated(self) -> bool:
         """About what is not ("未入会原因", "无办公场所原因", "非会员企业"): never the field it names."""
-        return self.core.startswith(("未", "无", "非", "不")) and not self.core.startswith(("无党派", "不动产"))
+        return self.core.startswith(("未", "无", "非", "不")) and not self.core.startswith(("无党派", "不动产", "非公"))
 
     @property
     def head_word(self) -> str:
@@ -596,13 +598,16 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
     elif any(s.endswith(e) and len(s) > len(e) for e in _ORG_END):
         out.add("org")
     # a name, with a remark or a phone number beside it ("宋斌(兼职)", "张三13800138000"), or names ("张三、李四")
-    bare = re.sub(r"\([^)]*\)|[-\d]{7,}", "", s).strip(":")
+    bare = _POST_BEFORE.sub("", re.sub(r"\([^)]*\)|[-\d]{7,}", "", s).strip(":"))  # "主席王春花" too
     if "chamber" not in out and "org" not in out and bare and (
             _is_person(bare) or all(_is_person(x) for x in re.split(r"[、,/;]", bare) if x)):
         out.add("person")
     if len(s) >= 6 and _ADDRESS.search(s) and "org" not in out and "chamber" not in out:
         out.add("address")
     return frozenset(out)
+
+
+_POST_BEFORE = re.compile(r"^(?:副|常务副|专职副)?(?:主席|会长|秘书长|书记|主任|部长|科长|局长|处长)(?=.{2,4}$)")
 
 
 def _is_person(s: str) -> bool:
@@ -845,8 +850,9 @@ class FieldScore(NamedTuple):
 
 def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, said: float) -> str:
     """Why a field cannot be the column, from its title or cells ("" when nothing rules it out)."""
-    if head_denies(f, lower, exact or said >= 1.0):
-        # the last word names what the field cannot hold, unless the title says the field outright
+    if head_denies(f, lower, exact or said >= 1.0) and f.type not in lower.quantities:
+        # the last word names what the field cannot hold, unless the title says the field outright or its
+        # unit says what it is ("会员单位（家）" is a number of member firms)
         return f"标题末尾的“{lower.head_word}”说的不是它"
     if f.type == "date" and not f.born and any(w in t.core.replace("发生", "").replace("产生", "")
                                                 for w in vocabulary().birth_words):  # 发生日期 is no 生日
@@ -879,10 +885,13 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
         tm = ts.get(f.name)
         said = tm.score if tm else 0.0
         exact = bool(tm and tm.exact)
-        if f.units and not (tm and tm.against) and set(f.units) & set(t.units):
+        if f.units and not (tm and tm.against) and set(f.units) & set(t.units) and not any(w in t.core for w in f.against):
             said += 0.3  # "化解纠纷（件）": counted in the unit of this field alone
             unit = "、".join(sorted(set(f.units) & set(t.units)))
             tm = TitleMatch(said, (f"{tm.why}，" if tm and tm.why else "") + f"以“{unit}”计")
+        wrong_unit = set(f.not_units) & {u for x in (t, *parts) for u in x.units}
+        if wrong_unit:
+            said -= 0.4  # "带动脱贫（人）" under 项目成效 counts people, not 件
         vs, sort = value_score(f, p)
         hs = hint_score(f, q)
         if said >= 1.0:
@@ -903,7 +912,9 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
         if said < 0.2 and not evident:
             total -= 0.3  # numbers or words alone, under a title that names nothing: a custom column
         why = [tm.why] if tm and tm.score >= 0.3 else []
-        if hs > 0:
+        if wrong_unit:
+            why.append(f"但以“{'、'.join(sorted(wrong_unit))}”计")
+        elif hs > 0:
             why.append("单位/用词相符")
         elif hs < 0 and tm:
             why.append("但单位/用词不符")

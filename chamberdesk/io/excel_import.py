@@ -360,7 +360,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
     # columns whose cells become fields or are ignored; every other column's cells are custom fields
     taken = [c in fielded or c in ignored for c in range(max([len(titles), *fielded, *ignored], default=0) + 1)]
     kept_cols = [c for c, t in enumerate(taken) if not t]
-    parsers = {c: column_parser(kind, f, titles[c] if c < len(titles) else "") for c, f in cols}
+    parsers = {c: column_parser(kind, f, titles[c] if c < len(titles) else "", header.date_orders.get(c))
+               for c, f in cols}
     # key kind → value → the earlier sheet row (an int) or (record id, may coexist) for the data file;
     # one small dict per kind and bare ints keep this, the only structure that grows with the sheet, compact
     index: dict[str, dict[Any, int | tuple[int, bool]]] = {}

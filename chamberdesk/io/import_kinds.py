@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
+from functools import partial
 from typing import Any
 
 from sqlalchemy import insert
@@ -116,11 +117,15 @@ def original_key(title: str) -> str:
     return f"{title}（原文）"
 
 
-def column_parser(kind: str, fld: str, title: str) -> Callable[[object], Any] | None:
-    """How one column's cells become values; the title may name a unit."""
+def column_parser(kind: str, fld: str, title: str, order: str | None = None) -> Callable[[object], Any] | None:
+    """How one column's cells become values; the title may name a unit, the column its order of day and
+    month (`order`, see date_order)."""
     if (kind, fld) in MONEY:
         return money_parser(MONEY[kind, fld], money_unit(title))
-    return PARSERS[kind].get(fld)
+    parser = PARSERS[kind].get(fld)
+    if parser is parse_date and order:
+        return partial(parse_date, order=order)
+    return parser
 
 
 # (kind, field, text) → (code, understood, the text is the code or its label)

@@ -12,7 +12,7 @@ from datetime import date
 from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
-from chamberdesk.io.normalize import STANDARD_LEGENDS, cell_text, decode, is_blank, parse_legend
+from chamberdesk.io.normalize import STANDARD_LEGENDS, cell_text, date_order, decode, is_blank, parse_legend
 from chamberdesk.io.recognition import (
     IGNORE,
     MISSING_REQUIRED,
@@ -88,6 +88,7 @@ class HeaderGuess:
     ties: dict[int, list[str]] = field(default_factory=dict)  # column → fields too close to call, best first
     filled: list[int] = field(default_factory=list)  # columns with a title or data below it
     legends: dict[int, dict[str, str]] = field(default_factory=dict)  # coded column → code → word (1 → 乡镇)
+    date_orders: dict[int, str] = field(default_factory=dict)  # column → "dmy"/"mdy": how its 8/3/2025 reads
 
     @property
     def data_start(self) -> int:
@@ -397,6 +398,7 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         titles.append(title)
         parsed.append(parts[-1][-1] if parts[-1] else normalise_title(title))  # the lower title ("有/无" whole)
     columns = [[r[c] if c < len(r) else None for r in data] for c in range(width)]
+    orders = {c: o for c in range(width) if (o := date_order(titles[c], columns[c]))}
     legends = _legends(kind, rows, upper, lower, titles)
     for c, legend in legends.items():
         columns[c] = [decode(v, legend) for v in columns[c]]  # the recogniser sees 乡镇, not 1
@@ -410,7 +412,7 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         v not in (None, "") for v in columns[c])})
     while titles and not titles[-1] and (len(titles) - 1) not in filled:
         titles.pop()
-    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled, legends)
+    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled, legends, orders)
     return guess, decision.strength
 
 

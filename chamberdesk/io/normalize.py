@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 
 from chamberdesk.core.choices import Choice
@@ -103,11 +104,12 @@ def _check_year(y: int) -> None:
         raise ValueError(f"年份 {y} 不合理")
 
 
-def parse_date(value: object) -> date | None:
+def parse_date(value: object, order: str | None = None) -> date | None:
     """Every form offices type a date in; year-month forms give the 1st of the month.
 
     Raises ValueError (Chinese) for what cannot be read without guessing: a bare year, or a number
-    like 2019.1 that Excel has stored as a number (typed 2019.10, the trailing zero is lost).
+    like 2019.1 that Excel has stored as a number (typed 2019.10, the trailing zero is lost). `order`
+    ("dmy" or "mdy", from date_order) reads a year-last date like 8/3/2025 the way its column is written.
     """
     if value is None:
         return None
@@ -179,6 +181,8 @@ def parse_date(value: object) -> date | None:
         return parse_date(plain)  # 二〇二五年三月八日
     if m := _DMY.match(s):
         a, b, y = int(m[1]), int(m[2]), int(m[3])
+        if a <= 12 and b <= 12 and a != b and order in ("dmy", "mdy"):
+            return _ymd(y, b, a) if order == "dmy" else _ymd(y, a, b)
         if a <= 12 and b <= 12 and a != b:
             raise ValueError(f"“{s}”分不清是{b}月{a}日还是{a}月{b}日，请写成年在前的 {y}-{b:02d}-{a:02d} 或 {y}-{a:02d}-{b:02d}")
         return _ymd(y, b, a) if a > 12 or a == b else _ymd(y, a, b)
@@ -204,6 +208,30 @@ def parse_date(value: object) -> date | None:
     if re.fullmatch(r"\d{4}\s*年?", s):
         raise ValueError(f"只有年份“{s}”，请填写到月（如 {s.rstrip('年')}年5月）")
     raise ValueError(f"“{s}”不是可识别的日期（可写作 2019-05-01、2019年5月1日、2019/5/1、20190501、2019.5）")
+
+
+_DMY_TITLE = re.compile(r"日\s*[/.\-]\s*月\s*[/.\-]\s*年|DD\s*[/.\-]\s*MM", re.I)
+_MDY_TITLE = re.compile(r"月\s*[/.\-]\s*日\s*[/.\-]\s*年|MM\s*[/.\-]\s*DD", re.I)
+
+
+def date_order(title: str, cells: Iterable[object]) -> str | None:
+    """How a column writes year-last dates: "dmy" (8/3/2025 is 8 March) or "mdy", as its title says
+    ("日期（日/月/年）") or as its own cells show (one 25/3/2025 settles the column; cells showing both
+    orders, or none, settle nothing and each 8/3/2025 is refused)."""
+    t = to_halfwidth(title or "")
+    if _DMY_TITLE.search(t):
+        return "dmy"
+    if _MDY_TITLE.search(t):
+        return "mdy"
+    seen = set()
+    for v in cells:
+        if isinstance(v, str) and (m := _DMY.match(to_halfwidth(v).strip())):
+            a, b = int(m[1]), int(m[2])
+            if a > 12 >= b:
+                seen.add("dmy")
+            elif b > 12 >= a:
+                seen.add("mdy")
+    return seen.pop() if len(seen) == 1 else None
 
 
 def parse_int(value: object) -> int | None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chamberdesk.io.normalize import DateWithWords, parse_date
+from chamberdesk.io.normalize import DateWithWords, date_order, parse_date
 
 
 @pytest.mark.parametrize("cell", [43500, 43500.0, "43500", "４３５００", " 43500 "])
@@ -103,3 +103,21 @@ def test_a_year_last_date_that_could_be_two_days_asks_for_the_year_first() -> No
     # 8/3/2025 is 8 March in Hong Kong and 3 August in an American export: never guessed
     with pytest.raises(ValueError, match="分不清是3月8日还是8月3日"):
         parse_date("8/3/2025")
+
+
+@pytest.mark.parametrize(("title", "cells", "order"), [
+    ("开会日期（日/月/年）", [], "dmy"), ("Date (DD/MM/YYYY)", [], "dmy"), ("日期(月/日/年)", [], "mdy"),
+    ("日期", ["8/3/2025", "25/3/2025"], "dmy"),  # one day past the 12th settles the column
+    ("日期", ["8/3/2025", "3/25/2025"], "mdy"),
+    ("日期", ["8/3/2025", "3/25/2025", "25/3/2025"], None),  # both orders: nothing is settled
+    ("日期", ["8/3/2025", "2025-03-09", 45123], None),
+])
+def test_a_column_says_how_its_year_last_dates_read(title: str, cells: list, order: str | None) -> None:
+    assert date_order(title, cells) == order
+
+
+@given(st.dates(min_value=date(1950, 1, 1), max_value=date(2099, 12, 31)))
+def test_a_year_last_date_reads_as_its_column_writes_it(d: date) -> None:
+    assert parse_date(f"{d.day}/{d.month}/{d.year}", order="dmy") == d
+    assert parse_date(f"{d.month}-{d.day}-{d.year}", order="mdy") == d
+    assert parse_date(d.isoformat(), order="mdy") == d  # year-first dates need no order

@@ -228,6 +228,25 @@ def test_a_date_written_with_its_place_imports_the_day_and_keeps_the_cell(db, tm
     assert "没有年份" in said[5]  # the clerk is told to add the year
 
 
+def test_day_first_dates_read_by_their_column(db, tmp_path: Path) -> None:
+    """8/3/2025 alone could be two days; a column whose title or other cells say day-first reads it as 8 March,
+    and a column that says nothing still refuses it with what to write."""
+    p = _sheet(tmp_path / "活动.xlsx", ["活动名称", "活动类别", "活动日期", "登记日期"],
+               ["助学捐款", "光彩公益", "8/3/2025", "8/3/2025"],
+               ["迎新春联欢", "文艺汇演", "25/1/2025", "2025-01-26"])
+    res = imp.import_file(db, p, "activities", owner="本级")
+    assert (res.imported, res.rejected) == (2, 0) and res.balanced(), res.problems
+    with db.session() as s:
+        assert {a.title: a.date for a in s.exec(select(Activity))} == {"助学捐款": date(2025, 3, 8),
+                                                                       "迎新春联欢": date(2025, 1, 25)}
+    q = _sheet(tmp_path / "会议.xlsx", ["会议名称", "开会日期（日/月/年）"], ["理事会", "8/3/2025"])
+    res = imp.import_file(db, q, "meetings", owner="本级")
+    assert (res.imported, res.rejected) == (1, 0), res.problems
+    r = _sheet(tmp_path / "会议2.xlsx", ["会议名称", "开会日期"], ["会长办公会", "8/4/2025"], ["监事会", "9/4/2025"])
+    res = imp.import_file(db, r, "meetings", owner="本级")
+    assert res.rejected == 2 and all("分不清" in x.message for x in res.problems), res.problems
+
+
 def test_activity_money_and_counts_in_the_units_of_the_title(db, tmp_path: Path) -> None:
     p = _sheet(tmp_path / "活动.xlsx", ["活动名称", "活动形式", "活动日期", "参加人数", "捐款金额（元）"],
                ["助学捐款", "光彩公益", "2024-06-01", "25人", 150000],

@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from datetime import date
-from functools import partial
 from typing import Any
 
 from sqlalchemy import insert
@@ -124,7 +123,7 @@ def column_parser(kind: str, fld: str, title: str, order: str | None = None) -> 
         return money_parser(MONEY[kind, fld], money_unit(title))
     parser = PARSERS[kind].get(fld)
     if parser is parse_date and order:
-        return partial(parse_date, order=order)
+        return lambda v: parse_date(v, order)
     return parser
 
 

@@ -279,6 +279,7 @@ def _only_unit(v: str) -> bool:
     return bool(t.units) and t.core == "X" and not t.remarks
 
 
+_CJK_TITLE = re.compile(r"[\u4e00-\u9fff]")
 _LATIN_TITLE = re.compile(r"[A-Za-z][A-Za-z0-9_ .,&'/()\-]*")  # field codes too: ORG_NAME
 
 
@@ -317,14 +318,22 @@ def _wrapped(kind: str, top: list[object], bottom: list[object]) -> bool:
     if not _header_like(bottom):
         return False
     t, b = _texts(top), _texts(bottom)
-    better, gain = 0, 0.0
+    better, gain, known, agree, fragments, moved = 0, 0.0, 0, 0, 0, 0
     for c in range(min(len(t), len(b))):
         if t[c] and b[c]:
-            joined = _best_field(kind, t[c] + b[c])[1]
-            alone = max(_best_field(kind, t[c])[1], _best_field(kind, b[c])[1])
+            (jf, joined), (tf, upper), (_bf, lower) = (_best_field(kind, x) for x in (t[c] + b[c], t[c], b[c]))
+            alone = max(upper, lower)
             if joined > alone + 0.1:
                 better, gain = better + 1, gain + joined - alone
-    return better >= 2 and gain >= 0.5
+            if joined or alone:
+                known += 1
+                agree += joined >= 0.5 and joined >= alone - 0.1
+                fragments += lower < 0.3
+                moved += joined >= 0.5 and (joined > alone + 0.1 or jf != tf)
+    # … or the upper row names fields alone ("會議" over "地點" names the meeting) but the lower row holds
+    # fragments that name nothing alone (名額, 人頭數, 事項), and read together the columns keep or sharpen what
+    # they name ("會議地點" is the place)
+    return better >= 2 and gain >= 0.5 or (known >= 4 and agree >= 0.7 * known and fragments >= 2 and moved >= 1)
 
 
 def _header_like(row: list[object]) -> bool:
@@ -337,6 +346,9 @@ def _header_like(row: list[object]) -> bool:
 
 def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best_row: int,
                   known_names: list[str] | set[str] | None) -> tuple[HeaderGuess, float]:
+    if best_row > 0 and _latin_row(rows[best_row]) and _CJK_TITLE.search("".join(_texts(rows[best_row - 1]))) \
+            and _header_like(rows[best_row - 1]):
+        best_row -= 1  # English or field codes under Chinese titles: the Chinese line leads, the codes follow
     upper, lower = best_row, best_row
     width = max((len(r) for r in rows[: best_row + 3]), default=0)
     cells = _cells(merged)
@@ -551,6 +563,8 @@ def _title_forms(title: str) -> frozenset[str]:
 _TOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|总\s*数|累\s*计)")
 _FOOTER = re.compile(r"^(填表人|制表人|填报人|审核人|负责人|单位负责人|统计人|联系人|填表日期|填报日期|制表日期|注[:：]|说明[:：]|备注[:：])")
 
+_LEGEND_LINE = re.compile(r"^[^\d:：]{2,20}[:：]\d{1,2}[=.、]\D")  # "活动类型代码：1=学习教育 2=…" under the table
+
 
 def row_skip_reason(row: list[object]) -> str | None:
     """合计/小计 rows and the signature lines under a table: counted as skipped, never imported."""
@@ -559,7 +573,7 @@ def row_skip_reason(row: list[object]) -> str | None:
             s = "".join(to_halfwidth(v).split())  # as re.sub(r"\s+", "", …), faster: every row asks
             if _TOTAL.match(s):
                 return "合计/小计行"
-            if _FOOTER.match(s):
+            if _FOOTER.match(s) or _LEGEND_LINE.match(s) and sum(1 for x in row if not is_blank(x)) <= 2:
                 return "表尾签字或说明行"
             return None
     return None

@@ -247,6 +247,26 @@ def test_day_first_dates_read_by_their_column(db, tmp_path: Path) -> None:
     assert res.rejected == 2 and all("分不清" in x.message for x in res.problems), res.problems
 
 
+def test_codes_read_by_a_note_in_other_words_or_by_the_national_standard(db, tmp_path: Path) -> None:
+    """A note explaining "活动类型代码" explains the column "活动种类代码" (both name the activity's category);
+    "性别代码" with no note reads by GB/T 2261.1 (1 男, 2 女)."""
+    p = _sheet(tmp_path / "活动.xlsx", ["活动名称", "活动种类代码", "活动日期"],
+               ["学习会", 1, "2025-03-08"], ["招商推介会", 2, "2025-04-02"],
+               ["活动类型代码：1=学习教育 2=招商引资"])
+    res = imp.import_file(db, p, "activities", owner="本级")
+    assert (res.imported, res.rejected) == (2, 0), res.problems
+    assert next(c for c in res.columns if c.title == "活动种类代码").field == "category"
+    with db.session() as s:
+        assert {a.title: a.category for a in s.exec(select(Activity))} == {"学习会": "theory_study", "招商推介会": "investment"}
+    q = _sheet(tmp_path / "会员.xlsx", ["企业名称", "代表人姓名", "性别代码", "政治面貌（代码）"],
+               ["清河县宏达机械有限公司", "张建国", "1", "01"], ["清河县富康建材厂", "李红", "2", 13])
+    res = imp.import_file(db, q, "members")
+    assert (res.imported, res.rejected) == (2, 0), res.problems
+    with db.session() as s:
+        got = {m.rep_name: (m.rep_gender, m.rep_political_status) for m in s.exec(select(Member))}
+    assert got == {"张建国": ("M", "cpc"), "李红": ("F", "masses")}  # GB/T 4762: 01 中共党员, 13 群众
+
+
 def test_activity_money_and_counts_in_the_units_of_the_title(db, tmp_path: Path) -> None:
     p = _sheet(tmp_path / "活动.xlsx", ["活动名称", "活动形式", "活动日期", "参加人数", "捐款金额（元）"],
                ["助学捐款", "光彩公益", "2024-06-01", "25人", 150000],

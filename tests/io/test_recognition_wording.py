@@ -360,6 +360,28 @@ GATHERED = [
     ("chambers", "人大代表", "yes", CUSTOM),
     ("contacts", "挂点领导", "person", "by_whom"),
     ("contacts", "服务专员", "person", "by_whom"),
+    # words of the second to fourth batches' misses, and what they stand for in general
+    ("members", "非公企业名称", "org", "enterprise_name"),  # 非公 is the sector, not a negation
+    ("members", "法人和其他组织统一社会信用代码", "code", "credit_code"),  # one thing named, not "法人" and another
+    ("members", "会籍终止日期", "date", "leave_date"),
+    ("members", "终止原因", "words", "leave_reason"),
+    ("members", "经营门类", "industry", "industry"),
+    ("members", "所在楼宇及房号", "address", "address"),
+    ("chambers", "理事長", "person", "president_name"),  # Taiwan's associations: 理事长 chairs, 总干事 runs
+    ("chambers", "總幹事", "person", "secretary_general_name"),
+    ("chambers", "专干（名）", "count", "fulltime_staff"),
+    ("chambers", "固定活动阵地（有/无）", "have", "has_office"),
+    ("chambers", "党组织名称", "words", [CUSTOM, "party_org"]),  # the party branch's name is no chamber's
+    ("meetings", "通知参会人数", "count", "expected_count"),
+    ("meetings", "发出通知（人）", "count", "expected_count"),
+    ("meetings", "会议结论", "long", "decisions"),
+    ("activities", "慰问金（元）", "money", "amount"),
+    ("activities", "活动小结", "long", "notes"),
+    ("activities", "项目归类", "category", "category"),
+    ("contacts", "带队人（职务）", "person", "by_whom"),
+    ("contacts", "本會承辦人", "person", "by_whom"),
+    ("contacts", "去的人", "person", "by_whom"),
+    ("contacts", "情况记载", "long", "notes"),
 ]
 
 
@@ -670,6 +692,45 @@ def test_a_number_that_belongs_to_the_title_stays() -> None:
 def test_who_was_asked_or_expected_is_not_who_took_part(title: str, cells: str) -> None:
     """An activity's 邀请/计划/应参 figures are no count of who took part, however number-like the cells."""
     assert _landing("activities", title, cells, CUSTOM) == CUSTOM
+
+
+def test_a_count_in_the_wrong_unit_is_not_that_count() -> None:
+    """"带动脱贫（人）" under 项目成效 counts people: no 件数; "帮扶村（个）" counts villages: no 培训人次."""
+    rows = [["活动名称", "活动类别", "活动日期", "项目成效", None, None],
+            [None, None, None, "签约项目（个）", "带动脱贫（人）", "帮扶村（个）"],
+            *[[CELLS["words"][i], CELLS["category"][i], CELLS["date"][i], 3, 40 + i, 2] for i in range(4)]]
+    g = detect_header("activities", rows, ["D1:F1", "A1:A2", "B1:B2", "C1:C2"])
+    assert g is not None and g.mapping.get(3) == "item_count"
+    assert 4 in g.unmapped and g.mapping.get(5) != "people_count"
+    assert "以“人”计" in g.reasons[4] or "保留为自定义信息" in g.reasons[4]
+
+
+def test_a_post_before_a_name_is_still_a_name() -> None:
+    """"主席 王春花": who led the visit, with their post."""
+    rows = [["会员", "日期", "方式", "带队人"],
+            *[[CELLS["org"][i], CELLS["date"][i], CELLS["way"][i], p] for i, p in
+              enumerate(["主席 王春花", "副主席 李国强", "秘书长 赵丽", "主席 王春花"])]]
+    g = detect_header("contacts", rows)
+    assert g is not None and g.mapping.get(3) == "by_whom"
+
+
+def test_a_line_of_field_codes_under_the_titles_is_part_of_the_header() -> None:
+    rows = [["组织全称", "统一信用代码号", "组织类别", "法人代表姓名"], ["ORG_NAME", "USCC", "ORG_TYPE", "LEGAL_PERSON"],
+            *[[c, _code(i, "51"), "乡镇商会", p] for i, (c, p) in
+              enumerate(zip(CELLS["chamber"][:3], CELLS["person"], strict=False))]]
+    g = detect_header("chambers", rows)
+    assert g is not None and (g.first_row, g.last_row) == (0, 1) and g.mapping.get(0) == "name"
+
+
+def test_titles_typed_over_two_rows_whose_tops_already_name_fields_read_together() -> None:
+    """"會議" over "地點" is the place, not a second meeting name; the lower row alone names little."""
+    rows = [["項次", "所屬", "會議", "開會", "會議", "應出席", "實際出席", "討論", "紀要"],
+            [None, "商會/單位", "名稱", "日期", "地點", "名額", "人頭數", "事項", "存檔否"],
+            ["1", "博鳌镇商会", "第二屆理事會第五次會議", "2025.3.8", "商会會議室", "27", "24", "工作要點", "已存檔"],
+            ["2", "嘉积镇商会", "會長辦公會", "2025.3.15", "镇政府3樓", "8", "8", "招商推介", "已存檔"]]
+    g = detect_header("meetings", rows)
+    assert g is not None and (g.first_row, g.last_row) == (0, 1)
+    assert g.mapping.get(4) == "place" and g.mapping.get(2) == "body"
 
 
 def test_an_upper_title_naming_a_person_leaves_the_lower_titles_what_they_name() -> None:

@@ -139,7 +139,8 @@ def test_a_bad_year_argument_is_one_line_not_the_usage(demo_path: Path, capsys: 
 
 from corpus.build import load_cases, write_case, write_workbook  # noqa: E402
 
-CORPUS = {c.kind: c for c in load_cases("dev")}
+# the first dev sheet of each kind by name: a fixed choice, whatever later authors add
+CORPUS = {c.kind: c for c in sorted(load_cases("dev"), key=lambda c: c.name, reverse=True)}
 
 
 @pytest.mark.parametrize("kind", sorted(CORPUS))

@@ -238,6 +238,9 @@ def normalise_title(text: str) -> Title:
         m = _BRACKET.search(s)
         if not m:
             break
+        if m.group(1) in ("数", "数量") and m.end() == len(s):
+            s = s[: m.start()] + m.group(1)  # "参加人（数）": the bracket ends the title's word
+            continue
         take(m.group(1))
         s = s[: m.start()] + s[m.end():]
     if (cut := min((i for i in (s.find(ch) for ch in _OPEN) if i >= 0), default=-1)) >= 0:
@@ -413,7 +416,9 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
         kw = min(0.8, sum(w for k, w in f.keywords if k in core))
         # key words add to a title that already says the field; on a weak likeness they do not stack
         score = best + (1.0 - best) * kw if best >= 0.5 else max(best, kw) + 0.05 * best
-        against = any(w in core for w in f.against)
+        # … but a title ending in 商会 names a chamber, wherever the words before it place it ("所在镇街商会")
+        against = any(w in core for w in f.against) and not (
+            f.type == "chamber" and any(core.endswith(k) for k, w in f.keywords if w >= 0.5))
         if against:
             score -= 0.4
         if score <= 0:

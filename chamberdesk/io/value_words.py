@@ -8,7 +8,7 @@ uses one the importer does not know yet; the importer reports every word it coul
 
 from __future__ import annotations
 
-MEMBER_KIND = {"企业": "enterprise", "企业会员": "enterprise", "单位会员": "enterprise", "团体": "group",
+MEMBER_KIND = {"企业": "enterprise", "企业会员": "enterprise", "单位会员": "enterprise", "单位": "enterprise", "团体": "group",
                "团体会员": "group", "商会": "group", "协会": "group", "个人": "personal", "个人会员": "personal",
                "个体": "personal"}
 

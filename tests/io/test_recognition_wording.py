@@ -80,6 +80,7 @@ CELLS: dict[str, list[object]] = {
     "kind_short": ["镇", "镇", "行业", "异地"],
     "size_short": ["中", "微", "小", "大"],
     "minutes_ref": ["纪要〔2025〕1号", "纪要〔2025〕2号", "纪要〔2025〕3号", "纪要〔2025〕4号"],
+    "unit_or_person": ["单位", "个人", "单位", "单位"],
 }
 # the plain columns each small sheet has beside the one tried (left out when it is the one tried)
 BASE = {
@@ -382,6 +383,11 @@ GATHERED = [
     ("contacts", "本會承辦人", "person", "by_whom"),
     ("contacts", "去的人", "person", "by_whom"),
     ("contacts", "情况记载", "long", "notes"),
+    ("activities", "参加人（数）", "count", "participant_count"),  # the bracket finishes the word
+    ("activities", "花费（元）", "money", "amount"),
+    ("members", "所在镇街商会", "chamber", "chamber"),  # ends in 商会: the chamber, wherever it is
+    ("members", "退会缘由", "words", "leave_reason"),
+    ("members", "会员类别（单位/个人）", "unit_or_person", "kind"),
 ]
 
 

@@ -364,6 +364,9 @@ def parse_bool(value: object) -> bool | None:
             return False
         if s.startswith(vocabulary.PREFIX_TRUE):
             return True
+    if (m := re.match(r"^([^,;、:]{1,4})[,;、:].", s)) and m[1] != s and (m[1] in vocabulary.TRUE_WORDS or
+                                                                         m[1] in vocabulary.FALSE_WORDS):
+        return m[1] in vocabulary.TRUE_WORDS  # "有，120平方米": the answer, then what it is
     raise ValueError(f"“{value}”应为“是”或“否”（也可写 有/无、√/×、已/未）")
 
 

@@ -179,8 +179,10 @@ class Title:
 
 @lru_cache(maxsize=8192)
 def _is_question(core: str) -> bool:
-    # … or with the question word after its subject ("秘书长是否专职", "专职人员是否到位")
-    return core.startswith(_QUESTION_START) or core.endswith("与否") or "是否" in core or "有无" in core
+    # … or with the question word after its subject ("秘书长是否专职", "专职人员是否到位"), or asked as people
+    # ask ("民政登了没", "入会了吗")
+    return core.startswith(_QUESTION_START) or core.endswith(("与否", "了没", "了吗", "没有")) or "是否" in core \
+        or "有无" in core
 
 
 @lru_cache(maxsize=8192)
@@ -605,8 +607,9 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
     # a name, with a remark or a phone number beside it ("宋斌(兼职)", "张三13800138000"), or names ("张三、李四")
     bare = _POST_BEFORE.sub("", re.sub(r"\([^)]*\)|[-\d]{7,}", "", s).strip(":"))  # "主席王春花" too
     if "chamber" not in out and "org" not in out and bare and (
-            _is_person(bare) or all(_is_person(x) for x in re.split(r"[、,/;]", bare) if x)):
-        out.add("person")
+            _is_person(bare) or all(_is_person(x) for x in re.split(r"[、,/;]", bare) if x)
+            or len(words := raw.split()) > 1 and _is_person(_plain(words[-1], vocabulary().traditional))):
+        out.add("person")  # … or a post before the name: "县委常委、统战部部长 刘晓东"
     if len(s) >= 6 and _ADDRESS.search(s) and "org" not in out and "chamber" not in out:
         out.add("address")
     return frozenset(out)

@@ -388,6 +388,24 @@ GATHERED = [
     ("members", "所在镇街商会", "chamber", "chamber"),  # ends in 商会: the chamber, wherever it is
     ("members", "退会缘由", "words", "leave_reason"),
     ("members", "会员类别（单位/个人）", "unit_or_person", "kind"),
+    ("chambers", "民政登了没", "yes", "registered"),  # asked as people ask
+    ("chambers", "换届到期", "date", "term_end"),
+    ("chambers", "在民政备案", "yes", "registered"),
+    ("chambers", "是否加入县总商会", "yes", "is_group_member"),
+    ("chambers", "分会/联络处", "chamber", "name"),
+    ("contacts", "谁跑的", "person", "by_whom"),
+    ("contacts", "啥事", "long", "notes"),
+    ("contacts", "了解到的情况", "long", "notes"),
+    ("meetings", "应当出席（名）", "count", "expected_count"),
+    ("meetings", "审议通过的事项", "long", "decisions"),
+    ("meetings", "開會處所", "place", "place"),
+    ("activities", "成交及意向额（万元）", "money", "amount"),
+    ("activities", "会同单位", "chamber", CUSTOM),  # another party to the event, not its owner
+    ("members", "办公楼层及房间号", "address", "address"),
+    ("members", "门店位置", "address", "address"),
+    ("members", "退出缘故", "words", "leave_reason"),
+    ("members", "在本县投资额（万元）", "money", CUSTOM),  # an investment is no registered capital
+    ("members", "註記", "long", "notes"),
 ]
 
 
@@ -715,7 +733,7 @@ def test_a_post_before_a_name_is_still_a_name() -> None:
     """"主席 王春花": who led the visit, with their post."""
     rows = [["会员", "日期", "方式", "带队人"],
             *[[CELLS["org"][i], CELLS["date"][i], CELLS["way"][i], p] for i, p in
-              enumerate(["主席 王春花", "副主席 李国强", "秘书长 赵丽", "主席 王春花"])]]
+              enumerate(["主席 王春花", "副县长 李国强", "县委常委、统战部部长 赵丽", "主席王春花"])]]
     g = detect_header("contacts", rows)
     assert g is not None and g.mapping.get(3) == "by_whom"
 

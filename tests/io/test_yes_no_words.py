@@ -29,3 +29,8 @@ def test_a_yes_no_word_reads_the_same_with_spaces_around(word: str, pad: str) ->
 def test_a_word_that_answers_no_yes_no_question_is_refused_with_what_to_write(cell: str) -> None:
     with pytest.raises(ValueError, match="应为“是”或“否”"):
         parse_bool(cell)
+
+
+@pytest.mark.parametrize(("cell", "answer"), [("有，120平方米", True), ("无，租用会员企业场地", False), ("是、已登记", True)])
+def test_an_answer_then_what_it_is(cell: str, answer: bool) -> None:
+    assert parse_bool(cell) is answer

@@ -267,7 +267,7 @@ _COLUMN_NUMBER = re.compile(r"[甲乙丙丁戊己庚辛壬癸A-Z]|\d{1,2}|栏[�
 def _column_numbers_row(row: list[object]) -> bool:
     """The line of column numbers statistics forms print under the titles (甲, 乙, 1, 2, 3 … or A, B, 1, 2 …),
     with at least three of them running on: part of the header, never a data row."""
-    filled = [cell_text(v).strip() for v in row if not is_blank(v)]
+    filled = [cell_text(v).strip().strip("()（）") for v in row if not is_blank(v)]  # "（甲）", "（1）" too
     nums = [int(v) for v in filled if v.isdigit()]
     return len(filled) >= 3 and all(_COLUMN_NUMBER.fullmatch(v) for v in filled) and len(nums) >= 3 and \
         nums == list(range(nums[0], nums[0] + len(nums)))
@@ -368,7 +368,8 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
     if nxt and (units_row or latin_row or numbers_row or _nested(rows[best_row], nxt) and (
             (down and _header_like(nxt)) or (_score(kind, nxt) >= 1 and _looks_like_header_row(kind, nxt)))):
         lower = best_row + 1
-    elif prv and ((spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1)
+    elif prv and sum(1 for v in prv if not is_blank(v)) >= 2 and (
+            (spans_columns(best_row - 1) or from_above or _score(kind, prv) >= 1)
                   and _blanks_under_titles(rows[best_row], prv) or _group_titles(prv, best_row - 1, horiz, width)):
         upper = best_row - 1
     elif nxt and _wrapped(kind, rows[best_row], nxt):

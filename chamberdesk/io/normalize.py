@@ -362,8 +362,8 @@ def parse_bool(value: object) -> bool | None:
     if len(s) <= 10 and not any(ch.isdigit() for ch in s):  # "已在民政部门登记"
         if s.startswith(vocabulary.PREFIX_FALSE):
             return False
-        if s.startswith(vocabulary.PREFIX_TRUE):
-            return True
+        if s.startswith(vocabulary.PREFIX_TRUE) or len(s) <= 3 and s.endswith("了") and len(s) > 1:
+            return True  # "交了", "登了": done
     if (m := re.match(r"^([^,;、:]{1,4})[,;、:].", s)) and m[1] != s and (m[1] in vocabulary.TRUE_WORDS or
                                                                          m[1] in vocabulary.FALSE_WORDS):
         return m[1] in vocabulary.TRUE_WORDS  # "有，120平方米": the answer, then what it is

@@ -73,6 +73,7 @@ class Vocabulary:
     birth_words: tuple[str, ...]
     english: tuple[tuple[tuple[str, ...], str], ...]  # English phrase (its words) → Chinese, longest first
     colloquial: tuple[tuple[str, str], ...]  # hand-typed word → the plain title word, longest first
+    dialect: tuple[tuple[str, str], ...]  # dialect word → the common spoken word, longest first
 
 
 @cache
@@ -81,6 +82,7 @@ def vocabulary() -> Vocabulary:
     data = tomllib.loads(resources.files("chamberdesk.io").joinpath("vocabulary.toml").read_text("utf-8"))
     norm = data["normalise"]
     trad = {ord(p[0]): p[1] for p in norm["traditional"].split()}
+    dialect = tuple(sorted(((_plain(k, trad), v) for k, v in data["dialect"].items()), key=lambda kv: -len(kv[0])))
     kinds = {}
     for kind in ("members", "chambers", "meetings", "activities", "contacts"):
         kinds[kind] = [
@@ -106,7 +108,9 @@ def vocabulary() -> Vocabulary:
         compound_surnames=tuple(norm["compound_surnames"]),
         birth_words=tuple(norm["birth_words"]),
         english=tuple(sorted(((tuple(k.split()), v) for k, v in data["english"].items()), key=lambda kv: -len(kv[0]))),
-        colloquial=tuple(sorted(((_plain(k, trad), v) for k, v in data["colloquial"].items()), key=lambda kv: -len(kv[0]))),
+        colloquial=tuple(sorted(((_spoken(_plain(k, trad), dialect), v) for k, v in data["colloquial"].items()),
+                                key=lambda kv: -len(kv[0]))),
+        dialect=dialect,
     )
 
 
@@ -126,6 +130,14 @@ _QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可�
 _YES_NO_REMARKS = ("是否", "有无", "√×", "已未", "YN", "是不是")  # "（是/否）" after a title: answered yes or no
 _BOTH = re.compile(r"^(.{2,}?)(?:及|以及|暨|和)(.{2,4})$")  # "法人和其他组织统一社会信用代码" names one thing
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
+
+
+def _spoken(s: str, dialect: tuple[tuple[str, str], ...]) -> str:
+    """Dialect words as the common spoken ones ("么子时候" → "啥时候")."""
+    for w, common in dialect:
+        if w in s:
+            s = s.replace(w, common)
+    return s
 
 
 def _plain(text: str, trad: dict[int, str]) -> str:
@@ -253,6 +265,7 @@ def normalise_title(text: str) -> Title:
         units.append(m.group(1))
         s = s[: m.start()]
     s = _MARKS.sub("", s)
+    s = _spoken(s, v.dialect)
     if any(w.lstrip("=") in s for w, _ in v.colloquial):
         for w, plain in v.colloquial:  # "=地方": the whole title only (地方商会 stays)
             s = (plain if s == w[1:] else s) if w.startswith("=") else s.replace(w, plain)
@@ -571,6 +584,8 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
     try:
         if parse_bool(s) is not None:
             out.add("yesno")  # what the import reads as yes or no ("有(租赁)", "没有建立" too)
+            if len(s) <= 3:
+                out.add("bool")  # "登了", "还没交"
     except ValueError:
         pass
     if s in ("男", "女", "男性", "女性"):
@@ -623,7 +638,8 @@ def _is_person(s: str) -> bool:
     if not _CJK_NAME.match(s):
         return False
     v = vocabulary()
-    return (s[0] in v.surnames and len(s) <= 4) or s.startswith(v.compound_surnames) or "·" in s or "•" in s
+    return (s[0] in v.surnames and len(s) <= 4) or s.startswith(v.compound_surnames) or "·" in s or "•" in s or (
+        len(s) == 2 and s[0] in "老小阿" and s[1] in v.surnames)  # 老曾, 小陈: how colleagues name each other
 
 
 def _year(v: object) -> int:
@@ -651,8 +667,10 @@ def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset())
         for s in _cell_sorts(v, known):
             counts[s] = counts.get(s, 0) + 1
     p.share = {k: c / len(vals) for k, c in counts.items()}
-    nums = [v for v in vals if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    if len(nums) == len(vals) and len(vals) >= 2:
+    # 1, 2, 3 … as numbers, or as text "1.", "2、" (a list pasted from a chat)
+    nums = [float(v) if isinstance(v, (int, float)) else float(m[1]) for v in vals if not isinstance(v, bool) and (
+        isinstance(v, (int, float)) or isinstance(v, str) and (m := re.fullmatch(r"\s*(\d{1,4})\s*[.、)]?\s*", v)))]
+    if len(nums) >= max(2, 0.8 * len(vals)):  # a note typed under the list is no row number
         p.ints_1_to_n = [float(x) for x in nums] == [float(i) for i in range(int(nums[0]), int(nums[0]) + len(nums))]
     years = sorted(y for v in vals if (y := _year(v)))
     p.median_year = years[len(years) // 2] if years else 0
@@ -858,7 +876,8 @@ class FieldScore(NamedTuple):
 
 def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, said: float) -> str:
     """Why a field cannot be the column, from its title or cells ("" when nothing rules it out)."""
-    if head_denies(f, lower, exact or said >= 1.0) and f.type not in lower.quantities:
+    if head_denies(f, lower, exact or said >= 1.0) and f.type not in lower.quantities and not (
+            f.type == "count" and lower.head == "org" and p["num"] >= 0.8):  # "其中会员企业" over 12, 8 … counts firms
         # the last word names what the field cannot hold, unless the title says the field outright or its
         # unit says what it is ("会员单位（家）" is a number of member firms)
         return f"标题末尾的“{lower.head_word}”说的不是它"

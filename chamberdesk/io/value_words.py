@@ -116,7 +116,7 @@ TRUE_WORDS = {"是", "有", "√", "✓", "✔", "☑", "Y", "YES", "TRUE", "1",
 FALSE_WORDS = {"否", "无", "×", "✗", "✘", "☒", "N", "NO", "FALSE", "0", "不合格", "未通过", "未登记", "兼职",
                "没有", "错", "兼"}
 PREFIX_TRUE = ("已", "有", "是")
-PREFIX_FALSE = ("未", "无", "否", "没", "不")
+PREFIX_FALSE = ("未", "无", "否", "没", "不", "还没", "尚未")
 
 # The federation itself in an owner column: these words, or the federation's own name (with or
 # without its county prefix).

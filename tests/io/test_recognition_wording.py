@@ -81,6 +81,8 @@ CELLS: dict[str, list[object]] = {
     "size_short": ["中", "微", "小", "大"],
     "minutes_ref": ["纪要〔2025〕1号", "纪要〔2025〕2号", "纪要〔2025〕3号", "纪要〔2025〕4号"],
     "unit_or_person": ["单位", "个人", "单位", "单位"],
+    "colleague": ["老曾", "小陈", "老曾", "阿黄"],
+    "done": ["登了", "还没登", "登了", "登了"],
 }
 # the plain columns each small sheet has beside the one tried (left out when it is the one tried)
 BASE = {
@@ -406,6 +408,19 @@ GATHERED = [
     ("members", "退出缘故", "words", "leave_reason"),
     ("members", "在本县投资额（万元）", "money", CUSTOM),  # an investment is no registered capital
     ("members", "註記", "long", "notes"),
+    # dialect of the south-west and Hunan, read as the common spoken words (么子/啥子 什么, 哪个 谁, 好多 多少)
+    ("contacts", "么子时候", "date", "date"),
+    ("contacts", "哪个去的", "colleague", "by_whom"),  # 老曾, 小陈: how colleagues name each other
+    ("contacts", "么子事", "long", "notes"),
+    ("contacts", "哪么联系的", "way", "way"),
+    ("meetings", "喊了好多人", "count", "expected_count"),
+    ("meetings", "开的啥子会", "body", "body"),
+    ("meetings", "定下来的事", "long", "decisions"),
+    ("chambers", "商会叫啥", "chamber", "name"),
+    ("chambers", "办公室多大", "area", "office_area"),
+    ("chambers", "在民政登记没有", "done", "registered"),  # 登了 / 还没登
+    ("activities", "谁牵头", "chamber", "chamber"),
+    ("activities", "其中会员企业", "count", "member_participants"),  # counts firms, under a title ending in 企业
 ]
 
 
@@ -755,6 +770,25 @@ def test_titles_typed_over_two_rows_whose_tops_already_name_fields_read_together
     g = detect_header("meetings", rows)
     assert g is not None and (g.first_row, g.last_row) == (0, 1)
     assert g.mapping.get(4) == "place" and g.mapping.get(2) == "body"
+
+
+def test_a_note_across_the_table_is_no_upper_header_and_a_chat_list_numbers_its_rows() -> None:
+    """A merged note line over the titles ("没报的请大家帮忙催一下") is no group title; "1.", "2." pasted from a
+    chat are row numbers, whatever note is typed under the list."""
+    rows = [["龙潭镇商会会员 接龙统计", None, None, None], ["没报的请大家帮忙催一下，周五前发我", None, None, None],
+            [None, "店名/厂名", "老板", "电话"],
+            *[[f"{i + 1}.", CELLS["org"][i], CELLS["person"][i], CELLS["phone"][i]] for i in range(4)],
+            ["还有两家说下周报", None, None, None]]
+    g = detect_header("members", rows, ["A1:D1", "A2:D2"])
+    assert g is not None and (g.first_row, g.last_row) == (2, 2)
+    assert g.mapping.get(0) == IGNORE and g.mapping.get(1) == "enterprise_name"
+
+
+def test_column_numbers_in_brackets_are_part_of_the_header() -> None:
+    rows = [["企业名称", "统一社会信用代码", "联系电话"], ["（1）", "（2）", "（3）"],
+            *[[CELLS["org"][i], CELLS["code"][i], CELLS["phone"][i]] for i in range(4)]]
+    g = detect_header("members", rows)
+    assert g is not None and (g.first_row, g.last_row) == (0, 1) and g.mapping.get(1) == "credit_code"
 
 
 def test_an_upper_title_naming_a_person_leaves_the_lower_titles_what_they_name() -> None:

@@ -34,3 +34,8 @@ def test_a_word_that_answers_no_yes_no_question_is_refused_with_what_to_write(ce
 @pytest.mark.parametrize(("cell", "answer"), [("有，120平方米", True), ("无，租用会员企业场地", False), ("是、已登记", True)])
 def test_an_answer_then_what_it_is(cell: str, answer: bool) -> None:
     assert parse_bool(cell) is answer
+
+
+@pytest.mark.parametrize(("cell", "answer"), [("交了", True), ("登了", True), ("还没交", False), ("尚未登记", False)])
+def test_done_or_not_yet_as_people_say_it(cell: str, answer: bool) -> None:
+    assert parse_bool(cell) is answer

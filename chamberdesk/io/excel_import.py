@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_left
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -48,7 +48,14 @@ from chamberdesk.io.import_kinds import (
 from chamberdesk.io.mappings import IGNORE, KINDS, HeaderGuess
 from chamberdesk.io.normalize import DateWithWords, cell_text, decode, has_control_chars, is_blank
 from chamberdesk.io.owners import OwnerIndex, SkipRow
-from chamberdesk.io.sheet_reader import Sheet, SpreadsheetError, read_sheet, sheet_names, stream_sheet
+from chamberdesk.io.sheet_reader import (
+    HEAD_ROWS,
+    Sheet,
+    SpreadsheetError,
+    read_sheet,
+    sheet_names,
+    stream_sheet,
+)
 
 NEW, DUPLICATE, SKIPPED, REJECTED = "new", "duplicate", "skipped", "rejected"
 STATUS_LABELS = {NEW: "新增", DUPLICATE: "重复", SKIPPED: "跳过", REJECTED: "拒绝"}
@@ -889,11 +896,27 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # --- the one-call import (CLI) -----------------------------------------------------------------------
 
+_CODED_TITLE = re.compile(r"(?<!信用)(?<!机构)代码|编码")
+NOTE_ROWS = 12  # the lines under a table that may explain its codes
+
+
+def _with_notes_below(path: Path, sheet: str | None, head: Sheet) -> Sheet:
+    """A streamed sheet's first rows, and its last ones when a title says its column holds codes: statistics
+    forms explain their codes in a note under the table ("组织类别代码：1=乡镇商会 2=街道商会"), which the first
+    rows of a long sheet do not reach. One more pass over the file, kept to those lines."""
+    if len(head.rows) < HEAD_ROWS or not any(isinstance(v, str) and _CODED_TITLE.search(v) for r in head.rows for v in r):
+        return head
+    with stream_sheet(path, sheet) as (_head, rows):
+        last = deque(rows, maxlen=NOTE_ROWS)
+    return Sheet(head.name, [*head.rows, [], *last], head.merged)
+
+
 def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None = None,
                 mapping: dict[str, str] | None = None, on_duplicate: str = "skip", dry_run: bool = False,
                 errors_out: Path | str | None = None, before_write: Callable[[], None] | None = None,
                 owner: str | None = None, create_chambers: bool = False) -> ImportResult:
-    """The CLI's import in one streamed pass: each row is read, checked, counted and (unless a dry run)
+    """The CLI's import in one streamed pass (and a look at the last lines for a note explaining codes, see
+    _with_notes_below): each row is read, checked, counted and (unless a dry run)
     written in batches inside one transaction, so memory does not grow with the sheet. Only the
     problems and, for the error workbook, the rejected rows are kept. The GUI wizard previews instead.
     `before_write` runs once the sheet is recognised and before anything is written (the backup).
@@ -906,7 +929,8 @@ def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None 
     with stream_sheet(path, sheet) as (head, rows):
         try:
             with (db.session() if dry_run else db.transaction()) as s:
-                header = guess_header(kind, head, saved=get_setting(s, mapping_key(kind)), overrides=mapping,
+                header = guess_header(kind, _with_notes_below(path, sheet, head), saved=get_setting(s, mapping_key(kind)),
+                                      overrides=mapping,
                                       known_names=known_chamber_names(s))
                 missing = missing_required(kind, header)
                 if missing:
@@ -1086,7 +1110,7 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
             started = False
             for p, kind in todo:
                 with stream_sheet(path, p.name) as (head, rows):
-                    header = guess_header(kind, head, saved=get_setting(s, mapping_key(kind)),
+                    header = guess_header(kind, _with_notes_below(path, p.name, head), saved=get_setting(s, mapping_key(kind)),
                                           known_names=known_chamber_names(s))
                     missing = missing_required(kind, header)
                     if missing:

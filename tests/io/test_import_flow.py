@@ -5,6 +5,7 @@ workbooks."""
 from __future__ import annotations
 
 import json
+from collections import Counter
 from datetime import date
 from pathlib import Path
 
@@ -265,6 +266,20 @@ def test_codes_read_by_a_note_in_other_words_or_by_the_national_standard(db, tmp
     with db.session() as s:
         got = {m.rep_name: (m.rep_gender, m.rep_political_status) for m in s.exec(select(Member))}
     assert got == {"张建国": ("M", "cpc"), "李红": ("F", "masses")}  # GB/T 4762: 01 中共党员, 13 群众
+
+
+def test_a_long_form_s_codes_are_read_by_the_note_under_it(db, tmp_path: Path) -> None:
+    """A sheet longer than the first rows the header is looked for in: the note explaining its codes, under
+    the table, still decodes every row (the import streams the sheet, and looks at its last lines for it)."""
+    data = [[i + 1, f"清河县第{i + 1}商会", 1 + i % 3, "2020.5"] for i in range(60)]
+    p = _sheet(tmp_path / "商会统计.xlsx", ["行次", "商会名称", "组织类别代码", "成立年月"], *data,
+               ["填表人：张三"], ["说明：组织类别代码：1=乡镇商会 2=街道商会 3=行业商会"])
+    res = imp.import_file(db, p, "chambers")
+    assert (res.imported, res.rejected) == (60, 0) and res.balanced(), res.problems[:3]
+    assert next(c for c in res.columns if c.title == "组织类别代码").field == "kind"
+    with db.session() as s:
+        kinds = Counter(c.kind for c in s.exec(select(Chamber)) if c.name.startswith("清河县第"))
+    assert kinds == {"township": 20, "subdistrict": 20, "industry": 20}
 
 
 def test_activity_money_and_counts_in_the_units_of_the_title(db, tmp_path: Path) -> None:

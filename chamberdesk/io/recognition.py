@@ -656,6 +656,16 @@ def _has_word(text: str, words: tuple[str, ...]) -> bool:
     return any(text == w[1:] if w.startswith("=") else w in text for w in words)
 
 
+def _row_number(v: object) -> float | None:
+    """1, 2, 3 … as numbers, or as text "1.", "2、" (a list pasted from a chat)."""
+    if isinstance(v, bool):
+        return None
+    if isinstance(v, (int, float)):
+        return float(v)
+    m = re.fullmatch(r"\s*(\d{1,4})\s*[.、)]?\s*", v) if isinstance(v, str) else None
+    return float(m[1]) if m else None
+
+
 def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset()) -> Profile:
     """Shares of each sort among a column's non-blank data cells."""
     vals = [v for v in cells if v is not None and not (isinstance(v, str) and not v.strip())][:SAMPLE]
@@ -667,9 +677,7 @@ def profile(kind: str, cells: list[object], known: frozenset[str] = frozenset())
         for s in _cell_sorts(v, known):
             counts[s] = counts.get(s, 0) + 1
     p.share = {k: c / len(vals) for k, c in counts.items()}
-    # 1, 2, 3 … as numbers, or as text "1.", "2、" (a list pasted from a chat)
-    nums = [float(v) if isinstance(v, (int, float)) else float(m[1]) for v in vals if not isinstance(v, bool) and (
-        isinstance(v, (int, float)) or isinstance(v, str) and (m := re.fullmatch(r"\s*(\d{1,4})\s*[.、)]?\s*", v)))]
+    nums = [n for v in vals if (n := _row_number(v)) is not None]
     if len(nums) >= max(2, 0.8 * len(vals)):  # a note typed under the list is no row number
         p.ints_1_to_n = [float(x) for x in nums] == [float(i) for i in range(int(nums[0]), int(nums[0]) + len(nums))]
     years = sorted(y for v in vals if (y := _year(v)))

@@ -892,7 +892,8 @@ def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, sa
     if f.type == "date" and not f.born and any(w in t.core.replace("发生", "").replace("产生", "")
                                                 for w in vocabulary().birth_words):  # 发生日期 is no 生日
         return "标题说的是出生日期"  # 出生年月 is no 成立年月
-    if not exact and t.question and not _asks(f):
+    if t.question and not _asks(f) and (not exact or p["bool"] >= 0.6):
+        # … even a title that names the field, when the cells answer it yes or no ("企业诉求（有/无）" over 有, 无)
         return "标题问的是“是否”"  # 是否法人 asks whether the member is one, it names no representative
     if not exact and t.question and (other := _other_subject(f, t.core)):
         return f"标题问的是“{other}”"  # 是否有专职人员 asks about staff, not whether the 秘书长 is full-time

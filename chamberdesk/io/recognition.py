@@ -152,6 +152,7 @@ class Title:
     core: str
     units: tuple[str, ...] = ()
     remarks: tuple[str, ...] = ()
+    choices: tuple[str, ...] = ()  # the answers a remark offers: "商会类别（乡镇/行业/异地）" → 乡镇, 行业, 异地
 
     @property
     def quantities(self) -> frozenset[str]:
@@ -240,6 +241,7 @@ def normalise_title(text: str) -> Title:
         s = s[m.end():]
     units: list[str] = []
     remarks: list[str] = []
+    choices: list[str] = []
 
     def take(inner: str) -> None:
         inner = re.sub(r"^单位[:：]?", "", inner).strip(":：")
@@ -247,6 +249,9 @@ def normalise_title(text: str) -> Title:
             units.append(inner)
         elif inner:
             remarks.append(_MARKS.sub("", inner))
+            items = [x for x in re.split(r"[/、,;]", inner) if x]
+            if len(items) >= 2 and all(len(x) <= 6 and not re.search(r"\d", x) for x in items):
+                choices.extend(items)
 
     while True:  # innermost brackets first, until none are left
         m = _BRACKET.search(s)
@@ -285,7 +290,7 @@ def normalise_title(text: str) -> Title:
                 units.append(u)
                 s = s[: -len(u)]
                 stripped = True
-    return Title(s, tuple(units), tuple(r for r in remarks if r))
+    return Title(s, tuple(units), tuple(r for r in remarks if r), tuple(choices))
 
 
 @lru_cache(maxsize=16384)
@@ -907,6 +912,12 @@ def _ruled_out(f: FieldSpec, t: Title, lower: Title, p: Profile, exact: bool, sa
     return ""
 
 
+@cache
+def _answers(f: FieldSpec) -> frozenset[str]:
+    """The whole words a field's cells are written in (its values, without the "=" mark)."""
+    return frozenset(w.lstrip("=") for w in f.values)
+
+
 def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Title, ...],
                   p: Profile) -> dict[str, FieldScore]:
     """Each field's score for one column, with the Chinese words that explain it."""
@@ -925,6 +936,11 @@ def _score_column(kind: str, specs: list[FieldSpec], t: Title, parts: tuple[Titl
             said += 0.3  # "化解纠纷（件）": counted in the unit of this field alone
             unit = "、".join(sorted(set(f.units) & set(t.units)))
             tm = TitleMatch(said, (f"{tm.why}，" if tm and tm.why else "") + f"以“{unit}”计")
+        offered = [c for x in (t, *parts) for c in x.choices if c in _answers(f)]
+        if len(offered) >= 2:
+            said += 0.3  # "入会身份（企业会员/个人会员）": the answers the title offers are this field's own
+            tm = TitleMatch(said, (f"{tm.why}，" if tm and tm.why else "") + f"标题列出的“{'/'.join(offered)}”是它的写法",
+                            tm.against if tm else False)
         wrong_unit = set(f.not_units) & {u for x in (t, *parts) for u in x.units}
         if wrong_unit:
             said -= 0.4  # "带动脱贫（人）" under 项目成效 counts people, not 件

@@ -421,6 +421,14 @@ GATHERED = [
     ("chambers", "在民政登记没有", "done", "registered"),  # 登了 / 还没登
     ("activities", "谁牵头", "chamber", "chamber"),
     ("activities", "其中会员企业", "count", "member_participants"),  # counts firms, under a title ending in 企业
+    # the answers a title offers in brackets are a field's own words
+    ("members", "入会身份（企业会员/个人会员）", "unit_or_person", "kind"),
+    ("chambers", "类别（乡镇/行业/异地）", "kind_short", "kind"),
+    ("members", "退会原由（自行退会/注销/劝退）", "words", "leave_reason"),
+    ("contacts", "走访的日子", "date", "date"),
+    ("meetings", "会议开在何处", "place", "place"),
+    ("members", "在本会任何职", "post", "position"),
+    ("contacts", "企业反映情况及办理", "long", "notes"),
 ]
 
 

@@ -235,7 +235,8 @@ def missing_required(kind: str, guess: HeaderGuess) -> list[str]:
 
 
 def has_owner_column(kind: str, guess: HeaderGuess) -> bool:
-    return "chamber" in guess.mapping.values() or not HANDLERS[kind].owner_column_required
+    """Whether the sheet says whose each record is: an owner column, or rows grouped under their chamber's name."""
+    return "chamber" in guess.mapping.values() or guess.grouped or not HANDLERS[kind].owner_column_required
 
 
 def _check_owner(kind: str, guess: HeaderGuess, owner: str | None) -> None:
@@ -410,6 +411,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         plan.append((c, f, plain, parsers.get(c), keep_types, f in fields_of_table, title(c), f in twice,
                      header.legends.get(c)))
 
+    owned = kind != "chambers"  # every other kind's records belong to a chamber (or the federation)
+    group: str | None = None
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
             continue
@@ -422,6 +425,13 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         if why := mappings.row_skip_reason(raw) or _signature_line(raw):
             o.status = SKIPPED
             o.problems.append(Problem(o.sheet_row, "", why))
+            yield o
+            continue
+        if owned and (label := mappings.group_label(raw)):
+            group = label  # the rows under it are this chamber's, where their own owner cell is blank
+            o.status = SKIPPED
+            o.problems.append(Problem(o.sheet_row, "", f"分组行：其下各行属于“{label}”（所属单位一格为空的行按它归属）",
+                                      note=True))
             yield o
             continue
         custom: dict[str, str] = {}
@@ -491,6 +501,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
             continue
         if custom:
             data["custom"] = custom
+        if group and is_blank(extra.get("chamber")):
+            extra["chamber"] = group
         given = set(data)  # the fields the sheet gave this row a value for
         extra["given_fields"] = given
         try:
@@ -726,7 +738,7 @@ class _Writer:
     def take(self, o: RowOutcome) -> None:
         res = self.res
         if o.status == SKIPPED:
-            res.skipped += 1
+            _skipped(o, res)
             return
         if o.status == REJECTED:
             res.rejected += 1
@@ -990,10 +1002,15 @@ def _slim(o: RowOutcome) -> RowOutcome:
     return RowOutcome(sheet_row=o.sheet_row, raw=o.raw, status=o.status, problems=o.problems)
 
 
+def _skipped(o: RowOutcome, res: ImportResult) -> None:
+    res.skipped += 1
+    res.problems.extend(p for p in o.problems if p.note)  # what a skipped row said of the rows under it
+
+
 def _count(o: RowOutcome, on_duplicate: str, res: ImportResult) -> None:
     """What a commit would do with one row, as far as can be told without writing."""
     if o.status == SKIPPED:
-        res.skipped += 1
+        _skipped(o, res)
     elif o.status == REJECTED:
         res.rejected += 1
         res.problems.extend(o.errors)

@@ -89,6 +89,7 @@ class HeaderGuess:
     filled: list[int] = field(default_factory=list)  # columns with a title or data below it
     legends: dict[int, dict[str, str]] = field(default_factory=dict)  # coded column → code → word (1 → 乡镇)
     date_orders: dict[int, str] = field(default_factory=dict)  # column → "dmy"/"mdy": how its 8/3/2025 reads
+    grouped: bool = False  # rows are grouped under rows naming their chamber (see group_label)
 
     @property
     def data_start(self) -> int:
@@ -361,6 +362,8 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         return any(r0 <= r <= r1 for (r0, _), (r1, _) in horiz)
 
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
+    if sum(1 for v in nxt if not is_blank(v)) < 2:
+        nxt = []  # one label under the titles ("秀谷镇商会", "一、石牌镇商会") heads a group of rows: no title line
     prv = rows[best_row - 1] if best_row > 0 else []
     numbers_row = bool(nxt) and _column_numbers_row(nxt)
     units_row = bool(nxt) and not numbers_row and _units_row(nxt)
@@ -425,7 +428,9 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         v not in (None, "") for v in columns[c])})
     while titles and not titles[-1] and (len(titles) - 1) not in filled:
         titles.pop()
-    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled, legends, orders)
+    by_chamber = any(group_label(r) for r in rows[lower + 1: lower + 1 + SAMPLE])
+    guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled, legends, orders,
+                        by_chamber)
     return guess, decision.strength
 
 
@@ -476,7 +481,8 @@ def _sample_rows(rows: list[list[object]], start: int, header: list[str]) -> lis
     for raw in rows[start:]:
         if len(out) >= SAMPLE:
             break
-        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in raw) or row_skip_reason(raw):
+        if all(v in (None, "") or (isinstance(v, str) and not v.strip()) for v in raw) or row_skip_reason(raw) \
+                or group_label(raw):
             continue
         texts = [norm_header(v) for v in raw if isinstance(v, str) and v.strip()]
         if texts and sum(1 for x in texts if x in head) * 2 >= len(texts):
@@ -565,6 +571,20 @@ _TOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|总\s*数|累\s*
 _FOOTER = re.compile(r"^(填表人|制表人|填报人|审核人|负责人|单位负责人|统计人|联系人|填表日期|填报日期|制表日期|注[:：]|说明[:：]|备注[:：])")
 
 _LEGEND_LINE = re.compile(r"^[^\d:：]{2,20}[:：]\d{1,2}[=.、]\D")  # "活动类型代码：1=学习教育 2=…" under the table
+
+
+_GROUP_ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])\s*")
+_GROUP_END = re.compile(r"(?:商会|协会|分会|联合会|总会|工商联|联谊会|促进会|本级)$")
+
+
+def group_label(row: list[object]) -> str | None:
+    """A row that only names a chamber ("秀谷镇商会", "一、石牌镇商会") heads the rows under it, as county
+    offices paste each township's return under its name: the chamber's name, else None."""
+    filled = [v for v in row if not is_blank(v)]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return None
+    text = _GROUP_ENUM.sub("", filled[0]).strip()
+    return text if 2 <= len(text) <= 30 and _GROUP_END.search(text) and not re.search(r"\d", text) else None
 
 
 def row_skip_reason(row: list[object]) -> str | None:

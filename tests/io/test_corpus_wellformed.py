@@ -57,10 +57,11 @@ def test_corpus_size_and_split():
         assert {c.kind for c in part} == set(KINDS), "every kind is in both parts"
         assert {c.format for c in part} >= {"xlsx", "csv-gb18030"}
     # The first split was about 60 / 40; holdout batches and dev sheets by later authors (see README) moved
-    # it both ways. The holdout is scored batch by batch (each batch whole, see below): at least three batches
-    # and 15 % of the sheets; dev at least 30 %.
+    # it both ways. The holdout is scored batch by batch (each batch whole, see below): four batches of 20 sheets
+    # and at least 12 % of all sheets (dev grew with each new author's batch, scored once before tuning, as a
+    # fresh measure of its own); dev at least 30 %.
     share = len(dev) / (len(dev) + len(holdout))
-    assert share >= 0.3 and 1 - share >= 0.15 and len(holdout) >= 60
+    assert share >= 0.3 and 1 - share >= 0.12 and len(holdout) >= 80
 
 
 def header_texts(cases: list[Case]) -> set[str]:

@@ -282,6 +282,24 @@ def test_a_long_form_s_codes_are_read_by_the_note_under_it(db, tmp_path: Path) -
     assert kinds == {"township": 20, "subdistrict": 20, "industry": 20}
 
 
+def test_rows_grouped_under_their_chamber_s_name_belong_to_it(db, tmp_path: Path) -> None:
+    """A county sheet pasting each township's return under the township chamber's name: no owner column, the
+    group rows say whose the rows under them are; never the federation's by default, never a refused sheet."""
+    p = _sheet(tmp_path / "会议.xlsx", ["乡镇商会会议汇总"], ["序号", "会议名称", "会议日期"],
+               ["秀谷镇商会"], [1, "理事会", "2025-03-08"], [2, "会长办公会", "2025-04-02"],
+               ["二、琅琚镇商会"], [1, "会员大会", "2025-05-01"])
+    res = imp.import_file(db, p, "meetings")  # unknown chambers: refused, saying what to do
+    assert (res.imported, res.rejected, res.skipped) == (0, 3, 2) and res.balanced(), res.problems
+    assert all("--create-chambers" in x.message for x in res.problems if not x.note and x.row not in (3, 6))
+    res = imp.import_file(db, p, "meetings", create_chambers=True)
+    assert (res.imported, res.skipped) == (3, 2) and res.balanced(), res.problems
+    assert "分组行" in next(x.message for x in res.problems if x.row == 3)
+    with db.session() as s:
+        names = {c.id: c.name for c in s.exec(select(Chamber))}
+        got = sorted((m.body, names.get(m.chamber_id)) for m in s.exec(select(Meeting)))
+    assert got == [("council", "秀谷镇商会"), ("general_assembly", "琅琚镇商会"), ("president_office", "秀谷镇商会")]
+
+
 def test_activity_money_and_counts_in_the_units_of_the_title(db, tmp_path: Path) -> None:
     p = _sheet(tmp_path / "活动.xlsx", ["活动名称", "活动形式", "活动日期", "参加人数", "捐款金额（元）"],
                ["助学捐款", "光彩公益", "2024-06-01", "25人", 150000],

@@ -460,6 +460,8 @@ def title_scores(kind: str, core: str) -> dict[str, TitleMatch]:
 def title_score(kind: str, title: Title, parts: tuple[Title, ...] = ()) -> dict[str, TitleMatch]:
     """Scores from a title, and for a two-level header from its lower part, the whole, and the upper."""
     cands: list[tuple[dict[str, TitleMatch], float]] = [(title_scores(kind, title.core), 1.0)]
+    # a one- or two-character remark qualifies the title ("参会人员数（应）" is 应参会人员数)
+    cands += [(title_scores(kind, r + title.core), 0.95) for r in title.remarks if len(r) <= 2 and title.core]
     denied: set[str] = set()
     if len(parts) == 2:
         upper, lower = parts

@@ -429,6 +429,11 @@ GATHERED = [
     ("meetings", "会议开在何处", "place", "place"),
     ("members", "在本会任何职", "post", "position"),
     ("contacts", "企业反映情况及办理", "long", "notes"),
+    ("meetings", "参会人员数（应）", "count", "expected_count"),  # a short remark qualifies the title
+    ("meetings", "参会人员数（实）", "count", "present_count"),
+    ("activities", "活动属哪一类", "category", "category"),
+    ("activities", "活动门类", "category", "category"),
+    ("members", "所属乡镇", "short_chamber", CUSTOM),  # the township the firm is in, not its chamber
 ]
 
 

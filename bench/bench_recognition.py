@@ -56,7 +56,7 @@ def best_of(fn, repeats: int) -> float:
 
 def holdout_batches(cases: list) -> list[tuple[str, list]]:
     """The holdout cases grouped by the batch they came in; a sheet in no batch is an error, not skipped."""
-    listed = tomllib.loads((CORPUS / "holdout_batches.toml").read_text(encoding="utf-8")).get("batch", [])
+    listed = tomllib.loads((CORPUS / "holdout_batches.toml").read_text(encoding="utf-8"))["batch"]
     by_name = {c.name: c for c in cases}
     unlisted = set(by_name) - {n for b in listed for n in b["sheets"]}
     if unlisted:

@@ -411,7 +411,8 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         plan.append((c, f, plain, parsers.get(c), keep_types, f in fields_of_table, title(c), f in twice,
                      header.legends.get(c)))
 
-    owned = kind != "chambers"  # every other kind's records belong to a chamber (or the federation)
+    # every kind but chambers belongs to a chamber: rows grouped under a chamber's name are that chamber's
+    grouped = kind != "chambers" and header.grouped
     group: str | None = None
     for r, raw in enumerate(rows):
         if r < header.data_start or all(is_blank(v) for v in raw):
@@ -425,9 +426,11 @@ def _classify(kind: str, rows: Iterable[list[object]], header: HeaderGuess, hand
         if why := mappings.row_skip_reason(raw) or _signature_line(raw):
             o.status = SKIPPED
             o.problems.append(Problem(o.sheet_row, "", why))
+            if why == mappings.TOTAL_ROW:
+                group = None  # a township's 小计 ends its group; what follows is no longer that chamber's
             yield o
             continue
-        if owned and (label := mappings.group_label(raw)):
+        if grouped and (label := mappings.group_label(raw, header.mapping)):
             group = label  # the rows under it are this chamber's, where their own owner cell is blank
             o.status = SKIPPED
             o.problems.append(Problem(o.sheet_row, "", f"分组行：其下各行属于“{label}”（所属单位一格为空的行按它归属）",
@@ -908,7 +911,7 @@ _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 # --- the one-call import (CLI) -----------------------------------------------------------------------
 
-_CODED_TITLE = re.compile(r"(?<!信用)(?<!机构)代码|编码")
+_CODED_TITLE = re.compile(r"(?<!信用)(?<!机构)(?<!区划)(?<!邮政)代码(?![\u4e00-\u9fff])")  # "组织类别代码"
 NOTE_ROWS = 12  # the lines under a table that may explain its codes
 
 
@@ -919,8 +922,15 @@ def _with_notes_below(path: Path, sheet: str | None, head: Sheet) -> Sheet:
     if len(head.rows) < HEAD_ROWS or not any(isinstance(v, str) and _CODED_TITLE.search(v) for r in head.rows for v in r):
         return head
     with stream_sheet(path, sheet) as (_head, rows):
-        last = deque(rows, maxlen=NOTE_ROWS)
+        last = deque((r for r in rows if not all(is_blank(v) for v in r)), maxlen=NOTE_ROWS)
     return Sheet(head.name, [*head.rows, [], *last], head.merged)
+
+
+def _guess_streamed(s: Session, kind: str, path: Path, sheet: str | None, head: Sheet, *,
+                    overrides: dict[str, str] | None = None, known_names: Iterable[str] | None = None) -> HeaderGuess:
+    """The header of a streamed sheet, from its first rows and any note explaining its codes under it."""
+    return guess_header(kind, _with_notes_below(path, sheet, head), saved=get_setting(s, mapping_key(kind)),
+                        overrides=overrides, known_names=known_names)
 
 
 def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None = None,
@@ -941,9 +951,8 @@ def import_file(db: Database, path: Path | str, kind: str, *, sheet: str | None 
     with stream_sheet(path, sheet) as (head, rows):
         try:
             with (db.session() if dry_run else db.transaction()) as s:
-                header = guess_header(kind, _with_notes_below(path, sheet, head), saved=get_setting(s, mapping_key(kind)),
-                                      overrides=mapping,
-                                      known_names=known_chamber_names(s))
+                header = _guess_streamed(s, kind, path, sheet, head, overrides=mapping,
+                                         known_names=known_chamber_names(s))
                 missing = missing_required(kind, header)
                 if missing:
                     raise ChamberDeskError(f"找不到必需的列：{'、'.join(missing)}。请在映射中指定对应的列。")
@@ -1127,8 +1136,8 @@ def import_workbook(db: Database, path: Path | str, *, kinds: dict[str, str] | N
             started = False
             for p, kind in todo:
                 with stream_sheet(path, p.name) as (head, rows):
-                    header = guess_header(kind, _with_notes_below(path, p.name, head), saved=get_setting(s, mapping_key(kind)),
-                                          known_names=known_chamber_names(s))
+                    header = _guess_streamed(s, kind, path, p.name, head,
+                                            known_names=known_chamber_names(s))
                     missing = missing_required(kind, header)
                     if missing:
                         raise ChamberDeskError(f"工作表“{p.name}”（{mappings.KIND_LABELS[kind]}）找不到必需的列："

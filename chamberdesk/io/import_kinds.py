@@ -60,12 +60,12 @@ def _choice(enum, aliases: dict[str, str] | None = None) -> Callable[[object], A
     return lambda v: resolve_choice(enum, v, aliases)
 
 
-def _birth_date(value: object) -> Any:
+def _birth_date(value: object, order: str | None = None) -> Any:
     """A date of birth; one masked in a county's upward ledger (1975年**月**日) stays as it is, for
     Members.finish to leave out with a note, like a masked ID number."""
     if isinstance(value, str) and "*" in value:
         return value
-    return parse_date(value)
+    return parse_date(value, order)
 
 
 PARSERS: dict[str, dict[str, Callable[[object], Any]]] = {
@@ -122,8 +122,9 @@ def column_parser(kind: str, fld: str, title: str, order: str | None = None) -> 
     if (kind, fld) in MONEY:
         return money_parser(MONEY[kind, fld], money_unit(title))
     parser = PARSERS[kind].get(fld)
-    if parser is parse_date and order:
-        return lambda v: parse_date(v, order)
+    if order and parser in (parse_date, _birth_date):
+        dated = parse_date if parser is parse_date else _birth_date
+        return lambda v: dated(v, order)
     return parser
 
 

@@ -12,7 +12,15 @@ from datetime import date
 from functools import cache, lru_cache
 
 from chamberdesk.core.validators import to_halfwidth
-from chamberdesk.io.normalize import STANDARD_LEGENDS, cell_text, date_order, decode, is_blank, parse_legend
+from chamberdesk.io.normalize import (
+    STANDARD_LEGENDS,
+    cell_text,
+    date_order,
+    decode,
+    filled_count,
+    is_blank,
+    parse_legend,
+)
 from chamberdesk.io.recognition import (
     IGNORE,
     MISSING_REQUIRED,
@@ -281,7 +289,7 @@ def _only_unit(v: str) -> bool:
 
 
 _CJK_TITLE = re.compile(r"[\u4e00-\u9fff]")
-_LATIN_TITLE = re.compile(r"[A-Za-z][A-Za-z0-9_ .,&'/()\-]*")  # field codes too: ORG_NAME
+_LATIN_TITLE = re.compile(r"[A-Za-z][A-Za-z .,&'/()\-]*|[A-Z][A-Z0-9_]*")  # field codes too: ORG_NAME
 
 
 def _latin_row(row: list[object]) -> bool:
@@ -362,8 +370,8 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         return any(r0 <= r <= r1 for (r0, _), (r1, _) in horiz)
 
     nxt = rows[best_row + 1] if best_row + 1 < len(rows) else []
-    if sum(1 for v in nxt if not is_blank(v)) < 2:
-        nxt = []  # one label under the titles ("秀谷镇商会", "一、石牌镇商会") heads a group of rows: no title line
+    if group_label(nxt):
+        nxt = []  # a chamber's name under the titles ("秀谷镇商会") heads a group of rows: no title line
     prv = rows[best_row - 1] if best_row > 0 else []
     numbers_row = bool(nxt) and _column_numbers_row(nxt)
     units_row = bool(nxt) and not numbers_row and _units_row(nxt)
@@ -428,9 +436,9 @@ def _recognise_at(kind: str, rows: list[list[object]], merged: list | None, best
         v not in (None, "") for v in columns[c])})
     while titles and not titles[-1] and (len(titles) - 1) not in filled:
         titles.pop()
-    by_chamber = any(group_label(r) for r in rows[lower + 1: lower + 1 + SAMPLE])
+    chamber_groups = any(group_label(r, decision.mapping) for r in rows[lower + 1: lower + 1 + SAMPLE])
     guess = HeaderGuess(upper, lower, titles, decision.mapping, decision.reasons, decision.ties, filled, legends, orders,
-                        by_chamber)
+                        chamber_groups)
     return guess, decision.strength
 
 
@@ -444,7 +452,7 @@ def _legends(kind: str, rows: list[list[object]], upper: int, lower: int,
     notes = []  # (what a note's part is about, its legend): "党组织设置方式代码：1=单独组建 2=联合组建"
     for i, r in enumerate(rows):
         # notes are the lines above the header and the one- or two-cell lines under the data, not data rows
-        for v in r if i < upper or i > lower and sum(1 for x in r if not is_blank(x)) <= 2 else ():
+        for v in r if i < upper or i > lower and note_line(r) else ():
             if isinstance(v, str) and len(v) > 6 and re.search(r"\d", v):
                 for seg in re.split(r"[；;。\n]", v):
                     # "1．组织类别代码：…", "填报说明：1．组织类别代码：…": the number only counts the note's parts
@@ -567,24 +575,33 @@ def _title_forms(title: str) -> frozenset[str]:
     return frozenset(norm_header(part) for part in (title, *title.split("/")))
 
 
+TOTAL_ROW = "合计/小计行"
 _TOTAL = re.compile(r"^(合\s*计|小\s*计|总\s*计|共\s*计|总\s*数|累\s*计)")
 _FOOTER = re.compile(r"^(填表人|制表人|填报人|审核人|负责人|单位负责人|统计人|联系人|填表日期|填报日期|制表日期|注[:：]|说明[:：]|备注[:：])")
 
-_LEGEND_LINE = re.compile(r"^[^\d:：]{2,20}[:：]\d{1,2}[=.、]\D")  # "活动类型代码：1=学习教育 2=…" under the table
+def note_line(row: list[object]) -> bool:
+    """A line of one or two cells under or over the table, not a record: the lines a form explains its codes in."""
+    return filled_count(row) <= 2
 
 
 _GROUP_ENUM = re.compile(r"^\s*(?:[一二三四五六七八九十]{1,3}[、.．]|\d{1,2}[、．]|[(（][一二三四五六七八九十\d]{1,3}[)）])\s*")
 _GROUP_END = re.compile(r"(?:商会|协会|分会|联合会|总会|工商联|联谊会|促进会|本级)$")
+_KIND_ONLY = re.compile(r"(?:乡镇|镇|街道|行业|异地|楼宇|市场|园区|商圈|基层)?(?:商会|协会|分会)")
 
 
-def group_label(row: list[object]) -> str | None:
+def group_label(row: list[object], mapping: dict[int, str] | None = None) -> str | None:
     """A row that only names a chamber ("秀谷镇商会", "一、石牌镇商会") heads the rows under it, as county
-    offices paste each township's return under its name: the chamber's name, else None."""
-    filled = [v for v in row if not is_blank(v)]
-    if len(filled) != 1 or not isinstance(filled[0], str):
+    offices paste each township's return under its name: the chamber's name, else None. Not a kind of
+    chamber alone ("二、行业商会"), not a labelled line ("填报单位：…"), and — given the sheet's `mapping` —
+    never a cell in a column that holds a field (a member typed with its name alone is a record)."""
+    if filled_count(row) != 1:
         return None
-    text = _GROUP_ENUM.sub("", filled[0]).strip()
-    return text if 2 <= len(text) <= 30 and _GROUP_END.search(text) and not re.search(r"\d", text) else None
+    c, v = next((c, v) for c, v in enumerate(row) if not is_blank(v))
+    if not isinstance(v, str) or mapping and mapping.get(c, IGNORE) != IGNORE:
+        return None
+    text = _GROUP_ENUM.sub("", v).strip()
+    return text if 2 <= len(text) <= 30 and _GROUP_END.search(text) and not _KIND_ONLY.fullmatch(text) \
+        and not re.search(r"[\d:：]", text) else None
 
 
 def row_skip_reason(row: list[object]) -> str | None:
@@ -593,8 +610,8 @@ def row_skip_reason(row: list[object]) -> str | None:
         if isinstance(v, str) and v.strip():
             s = "".join(to_halfwidth(v).split())  # as re.sub(r"\s+", "", …), faster: every row asks
             if _TOTAL.match(s):
-                return "合计/小计行"
-            if _FOOTER.match(s) or _LEGEND_LINE.match(s) and sum(1 for x in row if not is_blank(x)) <= 2:
-                return "表尾签字或说明行"
+                return TOTAL_ROW
+            if _FOOTER.match(s) or re.search(r"\d", s) and note_line(row) and parse_legend(s):
+                return "表尾签字或说明行"  # … or a legend: "组织类别代码：1=乡镇商会 2=街道商会"
             return None
     return None

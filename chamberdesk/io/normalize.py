@@ -27,6 +27,11 @@ def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def filled_count(row: list[object]) -> int:
+    """How many cells of a row hold something."""
+    return sum(1 for v in row if not is_blank(v))
+
+
 def cell_text(value: object) -> str:
     """A cell as the text a clerk sees: integral numbers without '.0', dates as YYYY-MM-DD."""
     if value is None:
@@ -210,8 +215,9 @@ def parse_date(value: object, order: str | None = None) -> date | None:
     raise ValueError(f"“{s}”不是可识别的日期（可写作 2019-05-01、2019年5月1日、2019/5/1、20190501、2019.5）")
 
 
-_DMY_TITLE = re.compile(r"日\s*[/.\-]\s*月\s*[/.\-]\s*年|DD\s*[/.\-]\s*MM", re.I)
-_MDY_TITLE = re.compile(r"月\s*[/.\-]\s*日\s*[/.\-]\s*年|MM\s*[/.\-]\s*DD", re.I)
+# the order a title names, with the year last ("日/月/年", "DD/MM/YYYY"; "YYYY/MM/DD" names no day-month order)
+_DMY_TITLE = re.compile(r"日\s*[/.\-]\s*月\s*[/.\-]\s*年|DD\s*[/.\-]\s*MM\s*[/.\-]\s*Y", re.I)
+_MDY_TITLE = re.compile(r"月\s*[/.\-]\s*日\s*[/.\-]\s*年|MM\s*[/.\-]\s*DD\s*[/.\-]\s*Y", re.I)
 
 
 def date_order(title: str, cells: Iterable[object]) -> str | None:
@@ -348,6 +354,9 @@ TRUE_WORDS = vocabulary.TRUE_WORDS
 FALSE_WORDS = vocabulary.FALSE_WORDS
 
 
+_DONE = "交缴登办建入报签批到参"  # "交了", "登了": what a chamber or member has done, said as done
+
+
 def parse_bool(value: object) -> bool | None:
     """Yes/no as offices write it: 是/否, 有/无, √/×, 已/未 (also "已登记", "未年检")."""
     if is_blank(value):
@@ -359,14 +368,19 @@ def parse_bool(value: object) -> bool | None:
         return True
     if s in vocabulary.FALSE_WORDS:
         return False
+    answers = vocabulary.TRUE_WORDS | vocabulary.FALSE_WORDS
+    if (m := re.fullmatch(r"(.{1,2}?)[/、,;]?(.{1,2})", s)) and m[1] in answers and m[2] in answers \
+            and (m[1] in vocabulary.TRUE_WORDS) != (m[2] in vocabulary.TRUE_WORDS):
+        raise ValueError(f"“{value}”是表上的填写提示，请填其中一个（如“{m[1]}”或“{m[2]}”）")
     if len(s) <= 10 and not any(ch.isdigit() for ch in s):  # "已在民政部门登记"
         if s.startswith(vocabulary.PREFIX_FALSE):
             return False
-        if s.startswith(vocabulary.PREFIX_TRUE) or len(s) <= 3 and s.endswith("了") and len(s) > 1:
+        if s.startswith(vocabulary.PREFIX_TRUE) or len(s) in (2, 3) and s.endswith("了") and s[-2] in _DONE:
             return True  # "交了", "登了": done
-    if (m := re.match(r"^([^,;、:]{1,4})[,;、:].", s)) and m[1] != s and (m[1] in vocabulary.TRUE_WORDS or
-                                                                         m[1] in vocabulary.FALSE_WORDS):
-        return m[1] in vocabulary.TRUE_WORDS  # "有，120平方米": the answer, then what it is
+    if (m := re.match(r"^([^,;、:]{1,4})[,;、:](.+)$", s)) and (m[1] in vocabulary.TRUE_WORDS or
+                                                               m[1] in vocabulary.FALSE_WORDS) \
+            and m[2] not in vocabulary.TRUE_WORDS and m[2] not in vocabulary.FALSE_WORDS:
+        return m[1] in vocabulary.TRUE_WORDS  # "有，120平方米": the answer, then what it is ("有、无" is no answer)
     raise ValueError(f"“{value}”应为“是”或“否”（也可写 有/无、√/×、已/未）")
 
 

@@ -128,7 +128,8 @@ _ENUM = re.compile(r"^(?:\d{1,2}[、.)]|\(\d{1,2}\)|\([一二三四五六七八�
 _LATIN_TAIL = re.compile(r"(?<=[\u4e00-\u9fff])(?:[A-Z][A-Z.&'/\-]{2,}|NO)$")  # "序 No." too
 _QUESTION_START = ("是否", "有无", "有没有", "是不是", "能否", "可否")
 _YES_NO_REMARKS = ("是否", "有无", "√×", "已未", "YN", "是不是")  # "（是/否）" after a title: answered yes or no
-_BOTH = re.compile(r"^(.{2,}?)(?:及|以及|暨|和)(.{2,4})$")  # "法人和其他组织统一社会信用代码" names one thing
+# "秘书长及电话", "法定代表人及其联系电话"; not "法人和其他组织统一社会信用代码", which names one thing
+_BOTH = re.compile(r"^(.{2,}?)(?:及|以及|暨|和)其?(.{2,6})$")
 _BARE_UNITS = ("万元", "千元", "亿元", "平方米", "平米", "M2")
 
 
@@ -637,6 +638,7 @@ def _text_sorts(raw: str, known: frozenset[str]) -> frozenset[str]:
     return frozenset(out)
 
 
+_NOT_NAMES = frozenset({"老师", "老板", "老乡", "老街", "小米", "小商", "小吃", "小计", "小时", "小区", "小组", "小学"})
 _POST_BEFORE = re.compile(r"^(?:副|常务副|专职副)?(?:主席|会长|秘书长|书记|主任|部长|科长|局长|处长)(?=.{2,4}$)")
 
 
@@ -646,7 +648,7 @@ def _is_person(s: str) -> bool:
         return False
     v = vocabulary()
     return (s[0] in v.surnames and len(s) <= 4) or s.startswith(v.compound_surnames) or "·" in s or "•" in s or (
-        len(s) == 2 and s[0] in "老小阿" and s[1] in v.surnames)  # 老曾, 小陈: how colleagues name each other
+        len(s) == 2 and s[0] in "老小阿" and s[1] in v.surnames and s not in _NOT_NAMES)  # 老曾, 小陈: colleagues
 
 
 def _year(v: object) -> int:

@@ -208,7 +208,7 @@ def read_sheet(path: Path, sheet: str | None = None, *, max_rows: int | None = N
         return sh
 
 
-HEAD_ROWS = 40  # header detection looks at the first 30 rows
+HEAD_ROWS = 40  # the header is looked for in the first 30 rows; the rest are its first data rows
 
 
 @contextmanager

@@ -180,7 +180,7 @@ def test_every_holdout_sheet_is_in_exactly_one_batch() -> None:
     import tomllib
 
     corpus = Path(__file__).parent / "corpus"
-    batches = tomllib.loads((corpus / "holdout_batches.toml").read_text(encoding="utf-8")).get("batch", [])
+    batches = tomllib.loads((corpus / "holdout_batches.toml").read_text(encoding="utf-8"))["batch"]
     listed = [n for b in batches for n in b["sheets"]]
     assert len(listed) == len(set(listed))
     assert set(listed) == {p.stem for p in (corpus / "holdout").glob("*.json")}

@@ -111,6 +111,7 @@ def test_a_year_last_date_that_could_be_two_days_asks_for_the_year_first() -> No
     ("日期", ["8/3/2025", "3/25/2025"], "mdy"),
     ("日期", ["8/3/2025", "3/25/2025", "25/3/2025"], None),  # both orders: nothing is settled
     ("日期", ["8/3/2025", "2025-03-09", 45123], None),
+    ("日期（YYYY/MM/DD）", [], None),  # year first: no day-month order
 ])
 def test_a_column_says_how_its_year_last_dates_read(title: str, cells: list, order: str | None) -> None:
     assert date_order(title, cells) == order

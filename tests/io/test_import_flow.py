@@ -243,6 +243,10 @@ def test_day_first_dates_read_by_their_column(db, tmp_path: Path) -> None:
     q = _sheet(tmp_path / "会议.xlsx", ["会议名称", "开会日期（日/月/年）"], ["理事会", "8/3/2025"])
     res = imp.import_file(db, q, "meetings", owner="本级")
     assert (res.imported, res.rejected) == (1, 0), res.problems
+    b = _sheet(tmp_path / "会员.xlsx", ["企业名称", "代表人姓名", "出生日期（日/月/年）"], ["清河县宏达机械有限公司", "张建国", "8/3/1975"])
+    res = imp.import_file(db, b, "members")
+    with db.session() as s:
+        assert (res.imported, s.exec(select(Member.rep_birth_date)).one()) == (1, date(1975, 3, 8)), res.problems
     r = _sheet(tmp_path / "会议2.xlsx", ["会议名称", "开会日期"], ["会长办公会", "8/4/2025"], ["监事会", "9/4/2025"])
     res = imp.import_file(db, r, "meetings", owner="本级")
     assert res.rejected == 2 and all("分不清" in x.message for x in res.problems), res.problems
@@ -298,6 +302,32 @@ def test_rows_grouped_under_their_chamber_s_name_belong_to_it(db, tmp_path: Path
         names = {c.id: c.name for c in s.exec(select(Chamber))}
         got = sorted((m.body, names.get(m.chamber_id)) for m in s.exec(select(Meeting)))
     assert got == [("council", "秀谷镇商会"), ("general_assembly", "琅琚镇商会"), ("president_office", "秀谷镇商会")]
+
+
+def test_what_only_looks_like_a_group_label_or_a_note_stays_a_record(db, tmp_path: Path) -> None:
+    """A member typed with its name alone is a member, not a group heading; a kind of chamber alone ("二、行业商会")
+    or a labelled line names no group; a meeting whose agenda starts "1、" is no legend line; a units line with one
+    unit still gives its column the unit."""
+    p = _sheet(tmp_path / "会员.xlsx", ["企业名称", "联系电话", "入会日期"],
+               ["清河县宏达机械有限公司", "13800138000", "2021-03-01"], ["县餐饮协会"],
+               ["二、行业商会"], ["清河县富康建材厂", "13912345678", "2022-05-06"])
+    res = imp.import_file(db, p, "members", owner="本级")
+    assert res.imported == 4 and res.balanced(), res.problems  # lone cells in the name column are names
+    assert not any("分组行" in x.message for x in res.problems)
+    with db.session() as s:
+        assert {m.enterprise_name for m in s.exec(select(Member))} >= {"县餐饮协会", "清河县富康建材厂"}
+        assert not s.exec(select(Chamber).where(Chamber.name == "县餐饮协会")).first()
+    q = _sheet(tmp_path / "会议.xlsx", ["会议名称", "会议日期", "议题"],
+               ["理事会", "2025-03-08", "会议议程：1、学习传达文件精神"], ["会长办公会", "2025-04-02", "换届筹备"],
+               ["组织类别代码 1=乡镇商会 2=街道商会"])
+    res = imp.import_file(db, q, "meetings", owner="本级")
+    assert (res.imported, res.skipped) == (2, 1), res.problems
+    r = _sheet(tmp_path / "商会.xlsx", ["商会名称", "商会类型", "年度经费"], [None, None, "（万元）"],
+               ["清河县城关镇商会", "乡镇", 5])
+    res = imp.import_file(db, r, "chambers")
+    assert res.imported == 1, res.problems
+    with db.session() as s:
+        assert s.exec(select(Chamber.annual_funds).where(Chamber.name == "清河县城关镇商会")).one() == 50000
 
 
 def test_activity_money_and_counts_in_the_units_of_the_title(db, tmp_path: Path) -> None:

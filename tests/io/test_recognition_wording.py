@@ -434,6 +434,7 @@ GATHERED = [
     ("activities", "活动属哪一类", "category", "category"),
     ("activities", "活动门类", "category", "category"),
     ("members", "所属乡镇", "short_chamber", CUSTOM),  # the township the firm is in, not its chamber
+    ("members", "法定代表人及其联系电话", "person", "legal_rep"),  # the first thing named, the other beside it
 ]
 
 
@@ -772,6 +773,14 @@ def test_a_line_of_field_codes_under_the_titles_is_part_of_the_header() -> None:
               enumerate(zip(CELLS["chamber"][:3], CELLS["person"], strict=False))]]
     g = detect_header("chambers", rows)
     assert g is not None and (g.first_row, g.last_row) == (0, 1) and g.mapping.get(0) == "name"
+
+
+def test_an_english_first_record_under_chinese_titles_is_a_record() -> None:
+    rows = [["企业名称", "代表人姓名", "商会职务", "企业地址"],
+            ["ABC Trading Co., Ltd", "Chan Tai Man", "Director", "Room 1203, 88 Queen's Road"],
+            *[[CELLS["org"][i], CELLS["person"][i], CELLS["post"][i], CELLS["address"][i]] for i in range(3)]]
+    g = detect_header("members", rows)
+    assert g is not None and g.data_start == 1
 
 
 def test_titles_typed_over_two_rows_whose_tops_already_name_fields_read_together() -> None:

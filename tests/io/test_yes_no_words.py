@@ -39,3 +39,9 @@ def test_an_answer_then_what_it_is(cell: str, answer: bool) -> None:
 @pytest.mark.parametrize(("cell", "answer"), [("交了", True), ("登了", True), ("还没交", False), ("尚未登记", False)])
 def test_done_or_not_yet_as_people_say_it(cell: str, answer: bool) -> None:
     assert parse_bool(cell) is answer
+
+
+@pytest.mark.parametrize("cell", ["忘了", "算了", "有、无", "是/否", "有无"])
+def test_no_answer_is_read_into_a_word_that_is_none(cell: str) -> None:
+    with pytest.raises(ValueError):
+        parse_bool(cell)

@@ -405,3 +405,29 @@ def test_wizard_opens_within_a_small_screen(ctx, qtbot) -> None:
     wiz.show()
     qtbot.waitExposed(wiz)
     assert wiz.frameGeometry().width() <= avail.width() and wiz.height() <= avail.height()
+
+
+def test_a_sheet_grouped_under_its_chambers_names_asks_only_about_those_chambers(ctx, qtbot, tmp_path: Path) -> None:
+    """Township returns pasted under each chamber's name: no owner column, yet the wizard does not ask whose the
+    rows are — it lists the chambers the group rows name, for the clerk to create or place."""
+    wb = openpyxl.Workbook()
+    for r in (["序号", "会议名称", "会议日期"], ["秀谷镇商会"], [1, "理事会", "2025-03-08"], [2, "会长办公会", "2025-04-02"],
+              ["二、琅琚镇商会"], [1, "会员大会", "2025-05-01"]):
+        wb.active.append(r)
+    path = tmp_path / "乡镇商会会议.xlsx"
+    wb.save(path)
+    wiz = iw.ImportWizard(ctx, kind="meetings")
+    qtbot.addWidget(wiz)
+    wiz.resize(1366, 768)
+    wiz.show()
+    _to_preview(wiz, qtbot, path, kind="meetings")
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.OWNERS, timeout=15000)
+    t = wiz.unknown_table
+    assert {t.item(r, 0).text(): t.item(r, 1).text() for r in range(t.rowCount())} == {"秀谷镇商会": "2", "琅琚镇商会": "1"}
+    assert not wiz.default_owner.isVisibleTo(wiz)  # the group rows already say whose the rows are
+    wiz.all_new_btn.click()
+    wiz.next()
+    qtbot.waitUntil(lambda: wiz.stack.currentIndex() == iw.PREVIEW, timeout=15000)
+    assert wiz.preview.counts()["new"] == 3
+    assert any("分组行" in p.message for o in wiz.preview.outcomes for p in o.problems)
